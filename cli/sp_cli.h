@@ -1,0 +1,34 @@
+/* cli/sp_cli.h - subcommands and the option table that drives both parsing and --help.
+ * cli/ is the only code that prints results for people and the only code that may exit. */
+#ifndef SP_CLI_H
+#define SP_CLI_H
+
+typedef struct sp_cli_opt {
+    const char *name;     /* long name without "--" */
+    const char *arg;      /* argument name shown in help, NULL for a flag */
+    const char *help;
+    const char **out_str; /* where an argument goes */
+    int *out_flag;        /* where a flag goes (set to 1) */
+} sp_cli_opt;
+
+typedef struct sp_cli_cmd {
+    const char *usage;   /* "spadok import --db F [options] FILE..." */
+    const char *summary; /* one line */
+    const sp_cli_opt *opts;
+    int min_args, max_args; /* positional arguments; max -1 = any */
+} sp_cli_cmd;
+
+enum { SP_EXIT_OK = 0, SP_EXIT_FAIL = 1, SP_EXIT_USAGE = 2 };
+
+/* Parses argv (argv[0] is the subcommand). Returns -1 to go on with positional arguments
+ * from *out_first, or an exit code (help printed: 0; bad usage: 2, with a one-line reason). */
+int sp_cli_parse(const sp_cli_cmd *cmd, int argc, char **argv, int *out_first);
+/* Prints "spadok: <msg>" on stderr and returns SP_EXIT_FAIL. */
+int sp_cli_fail(const char *msg);
+
+int sp_cmd_import(int argc, char **argv);
+int sp_cmd_export(int argc, char **argv);
+int sp_cmd_migrate(int argc, char **argv);
+int sp_cmd_backup(int argc, char **argv);
+
+#endif

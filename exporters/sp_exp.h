@@ -1,0 +1,14 @@
+/* exporters/sp_exp.h - write the registry out through GDAL: GeoPackage, GeoJSON, CSV, KML.
+ * Field names are the model's, so an export imports back with no mapping (round trip). */
+#ifndef SP_EXP_H
+#define SP_EXP_H
+
+#include "sp_db.h"
+#include "sp_err.h"
+
+/* format: gpkg | geojson | csv | kml. OUT is written to a temp file and renamed, so it is
+ * complete or absent. *out_count is the number of monuments written. */
+int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_progress,
+               long long *out_count, sp_err *err);
+
+#endif

@@ -1,0 +1,55 @@
+/* importers/imp_int.h - internals shared by the importer files. */
+#ifndef SP_IMP_INT_H
+#define SP_IMP_INT_H
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <jansson.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "sp_imp.h"
+#include "sp_model.h"
+
+typedef enum { SP_SRC_NONE, SP_SRC_FIELD, SP_SRC_FIRST, SP_SRC_JOIN, SP_SRC_TEMPLATE,
+               SP_SRC_VALUE } sp_src_kind;
+
+/* Where one model value comes from. */
+typedef struct sp_src {
+    sp_src_kind kind;
+    const char *fields[16]; /* borrowed from the mapping's JSON */
+    int nfields;
+    const char *text;     /* template or constant */
+    const char *join;     /* separator for SP_SRC_JOIN */
+    json_t *map;          /* source value -> model value, borrowed */
+    const char *fallback; /* "default" */
+    int idx[16];          /* OGR field indexes, resolved per layer */
+    const char *recode;   /* source encoding to convert from, when OGR does not */
+} sp_src;
+
+struct sp_imp_mapping {
+    json_t *root; /* owns every string the sp_src point to */
+    char *name;
+    const char *dataset, *layer, *source_crs, *encoding;
+    const sp_entity *target;
+    const char *x_field, *y_field, *wkt_field;
+    int xi, yi, wkti; /* resolved per layer, -1 when absent */
+    sp_src key, uid;
+    sp_src fields[SP_MAX_FIELDS];
+    int has_report;
+    sp_src report[SP_MAX_FIELDS];
+};
+
+/* Builds the mapping used when none is given: model-named fields, lon/lat columns. */
+int sp_imp_mapping_auto(OGRFeatureDefnH defn, const sp_entity *target, sp_imp_mapping **out,
+                        sp_err *err);
+/* Resolves field names to this layer's indexes (an absent field is an error); recode names
+ * the source encoding when OGR does not convert it to UTF-8 itself, else NULL. */
+int sp_imp_mapping_bind(sp_imp_mapping *m, OGRFeatureDefnH defn, const char *layer,
+                        const char *recode, sp_err *err);
+/* The value of src for feature f: malloc'd, NULL when empty. */
+int sp_imp_src_value(const sp_src *src, OGRFeatureH f, char **out, sp_err *err);
+/* The feature as JSON text (properties + geometry), malloc'd; never NULL unless OOM. */
+char *sp_imp_feature_json(OGRFeatureH f, const char *layer);
+
+#endif

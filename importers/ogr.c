@@ -1,0 +1,345 @@
+/* importers/ogr.c - `spadok import`: open OGR sources, walk their layers, store records.
+ * The whole import is one transaction (a fatal error leaves the database as it was); each
+ * record runs in a savepoint so a record the store refuses is rejected alone. The counts
+ * obey read = inserted + updated + unchanged + rejected, checked again by import_run. */
+#include <gdal.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "imp_int.h"
+#include "imp_record.h"
+#include "sp_hash.h"
+#include "sp_progress.h"
+#include "sp_strbuf.h"
+
+typedef struct run_ctx {
+    sp_db *db;
+    const sp_imp_options *opt;
+    sp_imp_mapping *mapping; /* the file's mapping, or NULL: one is made per layer */
+    sp_vocab *vocab;
+    const char *dataset;
+    int64_t run_id;
+    sp_import_counts counts;
+} run_ctx;
+
+/* Default data set name: the file's base name without extension. */
+static void base_name(const char *path, char *out, size_t outsz)
+{
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    snprintf(out, outsz, "%s", basename(copy));
+    char *dot = strrchr(out, '.');
+    if (dot && dot != out)
+        *dot = '\0';
+}
+
+static int is_lonlat_name(const char *name)
+{
+    static const char *const names[] = {"lon", "longitude", "lng", "long", "lat", "latitude", NULL};
+    for (int i = 0; name && names[i]; i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The transformation from the layer's CRS to EPSG:4326 (NULL when they are the same). */
+static int make_transform(run_ctx *c, OGRLayerH layer, const sp_imp_mapping *m, const char *file,
+                          OGRCoordinateTransformationH *out, sp_err *err)
+{
+    *out = NULL;
+    const char *user = c->opt->source_crs ? c->opt->source_crs : m->source_crs;
+    OGRSpatialReferenceH src = NULL;
+    if (user) {
+        src = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(src, user) != OGRERR_NONE) {
+            OSRDestroySpatialReference(src);
+            return sp_err_set(err, SP_EINVAL, "%s: unknown CRS '%s'", file, user);
+        }
+    } else if (m->xi < 0 && m->wkti < 0 && OGR_L_GetSpatialRef(layer)) {
+        src = OSRClone(OGR_L_GetSpatialRef(layer));
+    } else if (m->xi >= 0 && is_lonlat_name(m->x_field) && is_lonlat_name(m->y_field)) {
+        return SP_OK; /* columns named lon/lat hold WGS84 degrees by their names */
+    } else if (m->xi >= 0 || m->wkti >= 0 || OGR_L_GetGeomType(layer) != wkbNone) {
+        return sp_err_set(err, SP_EINVAL,
+                          "%s layer '%s': CRS unknown (the source declares none); pass "
+                          "--source-crs EPSG:N or set source_crs in the mapping",
+                          file, OGR_L_GetName(layer));
+    } else {
+        return sp_err_set(err, SP_EINVAL,
+                          "%s layer '%s': no geometry (no geometry column and no lon/lat or "
+                          "x/y fields; a mapping can name them under \"geometry\")",
+                          file, OGR_L_GetName(layer));
+    }
+    OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(wgs84, 4326);
+    OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+    int rc = SP_OK;
+    if (!OSRIsSame(src, wgs84)) {
+        *out = OCTNewCoordinateTransformation(src, wgs84);
+        if (!*out)
+            rc = sp_err_set(err, SP_EINVAL, "%s: cannot transform from its CRS to EPSG:4326: %s",
+                            file, CPLGetLastErrorMsg());
+    }
+    OSRDestroySpatialReference(src);
+    OSRDestroySpatialReference(wgs84);
+    return rc;
+}
+
+static int note_problem(run_ctx *c, const char *kind, const char *layer, OGRFeatureH f,
+                        const char *key, const char *field, const char *reason, sp_err *err)
+{
+    char *raw = sp_imp_feature_json(f, layer);
+    if (!raw)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    int rc = sp_db_import_error_add(c->db, c->run_id, kind, layer, (long long)OGR_F_GetFID(f),
+                                    key, field && *field ? field : NULL, reason, raw, err);
+    free(raw);
+    if (rc == SP_OK && c->opt->on_reject)
+        c->opt->on_reject(c->opt->reject_ctx, layer, (long long)OGR_F_GetFID(f), key, reason);
+    return rc;
+}
+
+/* Identity used to find duplicates inside one import. */
+static void identity(const sp_imp_record *r, char *out, size_t outsz)
+{
+    const sp_entity *e = r->rec.entity;
+    if (r->uid)
+        snprintf(out, outsz, "uid %s", r->uid);
+    else if (e->id == SP_ENT_MONUMENT && r->rec.values[SP_MF_PROTECTION_NO])
+        snprintf(out, outsz, "protection_no %s", r->rec.values[SP_MF_PROTECTION_NO]);
+    else if (e->id == SP_ENT_DISTRICT)
+        snprintf(out, outsz, "name_uk %s", r->rec.values[SP_DF_NAME_UK]);
+    else
+        snprintf(out, outsz, "key %s", r->key);
+}
+
+static int has_report(const sp_imp_record *r)
+{
+    for (int i = 0; i < SP_RF_COUNT; i++)
+        if (r->report[i] && i != SP_RF_REPORT_TYPE && i != SP_RF_REPORT_SOURCE &&
+            i != SP_RF_VERIFICATION)
+            return 1;
+    return 0;
+}
+
+/* Stores one built record (and its report) inside a savepoint. */
+static int store(run_ctx *c, sp_imp_record *r, sp_err *err)
+{
+    int rc = sp_db_savepoint(c->db, err);
+    if (rc != SP_OK)
+        return rc;
+    sp_db_actor actor = {"import", NULL, c->run_id};
+    sp_upsert_result res;
+    int64_t id = 0;
+    r->rec.dataset = c->dataset;
+    rc = sp_db_upsert(c->db, &r->rec, &actor, &res, &id, err);
+    int added = 0;
+    if (rc == SP_OK && c->mapping && c->mapping->has_report && has_report(r)) {
+        if (!r->report[SP_RF_REPORT_TYPE]) {
+            rc = sp_err_set(err, SP_EINVAL, "report: field 'report_type': required but empty");
+            snprintf(r->field, sizeof r->field, "report.report_type");
+        } else {
+            uint64_t h = SP_FNV_INIT;
+            for (int i = 0; i < SP_RF_COUNT; i++) {
+                if (r->report[i])
+                    h = sp_fnv1a(h, r->report[i], strlen(r->report[i]));
+                h = sp_fnv1a(h, "\x1f", 1);
+            }
+            char source_id[512];
+            snprintf(source_id, sizeof source_id, "%s#%016llx", r->key, (unsigned long long)h);
+            rc = sp_db_report_add(c->db, id, c->dataset, source_id, r->report, &added, err);
+        }
+    }
+    if (rc != SP_OK) {
+        sp_db_rollback_to(c->db);
+        return rc;
+    }
+    if ((rc = sp_db_release(c->db, err)) != SP_OK)
+        return rc;
+    c->counts.inserted += res == SP_UPSERT_INSERTED;
+    c->counts.updated += res == SP_UPSERT_UPDATED;
+    c->counts.unchanged += res == SP_UPSERT_UNCHANGED;
+    c->counts.reports += added;
+    return SP_OK;
+}
+
+/* A record-level failure is a rejection; anything else stops the import. */
+static int is_record_error(int code)
+{
+    return code == SP_EINVAL || code == SP_ECONFLICT;
+}
+
+static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const char *recode,
+                        sp_err *err)
+{
+    const char *lname = OGR_L_GetName(layer);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    sp_imp_mapping *automap = NULL;
+    sp_imp_mapping *m = c->mapping;
+    if (!m && sp_imp_mapping_auto(defn, sp_model_entity(SP_ENT_MONUMENT), &automap, err) != SP_OK)
+        return err->code;
+    if (!m)
+        m = automap;
+    OGRCoordinateTransformationH ct = NULL;
+    int rc = sp_imp_mapping_bind(m, defn, lname, recode, err);
+    if (rc == SP_OK)
+        rc = make_transform(c, layer, m, file, &ct, err);
+    sp_progress bar;
+    sp_progress_start(&bar, lname, OGR_L_GetFeatureCount(layer, 0));
+    bar.enabled &= c->opt->show_progress;
+    OGR_L_ResetReading(layer);
+    CPLErrorReset();
+    OGRFeatureH f;
+    long long n = 0;
+    while (rc == SP_OK && (f = OGR_L_GetNextFeature(layer))) {
+        c->counts.read++;
+        sp_imp_record r = {0};
+        sp_err rerr = {0};
+        int rrc = sp_imp_record_build(m, c->vocab, f, ct, &r, &rerr);
+        char ident[600];
+        if (rrc == SP_OK) {
+            long long first = -1;
+            identity(&r, ident, sizeof ident);
+            rrc = sp_db_seen_add(c->db, ident, (long long)OGR_F_GetFID(f), &first, &rerr);
+            if (rrc == SP_ECONFLICT) {
+                sp_err_set(&rerr, SP_ECONFLICT, "duplicate %s: already in this import (row %lld)",
+                           ident, first);
+                snprintf(r.field, sizeof r.field, "key");
+            }
+        }
+        if (rrc == SP_OK)
+            rrc = store(c, &r, &rerr);
+        if (rrc != SP_OK && is_record_error(rrc)) {
+            c->counts.rejected++;
+            rc = note_problem(c, "rejected", lname, f, r.key, r.field, rerr.msg, err);
+        } else if (rrc != SP_OK) {
+            rc = sp_err_set(err, rrc, "%s layer '%s' row %lld: %s", file, lname,
+                            (long long)OGR_F_GetFID(f), rerr.msg);
+        } else if (r.repaired) {
+            c->counts.repaired++;
+            rc = note_problem(c, "repaired", lname, f, r.key, "geometry",
+                              "geometry: invalid in the source, repaired with MakeValid", err);
+        }
+        sp_imp_record_clear(&r);
+        OGR_F_Destroy(f);
+        sp_progress_update(&bar, ++n);
+    }
+    sp_progress_finish(&bar);
+    if (rc == SP_OK && CPLGetLastErrorType() >= CE_Failure)
+        rc = sp_err_set(err, SP_EINVAL, "%s layer '%s': read error after %lld records: %s", file,
+                        lname, n, CPLGetLastErrorMsg());
+    if (ct)
+        OCTDestroyCoordinateTransformation(ct);
+    sp_imp_mapping_free(automap);
+    return rc;
+}
+
+static int import_file(run_ctx *c, const char *file, sp_err *err)
+{
+    const char *enc = c->mapping ? c->mapping->encoding : NULL;
+    char encopt[64];
+    const char *open_opts[2] = {NULL, NULL};
+    if (enc) {
+        snprintf(encopt, sizeof encopt, "ENCODING=%s", enc);
+        open_opts[0] = encopt;
+    }
+    struct stat sb;
+    if (stat(file, &sb) != 0)
+        return sp_err_set(err, SP_ENOTFOUND, "%s: no such file", file);
+    CPLErrorReset();
+    GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (ds && enc && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") == 0) {
+        GDALClose(ds); /* the Shapefile driver converts from ENCODING itself */
+        ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
+    }
+    if (!ds)
+        return sp_err_set(err, SP_EINVAL, "%s: not a readable vector data source%s%s", file,
+                          CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
+    const char *recode =
+        enc && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") != 0
+            ? enc
+            : NULL;
+    const char *want = c->opt->layer ? c->opt->layer : c->mapping ? c->mapping->layer : NULL;
+    int rc = SP_OK;
+    if (want) {
+        OGRLayerH layer = GDALDatasetGetLayerByName(ds, want);
+        if (!layer) {
+            sp_strbuf names = {0};
+            for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++)
+                sp_strbuf_printf(&names, "%s'%s'", i ? ", " : "",
+                                 OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+            rc = sp_err_set(err, SP_ENOTFOUND, "%s: no layer '%s' (it has %s)", file, want,
+                            sp_strbuf_cstr(&names));
+            sp_strbuf_free(&names);
+        } else {
+            rc = import_layer(c, file, layer, recode, err);
+        }
+    } else {
+        int n = GDALDatasetGetLayerCount(ds);
+        if (n == 0)
+            rc = sp_err_set(err, SP_EINVAL, "%s: has no layers", file);
+        for (int i = 0; i < n && rc == SP_OK; i++)
+            rc = import_layer(c, file, GDALDatasetGetLayer(ds, i), recode, err);
+    }
+    GDALClose(ds);
+    return rc;
+}
+
+int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_options *opt,
+               sp_imp_result *out, sp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (nfiles < 1)
+        return sp_err_set(err, SP_EINVAL, "no input files");
+    GDALAllRegister();
+    run_ctx c = {.db = db, .opt = opt};
+    int rc = SP_OK;
+    if (opt->mapping_path && (rc = sp_imp_mapping_load(opt->mapping_path, &c.mapping, err)))
+        return rc;
+    char dataset[512];
+    if (opt->dataset)
+        snprintf(dataset, sizeof dataset, "%s", opt->dataset);
+    else if (c.mapping && c.mapping->dataset)
+        snprintf(dataset, sizeof dataset, "%s", c.mapping->dataset);
+    else
+        base_name(files[0], dataset, sizeof dataset);
+    c.dataset = dataset;
+    sp_strbuf list = {0};
+    for (int i = 0; i < nfiles; i++)
+        sp_strbuf_printf(&list, "%s%s", i ? "\n" : "", files[i]);
+    const char *target = c.mapping ? sp_imp_mapping_target(c.mapping) : "monument";
+    c.vocab = sp_vocab_new();
+    if (!c.vocab || list.failed)
+        rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (rc == SP_OK)
+        rc = sp_db_load_vocab(db, c.vocab, err);
+    if (rc == SP_OK)
+        rc = sp_db_begin(db, err);
+    int in_tx = rc == SP_OK;
+    if (rc == SP_OK)
+        rc = sp_db_import_run_begin(db, dataset, sp_strbuf_cstr(&list), opt->mapping_path,
+                                    target, &c.run_id, err);
+    if (rc == SP_OK)
+        rc = sp_db_seen_reset(db, err);
+    for (int i = 0; i < nfiles && rc == SP_OK; i++)
+        rc = import_file(&c, files[i], err);
+    if (rc == SP_OK)
+        rc = sp_db_import_run_finish(db, c.run_id, &c.counts, 1, err);
+    if (rc == SP_OK && !opt->is_dry_run)
+        rc = sp_db_commit(db, err);
+    if (in_tx && (rc != SP_OK || opt->is_dry_run))
+        sp_db_rollback(db);
+    CPLPopErrorHandler();
+    out->counts = c.counts;
+    out->run_id = opt->is_dry_run ? 0 : c.run_id;
+    sp_vocab_free(c.vocab);
+    sp_imp_mapping_free(c.mapping);
+    sp_strbuf_free(&list);
+    return rc;
+}

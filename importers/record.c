@@ -1,0 +1,266 @@
+/* importers/record.c - one source feature -> one validated record, or a reason why not.
+ * Geometry is taken from the layer, from x/y columns or from a WKT column, flattened to 2D,
+ * reprojected to EPSG:4326, range-checked, repaired when invalid (GEOS MakeValid) and given
+ * a point-on-surface marker. Values go through the model's normaliser field by field, so a
+ * rejection names the field. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imp_int.h"
+#include "imp_record.h"
+
+void sp_imp_record_clear(sp_imp_record *r)
+{
+    for (int i = 0; i < SP_MAX_FIELDS; i++) {
+        free(r->rec.values[i]);
+        free(r->report[i]);
+    }
+    free(r->key);
+    free(r->uid);
+    free(r->wkb);
+    memset(r, 0, sizeof *r);
+}
+
+static int reject(sp_imp_record *r, const char *field, sp_err *err)
+{
+    snprintf(r->field, sizeof r->field, "%s", field ? field : "");
+    return err->code;
+}
+
+static int parse_number(const char *s, double *out)
+{
+    char *end;
+    if (!s)
+        return 0;
+    /* Decimal commas are common in Ukrainian spreadsheets. */
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *comma = strchr(buf, ',');
+    if (comma && !strchr(comma + 1, ','))
+        *comma = '.';
+    *out = strtod(buf, &end);
+    while (*end == ' ')
+        end++;
+    return end != buf && *end == '\0' && isfinite(*out);
+}
+
+/* The feature's geometry in the source CRS; caller destroys it. NULL with err on failure. */
+static OGRGeometryH source_geometry(const sp_imp_mapping *m, OGRFeatureH f, sp_imp_record *r,
+                                    sp_err *err)
+{
+    if (m->xi >= 0 && m->yi >= 0) {
+        const char *xs = OGR_F_IsFieldSetAndNotNull(f, m->xi) ? OGR_F_GetFieldAsString(f, m->xi)
+                                                              : NULL;
+        const char *ys = OGR_F_IsFieldSetAndNotNull(f, m->yi) ? OGR_F_GetFieldAsString(f, m->yi)
+                                                              : NULL;
+        double x, y;
+        if ((!xs || !*xs) && (!ys || !*ys)) {
+            sp_err_set(err, SP_EINVAL, "geometry: empty (no coordinates in '%s'/'%s')",
+                       m->x_field, m->y_field);
+            reject(r, "geometry", err);
+            return NULL;
+        }
+        if (!parse_number(xs, &x) || !parse_number(ys, &y)) {
+            sp_err_set(err, SP_EINVAL, "geometry: coordinates '%s', '%s' are not numbers",
+                       xs ? xs : "", ys ? ys : "");
+            reject(r, "geometry", err);
+            return NULL;
+        }
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, x, y);
+        return g;
+    }
+    if (m->wkti >= 0) {
+        const char *wkt = OGR_F_GetFieldAsString(f, m->wkti);
+        OGRGeometryH g = NULL;
+        char *p = (char *)wkt;
+        if (!wkt || !*wkt) {
+            sp_err_set(err, SP_EINVAL, "geometry: empty ('%s' is blank)", m->wkt_field);
+        } else if (OGR_G_CreateFromWkt(&p, NULL, &g) != OGRERR_NONE || !g) {
+            sp_err_set(err, SP_EINVAL, "geometry: '%s' is not WKT", m->wkt_field);
+            g = NULL;
+        }
+        if (!g)
+            reject(r, "geometry", err);
+        return g;
+    }
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g) {
+        sp_err_set(err, SP_EINVAL, "geometry: missing");
+        reject(r, "geometry", err);
+        return NULL;
+    }
+    return OGR_G_Clone(g);
+}
+
+static int envelope_ok(OGRGeometryH g, sp_err *err)
+{
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    if (!isfinite(e.MinX) || !isfinite(e.MaxX) || !isfinite(e.MinY) || !isfinite(e.MaxY))
+        return sp_err_set(err, SP_EINVAL, "geometry: coordinates are not finite");
+    if (e.MinX < -180 || e.MaxX > 180 || e.MinY < -90 || e.MaxY > 90)
+        return sp_err_set(err, SP_EINVAL,
+                          "geometry: coordinates out of range (x %.6g..%.6g, y %.6g..%.6g): "
+                          "wrong CRS or swapped axes?",
+                          e.MinX, e.MaxX, e.MinY, e.MaxY);
+    return SP_OK;
+}
+
+/* Geometry pipeline; fills r->wkb and the marker. *out_repaired when MakeValid ran. */
+static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateTransformationH ct,
+                          sp_imp_record *r, int *out_repaired, sp_err *err)
+{
+    *out_repaired = 0;
+    OGRGeometryH g = source_geometry(m, f, r, err);
+    if (!g)
+        return err->code;
+    int rc = SP_OK;
+    OGR_G_FlattenTo2D(g);
+    if (OGR_G_IsEmpty(g)) {
+        rc = sp_err_set(err, SP_EINVAL, "geometry: empty");
+        goto done;
+    }
+    if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
+        rc = sp_err_set(err, SP_EINVAL, "geometry: cannot be reprojected to EPSG:4326");
+        goto done;
+    }
+    if ((rc = envelope_ok(g, err)) != SP_OK)
+        goto done;
+    if (!OGR_G_IsValid(g)) {
+        OGRGeometryH fixed = OGR_G_MakeValid(g);
+        if (!fixed || OGR_G_IsEmpty(fixed) || !OGR_G_IsValid(fixed)) {
+            OGR_G_DestroyGeometry(fixed);
+            rc = sp_err_set(err, SP_EINVAL, "geometry: invalid and cannot be repaired");
+            goto done;
+        }
+        OGR_G_DestroyGeometry(g);
+        g = fixed;
+        *out_repaired = 1;
+    }
+    OGRGeometryH pt = OGR_G_PointOnSurface(g);
+    if (!pt || OGR_G_IsEmpty(pt)) {
+        OGR_G_DestroyGeometry(pt);
+        pt = OGR_G_CreateGeometry(wkbPoint);
+        if (OGR_G_Centroid(g, pt) != OGRERR_NONE || OGR_G_IsEmpty(pt)) {
+            OGR_G_DestroyGeometry(pt);
+            rc = sp_err_set(err, SP_EINVAL, "geometry: no point on its surface");
+            goto done;
+        }
+    }
+    r->rec.marker_x = OGR_G_GetX(pt, 0);
+    r->rec.marker_y = OGR_G_GetY(pt, 0);
+    OGR_G_DestroyGeometry(pt);
+    r->rec.wkb_len = (size_t)OGR_G_WkbSize(g);
+    r->wkb = malloc(r->rec.wkb_len);
+    if (!r->wkb) {
+        rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+        goto done;
+    }
+    OGR_G_ExportToIsoWkb(g, wkbNDR, r->wkb);
+    r->rec.wkb = r->wkb;
+done:
+    OGR_G_DestroyGeometry(g);
+    if (rc != SP_OK)
+        reject(r, "geometry", err);
+    return rc;
+}
+
+/* Normalises every mapped field of one entity into values[]. */
+static int build_values(const sp_entity *e, const sp_src *srcs, const sp_vocab *v, OGRFeatureH f,
+                        char **values, const char *prefix, sp_imp_record *r, sp_err *err)
+{
+    for (int i = 0; i < e->nfields; i++) {
+        char *raw = NULL;
+        char field[96];
+        snprintf(field, sizeof field, "%s%s", prefix, e->fields[i].name);
+        if (sp_imp_src_value(&srcs[i], f, &raw, err) != SP_OK)
+            return reject(r, field, err);
+        int rc = sp_model_normalize(&e->fields[i], v, raw, &values[i], err);
+        free(raw);
+        if (rc != SP_OK) {
+            if (*prefix)
+                sp_err_prefix(err, "report");
+            return reject(r, field, err);
+        }
+    }
+    return SP_OK;
+}
+
+static int is_uid(const char *s)
+{
+    return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
+}
+
+int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH f,
+                        OGRCoordinateTransformationH ct, sp_imp_record *r, sp_err *err)
+{
+    const sp_entity *e = m->target;
+    r->rec.entity = e;
+    if (build_values(e, m->fields, v, f, r->rec.values, "", r, err) != SP_OK)
+        return err->code;
+    for (int i = 0; i < e->nfields; i++) {
+        if (e->fields[i].is_required && !r->rec.values[i]) {
+            sp_err_set(err, SP_EINVAL, "field '%s': required but empty", e->fields[i].name);
+            return reject(r, e->fields[i].name, err);
+        }
+    }
+    if (e->id == SP_ENT_MONUMENT) {
+        char **vals = r->rec.values;
+        int from, to;
+        if (!vals[SP_MF_YEAR_FROM] && !vals[SP_MF_YEAR_TO] &&
+            sp_dating_years(vals[SP_MF_DATING], &from, &to)) {
+            char buf[16];
+            snprintf(buf, sizeof buf, "%d", from);
+            vals[SP_MF_YEAR_FROM] = strdup(buf);
+            snprintf(buf, sizeof buf, "%d", to);
+            vals[SP_MF_YEAR_TO] = strdup(buf);
+        }
+        if (vals[SP_MF_YEAR_FROM] && vals[SP_MF_YEAR_TO] &&
+            atoi(vals[SP_MF_YEAR_FROM]) > atoi(vals[SP_MF_YEAR_TO])) {
+            sp_err_set(err, SP_EINVAL, "field 'year_from': %s is after year_to %s",
+                       vals[SP_MF_YEAR_FROM], vals[SP_MF_YEAR_TO]);
+            return reject(r, "year_from", err);
+        }
+    }
+    /* The stable key: mapping's key, else the model's source_id, else the feature id. */
+    if (m->key.kind != SP_SRC_NONE) {
+        if (sp_imp_src_value(&m->key, f, &r->key, err) != SP_OK)
+            return reject(r, "key", err);
+        if (!r->key) {
+            sp_err_set(err, SP_EINVAL, "key: empty");
+            return reject(r, "key", err);
+        }
+        if (!sp_utf8_valid_str(r->key)) {
+            sp_err_set(err, SP_EINVAL, "key: not valid UTF-8");
+            return reject(r, "key", err);
+        }
+        free(r->rec.values[e->key_field]);
+        r->rec.values[e->key_field] = strdup(r->key);
+    } else if (r->rec.values[e->key_field]) {
+        r->key = strdup(r->rec.values[e->key_field]);
+    } else {
+        char buf[32];
+        snprintf(buf, sizeof buf, "fid:%lld", (long long)OGR_F_GetFID(f));
+        r->key = strdup(buf);
+        r->rec.values[e->key_field] = strdup(buf);
+    }
+    if (m->uid.kind != SP_SRC_NONE) {
+        if (sp_imp_src_value(&m->uid, f, &r->uid, err) != SP_OK)
+            return reject(r, "uid", err);
+        if (r->uid && !is_uid(r->uid)) {
+            sp_err_set(err, SP_EINVAL, "field 'uid': '%.40s' is not a Spadok uid (32 hex digits)",
+                       r->uid);
+            return reject(r, "uid", err);
+        }
+        r->rec.uid = r->uid;
+    }
+    if (m->has_report &&
+        build_values(sp_model_entity(SP_ENT_REPORT), m->report, v, f, r->report, "report.", r,
+                     err) != SP_OK)
+        return err->code;
+    if (!r->key || (e->key_field >= 0 && !r->rec.values[e->key_field]))
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    return build_geometry(m, f, ct, r, &r->repaired, err);
+}

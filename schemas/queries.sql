@@ -1,0 +1,187 @@
+-- schemas/queries.sql - every statement Spadok runs, by name. cmake/embed.c turns each
+-- block that starts with a line "-- name: x" into SP_Q_X; storage/db.c prepares them once per connection.
+-- Names starting with exec_ are run with sqlite3_exec (several statements, no values).
+-- Monument and district columns are bound as ?(10 + field index) of model/sp_model.h, so the
+-- field table and these statements stay in step (tests/unit/storage checks it).
+
+-- name: exec_connection_setup
+PRAGMA foreign_keys = ON;
+PRAGMA synchronous = FULL;
+PRAGMA busy_timeout = 10000;
+PRAGMA temp_store = MEMORY;
+PRAGMA cache_size = -32000;
+
+-- name: exec_wal
+PRAGMA journal_mode = WAL;
+
+-- name: exec_begin
+BEGIN IMMEDIATE;
+
+-- name: exec_commit
+COMMIT;
+
+-- name: exec_rollback
+ROLLBACK;
+
+-- name: exec_savepoint
+SAVEPOINT record;
+
+-- name: exec_release
+RELEASE record;
+
+-- name: exec_rollback_to
+ROLLBACK TO record; RELEASE record;
+
+-- name: exec_seen_reset
+CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL);
+DELETE FROM temp.import_seen;
+
+-- name: user_version
+PRAGMA user_version;
+
+-- name: integrity_check
+PRAGMA integrity_check;
+
+-- name: foreign_key_check
+PRAGMA foreign_key_check;
+
+-- name: spatialite_version
+SELECT spatialite_version(), sqlite_version();
+
+-- name: vocab_all
+SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
+
+-- name: vocab_aliases
+SELECT domain, code, alias FROM vocab_alias;
+
+-- name: seen_insert
+INSERT INTO temp.import_seen (key, row) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING;
+
+-- name: seen_row
+SELECT row FROM temp.import_seen WHERE key = ?1;
+
+-- name: import_run_insert
+INSERT INTO import_run (dataset, files, mapping, target) VALUES (?1, ?2, ?3, ?4);
+
+-- name: import_run_finish
+UPDATE import_run
+   SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = ?2, read = ?3,
+       inserted = ?4, updated = ?5, unchanged = ?6, rejected = ?7, repaired = ?8, reports = ?9
+ WHERE id = ?1;
+
+-- name: import_error_insert
+INSERT INTO import_error (run_id, kind, layer, row, source_key, field, reason, raw)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+
+-- name: audit_insert
+INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, import_run_id, before, after)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+
+-- name: monument_by_uid
+SELECT id, content_hash FROM monument WHERE uid = ?1;
+
+-- name: monument_by_protection_no
+SELECT id, content_hash FROM monument WHERE protection_no = ?1;
+
+-- name: monument_by_source
+SELECT id, content_hash FROM monument WHERE dataset = ?1 AND source_id = ?2;
+
+-- name: monument_insert
+INSERT INTO monument (uid, dataset, content_hash, geom, marker,
+  source_id, protection_no, register_act, register_date, significance, object_kind,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source)
+VALUES (coalesce(?7, lower(hex(randomblob(16)))), ?1, ?2, GeomFromWKB(?3, 4326),
+  MakePoint(?4, ?5, 4326), ?10, ?11, ?12, ?13, ?14, ?15,
+  ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,
+  ?25, ?26, ?27, ?28, ?29, ?30,
+  coalesce(?31, 0), ?32, ?33);
+
+-- name: monument_update
+UPDATE monument SET dataset = ?1, content_hash = ?2, geom = GeomFromWKB(?3, 4326),
+  marker = MakePoint(?4, ?5, 4326),
+  source_id = ?10, protection_no = ?11, register_act = ?12, register_date = ?13,
+  significance = ?14, object_kind = ?15, name_uk = ?17, name_en = ?18, dating = ?19,
+  year_from = ?20, year_to = ?21, address = ?22, district = ?23, cadastral_no = ?24,
+  protected_subject = ?25, agreement_no = ?26, agreement_date = ?27, passport_ref = ?28,
+  wikidata = ?29, wlm_id = ?30, location_sensitive = coalesce(?31, 0), description = ?32,
+  source = ?33, version = version + 1, deleted_at = NULL,
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE id = ?6;
+
+-- name: monument_kinds_clear
+DELETE FROM monument_kind WHERE monument_id = ?1;
+
+-- name: monument_kind_insert
+INSERT INTO monument_kind (monument_id, kind) VALUES (?1, ?2);
+
+-- name: monument_json
+SELECT json_object('id', id, 'uid', uid, 'dataset', dataset, 'source_id', source_id,
+  'protection_no', protection_no, 'register_act', register_act, 'register_date', register_date,
+  'significance', significance, 'object_kind', object_kind, 'kinds', kinds,
+  'name_uk', name_uk, 'name_en', name_en, 'dating', dating, 'year_from', year_from,
+  'year_to', year_to, 'address', address, 'district', district, 'cadastral_no', cadastral_no,
+  'protected_subject', protected_subject, 'agreement_no', agreement_no,
+  'agreement_date', agreement_date, 'passport_ref', passport_ref, 'wikidata', wikidata,
+  'wlm_id', wlm_id, 'location_sensitive', location_sensitive, 'description', description,
+  'source', source, 'condition', condition, 'version', version,
+  'geometry', json(AsGeoJSON(geom, 7)))
+FROM monument_v WHERE id = ?1;
+
+-- name: monument_count
+SELECT count(*) FROM monument WHERE deleted_at IS NULL;
+
+-- name: monument_export
+SELECT id, uid, dataset,
+  source_id, protection_no, register_act, register_date, significance, object_kind, kinds,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source,
+  condition, last_inspected, version, created_at, updated_at, AsBinary(geom)
+FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
+
+-- name: district_at
+SELECT d.name_uk FROM district d
+ WHERE d.id IN (SELECT pkid FROM idx_district_geom
+                 WHERE xmin <= ?1 AND xmax >= ?1 AND ymin <= ?2 AND ymax >= ?2)
+   AND ST_Contains(d.geom, MakePoint(?1, ?2, 4326)) = 1
+ ORDER BY d.id LIMIT 1;
+
+-- name: district_by_source
+SELECT id, content_hash FROM district WHERE dataset = ?1 AND source_id = ?2;
+
+-- name: district_by_name
+SELECT id, content_hash FROM district WHERE name_uk = ?1;
+
+-- name: district_insert
+INSERT INTO district (dataset, content_hash, geom, source_id, name_uk, name_en)
+VALUES (?1, ?2, GeomFromWKB(?3, 4326), ?10, ?11, ?12);
+
+-- name: district_update
+UPDATE district SET dataset = ?1, content_hash = ?2, geom = GeomFromWKB(?3, 4326),
+  source_id = ?10, name_uk = ?11, name_en = ?12,
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE id = ?6;
+
+-- name: district_json
+SELECT json_object('id', id, 'dataset', dataset, 'source_id', source_id, 'name_uk', name_uk,
+  'name_en', name_en, 'geometry', json(AsGeoJSON(geom, 7)))
+FROM district WHERE id = ?1;
+
+-- name: report_by_source
+SELECT id FROM condition_report WHERE dataset = ?1 AND source_id = ?2;
+
+-- name: report_insert
+INSERT INTO condition_report (monument_id, dataset, source_id,
+  report_type, observed_on, event_date, condition, damage_level, damage_extent,
+  repeat_hit, priority, trend, description, recommended_actions, source, verification, author)
+VALUES (?1, ?2, ?3,
+  ?10, ?11, ?12, ?13, ?14, ?15,
+  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25);
+
+-- name: report_cause_insert
+INSERT INTO report_cause (report_id, cause) VALUES (?1, ?2);
+
+-- name: report_element_insert
+INSERT INTO report_element (report_id, element) VALUES (?1, ?2);

@@ -1,0 +1,267 @@
+/* storage/db.c - open a registry file, load SpatiaLite, migrate, cache statements.
+ * Everything else in storage/ goes through sp_db_stmt so each statement is prepared once
+ * per connection (SQLITE_PREPARE_PERSISTENT) and always has its values bound. */
+#include "db_int.h"
+
+#include <spatialite.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_log.h"
+
+int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what)
+{
+    int rc = sqlite3_extended_errcode(db->conn);
+    int code = (rc & 0xff) == SQLITE_CONSTRAINT ? SP_ECONFLICT : SP_EDB;
+    return sp_err_set(err, code, "sqlite: %s (%s)", sqlite3_errmsg(db->conn), what);
+}
+
+sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err)
+{
+    sqlite3_stmt *st = db->stmts[id];
+    if (!st) {
+        if (sqlite3_prepare_v3(db->conn, sp_sql_query_text[id], -1, SQLITE_PREPARE_PERSISTENT,
+                               &st, NULL) != SQLITE_OK) {
+            sp_db_sqlerr(db, err, sp_sql_query_name[id]);
+            return NULL;
+        }
+        db->stmts[id] = st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->conn, sp_sql_query_text[id], NULL, NULL, &msg) != SQLITE_OK) {
+        int code = (sqlite3_extended_errcode(db->conn) & 0xff) == SQLITE_FULL ? SP_EIO : SP_EDB;
+        sp_err_set(err, code, "sqlite: %s (%s)", msg ? msg : "?", sp_sql_query_name[id]);
+        sqlite3_free(msg);
+        return code;
+    }
+    return SP_OK;
+}
+
+int sp_db_step_done(sp_db *db, sqlite3_stmt *st, const char *what, sp_err *err)
+{
+    int rc = sqlite3_step(st);
+    int out = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? SP_OK : sp_db_sqlerr(db, err, what);
+    sqlite3_reset(st);
+    return out;
+}
+
+void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+int sp_db_schema_latest(void)
+{
+    return sp_sql_migration_count;
+}
+
+int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_VERSION, err);
+    if (!st)
+        return err->code;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "read user_version");
+    *out_version = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return SP_OK;
+}
+
+int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)
+{
+    int version, rc;
+    *out_applied = 0;
+    if ((rc = sp_db_schema_version(db, &version, err)) != SP_OK)
+        return rc;
+    if (version > sp_sql_migration_count)
+        return sp_err_set(err, SP_EINVAL,
+                          "database schema version %d is newer than this spadok knows (%d)",
+                          version, sp_sql_migration_count);
+    for (int i = version; i < sp_sql_migration_count; i++) {
+        const sp_sql_migration *m = &sp_sql_migrations[i];
+        if ((rc = sp_db_begin(db, err)) != SP_OK)
+            return rc;
+        char *msg = NULL;
+        if (sqlite3_exec(db->conn, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+            sp_err_set(err, SP_EDB, "migration %s failed: %s", m->name, msg ? msg : "?");
+            sqlite3_free(msg);
+            sp_db_rollback(db);
+            return SP_EDB;
+        }
+        if ((rc = sp_db_commit(db, err)) != SP_OK)
+            return rc;
+        sp_log(SP_LOG_INFO, "msg=\"applied migration\" name=%s", m->name);
+        (*out_applied)++;
+    }
+    /* Statements prepared against the old schema are re-prepared by SQLite on demand. */
+    return SP_OK;
+}
+
+int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
+{
+    *out = NULL;
+    sp_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return sp_err_set(err, SP_ENOMEM, "out of memory opening %s", path);
+    db->is_readonly = flags & SP_DB_READONLY;
+    int oflags = db->is_readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &db->conn, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        sp_err_set(err, db->is_readonly ? SP_ENOTFOUND : SP_EIO, "cannot open database %s: %s",
+                   path, db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
+        sp_db_close(db);
+        return err->code;
+    }
+    sqlite3_extended_result_codes(db->conn, 1);
+    db->splite_cache = spatialite_alloc_connection();
+    spatialite_init_ex(db->conn, db->splite_cache, 0);
+    int rc = sp_db_exec(db, SP_Q_EXEC_CONNECTION_SETUP, err);
+    if (rc == SP_OK && !db->is_readonly)
+        rc = sp_db_exec(db, SP_Q_EXEC_WAL, err);
+    int applied = 0, version = 0;
+    if (rc == SP_OK && !db->is_readonly)
+        rc = sp_db_migrate(db, &applied, err);
+    if (rc == SP_OK && db->is_readonly && (rc = sp_db_schema_version(db, &version, err)) == SP_OK &&
+        version != sp_sql_migration_count)
+        rc = sp_err_set(err, SP_EINVAL,
+                        "database %s has schema version %d, expected %d: run spadok migrate", path,
+                        version, sp_sql_migration_count);
+    if (rc != SP_OK) {
+        if (err->code == SP_EDB && strstr(err->msg, "not a database"))
+            err->code = SP_EINVAL;
+        sp_err_prefix(err, "%s", path);
+        sp_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return SP_OK;
+}
+
+void sp_db_close(sp_db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < SP_Q_COUNT; i++)
+        sqlite3_finalize(db->stmts[i]);
+    if (db->conn)
+        sqlite3_close(db->conn);
+    if (db->splite_cache)
+        spatialite_cleanup_ex(db->splite_cache);
+    free(db);
+}
+
+int sp_db_begin(sp_db *db, sp_err *err)
+{
+    return sp_db_exec(db, SP_Q_EXEC_BEGIN, err);
+}
+
+int sp_db_commit(sp_db *db, sp_err *err)
+{
+    return sp_db_exec(db, SP_Q_EXEC_COMMIT, err);
+}
+
+void sp_db_rollback(sp_db *db)
+{
+    sp_err ignored;
+    if (!sqlite3_get_autocommit(db->conn))
+        sp_db_exec(db, SP_Q_EXEC_ROLLBACK, &ignored);
+}
+
+int sp_db_savepoint(sp_db *db, sp_err *err)
+{
+    return sp_db_exec(db, SP_Q_EXEC_SAVEPOINT, err);
+}
+
+int sp_db_release(sp_db *db, sp_err *err)
+{
+    return sp_db_exec(db, SP_Q_EXEC_RELEASE, err);
+}
+
+void sp_db_rollback_to(sp_db *db)
+{
+    sp_err ignored;
+    sp_db_exec(db, SP_Q_EXEC_ROLLBACK_TO, &ignored);
+}
+
+int sp_db_integrity_check(sp_db *db, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_INTEGRITY_CHECK, err);
+    if (!st)
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "integrity_check");
+    const char *res = (const char *)sqlite3_column_text(st, 0);
+    if (!res || strcmp(res, "ok") != 0) {
+        sp_err_set(err, SP_EDB, "integrity_check: %s", res ? res : "?");
+        sqlite3_reset(st);
+        return SP_EDB;
+    }
+    sqlite3_reset(st);
+    if (!(st = sp_db_stmt(db, SP_Q_FOREIGN_KEY_CHECK, err)))
+        return err->code;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sp_err_set(err, SP_EDB, "foreign_key_check: table %s row %lld",
+                   sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+        sqlite3_reset(st);
+        return SP_EDB;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "foreign_key_check");
+}
+
+int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_SPATIALITE_VERSION, err);
+    if (!st)
+        return err->code;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "versions");
+    snprintf(out, outsz, "spatialite %s, sqlite %s", sqlite3_column_text(st, 0),
+             sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
+    return SP_OK;
+}
+
+int sp_db_load_vocab(sp_db *db, sp_vocab *v, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_VOCAB_ALL, err);
+    if (!st)
+        return err->code;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sp_vocab_add(v, (const char *)sqlite3_column_text(st, 0),
+                         (const char *)sqlite3_column_text(st, 1),
+                         (const char *)sqlite3_column_text(st, 2),
+                         (const char *)sqlite3_column_text(st, 3), err) != SP_OK) {
+            sqlite3_reset(st);
+            return err->code;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sp_db_sqlerr(db, err, "load vocabularies");
+    if (!(st = sp_db_stmt(db, SP_Q_VOCAB_ALIASES, err)))
+        return err->code;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sp_vocab_add(v, (const char *)sqlite3_column_text(st, 0),
+                         (const char *)sqlite3_column_text(st, 1),
+                         (const char *)sqlite3_column_text(st, 2), NULL, err) != SP_OK) {
+            sqlite3_reset(st);
+            return err->code;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "load vocabulary aliases");
+}

@@ -1,0 +1,27 @@
+/* storage/db_int.h - internals shared by the storage files; not for other modules. */
+#ifndef SP_DB_INT_H
+#define SP_DB_INT_H
+
+#include <sqlite3.h>
+
+#include "sp_db.h"
+#include "sp_sql.h"
+
+struct sp_db {
+    sqlite3 *conn;
+    void *splite_cache;
+    sqlite3_stmt *stmts[SP_Q_COUNT];
+    int is_readonly;
+};
+
+/* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
+sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err);
+/* Runs an exec_* query (several statements, no values). */
+int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err);
+/* Wraps the connection's last error once, keeping SQLite's text: "sqlite: ... (what)". */
+int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what);
+/* Steps a statement that returns no rows (or whose rows are ignored), then resets it. */
+int sp_db_step_done(sp_db *db, sqlite3_stmt *st, const char *what, sp_err *err);
+void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

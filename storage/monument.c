@@ -1,0 +1,316 @@
+/* storage/monument.c - upsert of monuments and districts, condition reports, export rows.
+ * An upsert is keyed by the record's stable identity so re-import is idempotent: a content
+ * hash of the incoming values tells "unchanged" from "updated" without a field-by-field
+ * compare, and every insert or update writes its audit row in the same transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "sp_hash.h"
+
+#define SP_PARAM_FIELD0 10 /* field i binds to ?(10 + i), see schemas/queries.sql */
+
+typedef struct entity_sql {
+    enum sp_q by_source, by_alt, insert, update, json;
+    int alt_field; /* second natural key (protection_no, name_uk) */
+} entity_sql;
+
+static const entity_sql *sql_for(const sp_entity *e)
+{
+    static const entity_sql monument = {SP_Q_MONUMENT_BY_SOURCE, SP_Q_MONUMENT_BY_PROTECTION_NO,
+                                        SP_Q_MONUMENT_INSERT, SP_Q_MONUMENT_UPDATE,
+                                        SP_Q_MONUMENT_JSON, SP_MF_PROTECTION_NO};
+    static const entity_sql district = {SP_Q_DISTRICT_BY_SOURCE, SP_Q_DISTRICT_BY_NAME,
+                                        SP_Q_DISTRICT_INSERT, SP_Q_DISTRICT_UPDATE,
+                                        SP_Q_DISTRICT_JSON, SP_DF_NAME_UK};
+    switch (e->id) {
+    case SP_ENT_MONUMENT:
+        return &monument;
+    case SP_ENT_DISTRICT:
+        return &district;
+    default:
+        return NULL;
+    }
+}
+
+/* FNV-1a over every value and the geometry, separated so "a","b" != "ab","". */
+static void content_hash(const sp_db_record *rec, char out[17])
+{
+    uint64_t h = SP_FNV_INIT;
+    for (int i = 0; i < rec->entity->nfields; i++) {
+        const char *v = rec->values[i];
+        unsigned char sep[2] = {v ? 1 : 0, 0x1f};
+        h = sp_fnv1a(h, sep, 1);
+        if (v)
+            h = sp_fnv1a(h, v, strlen(v));
+        h = sp_fnv1a(h, sep + 1, 1);
+    }
+    h = sp_fnv1a(h, rec->wkb, rec->wkb_len);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static void bind_fields(sqlite3_stmt *st, const sp_entity *e, char *const values[])
+{
+    for (int i = 0; i < e->nfields; i++) {
+        const sp_field *f = &e->fields[i];
+        int idx = SP_PARAM_FIELD0 + i;
+        if (f->type == SP_FT_VOCAB_SET)
+            continue; /* stored in a join table */
+        if (!values[i])
+            sqlite3_bind_null(st, idx);
+        else if (f->type == SP_FT_INT || f->type == SP_FT_BOOL)
+            sqlite3_bind_int64(st, idx, strtoll(values[i], NULL, 10));
+        else
+            sqlite3_bind_text(st, idx, values[i], -1, SQLITE_TRANSIENT);
+    }
+}
+
+/* Finds a row by one query with one or two text keys; *out_id 0 when absent. */
+static int find_by(sp_db *db, enum sp_q q, const char *k1, const char *k2, int64_t *out_id,
+                   char hash[17], sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, k1, -1, SQLITE_TRANSIENT);
+    if (k2)
+        sqlite3_bind_text(st, 2, k2, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    *out_id = 0;
+    if (rc == SQLITE_ROW) {
+        *out_id = sqlite3_column_int64(st, 0);
+        if (hash && sqlite3_column_count(st) > 1) {
+            const char *h = (const char *)sqlite3_column_text(st, 1);
+            snprintf(hash, 17, "%s", h ? h : "");
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find record");
+}
+
+/* The row as JSON for the audit log; caller frees with sqlite3_free. */
+static char *row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    char *out = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    else
+        sp_db_sqlerr(db, err, "record as json");
+    sqlite3_reset(st);
+    if (!out && err->code == SP_OK)
+        sp_err_set(err, SP_ENOMEM, "out of memory");
+    return out;
+}
+
+static int audit(sp_db *db, const sp_db_actor *actor, const char *action, const char *entity,
+                 int64_t id, const char *before, const char *after, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_INSERT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_TRANSIENT);
+    sp_db_bind_text_or_null(st, 2, actor->role);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, id);
+    if (actor->import_run_id)
+        sqlite3_bind_int64(st, 6, actor->import_run_id);
+    sp_db_bind_text_or_null(st, 7, before);
+    sp_db_bind_text_or_null(st, 8, after);
+    return sp_db_step_done(db, st, "audit log", err);
+}
+
+/* Replaces a ';'-joined code set in a join table (monument kinds, report causes). */
+static int write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
+                     sp_err *err)
+{
+    sqlite3_stmt *st;
+    if (clear != SP_Q_COUNT) {
+        if (!(st = sp_db_stmt(db, clear, err)))
+            return err->code;
+        sqlite3_bind_int64(st, 1, id);
+        if (sp_db_step_done(db, st, "clear set", err) != SP_OK)
+            return err->code;
+    }
+    for (const char *p = set; p && *p;) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (!(st = sp_db_stmt(db, insert, err)))
+            return err->code;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, p, (int)n, SQLITE_TRANSIENT);
+        if (sp_db_step_done(db, st, "write set", err) != SP_OK)
+            return err->code;
+        p = end ? end + 1 : p + n;
+    }
+    return SP_OK;
+}
+
+/* Name of the district containing the point, copied into out; "" when none. */
+static int district_at(sp_db *db, double x, double y, char *out, size_t outsz, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_DISTRICT_AT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_double(st, 1, x);
+    sqlite3_bind_double(st, 2, y);
+    int rc = sqlite3_step(st);
+    out[0] = '\0';
+    if (rc == SQLITE_ROW)
+        snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "district_at");
+}
+
+int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
+                 sp_upsert_result *out_result, int64_t *out_id, sp_err *err)
+{
+    const sp_entity *e = rec->entity;
+    const entity_sql *q = sql_for(e);
+    if (!q)
+        return sp_err_set(err, SP_EINVAL, "cannot store records of %s here", e->name);
+    int is_monument = e->id == SP_ENT_MONUMENT;
+    const char *source_id = rec->values[e->key_field];
+    const char *alt = rec->values[q->alt_field];
+    int64_t id = 0;
+    char old_hash[17] = "", new_hash[17];
+    int rc = SP_OK;
+    if (rec->uid && is_monument)
+        rc = find_by(db, SP_Q_MONUMENT_BY_UID, rec->uid, NULL, &id, old_hash, err);
+    if (rc == SP_OK && !id && alt)
+        rc = find_by(db, q->by_alt, alt, NULL, &id, old_hash, err);
+    if (rc == SP_OK && !id && source_id)
+        rc = find_by(db, q->by_source, rec->dataset, source_id, &id, old_hash, err);
+    if (rc != SP_OK)
+        return rc;
+    if (!id && !source_id && !alt && !rec->uid)
+        return sp_err_set(err, SP_EINVAL, "record has no key (source_id, %s or uid)",
+                          e->fields[q->alt_field].name);
+    content_hash(rec, new_hash);
+    if (id && strcmp(old_hash, new_hash) == 0) {
+        *out_result = SP_UPSERT_UNCHANGED;
+        *out_id = id;
+        return SP_OK;
+    }
+
+    /* A monument without a district gets the one its marker falls in, when known. */
+    char *values[SP_MAX_FIELDS];
+    memcpy(values, rec->values, sizeof values);
+    char district[256];
+    if (is_monument && !values[SP_MF_DISTRICT]) {
+        if ((rc = district_at(db, rec->marker_x, rec->marker_y, district, sizeof district, err)))
+            return rc;
+        if (district[0])
+            values[SP_MF_DISTRICT] = district;
+    }
+
+    char *before = id ? row_json(db, q->json, id, err) : NULL;
+    if (id && !before)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, id ? q->update : q->insert, err);
+    if (!st) {
+        sqlite3_free(before);
+        return err->code;
+    }
+    sqlite3_bind_text(st, 1, rec->dataset, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, new_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
+    if (is_monument) {
+        sqlite3_bind_double(st, 4, rec->marker_x);
+        sqlite3_bind_double(st, 5, rec->marker_y);
+    }
+    if (id)
+        sqlite3_bind_int64(st, 6, id);
+    else if (is_monument && rec->uid)
+        sqlite3_bind_text(st, 7, rec->uid, -1, SQLITE_TRANSIENT);
+    bind_fields(st, e, values);
+    if ((rc = sp_db_step_done(db, st, id ? "update" : "insert", err)) != SP_OK) {
+        sqlite3_free(before);
+        return rc;
+    }
+    if (!id)
+        id = sqlite3_last_insert_rowid(db->conn);
+    if (is_monument)
+        rc = write_set(db, SP_Q_MONUMENT_KINDS_CLEAR, SP_Q_MONUMENT_KIND_INSERT, id,
+                       values[SP_MF_KINDS], err);
+    char *after = rc == SP_OK ? row_json(db, q->json, id, err) : NULL;
+    if (rc == SP_OK && after)
+        rc = audit(db, actor, before ? "update" : "insert", e->name, id, before, after, err);
+    else if (rc == SP_OK)
+        rc = err->code;
+    *out_result = before ? SP_UPSERT_UPDATED : SP_UPSERT_INSERTED;
+    *out_id = id;
+    sqlite3_free(before);
+    sqlite3_free(after);
+    return rc;
+}
+
+int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const char *source_id,
+                     char *const values[], int *out_added, sp_err *err)
+{
+    int64_t id = 0;
+    int rc = find_by(db, SP_Q_REPORT_BY_SOURCE, dataset, source_id, &id, NULL, err);
+    *out_added = 0;
+    if (rc != SP_OK || id)
+        return rc;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_INSERT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, monument_id);
+    sqlite3_bind_text(st, 2, dataset, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, source_id, -1, SQLITE_TRANSIENT);
+    bind_fields(st, sp_model_entity(SP_ENT_REPORT), values);
+    if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
+        return rc;
+    id = sqlite3_last_insert_rowid(db->conn);
+    rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
+    if (rc == SP_OK)
+        rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS],
+                       err);
+    *out_added = rc == SP_OK;
+    return rc;
+}
+
+int sp_db_monument_count(sp_db *db, long long *out, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_COUNT, err);
+    if (!st)
+        return err->code;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "count monuments");
+    *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return SP_OK;
+}
+
+#define SP_EXPORT_MAX_COLS 64
+
+int sp_db_monument_foreach(sp_db *db, sp_db_row_fn fn, void *ctx, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_EXPORT, err);
+    if (!st)
+        return err->code;
+    int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */
+    if (ncols > SP_EXPORT_MAX_COLS)
+        return sp_err_set(err, SP_EINTERNAL, "export query has too many columns");
+    const char *names[SP_EXPORT_MAX_COLS], *values[SP_EXPORT_MAX_COLS];
+    for (int i = 0; i < ncols; i++)
+        names[i] = sqlite3_column_name(st, i);
+    int rc, out = SP_OK;
+    while (out == SP_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < ncols; i++)
+            values[i] = (const char *)sqlite3_column_text(st, i);
+        sp_db_row row = {ncols, names, values, sqlite3_column_blob(st, ncols),
+                         (size_t)sqlite3_column_bytes(st, ncols)};
+        out = fn(ctx, &row, err);
+    }
+    if (out == SP_OK && rc != SQLITE_DONE)
+        out = sp_db_sqlerr(db, err, "export monuments");
+    sqlite3_reset(st);
+    return out;
+}

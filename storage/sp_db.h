@@ -1,0 +1,104 @@
+/* storage/sp_db.h - the registry store: the only module that speaks SQL.
+ * SpatiaLite on SQLite, WAL, foreign keys on, synchronous=FULL; migrations from schemas/
+ * are embedded in the binary and applied on open. Callers see records made of the model's
+ * fields (model/sp_model.h), never SQL, so another backend can stand behind this header.
+ * One sp_db per thread: a connection and its statement cache are never shared. */
+#ifndef SP_DB_H
+#define SP_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sp_err.h"
+#include "sp_model.h"
+
+typedef struct sp_db sp_db;
+
+enum { SP_DB_READWRITE = 0, SP_DB_READONLY = 1 };
+
+/* Opens (creating when read-write) and migrates to the newest schema. */
+int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err);
+void sp_db_close(sp_db *db); /* NULL is fine */
+int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err);
+int sp_db_schema_latest(void);
+/* Applies pending migrations; *out_applied counts them. Run by sp_db_open too. */
+int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err);
+int sp_db_integrity_check(sp_db *db, sp_err *err); /* SP_OK only when "ok" and no FK errors */
+int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err); /* "spatialite x sqlite y" */
+
+/* Transactions; a savepoint isolates one record inside a long import transaction. */
+int sp_db_begin(sp_db *db, sp_err *err);
+int sp_db_commit(sp_db *db, sp_err *err);
+void sp_db_rollback(sp_db *db);
+int sp_db_savepoint(sp_db *db, sp_err *err);
+int sp_db_release(sp_db *db, sp_err *err);
+void sp_db_rollback_to(sp_db *db);
+
+int sp_db_load_vocab(sp_db *db, sp_vocab *v, sp_err *err);
+
+/* Online copy of the whole database to out_path (written to a temp file, then renamed),
+ * a consistent snapshot even while another process writes. */
+int sp_db_backup(sp_db *db, const char *out_path, sp_err *err);
+
+/* ---- records --------------------------------------------------------------------------- */
+
+typedef struct sp_db_record {
+    const sp_entity *entity; /* monument or district */
+    const char *dataset;     /* source data set: scopes source_id */
+    const char *uid;         /* optional: a Spadok uid carried by the source (re-import) */
+    char *values[SP_MAX_FIELDS]; /* normalised values by field index, NULL when empty */
+    const unsigned char *wkb;    /* EPSG:4326 geometry, valid */
+    size_t wkb_len;
+    double marker_x, marker_y; /* point on surface */
+} sp_db_record;
+
+typedef enum { SP_UPSERT_INSERTED, SP_UPSERT_UPDATED, SP_UPSERT_UNCHANGED } sp_upsert_result;
+
+typedef struct sp_db_actor {
+    const char *name; /* login, or "import" */
+    const char *role;
+    int64_t import_run_id; /* 0 when not an import */
+} sp_db_actor;
+
+/* Inserts or updates by the stable key (uid, protection_no, then dataset + source_id),
+ * writing an audit row with before/after JSON; "unchanged" writes nothing. */
+int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
+                 sp_upsert_result *out_result, int64_t *out_id, sp_err *err);
+
+/* Adds a condition report to a monument unless one with this dataset + source_id exists
+ * (*out_added 0 then). values are indexed by enum sp_report_field. */
+int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const char *source_id,
+                     char *const values[], int *out_added, sp_err *err);
+
+/* One exported row: column names and text values (NULL for SQL NULL), geometry as WKB. */
+typedef struct sp_db_row {
+    int ncols;
+    const char *const *names;
+    const char *const *values;
+    const unsigned char *wkb;
+    size_t wkb_len;
+} sp_db_row;
+typedef int (*sp_db_row_fn)(void *ctx, const sp_db_row *row, sp_err *err);
+int sp_db_monument_count(sp_db *db, long long *out, sp_err *err);
+int sp_db_monument_foreach(sp_db *db, sp_db_row_fn fn, void *ctx, sp_err *err);
+
+/* ---- import bookkeeping ---------------------------------------------------------------- */
+
+typedef struct sp_import_counts {
+    long long read, inserted, updated, unchanged, rejected, repaired, reports;
+} sp_import_counts;
+
+int sp_db_import_run_begin(sp_db *db, const char *dataset, const char *files, const char *mapping,
+                           const char *target, int64_t *out_id, sp_err *err);
+int sp_db_import_run_finish(sp_db *db, int64_t run_id, const sp_import_counts *c, int is_ok,
+                            sp_err *err);
+/* kind is "rejected" or "repaired"; raw is the source record as JSON. */
+int sp_db_import_error_add(sp_db *db, int64_t run_id, const char *kind, const char *layer,
+                           long long row, const char *source_key, const char *field,
+                           const char *reason, const char *raw, sp_err *err);
+/* Keys seen in this import: SP_ECONFLICT and *out_first_row when key was seen before. */
+int sp_db_seen_reset(sp_db *db, sp_err *err);
+int sp_db_seen_add(sp_db *db, const char *key, long long row, long long *out_first_row,
+                   sp_err *err);
+
+#endif
