@@ -92,6 +92,24 @@ static int write_row(void *ctx, const sp_db_row *row, sp_err *err)
     return SP_OK;
 }
 
+/* Side files some drivers write beside the main one (CSV: .csvt types, .prj CRS). */
+static void move_sidecars(const char *tmp, const char *out, int keep)
+{
+    static const char *const exts[] = {".csvt", ".prj", NULL};
+    for (int i = 0; exts[i]; i++) {
+        char from[4200], to[4200];
+        const char *tdot = strrchr(tmp, '.'), *odot = strrchr(out, '.');
+        int tn = tdot ? (int)(tdot - tmp) : (int)strlen(tmp);
+        int on = odot ? (int)(odot - out) : (int)strlen(out);
+        snprintf(from, sizeof from, "%.*s%s", tn, tmp, exts[i]);
+        snprintf(to, sizeof to, "%.*s%s", on, out, exts[i]);
+        if (access(from, F_OK) != 0)
+            continue;
+        if (!keep || rename(from, to) != 0)
+            unlink(from);
+    }
+}
+
 int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_progress,
                long long *out_count, sp_err *err)
 {
@@ -149,6 +167,7 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_pro
         rc = sp_err_set(err, SP_EIO, "cannot rename output to %s", out_path);
     if (rc != SP_OK)
         unlink(tmp);
+    move_sidecars(tmp, out_path, rc == SP_OK);
     *out_count = x.n;
     return rc;
 }

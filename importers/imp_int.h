@@ -34,6 +34,7 @@ struct sp_imp_mapping {
     const sp_entity *target;
     const char *x_field, *y_field, *wkt_field;
     int xi, yi, wkti; /* resolved per layer, -1 when absent */
+    int xy_is_auto;   /* x/y were found by name in the current layer */
     sp_src key, uid;
     sp_src fields[SP_MAX_FIELDS];
     int has_report;

@@ -277,19 +277,28 @@ int sp_imp_mapping_auto(OGRFeatureDefnH defn, const sp_entity *target, sp_imp_ma
         m->uid.fields[0] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
         m->uid.nfields = 1;
     }
-    /* Point columns: the names say the CRS is lon/lat degrees (see ogr.c). */
-    static const char *const xs[] = {"lon", "longitude", "lng", "long", NULL};
-    static const char *const ys[] = {"lat", "latitude", NULL};
-    for (int i = 0; xs[i] && !m->x_field; i++)
-        if ((idx = field_ci(defn, xs[i])) >= 0)
-            m->x_field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
-    for (int i = 0; ys[i] && !m->y_field; i++)
-        if ((idx = field_ci(defn, ys[i])) >= 0)
-            m->y_field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
-    if (!m->x_field || !m->y_field)
-        m->x_field = m->y_field = NULL;
     *out = m;
     return SP_OK;
+}
+
+/* Point columns found by name when a layer has no geometry and the mapping names none:
+ * lon/lat-like names, whose CRS is then WGS84 degrees (see ogr.c). */
+static void find_lonlat(sp_imp_mapping *m, OGRFeatureDefnH defn)
+{
+    static const char *const xs[] = {"lon", "longitude", "lng", "long", NULL};
+    static const char *const ys[] = {"lat", "latitude", NULL};
+    const char *x = NULL, *y = NULL;
+    int idx;
+    for (int i = 0; xs[i] && !x; i++)
+        if ((idx = field_ci(defn, xs[i])) >= 0)
+            x = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
+    for (int i = 0; ys[i] && !y; i++)
+        if ((idx = field_ci(defn, ys[i])) >= 0)
+            y = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
+    if (x && y) {
+        m->x_field = x;
+        m->y_field = y;
+    }
 }
 
 static int bind_src(sp_src *src, OGRFeatureDefnH defn, const char *what, const char *mapname,
@@ -334,6 +343,13 @@ static int bind_xy(const char *name, int *out, OGRFeatureDefnH defn, const char 
 int sp_imp_mapping_bind(sp_imp_mapping *m, OGRFeatureDefnH defn, const char *layer,
                         const char *recode, sp_err *err)
 {
+    if (m->xy_is_auto) /* found in the previous layer: look again */
+        m->x_field = m->y_field = NULL;
+    m->xy_is_auto = 0;
+    if (!m->x_field && !m->wkt_field && OGR_FD_GetGeomFieldCount(defn) == 0) {
+        find_lonlat(m, defn); /* borrowed names: valid while this layer is */
+        m->xy_is_auto = m->x_field != NULL;
+    }
     m->key.recode = m->uid.recode = recode;
     for (int i = 0; i < SP_MAX_FIELDS; i++)
         m->fields[i].recode = m->report[i].recode = recode;

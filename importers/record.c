@@ -208,6 +208,8 @@ int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH 
     }
     if (e->id == SP_ENT_MONUMENT) {
         char **vals = r->rec.values;
+        if (!vals[SP_MF_LOCATION_SENSITIVE]) /* the stored default, so hashes compare alike */
+            vals[SP_MF_LOCATION_SENSITIVE] = strdup("0");
         int from, to;
         if (!vals[SP_MF_YEAR_FROM] && !vals[SP_MF_YEAR_TO] &&
             sp_dating_years(vals[SP_MF_DATING], &from, &to)) {

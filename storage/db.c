@@ -141,7 +141,7 @@ int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
             err->code = SP_EINVAL;
         sp_err_prefix(err, "%s", path);
         sp_db_close(db);
-        return rc;
+        return err->code;
     }
     *out = db;
     return SP_OK;

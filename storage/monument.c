@@ -191,22 +191,22 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     if (!id && !source_id && !alt && !rec->uid)
         return sp_err_set(err, SP_EINVAL, "record has no key (source_id, %s or uid)",
                           e->fields[q->alt_field].name);
-    content_hash(rec, new_hash);
+    /* A monument without a district gets the one its marker falls in, when known; before
+     * hashing, so that re-importing an export (which carries the district) is "unchanged". */
+    sp_db_record stored = *rec;
+    char district[256];
+    if (is_monument && !stored.values[SP_MF_DISTRICT]) {
+        if ((rc = district_at(db, rec->marker_x, rec->marker_y, district, sizeof district, err)))
+            return rc;
+        if (district[0])
+            stored.values[SP_MF_DISTRICT] = district;
+    }
+    char **values = stored.values;
+    content_hash(&stored, new_hash);
     if (id && strcmp(old_hash, new_hash) == 0) {
         *out_result = SP_UPSERT_UNCHANGED;
         *out_id = id;
         return SP_OK;
-    }
-
-    /* A monument without a district gets the one its marker falls in, when known. */
-    char *values[SP_MAX_FIELDS];
-    memcpy(values, rec->values, sizeof values);
-    char district[256];
-    if (is_monument && !values[SP_MF_DISTRICT]) {
-        if ((rc = district_at(db, rec->marker_x, rec->marker_y, district, sizeof district, err)))
-            return rc;
-        if (district[0])
-            values[SP_MF_DISTRICT] = district;
     }
 
     char *before = id ? row_json(db, q->json, id, err) : NULL;

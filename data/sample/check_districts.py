@@ -97,7 +97,6 @@ def locate(districts, x, y):
 
 def main(argv):
     if len(argv) != 3:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
         print("usage: check_districts.py MONUMENTS_CSV DISTRICTS_GEOJSON",
               file=sys.stderr)
         return 2

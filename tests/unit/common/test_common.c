@@ -1,0 +1,63 @@
+/* tests/unit/common/test_common.c - UTF-8 validation, sp_err, sp_strbuf. */
+#include "sp_err.h"
+#include "sp_strbuf.h"
+#include "sp_test.h"
+#include "sp_utf8.h"
+
+static void test_utf8__accepts_ukrainian(void)
+{
+    const char *s = "Києво-Печерська лавра, ґанок, їжак, Солом’янський";
+    SP_CHECK(sp_utf8_valid(s, strlen(s)));
+    SP_CHECK(sp_utf8_valid("", 0));
+    SP_CHECK(sp_utf8_valid("\xf0\x9f\x8f\x9b", 4)); /* U+1F3DB classical building */
+}
+
+static void test_utf8__rejects_malformed(void)
+{
+    SP_CHECK(!sp_utf8_valid("\xcf\xf0\xe8", 3));     /* "При" in CP1251 */
+    SP_CHECK(sp_utf8_invalid_at("ab\xc0\xaf", 4) == 2);  /* overlong */
+    SP_CHECK(!sp_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    SP_CHECK(!sp_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    SP_CHECK(!sp_utf8_valid("\xd0", 1));             /* truncated */
+    SP_CHECK(!sp_utf8_valid("\xe0\x80\x80", 3));     /* overlong 3-byte */
+}
+
+static void test_err__set_and_prefix(void)
+{
+    sp_err err = {0};
+    SP_CHECK(sp_err_set(&err, SP_EINVAL, "field '%s' bad", "name_uk") == SP_EINVAL);
+    SP_CHECK(sp_err_prefix(&err, "file %s", "x.csv") == SP_EINVAL);
+    SP_CHECK_STR(err.msg, "file x.csv: field 'name_uk' bad");
+    char long_prefix[600];
+    memset(long_prefix, 'p', sizeof long_prefix - 1);
+    long_prefix[sizeof long_prefix - 1] = '\0';
+    sp_err_prefix(&err, "%s", long_prefix);
+    SP_CHECK(strlen(err.msg) < SP_ERR_MSG_MAX);
+}
+
+static void test_strbuf__grows_and_formats(void)
+{
+    sp_strbuf b = {0};
+    SP_CHECK_STR(sp_strbuf_cstr(&b), "");
+    for (int i = 0; i < 1000; i++)
+        sp_strbuf_printf(&b, "%d,", i);
+    SP_CHECK(!b.failed);
+    SP_CHECK(b.len == strlen(b.data));
+    SP_CHECK(strncmp(b.data, "0,1,2,", 6) == 0);
+    sp_strbuf_reset(&b);
+    sp_strbuf_puts(&b, "Софія");
+    SP_CHECK_STR(b.data, "Софія");
+    sp_strbuf_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+    static const sp_test_case cases[] = {
+        {"test_utf8__accepts_ukrainian", test_utf8__accepts_ukrainian},
+        {"test_utf8__rejects_malformed", test_utf8__rejects_malformed},
+        {"test_err__set_and_prefix", test_err__set_and_prefix},
+        {"test_strbuf__grows_and_formats", test_strbuf__grows_and_formats},
+        {NULL, NULL},
+    };
+    return sp_test_main(argc, argv, cases);
+}

@@ -1,0 +1,234 @@
+/* tests/unit/importers/test_importers.c - mapping parsing and small real imports through GDAL.
+ * Inputs are written to a temp folder by the test itself. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "sp_imp.h"
+#include "sp_test.h"
+
+static char dir[256];
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static void expect_mapping_error(const char *json, const char *fragment)
+{
+    sp_imp_mapping *m = NULL;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_mapping_parse(json, strlen(json), "t.json", &m, &err) == SP_EINVAL);
+    SP_CHECK(m == NULL);
+    SP_CHECK_CONTAINS(err.msg, fragment);
+}
+
+static void test_mapping__rejects_what_it_cannot_mean(void)
+{
+    expect_mapping_error("{\"fields\": {\"name_uk\": \"a\"", "bad JSON at line 1");
+    expect_mapping_error("[1, 2]", "must be a JSON object");
+    expect_mapping_error("{\"colour\": \"red\"}", "unknown member 'colour'");
+    expect_mapping_error("{\"fields\": {\"castle\": \"a\"}}", "fields.castle is not a monument field");
+    expect_mapping_error("{\"fields\": {\"name_uk\": 5}}", "must be a field name or an object");
+    expect_mapping_error("{\"fields\": {\"name_uk\": {\"feild\": \"a\"}}}", "unknown member 'feild'");
+    expect_mapping_error("{\"target\": \"castle\"}", "target 'castle'");
+    expect_mapping_error("{\"geometry\": {\"x\": \"lon\"}}", "geometry needs");
+    expect_mapping_error("{\"fields\": {\"name_uk\": {\"first\": []}}}", "list of 1-16");
+    expect_mapping_error("{\"a\": 1, \"a\": 2}", "duplicate");
+}
+
+static void test_mapping__accepts_every_form(void)
+{
+    const char *json = "{\"dataset\": \"d\", \"key\": \"id\", \"fields\": {"
+                       "\"name_uk\": \"n\", \"name_en\": {\"first\": [\"a\", \"b\"]},"
+                       "\"address\": {\"fields\": [\"s\", \"h\"], \"join\": \", \"},"
+                       "\"source\": {\"template\": \"OSM {id}\"},"
+                       "\"object_kind\": {\"value\": \"structure\"},"
+                       "\"significance\": {\"field\": \"sig\", \"map\": {\"N\": \"national\"},"
+                       " \"default\": \"local\"}},"
+                       "\"report\": {\"fields\": {\"report_type\": {\"value\": \"damage\"}}}}";
+    sp_imp_mapping *m = NULL;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_mapping_parse(json, strlen(json), "ok.json", &m, &err) == SP_OK);
+    SP_CHECK_STR(m ? sp_imp_mapping_target(m) : NULL, "monument");
+    sp_imp_mapping_free(m);
+}
+
+static sp_db *fresh_db(void)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/r.sqlite", dir);
+    unlink(p);
+    sp_db *db = NULL;
+    sp_err err = {0};
+    sp_db_open(p, SP_DB_READWRITE, &db, &err);
+    return db;
+}
+
+static const char *geojson =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"source_id\":\"1\",\"name_uk\":\"Золоті ворота\","
+    "\"significance\":\"національного значення\",\"kinds\":\"архітектури;археології\","
+    "\"dating\":\"1037\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[30.5133,50.4488]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"source_id\":\"2\",\"name_uk\":\"Без геометрії\"},"
+    "\"geometry\":null},"
+    "{\"type\":\"Feature\",\"properties\":{\"source_id\":\"3\",\"name_uk\":\"Метелик\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[30,50],[30.01,50.01],[30.01,50],"
+    "[30,50.01],[30,50]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"source_id\":\"1\",\"name_uk\":\"Двійник\"},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[30.5,50.4]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"source_id\":\"5\",\"name_uk\":\"Меркатор\"},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[3396000,6524000]}}]}";
+
+typedef struct rejects {
+    int n;
+    char reasons[8][200];
+} rejects;
+
+static void on_reject(void *ctx, const char *layer, long long row, const char *key,
+                      const char *reason)
+{
+    (void)layer, (void)row, (void)key;
+    rejects *r = ctx;
+    if (r->n < 8)
+        snprintf(r->reasons[r->n], sizeof r->reasons[0], "%s", reason);
+    r->n++;
+}
+
+static void test_import__counts_add_up_and_reasons_name_fields(void)
+{
+    const char *file = write_file("t.geojson", geojson);
+    sp_db *db = fresh_db();
+    rejects rj = {0};
+    sp_imp_options opt = {0};
+    opt.on_reject = on_reject;
+    opt.reject_ctx = &rj;
+    sp_imp_result res;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_run(db, &file, 1, &opt, &res, &err) == SP_OK);
+    const sp_import_counts *c = &res.counts;
+    SP_CHECK(c->read == 5);
+    SP_CHECK(c->inserted == 2 && c->rejected == 3 && c->repaired == 1);
+    SP_CHECK(c->read == c->inserted + c->updated + c->unchanged + c->rejected);
+    SP_CHECK_CONTAINS(rj.reasons[0], "geometry: missing");
+    SP_CHECK_CONTAINS(rj.reasons[1], "repaired with MakeValid");
+    SP_CHECK_CONTAINS(rj.reasons[2], "duplicate key 1");
+    SP_CHECK_CONTAINS(rj.reasons[3], "coordinates out of range");
+    /* The second run changes nothing. */
+    SP_CHECK(sp_imp_run(db, &file, 1, &opt, &res, &err) == SP_OK);
+    SP_CHECK(res.counts.unchanged == 2 && res.counts.inserted == 0 && res.counts.updated == 0);
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    sp_db_close(db);
+}
+
+static void test_import__dry_run_writes_nothing(void)
+{
+    const char *file = write_file("t.geojson", geojson);
+    sp_db *db = fresh_db();
+    sp_imp_options opt = {0};
+    opt.is_dry_run = 1;
+    sp_imp_result res;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_run(db, &file, 1, &opt, &res, &err) == SP_OK);
+    SP_CHECK(res.counts.inserted == 2 && res.run_id == 0);
+    long long n = -1;
+    SP_CHECK(sp_db_monument_count(db, &n, &err) == SP_OK && n == 0);
+    sp_db_close(db);
+}
+
+static void test_import__fatal_error_leaves_database_unchanged(void)
+{
+    char good[512];
+    snprintf(good, sizeof good, "%s", write_file("good.geojson", geojson));
+    const char *bad = write_file("bad.geojson", "{\"type\":\"FeatureCollection\",\"features\":[");
+    const char *files[2] = {good, bad};
+    sp_db *db = fresh_db();
+    sp_imp_options opt = {0};
+    sp_imp_result res;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_run(db, files, 2, &opt, &res, &err) == SP_EINVAL);
+    SP_CHECK_CONTAINS(err.msg, "not a readable vector data source");
+    long long n = -1;
+    SP_CHECK(sp_db_monument_count(db, &n, &err) == SP_OK && n == 0);
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    sp_db_close(db);
+}
+
+static void test_import__csv_lonlat_and_mapping_values(void)
+{
+    const char *csv = "id,назва,lon,lat,sig,street,house\n"
+                      "a,Андріївська церква,30.5179,50.4589,Н,Андріївський узвіз,23\n"
+                      "b,Кирилівська церква,30.4731,50.4762,M,Олени Теліги,12\n";
+    char file[512];
+    snprintf(file, sizeof file, "%s", write_file("кирилиця.csv", csv));
+    const char *map = "{\"dataset\": \"csvtest\", \"key\": \"id\", \"fields\": {"
+                      "\"name_uk\": \"назва\","
+                      "\"significance\": {\"field\": \"sig\", \"map\": {\"Н\": \"national\","
+                      " \"M\": \"local\"}},"
+                      "\"address\": {\"fields\": [\"street\", \"house\"], \"join\": \", \"}}}";
+    char mpath[512];
+    snprintf(mpath, sizeof mpath, "%s", write_file("m.json", map));
+    sp_db *db = fresh_db();
+    sp_imp_options opt = {0};
+    opt.mapping_path = mpath;
+    const char *files[1] = {file};
+    sp_imp_result res;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_run(db, files, 1, &opt, &res, &err) == SP_OK);
+    if (err.code)
+        fprintf(stderr, "  %s\n", err.msg);
+    SP_CHECK(res.counts.inserted == 2 && res.counts.rejected == 0);
+    sp_db_close(db);
+}
+
+static void test_import__unknown_layer_and_absent_field(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s", write_file("t.geojson", geojson));
+    const char *file = path;
+    sp_db *db = fresh_db();
+    sp_imp_options opt = {0};
+    opt.layer = "nope";
+    sp_imp_result res;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_run(db, &file, 1, &opt, &res, &err) == SP_ENOTFOUND);
+    SP_CHECK_CONTAINS(err.msg, "no layer 'nope' (it has 't')");
+    char mpath[512];
+    snprintf(mpath, sizeof mpath, "%s",
+             write_file("absent.json", "{\"fields\": {\"name_uk\": \"NAMEX\"}}"));
+    opt.layer = NULL;
+    opt.mapping_path = mpath;
+    SP_CHECK(sp_imp_run(db, &file, 1, &opt, &res, &err) == SP_EINVAL);
+    SP_CHECK_CONTAINS(err.msg, "names field 'NAMEX', which layer 't' lacks");
+    sp_db_close(db);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(dir, sizeof dir, "/tmp/spadok-imp-XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    static const sp_test_case cases[] = {
+        {"test_mapping__rejects_what_it_cannot_mean", test_mapping__rejects_what_it_cannot_mean},
+        {"test_mapping__accepts_every_form", test_mapping__accepts_every_form},
+        {"test_import__counts_add_up_and_reasons_name_fields",
+         test_import__counts_add_up_and_reasons_name_fields},
+        {"test_import__dry_run_writes_nothing", test_import__dry_run_writes_nothing},
+        {"test_import__fatal_error_leaves_database_unchanged",
+         test_import__fatal_error_leaves_database_unchanged},
+        {"test_import__csv_lonlat_and_mapping_values", test_import__csv_lonlat_and_mapping_values},
+        {"test_import__unknown_layer_and_absent_field",
+         test_import__unknown_layer_and_absent_field},
+        {NULL, NULL},
+    };
+    int rc = sp_test_main(argc, argv, cases);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return rc;
+}

@@ -1,0 +1,268 @@
+/* tests/unit/storage/test_db.c - open/migrate, upsert outcomes and audit, backup, export rows.
+ * Runs on a real SpatiaLite file in a temp folder. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <ogr_api.h>
+
+#include "sp_db.h"
+#include "sp_test.h"
+
+static char dir[256];
+
+static void path(char *out, size_t n, const char *name)
+{
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+static sp_db *fresh(const char *name)
+{
+    char p[512];
+    path(p, sizeof p, name);
+    unlink(p);
+    sp_db *db = NULL;
+    sp_err err = {0};
+    if (sp_db_open(p, SP_DB_READWRITE, &db, &err) != SP_OK)
+        fprintf(stderr, "  open: %s\n", err.msg);
+    return db;
+}
+
+/* A point record with the given name; WKB built by OGR. */
+typedef struct test_rec {
+    sp_db_record rec;
+    unsigned char wkb[64];
+} test_rec;
+
+static void make_point(test_rec *t, const char *source_id, const char *name, double x, double y)
+{
+    memset(t, 0, sizeof *t);
+    t->rec.entity = sp_model_entity(SP_ENT_MONUMENT);
+    t->rec.dataset = "unit";
+    t->rec.values[SP_MF_SOURCE_ID] = (char *)source_id;
+    t->rec.values[SP_MF_NAME_UK] = (char *)name;
+    t->rec.values[SP_MF_KINDS] = (char *)"history;architecture";
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(g, 0, x, y);
+    t->rec.wkb_len = (size_t)OGR_G_WkbSize(g);
+    OGR_G_ExportToIsoWkb(g, wkbNDR, t->wkb);
+    OGR_G_DestroyGeometry(g);
+    t->rec.wkb = t->wkb;
+    t->rec.marker_x = x;
+    t->rec.marker_y = y;
+}
+
+static int monument_count(sp_db *db)
+{
+    long long n = -1;
+    sp_err err = {0};
+    sp_db_monument_count(db, &n, &err);
+    return (int)n;
+}
+
+static void test_db__migrate_twice_is_noop(void)
+{
+    sp_db *db = fresh("m.sqlite");
+    SP_CHECK(db != NULL);
+    int version = 0, applied = -1;
+    sp_err err = {0};
+    SP_CHECK(sp_db_schema_version(db, &version, &err) == SP_OK);
+    SP_CHECK(version == sp_db_schema_latest());
+    SP_CHECK(sp_db_migrate(db, &applied, &err) == SP_OK && applied == 0);
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    sp_db_close(db);
+    char p[512];
+    path(p, sizeof p, "m.sqlite");
+    SP_CHECK(sp_db_open(p, SP_DB_READONLY, &db, &err) == SP_OK);
+    sp_db_close(db);
+}
+
+static void test_db__readonly_missing_file_fails(void)
+{
+    sp_db *db = NULL;
+    sp_err err = {0};
+    char p[512];
+    path(p, sizeof p, "absent.sqlite");
+    SP_CHECK(sp_db_open(p, SP_DB_READONLY, &db, &err) != SP_OK && db == NULL);
+    SP_CHECK_CONTAINS(err.msg, "cannot open database");
+}
+
+static void test_db__not_a_database_is_refused(void)
+{
+    char p[512];
+    path(p, sizeof p, "text.sqlite");
+    FILE *f = fopen(p, "w");
+    fputs("this is a text file, not SQLite, and long enough to have a header.............\n", f);
+    fclose(f);
+    sp_db *db = NULL;
+    sp_err err = {0};
+    SP_CHECK(sp_db_open(p, SP_DB_READWRITE, &db, &err) == SP_EINVAL && db == NULL);
+    SP_CHECK_CONTAINS(err.msg, "not a database");
+}
+
+static void test_db__upsert_insert_unchanged_update(void)
+{
+    sp_db *db = fresh("u.sqlite");
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    test_rec t;
+    make_point(&t, "a1", "Золоті ворота", 30.5133, 50.4488);
+    sp_upsert_result res;
+    int64_t id1 = 0, id2 = 0;
+    SP_CHECK(sp_db_begin(db, &err) == SP_OK);
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id1, &err) == SP_OK);
+    SP_CHECK(res == SP_UPSERT_INSERTED && id1 > 0);
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id2, &err) == SP_OK);
+    SP_CHECK(res == SP_UPSERT_UNCHANGED && id2 == id1);
+    t.rec.values[SP_MF_NAME_EN] = (char *)"Golden Gate";
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id2, &err) == SP_OK);
+    SP_CHECK(res == SP_UPSERT_UPDATED && id2 == id1);
+    t.rec.values[SP_MF_PROTECTION_NO] = (char *)"260001-Н";
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id2, &err) == SP_OK);
+    /* Found again by protection number even with another source id. */
+    t.rec.values[SP_MF_SOURCE_ID] = (char *)"other";
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id2, &err) == SP_OK);
+    SP_CHECK(res == SP_UPSERT_UPDATED && id2 == id1);
+    SP_CHECK(sp_db_commit(db, &err) == SP_OK);
+    SP_CHECK(monument_count(db) == 1);
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    sp_db_close(db);
+}
+
+static void test_db__record_without_key_is_refused(void)
+{
+    sp_db *db = fresh("k.sqlite");
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    test_rec t;
+    make_point(&t, NULL, "Без ключа", 30.5, 50.4);
+    sp_upsert_result res;
+    int64_t id = 0;
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_EINVAL);
+    SP_CHECK_CONTAINS(err.msg, "record has no key");
+    sp_db_close(db);
+}
+
+static void test_db__bad_vocab_code_violates_foreign_key(void)
+{
+    sp_db *db = fresh("fk.sqlite");
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    test_rec t;
+    make_point(&t, "x", "Назва", 30.5, 50.4);
+    t.rec.values[SP_MF_SIGNIFICANCE] = (char *)"imperial";
+    sp_upsert_result res;
+    int64_t id = 0;
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_ECONFLICT);
+    SP_CHECK_CONTAINS(err.msg, "FOREIGN KEY");
+    sp_db_close(db);
+}
+
+typedef struct export_seen {
+    int rows;
+    int name_col, kinds_col;
+    char name[128], kinds[128];
+} export_seen;
+
+static int on_row(void *ctx, const sp_db_row *row, sp_err *err)
+{
+    (void)err;
+    export_seen *s = ctx;
+    s->rows++;
+    for (int i = 0; i < row->ncols; i++) {
+        if (strcmp(row->names[i], "name_uk") == 0)
+            snprintf(s->name, sizeof s->name, "%s", row->values[i]);
+        if (strcmp(row->names[i], "kinds") == 0)
+            snprintf(s->kinds, sizeof s->kinds, "%s", row->values[i]);
+    }
+    return row->wkb_len > 0 ? SP_OK : SP_EINTERNAL;
+}
+
+static void test_db__export_rows_carry_model_fields(void)
+{
+    sp_db *db = fresh("e.sqlite");
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    test_rec t;
+    make_point(&t, "s1", "Софійський собор", 30.5143, 50.4529);
+    sp_upsert_result res;
+    int64_t id;
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_OK);
+    export_seen s = {0};
+    SP_CHECK(sp_db_monument_foreach(db, on_row, &s, &err) == SP_OK);
+    SP_CHECK(s.rows == 1);
+    SP_CHECK_STR(s.name, "Софійський собор");
+    SP_CHECK_STR(s.kinds, "history;architecture");
+    sp_db_close(db);
+}
+
+static void test_db__backup_is_consistent_copy(void)
+{
+    sp_db *db = fresh("b.sqlite");
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    test_rec t;
+    sp_upsert_result res;
+    int64_t id;
+    sp_db_begin(db, &err);
+    for (int i = 0; i < 200; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        make_point(&t, key, "Пам’ятка", 30 + i * 0.001, 50.4);
+        SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_OK);
+    }
+    sp_db_commit(db, &err);
+    char out[512];
+    path(out, sizeof out, "b-copy.sqlite");
+    unlink(out);
+    SP_CHECK(sp_db_backup(db, out, &err) == SP_OK);
+    sp_db_close(db);
+    sp_db *copy = NULL;
+    SP_CHECK(sp_db_open(out, SP_DB_READONLY, &copy, &err) == SP_OK);
+    SP_CHECK(monument_count(copy) == 200);
+    SP_CHECK(sp_db_integrity_check(copy, &err) == SP_OK);
+    sp_db_close(copy);
+    path(out, sizeof out, "no/such/dir/x.sqlite");
+    db = fresh("b.sqlite");
+    SP_CHECK(sp_db_backup(db, out, &err) == SP_EIO);
+    sp_db_close(db);
+}
+
+static void test_db__seen_keys_detect_duplicates(void)
+{
+    sp_db *db = fresh("s.sqlite");
+    sp_err err = {0};
+    long long first = 0;
+    SP_CHECK(sp_db_seen_reset(db, &err) == SP_OK);
+    SP_CHECK(sp_db_seen_add(db, "key a", 1, &first, &err) == SP_OK);
+    SP_CHECK(sp_db_seen_add(db, "key b", 2, &first, &err) == SP_OK);
+    SP_CHECK(sp_db_seen_add(db, "key a", 3, &first, &err) == SP_ECONFLICT && first == 1);
+    SP_CHECK(sp_db_seen_reset(db, &err) == SP_OK);
+    SP_CHECK(sp_db_seen_add(db, "key a", 4, &first, &err) == SP_OK);
+    sp_db_close(db);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(dir, sizeof dir, "/tmp/spadok-unit-XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    static const sp_test_case cases[] = {
+        {"test_db__migrate_twice_is_noop", test_db__migrate_twice_is_noop},
+        {"test_db__readonly_missing_file_fails", test_db__readonly_missing_file_fails},
+        {"test_db__not_a_database_is_refused", test_db__not_a_database_is_refused},
+        {"test_db__upsert_insert_unchanged_update", test_db__upsert_insert_unchanged_update},
+        {"test_db__record_without_key_is_refused", test_db__record_without_key_is_refused},
+        {"test_db__bad_vocab_code_violates_foreign_key",
+         test_db__bad_vocab_code_violates_foreign_key},
+        {"test_db__export_rows_carry_model_fields", test_db__export_rows_carry_model_fields},
+        {"test_db__backup_is_consistent_copy", test_db__backup_is_consistent_copy},
+        {"test_db__seen_keys_detect_duplicates", test_db__seen_keys_detect_duplicates},
+        {NULL, NULL},
+    };
+    int rc = sp_test_main(argc, argv, cases);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return rc;
+}
