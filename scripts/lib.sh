@@ -1,0 +1,39 @@
+# scripts/lib.sh - shared by scripts/demo, scripts/test and bench/*: install what is missing
+# (Debian packages only, never anything fetched by hand), build, find the binary.
+# Sourced, not run.
+
+SP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages the build, the tests and the demo need.
+SP_DEB_PACKAGES=(
+  gcc make cmake pkg-config clang-format
+  libgdal-dev gdal-bin libproj-dev proj-bin
+  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  libjansson-dev
+  python3 time
+)
+
+sp_log() { printf '%s\n' "== $*" >&2; }
+
+# Installs the Debian packages given (default: SP_DEB_PACKAGES) that are not installed yet.
+sp_install_deps() {
+  local want=("$@") missing=() p
+  [ ${#want[@]} -gt 0 ] || want=("${SP_DEB_PACKAGES[@]}")
+  for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  sp_log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures and builds into build/NAME with extra cmake arguments; prints the binary path.
+sp_build() {
+  local name=$1; shift
+  cmake -S "$SP_ROOT" -B "$SP_ROOT/build/$name" "$@" >/dev/null
+  cmake --build "$SP_ROOT/build/$name" -j"$(nproc)" >&2
+  echo "$SP_ROOT/build/$name/spadok"
+}

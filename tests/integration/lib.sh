@@ -1,0 +1,54 @@
+# tests/integration/lib.sh - helpers for the integration scripts (sourced).
+# Each script gets the spadok binary and the source root, runs real GDAL/SQLite tools on
+# real files in a temp folder, counts checks and ends with "N passed, N failed".
+set -uo pipefail
+SPADOK=$(readlink -f "${1:?usage: test_x.sh SPADOK_BINARY SOURCE_ROOT}")
+ROOT=$(cd "${2:?usage: test_x.sh SPADOK_BINARY SOURCE_ROOT}" && pwd)
+SHARED=$(cd "$ROOT/.." && pwd)/shared/data
+T=$(mktemp -d /tmp/spadok-it-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+PASSED=0
+FAILED=0
+export LC_ALL=C.UTF-8
+
+ok() { PASSED=$((PASSED + 1)); }
+fail() { FAILED=$((FAILED + 1)); printf 'FAIL: %s\n' "$*" >&2; }
+
+# check_eq WHAT EXPECTED ACTUAL
+check_eq() {
+  if [ "$2" == "$3" ]; then ok; else fail "$1: expected [$2], got [$3]"; fi
+}
+# check_contains WHAT HAYSTACK NEEDLE
+check_contains() {
+  case "$2" in *"$3"*) ok ;; *) fail "$1: [$2] does not contain [$3]" ;; esac
+}
+check_true() {
+  local what=$1; shift
+  if "$@"; then ok; else fail "$what"; fi
+}
+
+# sql DB QUERY: one query through sqlite3 with SpatiaLite loaded; '|'-separated output.
+sql() {
+  sqlite3 -batch -noheader -cmd ".load mod_spatialite" "$1" "$2" 2>&1 | grep -v '^$'
+}
+
+# feature_count FILE [LAYER]: what ogrinfo -so says the source holds.
+feature_count() {
+  ogrinfo -ro -so -al "$@" 2>/dev/null | awk -F': ' '/^Feature Count/ {s += $2} END {print s+0}'
+}
+
+# q TEXT: TEXT as an SQL string literal.
+q() { printf "'%s'" "${1//\'/\'\'}"; }
+
+need_shared() {
+  if [ ! -d "$SHARED" ]; then
+    echo "SKIPPED: $SHARED is absent (only a developer or CI checkout beside shared/ has it)"
+    exit 77
+  fi
+}
+
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+  exit $?
+}
