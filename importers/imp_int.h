@@ -23,6 +23,7 @@ typedef struct sp_src {
     const char *join;     /* separator for SP_SRC_JOIN */
     json_t *map;          /* source value -> model value, borrowed */
     const char *fallback; /* "default" */
+    int is_optional;      /* an absent source field reads as empty instead of an error */
     int idx[16];          /* OGR field indexes, resolved per layer */
     const char *recode;   /* source encoding to convert from, when OGR does not */
 } sp_src;

@@ -1,7 +1,8 @@
 /* importers/mapping.c - mapping files: which source field feeds which model field.
  * A field spec is a field name, or an object with one of "field", "first" (first non-empty
  * of a list), "fields" + "join", "template" ("{a} {b}"), "value" (a constant), plus optional
- * "map" (coded source values to model values) and "default". See importers/mappings/README.md. */
+ * "map" (coded source values to model values), "default", and "optional": true for a field
+ * that sparse sources (OSM tags) may lack altogether. See importers/mappings/README.md. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,7 +29,7 @@ static int parse_src(json_t *spec, const char *what, const char *mapname, sp_src
     {
         if (strcmp(key, "field") && strcmp(key, "first") && strcmp(key, "fields") &&
             strcmp(key, "join") && strcmp(key, "template") && strcmp(key, "value") &&
-            strcmp(key, "map") && strcmp(key, "default"))
+            strcmp(key, "map") && strcmp(key, "default") && strcmp(key, "optional"))
             return sp_err_set(err, SP_EINVAL, "mapping %s: %s has unknown member '%s'", mapname,
                               what, key);
     }
@@ -86,6 +87,12 @@ static int parse_src(json_t *spec, const char *what, const char *mapname, sp_src
             return sp_err_set(err, SP_EINVAL, "mapping %s: %s.map must be an object", mapname,
                               what);
         src->map = v;
+    }
+    if ((v = json_object_get(spec, "optional"))) {
+        if (!json_is_boolean(v))
+            return sp_err_set(err, SP_EINVAL, "mapping %s: %s.optional must be true or false",
+                              mapname, what);
+        src->is_optional = json_is_true(v);
     }
     if ((v = json_object_get(spec, "default"))) {
         if (!json_is_string(v))
@@ -311,7 +318,7 @@ static int bind_src(sp_src *src, OGRFeatureDefnH defn, const char *what, const c
             char name[256];
             snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
             int idx = OGR_FD_GetFieldIndex(defn, name);
-            if (idx < 0)
+            if (idx < 0 && !src->is_optional)
                 return sp_err_set(err, SP_EINVAL,
                                   "mapping %s: %s names field '%s', which layer '%s' lacks",
                                   mapname, what, name, layer);
@@ -321,7 +328,7 @@ static int bind_src(sp_src *src, OGRFeatureDefnH defn, const char *what, const c
     }
     for (int i = 0; i < src->nfields; i++) {
         src->idx[i] = OGR_FD_GetFieldIndex(defn, src->fields[i]);
-        if (src->idx[i] < 0)
+        if (src->idx[i] < 0 && !src->is_optional)
             return sp_err_set(err, SP_EINVAL,
                               "mapping %s: %s names field '%s', which layer '%s' lacks", mapname,
                               what, src->fields[i], layer);
@@ -389,7 +396,7 @@ static void append_recoded(sp_strbuf *out, const char *s, const char *recode)
 /* One field's text; string lists are joined with ';'. */
 static void field_text(OGRFeatureH f, int idx, const char *recode, sp_strbuf *out)
 {
-    if (!OGR_F_IsFieldSetAndNotNull(f, idx))
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) /* idx < 0: optional, absent */
         return;
     OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx));
     if (t == OFTStringList) {

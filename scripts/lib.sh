@@ -33,7 +33,14 @@ sp_install_deps() {
 # Configures and builds into build/NAME with extra cmake arguments; prints the binary path.
 sp_build() {
   local name=$1; shift
-  cmake -S "$SP_ROOT" -B "$SP_ROOT/build/$name" "$@" >/dev/null
-  cmake --build "$SP_ROOT/build/$name" -j"$(nproc)" >&2
+  local log="$SP_ROOT/build/$name.log"
+  mkdir -p "$SP_ROOT/build"
+  sp_log "building build/$name ($*)"
+  if ! { cmake -S "$SP_ROOT" -B "$SP_ROOT/build/$name" "$@" &&
+         cmake --build "$SP_ROOT/build/$name" -j"$(nproc)"; } >"$log" 2>&1; then
+    tail -40 "$log" >&2
+    sp_log "build failed (whole log: $log)"
+    return 1
+  fi
   echo "$SP_ROOT/build/$name/spadok"
 }
