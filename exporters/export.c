@@ -28,9 +28,12 @@ static const export_format formats[] = {
 };
 /* clang-format on */
 
+#define SP_EXPORT_MAX_COLS 64
+
 typedef struct export_ctx {
     OGRLayerH layer;
     int has_fields;
+    int idx[SP_EXPORT_MAX_COLS]; /* layer field index of each column: drivers may add their own */
     sp_progress bar;
     long long n;
 } export_ctx;
@@ -53,6 +56,8 @@ static OGRFieldType field_type(const char *name, OGRFieldSubType *sub)
 
 static int create_fields(export_ctx *x, const sp_db_row *row, sp_err *err)
 {
+    if (row->ncols > SP_EXPORT_MAX_COLS)
+        return sp_err_set(err, SP_EINTERNAL, "too many export columns");
     for (int i = 0; i < row->ncols; i++) {
         OGRFieldSubType sub;
         OGRFieldDefnH fd = OGR_Fld_Create(row->names[i], field_type(row->names[i], &sub));
@@ -63,6 +68,10 @@ static int create_fields(export_ctx *x, const sp_db_row *row, sp_err *err)
             return sp_err_set(err, SP_EGDAL, "cannot create field %s: %s", row->names[i],
                               CPLGetLastErrorMsg());
     }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(x->layer);
+    for (int i = 0; i < row->ncols; i++)
+        if ((x->idx[i] = OGR_FD_GetFieldIndex(defn, row->names[i])) < 0)
+            return sp_err_set(err, SP_EGDAL, "field %s missing after creation", row->names[i]);
     x->has_fields = 1;
     return SP_OK;
 }
@@ -75,7 +84,7 @@ static int write_row(void *ctx, const sp_db_row *row, sp_err *err)
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(x->layer));
     for (int i = 0; i < row->ncols; i++)
         if (row->values[i])
-            OGR_F_SetFieldString(f, i, row->values[i]);
+            OGR_F_SetFieldString(f, x->idx[i], row->values[i]);
     OGRGeometryH g = NULL;
     if (OGR_G_CreateFromWkb(row->wkb, NULL, &g, (int)row->wkb_len) != OGRERR_NONE) {
         OGR_F_Destroy(f);

@@ -94,6 +94,21 @@ static OGRGeometryH source_geometry(const sp_imp_mapping *m, OGRFeatureH f, sp_i
     return OGR_G_Clone(g);
 }
 
+/* Coordinates are kept to 1e-7 degree (about 1 cm), the precision every export writes, so
+ * an exported record imports back as "unchanged". */
+#define SP_COORD_SCALE 1e7
+
+static void round_coords(OGRGeometryH g)
+{
+    int parts = OGR_G_GetGeometryCount(g);
+    for (int i = 0; i < parts; i++)
+        round_coords(OGR_G_GetGeometryRef(g, i));
+    int n = OGR_G_GetPointCount(g);
+    for (int i = 0; i < n; i++)
+        OGR_G_SetPoint_2D(g, i, round(OGR_G_GetX(g, i) * SP_COORD_SCALE) / SP_COORD_SCALE,
+                          round(OGR_G_GetY(g, i) * SP_COORD_SCALE) / SP_COORD_SCALE);
+}
+
 static int envelope_ok(OGRGeometryH g, sp_err *err)
 {
     OGREnvelope e;
@@ -128,6 +143,7 @@ static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateT
     }
     if ((rc = envelope_ok(g, err)) != SP_OK)
         goto done;
+    round_coords(g);
     if (!OGR_G_IsValid(g)) {
         OGRGeometryH fixed = OGR_G_MakeValid(g);
         if (!fixed || OGR_G_IsEmpty(fixed) || !OGR_G_IsValid(fixed)) {

@@ -99,7 +99,7 @@ VALUES (coalesce(?7, lower(hex(randomblob(16)))), ?1, ?2, GeomFromWKB(?3, 4326),
   coalesce(?31, 0), ?32, ?33);
 
 -- name: monument_update
-UPDATE monument SET dataset = ?1, content_hash = ?2, geom = GeomFromWKB(?3, 4326),
+UPDATE monument SET content_hash = ?2, geom = GeomFromWKB(?3, 4326),
   marker = MakePoint(?4, ?5, 4326),
   source_id = ?10, protection_no = ?11, register_act = ?12, register_date = ?13,
   significance = ?14, object_kind = ?15, name_uk = ?17, name_en = ?18, dating = ?19,
@@ -159,7 +159,7 @@ INSERT INTO district (dataset, content_hash, geom, source_id, name_uk, name_en)
 VALUES (?1, ?2, GeomFromWKB(?3, 4326), ?10, ?11, ?12);
 
 -- name: district_update
-UPDATE district SET dataset = ?1, content_hash = ?2, geom = GeomFromWKB(?3, 4326),
+UPDATE district SET content_hash = ?2, geom = GeomFromWKB(?3, 4326),
   source_id = ?10, name_uk = ?11, name_en = ?12,
   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE id = ?6;

@@ -217,7 +217,8 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
         sqlite3_free(before);
         return err->code;
     }
-    sqlite3_bind_text(st, 1, rec->dataset, -1, SQLITE_TRANSIENT);
+    if (!id) /* an update keeps the data set the record first came from */
+        sqlite3_bind_text(st, 1, rec->dataset, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, new_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_blob(st, 3, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
     if (is_monument) {

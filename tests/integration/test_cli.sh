@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The command line: --help on every subcommand, migrate, and backup taken while another
+# process is writing (the copy is a consistent snapshot that passes integrity_check).
+source "$(dirname "$0")/lib.sh"
+for cmd in import export migrate backup; do
+  out=$("$SPADOK" $cmd --help 2>&1)
+  check_eq "$cmd --help exits 0" 0 $?
+  check_contains "$cmd --help shows usage" "$out" "usage: spadok $cmd"
+  check_contains "$cmd --help lists --db" "$out" "--db FILE"
+done
+out=$("$SPADOK" --help)
+check_contains "spadok --help lists commands" "$out" "backup"
+"$SPADOK" frobnicate >/dev/null 2>&1
+check_eq "unknown command exits 2" 2 $?
+"$SPADOK" >/dev/null 2>&1
+check_eq "no command exits 2" 2 $?
+
+DB=$T/r.sqlite
+out=$("$SPADOK" migrate --db "$DB" --check 2>&1)
+check_contains "migrate creates the schema" "$out" "schema version 1"
+check_contains "migrate --check" "$out" "integrity ok"
+check_eq "WAL mode" wal "$(sql "$DB" "PRAGMA journal_mode")"
+check_eq "SpatiaLite metadata" 1 "$(sql "$DB" "SELECT CheckSpatialMetaData() > 0")"
+check_eq "spatial indexes registered" 1 \
+  "$(sql "$DB" "SELECT count(*) FROM geometry_columns WHERE f_table_name='monument' AND f_geometry_column='geom' AND spatial_index_enabled=1")"
+check_eq "vocabularies in both languages" 0 \
+  "$(sql "$DB" "SELECT count(*) FROM vocab WHERE label_uk = '' OR label_en = ''")"
+
+# Backup while an import writes in another process.
+S=$ROOT/data/sample
+"$SPADOK" import --quiet --db "$DB" "$S/kyiv_monuments.csv" >/dev/null 2>&1
+src=$S/kyiv_osm_historic_buildings.geojson
+[ -d "$SHARED" ] && src=$SHARED/schleswig_holstein_denkmalliste/sh_denkmalliste.geojson
+"$SPADOK" import --quiet --db "$DB" --dataset big "$src" >/dev/null 2>&1 &
+writer=$!
+for i in 1 2 3; do
+  out=$("$SPADOK" backup --db "$DB" "$T/copy$i.sqlite" 2>&1)
+  check_eq "backup $i during an import exits 0" 0 $?
+  check_contains "backup $i checked its copy" "$out" "integrity ok"
+  n=$(sql "$T/copy$i.sqlite" "SELECT count(*) FROM monument")
+  total=$(sql "$DB" "SELECT count(*) FROM monument")
+  check_true "backup $i is a snapshot (66 before, all after: got $n)" test "$n" -eq 66 -o "$n" -eq "$total"
+done
+wait $writer
+check_eq "the writer finished" 0 $?
+"$SPADOK" backup --db "$DB" "$T/final.sqlite" >/dev/null 2>&1
+check_eq "final backup holds everything" "$(sql "$DB" "SELECT count(*) FROM monument")" \
+  "$(sql "$T/final.sqlite" "SELECT count(*) FROM monument")"
+check_true "no temp files left" test -z "$(ls "$T" | grep tmp)"
+"$SPADOK" backup --db "$T/absent.sqlite" "$T/x.sqlite" >/dev/null 2>"$T/err"
+check_eq "backup of a missing database fails" 1 $?
+check_contains "backup failure message" "$(cat "$T/err")" "cannot open database"
+finish
