@@ -15,8 +15,8 @@ int sp_cmd_export(int argc, char **argv)
         {NULL, NULL, NULL, NULL, NULL},
     };
     const sp_cli_cmd cmd = {"spadok export --db FILE --format gpkg|geojson|csv|kml OUT",
-                            "Write every monument with all its fields (UTF-8) through GDAL.",
-                            opts, 1, 1};
+                            "Write every monument with all its fields (UTF-8) through GDAL.", opts,
+                            1, 1};
     int first, rc = sp_cli_parse(&cmd, argc, argv, &first);
     if (rc >= 0)
         return rc;

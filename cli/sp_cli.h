@@ -4,8 +4,8 @@
 #define SP_CLI_H
 
 typedef struct sp_cli_opt {
-    const char *name;     /* long name without "--" */
-    const char *arg;      /* argument name shown in help, NULL for a flag */
+    const char *name; /* long name without "--" */
+    const char *arg;  /* argument name shown in help, NULL for a flag */
     const char *help;
     const char **out_str; /* where an argument goes */
     int *out_flag;        /* where a flag goes (set to 1) */

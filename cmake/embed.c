@@ -1,5 +1,5 @@
-/* cmake/embed.c - build-time tool that turns schemas/NNN_*.sql and queries.sql into C string constants.
- * The binary carries its own SQL, so a deployed `spadok` needs no schemas/ folder.
+/* cmake/embed.c - build-time tool that turns schemas/NNN_*.sql and queries.sql into C string
+ * constants. The binary carries its own SQL, so a deployed `spadok` needs no schemas/ folder.
  * queries.sql is split on "-- name: x" markers into an enum (SP_Q_X) and a text table;
  * NNN_name.sql migrations become a version-ordered table applied by storage/db.c.
  * Usage: sp_embed OUT_PREFIX queries.sql [NNN_name.sql ...] */

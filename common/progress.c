@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SP_PROGRESS_WIDTH 30
+#define SP_PROGRESS_WIDTH    30
 #define SP_PROGRESS_REDRAW_S 0.2
 
 double sp_progress_now(void)

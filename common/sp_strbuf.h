@@ -16,7 +16,7 @@ typedef struct sp_strbuf {
 void sp_strbuf_append(sp_strbuf *b, const char *s, size_t n);
 void sp_strbuf_puts(sp_strbuf *b, const char *s);
 void sp_strbuf_printf(sp_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sp_strbuf_reset(sp_strbuf *b); /* keeps the memory */
+void sp_strbuf_reset(sp_strbuf *b);             /* keeps the memory */
 const char *sp_strbuf_cstr(const sp_strbuf *b); /* "" when empty */
 void sp_strbuf_free(sp_strbuf *b);
 

@@ -127,8 +127,7 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_pro
         if (strcmp(formats[i].name, format) == 0)
             fmt = &formats[i];
     if (!fmt)
-        return sp_err_set(err, SP_EINVAL, "unknown format '%s' (gpkg, geojson, csv, kml)",
-                          format);
+        return sp_err_set(err, SP_EINVAL, "unknown format '%s' (gpkg, geojson, csv, kml)", format);
     GDALAllRegister();
     GDALDriverH drv = GDALGetDriverByName(fmt->driver);
     if (!drv)

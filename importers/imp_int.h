@@ -11,8 +11,14 @@
 #include "sp_imp.h"
 #include "sp_model.h"
 
-typedef enum { SP_SRC_NONE, SP_SRC_FIELD, SP_SRC_FIRST, SP_SRC_JOIN, SP_SRC_TEMPLATE,
-               SP_SRC_VALUE } sp_src_kind;
+typedef enum {
+    SP_SRC_NONE,
+    SP_SRC_FIELD,
+    SP_SRC_FIRST,
+    SP_SRC_JOIN,
+    SP_SRC_TEMPLATE,
+    SP_SRC_VALUE
+} sp_src_kind;
 
 /* Where one model value comes from. */
 typedef struct sp_src {

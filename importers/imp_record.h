@@ -6,9 +6,9 @@
 #include "sp_utf8.h"
 
 typedef struct sp_imp_record {
-    sp_db_record rec;             /* values owned here, freed by sp_imp_record_clear */
+    sp_db_record rec;            /* values owned here, freed by sp_imp_record_clear */
     char *report[SP_MAX_FIELDS]; /* condition report values, when the mapping has one */
-    char *key;                    /* stable key in its data set */
+    char *key;                   /* stable key in its data set */
     char *uid;
     unsigned char *wkb;
     int repaired;   /* MakeValid changed the geometry */

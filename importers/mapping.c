@@ -59,8 +59,8 @@ static int parse_src(json_t *spec, const char *what, const char *mapname, sp_src
                           mapname, what);
     }
     if ((src->kind == SP_SRC_TEMPLATE || src->kind == SP_SRC_VALUE) && !src->text)
-        return sp_err_set(err, SP_EINVAL, "mapping %s: %s template/value must be a string",
-                          mapname, what);
+        return sp_err_set(err, SP_EINVAL, "mapping %s: %s template/value must be a string", mapname,
+                          what);
     if (list) {
         size_t i;
         json_t *item;
@@ -116,8 +116,8 @@ static int parse_fields(json_t *obj, const sp_entity *e, sp_src *out, const char
     {
         int i = sp_model_field_index(e, key);
         if (i < 0)
-            return sp_err_set(err, SP_EINVAL, "mapping %s: %s.%s is not a %s field", mapname,
-                              where, key, e->name);
+            return sp_err_set(err, SP_EINVAL, "mapping %s: %s.%s is not a %s field", mapname, where,
+                              key, e->name);
         char what[128];
         snprintf(what, sizeof what, "%s.%s", where, key);
         if (parse_src(v, what, mapname, &out[i], err) != SP_OK)
@@ -160,9 +160,9 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     }
     json_object_foreach(root, key, v)
     {
-        static const char *const known[] = {"dataset", "target", "layer", "source_crs",
-                                            "encoding", "geometry", "key", "uid", "fields",
-                                            "report", "description", "licence", NULL};
+        static const char *const known[] = {
+            "dataset", "target", "layer",  "source_crs",  "encoding", "geometry", "key",
+            "uid",     "fields", "report", "description", "licence",  NULL};
         int ok = 0;
         for (int i = 0; known[i]; i++)
             ok |= strcmp(known[i], key) == 0;
@@ -342,8 +342,8 @@ static int bind_xy(const char *name, int *out, OGRFeatureDefnH defn, const char 
     *out = name ? OGR_FD_GetFieldIndex(defn, name) : -1;
     if (name && *out < 0)
         return sp_err_set(err, SP_EINVAL,
-                          "mapping %s: geometry names field '%s', which layer '%s' lacks",
-                          mapname, name, layer);
+                          "mapping %s: geometry names field '%s', which layer '%s' lacks", mapname,
+                          name, layer);
     return SP_OK;
 }
 

@@ -96,8 +96,8 @@ static int note_problem(run_ctx *c, const char *kind, const char *layer, OGRFeat
     char *raw = sp_imp_feature_json(f, layer);
     if (!raw)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
-    int rc = sp_db_import_error_add(c->db, c->run_id, kind, layer, (long long)OGR_F_GetFID(f),
-                                    key, field && *field ? field : NULL, reason, raw, err);
+    int rc = sp_db_import_error_add(c->db, c->run_id, kind, layer, (long long)OGR_F_GetFID(f), key,
+                                    field && *field ? field : NULL, reason, raw, err);
     free(raw);
     if (rc == SP_OK && c->opt->on_reject)
         c->opt->on_reject(c->opt->reject_ctx, layer, (long long)OGR_F_GetFID(f), key, reason);
@@ -253,7 +253,8 @@ static int import_file(run_ctx *c, const char *file, sp_err *err)
         return sp_err_set(err, SP_ENOTFOUND, "%s: no such file", file);
     CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (ds && enc && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") == 0) {
+    if (ds && enc &&
+        strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") == 0) {
         GDALClose(ds); /* the Shapefile driver converts from ENCODING itself */
         ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
     }
@@ -323,8 +324,8 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
         rc = sp_db_begin(db, err);
     int in_tx = rc == SP_OK;
     if (rc == SP_OK)
-        rc = sp_db_import_run_begin(db, dataset, sp_strbuf_cstr(&list), opt->mapping_path,
-                                    target, &c.run_id, err);
+        rc = sp_db_import_run_begin(db, dataset, sp_strbuf_cstr(&list), opt->mapping_path, target,
+                                    &c.run_id, err);
     if (rc == SP_OK)
         rc = sp_db_seen_reset(db, err);
     for (int i = 0; i < nfiles && rc == SP_OK; i++)

@@ -50,14 +50,14 @@ static OGRGeometryH source_geometry(const sp_imp_mapping *m, OGRFeatureH f, sp_i
                                     sp_err *err)
 {
     if (m->xi >= 0 && m->yi >= 0) {
-        const char *xs = OGR_F_IsFieldSetAndNotNull(f, m->xi) ? OGR_F_GetFieldAsString(f, m->xi)
-                                                              : NULL;
-        const char *ys = OGR_F_IsFieldSetAndNotNull(f, m->yi) ? OGR_F_GetFieldAsString(f, m->yi)
-                                                              : NULL;
+        const char *xs =
+            OGR_F_IsFieldSetAndNotNull(f, m->xi) ? OGR_F_GetFieldAsString(f, m->xi) : NULL;
+        const char *ys =
+            OGR_F_IsFieldSetAndNotNull(f, m->yi) ? OGR_F_GetFieldAsString(f, m->yi) : NULL;
         double x, y;
         if ((!xs || !*xs) && (!ys || !*ys)) {
-            sp_err_set(err, SP_EINVAL, "geometry: empty (no coordinates in '%s'/'%s')",
-                       m->x_field, m->y_field);
+            sp_err_set(err, SP_EINVAL, "geometry: empty (no coordinates in '%s'/'%s')", m->x_field,
+                       m->y_field);
             reject(r, "geometry", err);
             return NULL;
         }
@@ -274,9 +274,8 @@ int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH 
         }
         r->rec.uid = r->uid;
     }
-    if (m->has_report &&
-        build_values(sp_model_entity(SP_ENT_REPORT), m->report, v, f, r->report, "report.", r,
-                     err) != SP_OK)
+    if (m->has_report && build_values(sp_model_entity(SP_ENT_REPORT), m->report, v, f, r->report,
+                                      "report.", r, err) != SP_OK)
         return err->code;
     if (!r->key || (e->key_field >= 0 && !r->rec.values[e->key_field]))
         return sp_err_set(err, SP_ENOMEM, "out of memory");

@@ -16,19 +16,19 @@ int sp_imp_mapping_load(const char *path, sp_imp_mapping **out, sp_err *err);
 /* Parses mapping JSON from memory; name is used in messages. */
 int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_mapping **out,
                          sp_err *err);
-void sp_imp_mapping_free(sp_imp_mapping *m); /* NULL is fine */
+void sp_imp_mapping_free(sp_imp_mapping *m);                /* NULL is fine */
 const char *sp_imp_mapping_target(const sp_imp_mapping *m); /* "monument", "district" */
 
 typedef void (*sp_imp_reject_fn)(void *ctx, const char *layer, long long row, const char *key,
                                  const char *reason);
 
 typedef struct sp_imp_options {
-    const char *mapping_path; /* NULL: fields named like the model's */
-    const char *layer;        /* overrides the mapping's; NULL: every layer */
-    const char *source_crs;   /* "EPSG:N" etc.: overrides the mapping's and the source's */
-    const char *dataset;      /* overrides the mapping's; default: the first file's base name */
-    int is_dry_run;           /* do everything, then roll back */
-    int show_progress;        /* progress bar on stderr (when it is a terminal) */
+    const char *mapping_path;   /* NULL: fields named like the model's */
+    const char *layer;          /* overrides the mapping's; NULL: every layer */
+    const char *source_crs;     /* "EPSG:N" etc.: overrides the mapping's and the source's */
+    const char *dataset;        /* overrides the mapping's; default: the first file's base name */
+    int is_dry_run;             /* do everything, then roll back */
+    int show_progress;          /* progress bar on stderr (when it is a terminal) */
     sp_imp_reject_fn on_reject; /* told of each rejected or repaired record; may be NULL */
     void *reject_ctx;
 } sp_imp_options;

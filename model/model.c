@@ -12,8 +12,8 @@
 
 #include "sp_utf8.h"
 
-#define SP_TEXT_MAX 4000
-#define SP_LONG_TEXT_MAX 65536
+#define SP_TEXT_MAX       4000
+#define SP_LONG_TEXT_MAX  65536
 #define SP_SHORT_TEXT_MAX 400
 
 /* clang-format off */
@@ -375,8 +375,8 @@ static int normalize_set(const sp_field *f, const sp_vocab *v, const char *s, ch
         return SP_OK;
     }
     for (int i = 1; i < n; i++) /* insertion sort by vocabulary rank */
-        for (int j = i; j > 0 && vocab_rank(v, f->vocab, codes[j - 1]) >
-                                     vocab_rank(v, f->vocab, codes[j]);
+        for (int j = i;
+             j > 0 && vocab_rank(v, f->vocab, codes[j - 1]) > vocab_rank(v, f->vocab, codes[j]);
              j--) {
             const char *t = codes[j];
             codes[j] = codes[j - 1];
@@ -441,9 +441,9 @@ int sp_model_normalize(const sp_field *f, const sp_vocab *v, const char *raw, ch
     }
     case SP_FT_DATE:
         if (!normalize_date(s, buf, sizeof buf))
-            rc = sp_err_set(err, SP_EINVAL,
-                            "field '%s': '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)", f->name,
-                            s);
+            rc =
+                sp_err_set(err, SP_EINVAL,
+                           "field '%s': '%s' is not a date (YYYY-MM-DD or DD.MM.YYYY)", f->name, s);
         break;
     case SP_FT_BOOL: {
         int b = normalize_bool(s);
@@ -455,10 +455,9 @@ int sp_model_normalize(const sp_field *f, const sp_vocab *v, const char *raw, ch
     }
     case SP_FT_WIKIDATA: {
         size_t digits = strspn(s + 1, "0123456789");
-        if ((s[0] != 'Q' && s[0] != 'q') || digits == 0 || s[1 + digits] != '\0' ||
-            digits > 12)
-            rc = sp_err_set(err, SP_EINVAL, "field '%s': '%s' is not a Wikidata id (Q123)",
-                            f->name, s);
+        if ((s[0] != 'Q' && s[0] != 'q') || digits == 0 || s[1 + digits] != '\0' || digits > 12)
+            rc = sp_err_set(err, SP_EINVAL, "field '%s': '%s' is not a Wikidata id (Q123)", f->name,
+                            s);
         else
             snprintf(buf, sizeof buf, "Q%s", s + 1);
         break;
@@ -466,8 +465,8 @@ int sp_model_normalize(const sp_field *f, const sp_vocab *v, const char *raw, ch
     case SP_FT_VOCAB: {
         const char *code = sp_vocab_resolve(v, f->vocab, s);
         if (!code)
-            rc = sp_err_set(err, SP_EINVAL, "field '%s': unknown %s value '%s'", f->name,
-                            f->vocab, s);
+            rc = sp_err_set(err, SP_EINVAL, "field '%s': unknown %s value '%s'", f->name, f->vocab,
+                            s);
         else
             snprintf(buf, sizeof buf, "%s", code);
         break;

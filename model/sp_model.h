@@ -71,7 +71,7 @@ enum sp_report_field {
 #define SP_MAX_FIELDS 32
 
 const sp_entity *sp_model_entity(sp_entity_id id);
-const sp_entity *sp_model_entity_by_name(const char *name); /* NULL when unknown */
+const sp_entity *sp_model_entity_by_name(const char *name);     /* NULL when unknown */
 int sp_model_field_index(const sp_entity *e, const char *name); /* -1 when unknown */
 
 /* Vocabularies: filled from the database's vocab tables, resolved in memory. */

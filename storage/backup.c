@@ -26,7 +26,8 @@ int sp_db_backup(sp_db *db, const char *out_path, sp_err *err)
         return sp_err_set(err, SP_EINVAL, "backup path too long");
     unlink(tmp);
     sqlite3 *dest = NULL;
-    if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(tmp, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
         sp_err_set(err, SP_EIO, "cannot create %s: %s", tmp,
                    dest ? sqlite3_errmsg(dest) : "out of memory");
         sqlite3_close(dest);

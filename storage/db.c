@@ -21,8 +21,8 @@ sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err)
 {
     sqlite3_stmt *st = db->stmts[id];
     if (!st) {
-        if (sqlite3_prepare_v3(db->conn, sp_sql_query_text[id], -1, SQLITE_PREPARE_PERSISTENT,
-                               &st, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(db->conn, sp_sql_query_text[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+                               NULL) != SQLITE_OK) {
             sp_db_sqlerr(db, err, sp_sql_query_name[id]);
             return NULL;
         }
@@ -115,7 +115,8 @@ int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
     if (!db)
         return sp_err_set(err, SP_ENOMEM, "out of memory opening %s", path);
     db->is_readonly = flags & SP_DB_READONLY;
-    int oflags = db->is_readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int oflags =
+        db->is_readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &db->conn, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         sp_err_set(err, db->is_readonly ? SP_ENOTFOUND : SP_EIO, "cannot open database %s: %s",
                    path, db->conn ? sqlite3_errmsg(db->conn) : "out of memory");
@@ -212,8 +213,8 @@ int sp_db_integrity_check(sp_db *db, sp_err *err)
         return err->code;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        sp_err_set(err, SP_EDB, "foreign_key_check: table %s row %lld",
-                   sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+        sp_err_set(err, SP_EDB, "foreign_key_check: table %s row %lld", sqlite3_column_text(st, 0),
+                   (long long)sqlite3_column_int64(st, 1));
         sqlite3_reset(st);
         return SP_EDB;
     }

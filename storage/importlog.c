@@ -59,8 +59,7 @@ int sp_db_seen_reset(sp_db *db, sp_err *err)
     return sp_db_exec(db, SP_Q_EXEC_SEEN_RESET, err);
 }
 
-int sp_db_seen_add(sp_db *db, const char *key, long long row, long long *out_first_row,
-                   sp_err *err)
+int sp_db_seen_add(sp_db *db, const char *key, long long row, long long *out_first_row, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_SEEN_INSERT, err);
     if (!st)

@@ -19,11 +19,11 @@ typedef struct entity_sql {
 static const entity_sql *sql_for(const sp_entity *e)
 {
     static const entity_sql monument = {SP_Q_MONUMENT_BY_SOURCE, SP_Q_MONUMENT_BY_PROTECTION_NO,
-                                        SP_Q_MONUMENT_INSERT, SP_Q_MONUMENT_UPDATE,
-                                        SP_Q_MONUMENT_JSON, SP_MF_PROTECTION_NO};
+                                        SP_Q_MONUMENT_INSERT,    SP_Q_MONUMENT_UPDATE,
+                                        SP_Q_MONUMENT_JSON,      SP_MF_PROTECTION_NO};
     static const entity_sql district = {SP_Q_DISTRICT_BY_SOURCE, SP_Q_DISTRICT_BY_NAME,
-                                        SP_Q_DISTRICT_INSERT, SP_Q_DISTRICT_UPDATE,
-                                        SP_Q_DISTRICT_JSON, SP_DF_NAME_UK};
+                                        SP_Q_DISTRICT_INSERT,    SP_Q_DISTRICT_UPDATE,
+                                        SP_Q_DISTRICT_JSON,      SP_DF_NAME_UK};
     switch (e->id) {
     case SP_ENT_MONUMENT:
         return &monument;
@@ -271,8 +271,7 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
     id = sqlite3_last_insert_rowid(db->conn);
     rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
     if (rc == SP_OK)
-        rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS],
-                       err);
+        rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS], err);
     *out_added = rc == SP_OK;
     return rc;
 }

@@ -43,9 +43,9 @@ int sp_db_backup(sp_db *db, const char *out_path, sp_err *err);
 /* ---- records --------------------------------------------------------------------------- */
 
 typedef struct sp_db_record {
-    const sp_entity *entity; /* monument or district */
-    const char *dataset;     /* source data set: scopes source_id */
-    const char *uid;         /* optional: a Spadok uid carried by the source (re-import) */
+    const sp_entity *entity;     /* monument or district */
+    const char *dataset;         /* source data set: scopes source_id */
+    const char *uid;             /* optional: a Spadok uid carried by the source (re-import) */
     char *values[SP_MAX_FIELDS]; /* normalised values by field index, NULL when empty */
     const unsigned char *wkb;    /* EPSG:4326 geometry, valid */
     size_t wkb_len;

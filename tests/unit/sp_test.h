@@ -14,32 +14,32 @@ typedef struct sp_test_case {
 
 static int sp_test_failures;
 
-#define SP_CHECK(cond)                                                                            \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
-            sp_test_failures++;                                                                   \
-        }                                                                                         \
+#define SP_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);             \
+            sp_test_failures++;                                                                    \
+        }                                                                                          \
     } while (0)
 
-#define SP_CHECK_STR(a, b)                                                                        \
-    do {                                                                                          \
-        const char *sp_a_ = (a), *sp_b_ = (b);                                                    \
-        if (!sp_a_ || !sp_b_ || strcmp(sp_a_, sp_b_) != 0) {                                      \
-            fprintf(stderr, "  %s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__,                    \
-                    sp_a_ ? sp_a_ : "(null)", sp_b_ ? sp_b_ : "(null)");                          \
-            sp_test_failures++;                                                                   \
-        }                                                                                         \
+#define SP_CHECK_STR(a, b)                                                                         \
+    do {                                                                                           \
+        const char *sp_a_ = (a), *sp_b_ = (b);                                                     \
+        if (!sp_a_ || !sp_b_ || strcmp(sp_a_, sp_b_) != 0) {                                       \
+            fprintf(stderr, "  %s:%d: \"%s\" != \"%s\"\n", __FILE__, __LINE__,                     \
+                    sp_a_ ? sp_a_ : "(null)", sp_b_ ? sp_b_ : "(null)");                           \
+            sp_test_failures++;                                                                    \
+        }                                                                                          \
     } while (0)
 
-#define SP_CHECK_CONTAINS(hay, needle)                                                            \
-    do {                                                                                          \
-        const char *sp_h_ = (hay), *sp_n_ = (needle);                                             \
-        if (!sp_h_ || !strstr(sp_h_, sp_n_)) {                                                    \
-            fprintf(stderr, "  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,      \
-                    sp_h_ ? sp_h_ : "(null)", sp_n_);                                             \
-            sp_test_failures++;                                                                   \
-        }                                                                                         \
+#define SP_CHECK_CONTAINS(hay, needle)                                                             \
+    do {                                                                                           \
+        const char *sp_h_ = (hay), *sp_n_ = (needle);                                              \
+        if (!sp_h_ || !strstr(sp_h_, sp_n_)) {                                                     \
+            fprintf(stderr, "  %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,       \
+                    sp_h_ ? sp_h_ : "(null)", sp_n_);                                              \
+            sp_test_failures++;                                                                    \
+        }                                                                                          \
     } while (0)
 
 static inline int sp_test_main(int argc, char **argv, const sp_test_case *cases)

@@ -14,12 +14,12 @@ static void test_utf8__accepts_ukrainian(void)
 
 static void test_utf8__rejects_malformed(void)
 {
-    SP_CHECK(!sp_utf8_valid("\xcf\xf0\xe8", 3));     /* "При" in CP1251 */
-    SP_CHECK(sp_utf8_invalid_at("ab\xc0\xaf", 4) == 2);  /* overlong */
-    SP_CHECK(!sp_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-    SP_CHECK(!sp_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
-    SP_CHECK(!sp_utf8_valid("\xd0", 1));             /* truncated */
-    SP_CHECK(!sp_utf8_valid("\xe0\x80\x80", 3));     /* overlong 3-byte */
+    SP_CHECK(!sp_utf8_valid("\xcf\xf0\xe8", 3));        /* "При" in CP1251 */
+    SP_CHECK(sp_utf8_invalid_at("ab\xc0\xaf", 4) == 2); /* overlong */
+    SP_CHECK(!sp_utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
+    SP_CHECK(!sp_utf8_valid("\xf4\x90\x80\x80", 4));    /* > U+10FFFF */
+    SP_CHECK(!sp_utf8_valid("\xd0", 1));                /* truncated */
+    SP_CHECK(!sp_utf8_valid("\xe0\x80\x80", 3));        /* overlong 3-byte */
 }
 
 static void test_err__set_and_prefix(void)

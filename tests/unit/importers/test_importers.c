@@ -32,9 +32,11 @@ static void test_mapping__rejects_what_it_cannot_mean(void)
     expect_mapping_error("{\"fields\": {\"name_uk\": \"a\"", "bad JSON at line 1");
     expect_mapping_error("[1, 2]", "must be a JSON object");
     expect_mapping_error("{\"colour\": \"red\"}", "unknown member 'colour'");
-    expect_mapping_error("{\"fields\": {\"castle\": \"a\"}}", "fields.castle is not a monument field");
+    expect_mapping_error("{\"fields\": {\"castle\": \"a\"}}",
+                         "fields.castle is not a monument field");
     expect_mapping_error("{\"fields\": {\"name_uk\": 5}}", "must be a field name or an object");
-    expect_mapping_error("{\"fields\": {\"name_uk\": {\"feild\": \"a\"}}}", "unknown member 'feild'");
+    expect_mapping_error("{\"fields\": {\"name_uk\": {\"feild\": \"a\"}}}",
+                         "unknown member 'feild'");
     expect_mapping_error("{\"target\": \"castle\"}", "target 'castle'");
     expect_mapping_error("{\"geometry\": {\"x\": \"lon\"}}", "geometry needs");
     expect_mapping_error("{\"fields\": {\"name_uk\": {\"first\": []}}}", "list of 1-16");
