@@ -1,6 +1,6 @@
 /* importers/ogr.c - `spadok import`: open OGR sources, walk their layers, store records.
- * The whole import is one transaction (a fatal error leaves the database as it was); each
- * record runs in a savepoint so a record the store refuses is rejected alone. The counts
+ * The whole import is one transaction (a fatal error leaves the database as it was); a
+ * record the store refuses is rejected alone (see store()). The counts
  * obey read = inserted + updated + unchanged + rejected, checked again by import_run. */
 #include <gdal.h>
 #include <libgen.h>
@@ -127,40 +127,36 @@ static int has_report(const sp_imp_record *r)
     return 0;
 }
 
-/* Stores one built record (and its report) inside a savepoint. */
+/* Stores one built record and its report. Everything that can refuse a record is checked
+ * before the first write, and a refused first write changes nothing (SQLite undoes the
+ * statement), so no savepoint is needed; a failure after it stops the whole import. */
 static int store(run_ctx *c, sp_imp_record *r, sp_err *err)
 {
-    int rc = sp_db_savepoint(c->db, err);
-    if (rc != SP_OK)
-        return rc;
+    int with_report = c->mapping && c->mapping->has_report && has_report(r);
+    if (with_report && !r->report[SP_RF_REPORT_TYPE]) {
+        snprintf(r->field, sizeof r->field, "report.report_type");
+        return sp_err_set(err, SP_EINVAL, "report: field 'report_type': required but empty");
+    }
     sp_db_actor actor = {"import", NULL, c->run_id};
     sp_upsert_result res;
     int64_t id = 0;
     r->rec.dataset = c->dataset;
-    rc = sp_db_upsert(c->db, &r->rec, &actor, &res, &id, err);
+    int rc = sp_db_upsert(c->db, &r->rec, &actor, &res, &id, err);
+    if (rc != SP_OK)
+        return rc;
     int added = 0;
-    if (rc == SP_OK && c->mapping && c->mapping->has_report && has_report(r)) {
-        if (!r->report[SP_RF_REPORT_TYPE]) {
-            rc = sp_err_set(err, SP_EINVAL, "report: field 'report_type': required but empty");
-            snprintf(r->field, sizeof r->field, "report.report_type");
-        } else {
-            uint64_t h = SP_FNV_INIT;
-            for (int i = 0; i < SP_RF_COUNT; i++) {
-                if (r->report[i])
-                    h = sp_fnv1a(h, r->report[i], strlen(r->report[i]));
-                h = sp_fnv1a(h, "\x1f", 1);
-            }
-            char source_id[512];
-            snprintf(source_id, sizeof source_id, "%s#%016llx", r->key, (unsigned long long)h);
-            rc = sp_db_report_add(c->db, id, c->dataset, source_id, r->report, &added, err);
+    if (with_report) {
+        uint64_t h = SP_FNV_INIT;
+        for (int i = 0; i < SP_RF_COUNT; i++) {
+            if (r->report[i])
+                h = sp_fnv1a(h, r->report[i], strlen(r->report[i]));
+            h = sp_fnv1a(h, "\x1f", 1);
         }
+        char source_id[512];
+        snprintf(source_id, sizeof source_id, "%s#%016llx", r->key, (unsigned long long)h);
+        if ((rc = sp_db_report_add(c->db, id, c->dataset, source_id, r->report, &added, err)))
+            return sp_err_set(err, SP_EDB, "%s (after its monument was stored)", err->msg);
     }
-    if (rc != SP_OK) {
-        sp_db_rollback_to(c->db);
-        return rc;
-    }
-    if ((rc = sp_db_release(c->db, err)) != SP_OK)
-        return rc;
     c->counts.inserted += res == SP_UPSERT_INSERTED;
     c->counts.updated += res == SP_UPSERT_UPDATED;
     c->counts.unchanged += res == SP_UPSERT_UNCHANGED;
@@ -321,7 +317,7 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
     if (rc == SP_OK)
         rc = sp_db_load_vocab(db, c.vocab, err);
     if (rc == SP_OK)
-        rc = sp_db_begin(db, err);
+        rc = sp_db_bulk_begin(db, err);
     int in_tx = rc == SP_OK;
     if (rc == SP_OK)
         rc = sp_db_import_run_begin(db, dataset, sp_strbuf_cstr(&list), opt->mapping_path, target,
@@ -330,6 +326,9 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
         rc = sp_db_seen_reset(db, err);
     for (int i = 0; i < nfiles && rc == SP_OK; i++)
         rc = import_file(&c, files[i], err);
+    sp_db_actor actor = {"import", NULL, c.run_id};
+    if (rc == SP_OK)
+        rc = sp_db_bulk_finish(db, &actor, err);
     if (rc == SP_OK)
         rc = sp_db_import_run_finish(db, c.run_id, &c.counts, 1, err);
     if (rc == SP_OK && !opt->is_dry_run)

@@ -144,6 +144,11 @@ static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateT
     if ((rc = envelope_ok(g, err)) != SP_OK)
         goto done;
     round_coords(g);
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) { /* valid, its own marker */
+        r->rec.marker_x = OGR_G_GetX(g, 0);
+        r->rec.marker_y = OGR_G_GetY(g, 0);
+        goto encode;
+    }
     if (!OGR_G_IsValid(g)) {
         OGRGeometryH fixed = OGR_G_MakeValid(g);
         if (!fixed || OGR_G_IsEmpty(fixed) || !OGR_G_IsValid(fixed)) {
@@ -168,6 +173,7 @@ static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateT
     r->rec.marker_x = OGR_G_GetX(pt, 0);
     r->rec.marker_y = OGR_G_GetY(pt, 0);
     OGR_G_DestroyGeometry(pt);
+encode:
     r->rec.wkb_len = (size_t)OGR_G_WkbSize(g);
     r->wkb = malloc(r->rec.wkb_len);
     if (!r->wkb) {
@@ -189,13 +195,14 @@ static int build_values(const sp_entity *e, const sp_src *srcs, const sp_vocab *
 {
     for (int i = 0; i < e->nfields; i++) {
         char *raw = NULL;
-        char field[96];
-        snprintf(field, sizeof field, "%s%s", prefix, e->fields[i].name);
-        if (sp_imp_src_value(&srcs[i], f, &raw, err) != SP_OK)
-            return reject(r, field, err);
-        int rc = sp_model_normalize(&e->fields[i], v, raw, &values[i], err);
-        free(raw);
+        int rc = sp_imp_src_value(&srcs[i], f, &raw, err);
+        if (rc == SP_OK) {
+            rc = sp_model_normalize(&e->fields[i], v, raw, &values[i], err);
+            free(raw);
+        }
         if (rc != SP_OK) {
+            char field[96];
+            snprintf(field, sizeof field, "%s%s", prefix, e->fields[i].name);
             if (*prefix)
                 sp_err_prefix(err, "report");
             return reject(r, field, err);

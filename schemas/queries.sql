@@ -17,20 +17,15 @@ PRAGMA journal_mode = WAL;
 -- name: exec_begin
 BEGIN IMMEDIATE;
 
+-- name: exec_begin_bulk
+BEGIN IMMEDIATE;
+PRAGMA defer_foreign_keys = ON;
+
 -- name: exec_commit
 COMMIT;
 
 -- name: exec_rollback
 ROLLBACK;
-
--- name: exec_savepoint
-SAVEPOINT record;
-
--- name: exec_release
-RELEASE record;
-
--- name: exec_rollback_to
-ROLLBACK TO record; RELEASE record;
 
 -- name: exec_seen_reset
 CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL);
@@ -72,6 +67,13 @@ UPDATE import_run
 -- name: import_error_insert
 INSERT INTO import_error (run_id, kind, layer, row, source_key, field, reason, raw)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+
+-- name: audit_bulk_inserts
+INSERT INTO audit_log (actor, action, entity, entity_id, import_run_id)
+SELECT ?1, 'insert', 'monument', id, ?2 FROM monument WHERE id > ?3 ORDER BY id;
+
+-- name: monument_max_id
+SELECT coalesce(max(id), 0) FROM monument;
 
 -- name: audit_insert
 INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, import_run_id, before, after)
@@ -142,9 +144,8 @@ SELECT id, uid, dataset,
 FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
 
 -- name: district_at
-SELECT d.name_uk FROM district d
- WHERE d.id IN (SELECT pkid FROM idx_district_geom
-                 WHERE xmin <= ?1 AND xmax >= ?1 AND ymin <= ?2 AND ymax >= ?2)
+SELECT d.name_uk FROM idx_district_geom r JOIN district d ON d.id = r.pkid
+ WHERE r.xmin <= ?1 AND r.xmax >= ?1 AND r.ymin <= ?2 AND r.ymax >= ?2
    AND ST_Contains(d.geom, MakePoint(?1, ?2, 4326)) = 1
  ORDER BY d.id LIMIT 1;
 

@@ -174,24 +174,9 @@ int sp_db_commit(sp_db *db, sp_err *err)
 void sp_db_rollback(sp_db *db)
 {
     sp_err ignored;
+    db->in_bulk = 0;
     if (!sqlite3_get_autocommit(db->conn))
         sp_db_exec(db, SP_Q_EXEC_ROLLBACK, &ignored);
-}
-
-int sp_db_savepoint(sp_db *db, sp_err *err)
-{
-    return sp_db_exec(db, SP_Q_EXEC_SAVEPOINT, err);
-}
-
-int sp_db_release(sp_db *db, sp_err *err)
-{
-    return sp_db_exec(db, SP_Q_EXEC_RELEASE, err);
-}
-
-void sp_db_rollback_to(sp_db *db)
-{
-    sp_err ignored;
-    sp_db_exec(db, SP_Q_EXEC_ROLLBACK_TO, &ignored);
 }
 
 int sp_db_integrity_check(sp_db *db, sp_err *err)

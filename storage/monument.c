@@ -62,7 +62,7 @@ static void bind_fields(sqlite3_stmt *st, const sp_entity *e, char *const values
         else if (f->type == SP_FT_INT || f->type == SP_FT_BOOL)
             sqlite3_bind_int64(st, idx, strtoll(values[i], NULL, 10));
         else
-            sqlite3_bind_text(st, idx, values[i], -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, idx, values[i], -1, SQLITE_STATIC); /* stepped at once */
     }
 }
 
@@ -143,7 +143,7 @@ static int write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, c
         if (!(st = sp_db_stmt(db, insert, err)))
             return err->code;
         sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, p, (int)n, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, p, (int)n, SQLITE_STATIC);
         if (sp_db_step_done(db, st, "write set", err) != SP_OK)
             return err->code;
         p = end ? end + 1 : p + n;
@@ -236,11 +236,16 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     }
     if (!id)
         id = sqlite3_last_insert_rowid(db->conn);
-    if (is_monument)
-        rc = write_set(db, SP_Q_MONUMENT_KINDS_CLEAR, SP_Q_MONUMENT_KIND_INSERT, id,
-                       values[SP_MF_KINDS], err);
-    char *after = rc == SP_OK ? row_json(db, q->json, id, err) : NULL;
-    if (rc == SP_OK && after)
+    /* From here on the record is partly written: no failure may pass as a rejection. */
+    if (is_monument) /* a new row has no kinds to clear */
+        rc = write_set(db, before ? SP_Q_MONUMENT_KINDS_CLEAR : SP_Q_COUNT,
+                       SP_Q_MONUMENT_KIND_INSERT, id, values[SP_MF_KINDS], err);
+    /* An insert's audit row carries no JSON: the inserted state is the next change's
+     * "before", or the row itself while it is unchanged. Updates keep both sides. Inside a
+     * bulk transaction the monuments' insert rows are written at its end, in one statement. */
+    char *after = rc == SP_OK && before ? row_json(db, q->json, id, err) : NULL;
+    int is_deferred = !before && is_monument && db->in_bulk;
+    if (rc == SP_OK && (after || !before) && !is_deferred)
         rc = audit(db, actor, before ? "update" : "insert", e->name, id, before, after, err);
     else if (rc == SP_OK)
         rc = err->code;
@@ -248,7 +253,42 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     *out_id = id;
     sqlite3_free(before);
     sqlite3_free(after);
+    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO)
+        err->code = rc = SP_EDB;
     return rc;
+}
+
+int sp_db_bulk_begin(sp_db *db, sp_err *err)
+{
+    int rc = sp_db_exec(db, SP_Q_EXEC_BEGIN_BULK, err);
+    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_MONUMENT_MAX_ID, err) : NULL;
+    if (!st) {
+        sp_db_rollback(db);
+        return err->code;
+    }
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = sp_db_sqlerr(db, err, "max monument id");
+        sqlite3_reset(st);
+        sp_db_rollback(db);
+        return rc;
+    }
+    db->bulk_max_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    db->in_bulk = 1;
+    return SP_OK;
+}
+
+int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
+    if (actor->import_run_id)
+        sqlite3_bind_int64(st, 2, actor->import_run_id);
+    sqlite3_bind_int64(st, 3, db->bulk_max_id);
+    db->in_bulk = 0;
+    return sp_db_step_done(db, st, "audit inserted monuments", err);
 }
 
 int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const char *source_id,

@@ -26,13 +26,9 @@ int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err);
 int sp_db_integrity_check(sp_db *db, sp_err *err); /* SP_OK only when "ok" and no FK errors */
 int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err); /* "spatialite x sqlite y" */
 
-/* Transactions; a savepoint isolates one record inside a long import transaction. */
 int sp_db_begin(sp_db *db, sp_err *err);
 int sp_db_commit(sp_db *db, sp_err *err);
 void sp_db_rollback(sp_db *db);
-int sp_db_savepoint(sp_db *db, sp_err *err);
-int sp_db_release(sp_db *db, sp_err *err);
-void sp_db_rollback_to(sp_db *db);
 
 int sp_db_load_vocab(sp_db *db, sp_vocab *v, sp_err *err);
 
@@ -60,8 +56,16 @@ typedef struct sp_db_actor {
     int64_t import_run_id; /* 0 when not an import */
 } sp_db_actor;
 
+/* A transaction for many validated writes (an import): foreign keys are checked once, at
+ * commit (a violation then fails the commit and nothing is written), and the audit rows of
+ * inserted monuments are written together by sp_db_bulk_finish, before the caller commits. */
+int sp_db_bulk_begin(sp_db *db, sp_err *err);
+int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err);
+
 /* Inserts or updates by the stable key (uid, protection_no, then dataset + source_id),
- * writing an audit row with before/after JSON; "unchanged" writes nothing. */
+ * writing an audit row with before/after JSON; "unchanged" writes nothing. SP_EINVAL or
+ * SP_ECONFLICT mean nothing was written for this record; any failure after the record's
+ * first write is SP_EDB, and the caller must roll its transaction back. */
 int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
                  sp_upsert_result *out_result, int64_t *out_id, sp_err *err);
 
