@@ -3,6 +3,7 @@
  * record the store refuses is rejected alone (see store()). The counts
  * obey read = inserted + updated + unchanged + rejected, checked again by import_run. */
 #include <gdal.h>
+#include <pthread.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,131 @@ static int is_record_error(int code)
     return code == SP_EINVAL || code == SP_ECONFLICT;
 }
 
+/* ---- the reading thread ----------------------------------------------------------------
+ * Parsing and validating (GDAL, GEOS, normalisation) run in a second thread while this one
+ * writes to SQLite, through a bounded queue: about half the work each, so an import uses both
+ * cores, and memory stays flat whatever the number of records. Only the reader touches the
+ * layer and the coordinate transformation; a feature and its record pass whole to the writer,
+ * which frees them. */
+#define SP_QUEUE_LEN 256
+
+typedef struct queued {
+    OGRFeatureH f;
+    sp_imp_record r;
+    int rc;
+    sp_err err;
+} queued;
+
+typedef struct pipeline {
+    pthread_mutex_t lock;
+    pthread_cond_t can_put, can_take;
+    queued items[SP_QUEUE_LEN];
+    int head, count;
+    int is_done;     /* the reader has put its last item */
+    int is_stopped;  /* the writer wants no more */
+    char read_error[SP_ERR_MSG_MAX]; /* set by the reader when GDAL failed mid-layer */
+    /* reader's inputs, read-only while it runs */
+    OGRLayerH layer;
+    const sp_imp_mapping *m;
+    const sp_vocab *vocab;
+    OGRCoordinateTransformationH ct;
+} pipeline;
+
+static void *reader_main(void *arg)
+{
+    pipeline *p = arg;
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* error handlers are per thread */
+    CPLErrorReset();
+    OGRFeatureH f;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int stop = p->is_stopped;
+        pthread_mutex_unlock(&p->lock);
+        if (stop || !(f = OGR_L_GetNextFeature(p->layer)))
+            break;
+        queued q = {.f = f};
+        q.rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q.r, &q.err);
+        pthread_mutex_lock(&p->lock);
+        while (p->count == SP_QUEUE_LEN && !p->is_stopped)
+            pthread_cond_wait(&p->can_put, &p->lock);
+        if (p->is_stopped) {
+            pthread_mutex_unlock(&p->lock);
+            sp_imp_record_clear(&q.r);
+            OGR_F_Destroy(f);
+            break;
+        }
+        p->items[(p->head + p->count) % SP_QUEUE_LEN] = q;
+        p->count++;
+        pthread_cond_signal(&p->can_take);
+        pthread_mutex_unlock(&p->lock);
+    }
+    pthread_mutex_lock(&p->lock);
+    if (CPLGetLastErrorType() >= CE_Failure)
+        snprintf(p->read_error, sizeof p->read_error, "%s", CPLGetLastErrorMsg());
+    p->is_done = 1;
+    pthread_cond_signal(&p->can_take);
+    pthread_mutex_unlock(&p->lock);
+    CPLPopErrorHandler();
+    return NULL;
+}
+
+/* Takes the next item; 0 when the reader has finished and the queue is empty. */
+static int take(pipeline *p, queued *out)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->count == 0 && !p->is_done)
+        pthread_cond_wait(&p->can_take, &p->lock);
+    int got = p->count > 0;
+    if (got) {
+        *out = p->items[p->head];
+        p->head = (p->head + 1) % SP_QUEUE_LEN;
+        p->count--;
+        pthread_cond_signal(&p->can_put);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return got;
+}
+
+static void stop_reader(pipeline *p)
+{
+    pthread_mutex_lock(&p->lock);
+    p->is_stopped = 1;
+    pthread_cond_signal(&p->can_put);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Writes one record read by the reader: duplicate check, store, or its rejection. */
+static int write_one(run_ctx *c, const char *file, const char *lname, queued *q, sp_err *err)
+{
+    sp_imp_record *r = &q->r;
+    int rrc = q->rc, rc = SP_OK;
+    if (rrc == SP_OK) {
+        char ident[600];
+        long long first = -1;
+        identity(r, ident, sizeof ident);
+        rrc = sp_db_seen_add(c->db, ident, (long long)OGR_F_GetFID(q->f), &first, &q->err);
+        if (rrc == SP_ECONFLICT) {
+            sp_err_set(&q->err, SP_ECONFLICT, "duplicate %s: already in this import (row %lld)",
+                       ident, first);
+            snprintf(r->field, sizeof r->field, "key");
+        }
+    }
+    if (rrc == SP_OK)
+        rrc = store(c, r, &q->err);
+    if (rrc != SP_OK && is_record_error(rrc)) {
+        c->counts.rejected++;
+        rc = note_problem(c, "rejected", lname, q->f, r->key, r->field, q->err.msg, err);
+    } else if (rrc != SP_OK) {
+        rc = sp_err_set(err, rrc, "%s layer '%s' row %lld: %s", file, lname,
+                        (long long)OGR_F_GetFID(q->f), q->err.msg);
+    } else if (r->repaired) {
+        c->counts.repaired++;
+        rc = note_problem(c, "repaired", lname, q->f, r->key, "geometry",
+                          "geometry: invalid in the source, repaired with MakeValid", err);
+    }
+    return rc;
+}
+
 static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const char *recode,
                         sp_err *err)
 {
@@ -181,56 +307,56 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
         return err->code;
     if (!m)
         m = automap;
-    OGRCoordinateTransformationH ct = NULL;
+    pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        sp_imp_mapping_free(automap);
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
     int rc = sp_imp_mapping_bind(m, defn, lname, recode, err);
     if (rc == SP_OK)
-        rc = make_transform(c, layer, m, file, &ct, err);
+        rc = make_transform(c, layer, m, file, &p->ct, err);
+    /* Counted before the reader starts: from then on only the reader touches the layer. */
+    long long total = rc == SP_OK ? OGR_L_GetFeatureCount(layer, 0) : -1;
+    pthread_t reader;
+    int has_reader = 0;
+    if (rc == SP_OK) {
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_cond_init(&p->can_put, NULL);
+        pthread_cond_init(&p->can_take, NULL);
+        p->layer = layer;
+        p->m = m;
+        p->vocab = c->vocab;
+        OGR_L_ResetReading(layer);
+        has_reader = pthread_create(&reader, NULL, reader_main, p) == 0;
+        if (!has_reader)
+            rc = sp_err_set(err, SP_EINTERNAL, "cannot start the reading thread");
+    }
     sp_progress bar;
-    sp_progress_start(&bar, lname, OGR_L_GetFeatureCount(layer, 0));
-    bar.enabled &= c->opt->show_progress;
-    OGR_L_ResetReading(layer);
-    CPLErrorReset();
-    OGRFeatureH f;
+    sp_progress_start(&bar, lname, total);
+    bar.enabled &= c->opt->show_progress && has_reader;
     long long n = 0;
-    while (rc == SP_OK && (f = OGR_L_GetNextFeature(layer))) {
+    queued q;
+    while (has_reader && take(p, &q)) {
         c->counts.read++;
-        sp_imp_record r = {0};
-        sp_err rerr = {0};
-        int rrc = sp_imp_record_build(m, c->vocab, f, ct, &r, &rerr);
-        char ident[600];
-        if (rrc == SP_OK) {
-            long long first = -1;
-            identity(&r, ident, sizeof ident);
-            rrc = sp_db_seen_add(c->db, ident, (long long)OGR_F_GetFID(f), &first, &rerr);
-            if (rrc == SP_ECONFLICT) {
-                sp_err_set(&rerr, SP_ECONFLICT, "duplicate %s: already in this import (row %lld)",
-                           ident, first);
-                snprintf(r.field, sizeof r.field, "key");
-            }
-        }
-        if (rrc == SP_OK)
-            rrc = store(c, &r, &rerr);
-        if (rrc != SP_OK && is_record_error(rrc)) {
-            c->counts.rejected++;
-            rc = note_problem(c, "rejected", lname, f, r.key, r.field, rerr.msg, err);
-        } else if (rrc != SP_OK) {
-            rc = sp_err_set(err, rrc, "%s layer '%s' row %lld: %s", file, lname,
-                            (long long)OGR_F_GetFID(f), rerr.msg);
-        } else if (r.repaired) {
-            c->counts.repaired++;
-            rc = note_problem(c, "repaired", lname, f, r.key, "geometry",
-                              "geometry: invalid in the source, repaired with MakeValid", err);
-        }
-        sp_imp_record_clear(&r);
-        OGR_F_Destroy(f);
+        if (rc == SP_OK && (rc = write_one(c, file, lname, &q, err)) != SP_OK)
+            stop_reader(p); /* drain what is queued, write nothing more */
+        sp_imp_record_clear(&q.r);
+        OGR_F_Destroy(q.f);
         sp_progress_update(&bar, ++n);
     }
     sp_progress_finish(&bar);
-    if (rc == SP_OK && CPLGetLastErrorType() >= CE_Failure)
+    if (has_reader) {
+        pthread_join(reader, NULL);
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->can_put);
+        pthread_cond_destroy(&p->can_take);
+    }
+    if (rc == SP_OK && p->read_error[0])
         rc = sp_err_set(err, SP_EINVAL, "%s layer '%s': read error after %lld records: %s", file,
-                        lname, n, CPLGetLastErrorMsg());
-    if (ct)
-        OCTDestroyCoordinateTransformation(ct);
+                        lname, n, p->read_error);
+    if (p->ct)
+        OCTDestroyCoordinateTransformation(p->ct);
+    free(p);
     sp_imp_mapping_free(automap);
     return rc;
 }

@@ -21,6 +21,25 @@ BEGIN IMMEDIATE;
 BEGIN IMMEDIATE;
 PRAGMA defer_foreign_keys = ON;
 
+-- A bulk transaction fills the monument R*Tree once at its end instead of row by row (as
+-- ogr2ogr does): a per-row trigger that writes the R*Tree makes SQLite keep a statement
+-- journal for every insert. The trigger is dropped and re-created inside the same
+-- transaction, so no other connection ever sees it missing, and a rollback restores it.
+-- The text below must stay identical to schemas/001_init.sql (checked by test_cli.sh).
+-- name: exec_bulk_index_off
+DROP TRIGGER gii_monument_geom;
+
+-- name: exec_bulk_index_on
+CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument BEGIN
+  INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax)
+  VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom));
+END;
+
+-- name: bulk_index_fill
+INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax)
+SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom)
+  FROM monument WHERE id > ?1 ORDER BY id;
+
 -- name: exec_commit
 COMMIT;
 

@@ -274,14 +274,24 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
     }
     db->bulk_max_id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    if ((rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_OFF, err)) != SP_OK) {
+        sp_db_rollback(db);
+        return rc;
+    }
     db->in_bulk = 1;
     return SP_OK;
 }
 
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err);
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BULK_INDEX_FILL, err);
     if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, db->bulk_max_id);
+    int rc = sp_db_step_done(db, st, "fill spatial index", err);
+    if (rc == SP_OK)
+        rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_ON, err);
+    if (rc != SP_OK || !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
         return err->code;
     sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
     if (actor->import_run_id)

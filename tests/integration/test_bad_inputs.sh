@@ -33,6 +33,11 @@ while IFS='|' read -r name args want_exit fragment want_rej want_rep; do
   check_eq "$name: integrity_check" ok "$(sql "$DB" "PRAGMA integrity_check")"
 done <"$BAD/CASES"
 
+# Failed imports rolled their bulk work back whole: the R*Tree trigger is still there.
+check_eq "R*Tree trigger survives failed imports" 1 \
+  "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'gii_monument_geom'")"
+check_eq "spatial index consistent after the catalogue" 1 "$(sql "$DB" "SELECT CheckSpatialIndex('monument', 'geom')")"
+
 # The non-UTF-8 rejection keeps the raw bytes visibly escaped, not silently changed.
 check_contains "non-UTF-8 raw record escapes bytes" \
   "$(sql "$DB" "SELECT raw FROM import_error WHERE reason LIKE '%not valid UTF-8%'")" '\\xCF\\xF0'

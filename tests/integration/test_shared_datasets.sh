@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 need_shared
 DB=$T/r.sqlite
 M=$ROOT/importers/mappings
+"$SPADOK" migrate --db "$T/fresh.sqlite" >/dev/null 2>&1
 
 # name|file (raions first: monuments get their district from them)
 SETS="kyiv_raions_osm|kyiv_raions_osm/kyiv_raions.geojson
@@ -77,6 +78,11 @@ while IFS='|' read -r name file; do
 done <<<"$SETS"
 check_eq "second import wrote no audit rows and no versions" "$audit_before" \
   "$(sql "$DB" "SELECT count(*), sum(version) FROM audit_log, (SELECT sum(version) version FROM monument)")"
+check_eq "spatial index complete and consistent (SpatiaLite's own check)" "1|1" \
+  "$(sql "$DB" "SELECT CheckSpatialIndex('monument', 'geom'), (SELECT count(*) FROM idx_monument_geom) = (SELECT count(*) FROM monument)")"
+check_eq "the R*Tree trigger an import drops and re-creates is the migration's" \
+  "$(sql "$T/fresh.sqlite" "SELECT sql FROM sqlite_master WHERE name = 'gii_monument_geom'")" \
+  "$(sql "$DB" "SELECT sql FROM sqlite_master WHERE name = 'gii_monument_geom'")"
 check_eq "integrity_check" ok "$(sql "$DB" "PRAGMA integrity_check")"
 check_eq "foreign_key_check" "" "$(sql "$DB" "PRAGMA foreign_key_check")"
 finish
