@@ -14,6 +14,7 @@
 #include "imp_int.h"
 #include "imp_record.h"
 #include "sp_hash.h"
+#include "sp_keyset.h"
 #include "sp_progress.h"
 #include "sp_strbuf.h"
 
@@ -22,6 +23,7 @@ typedef struct run_ctx {
     const sp_imp_options *opt;
     sp_imp_mapping *mapping; /* the file's mapping, or NULL: one is made per layer */
     sp_vocab *vocab;
+    sp_keyset *seen;
     const char *dataset;
     int64_t run_id;
     sp_import_counts counts;
@@ -191,15 +193,34 @@ typedef struct pipeline {
     pthread_cond_t can_put, can_take;
     queued items[SP_QUEUE_LEN];
     int head, count;
-    int is_done;     /* the reader has put its last item */
-    int is_stopped;  /* the writer wants no more */
+    int is_done;                     /* the reader has put its last item */
+    int is_stopped;                  /* the writer wants no more */
     char read_error[SP_ERR_MSG_MAX]; /* set by the reader when GDAL failed mid-layer */
     /* reader's inputs, read-only while it runs */
     OGRLayerH layer;
     const sp_imp_mapping *m;
     const sp_vocab *vocab;
     OGRCoordinateTransformationH ct;
+    sp_keyset *seen; /* identities met so far in this import, with their row */
 } pipeline;
+
+/* A record whose identity an earlier record of this import had is rejected: which one to
+ * keep is for a person to decide, and the rejection names the first row. */
+static int check_repeat(sp_keyset *seen, sp_imp_record *r, long long row, sp_err *err)
+{
+    char ident[600];
+    long long first = -1;
+    identity(r, ident, sizeof ident);
+    int added = sp_keyset_add(seen, ident, row, &first);
+    if (added < 0)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    if (added == 0) {
+        snprintf(r->field, sizeof r->field, "key");
+        return sp_err_set(err, SP_ECONFLICT, "duplicate %s: already in this import (row %lld)",
+                          ident, first);
+    }
+    return SP_OK;
+}
 
 static void *reader_main(void *arg)
 {
@@ -215,6 +236,8 @@ static void *reader_main(void *arg)
             break;
         queued q = {.f = f};
         q.rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q.r, &q.err);
+        if (q.rc == SP_OK)
+            q.rc = check_repeat(p->seen, &q.r, (long long)OGR_F_GetFID(f), &q.err);
         pthread_mutex_lock(&p->lock);
         while (p->count == SP_QUEUE_LEN && !p->is_stopped)
             pthread_cond_wait(&p->can_put, &p->lock);
@@ -264,22 +287,11 @@ static void stop_reader(pipeline *p)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* Writes one record read by the reader: duplicate check, store, or its rejection. */
+/* Writes one record read by the reader: store it, or record its rejection. */
 static int write_one(run_ctx *c, const char *file, const char *lname, queued *q, sp_err *err)
 {
     sp_imp_record *r = &q->r;
     int rrc = q->rc, rc = SP_OK;
-    if (rrc == SP_OK) {
-        char ident[600];
-        long long first = -1;
-        identity(r, ident, sizeof ident);
-        rrc = sp_db_seen_add(c->db, ident, (long long)OGR_F_GetFID(q->f), &first, &q->err);
-        if (rrc == SP_ECONFLICT) {
-            sp_err_set(&q->err, SP_ECONFLICT, "duplicate %s: already in this import (row %lld)",
-                       ident, first);
-            snprintf(r->field, sizeof r->field, "key");
-        }
-    }
     if (rrc == SP_OK)
         rrc = store(c, r, &q->err);
     if (rrc != SP_OK && is_record_error(rrc)) {
@@ -326,6 +338,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
         p->layer = layer;
         p->m = m;
         p->vocab = c->vocab;
+        p->seen = c->seen;
         OGR_L_ResetReading(layer);
         has_reader = pthread_create(&reader, NULL, reader_main, p) == 0;
         if (!has_reader)
@@ -437,7 +450,8 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
         sp_strbuf_printf(&list, "%s%s", i ? "\n" : "", files[i]);
     const char *target = c.mapping ? sp_imp_mapping_target(c.mapping) : "monument";
     c.vocab = sp_vocab_new();
-    if (!c.vocab || list.failed)
+    c.seen = sp_keyset_new();
+    if (!c.vocab || !c.seen || list.failed)
         rc = sp_err_set(err, SP_ENOMEM, "out of memory");
     CPLPushErrorHandler(CPLQuietErrorHandler);
     if (rc == SP_OK)
@@ -448,8 +462,6 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
     if (rc == SP_OK)
         rc = sp_db_import_run_begin(db, dataset, sp_strbuf_cstr(&list), opt->mapping_path, target,
                                     &c.run_id, err);
-    if (rc == SP_OK)
-        rc = sp_db_seen_reset(db, err);
     for (int i = 0; i < nfiles && rc == SP_OK; i++)
         rc = import_file(&c, files[i], err);
     sp_db_actor actor = {"import", NULL, c.run_id};
@@ -465,6 +477,7 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
     out->counts = c.counts;
     out->run_id = opt->is_dry_run ? 0 : c.run_id;
     sp_vocab_free(c.vocab);
+    sp_keyset_free(c.seen);
     sp_imp_mapping_free(c.mapping);
     sp_strbuf_free(&list);
     return rc;

@@ -173,7 +173,13 @@ static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateT
     r->rec.marker_x = OGR_G_GetX(pt, 0);
     r->rec.marker_y = OGR_G_GetY(pt, 0);
     OGR_G_DestroyGeometry(pt);
-encode:
+encode:;
+    OGREnvelope env;
+    OGR_G_GetEnvelope(g, &env);
+    r->rec.bbox[0] = env.MinX;
+    r->rec.bbox[1] = env.MinY;
+    r->rec.bbox[2] = env.MaxX;
+    r->rec.bbox[3] = env.MaxY;
     r->rec.wkb_len = (size_t)OGR_G_WkbSize(g);
     r->wkb = malloc(r->rec.wkb_len);
     if (!r->wkb) {

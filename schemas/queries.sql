@@ -21,11 +21,12 @@ BEGIN IMMEDIATE;
 BEGIN IMMEDIATE;
 PRAGMA defer_foreign_keys = ON;
 
--- A bulk transaction fills the monument R*Tree once at its end instead of row by row (as
--- ogr2ogr does): a per-row trigger that writes the R*Tree makes SQLite keep a statement
--- journal for every insert. The trigger is dropped and re-created inside the same
--- transaction, so no other connection ever sees it missing, and a rollback restores it.
--- The text below must stay identical to schemas/001_init.sql (checked by test_cli.sh).
+-- Inside a bulk transaction storage writes the monument R*Tree itself, one row per insert
+-- from the bounding box the importer computed: a trigger that writes the R*Tree makes SQLite
+-- keep a statement journal for every insert, which costs more than the insert. The trigger
+-- is dropped and re-created inside the same transaction, so no other connection ever sees
+-- it missing, and a rollback restores it. The text below must stay identical to
+-- schemas/001_init.sql (checked by tests/integration/test_shared_datasets.sh).
 -- name: exec_bulk_index_off
 DROP TRIGGER gii_monument_geom;
 
@@ -35,20 +36,14 @@ CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument BEGIN
   VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom));
 END;
 
--- name: bulk_index_fill
-INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax)
-SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom)
-  FROM monument WHERE id > ?1 ORDER BY id;
+-- name: monument_rtree_insert
+INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5);
 
 -- name: exec_commit
 COMMIT;
 
 -- name: exec_rollback
 ROLLBACK;
-
--- name: exec_seen_reset
-CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL);
-DELETE FROM temp.import_seen;
 
 -- name: user_version
 PRAGMA user_version;
@@ -67,12 +62,6 @@ SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
 
 -- name: vocab_aliases
 SELECT domain, code, alias FROM vocab_alias;
-
--- name: seen_insert
-INSERT INTO temp.import_seen (key, row) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING;
-
--- name: seen_row
-SELECT row FROM temp.import_seen WHERE key = ?1;
 
 -- name: import_run_insert
 INSERT INTO import_run (dataset, files, mapping, target) VALUES (?1, ?2, ?3, ?4);

@@ -53,26 +53,3 @@ int sp_db_import_error_add(sp_db *db, int64_t run_id, const char *kind, const ch
     sqlite3_bind_text(st, 8, raw, -1, SQLITE_TRANSIENT);
     return sp_db_step_done(db, st, "record import error", err);
 }
-
-int sp_db_seen_reset(sp_db *db, sp_err *err)
-{
-    return sp_db_exec(db, SP_Q_EXEC_SEEN_RESET, err);
-}
-
-int sp_db_seen_add(sp_db *db, const char *key, long long row, long long *out_first_row, sp_err *err)
-{
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_SEEN_INSERT, err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, row);
-    int rc = sp_db_step_done(db, st, "remember key", err);
-    if (rc != SP_OK || sqlite3_changes(db->conn) == 1)
-        return rc;
-    if (!(st = sp_db_stmt(db, SP_Q_SEEN_ROW, err)))
-        return err->code;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-    *out_first_row = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_reset(st);
-    return SP_ECONFLICT;
-}

@@ -167,6 +167,19 @@ static int district_at(sp_db *db, double x, double y, char *out, size_t outsz, s
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "district_at");
 }
 
+static int rtree_insert(sp_db *db, int64_t id, const double bbox[4], sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_RTREE_INSERT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_double(st, 2, bbox[0]);
+    sqlite3_bind_double(st, 3, bbox[2]);
+    sqlite3_bind_double(st, 4, bbox[1]);
+    sqlite3_bind_double(st, 5, bbox[3]);
+    return sp_db_step_done(db, st, "spatial index", err);
+}
+
 int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
                  sp_upsert_result *out_result, int64_t *out_id, sp_err *err)
 {
@@ -237,7 +250,9 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     if (!id)
         id = sqlite3_last_insert_rowid(db->conn);
     /* From here on the record is partly written: no failure may pass as a rejection. */
-    if (is_monument) /* a new row has no kinds to clear */
+    if (is_monument && !before && db->in_bulk) /* the trigger is off: see queries.sql */
+        rc = rtree_insert(db, id, rec->bbox, err);
+    if (rc == SP_OK && is_monument) /* a new row has no kinds to clear */
         rc = write_set(db, before ? SP_Q_MONUMENT_KINDS_CLEAR : SP_Q_COUNT,
                        SP_Q_MONUMENT_KIND_INSERT, id, values[SP_MF_KINDS], err);
     /* An insert's audit row carries no JSON: the inserted state is the next change's
@@ -284,14 +299,9 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
 
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BULK_INDEX_FILL, err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, db->bulk_max_id);
-    int rc = sp_db_step_done(db, st, "fill spatial index", err);
-    if (rc == SP_OK)
-        rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_ON, err);
-    if (rc != SP_OK || !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
+    sqlite3_stmt *st;
+    if (sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_ON, err) != SP_OK ||
+        !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
         return err->code;
     sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
     if (actor->import_run_id)

@@ -46,6 +46,7 @@ typedef struct sp_db_record {
     const unsigned char *wkb;    /* EPSG:4326 geometry, valid */
     size_t wkb_len;
     double marker_x, marker_y; /* point on surface */
+    double bbox[4];            /* min x, min y, max x, max y of the geometry */
 } sp_db_record;
 
 typedef enum { SP_UPSERT_INSERTED, SP_UPSERT_UPDATED, SP_UPSERT_UNCHANGED } sp_upsert_result;
@@ -100,9 +101,5 @@ int sp_db_import_run_finish(sp_db *db, int64_t run_id, const sp_import_counts *c
 int sp_db_import_error_add(sp_db *db, int64_t run_id, const char *kind, const char *layer,
                            long long row, const char *source_key, const char *field,
                            const char *reason, const char *raw, sp_err *err);
-/* Keys seen in this import: SP_ECONFLICT and *out_first_row when key was seen before. */
-int sp_db_seen_reset(sp_db *db, sp_err *err);
-int sp_db_seen_add(sp_db *db, const char *key, long long row, long long *out_first_row,
-                   sp_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* tests/unit/common/test_common.c - UTF-8 validation, sp_err, sp_strbuf. */
 #include "sp_err.h"
+#include "sp_keyset.h"
 #include "sp_strbuf.h"
 #include "sp_test.h"
 #include "sp_utf8.h"
@@ -50,6 +51,25 @@ static void test_strbuf__grows_and_formats(void)
     sp_strbuf_free(&b);
 }
 
+static void test_keyset__finds_repeats_across_growth(void)
+{
+    sp_keyset *s = sp_keyset_new();
+    long long first = -1;
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "key %d", i);
+        SP_CHECK(sp_keyset_add(s, key, i, &first) == 1);
+    }
+    SP_CHECK(sp_keyset_count(s) == 5000);
+    SP_CHECK(sp_keyset_add(s, "key 1234", 9999, &first) == 0 && first == 1234);
+    SP_CHECK(sp_keyset_add(s, "ключ Київ", 1, &first) == 1);
+    SP_CHECK(sp_keyset_add(s, "ключ Київ", 2, &first) == 0 && first == 1);
+    SP_CHECK(sp_keyset_add(s, "", 3, &first) == 1);
+    SP_CHECK(sp_keyset_add(s, "", 4, &first) == 0 && first == 3);
+    sp_keyset_free(s);
+    sp_keyset_free(NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
@@ -57,6 +77,7 @@ int main(int argc, char **argv)
         {"test_utf8__rejects_malformed", test_utf8__rejects_malformed},
         {"test_err__set_and_prefix", test_err__set_and_prefix},
         {"test_strbuf__grows_and_formats", test_strbuf__grows_and_formats},
+        {"test_keyset__finds_repeats_across_growth", test_keyset__finds_repeats_across_growth},
         {NULL, NULL},
     };
     return sp_test_main(argc, argv, cases);

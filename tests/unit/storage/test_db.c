@@ -227,20 +227,6 @@ static void test_db__backup_is_consistent_copy(void)
     sp_db_close(db);
 }
 
-static void test_db__seen_keys_detect_duplicates(void)
-{
-    sp_db *db = fresh("s.sqlite");
-    sp_err err = {0};
-    long long first = 0;
-    SP_CHECK(sp_db_seen_reset(db, &err) == SP_OK);
-    SP_CHECK(sp_db_seen_add(db, "key a", 1, &first, &err) == SP_OK);
-    SP_CHECK(sp_db_seen_add(db, "key b", 2, &first, &err) == SP_OK);
-    SP_CHECK(sp_db_seen_add(db, "key a", 3, &first, &err) == SP_ECONFLICT && first == 1);
-    SP_CHECK(sp_db_seen_reset(db, &err) == SP_OK);
-    SP_CHECK(sp_db_seen_add(db, "key a", 4, &first, &err) == SP_OK);
-    sp_db_close(db);
-}
-
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "/tmp/spadok-unit-XXXXXX");
@@ -256,7 +242,6 @@ int main(int argc, char **argv)
          test_db__bad_vocab_code_violates_foreign_key},
         {"test_db__export_rows_carry_model_fields", test_db__export_rows_carry_model_fields},
         {"test_db__backup_is_consistent_copy", test_db__backup_is_consistent_copy},
-        {"test_db__seen_keys_detect_duplicates", test_db__seen_keys_detect_duplicates},
         {NULL, NULL},
     };
     int rc = sp_test_main(argc, argv, cases);
