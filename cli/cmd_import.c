@@ -7,17 +7,20 @@
 
 #define SP_SHOWN_PROBLEMS 10
 
+/* The first rejections, printed after the run so they do not break the progress bar. */
 typedef struct shown {
     int n;
+    char lines[SP_SHOWN_PROBLEMS][640];
 } shown;
 
 static void on_reject(void *ctx, const char *layer, long long row, const char *key,
                       const char *reason)
 {
     shown *s = ctx;
-    if (s->n++ < SP_SHOWN_PROBLEMS)
-        fprintf(stderr, "  %s row %lld%s%s: %s\n", layer, row, key ? " key " : "", key ? key : "",
-                reason);
+    if (s->n < SP_SHOWN_PROBLEMS)
+        snprintf(s->lines[s->n], sizeof s->lines[0], "  %s row %lld%s%s: %s", layer, row,
+                 key ? " key " : "", key ? key : "", reason);
+    s->n++;
 }
 
 int sp_cmd_import(int argc, char **argv)
@@ -65,6 +68,8 @@ int sp_cmd_import(int argc, char **argv)
     if (rc != SP_OK)
         return sp_cli_fail(err.msg);
     const sp_import_counts *c = &res.counts;
+    for (int i = 0; i < problems.n && i < SP_SHOWN_PROBLEMS; i++)
+        fprintf(stderr, "%s\n", problems.lines[i]);
     if (problems.n > SP_SHOWN_PROBLEMS)
         fprintf(stderr, "  ... and %d more\n", problems.n - SP_SHOWN_PROBLEMS);
     printf("read %lld = inserted %lld + updated %lld + unchanged %lld + rejected %lld"
