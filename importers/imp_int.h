@@ -30,6 +30,7 @@ typedef struct sp_src {
     json_t *map;          /* source value -> model value, borrowed */
     const char *fallback; /* "default" */
     int is_optional;      /* an absent source field reads as empty instead of an error */
+    int is_auto;          /* filled from a same-named field of the current layer */
     int idx[16];          /* OGR field indexes, resolved per layer */
     const char *recode;   /* source encoding to convert from, when OGR does not */
 } sp_src;
@@ -48,10 +49,10 @@ struct sp_imp_mapping {
     sp_src report[SP_MAX_FIELDS];
 };
 
-/* Builds the mapping used when none is given: model-named fields, lon/lat columns. */
-int sp_imp_mapping_auto(OGRFeatureDefnH defn, const sp_entity *target, sp_imp_mapping **out,
-                        sp_err *err);
-/* Resolves field names to this layer's indexes (an absent field is an error); recode names
+/* The mapping used when none is given: everything is found by name at bind time. */
+int sp_imp_mapping_auto(const sp_entity *target, sp_imp_mapping **out, sp_err *err);
+/* Resolves field names to this layer's indexes (an absent field is an error) and fills the
+ * model fields the mapping leaves out from same-named source fields; recode names
  * the source encoding when OGR does not convert it to UTF-8 itself, else NULL. */
 int sp_imp_mapping_bind(sp_imp_mapping *m, OGRFeatureDefnH defn, const char *layer,
                         const char *recode, sp_err *err);

@@ -261,8 +261,7 @@ static int field_ci(OGRFeatureDefnH defn, const char *name)
     return -1;
 }
 
-int sp_imp_mapping_auto(OGRFeatureDefnH defn, const sp_entity *target, sp_imp_mapping **out,
-                        sp_err *err)
+int sp_imp_mapping_auto(const sp_entity *target, sp_imp_mapping **out, sp_err *err)
 {
     sp_imp_mapping *m = calloc(1, sizeof *m);
     if (!m || !(m->name = strdup("(fields named like the model)"))) {
@@ -270,22 +269,39 @@ int sp_imp_mapping_auto(OGRFeatureDefnH defn, const sp_entity *target, sp_imp_ma
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     }
     m->target = target;
-    for (int i = 0; i < target->nfields; i++) {
-        int idx = field_ci(defn, target->fields[i].name);
+    *out = m;
+    return SP_OK;
+}
+
+/* Model fields a mapping leaves out are read from source fields of the same name (any case;
+ * "name" also serves name_uk, as KML and most GIS layers call it), and likewise the uid. */
+static void fill_by_name(sp_imp_mapping *m, OGRFeatureDefnH defn)
+{
+    for (int i = 0; i < m->target->nfields; i++) {
+        sp_src *src = &m->fields[i];
+        if (src->is_auto)
+            memset(src, 0, sizeof *src); /* found in the previous layer: look again */
+        if (src->kind != SP_SRC_NONE)
+            continue;
+        int idx = field_ci(defn, m->target->fields[i].name);
+        if (idx < 0 && strcmp(m->target->fields[i].name, "name_uk") == 0)
+            idx = field_ci(defn, "name");
         if (idx >= 0) {
-            m->fields[i].kind = SP_SRC_FIELD;
-            m->fields[i].fields[0] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
-            m->fields[i].nfields = 1;
+            src->kind = SP_SRC_FIELD;
+            src->fields[0] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
+            src->nfields = 1;
+            src->is_auto = 1;
         }
     }
+    if (m->uid.is_auto)
+        memset(&m->uid, 0, sizeof m->uid);
     int idx = field_ci(defn, "uid");
-    if (idx >= 0) {
+    if (m->uid.kind == SP_SRC_NONE && idx >= 0) {
         m->uid.kind = SP_SRC_FIELD;
         m->uid.fields[0] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
         m->uid.nfields = 1;
+        m->uid.is_auto = 1;
     }
-    *out = m;
-    return SP_OK;
 }
 
 /* Point columns found by name when a layer has no geometry and the mapping names none:
@@ -350,7 +366,8 @@ static int bind_xy(const char *name, int *out, OGRFeatureDefnH defn, const char 
 int sp_imp_mapping_bind(sp_imp_mapping *m, OGRFeatureDefnH defn, const char *layer,
                         const char *recode, sp_err *err)
 {
-    if (m->xy_is_auto) /* found in the previous layer: look again */
+    fill_by_name(m, defn); /* borrowed names: valid while this layer is */
+    if (m->xy_is_auto)     /* found in the previous layer: look again */
         m->x_field = m->y_field = NULL;
     m->xy_is_auto = 0;
     if (!m->x_field && !m->wkt_field && OGR_FD_GetGeomFieldCount(defn) == 0) {

@@ -315,7 +315,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     sp_imp_mapping *automap = NULL;
     sp_imp_mapping *m = c->mapping;
-    if (!m && sp_imp_mapping_auto(defn, sp_model_entity(SP_ENT_MONUMENT), &automap, err) != SP_OK)
+    if (!m && sp_imp_mapping_auto(sp_model_entity(SP_ENT_MONUMENT), &automap, err) != SP_OK)
         return err->code;
     if (!m)
         m = automap;

@@ -31,7 +31,7 @@ static int reject(sp_imp_record *r, const char *field, sp_err *err)
 static int parse_number(const char *s, double *out)
 {
     char *end;
-    if (!s)
+    if (!s || !*s)
         return 0;
     /* Decimal commas are common in Ukrainian spreadsheets. */
     char buf[64];
@@ -50,20 +50,22 @@ static OGRGeometryH source_geometry(const sp_imp_mapping *m, OGRFeatureH f, sp_i
                                     sp_err *err)
 {
     if (m->xi >= 0 && m->yi >= 0) {
-        const char *xs =
-            OGR_F_IsFieldSetAndNotNull(f, m->xi) ? OGR_F_GetFieldAsString(f, m->xi) : NULL;
-        const char *ys =
-            OGR_F_IsFieldSetAndNotNull(f, m->yi) ? OGR_F_GetFieldAsString(f, m->yi) : NULL;
+        /* Copies: OGR returns numbers as text in one per-feature buffer, reused by the next call.
+         */
+        char xs[64] = "", ys[64] = "";
+        if (OGR_F_IsFieldSetAndNotNull(f, m->xi))
+            snprintf(xs, sizeof xs, "%s", OGR_F_GetFieldAsString(f, m->xi));
+        if (OGR_F_IsFieldSetAndNotNull(f, m->yi))
+            snprintf(ys, sizeof ys, "%s", OGR_F_GetFieldAsString(f, m->yi));
         double x, y;
-        if ((!xs || !*xs) && (!ys || !*ys)) {
+        if (!xs[0] && !ys[0]) {
             sp_err_set(err, SP_EINVAL, "geometry: empty (no coordinates in '%s'/'%s')", m->x_field,
                        m->y_field);
             reject(r, "geometry", err);
             return NULL;
         }
         if (!parse_number(xs, &x) || !parse_number(ys, &y)) {
-            sp_err_set(err, SP_EINVAL, "geometry: coordinates '%s', '%s' are not numbers",
-                       xs ? xs : "", ys ? ys : "");
+            sp_err_set(err, SP_EINVAL, "geometry: coordinates '%s', '%s' are not numbers", xs, ys);
             reject(r, "geometry", err);
             return NULL;
         }
