@@ -383,9 +383,6 @@ static int import_file(run_ctx *c, const char *file, sp_err *err)
         snprintf(encopt, sizeof encopt, "ENCODING=%s", enc);
         open_opts[0] = encopt;
     }
-    struct stat sb;
-    if (stat(file, &sb) != 0)
-        return sp_err_set(err, SP_ENOTFOUND, "%s: no such file", file);
     CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (ds && enc &&
@@ -393,6 +390,9 @@ static int import_file(run_ctx *c, const char *file, sp_err *err)
         GDALClose(ds); /* the Shapefile driver converts from ENCODING itself */
         ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts, NULL);
     }
+    struct stat sb; /* GDAL paths such as /vsizip/... need not exist as files */
+    if (!ds && strncmp(file, "/vsi", 4) != 0 && stat(file, &sb) != 0)
+        return sp_err_set(err, SP_ENOTFOUND, "%s: no such file", file);
     if (!ds)
         return sp_err_set(err, SP_EINVAL, "%s: not a readable vector data source%s%s", file,
                           CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
