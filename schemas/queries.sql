@@ -194,3 +194,105 @@ INSERT INTO report_cause (report_id, cause) VALUES (?1, ?2);
 
 -- name: report_element_insert
 INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
+
+-- ---- OGC API items ----------------------------------------------------------------------
+-- Items queries are put together by storage/items.c from the fragments below (frag_*):
+-- a select, then conditions (each with its values bound), then order and paging. Property
+-- and geometry expressions are fixed here; nothing from a request becomes SQL text.
+-- Archaeological sites (location_sensitive) are published at 0.01 degree (about 1 km).
+
+-- name: frag_monuments_select
+SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds,
+  m.protection_no, m.register_act, m.register_date, m.dating, m.year_from, m.year_to,
+  m.address, m.district, m.cadastral_no, m.protected_subject, m.agreement_no,
+  m.agreement_date, m.passport_ref, m.wikidata, m.wlm_id, m.location_sensitive, m.description,
+  m.condition, m.last_inspected, m.dataset, m.source_id, m.source, m.version, m.created_at,
+  m.updated_at,
+  CASE WHEN m.location_sensitive THEN
+    AsGeoJSON(MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326))
+  ELSE AsGeoJSON(m.geom, 7) END AS geometry
+FROM monument_v m WHERE m.deleted_at IS NULL
+
+-- name: frag_monuments_count
+SELECT count(*) FROM monument m WHERE m.deleted_at IS NULL
+
+-- name: frag_monuments_bbox
+ AND m.id IN (SELECT pkid FROM idx_monument_geom
+               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
+ AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1
+
+-- name: frag_monuments_kind
+ AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?)
+
+-- name: frag_monuments_id
+ AND m.id = ?
+
+-- name: frag_order_by_id
+ ORDER BY m.id LIMIT ? OFFSET ?
+
+-- name: frag_zones_select
+SELECT m.id, m.zone_type, m.name_uk, m.decision, m.monument_id, m.source, m.version,
+  m.created_at, m.updated_at, AsGeoJSON(m.geom, 7) AS geometry
+FROM protection_zone m WHERE m.deleted_at IS NULL
+
+-- name: frag_zones_count
+SELECT count(*) FROM protection_zone m WHERE m.deleted_at IS NULL
+
+-- name: frag_zones_bbox
+ AND m.id IN (SELECT pkid FROM idx_protection_zone_geom
+               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
+ AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1
+
+-- name: frag_reports_select
+SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_uk,
+  m.report_type, m.observed_on, m.event_date, m.condition, m.damage_level, m.damage_extent,
+  (SELECT group_concat(cause, ';') FROM report_cause WHERE report_id = m.id) AS causes,
+  (SELECT group_concat(element, ';') FROM report_element WHERE report_id = m.id) AS elements,
+  m.repeat_hit, m.priority, m.trend, m.description, m.recommended_actions, m.source,
+  m.verification, m.next_due, m.created_at,
+  CASE WHEN mo.location_sensitive THEN
+    AsGeoJSON(MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326))
+  ELSE AsGeoJSON(mo.marker, 7) END AS geometry
+FROM condition_report m JOIN monument mo ON mo.id = m.monument_id
+WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at IS NULL
+
+-- name: frag_reports_count
+SELECT count(*) FROM condition_report m JOIN monument mo ON mo.id = m.monument_id
+WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at IS NULL
+
+-- name: frag_reports_bbox
+ AND mo.id IN (SELECT pkid FROM idx_monument_geom
+                WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
+ AND ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1
+
+-- name: data_version
+SELECT coalesce(max(id), 0) FROM audit_log;
+
+-- name: monuments_extent
+SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_monument_geom;
+
+-- name: zones_extent
+SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM idx_protection_zone_geom;
+
+-- name: monuments_time_extent
+SELECT min(year_from), max(year_to) FROM monument WHERE deleted_at IS NULL;
+
+-- `datetime` intervals: monuments by their dating (years), zones by last change, reports by
+-- the day observed (or of the event).
+-- name: frag_monuments_time_from
+ AND m.year_to >= CAST(substr(?, 1, 4) AS INTEGER)
+
+-- name: frag_monuments_time_to
+ AND m.year_from <= CAST(substr(?, 1, 4) AS INTEGER)
+
+-- name: frag_zones_time_from
+ AND m.updated_at >= ?
+
+-- name: frag_zones_time_to
+ AND m.updated_at <= ?
+
+-- name: frag_reports_time_from
+ AND coalesce(m.observed_on, m.event_date) >= ?
+
+-- name: frag_reports_time_to
+ AND coalesce(m.observed_on, m.event_date) <= ?

@@ -9,8 +9,8 @@ SP_DEB_PACKAGES=(
   gcc make cmake pkg-config clang-format
   libgdal-dev gdal-bin libproj-dev proj-bin
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
-  libjansson-dev
-  python3 time
+  libjansson-dev libmicrohttpd-dev zlib1g-dev
+  python3 time curl
 )
 
 sp_log() { printf '%s\n' "== $*" >&2; }

@@ -33,6 +33,35 @@ sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err)
     return st;
 }
 
+sqlite3_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err)
+{
+    for (int i = 0; i < SP_DB_SQL_CACHE; i++) {
+        if (db->sql_cache[i].sql && strcmp(db->sql_cache[i].sql, sql) == 0) {
+            sqlite3_reset(db->sql_cache[i].st);
+            sqlite3_clear_bindings(db->sql_cache[i].st);
+            return db->sql_cache[i].st;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    char *copy = strdup(sql);
+    if (!copy) {
+        sp_err_set(err, SP_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        sp_db_sqlerr(db, err, "composed query");
+        free(copy);
+        return NULL;
+    }
+    int slot = db->sql_cache_next; /* round robin: the oldest goes */
+    db->sql_cache_next = (slot + 1) % SP_DB_SQL_CACHE;
+    free(db->sql_cache[slot].sql);
+    sqlite3_finalize(db->sql_cache[slot].st);
+    db->sql_cache[slot].sql = copy;
+    db->sql_cache[slot].st = st;
+    return st;
+}
+
 int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err)
 {
     char *msg = NULL;
@@ -154,6 +183,10 @@ void sp_db_close(sp_db *db)
         return;
     for (int i = 0; i < SP_Q_COUNT; i++)
         sqlite3_finalize(db->stmts[i]);
+    for (int i = 0; i < SP_DB_SQL_CACHE; i++) {
+        sqlite3_finalize(db->sql_cache[i].st);
+        free(db->sql_cache[i].sql);
+    }
     if (db->conn)
         sqlite3_close(db->conn);
     if (db->splite_cache)

@@ -7,8 +7,15 @@
 #include "sp_db.h"
 #include "sp_sql.h"
 
+#define SP_DB_SQL_CACHE 32 /* composed statements (items queries) kept prepared */
+
 struct sp_db {
     sqlite3 *conn;
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } sql_cache[SP_DB_SQL_CACHE];
+    int sql_cache_next;
     void *splite_cache;
     sqlite3_stmt *stmts[SP_Q_COUNT];
     int is_readonly;
@@ -18,6 +25,9 @@ struct sp_db {
 
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
 sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err);
+/* A statement composed at run time from schemas/ fragments, prepared once per connection
+ * and kept in a small cache; reset with bindings cleared. */
+sqlite3_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err);
 /* Runs an exec_* query (several statements, no values). */
 int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err);
 /* Wraps the connection's last error once, keeping SQLite's text: "sqlite: ... (what)". */

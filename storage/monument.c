@@ -359,10 +359,11 @@ int sp_db_monument_foreach(sp_db *db, sp_db_row_fn fn, void *ctx, sp_err *err)
     if (ncols > SP_EXPORT_MAX_COLS)
         return sp_err_set(err, SP_EINTERNAL, "export query has too many columns");
     const char *names[SP_EXPORT_MAX_COLS], *values[SP_EXPORT_MAX_COLS];
-    for (int i = 0; i < ncols; i++)
-        names[i] = sqlite3_column_name(st, i);
-    int rc, out = SP_OK;
+    int rc, out = SP_OK, is_first = 1;
     while (out == SP_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; is_first && i < ncols; i++) /* after a step: see items.c */
+            names[i] = sqlite3_column_name(st, i);
+        is_first = 0;
         for (int i = 0; i < ncols; i++)
             values[i] = (const char *)sqlite3_column_text(st, i);
         sp_db_row row = {ncols, names, values, sqlite3_column_blob(st, ncols),

@@ -52,3 +52,28 @@ finish() {
   [ "$FAILED" -eq 0 ]
   exit $?
 }
+
+# start_server DB: runs spadok serve --port 0 in the background; sets PORT, URL, SERVER_PID.
+start_server() {
+  "$SPADOK" serve --db "$1" --port 0 >"$T/server.log" 2>&1 &
+  SERVER_PID=$!
+  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
+  for _ in $(seq 100); do
+    PORT=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/server.log" | grep -o '[0-9]*$')
+    [ -n "$PORT" ] && break
+    sleep 0.1
+  done
+  if [ -z "$PORT" ]; then
+    cat "$T/server.log" >&2
+    fail "server did not start"
+    finish
+  fi
+  URL=http://127.0.0.1:$PORT
+}
+
+# http PATH [curl args]: prints "STATUS BODY"; the body also lands in $T/body, headers in $T/headers.
+http() {
+  local path=$1; shift
+  curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' "$@" "$URL$path"
+}
+header() { grep -i "^$1:" "$T/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }

@@ -1,0 +1,476 @@
+/* server/http.c - libmicrohttpd plumbing: start/stop, per-thread database connections,
+ * routing, and what every response shares (format negotiation, ETag and 304, gzip, CORS,
+ * Cache-Control, JSON errors, one log line per request). Routes only fill a body. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "http_int.h"
+#include "sp_db_items.h"
+#include "sp_hash.h"
+#include "sp_json.h"
+#include "sp_log.h"
+#include "sp_progress.h"
+#include "sp_utf8.h"
+
+#define SP_HTTP_GZIP_MIN 1024 /* smaller bodies are sent as they are */
+#define SP_HTTP_MAX_DBS  256
+
+struct sp_http_server {
+    struct MHD_Daemon *daemon;
+    sp_http_config cfg;
+    int port;
+    atomic_uint_fast64_t next_id;
+    pthread_mutex_t dbs_lock; /* guards dbs: every worker's connection, closed at stop */
+    sp_db *dbs[SP_HTTP_MAX_DBS];
+    int ndbs;
+};
+
+/* One read-only connection per worker thread: SQLite connections are not shared, and a
+ * worker serves one request at a time. Owned by the server (closed in sp_http_stop). */
+static _Thread_local sp_db *worker_db;
+
+static sp_db *thread_db(sp_http_server *s, sp_err *err)
+{
+    if (worker_db)
+        return worker_db;
+    sp_db *db = NULL;
+    if (sp_db_open(s->cfg.db_path, SP_DB_READONLY, &db, err) != SP_OK)
+        return NULL;
+    pthread_mutex_lock(&s->dbs_lock);
+    if (s->ndbs < SP_HTTP_MAX_DBS)
+        s->dbs[s->ndbs++] = db;
+    pthread_mutex_unlock(&s->dbs_lock);
+    worker_db = db;
+    return db;
+}
+
+int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* Messages may quote request bytes: keep the JSON valid whatever they are. */
+    if (!sp_utf8_valid(msg, strlen(msg)))
+        snprintf(msg, sizeof msg, "%s", "the request contains bytes that are not UTF-8");
+    sp_strbuf_reset(&r->body);
+    sp_strbuf_puts(&r->body, "{\"code\":");
+    sp_json_str(&r->body, code);
+    sp_strbuf_puts(&r->body, ",\"description\":");
+    sp_json_str(&r->body, msg);
+    sp_strbuf_puts(&r->body, "}");
+    r->status = status;
+    r->content_type = "application/json";
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+    return 0;
+}
+
+int sp_http_error_from(sp_http_req *r, const sp_err *err)
+{
+    switch (err->code) {
+    case SP_EINVAL:
+        return sp_http_error(r, 400, "InvalidParameterValue", "%s", err->msg);
+    case SP_ENOTFOUND:
+        return sp_http_error(r, 404, "NotFound", "%s", err->msg);
+    default:
+        sp_log(SP_LOG_ERROR, "req=%llx msg=\"%s\"", (unsigned long long)r->id, err->msg);
+        return sp_http_error(r, 500, "ServerError", "internal error (logged as req %llx)",
+                             (unsigned long long)r->id);
+    }
+}
+
+const char *sp_http_arg_get(const sp_http_req *r, const char *key)
+{
+    for (int i = 0; i < r->nargs; i++)
+        if (strcmp(r->args[i].key, key) == 0)
+            return r->args[i].value;
+    return NULL;
+}
+
+int sp_http_check_args(sp_http_req *r, const char *const *allowed)
+{
+    for (int i = 0; i < r->nargs; i++) {
+        const char *k = r->args[i].key;
+        int ok = strcmp(k, "f") == 0;
+        for (int j = 0; allowed && allowed[j] && !ok; j++)
+            ok = strcmp(k, allowed[j]) == 0;
+        if (!ok)
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "unknown query parameter '%.100s' for %s", k, r->path);
+        for (int j = 0; j < i; j++)
+            if (strcmp(r->args[j].key, k) == 0)
+                return sp_http_error(r, 400, "InvalidParameterValue",
+                                     "query parameter '%.100s' given more than once", k);
+    }
+    return 1;
+}
+
+static void url_encode(sp_strbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~,:", *p))
+            sp_strbuf_append(b, (const char *)p, 1);
+        else {
+            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            sp_strbuf_append(b, e, 3);
+        }
+    }
+}
+
+void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query)
+{
+    sp_strbuf_puts(b, r->base);
+    sp_strbuf_puts(b, path);
+    if (query && *query) {
+        sp_strbuf_puts(b, "?");
+        sp_strbuf_puts(b, query);
+    }
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    sp_http_req *r = cls;
+    if (r->nargs == SP_HTTP_MAX_ARGS) {
+        r->args_overflow = 1;
+        return MHD_NO;
+    }
+    r->args[r->nargs].key = key;
+    r->args[r->nargs].value = value ? value : "";
+    r->nargs++;
+    if (r->query.len)
+        sp_strbuf_puts(&r->query, "&");
+    url_encode(&r->query, key);
+    sp_strbuf_puts(&r->query, "=");
+    url_encode(&r->query, value ? value : "");
+    return MHD_YES;
+}
+
+/* f= wins over Accept; browsers asking for text/html get HTML. */
+static int negotiate(sp_http_req *r)
+{
+    const char *f = sp_http_arg_get(r, "f");
+    if (f) {
+        if (strcmp(f, "json") == 0 || strcmp(f, "geojson") == 0)
+            r->format = SP_FMT_JSON;
+        else if (strcmp(f, "html") == 0)
+            r->format = SP_FMT_HTML;
+        else if (strcmp(f, "csv") == 0)
+            r->format = SP_FMT_CSV;
+        else
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "f=%.40s: supported formats are json, html, csv", f);
+        return 1;
+    }
+    const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept");
+    r->format = SP_FMT_JSON;
+    if (accept && strstr(accept, "text/html") && !strstr(accept, "json"))
+        r->format = SP_FMT_HTML;
+    else if (accept && strstr(accept, "text/csv") && !strstr(accept, "json"))
+        r->format = SP_FMT_CSV;
+    return 1;
+}
+
+static void route(sp_http_req *r)
+{
+    /* Split the path into at most 4 segments after the leading slash. */
+    char path[512];
+    if (snprintf(path, sizeof path, "%s", r->path) >= (int)sizeof path)
+        return (void)sp_http_error(r, 404, "NotFound", "no such path");
+    char *seg[5] = {0};
+    int n = 0;
+    for (char *save = NULL, *t = strtok_r(path, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (n == 5)
+            return (void)sp_http_error(r, 404, "NotFound", "no such path");
+        seg[n++] = t;
+    }
+    if (n == 0)
+        return r->route = "landing", sp_ogc_landing(r);
+    if (n == 1 && strcmp(seg[0], "conformance") == 0)
+        return r->route = "conformance", sp_ogc_conformance(r);
+    if (n == 1 && strcmp(seg[0], "api") == 0)
+        return r->route = "api", sp_ogc_api(r);
+    if (n == 1 && strcmp(seg[0], "healthz") == 0) {
+        r->route = "healthz";
+        sp_strbuf_puts(&r->body, "{\"status\":\"ok\"}");
+        r->cache_control = "no-store";
+        return;
+    }
+    if (strcmp(seg[0], "collections") == 0) {
+        if (n == 1)
+            return r->route = "collections", sp_ogc_collections(r);
+        if (n == 2)
+            return r->route = "collection", sp_ogc_collection(r, seg[1]);
+        if (n == 3 && strcmp(seg[2], "items") == 0)
+            return r->route = "items", sp_ogc_items(r, seg[1]);
+        if (n == 3 && strcmp(seg[2], "queryables") == 0)
+            return r->route = "queryables", sp_ogc_queryables(r, seg[1]);
+        if (n == 4 && strcmp(seg[2], "items") == 0)
+            return r->route = "item", sp_ogc_item(r, seg[1], seg[3]);
+    }
+    r->route = "unknown";
+    sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
+}
+
+/* Compresses r->body in place when the client takes gzip and it is worth it. */
+static int maybe_gzip(sp_http_req *r)
+{
+    const char *ae = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
+    if (!ae || !strstr(ae, "gzip") || r->body.len < SP_HTTP_GZIP_MIN)
+        return 0;
+    z_stream z = {0};
+    if (deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+    uLong bound = deflateBound(&z, (uLong)r->body.len);
+    char *out = malloc(bound);
+    int ok = 0;
+    if (out) {
+        z.next_in = (Bytef *)r->body.data;
+        z.avail_in = (uInt)r->body.len;
+        z.next_out = (Bytef *)out;
+        z.avail_out = (uInt)bound;
+        ok = deflate(&z, Z_FINISH) == Z_STREAM_END;
+    }
+    deflateEnd(&z);
+    if (!ok) {
+        free(out);
+        return 0;
+    }
+    free(r->body.data);
+    r->body.data = out;
+    r->body.len = z.total_out;
+    r->body.cap = bound;
+    return 1;
+}
+
+static enum MHD_Result send_response(sp_http_req *r)
+{
+    char etag[48] = "";
+    if (r->status == 200 && r->has_etag) {
+        uint64_t h = sp_fnv1a(SP_FNV_INIT, r->path, strlen(r->path));
+        h = sp_fnv1a(h, "?", 1);
+        h = sp_fnv1a(h, sp_strbuf_cstr(&r->query), r->query.len);
+        h = sp_fnv1a(h, &r->format, sizeof r->format);
+        snprintf(etag, sizeof etag, "\"%llx-%016llx\"", (long long)r->data_version,
+                 (unsigned long long)h);
+        const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+            r->status = 304;
+            sp_strbuf_reset(&r->body);
+        }
+    }
+    int gz = r->status != 304 && maybe_gzip(r);
+    size_t len = r->body.len;
+    char *data = r->body.data;
+    r->body.data = NULL; /* the response owns it now */
+    r->body.len = r->body.cap = 0;
+    struct MHD_Response *resp =
+        data ? MHD_create_response_from_buffer_with_free_callback(len, data, free)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    if (r->status != 304)
+        MHD_add_response_header(resp, "Content-Type", r->content_type);
+    if (gz)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    MHD_add_response_header(resp, "Vary", "Accept, Accept-Encoding");
+    MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    MHD_add_response_header(resp, "Access-Control-Expose-Headers", "ETag, Content-Crs, Link");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->cache_control)
+        MHD_add_response_header(resp, "Cache-Control", r->cache_control);
+    if (etag[0])
+        MHD_add_response_header(resp, "ETag", etag);
+    if (r->content_crs && r->status == 200)
+        MHD_add_response_header(resp, "Content-Crs", r->content_crs);
+    if (r->status == 405)
+        MHD_add_response_header(resp, "Allow", "GET, HEAD, OPTIONS");
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void set_base(sp_http_req *r)
+{
+    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+    const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    int ok = host && strlen(host) < 200 &&
+             strspn(host, "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host);
+    snprintf(r->base, sizeof r->base, "%s://%s",
+             proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : "localhost");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **req_cls)
+{
+    (void)version, (void)upload_data;
+    sp_http_server *s = cls;
+    sp_http_req *r = *req_cls;
+    if (!r) {
+        if (!(r = calloc(1, sizeof *r)))
+            return MHD_NO;
+        r->started = sp_progress_now();
+        r->id = atomic_fetch_add(&s->next_id, 1);
+        *req_cls = r;
+        return MHD_YES; /* headers only so far */
+    }
+    if (*upload_size) { /* bodies are not read by any GET route: drop them */
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->status = 200;
+    r->content_type = "application/json";
+    r->cache_control = "public, max-age=60";
+    r->route = "-";
+    set_base(r);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
+    if (strcmp(method, "OPTIONS") == 0) {
+        r->route = "options";
+        r->status = 204;
+        r->cache_control = "max-age=86400";
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                "Accept, If-None-Match, Content-Type, Authorization");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+        enum MHD_Result ret = MHD_queue_response(conn, 204, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    sp_err err = {0};
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method, url);
+    } else if (r->args_overflow || r->query.len > SP_HTTP_MAX_QUERY) {
+        sp_http_error(r, 400, "InvalidParameterValue",
+                      "query string too long (at most %d bytes and %d parameters)",
+                      SP_HTTP_MAX_QUERY, SP_HTTP_MAX_ARGS);
+    } else if (!sp_utf8_valid(url, strlen(url))) {
+        sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
+    } else if (negotiate(r) && r->status == 200) {
+        int bad = 0;
+        for (int i = 0; i < r->nargs && !bad; i++)
+            if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
+                !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
+                bad = sp_http_error(r, 400, "InvalidParameterValue",
+                                    "query parameter %d is not UTF-8 text", i + 1) == 0;
+        if (!bad && !(r->db = thread_db(s, &err)))
+            sp_http_error_from(r, &err);
+        else if (!bad && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
+            sp_http_error_from(r, &err);
+        else if (!bad) {
+            r->has_etag = 1;
+            route(r);
+        }
+    }
+    if (r->body.failed)
+        sp_http_error(r, 500, "ServerError", "out of memory");
+    return send_response(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn;
+    sp_http_req *r = *req_cls;
+    if (!r)
+        return;
+    if (r->path)
+        sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s",
+               (unsigned long long)r->id, r->method, r->path,
+               r->query.len ? sp_strbuf_cstr(&r->query) : "-", r->status,
+               (sp_progress_now() - r->started) * 1000.0, r->route,
+               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    sp_strbuf_free(&r->body);
+    sp_strbuf_free(&r->query);
+    free(r);
+    *req_cls = NULL;
+}
+
+int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
+{
+    *out = NULL;
+    sp_http_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    s->cfg = *cfg;
+    pthread_mutex_init(&s->dbs_lock, NULL);
+    /* Fail early and clearly when the database cannot be read. */
+    sp_db *probe = NULL;
+    if (sp_db_open(cfg->db_path, SP_DB_READONLY, &probe, err) != SP_OK) {
+        pthread_mutex_destroy(&s->dbs_lock);
+        free(s);
+        return err->code;
+    }
+    sp_db_close(probe);
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->bind ? cfg->bind : "127.0.0.1", &addr.sin_addr) != 1) {
+        free(s);
+        return sp_err_set(err, SP_EINVAL, "--bind %s is not an IPv4 address", cfg->bind);
+    }
+    int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_END);
+    if (!s->daemon) {
+        pthread_mutex_destroy(&s->dbs_lock);
+        free(s);
+        return sp_err_set(err, SP_EIO, "cannot listen on %s:%d: %s",
+                          cfg->bind ? cfg->bind : "127.0.0.1", cfg->port, strerror(errno));
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    *out = s;
+    return SP_OK;
+}
+
+int sp_http_port(const sp_http_server *s)
+{
+    return s->port;
+}
+
+void sp_http_stop(sp_http_server *s, int grace_s)
+{
+    if (!s)
+        return;
+    MHD_quiesce_daemon(s->daemon); /* no new connections; those open finish */
+    for (int i = 0; i < grace_s * 20; i++) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!info || info->num_connections == 0)
+            break;
+        usleep(50000);
+    }
+    MHD_stop_daemon(s->daemon);
+    for (int i = 0; i < s->ndbs; i++)
+        sp_db_close(s->dbs[i]);
+    pthread_mutex_destroy(&s->dbs_lock);
+    free(s);
+}

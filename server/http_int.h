@@ -1,0 +1,65 @@
+/* server/http_int.h - what the server's files share: the request, the response being built,
+ * and the helpers every route uses (errors, links, formats). Not for other modules. */
+#ifndef SP_HTTP_INT_H
+#define SP_HTTP_INT_H
+
+#include <microhttpd.h>
+#include <stdint.h>
+
+#include "sp_db.h"
+#include "sp_http.h"
+#include "sp_strbuf.h"
+
+#define SP_HTTP_MAX_QUERY 8192 /* bytes of query string accepted */
+#define SP_HTTP_MAX_ARGS  64
+
+typedef enum { SP_FMT_JSON, SP_FMT_HTML, SP_FMT_CSV } sp_http_format;
+
+typedef struct sp_http_arg {
+    const char *key, *value; /* borrowed from libmicrohttpd, valid for the request */
+} sp_http_arg;
+
+typedef struct sp_http_req {
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    sp_http_arg args[SP_HTTP_MAX_ARGS];
+    int nargs;
+    int args_overflow;
+    sp_strbuf query; /* the query string re-encoded in order, for links and ETags */
+    char base[256];  /* scheme://host of this request, for absolute links */
+    sp_http_format format;
+    sp_db *db; /* this worker's read-only connection */
+    int64_t data_version;
+    uint64_t id;
+    double started;
+    const char *route; /* for logs and metrics */
+    /* response */
+    int status;
+    const char *content_type;
+    const char *cache_control;
+    const char *content_crs;
+    sp_strbuf body;
+    int has_etag;
+} sp_http_req;
+
+/* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
+int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int sp_http_error_from(sp_http_req *r, const sp_err *err);
+const char *sp_http_arg_get(const sp_http_req *r, const char *key);
+/* 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
+int sp_http_check_args(sp_http_req *r, const char *const *allowed);
+/* Appends base + path (+ "?" + query when non-empty). */
+void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
+
+/* Routes (routes_ogc.c). Each fills r->status, r->body, r->content_type. */
+void sp_ogc_landing(sp_http_req *r);
+void sp_ogc_conformance(sp_http_req *r);
+void sp_ogc_api(sp_http_req *r);
+void sp_ogc_collections(sp_http_req *r);
+void sp_ogc_collection(sp_http_req *r, const char *id);
+void sp_ogc_queryables(sp_http_req *r, const char *id);
+void sp_ogc_items(sp_http_req *r, const char *id);
+void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
+
+#endif

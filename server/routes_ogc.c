@@ -1,0 +1,542 @@
+/* server/routes_ogc.c - OGC API - Features Part 1 (core, GeoJSON) and Part 3 (CQL2 text
+ * filter, queryables): landing page, conformance, collections, items, one item. What GDAL's
+ * OAPIF driver relies on is kept exact: geo+json items with numberMatched on every page,
+ * next links until the last page, integer ids, CRS84 lon/lat. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_int.h"
+#include "sp_cql.h"
+#include "sp_db_items.h"
+#include "sp_json.h"
+
+#define SP_LIMIT_DEFAULT 100
+#define SP_LIMIT_MAX     10000
+#define SP_OFFSET_MAX    100000000LL
+#define CRS84            "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+#define EPSG4326         "http://www.opengis.net/def/crs/EPSG/0/4326"
+
+static void add_link(sp_http_req *r, int *first, const char *href_path, const char *query,
+                     const char *rel, const char *type, const char *title)
+{
+    if (!*first)
+        sp_strbuf_puts(&r->body, ",");
+    *first = 0;
+    sp_strbuf_puts(&r->body, "{\"href\":");
+    sp_strbuf url = {0};
+    sp_http_link_url(r, &url, href_path, query);
+    sp_json_str(&r->body, sp_strbuf_cstr(&url));
+    sp_strbuf_free(&url);
+    sp_strbuf_puts(&r->body, ",\"rel\":");
+    sp_json_str(&r->body, rel);
+    sp_strbuf_puts(&r->body, ",\"type\":");
+    sp_json_str(&r->body, type);
+    if (title) {
+        sp_strbuf_puts(&r->body, ",\"title\":");
+        sp_json_str(&r->body, title);
+    }
+    sp_strbuf_puts(&r->body, "}");
+}
+
+static int json_only(sp_http_req *r)
+{
+    if (r->format == SP_FMT_JSON)
+        return 1;
+    return sp_http_error(r, 406, "NotAcceptable", "this resource is available as f=json only");
+}
+
+void sp_ogc_landing(sp_http_req *r)
+{
+    if (!sp_http_check_args(r, NULL) || !json_only(r))
+        return;
+    sp_strbuf *b = &r->body;
+    sp_strbuf_puts(b, "{\"title\":\"Spadok — реєстр пам’яток культурної спадщини / heritage "
+                      "monument registry\",\"description\":\"Monuments, protection zones and "
+                      "condition reports of the registry as OGC API - Features.\",\"links\":[");
+    int first = 1;
+    add_link(r, &first, "/", NULL, "self", "application/json", "This document");
+    add_link(r, &first, "/api", NULL, "service-desc",
+             "application/vnd.oai.openapi+json;version=3.0", "The API definition (OpenAPI 3.0)");
+    add_link(r, &first, "/conformance", NULL, "conformance", "application/json",
+             "Conformance classes implemented");
+    add_link(r, &first, "/collections", NULL, "data", "application/json", "Collections");
+    sp_strbuf_puts(b, "]}");
+}
+
+void sp_ogc_conformance(sp_http_req *r)
+{
+    if (!sp_http_check_args(r, NULL) || !json_only(r))
+        return;
+    static const char *const classes[] = {
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+        NULL};
+    sp_strbuf_puts(&r->body, "{\"conformsTo\":[");
+    for (int i = 0; classes[i]; i++) {
+        if (i)
+            sp_strbuf_puts(&r->body, ",");
+        sp_json_str(&r->body, classes[i]);
+    }
+    sp_strbuf_puts(&r->body, "]}");
+}
+
+static int collection_id(sp_http_req *r, const char *id)
+{
+    int c = sp_db_collection_by_name(id);
+    if (c < 0)
+        sp_http_error(r, 404, "NotFound",
+                      "no collection '%.100s' (monuments, protection_zones, "
+                      "condition_reports)",
+                      id);
+    return c;
+}
+
+static void collection_json(sp_http_req *r, sp_collection c)
+{
+    const sp_collection_info *info = sp_db_collection(c);
+    sp_strbuf *b = &r->body;
+    char path[128], tmin[32], tmax[32];
+    double bbox[4];
+    int has_bbox = 0;
+    sp_err err = {0};
+    if (sp_db_collection_extent(r->db, c, bbox, &has_bbox, tmin, tmax, &err) != SP_OK)
+        has_bbox = 0, tmin[0] = tmax[0] = '\0';
+    sp_strbuf_puts(b, "{\"id\":");
+    sp_json_str(b, info->name);
+    sp_strbuf_puts(b, ",\"title\":");
+    sp_json_str(b, info->title_en);
+    sp_strbuf_puts(b, ",\"title_uk\":");
+    sp_json_str(b, info->title_uk);
+    sp_strbuf_puts(b, ",\"description\":");
+    sp_json_str(b, info->description_en);
+    sp_strbuf_puts(b, ",\"itemType\":\"feature\",\"crs\":[\"" CRS84 "\"],\"storageCrs\":\"" CRS84
+                      "\",\"extent\":{\"spatial\":{\"bbox\":[");
+    if (!has_bbox)
+        bbox[0] = -180, bbox[1] = -90, bbox[2] = 180, bbox[3] = 90;
+    sp_strbuf_printf(b, "[%.7f,%.7f,%.7f,%.7f]]", bbox[0], bbox[1], bbox[2], bbox[3]);
+    sp_strbuf_puts(b, ",\"crs\":\"" CRS84 "\"},\"temporal\":{\"interval\":[[");
+    sp_json_str(b, tmin[0] ? tmin : NULL);
+    sp_strbuf_puts(b, ",");
+    sp_json_str(b, tmax[0] ? tmax : NULL);
+    sp_strbuf_puts(b, "]],\"trs\":\"http://www.opengis.net/def/uom/ISO-8601/0/Gregorian\"}},"
+                      "\"links\":[");
+    int first = 1;
+    snprintf(path, sizeof path, "/collections/%s", info->name);
+    add_link(r, &first, path, NULL, "self", "application/json", info->title_en);
+    snprintf(path, sizeof path, "/collections/%s/items", info->name);
+    add_link(r, &first, path, NULL, "items", "application/geo+json", "Features as GeoJSON");
+    snprintf(path, sizeof path, "/collections/%s/queryables", info->name);
+    add_link(r, &first, path, NULL, "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+             "application/schema+json", "What filter= can use");
+    sp_strbuf_puts(b, "]}");
+}
+
+void sp_ogc_collections(sp_http_req *r)
+{
+    if (!sp_http_check_args(r, NULL) || !json_only(r))
+        return;
+    sp_strbuf_puts(&r->body, "{\"links\":[");
+    int first = 1;
+    add_link(r, &first, "/collections", NULL, "self", "application/json", "Collections");
+    sp_strbuf_puts(&r->body, "],\"collections\":[");
+    for (int c = 0; c < SP_COL_COUNT; c++) {
+        if (c)
+            sp_strbuf_puts(&r->body, ",");
+        collection_json(r, c);
+    }
+    sp_strbuf_puts(&r->body, "]}");
+}
+
+void sp_ogc_collection(sp_http_req *r, const char *id)
+{
+    int c = collection_id(r, id);
+    if (c < 0 || !sp_http_check_args(r, NULL) || !json_only(r))
+        return;
+    collection_json(r, c);
+}
+
+void sp_ogc_queryables(sp_http_req *r, const char *id)
+{
+    int c = collection_id(r, id);
+    if (c < 0 || !sp_http_check_args(r, NULL) || !json_only(r))
+        return;
+    int n;
+    const sp_queryable *q = sp_db_queryables(c, &n);
+    sp_strbuf *b = &r->body;
+    char path[128];
+    snprintf(path, sizeof path, "/collections/%s/queryables", id);
+    sp_strbuf_puts(b, "{\"$schema\":\"https://json-schema.org/draft/2019-09/schema\",\"$id\":");
+    sp_strbuf url = {0};
+    sp_http_link_url(r, &url, path, NULL);
+    sp_json_str(b, sp_strbuf_cstr(&url));
+    sp_strbuf_free(&url);
+    sp_strbuf_puts(b, ",\"type\":\"object\",\"title\":");
+    sp_json_str(b, sp_db_collection(c)->title_en);
+    sp_strbuf_puts(b, ",\"properties\":{");
+    for (int i = 0; i < n; i++) {
+        static const char *const types[] = {
+            "\"type\":\"string\"",  "\"type\":\"integer\"",
+            "\"type\":\"number\"",  "\"type\":\"string\",\"format\":\"date\"",
+            "\"type\":\"boolean\"", "\"format\":\"geometry-any\""};
+        if (i)
+            sp_strbuf_puts(b, ",");
+        sp_json_str(b, q[i].name);
+        sp_strbuf_printf(b, ":{%s}", types[q[i].type]);
+    }
+    sp_strbuf_puts(b, "},\"additionalProperties\":false}");
+    r->content_type = "application/schema+json";
+}
+
+/* ---- items ------------------------------------------------------------------------------ */
+
+static int parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_bbox(sp_http_req *r, const char *s, int lat_first, double out[4])
+{
+    double v[6];
+    int n = 0;
+    const char *p = s;
+    while (*p && n < 6) {
+        char *end;
+        errno = 0;
+        v[n] = strtod(p, &end);
+        if (end == p || errno || !isfinite(v[n]))
+            break;
+        n++;
+        p = end;
+        if (*p == ',')
+            p++;
+        else
+            break;
+    }
+    if (*p || (n != 4 && n != 6))
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "bbox=%.100s: expected 4 numbers (min lon, min lat, max lon, max lat)"
+                             " or 6 with heights, separated by commas",
+                             s);
+    if (n == 6) /* heights are not used: keep x and y */
+        v[2] = v[3], v[3] = v[4];
+    if (lat_first) { /* EPSG:4326 axis order */
+        double t = v[0];
+        v[0] = v[1], v[1] = t;
+        t = v[2], v[2] = v[3], v[3] = t;
+    }
+    if (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] > v[2] || v[1] > v[3])
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "bbox=%.100s: corners out of range or in the wrong order "
+                             "(lon -180..180, lat -90..90, min before max)",
+                             s);
+    memcpy(out, v, 4 * sizeof *out);
+    return 1;
+}
+
+/* ISO 8601 date or date-time, as RFC 3339 / OGC datetime wants; ".." or "" is open. */
+static int valid_instant(const char *s)
+{
+    int y, mo, d, h = 0, mi = 0, used = 0;
+    double sec = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+        return 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return 0;
+    if (!s[10])
+        return 1;
+    if ((s[10] != 'T' && s[10] != 't') || sscanf(s + 11, "%2d:%2d:%lf", &h, &mi, &sec) != 3)
+        return 0;
+    const char *tz = s + 11 + strspn(s + 11, "0123456789:.");
+    return h < 24 && mi < 60 && sec < 61 &&
+           (strcmp(tz, "Z") == 0 || strcmp(tz, "z") == 0 ||
+            ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6));
+}
+
+static int parse_datetime(sp_http_req *r, const char *s, sp_items_query *q, char buf[2][80])
+{
+    const char *slash = strchr(s, '/');
+    char part[2][80] = {"", ""};
+    if (strlen(s) > 78)
+        return sp_http_error(r, 400, "InvalidParameterValue", "datetime too long");
+    if (slash) {
+        snprintf(part[0], sizeof part[0], "%.*s", (int)(slash - s), s);
+        snprintf(part[1], sizeof part[1], "%s", slash + 1);
+    } else {
+        snprintf(part[0], sizeof part[0], "%s", s);
+        snprintf(part[1], sizeof part[1], "%s", s);
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!part[k][0] || strcmp(part[k], "..") == 0) {
+            if (!slash)
+                break;
+            continue;
+        }
+        if (!valid_instant(part[k]))
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "datetime=%.80s: expected an RFC 3339 date or date-time, or an "
+                                 "interval start/end with .. for an open end",
+                                 s);
+        memcpy(buf[k], part[k], sizeof part[k]);
+        q->datetime[k] = buf[k];
+    }
+    if (q->datetime[0] && q->datetime[1] && strcmp(q->datetime[0], q->datetime[1]) > 0)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "datetime=%.80s: the interval ends before it starts", s);
+    if (!slash && !q->datetime[0])
+        return sp_http_error(r, 400, "InvalidParameterValue", "datetime is empty");
+    return 1;
+}
+
+typedef struct items_ctx {
+    sp_http_req *r;
+    long long n;
+    const char *properties; /* comma list, or NULL for all */
+    const char *collection;
+} items_ctx;
+
+static int wanted(const char *list, const char *name)
+{
+    if (!list)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p = end ? end + 1 : p + len;
+    }
+    return 0;
+}
+
+static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
+{
+    (void)err;
+    items_ctx *x = ctx;
+    sp_strbuf *b = &x->r->body;
+    if (x->n++)
+        sp_strbuf_puts(b, ",");
+    sp_strbuf_printf(b, "{\"type\":\"Feature\",\"id\":%lld,\"geometry\":%s,\"properties\":{",
+                     (long long)f->id, f->geometry ? f->geometry : "null");
+    int first = 1;
+    for (int i = 1; i < f->ncols; i++) { /* column 0 is the id */
+        if (!wanted(x->properties, f->names[i]))
+            continue;
+        sp_json_key(b, f->names[i], &first);
+        if (f->types[i] == SQLITE_INTEGER || f->types[i] == SQLITE_FLOAT)
+            sp_strbuf_puts(b, f->values[i]);
+        else
+            sp_json_str(b, f->values[i]);
+    }
+    sp_strbuf_puts(b, "}}");
+    return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+/* The query string with offset replaced (and limit made explicit), for next/prev links. */
+static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long long offset)
+{
+    for (int i = 0; i < r->nargs; i++) {
+        if (strcmp(r->args[i].key, "offset") == 0 || strcmp(r->args[i].key, "limit") == 0)
+            continue;
+        if (out->len)
+            sp_strbuf_puts(out, "&");
+        sp_strbuf_puts(out, r->args[i].key);
+        sp_strbuf_puts(out, "=");
+        for (const unsigned char *p = (const unsigned char *)r->args[i].value; *p; p++) {
+            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                strchr("-._~,:", *p))
+                sp_strbuf_append(out, (const char *)p, 1);
+            else
+                sp_strbuf_printf(out, "%%%02X", *p);
+        }
+    }
+    sp_strbuf_printf(out, "%slimit=%lld&offset=%lld", out->len ? "&" : "", limit, offset);
+}
+
+static const char *const item_args[] = {"limit",       "offset",     "bbox",         "bbox-crs",
+                                        "datetime",    "filter",     "filter-lang",  "filter-crs",
+                                        "crs",         "properties", "significance", "kind",
+                                        "object_kind", "condition",  "district",     NULL};
+
+/* The simple filters: parameter name -> queryable name. */
+static const char *const simple_filters[][2] = {{"significance", "significance"},
+                                                {"kind", "kinds"},
+                                                {"object_kind", "object_kind"},
+                                                {"condition", "condition"},
+                                                {"district", "district"}};
+
+static int check_crs(sp_http_req *r, const char *name, const char *v, int *lat_first)
+{
+    *lat_first = 0;
+    if (!v || strcmp(v, CRS84) == 0 || strcmp(v, "CRS84") == 0)
+        return 1;
+    if (strcmp(v, EPSG4326) == 0 || strcmp(v, "EPSG:4326") == 0) {
+        *lat_first = 1;
+        return 1;
+    }
+    return sp_http_error(r, 400, "InvalidParameterValue",
+                         "%s=%.120s: supported CRS are " CRS84 " and " EPSG4326, name, v);
+}
+
+static void items(sp_http_req *r, sp_collection c, int64_t single_id)
+{
+    sp_items_query q = {0};
+    q.collection = c;
+    q.limit = SP_LIMIT_DEFAULT;
+    q.want_matched = 1;
+    q.id = single_id;
+    const char *v;
+    char dtbuf[2][80];
+    sp_cql_expr *filter = NULL;
+    int lat_first = 0;
+    if ((v = sp_http_arg_get(r, "limit")) && !parse_int(v, 1, 1000000000LL, &q.limit))
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "limit=%.40s: expected a whole number from 1 to %d", v,
+                                   SP_LIMIT_MAX);
+    if (q.limit > SP_LIMIT_MAX) /* OGC API: a larger limit is served at the maximum */
+        q.limit = SP_LIMIT_MAX;
+    if ((v = sp_http_arg_get(r, "offset")) && !parse_int(v, 0, SP_OFFSET_MAX, &q.offset))
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "offset=%.40s: expected a whole number from 0", v);
+    if (!check_crs(r, "bbox-crs", sp_http_arg_get(r, "bbox-crs"), &lat_first))
+        return;
+    if ((v = sp_http_arg_get(r, "bbox"))) {
+        if (!parse_bbox(r, v, lat_first, q.bbox))
+            return;
+        q.has_bbox = 1;
+    } else if (sp_http_arg_get(r, "bbox-crs")) {
+        return (void)sp_http_error(r, 400, "InvalidParameterValue", "bbox-crs without bbox");
+    }
+    int crs_lat_first;
+    if (!check_crs(r, "crs", sp_http_arg_get(r, "crs"), &crs_lat_first))
+        return;
+    if (crs_lat_first)
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "crs=%s output is not available yet: use " CRS84,
+                                   sp_http_arg_get(r, "crs"));
+    if ((v = sp_http_arg_get(r, "datetime")) && !parse_datetime(r, v, &q, dtbuf))
+        return;
+    for (size_t i = 0; i < sizeof simple_filters / sizeof simple_filters[0]; i++) {
+        if (!(v = sp_http_arg_get(r, simple_filters[i][0])))
+            continue;
+        if (c != SP_COL_MONUMENTS && strcmp(simple_filters[i][0], "condition") != 0)
+            return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                       "%s filters only the monuments collection",
+                                       simple_filters[i][0]);
+        q.eq_name[q.neq] = simple_filters[i][1];
+        q.eq_value[q.neq++] = v;
+    }
+    const char *lang = sp_http_arg_get(r, "filter-lang");
+    if (lang && strcmp(lang, "cql2-text") != 0)
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "filter-lang=%.40s: only cql2-text is supported", lang);
+    int filter_lat_first;
+    if (!check_crs(r, "filter-crs", sp_http_arg_get(r, "filter-crs"), &filter_lat_first))
+        return;
+    if (filter_lat_first)
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "filter-crs: only " CRS84 " is supported");
+    sp_err err = {0};
+    if ((v = sp_http_arg_get(r, "filter"))) {
+        if (sp_cql_parse(v, strlen(v), &filter, &err) != SP_OK)
+            return (void)sp_http_error_from(r, &err);
+        q.filter = filter;
+    }
+    items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name};
+    sp_strbuf *b = &r->body;
+    long long matched = -1;
+    if (!single_id)
+        sp_strbuf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    int rc = sp_db_items(r->db, &q, write_feature, &x, &matched, &err);
+    sp_cql_free(filter);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    r->content_type = "application/geo+json";
+    r->content_crs = "<" CRS84 ">";
+    if (single_id) {
+        if (x.n == 0)
+            return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
+                                       (long long)single_id, x.collection);
+        r->cache_control = "public, max-age=300";
+        return;
+    }
+    char ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sp_strbuf_printf(b,
+                     "],\"numberMatched\":%lld,\"numberReturned\":%lld,\"timeStamp\":\"%s\","
+                     "\"links\":[",
+                     matched, x.n, ts);
+    char path[128];
+    snprintf(path, sizeof path, "/collections/%s/items", x.collection);
+    int first = 1;
+    add_link(r, &first, path, sp_strbuf_cstr(&r->query), "self", "application/geo+json",
+             "This page");
+    sp_strbuf pq = {0};
+    if (q.offset + x.n < matched) {
+        page_query(r, &pq, q.limit, q.offset + q.limit);
+        add_link(r, &first, path, sp_strbuf_cstr(&pq), "next", "application/geo+json", "Next page");
+    }
+    if (q.offset > 0) {
+        sp_strbuf_reset(&pq);
+        page_query(r, &pq, q.limit, q.offset > q.limit ? q.offset - q.limit : 0);
+        add_link(r, &first, path, sp_strbuf_cstr(&pq), "prev", "application/geo+json",
+                 "Previous page");
+    }
+    sp_strbuf_free(&pq);
+    snprintf(path, sizeof path, "/collections/%s", x.collection);
+    add_link(r, &first, path, NULL, "collection", "application/json", "The collection");
+    sp_strbuf_puts(b, "]}");
+}
+
+void sp_ogc_items(sp_http_req *r, const char *id)
+{
+    int c = collection_id(r, id);
+    if (c < 0 || !sp_http_check_args(r, item_args) || !json_only(r))
+        return;
+    items(r, c, 0);
+}
+
+void sp_ogc_item(sp_http_req *r, const char *id, const char *fid)
+{
+    static const char *const one_args[] = {"crs", "properties", NULL};
+    int c = collection_id(r, id);
+    long long n;
+    if (c < 0 || !sp_http_check_args(r, one_args) || !json_only(r))
+        return;
+    if (!parse_int(fid, 1, INT64_MAX, &n))
+        return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
+    items(r, c, n);
+}
+
+extern const char sp_openapi_json[]; /* server/openapi.json, embedded at build time */
+
+void sp_ogc_api(sp_http_req *r)
+{
+    if (!sp_http_check_args(r, NULL) || !json_only(r))
+        return;
+    sp_strbuf_puts(&r->body, sp_openapi_json);
+    r->content_type = "application/vnd.oai.openapi+json;version=3.0";
+    r->cache_control = "public, max-age=3600";
+}

@@ -1,0 +1,25 @@
+/* server/sp_http.h - `spadok serve`: the registry over HTTP (OGC API - Features and friends)
+ * on libmicrohttpd. Reads are public; each worker thread has its own read-only connection
+ * to the database. */
+#ifndef SP_HTTP_H
+#define SP_HTTP_H
+
+#include "sp_err.h"
+
+typedef struct sp_http_config {
+    const char *db_path;
+    const char *bind; /* address, default 127.0.0.1 */
+    int port;         /* 0: any free port (printed in the first log line) */
+    int threads;      /* worker threads, default: number of cores */
+    int max_connections;
+    int timeout_s; /* idle connection timeout */
+} sp_http_config;
+
+typedef struct sp_http_server sp_http_server;
+
+int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err);
+int sp_http_port(const sp_http_server *s);
+/* Stops accepting, lets requests in flight finish (up to grace_s seconds), frees. */
+void sp_http_stop(sp_http_server *s, int grace_s);
+
+#endif

@@ -1,0 +1,303 @@
+/* storage/items.c - features of the public collections, paged and filtered, for the OGC API.
+ * A query is composed from the fragments in schemas/queries.sql: the collection's select,
+ * then one condition per filter (values always bound), then order and paging; the composed
+ * text depends only on which filters are present, so the statement cache reuses it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "sp_db_items.h"
+
+/* clang-format off */
+static const sp_collection_info collections[SP_COL_COUNT] = {
+    {"monuments", "Пам’ятки культурної спадщини", "Cultural heritage monuments",
+     "Protected monuments of the registry with their latest condition; datetime filters "
+     "their dating (year_from..year_to)", "dating"},
+    {"protection_zones", "Зони охорони", "Protection zones",
+     "Protection zones, building regulation zones and historic areas", "updated_at"},
+    {"condition_reports", "Звіти про стан", "Condition reports",
+     "Approved inspections, technical acts and damage reports", "observed_on"},
+};
+
+#define GEOM(rtree, rowid, sql) {"geometry", sql, SP_QT_GEOMETRY, rtree, rowid}
+static const sp_queryable monument_q[] = {
+    {"name_uk", "m.name_uk", SP_QT_TEXT, NULL, NULL},
+    {"name_en", "m.name_en", SP_QT_TEXT, NULL, NULL},
+    {"significance", "m.significance", SP_QT_TEXT, NULL, NULL},
+    {"object_kind", "m.object_kind", SP_QT_TEXT, NULL, NULL},
+    {"kinds", "m.kinds", SP_QT_TEXT, NULL, NULL},
+    {"protection_no", "m.protection_no", SP_QT_TEXT, NULL, NULL},
+    {"dating", "m.dating", SP_QT_TEXT, NULL, NULL},
+    {"year_from", "m.year_from", SP_QT_INT, NULL, NULL},
+    {"year_to", "m.year_to", SP_QT_INT, NULL, NULL},
+    {"address", "m.address", SP_QT_TEXT, NULL, NULL},
+    {"district", "m.district", SP_QT_TEXT, NULL, NULL},
+    {"condition", "m.condition", SP_QT_TEXT, NULL, NULL},
+    {"last_inspected", "m.last_inspected", SP_QT_DATE, NULL, NULL},
+    {"register_date", "m.register_date", SP_QT_DATE, NULL, NULL},
+    {"agreement_no", "m.agreement_no", SP_QT_TEXT, NULL, NULL},
+    {"agreement_date", "m.agreement_date", SP_QT_DATE, NULL, NULL},
+    {"wikidata", "m.wikidata", SP_QT_TEXT, NULL, NULL},
+    {"location_sensitive", "m.location_sensitive", SP_QT_BOOL, NULL, NULL},
+    {"version", "m.version", SP_QT_INT, NULL, NULL},
+    {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
+    {"updated_at", "m.updated_at", SP_QT_DATE, NULL, NULL},
+    GEOM("idx_monument_geom", "m.id", "m.geom"),
+};
+static const sp_queryable zone_q[] = {
+    {"zone_type", "m.zone_type", SP_QT_TEXT, NULL, NULL},
+    {"name_uk", "m.name_uk", SP_QT_TEXT, NULL, NULL},
+    {"monument_id", "m.monument_id", SP_QT_INT, NULL, NULL},
+    {"updated_at", "m.updated_at", SP_QT_DATE, NULL, NULL},
+    GEOM("idx_protection_zone_geom", "m.id", "m.geom"),
+};
+static const sp_queryable report_q[] = {
+    {"report_type", "m.report_type", SP_QT_TEXT, NULL, NULL},
+    {"condition", "m.condition", SP_QT_TEXT, NULL, NULL},
+    {"damage_level", "m.damage_level", SP_QT_TEXT, NULL, NULL},
+    {"observed_on", "m.observed_on", SP_QT_DATE, NULL, NULL},
+    {"event_date", "m.event_date", SP_QT_DATE, NULL, NULL},
+    {"monument_id", "m.monument_id", SP_QT_INT, NULL, NULL},
+    {"verification", "m.verification", SP_QT_TEXT, NULL, NULL},
+    GEOM("idx_monument_geom", "mo.id", "mo.marker"),
+};
+
+typedef struct col_sql {
+    enum sp_q select, count, bbox, time_from, time_to;
+    const sp_queryable *q;
+    int nq;
+} col_sql;
+
+static const col_sql sqls[SP_COL_COUNT] = {
+    {SP_Q_FRAG_MONUMENTS_SELECT, SP_Q_FRAG_MONUMENTS_COUNT, SP_Q_FRAG_MONUMENTS_BBOX,
+     SP_Q_FRAG_MONUMENTS_TIME_FROM, SP_Q_FRAG_MONUMENTS_TIME_TO,
+     monument_q, sizeof monument_q / sizeof monument_q[0]},
+    {SP_Q_FRAG_ZONES_SELECT, SP_Q_FRAG_ZONES_COUNT, SP_Q_FRAG_ZONES_BBOX,
+     SP_Q_FRAG_ZONES_TIME_FROM, SP_Q_FRAG_ZONES_TIME_TO,
+     zone_q, sizeof zone_q / sizeof zone_q[0]},
+    {SP_Q_FRAG_REPORTS_SELECT, SP_Q_FRAG_REPORTS_COUNT, SP_Q_FRAG_REPORTS_BBOX,
+     SP_Q_FRAG_REPORTS_TIME_FROM, SP_Q_FRAG_REPORTS_TIME_TO,
+     report_q, sizeof report_q / sizeof report_q[0]},
+};
+/* clang-format on */
+
+const sp_collection_info *sp_db_collection(sp_collection c)
+{
+    return c >= 0 && c < SP_COL_COUNT ? &collections[c] : NULL;
+}
+
+int sp_db_collection_by_name(const char *name)
+{
+    for (int i = 0; i < SP_COL_COUNT; i++)
+        if (strcmp(collections[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+const sp_queryable *sp_db_queryables(sp_collection c, int *out_n)
+{
+    *out_n = sqls[c].nq;
+    return sqls[c].q;
+}
+
+static int add_text(sp_db_params *p, const char *s, sp_err *err)
+{
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 16;
+        sp_db_param *items = realloc(p->items, (size_t)cap * sizeof *items);
+        if (!items)
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        p->items = items;
+        p->cap = cap;
+    }
+    sp_db_param *it = &p->items[p->n];
+    memset(it, 0, sizeof *it);
+    it->type = s ? SP_DB_P_TEXT : SP_DB_P_NULL;
+    if (s) {
+        it->len = strlen(s);
+        if (!(it->text = strdup(s)))
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
+    p->n++;
+    return SP_OK;
+}
+
+static int add_real(sp_db_params *p, double d, sp_err *err)
+{
+    if (add_text(p, NULL, err) != SP_OK)
+        return err->code;
+    p->items[p->n - 1].type = SP_DB_P_REAL;
+    p->items[p->n - 1].d = d;
+    return SP_OK;
+}
+
+static int add_int(sp_db_params *p, int64_t i, sp_err *err)
+{
+    if (add_text(p, NULL, err) != SP_OK)
+        return err->code;
+    p->items[p->n - 1].type = SP_DB_P_INT;
+    p->items[p->n - 1].i = i;
+    return SP_OK;
+}
+
+/* The conditions of q after the collection's select, with their values. */
+static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
+{
+    const col_sql *cs = &sqls[q->collection];
+    if (q->id > 0) {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_ID]);
+        if (add_int(p, q->id, err))
+            return err->code;
+    }
+    if (q->has_bbox) {
+        sp_strbuf_puts(sql, sp_sql_query_text[cs->bbox]);
+        /* R*Tree: xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy; then the MBR. */
+        const double b[8] = {q->bbox[0], q->bbox[2], q->bbox[1], q->bbox[3],
+                             q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3]};
+        for (int i = 0; i < 8; i++)
+            if (add_real(p, b[i], err))
+                return err->code;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!q->datetime[k])
+            continue;
+        sp_strbuf_puts(sql, sp_sql_query_text[k == 0 ? cs->time_from : cs->time_to]);
+        if (add_text(p, q->datetime[k], err))
+            return err->code;
+    }
+    for (int i = 0; i < q->neq; i++) {
+        const sp_queryable *found = NULL;
+        for (int j = 0; j < cs->nq && !found; j++)
+            if (strcmp(cs->q[j].name, q->eq_name[i]) == 0 && cs->q[j].type != SP_QT_GEOMETRY)
+                found = &cs->q[j];
+        if (!found)
+            return sp_err_set(err, SP_EINVAL, "%s: not a filter of %s", q->eq_name[i],
+                              collections[q->collection].name);
+        if (q->collection == SP_COL_MONUMENTS && strcmp(found->name, "kinds") == 0) {
+            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_KIND]);
+        } else {
+            sp_strbuf_puts(sql, " AND ");
+            sp_strbuf_puts(sql, found->sql);
+            sp_strbuf_puts(sql, " = ?");
+        }
+        if (add_text(p, q->eq_value[i], err))
+            return err->code;
+    }
+    if (q->filter) {
+        sp_strbuf_puts(sql, " AND ");
+        if (sp_db_cql_where(q->filter, cs->q, cs->nq, sql, p, err) != SP_OK)
+            return err->code;
+    }
+    return sql->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
+                long long *out_matched, sp_err *err)
+{
+    const col_sql *cs = &sqls[q->collection];
+    sp_strbuf cond = {0}, sql = {0};
+    sp_db_params params = {0};
+    int rc = conditions(q, &cond, &params, err);
+    *out_matched = -1;
+    if (rc == SP_OK && q->want_matched) {
+        sp_strbuf_puts(&sql, sp_sql_query_text[cs->count]);
+        sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
+        sqlite3_stmt *st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err);
+        if (!st)
+            rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
+        else if ((rc = sp_db_params_bind(&params, st, 1, err)) == SP_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                *out_matched = sqlite3_column_int64(st, 0);
+            else
+                rc = sp_db_sqlerr(db, err, "count items");
+            sqlite3_reset(st);
+        }
+    }
+    if (rc == SP_OK) {
+        sp_strbuf_reset(&sql);
+        sp_strbuf_puts(&sql, sp_sql_query_text[cs->select]);
+        sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
+        sp_strbuf_puts(&sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY_ID]);
+        if (add_int(&params, q->limit, err) || add_int(&params, q->offset, err))
+            rc = err->code;
+    }
+    sqlite3_stmt *st = NULL;
+    if (rc == SP_OK && !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
+        rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
+    if (rc == SP_OK)
+        rc = sp_db_params_bind(&params, st, 1, err);
+    if (rc == SP_OK) {
+        int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */
+        const char *names[64], *values[64];
+        int types[64];
+        if (ncols > 64)
+            ncols = 64;
+        int step, is_first = 1;
+        while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+            /* Names only after the first step: binding a GLOB/LIKE pattern makes SQLite
+             * re-prepare the statement there, which frees earlier column names. */
+            for (int i = 0; is_first && i < ncols; i++)
+                names[i] = sqlite3_column_name(st, i);
+            is_first = 0;
+            for (int i = 0; i < ncols; i++) {
+                types[i] = sqlite3_column_type(st, i);
+                values[i] = (const char *)sqlite3_column_text(st, i);
+            }
+            sp_db_feature f = {sqlite3_column_int64(st, 0),
+                               ncols,
+                               names,
+                               values,
+                               types,
+                               (const char *)sqlite3_column_text(st, ncols)};
+            rc = fn(ctx, &f, err);
+        }
+        if (rc == SP_OK && step != SQLITE_DONE)
+            rc = sp_db_sqlerr(db, err, "items");
+        sqlite3_reset(st);
+    }
+    sp_strbuf_free(&cond);
+    sp_strbuf_free(&sql);
+    sp_db_params_free(&params);
+    return rc;
+}
+
+int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int *out_has_bbox,
+                            char out_tmin[32], char out_tmax[32], sp_err *err)
+{
+    *out_has_bbox = 0;
+    out_tmin[0] = out_tmax[0] = '\0';
+    sqlite3_stmt *st =
+        sp_db_stmt(db, c == SP_COL_ZONES ? SP_Q_ZONES_EXTENT : SP_Q_MONUMENTS_EXTENT, err);
+    if (!st)
+        return err->code;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        for (int i = 0; i < 4; i++)
+            out_bbox[i] = sqlite3_column_double(st, i);
+        *out_has_bbox = 1;
+    }
+    sqlite3_reset(st);
+    if (c != SP_COL_MONUMENTS)
+        return SP_OK;
+    if (!(st = sp_db_stmt(db, SP_Q_MONUMENTS_TIME_EXTENT, err)))
+        return err->code;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+            snprintf(out_tmin, 32, "%04d-01-01T00:00:00Z", sqlite3_column_int(st, 0));
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+            snprintf(out_tmax, 32, "%04d-12-31T23:59:59Z", sqlite3_column_int(st, 1));
+    }
+    sqlite3_reset(st);
+    return SP_OK;
+}
+
+int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_DATA_VERSION, err);
+    if (!st)
+        return err->code;
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, "data version");
+}

@@ -1,0 +1,64 @@
+/* storage/sp_db_items.h - the registry's public collections as OGC API - Features serves them:
+ * which collections exist, what can be filtered, and one query function that pages through
+ * features with bbox, simple equality filters and a parsed CQL2 filter, all bound as values.
+ * Rows come back as text with their SQLite types and the geometry as GeoJSON text, so the
+ * server writes JSON without knowing any table. */
+#ifndef SP_DB_ITEMS_H
+#define SP_DB_ITEMS_H
+
+#include <stdint.h>
+
+#include "sp_cql.h"
+#include "sp_db.h"
+#include "sp_db_cql.h"
+
+typedef enum { SP_COL_MONUMENTS, SP_COL_ZONES, SP_COL_REPORTS, SP_COL_COUNT } sp_collection;
+
+typedef struct sp_collection_info {
+    const char *name; /* path segment: monuments, protection_zones, condition_reports */
+    const char *title_uk, *title_en;
+    const char *description_en;
+    const char *time_property; /* what `datetime` filters on */
+} sp_collection_info;
+
+const sp_collection_info *sp_db_collection(sp_collection c);
+int sp_db_collection_by_name(const char *name); /* -1 when unknown */
+/* What filter= and the simple filters may name, for a collection (also /queryables). */
+const sp_queryable *sp_db_queryables(sp_collection c, int *out_n);
+
+#define SP_ITEMS_MAX_EQ 8
+
+typedef struct sp_items_query {
+    sp_collection collection;
+    int64_t id; /* > 0: only this feature */
+    long long limit, offset;
+    int has_bbox;
+    double bbox[4];          /* min lon, min lat, max lon, max lat (EPSG:4326) */
+    const char *datetime[2]; /* interval on the time property; NULL = open end */
+    int neq;                 /* simple filters: queryable name = value */
+    const char *eq_name[SP_ITEMS_MAX_EQ], *eq_value[SP_ITEMS_MAX_EQ];
+    const sp_cql_expr *filter; /* CQL2, or NULL */
+    int want_matched;          /* also count all matches (numberMatched) */
+} sp_items_query;
+
+/* One feature: columns by name, text values (NULL for SQL NULL) with their SQLite types. */
+typedef struct sp_db_feature {
+    int64_t id;
+    int ncols;
+    const char *const *names;
+    const char *const *values;
+    const int *types;     /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_NULL */
+    const char *geometry; /* GeoJSON geometry object text, or NULL */
+} sp_db_feature;
+typedef int (*sp_db_feature_fn)(void *ctx, const sp_db_feature *f, sp_err *err);
+
+/* SP_EINVAL (bad filter: unknown property, type mismatch) is the caller's 400. */
+int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
+                long long *out_matched, sp_err *err);
+/* Spatial extent (4326) and time extent (as text, NULL when none) of a collection. */
+int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int *out_has_bbox,
+                            char out_tmin[32], char out_tmax[32], sp_err *err);
+/* Grows with every change to the registry (the newest audit row): ETags derive from it. */
+int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err);
+
+#endif

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The HTTP service against a real server on a port: GDAL's OAPIF driver reads it unmodified
+# (ogrinfo lists the collections, ogr2ogr copies every monument with its Cyrillic name),
+# bbox and CQL2 filter answers equal the same query in SQL, ETag/304, HEAD, gzip, CORS, and a
+# catalogue of bad parameters each answered by a 4xx JSON error with the server still healthy.
+source "$(dirname "$0")/lib.sh"
+S=$ROOT/data/sample
+M=$ROOT/importers/mappings
+DB=$T/r.sqlite
+"$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_raions_osm.json" "$S/kyiv_raions.geojson" >/dev/null 2>&1
+"$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_sample_monuments.json" "$S/kyiv_monuments.csv" >/dev/null 2>&1
+"$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_abandoned_buildings_osm.json" "$S/kyiv_osm_historic_buildings.geojson" >/dev/null 2>&1
+if [ -d "$SHARED" ]; then
+  "$SPADOK" import --quiet --db "$DB" --mapping "$M/ua_destroyed_heritage_gwzo.json" \
+    "$SHARED/ua_destroyed_heritage_gwzo/destroyed_heritage_facts.csv" >/dev/null 2>&1
+fi
+total=$(sql "$DB" "SELECT count(*) FROM monument")
+start_server "$DB"
+
+# GDAL's OAPIF driver, unmodified.
+out=$(ogrinfo -ro "OAPIF:$URL" 2>&1)
+check_contains "ogrinfo lists monuments" "$out" "monuments"
+check_contains "ogrinfo lists protection_zones" "$out" "protection_zones"
+check_contains "ogrinfo lists condition_reports" "$out" "condition_reports"
+ogr2ogr -f GPKG -oo PAGE_SIZE=25 "$T/copy.gpkg" "OAPIF:$URL" monuments >/dev/null 2>&1
+check_eq "ogr2ogr copies every monument (paging followed)" "$total" "$(feature_count "$T/copy.gpkg")"
+ogr2ogr -f SQLite -dsco SPATIALITE=YES -lco GEOMETRY_NAME=g -nlt GEOMETRY -nln rt "$T/copy.sqlite" "$T/copy.gpkg" >"$T/o2o.log" 2>&1 || cat "$T/o2o.log" >&2
+check_eq "same uids, same Cyrillic names, same points" "$total" \
+  "$(sql "$DB" "ATTACH '$T/copy.sqlite' AS c; SELECT count(*) FROM monument m JOIN c.rt r ON r.uid = m.uid AND r.name_uk = m.name_uk WHERE HausdorffDistance(m.geom, r.g) <= 1e-7")"
+
+# Queries equal the same query done in SQL.
+count_items() { http "$1" >/dev/null; python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], len(d["features"]))' "$T/body"; }
+bbox="30.50,50.44,30.53,50.46"
+want=$(sql "$DB" "SELECT count(*) FROM monument WHERE ST_Intersects(geom, BuildMbr(30.50, 50.44, 30.53, 50.46, 4326)) = 1")
+check_eq "bbox equals SQL" "$want $want" "$(count_items "/collections/monuments/items?bbox=$bbox&limit=1000")"
+check_eq "bbox in EPSG:4326 (lat,lon) equals SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?bbox=50.44,30.50,50.46,30.53&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326&limit=1000")"
+want=$(sql "$DB" "SELECT count(*) FROM monument WHERE significance = 'national' AND year_from < 1700")
+check_eq "CQL2 filter equals SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?limit=1000&filter=significance%3D%27national%27%20AND%20year_from%3C1700")"
+want=$(sql "$DB" "SELECT count(*) FROM monument WHERE name_uk LIKE '%церква%'")
+check_eq "CQL2 LIKE with Cyrillic equals SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?limit=1000&filter=name_uk%20LIKE%20%27%25%D1%86%D0%B5%D1%80%D0%BA%D0%B2%D0%B0%25%27")"
+want=$(sql "$DB" "SELECT count(*) FROM monument WHERE ST_Intersects(geom, GeomFromText('POLYGON((30.5 50.44,30.53 50.44,30.53 50.46,30.5 50.46,30.5 50.44))', 4326)) = 1")
+check_eq "CQL2 S_INTERSECTS equals SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?limit=1000&filter=S_INTERSECTS(geometry,POLYGON((30.5%2050.44,30.53%2050.44,30.53%2050.46,30.5%2050.46,30.5%2050.44)))")"
+want=$(sql "$DB" "SELECT count(*) FROM monument m JOIN monument_kind k ON k.monument_id = m.id WHERE k.kind = 'archaeology' AND m.district = 'Печерський район'")
+check_eq "kind and district filters equal SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?limit=1000&kind=archaeology&district=%D0%9F%D0%B5%D1%87%D0%B5%D1%80%D1%81%D1%8C%D0%BA%D0%B8%D0%B9%20%D1%80%D0%B0%D0%B9%D0%BE%D0%BD")"
+want=$(sql "$DB" "SELECT count(*) FROM monument WHERE year_to >= 1800 AND year_from <= 1900")
+check_eq "datetime interval on dating equals SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?limit=1000&datetime=1800-01-01/1900-12-31")"
+
+# Paging: numberMatched on every page, next until the last page, ids are integers.
+http "/collections/monuments/items?limit=10&offset=0" >/dev/null
+page=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], d["numberReturned"], [l["rel"] for l in d["links"]].count("next"), type(d["features"][0]["id"]).__name__)' "$T/body")
+check_eq "first page" "$total 10 1 int" "$page"
+last=$((total - total % 10)); [ "$last" -eq "$total" ] && last=$((total - 10))
+http "/collections/monuments/items?limit=10&offset=$last" >/dev/null
+check_eq "last page has no next" 0 "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([l["rel"] for l in d["links"]].count("next"))' "$T/body")"
+
+# Content types, one item, ETag and 304, HEAD, gzip, CORS.
+status=$(http "/collections/monuments/items?limit=1")
+check_eq "items 200" 200 "$status"
+check_eq "items are application/geo+json" "application/geo+json" "$(header Content-Type)"
+etag=$(header ETag)
+check_true "strong ETag" test -n "$etag" -a "${etag:0:1}" = '"'
+check_eq "If-None-Match gives 304" 304 "$(http "/collections/monuments/items?limit=1" -H "If-None-Match: $etag")"
+check_eq "HEAD works" 200 "$(http "/collections/monuments/items?limit=1" -I)"
+check_eq "CORS" "*" "$(header Access-Control-Allow-Origin)"
+http "/collections/monuments/items?limit=50" -H "Accept-Encoding: gzip" >/dev/null
+check_eq "gzip when asked" gzip "$(header Content-Encoding)"
+check_eq "landing page is application/json" "application/json" "$(http / >/dev/null; header Content-Type)"
+check_contains "landing links the OpenAPI document" "$(cat "$T/body")" '"rel":"service-desc","type":"application/vnd.oai.openapi+json;version=3.0"'
+id=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Софійський собор'")
+check_eq "one item 200" 200 "$(http "/collections/monuments/items/$id")"
+check_contains "one item carries version and updated_at" "$(cat "$T/body")" '"version":1'
+check_contains "Cyrillic name in the item" "$(cat "$T/body")" '"name_uk":"Софійський собор"'
+check_eq "unknown item 404" 404 "$(http "/collections/monuments/items/99999999")"
+check_eq "OpenAPI document" 200 "$(http /api)"
+check_true "OpenAPI document is JSON with every path" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["openapi"].startswith("3.0")
+for p in ["/", "/conformance", "/api", "/collections", "/collections/{collectionId}", "/collections/{collectionId}/items", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/queryables"]:
+    assert p in d["paths"], p' "$T/body"
+for path in / /conformance /api /collections /collections/monuments /collections/monuments/queryables /collections/monuments/items /collections/protection_zones/items /collections/condition_reports/items /healthz; do
+  check_eq "GET $path" 200 "$(http "$path")"
+done
+
+# Bad parameters: 4xx JSON {code, description} naming the problem; the server stays up.
+long=$(head -c 10000 /dev/zero | tr '\0' 'a')
+while IFS='|' read -r name path want fragment; do
+  case "$name" in ''|'#'*) continue ;; esac
+  status=$(http "$path")
+  check_eq "$name: status" "$want" "$status"
+  check_true "$name: JSON error with code and description" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["code"] and d["description"]' "$T/body"
+  check_contains "$name: names the problem" "$(cat "$T/body")" "$fragment"
+done <<EOF2
+bbox with 3 numbers|/collections/monuments/items?bbox=30,50,31|400|bbox=30,50,31
+bbox out of range|/collections/monuments/items?bbox=300,50,310,51|400|out of range
+limit=-1|/collections/monuments/items?limit=-1|400|limit=-1
+limit=abc|/collections/monuments/items?limit=abc|400|limit=abc
+offset=-5|/collections/monuments/items?offset=-5|400|offset=-5
+unknown crs|/collections/monuments/items?crs=http://www.opengis.net/def/crs/EPSG/0/99999|400|crs=
+unknown bbox-crs|/collections/monuments/items?bbox=1,2,3,4&bbox-crs=EPSG:1|400|bbox-crs=
+malformed CQL2|/collections/monuments/items?filter=name_uk%20%3D%3D%20%27x%27|400|position
+CQL2 unknown property|/collections/monuments/items?filter=colour%3D%27red%27|400|unknown property 'colour'
+filter-lang json|/collections/monuments/items?filter-lang=cql2-json&filter=x|400|filter-lang
+bad datetime|/collections/monuments/items?datetime=yesterday|400|datetime=yesterday
+10 kB query string|/collections/monuments/items?q=$long|400|too long
+unknown parameter|/collections/monuments/items?colour=red|400|unknown query parameter 'colour'
+unknown collection|/collections/castles/items|404|no collection 'castles'
+unknown path|/nowhere|404|no such path
+non-UTF-8 in q|/collections/monuments/items?filter=name_uk%3D%27%FF%FE%27|400|not UTF-8
+f=xml|/collections/monuments/items?f=xml|400|f=xml
+repeated parameter|/collections/monuments/items?limit=1&limit=2|400|more than once
+EOF2
+check_eq "POST: 405" 405 "$(http /collections/monuments/items -X POST -d '{}')"
+check_contains "POST: JSON error" "$(cat "$T/body")" "POST is not allowed"
+check_eq "POST: Allow header" "GET, HEAD, OPTIONS" "$(header Allow)"
+check_eq "server healthy after the catalogue" 200 "$(http /healthz)"
+check_contains "one log line per request" "$(grep -c 'route=' "$T/server.log")" ""
+
+# Graceful stop on SIGTERM.
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+check_eq "SIGTERM: clean exit" 0 $?
+check_contains "SIGTERM: logged" "$(cat "$T/server.log")" "msg=stopped"
+finish
