@@ -243,6 +243,9 @@ int sp_vocab_add(sp_vocab *v, const char *domain, const char *code, const char *
 
 const char *sp_vocab_resolve(const sp_vocab *v, const char *domain, const char *text)
 {
+    for (int i = 0; i < v->n; i++) /* codes as they are: the common case, no folding */
+        if (strcmp(v->items[i].code, text) == 0 && strcmp(v->items[i].domain, domain) == 0)
+            return v->items[i].code;
     char *f = sp_model_fold(text);
     if (!f)
         return NULL;
