@@ -1,4 +1,5 @@
 /* cli/cmd_import.c - `spadok import`: options, the summary line, the first rejections. */
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -21,6 +22,20 @@ static void on_reject(void *ctx, const char *layer, long long row, const char *k
         snprintf(s->lines[s->n], sizeof s->lines[0], "  %s row %lld%s%s: %s", layer, row,
                  key ? " key " : "", key ? key : "", reason);
     s->n++;
+}
+
+typedef struct db_opening {
+    const char *path;
+    sp_db *db;
+    sp_err err;
+    int rc;
+} db_opening;
+
+static void *open_db(void *arg)
+{
+    db_opening *o = arg;
+    o->rc = sp_db_open(o->path, SP_DB_READWRITE, &o->db, &o->err);
+    return NULL;
 }
 
 int sp_cmd_import(int argc, char **argv)
@@ -58,13 +73,25 @@ int sp_cmd_import(int argc, char **argv)
     shown problems = {0};
     opt.on_reject = on_reject;
     opt.reject_ctx = &problems;
+    /* Sources are opened (GDAL reads a GeoJSON once to learn its fields) while another
+     * thread opens, and for a new file creates, the database. */
     sp_err err = {0};
-    sp_db *db = NULL;
-    if (sp_db_open(db_path, SP_DB_READWRITE, &db, &err) != SP_OK)
-        return sp_cli_fail(err.msg);
+    db_opening dbo = {db_path, NULL, {0}, SP_OK};
+    pthread_t opener;
+    int has_opener = pthread_create(&opener, NULL, open_db, &dbo) == 0;
+    if (!has_opener)
+        open_db(&dbo);
+    sp_imp_source *src = NULL;
+    rc = sp_imp_open((const char *const *)argv + first, argc - first, &opt, &src, &err);
+    if (has_opener)
+        pthread_join(opener, NULL);
+    if (rc == SP_OK && dbo.rc != SP_OK)
+        rc = dbo.rc, err = dbo.err;
     sp_imp_result res;
-    rc = sp_imp_run(db, (const char *const *)argv + first, argc - first, &opt, &res, &err);
-    sp_db_close(db);
+    if (rc == SP_OK)
+        rc = sp_imp_run_source(dbo.db, src, &res, &err);
+    sp_imp_close(src);
+    sp_db_close(dbo.db);
     if (rc != SP_OK)
         return sp_cli_fail(err.msg);
     const sp_import_counts *c = &res.counts;

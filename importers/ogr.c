@@ -94,14 +94,15 @@ static int make_transform(run_ctx *c, OGRLayerH layer, const sp_imp_mapping *m, 
 }
 
 static int note_problem(run_ctx *c, const char *kind, const char *layer, OGRFeatureH f,
-                        const char *key, const char *field, const char *reason, sp_err *err)
+                        const char *raw, const char *key, const char *field, const char *reason,
+                        sp_err *err)
 {
-    char *raw = sp_imp_feature_json(f, layer);
-    if (!raw)
+    char *made = raw ? NULL : sp_imp_feature_json(f, layer);
+    if (!raw && !made)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     int rc = sp_db_import_error_add(c->db, c->run_id, kind, layer, (long long)OGR_F_GetFID(f), key,
-                                    field && *field ? field : NULL, reason, raw, err);
-    free(raw);
+                                    field && *field ? field : NULL, reason, raw ? raw : made, err);
+    free(made);
     if (rc == SP_OK && c->opt->on_reject)
         c->opt->on_reject(c->opt->reject_ctx, layer, (long long)OGR_F_GetFID(f), key, reason);
     return rc;
@@ -186,6 +187,8 @@ typedef struct queued {
     sp_imp_record r;
     int rc;
     sp_err err;
+    char *raw; /* the source record as JSON, made by the reader for records it refused or
+                  repaired (the writer makes it itself for the rare refusal of the store) */
 } queued;
 
 typedef struct pipeline {
@@ -238,12 +241,15 @@ static void *reader_main(void *arg)
         q.rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q.r, &q.err);
         if (q.rc == SP_OK)
             q.rc = check_repeat(p->seen, &q.r, (long long)OGR_F_GetFID(f), &q.err);
+        if (q.rc != SP_OK || q.r.repaired) /* NULL on OOM: the writer tries again */
+            q.raw = sp_imp_feature_json(f, OGR_L_GetName(p->layer));
         pthread_mutex_lock(&p->lock);
         while (p->count == SP_QUEUE_LEN && !p->is_stopped)
             pthread_cond_wait(&p->can_put, &p->lock);
         if (p->is_stopped) {
             pthread_mutex_unlock(&p->lock);
             sp_imp_record_clear(&q.r);
+            free(q.raw);
             OGR_F_Destroy(f);
             break;
         }
@@ -296,13 +302,13 @@ static int write_one(run_ctx *c, const char *file, const char *lname, queued *q,
         rrc = store(c, r, &q->err);
     if (rrc != SP_OK && is_record_error(rrc)) {
         c->counts.rejected++;
-        rc = note_problem(c, "rejected", lname, q->f, r->key, r->field, q->err.msg, err);
+        rc = note_problem(c, "rejected", lname, q->f, q->raw, r->key, r->field, q->err.msg, err);
     } else if (rrc != SP_OK) {
         rc = sp_err_set(err, rrc, "%s layer '%s' row %lld: %s", file, lname,
                         (long long)OGR_F_GetFID(q->f), q->err.msg);
     } else if (r->repaired) {
         c->counts.repaired++;
-        rc = note_problem(c, "repaired", lname, q->f, r->key, "geometry",
+        rc = note_problem(c, "repaired", lname, q->f, q->raw, r->key, "geometry",
                           "geometry: invalid in the source, repaired with MakeValid", err);
     }
     return rc;
@@ -354,6 +360,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
         if (rc == SP_OK && (rc = write_one(c, file, lname, &q, err)) != SP_OK)
             stop_reader(p); /* drain what is queued, write nothing more */
         sp_imp_record_clear(&q.r);
+        free(q.raw);
         OGR_F_Destroy(q.f);
         sp_progress_update(&bar, ++n);
     }
@@ -374,9 +381,29 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
     return rc;
 }
 
-static int import_file(run_ctx *c, const char *file, sp_err *err)
+/* ---- sources: files opened and layers chosen before the database is touched ------------- */
+
+typedef struct source_file {
+    const char *path;
+    GDALDatasetH ds;
+    const char *recode; /* encoding to convert from when the driver does not */
+    OGRLayerH layers[64];
+    int nlayers;
+} source_file;
+
+struct sp_imp_source {
+    const sp_imp_options *opt;
+    sp_imp_mapping *mapping;
+    char dataset[512];
+    sp_strbuf files; /* newline-separated, for import_run */
+    source_file *f;
+    int nfiles;
+};
+
+static int open_file(const sp_imp_source *src, source_file *sf, sp_err *err)
 {
-    const char *enc = c->mapping ? c->mapping->encoding : NULL;
+    const char *enc = src->mapping ? src->mapping->encoding : NULL;
+    const char *file = sf->path;
     char encopt[64];
     const char *open_opts[2] = {NULL, NULL};
     if (enc) {
@@ -396,62 +423,102 @@ static int import_file(run_ctx *c, const char *file, sp_err *err)
     if (!ds)
         return sp_err_set(err, SP_EINVAL, "%s: not a readable vector data source%s%s", file,
                           CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
-    const char *recode =
+    sf->ds = ds;
+    sf->recode =
         enc && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") != 0
             ? enc
             : NULL;
-    const char *want = c->opt->layer ? c->opt->layer : c->mapping ? c->mapping->layer : NULL;
-    int rc = SP_OK;
+    const char *want = src->opt->layer ? src->opt->layer
+                       : src->mapping  ? src->mapping->layer
+                                       : NULL;
+    int n = GDALDatasetGetLayerCount(ds);
     if (want) {
         OGRLayerH layer = GDALDatasetGetLayerByName(ds, want);
         if (!layer) {
             sp_strbuf names = {0};
-            for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++)
+            for (int i = 0; i < n; i++)
                 sp_strbuf_printf(&names, "%s'%s'", i ? ", " : "",
                                  OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
-            rc = sp_err_set(err, SP_ENOTFOUND, "%s: no layer '%s' (it has %s)", file, want,
-                            sp_strbuf_cstr(&names));
+            sp_err_set(err, SP_ENOTFOUND, "%s: no layer '%s' (it has %s)", file, want,
+                       sp_strbuf_cstr(&names));
             sp_strbuf_free(&names);
-        } else {
-            rc = import_layer(c, file, layer, recode, err);
+            return err->code;
         }
-    } else {
-        int n = GDALDatasetGetLayerCount(ds);
-        if (n == 0)
-            rc = sp_err_set(err, SP_EINVAL, "%s: has no layers", file);
-        for (int i = 0; i < n && rc == SP_OK; i++)
-            rc = import_layer(c, file, GDALDatasetGetLayer(ds, i), recode, err);
+        sf->layers[sf->nlayers++] = layer;
+        return SP_OK;
     }
-    GDALClose(ds);
-    return rc;
+    if (n == 0)
+        return sp_err_set(err, SP_EINVAL, "%s: has no layers", file);
+    if (n > (int)(sizeof sf->layers / sizeof sf->layers[0]))
+        return sp_err_set(err, SP_EINVAL, "%s: %d layers; name one with --layer", file, n);
+    for (int i = 0; i < n; i++)
+        sf->layers[sf->nlayers++] = GDALDatasetGetLayer(ds, i);
+    return SP_OK;
 }
 
-int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_options *opt,
-               sp_imp_result *out, sp_err *err)
+void sp_imp_close(sp_imp_source *src)
 {
-    memset(out, 0, sizeof *out);
+    if (!src)
+        return;
+    for (int i = 0; i < src->nfiles; i++)
+        if (src->f[i].ds)
+            GDALClose(src->f[i].ds);
+    free(src->f);
+    sp_imp_mapping_free(src->mapping);
+    sp_strbuf_free(&src->files);
+    free(src);
+}
+
+int sp_imp_open(const char *const *files, int nfiles, const sp_imp_options *opt,
+                sp_imp_source **out, sp_err *err)
+{
+    *out = NULL;
     if (nfiles < 1)
         return sp_err_set(err, SP_EINVAL, "no input files");
     GDALAllRegister();
-    run_ctx c = {.db = db, .opt = opt};
+    sp_imp_source *src = calloc(1, sizeof *src);
+    if (!src || !(src->f = calloc((size_t)nfiles, sizeof *src->f))) {
+        free(src);
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
+    src->opt = opt;
     int rc = SP_OK;
-    if (opt->mapping_path && (rc = sp_imp_mapping_load(opt->mapping_path, &c.mapping, err)))
-        return rc;
-    char dataset[512];
+    if (opt->mapping_path)
+        rc = sp_imp_mapping_load(opt->mapping_path, &src->mapping, err);
     if (opt->dataset)
-        snprintf(dataset, sizeof dataset, "%s", opt->dataset);
-    else if (c.mapping && c.mapping->dataset)
-        snprintf(dataset, sizeof dataset, "%s", c.mapping->dataset);
+        snprintf(src->dataset, sizeof src->dataset, "%s", opt->dataset);
+    else if (src->mapping && src->mapping->dataset)
+        snprintf(src->dataset, sizeof src->dataset, "%s", src->mapping->dataset);
     else
-        base_name(files[0], dataset, sizeof dataset);
-    c.dataset = dataset;
-    sp_strbuf list = {0};
-    for (int i = 0; i < nfiles; i++)
-        sp_strbuf_printf(&list, "%s%s", i ? "\n" : "", files[i]);
+        base_name(files[0], src->dataset, sizeof src->dataset);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    for (int i = 0; i < nfiles && rc == SP_OK; i++) {
+        src->f[i].path = files[i];
+        src->nfiles = i + 1;
+        sp_strbuf_printf(&src->files, "%s%s", i ? "\n" : "", files[i]);
+        rc = open_file(src, &src->f[i], err);
+    }
+    CPLPopErrorHandler();
+    if (rc == SP_OK && src->files.failed)
+        rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    if (rc != SP_OK) {
+        sp_imp_close(src);
+        return rc;
+    }
+    *out = src;
+    return SP_OK;
+}
+
+int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const sp_imp_options *opt = src->opt;
+    run_ctx c = {.db = db, .opt = opt, .mapping = src->mapping, .dataset = src->dataset};
+    int rc = SP_OK;
     const char *target = c.mapping ? sp_imp_mapping_target(c.mapping) : "monument";
     c.vocab = sp_vocab_new();
     c.seen = sp_keyset_new();
-    if (!c.vocab || !c.seen || list.failed)
+    if (!c.vocab || !c.seen)
         rc = sp_err_set(err, SP_ENOMEM, "out of memory");
     CPLPushErrorHandler(CPLQuietErrorHandler);
     if (rc == SP_OK)
@@ -460,10 +527,11 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
         rc = sp_db_bulk_begin(db, err);
     int in_tx = rc == SP_OK;
     if (rc == SP_OK)
-        rc = sp_db_import_run_begin(db, dataset, sp_strbuf_cstr(&list), opt->mapping_path, target,
-                                    &c.run_id, err);
-    for (int i = 0; i < nfiles && rc == SP_OK; i++)
-        rc = import_file(&c, files[i], err);
+        rc = sp_db_import_run_begin(db, src->dataset, sp_strbuf_cstr(&src->files),
+                                    opt->mapping_path, target, &c.run_id, err);
+    for (int i = 0; i < src->nfiles && rc == SP_OK; i++)
+        for (int k = 0; k < src->f[i].nlayers && rc == SP_OK; k++)
+            rc = import_layer(&c, src->f[i].path, src->f[i].layers[k], src->f[i].recode, err);
     sp_db_actor actor = {"import", NULL, c.run_id};
     if (rc == SP_OK)
         rc = sp_db_bulk_finish(db, &actor, err);
@@ -478,7 +546,17 @@ int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_opt
     out->run_id = opt->is_dry_run ? 0 : c.run_id;
     sp_vocab_free(c.vocab);
     sp_keyset_free(c.seen);
-    sp_imp_mapping_free(c.mapping);
-    sp_strbuf_free(&list);
+    return rc;
+}
+
+int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_options *opt,
+               sp_imp_result *out, sp_err *err)
+{
+    sp_imp_source *src = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = sp_imp_open(files, nfiles, opt, &src, err);
+    if (rc == SP_OK)
+        rc = sp_imp_run_source(db, src, out, err);
+    sp_imp_close(src);
     return rc;
 }

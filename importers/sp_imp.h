@@ -38,7 +38,17 @@ typedef struct sp_imp_result {
     long long run_id;
 } sp_imp_result;
 
+/* The sources of an import: mapping loaded, files opened, layers chosen. Opening needs no
+ * database, so a wrong file or mapping is reported before one is created, and the CLI opens
+ * the database meanwhile. opt must outlive the source. */
+typedef struct sp_imp_source sp_imp_source;
+int sp_imp_open(const char *const *files, int nfiles, const sp_imp_options *opt,
+                sp_imp_source **out, sp_err *err);
+void sp_imp_close(sp_imp_source *src); /* NULL is fine */
+
 /* One transaction for the whole import: on a fatal error nothing is written. */
+int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err *err);
+/* sp_imp_open + sp_imp_run_source + sp_imp_close. */
 int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_options *opt,
                sp_imp_result *out, sp_err *err);
 
