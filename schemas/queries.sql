@@ -27,14 +27,25 @@ PRAGMA defer_foreign_keys = ON;
 -- is dropped and re-created inside the same transaction, so no other connection ever sees
 -- it missing, and a rollback restores it. The text below must stay identical to
 -- schemas/001_init.sql (checked by tests/integration/test_shared_datasets.sh).
+-- The full-text index is filled the same way, in one statement at the end (the text of its
+-- trigger must stay identical to schemas/002_search.sql).
 -- name: exec_bulk_index_off
 DROP TRIGGER gii_monument_geom;
+DROP TRIGGER monument_fts_insert;
 
 -- name: exec_bulk_index_on
 CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument BEGIN
   INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax)
   VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom));
 END;
+CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
+  INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
+  VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.description, NEW.protection_no);
+END;
+
+-- name: bulk_fts_fill
+INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
+SELECT id, name_uk, name_en, address, description, protection_no FROM monument WHERE id > ?1;
 
 -- name: monument_rtree_insert
 INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5);
@@ -223,6 +234,9 @@ SELECT count(*) FROM monument m WHERE m.deleted_at IS NULL
 
 -- name: frag_monuments_kind
  AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?)
+
+-- name: frag_monuments_q
+ AND m.id IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
 
 -- name: frag_monuments_id
  AND m.id = ?

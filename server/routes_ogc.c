@@ -372,10 +372,10 @@ static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long lon
     sp_strbuf_printf(out, "%slimit=%lld&offset=%lld", out->len ? "&" : "", limit, offset);
 }
 
-static const char *const item_args[] = {"limit",       "offset",     "bbox",         "bbox-crs",
-                                        "datetime",    "filter",     "filter-lang",  "filter-crs",
-                                        "crs",         "properties", "significance", "kind",
-                                        "object_kind", "condition",  "district",     NULL};
+static const char *const item_args[] = {
+    "limit",  "q",           "offset",     "bbox",     "bbox-crs",   "datetime",
+    "filter", "filter-lang", "filter-crs", "crs",      "properties", "significance",
+    "kind",   "object_kind", "condition",  "district", NULL};
 
 /* The simple filters: parameter name -> queryable name. */
 static const char *const simple_filters[][2] = {{"significance", "significance"},
@@ -461,6 +461,7 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
             return (void)sp_http_error_from(r, &err);
         q.filter = filter;
     }
+    q.q = sp_http_arg_get(r, "q");
     items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name};
     sp_strbuf *b = &r->body;
     long long matched = -1;

@@ -141,6 +141,52 @@ static int add_int(sp_db_params *p, int64_t i, sp_err *err)
     return SP_OK;
 }
 
+/* Length of the UTF-8 sequence at p when it separates words (ASCII punctuation and space,
+ * Latin-1 punctuation, the General Punctuation block: ’ « » – — “ ”...), else 0. */
+static size_t separator_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return (p[0] >= '0' && p[0] <= '9') || (p[0] >= 'A' && p[0] <= 'Z') ||
+                       (p[0] >= 'a' && p[0] <= 'z') || p[0] == '_'
+                   ? 0
+                   : 1;
+    if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf)
+        return 2; /* U+00A0..U+00BF */
+    if (p[0] == 0xca && p[1] == 0xbc)
+        return 2; /* U+02BC modifier apostrophe */
+    if (p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81) && p[2])
+        return 3; /* U+2000..U+207F */
+    return 0;
+}
+
+/* The words of a q= search as an FTS5 query: split where FTS5's tokenizer would split, each
+ * word quoted (no FTS syntax gets in) as a prefix: "києво"* AND "печерська"*. */
+static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
+{
+    if (strlen(text) > SP_ITEMS_Q_MAX_BYTES)
+        return sp_err_set(err, SP_EINVAL, "q: longer than %d bytes", SP_ITEMS_Q_MAX_BYTES);
+    int words = 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        size_t sep;
+        while (*p && (sep = separator_len(p)) > 0)
+            p += sep;
+        const unsigned char *start = p;
+        while (*p && separator_len(p) == 0)
+            p++;
+        if (p == start)
+            break;
+        if (++words > SP_ITEMS_Q_MAX_WORDS)
+            return sp_err_set(err, SP_EINVAL, "q: more than %d words", SP_ITEMS_Q_MAX_WORDS);
+        sp_strbuf_puts(out, words > 1 ? " AND \"" : "\"");
+        sp_strbuf_append(out, (const char *)start, (size_t)(p - start)); /* no '"' in a word */
+        sp_strbuf_puts(out, "\"*");
+    }
+    if (!words)
+        return sp_err_set(err, SP_EINVAL, "q: no words to search for");
+    return out->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
 /* The conditions of q after the collection's select, with their values. */
 static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
 {
@@ -183,6 +229,19 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
         }
         if (add_text(p, q->eq_value[i], err))
             return err->code;
+    }
+    if (q->q) {
+        if (q->collection != SP_COL_MONUMENTS)
+            return sp_err_set(err, SP_EINVAL, "q: full-text search covers monuments only");
+        sp_strbuf match = {0};
+        int rc = fts_query(q->q, &match, err);
+        if (rc == SP_OK) {
+            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_Q]);
+            rc = add_text(p, sp_strbuf_cstr(&match), err);
+        }
+        sp_strbuf_free(&match);
+        if (rc != SP_OK)
+            return rc;
     }
     if (q->filter) {
         sp_strbuf_puts(sql, " AND ");

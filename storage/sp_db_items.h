@@ -38,6 +38,7 @@ typedef struct sp_items_query {
     int neq;                 /* simple filters: queryable name = value */
     const char *eq_name[SP_ITEMS_MAX_EQ], *eq_value[SP_ITEMS_MAX_EQ];
     const sp_cql_expr *filter; /* CQL2, or NULL */
+    const char *q;             /* full-text words (monuments), or NULL */
     int want_matched;          /* also count all matches (numberMatched) */
 } sp_items_query;
 
@@ -52,7 +53,11 @@ typedef struct sp_db_feature {
 } sp_db_feature;
 typedef int (*sp_db_feature_fn)(void *ctx, const sp_db_feature *f, sp_err *err);
 
-/* SP_EINVAL (bad filter: unknown property, type mismatch) is the caller's 400. */
+#define SP_ITEMS_Q_MAX_BYTES 200
+#define SP_ITEMS_Q_MAX_WORDS 16
+
+/* SP_EINVAL (bad filter: unknown property, type mismatch; q empty or too long) is the
+ * caller's 400. q matches every word as a word prefix, in any order, case-insensitively. */
 int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
                 long long *out_matched, sp_err *err);
 /* Spatial extent (4326) and time extent (as text, NULL when none) of a collection. */

@@ -51,6 +51,30 @@ want=$(sql "$DB" "SELECT count(*) FROM monument WHERE year_to >= 1800 AND year_f
 check_eq "datetime interval on dating equals SQL" "$want $want" \
   "$(count_items "/collections/monuments/items?limit=1000&datetime=1800-01-01/1900-12-31")"
 
+# q: every word a word prefix, case-insensitive for Cyrillic, й/и and ї/і alike (FTS5
+# unicode61, remove_diacritics 2) - checked against a reference written in Python.
+q_expect() {
+  sqlite3 -batch -separator $'\t' "$DB" "SELECT id, name_uk, coalesce(name_en,''), coalesce(address,''), coalesce(replace(replace(description, char(10), ' '), char(9), ' '),''), coalesce(protection_no,'') FROM monument" |
+  python3 -c '
+import re, sys, unicodedata
+def words(t):
+    t = unicodedata.normalize("NFD", t.casefold())
+    t = "".join(c for c in t if unicodedata.category(c) != "Mn")
+    return re.findall(r"\w+", t)
+q = words(sys.argv[1])
+n = 0
+for line in sys.stdin:
+    toks = words(" ".join(line.rstrip("\n").split("\t")[1:]))
+    n += all(any(t.startswith(w) for t in toks) for w in q)
+print(n)' "$1"
+}
+for q in "собор" "СОФІЙ" "золоті ворота" "church" "Києво-Печерська" "пам’ятник"; do
+  enc=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")
+  want=$(q_expect "$q")
+  check_eq "q=$q equals the reference" "$want $want" "$(count_items "/collections/monuments/items?limit=1000&q=$enc")"
+done
+check_true "q=собор finds something" test "$(q_expect собор)" -gt 2
+
 # Paging: numberMatched on every page, next until the last page, ids are integers.
 http "/collections/monuments/items?limit=10&offset=0" >/dev/null
 page=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], d["numberReturned"], [l["rel"] for l in d["links"]].count("next"), type(d["features"][0]["id"]).__name__)' "$T/body")
@@ -110,6 +134,8 @@ filter-lang json|/collections/monuments/items?filter-lang=cql2-json&filter=x|400
 bad datetime|/collections/monuments/items?datetime=yesterday|400|datetime=yesterday
 10 kB query string|/collections/monuments/items?q=$long|400|too long
 unknown parameter|/collections/monuments/items?colour=red|400|unknown query parameter 'colour'
+q too long|/collections/monuments/items?q=$(head -c 300 /dev/zero | tr '\0' 'x')|400|longer than 200
+q on reports|/collections/condition_reports/items?q=x|400|monuments only
 unknown collection|/collections/castles/items|404|no collection 'castles'
 unknown path|/nowhere|404|no such path
 non-UTF-8 in q|/collections/monuments/items?filter=name_uk%3D%27%FF%FE%27|400|not UTF-8

@@ -83,6 +83,13 @@ check_eq "spatial index complete and consistent (SpatiaLite's own check)" "1|1" 
 check_eq "the R*Tree trigger an import drops and re-creates is the migration's" \
   "$(sql "$T/fresh.sqlite" "SELECT sql FROM sqlite_master WHERE name = 'gii_monument_geom'")" \
   "$(sql "$DB" "SELECT sql FROM sqlite_master WHERE name = 'gii_monument_geom'")"
+check_eq "the search trigger an import drops and re-creates is the migration's" \
+  "$(sql "$T/fresh.sqlite" "SELECT sql FROM sqlite_master WHERE name = 'monument_fts_insert'")" \
+  "$(sql "$DB" "SELECT sql FROM sqlite_master WHERE name = 'monument_fts_insert'")"
+check_eq "full-text index consistent with the monuments" "" \
+  "$(sql "$DB" "INSERT INTO monument_fts (monument_fts) VALUES ('integrity-check')")"
+check_eq "full-text index finds an imported name" 1 \
+  "$(sql "$DB" "SELECT count(*) > 0 FROM monument_fts WHERE monument_fts MATCH '\"windmühle\"'")"
 check_eq "integrity_check" ok "$(sql "$DB" "PRAGMA integrity_check")"
 check_eq "foreign_key_check" "" "$(sql "$DB" "PRAGMA foreign_key_check")"
 finish
