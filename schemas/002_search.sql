@@ -35,6 +35,10 @@ CREATE TRIGGER monument_fts_delete AFTER DELETE ON monument BEGIN
           OLD.protection_no);
 END;
 
+-- Output and bbox CRS of OGC API Part 2 besides WGS 84 and Web Mercator: UCS-2000 /
+-- Ukraine TM zone 10, the national grid of Kyiv.
+SELECT InsertEpsgSrid(6384);
+
 -- Re-sync clients ask for what changed since a time. (Significance, district and condition
 -- have few distinct values and come with a bbox or text search that narrows first, so they
 -- get no index: each would cost every import write for little.)

@@ -211,6 +211,8 @@ INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
 -- a select, then conditions (each with its values bound), then order and paging. Property
 -- and geometry expressions are fixed here; nothing from a request becomes SQL text.
 -- Archaeological sites (location_sensitive) are published at 0.01 degree (about 1 km).
+-- Each select's geometry takes ?1 the output SRID, ?2 whether to swap axes (EPSG:4326 and
+-- EPSG:6384 list northing first) and ?3 the decimals; the conditions' plain ? come after.
 
 -- name: frag_monuments_select
 SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds,
@@ -219,9 +221,14 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
   m.agreement_date, m.passport_ref, m.wikidata, m.wlm_id, m.location_sensitive, m.description,
   m.condition, m.last_inspected, m.dataset, m.source_id, m.source, m.version, m.created_at,
   m.updated_at,
-  CASE WHEN m.location_sensitive THEN
-    AsGeoJSON(MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326))
-  ELSE AsGeoJSON(m.geom, 7) END AS geometry
+  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN (CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
+    ELSE m.geom END)
+    ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
+    ELSE m.geom END), ?1) END)
+    ELSE CASE ?1 WHEN 4326 THEN (CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
+    ELSE m.geom END)
+    ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
+    ELSE m.geom END), ?1) END END, ?3) AS geometry
 FROM monument_v m WHERE m.deleted_at IS NULL
 
 -- name: frag_monuments_count
@@ -246,7 +253,8 @@ SELECT count(*) FROM monument m WHERE m.deleted_at IS NULL
 
 -- name: frag_zones_select
 SELECT m.id, m.zone_type, m.name_uk, m.decision, m.monument_id, m.source, m.version,
-  m.created_at, m.updated_at, AsGeoJSON(m.geom, 7) AS geometry
+  m.created_at, m.updated_at,
+  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN m.geom ELSE ST_Transform(m.geom, ?1) END) ELSE CASE ?1 WHEN 4326 THEN m.geom ELSE ST_Transform(m.geom, ?1) END END, ?3) AS geometry
 FROM protection_zone m WHERE m.deleted_at IS NULL
 
 -- name: frag_zones_count
@@ -264,9 +272,14 @@ SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_
   (SELECT group_concat(element, ';') FROM report_element WHERE report_id = m.id) AS elements,
   m.repeat_hit, m.priority, m.trend, m.description, m.recommended_actions, m.source,
   m.verification, m.next_due, m.created_at,
-  CASE WHEN mo.location_sensitive THEN
-    AsGeoJSON(MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326))
-  ELSE AsGeoJSON(mo.marker, 7) END AS geometry
+  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN (CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
+    ELSE mo.marker END)
+    ELSE ST_Transform((CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
+    ELSE mo.marker END), ?1) END)
+    ELSE CASE ?1 WHEN 4326 THEN (CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
+    ELSE mo.marker END)
+    ELSE ST_Transform((CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
+    ELSE mo.marker END), ?1) END END, ?3) AS geometry
 FROM condition_report m JOIN monument mo ON mo.id = m.monument_id
 WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at IS NULL
 
@@ -278,6 +291,10 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
  AND mo.id IN (SELECT pkid FROM idx_monument_geom
                 WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
  AND ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1
+
+-- name: bbox_to_4326
+SELECT MbrMinX(b), MbrMinY(b), MbrMaxX(b), MbrMaxY(b) FROM
+  (SELECT ST_Transform(ST_Segmentize(BuildMbr(?1, ?2, ?3, ?4, ?5), (?3 - ?1) / 16.0), 4326) AS b);
 
 -- name: data_version
 SELECT coalesce(max(id), 0) FROM audit_log;

@@ -295,8 +295,11 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Cache-Control", r->cache_control);
     if (etag[0])
         MHD_add_response_header(resp, "ETag", etag);
-    if (r->content_crs && r->status == 200)
-        MHD_add_response_header(resp, "Content-Crs", r->content_crs);
+    if (r->content_crs && r->status == 200) {
+        char crs[160];
+        snprintf(crs, sizeof crs, "<%s>", r->content_crs); /* OGC API Part 2 wants <uri> */
+        MHD_add_response_header(resp, "Content-Crs", crs);
+    }
     if (r->status == 405)
         MHD_add_response_header(resp, "Allow", "GET, HEAD, OPTIONS");
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);

@@ -18,7 +18,22 @@
 #define SP_LIMIT_MAX     10000
 #define SP_OFFSET_MAX    100000000LL
 #define CRS84            "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-#define EPSG4326         "http://www.opengis.net/def/crs/EPSG/0/4326"
+#define EPSG_URI         "http://www.opengis.net/def/crs/EPSG/0/"
+
+/* OGC API Part 2: the CRS offered for output (crs) and for bbox (bbox-crs). swap: the CRS
+ * lists northing (latitude) first, so coordinates are given and returned in that order. */
+typedef struct crs_def {
+    const char *uri, *short_name;
+    int srid, swap, decimals;
+} crs_def;
+
+static const crs_def crs_table[] = {
+    {CRS84, "CRS84", 4326, 0, 7},
+    {EPSG_URI "4326", "EPSG:4326", 4326, 1, 7},
+    {EPSG_URI "3857", "EPSG:3857", 3857, 0, 2},
+    {EPSG_URI "6384", "EPSG:6384", 6384, 1, 3}, /* UCS-2000 / Ukraine TM zone 10 */
+};
+#define SP_NCRS ((int)(sizeof crs_table / sizeof crs_table[0]))
 
 static void add_link(sp_http_req *r, int *first, const char *href_path, const char *query,
                      const char *rel, const char *type, const char *title)
@@ -75,6 +90,7 @@ void sp_ogc_conformance(sp_http_req *r)
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
@@ -122,8 +138,13 @@ static void collection_json(sp_http_req *r, sp_collection c)
     sp_json_str(b, info->title_uk);
     sp_strbuf_puts(b, ",\"description\":");
     sp_json_str(b, info->description_en);
-    sp_strbuf_puts(b, ",\"itemType\":\"feature\",\"crs\":[\"" CRS84 "\"],\"storageCrs\":\"" CRS84
-                      "\",\"extent\":{\"spatial\":{\"bbox\":[");
+    sp_strbuf_puts(b, ",\"itemType\":\"feature\",\"crs\":[");
+    for (int i = 0; i < SP_NCRS; i++) {
+        if (i)
+            sp_strbuf_puts(b, ",");
+        sp_json_str(b, crs_table[i].uri);
+    }
+    sp_strbuf_puts(b, "],\"storageCrs\":\"" CRS84 "\",\"extent\":{\"spatial\":{\"bbox\":[");
     if (!has_bbox)
         bbox[0] = -180, bbox[1] = -90, bbox[2] = 180, bbox[3] = 90;
     sp_strbuf_printf(b, "[%.7f,%.7f,%.7f,%.7f]]", bbox[0], bbox[1], bbox[2], bbox[3]);
@@ -213,7 +234,7 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out)
     return 1;
 }
 
-static int parse_bbox(sp_http_req *r, const char *s, int lat_first, double out[4])
+static int parse_bbox(sp_http_req *r, const char *s, const crs_def *crs, double out[4])
 {
     double v[6];
     int n = 0;
@@ -238,12 +259,14 @@ static int parse_bbox(sp_http_req *r, const char *s, int lat_first, double out[4
                              s);
     if (n == 6) /* heights are not used: keep x and y */
         v[2] = v[3], v[3] = v[4];
-    if (lat_first) { /* EPSG:4326 axis order */
+    if (crs->swap) { /* northing first: back to x, y */
         double t = v[0];
         v[0] = v[1], v[1] = t;
         t = v[2], v[2] = v[3], v[3] = t;
     }
-    if (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] > v[2] || v[1] > v[3])
+    int is_degrees = crs->srid == 4326;
+    if ((is_degrees && (v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90)) || v[0] > v[2] ||
+        v[1] > v[3])
         return sp_http_error(r, 400, "InvalidParameterValue",
                              "bbox=%.100s: corners out of range or in the wrong order "
                              "(lon -180..180, lat -90..90, min before max)",
@@ -384,17 +407,22 @@ static const char *const simple_filters[][2] = {{"significance", "significance"}
                                                 {"condition", "condition"},
                                                 {"district", "district"}};
 
-static int check_crs(sp_http_req *r, const char *name, const char *v, int *lat_first)
+/* The CRS a parameter names (full URI or EPSG:N / CRS84), or NULL with a 400 set. */
+static const crs_def *crs_param(sp_http_req *r, const char *name)
 {
-    *lat_first = 0;
-    if (!v || strcmp(v, CRS84) == 0 || strcmp(v, "CRS84") == 0)
-        return 1;
-    if (strcmp(v, EPSG4326) == 0 || strcmp(v, "EPSG:4326") == 0) {
-        *lat_first = 1;
-        return 1;
-    }
-    return sp_http_error(r, 400, "InvalidParameterValue",
-                         "%s=%.120s: supported CRS are " CRS84 " and " EPSG4326, name, v);
+    const char *v = sp_http_arg_get(r, name);
+    if (!v)
+        return &crs_table[0];
+    for (int i = 0; i < SP_NCRS; i++)
+        if (strcmp(v, crs_table[i].uri) == 0 || strcmp(v, crs_table[i].short_name) == 0)
+            return &crs_table[i];
+    sp_strbuf list = {0};
+    for (int i = 0; i < SP_NCRS; i++)
+        sp_strbuf_printf(&list, "%s%s", i ? ", " : "", crs_table[i].uri);
+    sp_http_error(r, 400, "InvalidParameterValue", "%s=%.120s: supported CRS are %s", name, v,
+                  sp_strbuf_cstr(&list));
+    sp_strbuf_free(&list);
+    return NULL;
 }
 
 static void items(sp_http_req *r, sp_collection c, int64_t single_id)
@@ -407,7 +435,6 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     const char *v;
     char dtbuf[2][80];
     sp_cql_expr *filter = NULL;
-    int lat_first = 0;
     if ((v = sp_http_arg_get(r, "limit")) && !parse_int(v, 1, 1000000000LL, &q.limit))
         return (void)sp_http_error(r, 400, "InvalidParameterValue",
                                    "limit=%.40s: expected a whole number from 1 to %d", v,
@@ -417,22 +444,23 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     if ((v = sp_http_arg_get(r, "offset")) && !parse_int(v, 0, SP_OFFSET_MAX, &q.offset))
         return (void)sp_http_error(r, 400, "InvalidParameterValue",
                                    "offset=%.40s: expected a whole number from 0", v);
-    if (!check_crs(r, "bbox-crs", sp_http_arg_get(r, "bbox-crs"), &lat_first))
+    const crs_def *bbox_crs = crs_param(r, "bbox-crs"), *out_crs = crs_param(r, "crs");
+    if (!bbox_crs || !out_crs)
         return;
+    sp_err err = {0};
     if ((v = sp_http_arg_get(r, "bbox"))) {
-        if (!parse_bbox(r, v, lat_first, q.bbox))
+        if (!parse_bbox(r, v, bbox_crs, q.bbox))
             return;
+        if (bbox_crs->srid != 4326 &&
+            sp_db_bbox_to_4326(r->db, bbox_crs->srid, q.bbox, q.bbox, &err) != SP_OK)
+            return (void)sp_http_error_from(r, &err);
         q.has_bbox = 1;
     } else if (sp_http_arg_get(r, "bbox-crs")) {
         return (void)sp_http_error(r, 400, "InvalidParameterValue", "bbox-crs without bbox");
     }
-    int crs_lat_first;
-    if (!check_crs(r, "crs", sp_http_arg_get(r, "crs"), &crs_lat_first))
-        return;
-    if (crs_lat_first)
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "crs=%s output is not available yet: use " CRS84,
-                                   sp_http_arg_get(r, "crs"));
+    q.out_srid = out_crs->srid;
+    q.out_swap = out_crs->swap;
+    q.out_decimals = out_crs->decimals;
     if ((v = sp_http_arg_get(r, "datetime")) && !parse_datetime(r, v, &q, dtbuf))
         return;
     for (size_t i = 0; i < sizeof simple_filters / sizeof simple_filters[0]; i++) {
@@ -449,13 +477,11 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     if (lang && strcmp(lang, "cql2-text") != 0)
         return (void)sp_http_error(r, 400, "InvalidParameterValue",
                                    "filter-lang=%.40s: only cql2-text is supported", lang);
-    int filter_lat_first;
-    if (!check_crs(r, "filter-crs", sp_http_arg_get(r, "filter-crs"), &filter_lat_first))
-        return;
-    if (filter_lat_first)
+    const char *fcrs = sp_http_arg_get(r, "filter-crs");
+    if (fcrs && strcmp(fcrs, CRS84) != 0 && strcmp(fcrs, "CRS84") != 0)
         return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "filter-crs: only " CRS84 " is supported");
-    sp_err err = {0};
+                                   "filter-crs=%.120s: geometry literals are taken in " CRS84,
+                                   fcrs);
     if ((v = sp_http_arg_get(r, "filter"))) {
         if (sp_cql_parse(v, strlen(v), &filter, &err) != SP_OK)
             return (void)sp_http_error_from(r, &err);
@@ -472,7 +498,7 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     if (rc != SP_OK)
         return (void)sp_http_error_from(r, &err);
     r->content_type = "application/geo+json";
-    r->content_crs = "<" CRS84 ">";
+    r->content_crs = out_crs->uri;
     if (single_id) {
         if (x.n == 0)
             return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",

@@ -284,8 +284,12 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
     sqlite3_stmt *st = NULL;
     if (rc == SP_OK && !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
         rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
-    if (rc == SP_OK)
-        rc = sp_db_params_bind(&params, st, 1, err);
+    if (rc == SP_OK) { /* ?1..?3: the geometry's output CRS; conditions' values follow */
+        sqlite3_bind_int(st, 1, q->out_srid ? q->out_srid : 4326);
+        sqlite3_bind_int(st, 2, q->out_swap);
+        sqlite3_bind_int(st, 3, q->out_decimals ? q->out_decimals : 7);
+        rc = sp_db_params_bind(&params, st, 4, err);
+    }
     if (rc == SP_OK) {
         int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */
         const char *names[64], *values[64];
@@ -348,6 +352,24 @@ int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int 
     }
     sqlite3_reset(st);
     return SP_OK;
+}
+
+int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BBOX_TO_4326, err);
+    if (!st)
+        return err->code;
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, i + 1, in[i]);
+    sqlite3_bind_int(st, 5, srid);
+    int rc = sqlite3_step(st);
+    int ok = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    for (int i = 0; ok && i < 4; i++)
+        out[i] = sqlite3_column_double(st, i);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "transform bbox");
+    return ok ? SP_OK : sp_err_set(err, SP_EINVAL, "bbox cannot be transformed to EPSG:4326");
 }
 
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err)

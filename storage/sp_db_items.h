@@ -39,6 +39,9 @@ typedef struct sp_items_query {
     const char *eq_name[SP_ITEMS_MAX_EQ], *eq_value[SP_ITEMS_MAX_EQ];
     const sp_cql_expr *filter; /* CQL2, or NULL */
     const char *q;             /* full-text words (monuments), or NULL */
+    int out_srid;              /* geometry output: 4326 (default when 0), 3857, 6384 */
+    int out_swap;              /* list the coordinates northing first (EPSG:4326, EPSG:6384) */
+    int out_decimals;          /* default 7 */
     int want_matched;          /* also count all matches (numberMatched) */
 } sp_items_query;
 
@@ -63,6 +66,9 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
 /* Spatial extent (4326) and time extent (as text, NULL when none) of a collection. */
 int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int *out_has_bbox,
                             char out_tmin[32], char out_tmax[32], sp_err *err);
+/* A bbox given in another CRS (x/y in that CRS's traditional GIS order) as EPSG:4326 lon/lat,
+ * its edges densified so the result covers the curved outline. */
+int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err);
 /* Grows with every change to the registry (the newest audit row): ETags derive from it. */
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err);
 

@@ -75,6 +75,23 @@ for q in "собор" "СОФІЙ" "золоті ворота" "church" "Киє�
 done
 check_true "q=собор finds something" test "$(q_expect собор)" -gt 2
 
+# Part 2 CRS: output in EPSG:4326 (lat, lon), EPSG:3857, EPSG:6384 (northing, easting) equal
+# SpatiaLite's own transform; bbox given in EPSG:6384 equals the SQL over its transform.
+coords() { python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["geometry"]["coordinates"]; print("%.2f %.2f" % (c[0], c[1]))' "$T/body"; }
+check_eq "crs=EPSG:4326 200" 200 "$(http "/collections/monuments/items/$(sql "$DB" "SELECT min(id) FROM monument WHERE ST_GeometryType(geom) = 'POINT'")?crs=http://www.opengis.net/def/crs/EPSG/0/4326")"
+pid=$(sql "$DB" "SELECT min(id) FROM monument WHERE ST_GeometryType(geom) = 'POINT'")
+check_eq "crs=EPSG:4326 is lat, lon" "$(sql "$DB" "SELECT printf('%.2f %.2f', ST_Y(geom), ST_X(geom)) FROM monument WHERE id=$pid")" "$(coords)"
+check_eq "Content-Crs" "<http://www.opengis.net/def/crs/EPSG/0/4326>" "$(header Content-Crs)"
+http "/collections/monuments/items/$pid?crs=http://www.opengis.net/def/crs/EPSG/0/3857" >/dev/null
+check_eq "crs=EPSG:3857 equals ST_Transform" "$(sql "$DB" "SELECT printf('%.2f %.2f', ST_X(t), ST_Y(t)) FROM (SELECT ST_Transform(geom, 3857) t FROM monument WHERE id=$pid)")" "$(coords)"
+http "/collections/monuments/items/$pid?crs=http://www.opengis.net/def/crs/EPSG/0/6384" >/dev/null
+check_eq "crs=EPSG:6384 is northing, easting" "$(sql "$DB" "SELECT printf('%.2f %.2f', ST_Y(t), ST_X(t)) FROM (SELECT ST_Transform(geom, 6384) t FROM monument WHERE id=$pid)")" "$(coords)"
+want=$(sql "$DB" "SELECT count(*) FROM monument WHERE ST_Intersects(geom, ST_Transform(ST_Segmentize(BuildMbr(336000, 5590000, 338000, 5592000, 6384), 125), 4326)) = 1")
+check_eq "bbox-crs=EPSG:6384 (northing first) equals SQL" "$want $want" \
+  "$(count_items "/collections/monuments/items?limit=1000&bbox=5590000,336000,5592000,338000&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/6384")"
+check_true "bbox in EPSG:6384 finds central Kyiv" test "$want" -gt 5
+check_contains "collections list the CRS offered" "$(http /collections/monuments >/dev/null; cat "$T/body")" '"http://www.opengis.net/def/crs/EPSG/0/6384"'
+
 # Paging: numberMatched on every page, next until the last page, ids are integers.
 http "/collections/monuments/items?limit=10&offset=0" >/dev/null
 page=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], d["numberReturned"], [l["rel"] for l in d["links"]].count("next"), type(d["features"][0]["id"]).__name__)' "$T/body")
