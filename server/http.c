@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <arpa/inet.h>
@@ -24,8 +25,26 @@
 #define SP_HTTP_GZIP_MIN 1024 /* smaller bodies are sent as they are */
 #define SP_HTTP_MAX_DBS  256
 
+/* Metrics (Prometheus text at /metrics): requests by route and status, latency histogram. */
+static const char *const metric_routes[] = {
+    "landing", "conformance", "api",     "healthz", "metrics", "collections", "collection", "items",
+    "item",    "queryables",  "options", "unknown", "-"};
+#define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
+static const int metric_statuses[] = {200, 204, 304, 400, 404, 405, 406, 413, 415, 500, 0};
+#define SP_NSTATUS ((int)(sizeof metric_statuses / sizeof metric_statuses[0]))
+static const double metric_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                        0.1,   0.25,   0.5,   1.0,  2.5};
+#define SP_NBUCKETS ((int)(sizeof metric_buckets / sizeof metric_buckets[0]))
+
+typedef struct sp_metrics {
+    atomic_ullong requests[SP_NROUTES][SP_NSTATUS]; /* status 0: any other */
+    atomic_ullong buckets[SP_NBUCKETS + 1];         /* last: +Inf */
+    atomic_ullong micros_total;
+} sp_metrics;
+
 struct sp_http_server {
     struct MHD_Daemon *daemon;
+    sp_metrics metrics;
     sp_http_config cfg;
     int port;
     atomic_uint_fast64_t next_id;
@@ -318,6 +337,77 @@ static void set_base(sp_http_req *r)
              proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : "localhost");
 }
 
+static void count(sp_metrics *m, const char *route, int status, double seconds)
+{
+    int ri = SP_NROUTES - 1, si = SP_NSTATUS - 1, bi = SP_NBUCKETS;
+    for (int i = 0; i < SP_NROUTES; i++)
+        if (strcmp(metric_routes[i], route) == 0)
+            ri = i;
+    for (int i = 0; i < SP_NSTATUS - 1; i++)
+        if (metric_statuses[i] == status)
+            si = i;
+    for (int i = SP_NBUCKETS - 1; i >= 0; i--)
+        if (seconds <= metric_buckets[i])
+            bi = i;
+    atomic_fetch_add(&m->requests[ri][si], 1);
+    atomic_fetch_add(&m->buckets[bi], 1);
+    atomic_fetch_add(&m->micros_total, (unsigned long long)(seconds * 1e6));
+}
+
+/* GET /metrics: Prometheus text exposition format 0.0.4. */
+static void metrics_page(sp_http_server *s, sp_http_req *r)
+{
+    sp_strbuf *b = &r->body;
+    sp_strbuf_puts(b, "# HELP spadok_http_requests_total HTTP requests by route and status.\n"
+                      "# TYPE spadok_http_requests_total counter\n");
+    for (int i = 0; i < SP_NROUTES; i++)
+        for (int k = 0; k < SP_NSTATUS; k++) {
+            unsigned long long n = atomic_load(&s->metrics.requests[i][k]);
+            if (!n)
+                continue;
+            if (metric_statuses[k])
+                sp_strbuf_printf(b, "spadok_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+                                 metric_routes[i], metric_statuses[k], n);
+            else
+                sp_strbuf_printf(b,
+                                 "spadok_http_requests_total{route=\"%s\",status=\"other\"} %llu\n",
+                                 metric_routes[i], n);
+        }
+    sp_strbuf_puts(b, "# HELP spadok_http_request_duration_seconds Time to answer a request.\n"
+                      "# TYPE spadok_http_request_duration_seconds histogram\n");
+    unsigned long long cum = 0;
+    for (int i = 0; i <= SP_NBUCKETS; i++) {
+        cum += atomic_load(&s->metrics.buckets[i]);
+        if (i < SP_NBUCKETS)
+            sp_strbuf_printf(b, "spadok_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                             metric_buckets[i], cum);
+        else
+            sp_strbuf_printf(b, "spadok_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                             cum);
+    }
+    sp_strbuf_printf(b,
+                     "spadok_http_request_duration_seconds_sum %.6f\n"
+                     "spadok_http_request_duration_seconds_count %llu\n",
+                     (double)atomic_load(&s->metrics.micros_total) / 1e6, cum);
+    struct stat st;
+    long long bytes = 0;
+    char wal[4096];
+    if (stat(s->cfg.db_path, &st) == 0)
+        bytes += (long long)st.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", s->cfg.db_path);
+    if (stat(wal, &st) == 0)
+        bytes += (long long)st.st_size;
+    sp_strbuf_printf(b,
+                     "# HELP spadok_db_bytes Size of the database file and its WAL.\n"
+                     "# TYPE spadok_db_bytes gauge\nspadok_db_bytes %lld\n"
+                     "# HELP spadok_data_version The registry's data version (newest audit row).\n"
+                     "# TYPE spadok_data_version gauge\nspadok_data_version %lld\n",
+                     bytes, (long long)r->data_version);
+    r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **req_cls)
@@ -381,7 +471,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             sp_http_error_from(r, &err);
         else if (!bad && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
             sp_http_error_from(r, &err);
-        else if (!bad) {
+        else if (!bad && strcmp(url, "/metrics") == 0) {
+            r->route = "metrics";
+            metrics_page(s, r);
+        } else if (!bad) {
             r->has_etag = 1;
             route(r);
         }
@@ -394,10 +487,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn;
+    (void)conn;
+    sp_http_server *s = cls;
     sp_http_req *r = *req_cls;
     if (!r)
         return;
+    if (r->path)
+        count(&s->metrics, r->route, r->status, sp_progress_now() - r->started);
     if (r->path)
         sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s",
                (unsigned long long)r->id, r->method, r->path,

@@ -125,7 +125,7 @@ d = json.load(open(sys.argv[1]))
 assert d["openapi"].startswith("3.0")
 for p in ["/", "/conformance", "/api", "/collections", "/collections/{collectionId}", "/collections/{collectionId}/items", "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/queryables"]:
     assert p in d["paths"], p' "$T/body"
-for path in / /conformance /api /collections /collections/monuments /collections/monuments/queryables /collections/monuments/items /collections/protection_zones/items /collections/condition_reports/items /healthz; do
+for path in /metrics / /conformance /api /collections /collections/monuments /collections/monuments/queryables /collections/monuments/items /collections/protection_zones/items /collections/condition_reports/items /healthz; do
   check_eq "GET $path" 200 "$(http "$path")"
 done
 
@@ -163,6 +163,11 @@ check_eq "POST: 405" 405 "$(http /collections/monuments/items -X POST -d '{}')"
 check_contains "POST: JSON error" "$(cat "$T/body")" "POST is not allowed"
 check_eq "POST: Allow header" "GET, HEAD, OPTIONS" "$(header Allow)"
 check_eq "server healthy after the catalogue" 200 "$(http /healthz)"
+check_eq "metrics" 200 "$(http /metrics)"
+check_contains "metrics count items by status" "$(cat "$T/body")" 'spadok_http_requests_total{route="items",status="200"}'
+check_contains "metrics count refusals" "$(cat "$T/body")" 'spadok_http_requests_total{route="items",status="400"}'
+check_contains "metrics latency histogram" "$(cat "$T/body")" 'spadok_http_request_duration_seconds_bucket{le="+Inf"}'
+check_contains "metrics database size" "$(cat "$T/body")" "spadok_db_bytes "
 check_contains "one log line per request" "$(grep -c 'route=' "$T/server.log")" ""
 
 # Graceful stop on SIGTERM.
