@@ -11,6 +11,7 @@ SP_DEB_PACKAGES=(
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libjansson-dev libmicrohttpd-dev zlib1g-dev
   python3 time curl
+  nodejs npm chromium
 )
 
 sp_log() { printf '%s\n' "== $*" >&2; }
@@ -28,6 +29,14 @@ sp_install_deps() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Installs the test-only JavaScript (package-lock.json) when node_modules is missing or older.
+sp_install_node_deps() {
+  if [ ! -d "$SP_ROOT/node_modules" ] || [ "$SP_ROOT/package-lock.json" -nt "$SP_ROOT/node_modules" ]; then
+    sp_log "installing test JavaScript from package-lock.json (npm ci)"
+    (cd "$SP_ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch "$SP_ROOT/node_modules"
+  fi
 }
 
 # Configures and builds into build/NAME with extra cmake arguments; prints the binary path.

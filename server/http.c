@@ -183,6 +183,7 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 static int negotiate(sp_http_req *r)
 {
     const char *f = sp_http_arg_get(r, "f");
+    r->format_is_explicit = f != NULL;
     if (f) {
         if (strcmp(f, "json") == 0 || strcmp(f, "geojson") == 0)
             r->format = SP_FMT_JSON;
@@ -310,6 +311,12 @@ static enum MHD_Result send_response(sp_http_req *r)
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     MHD_add_response_header(resp, "Access-Control-Expose-Headers", "ETag, Content-Crs, Link");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    if (strncmp(r->content_type, "text/html", 9) == 0)
+        MHD_add_response_header(
+            resp, "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
     if (r->cache_control)
         MHD_add_response_header(resp, "Cache-Control", r->cache_control);
     if (etag[0])

@@ -40,6 +40,7 @@ typedef struct sp_http_req {
     const char *content_crs;
     sp_strbuf body;
     int has_etag;
+    int format_is_explicit; /* f= was given (else the format came from Accept) */
 } sp_http_req;
 
 /* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
@@ -51,6 +52,11 @@ const char *sp_http_arg_get(const sp_http_req *r, const char *key);
 int sp_http_check_args(sp_http_req *r, const char *const *allowed);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
+
+/* HTML pages (html.c): text escaping, page head and foot (bilingual, no scripts). */
+void sp_html_text(sp_strbuf *b, const char *s);
+void sp_html_begin(sp_http_req *r, const char *title_uk, const char *title_en);
+void sp_html_end(sp_http_req *r, const char *json_href);
 
 /* Routes (routes_ogc.c). Each fills r->status, r->body, r->content_type. */
 void sp_ogc_landing(sp_http_req *r);

@@ -57,18 +57,59 @@ static void add_link(sp_http_req *r, int *first, const char *href_path, const ch
     sp_strbuf_puts(&r->body, "}");
 }
 
+/* Resources offered as JSON only: an explicit f=html|csv is refused (406); a browser's
+ * Accept header alone gets the JSON. */
 static int json_only(sp_http_req *r)
 {
-    if (r->format == SP_FMT_JSON)
+    if (r->format == SP_FMT_JSON || !r->format_is_explicit) {
+        r->format = SP_FMT_JSON;
         return 1;
+    }
     return sp_http_error(r, 406, "NotAcceptable", "this resource is available as f=json only");
+}
+
+/* Resources offered as JSON and HTML: CSV is refused. */
+static int json_or_html(sp_http_req *r)
+{
+    if (r->format != SP_FMT_CSV)
+        return 1;
+    return sp_http_error(r, 406, "NotAcceptable", "this resource is available as json or html");
+}
+
+static void html_link(sp_strbuf *b, const char *href, const char *uk, const char *en)
+{
+    sp_strbuf_puts(b, "<a href=\"");
+    sp_html_text(b, href);
+    sp_strbuf_puts(b, "\">");
+    sp_html_text(b, uk);
+    if (en) {
+        sp_strbuf_puts(b, " <span class=\"en\" lang=\"en\">");
+        sp_html_text(b, en);
+        sp_strbuf_puts(b, "</span>");
+    }
+    sp_strbuf_puts(b, "</a>");
 }
 
 void sp_ogc_landing(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL) || !json_only(r))
+    if (!sp_http_check_args(r, NULL) || !json_or_html(r))
         return;
     sp_strbuf *b = &r->body;
+    if (r->format == SP_FMT_HTML) {
+        sp_html_begin(r, "Спадок: реєстр пам’яток культурної спадщини",
+                      "Spadok: heritage monument registry");
+        sp_strbuf_puts(b, "<p>Пам’ятки, зони охорони та звіти про стан як OGC API - Features. "
+                          "<span class=\"en\" lang=\"en\">Monuments, protection zones and "
+                          "condition reports as OGC API - Features.</span></p><ul><li>");
+        html_link(b, "/collections?f=html", "Колекції", "Collections");
+        sp_strbuf_puts(b, "</li><li>");
+        html_link(b, "/api", "Опис API (OpenAPI 3.0)", "API definition");
+        sp_strbuf_puts(b, "</li><li>");
+        html_link(b, "/conformance", "Відповідність стандартам", "Conformance");
+        sp_strbuf_puts(b, "</li></ul>");
+        sp_html_end(r, "/?f=json");
+        return;
+    }
     sp_strbuf_puts(b, "{\"title\":\"Spadok — реєстр пам’яток культурної спадщини / heritage "
                       "monument registry\",\"description\":\"Monuments, protection zones and "
                       "condition reports of the registry as OGC API - Features.\",\"links\":[");
@@ -165,10 +206,44 @@ static void collection_json(sp_http_req *r, sp_collection c)
     sp_strbuf_puts(b, "]}");
 }
 
+static void collection_html(sp_http_req *r, sp_collection c, int is_heading)
+{
+    const sp_collection_info *info = sp_db_collection(c);
+    sp_strbuf *b = &r->body;
+    char href[160];
+    snprintf(href, sizeof href, "/collections/%s/items?f=html", info->name);
+    if (!is_heading) {
+        sp_strbuf_puts(b, "<li>");
+        html_link(b, href, info->title_uk, info->title_en);
+        sp_strbuf_puts(b, "</li>");
+        return;
+    }
+    sp_strbuf_puts(b, "<p lang=\"en\">");
+    sp_html_text(b, info->description_en);
+    sp_strbuf_puts(b, "</p><ul><li>");
+    html_link(b, href, "Об’єкти", "Items");
+    snprintf(href, sizeof href, "/collections/%s/items", info->name);
+    sp_strbuf_puts(b, "</li><li>");
+    html_link(b, href, "GeoJSON", NULL);
+    snprintf(href, sizeof href, "/collections/%s/queryables", info->name);
+    sp_strbuf_puts(b, "</li><li>");
+    html_link(b, href, "Поля для фільтрів", "Queryables");
+    sp_strbuf_puts(b, "</li></ul>");
+}
+
 void sp_ogc_collections(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL) || !json_only(r))
+    if (!sp_http_check_args(r, NULL) || !json_or_html(r))
         return;
+    if (r->format == SP_FMT_HTML) {
+        sp_html_begin(r, "Колекції", "Collections");
+        sp_strbuf_puts(&r->body, "<ul>");
+        for (int c = 0; c < SP_COL_COUNT; c++)
+            collection_html(r, c, 0);
+        sp_strbuf_puts(&r->body, "</ul>");
+        sp_html_end(r, "/collections?f=json");
+        return;
+    }
     sp_strbuf_puts(&r->body, "{\"links\":[");
     int first = 1;
     add_link(r, &first, "/collections", NULL, "self", "application/json", "Collections");
@@ -184,8 +259,16 @@ void sp_ogc_collections(sp_http_req *r)
 void sp_ogc_collection(sp_http_req *r, const char *id)
 {
     int c = collection_id(r, id);
-    if (c < 0 || !sp_http_check_args(r, NULL) || !json_only(r))
+    if (c < 0 || !sp_http_check_args(r, NULL) || !json_or_html(r))
         return;
+    if (r->format == SP_FMT_HTML) {
+        char json[160];
+        snprintf(json, sizeof json, "/collections/%s?f=json", id);
+        sp_html_begin(r, sp_db_collection(c)->title_uk, sp_db_collection(c)->title_en);
+        collection_html(r, c, 1);
+        sp_html_end(r, json);
+        return;
+    }
     collection_json(r, c);
 }
 
@@ -334,6 +417,7 @@ typedef struct items_ctx {
     long long n;
     const char *properties; /* comma list, or NULL for all */
     const char *collection;
+    int is_single;
 } items_ctx;
 
 static int wanted(const char *list, const char *name)
@@ -371,6 +455,54 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
             sp_json_str(b, f->values[i]);
     }
     sp_strbuf_puts(b, "}}");
+    return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+/* HTML: a table row per feature, or a definition list for one feature. */
+static const char *prop(const sp_db_feature *f, const char *name)
+{
+    for (int i = 0; i < f->ncols; i++)
+        if (strcmp(f->names[i], name) == 0)
+            return f->values[i];
+    return NULL;
+}
+
+static int write_feature_html(void *ctx, const sp_db_feature *f, sp_err *err)
+{
+    items_ctx *x = ctx;
+    sp_strbuf *b = &x->r->body;
+    char href[200];
+    snprintf(href, sizeof href, "/collections/%s/items/%lld?f=html", x->collection,
+             (long long)f->id);
+    x->n++;
+    if (x->is_single) {
+        sp_strbuf_puts(b, "<dl>");
+        for (int i = 0; i < f->ncols; i++) {
+            if (!f->values[i] || !wanted(x->properties, f->names[i]))
+                continue;
+            sp_strbuf_puts(b, "<dt>");
+            sp_html_text(b, f->names[i]);
+            sp_strbuf_puts(b, "</dt><dd>");
+            sp_html_text(b, f->values[i]);
+            sp_strbuf_puts(b, "</dd>");
+        }
+        sp_strbuf_puts(b, "<dt>geometry</dt><dd><code>");
+        sp_html_text(b, f->geometry);
+        sp_strbuf_puts(b, "</code></dd></dl>");
+    } else {
+        const char *uk = prop(f, "name_uk");
+        const char *en = prop(f, "name_en");
+        const char *kind = prop(f, "significance");
+        sp_strbuf_printf(b, "<tr><td>%lld</td><td>", (long long)f->id);
+        html_link(b, href, uk ? uk : prop(f, "report_type") ? prop(f, "report_type") : "—", en);
+        sp_strbuf_puts(b, "</td><td>");
+        sp_html_text(b, kind ? kind : prop(f, "zone_type"));
+        sp_strbuf_puts(b, "</td><td>");
+        sp_html_text(b, prop(f, "district"));
+        sp_strbuf_puts(b, "</td><td>");
+        sp_html_text(b, prop(f, "condition"));
+        sp_strbuf_puts(b, "</td></tr>");
+    }
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
@@ -423,6 +555,61 @@ static const crs_def *crs_param(sp_http_req *r, const char *name)
                   sp_strbuf_cstr(&list));
     sp_strbuf_free(&list);
     return NULL;
+}
+
+/* The HTML page of items (a table with paging links) or of one item. */
+static void items_html(sp_http_req *r, sp_collection c, const sp_items_query *q, items_ctx *x,
+                       sp_cql_expr *filter)
+{
+    const sp_collection_info *info = sp_db_collection(c);
+    sp_strbuf *b = &r->body;
+    sp_err err = {0};
+    long long matched = -1;
+    char json[200];
+    if (q->id > 0)
+        snprintf(json, sizeof json, "/collections/%s/items/%lld?f=json", info->name,
+                 (long long)q->id);
+    else
+        snprintf(json, sizeof json, "/collections/%s/items?f=json", info->name);
+    sp_html_begin(r, info->title_uk, info->title_en);
+    if (q->id <= 0)
+        sp_strbuf_puts(b, "<table><thead><tr><th>id</th><th>Назва <span class=\"en\">Name"
+                          "</span></th><th>Категорія <span class=\"en\">Category</span></th>"
+                          "<th>Район <span class=\"en\">District</span></th><th>Стан "
+                          "<span class=\"en\">Condition</span></th></tr></thead><tbody>");
+    int rc = sp_db_items(r->db, q, write_feature_html, x, &matched, &err);
+    sp_cql_free(filter);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (q->id > 0) {
+        if (x->n == 0)
+            return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
+                                       (long long)q->id, info->name);
+        sp_html_end(r, json);
+        return;
+    }
+    sp_strbuf_printf(b, "</tbody></table><p>%lld–%lld / %lld</p><p>", x->n ? q->offset + 1 : 0,
+                     q->offset + x->n, matched);
+    char path[128];
+    snprintf(path, sizeof path, "/collections/%s/items", info->name);
+    sp_strbuf pq = {0}, url = {0};
+    if (q->offset > 0) {
+        page_query(r, &pq, q->limit, q->offset > q->limit ? q->offset - q->limit : 0);
+        sp_http_link_url(r, &url, path, sp_strbuf_cstr(&pq));
+        html_link(b, sp_strbuf_cstr(&url), "← Попередні", "Previous");
+        sp_strbuf_puts(b, " ");
+    }
+    if (q->offset + x->n < matched) {
+        sp_strbuf_reset(&pq);
+        sp_strbuf_reset(&url);
+        page_query(r, &pq, q->limit, q->offset + q->limit);
+        sp_http_link_url(r, &url, path, sp_strbuf_cstr(&pq));
+        html_link(b, sp_strbuf_cstr(&url), "Наступні →", "Next");
+    }
+    sp_strbuf_free(&pq);
+    sp_strbuf_free(&url);
+    sp_strbuf_puts(b, "</p>");
+    sp_html_end(r, json);
 }
 
 static void items(sp_http_req *r, sp_collection c, int64_t single_id)
@@ -488,9 +675,12 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         q.filter = filter;
     }
     q.q = sp_http_arg_get(r, "q");
-    items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name};
+    items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name,
+                   single_id > 0};
     sp_strbuf *b = &r->body;
     long long matched = -1;
+    if (r->format == SP_FMT_HTML)
+        return items_html(r, c, &q, &x, filter);
     if (!single_id)
         sp_strbuf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
     int rc = sp_db_items(r->db, &q, write_feature, &x, &matched, &err);
@@ -540,7 +730,7 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
 void sp_ogc_items(sp_http_req *r, const char *id)
 {
     int c = collection_id(r, id);
-    if (c < 0 || !sp_http_check_args(r, item_args) || !json_only(r))
+    if (c < 0 || !sp_http_check_args(r, item_args) || !json_or_html(r))
         return;
     items(r, c, 0);
 }
@@ -550,7 +740,7 @@ void sp_ogc_item(sp_http_req *r, const char *id, const char *fid)
     static const char *const one_args[] = {"crs", "properties", NULL};
     int c = collection_id(r, id);
     long long n;
-    if (c < 0 || !sp_http_check_args(r, one_args) || !json_only(r))
+    if (c < 0 || !sp_http_check_args(r, one_args) || !json_or_html(r))
         return;
     if (!parse_int(fid, 1, INT64_MAX, &n))
         return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);

@@ -1,0 +1,22 @@
+// tests/browser/openapi.test.mjs - the server's OpenAPI document validates under an
+// independent OpenAPI 3.0 validator, and every path in it answers (SPADOK_URL: a running server).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import SwaggerParser from '@apidevtools/swagger-parser';
+
+const base = process.env.SPADOK_URL;
+
+test('OpenAPI document validates', async () => {
+  const doc = await (await fetch(`${base}/api`)).json();
+  const api = await SwaggerParser.validate(doc);
+  assert.match(api.openapi, /^3\.0/);
+});
+
+test('every path in the OpenAPI document answers 200', async () => {
+  const doc = await (await fetch(`${base}/api`)).json();
+  for (const path of Object.keys(doc.paths)) {
+    const url = base + path.replace('{collectionId}', 'monuments').replace('{featureId}', '1');
+    const res = await fetch(url);
+    assert.equal(res.status, 200, `${path} -> ${res.status}`);
+  }
+});
