@@ -10,8 +10,7 @@ SP_DEB_PACKAGES=(
   libgdal-dev gdal-bin libproj-dev proj-bin
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libjansson-dev libmicrohttpd-dev zlib1g-dev
-  python3 time curl
-  nodejs npm chromium
+  python3 time curl chromium
 )
 
 sp_log() { printf '%s\n' "== $*" >&2; }
@@ -33,6 +32,10 @@ sp_install_deps() {
 
 # Installs the test-only JavaScript (package-lock.json) when node_modules is missing or older.
 sp_install_node_deps() {
+  # Node.js may come from Debian (nodejs + npm) or be on the machine already: check commands.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    sp_install_deps nodejs npm
+  fi
   if [ ! -d "$SP_ROOT/node_modules" ] || [ "$SP_ROOT/package-lock.json" -nt "$SP_ROOT/node_modules" ]; then
     sp_log "installing test JavaScript from package-lock.json (npm ci)"
     (cd "$SP_ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch "$SP_ROOT/node_modules"
