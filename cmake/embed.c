@@ -108,8 +108,18 @@ int main(int argc, char **argv)
         char *body = eol + 1;
         char *next = strstr(body, marker);
         size_t len = next ? (size_t)(next - body) : strlen(body);
-        while (len > 0 && isspace((unsigned char)body[len - 1]))
-            len--;
+        /* Comment lines after a statement introduce the next one: not part of it (a
+         * fragment ending in a comment would swallow what is appended to it). */
+        for (;;) {
+            while (len > 0 && isspace((unsigned char)body[len - 1]))
+                len--;
+            size_t line = len;
+            while (line > 0 && body[line - 1] != '\n')
+                line--;
+            if (len == 0 || strncmp(body + line, "--", 2) != 0)
+                break;
+            len = line;
+        }
         fputs("    ", c);
         put_c_string(c, body, len);
         fputs(",\n", c);

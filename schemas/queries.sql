@@ -220,7 +220,7 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
   m.address, m.district, m.cadastral_no, m.protected_subject, m.agreement_no,
   m.agreement_date, m.passport_ref, m.wikidata, m.wlm_id, m.location_sensitive, m.description,
   m.condition, m.last_inspected, m.dataset, m.source_id, m.source, m.version, m.created_at,
-  m.updated_at,
+  m.updated_at, m.deleted_at,
   AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN (CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
     ELSE m.geom END)
     ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
@@ -229,10 +229,10 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
     ELSE m.geom END)
     ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
     ELSE m.geom END), ?1) END END, ?3) AS geometry
-FROM monument_v m WHERE m.deleted_at IS NULL
+FROM monument_v m WHERE 1 = 1
 
 -- name: frag_monuments_count
-SELECT count(*) FROM monument m WHERE m.deleted_at IS NULL
+SELECT count(*) FROM monument m WHERE 1 = 1
 
 -- name: frag_monuments_bbox
  AND m.id IN (SELECT pkid FROM idx_monument_geom
@@ -245,6 +245,18 @@ SELECT count(*) FROM monument m WHERE m.deleted_at IS NULL
 -- name: frag_monuments_q
  AND m.id IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
 
+-- Deleted monuments and zones are kept as tombstones: hidden, unless a client re-syncing
+-- with updated_since asks what changed, deletions included.
+-- name: frag_not_deleted
+ AND m.deleted_at IS NULL
+
+-- name: frag_changed_since
+ AND (m.updated_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?)
+      OR m.deleted_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?))
+
+-- name: frag_reports_since
+ AND m.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?)
+
 -- name: frag_monuments_id
  AND m.id = ?
 
@@ -253,12 +265,12 @@ SELECT count(*) FROM monument m WHERE m.deleted_at IS NULL
 
 -- name: frag_zones_select
 SELECT m.id, m.zone_type, m.name_uk, m.decision, m.monument_id, m.source, m.version,
-  m.created_at, m.updated_at,
+  m.created_at, m.updated_at, m.deleted_at,
   AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN m.geom ELSE ST_Transform(m.geom, ?1) END) ELSE CASE ?1 WHEN 4326 THEN m.geom ELSE ST_Transform(m.geom, ?1) END END, ?3) AS geometry
-FROM protection_zone m WHERE m.deleted_at IS NULL
+FROM protection_zone m WHERE 1 = 1
 
 -- name: frag_zones_count
-SELECT count(*) FROM protection_zone m WHERE m.deleted_at IS NULL
+SELECT count(*) FROM protection_zone m WHERE 1 = 1
 
 -- name: frag_zones_bbox
  AND m.id IN (SELECT pkid FROM idx_protection_zone_geom

@@ -420,6 +420,14 @@ typedef struct items_ctx {
     int is_single;
 } items_ctx;
 
+static const char *prop(const sp_db_feature *f, const char *name)
+{
+    for (int i = 0; i < f->ncols; i++)
+        if (strcmp(f->names[i], name) == 0)
+            return f->values[i];
+    return NULL;
+}
+
 static int wanted(const char *list, const char *name)
 {
     if (!list)
@@ -435,6 +443,28 @@ static int wanted(const char *list, const char *name)
     return 0;
 }
 
+/* A deleted feature, listed only to updated_since: enough for a copy to drop it. */
+static int write_tombstone(items_ctx *x, const sp_db_feature *f, sp_err *err)
+{
+    sp_strbuf *b = &x->r->body;
+    sp_strbuf_printf(b,
+                     "{\"type\":\"Feature\",\"id\":%lld,\"geometry\":null,\"properties\":{"
+                     "\"deleted\":true",
+                     (long long)f->id);
+    static const char *const keep[] = {"uid", "version", "updated_at", "deleted_at", NULL};
+    for (int i = 0; i < f->ncols; i++)
+        for (int k = 0; keep[k]; k++)
+            if (strcmp(f->names[i], keep[k]) == 0) {
+                sp_strbuf_printf(b, ",\"%s\":", keep[k]);
+                if (f->types[i] == SQLITE_INTEGER)
+                    sp_strbuf_puts(b, f->values[i]);
+                else
+                    sp_json_str(b, f->values[i]);
+            }
+    sp_strbuf_puts(b, "}}");
+    return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
 static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
 {
     (void)err;
@@ -442,6 +472,8 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
     sp_strbuf *b = &x->r->body;
     if (x->n++)
         sp_strbuf_puts(b, ",");
+    if (prop(f, "deleted_at"))
+        return write_tombstone(x, f, err);
     sp_strbuf_printf(b, "{\"type\":\"Feature\",\"id\":%lld,\"geometry\":%s,\"properties\":{",
                      (long long)f->id, f->geometry ? f->geometry : "null");
     int first = 1;
@@ -459,14 +491,6 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
 }
 
 /* HTML: a table row per feature, or a definition list for one feature. */
-static const char *prop(const sp_db_feature *f, const char *name)
-{
-    for (int i = 0; i < f->ncols; i++)
-        if (strcmp(f->names[i], name) == 0)
-            return f->values[i];
-    return NULL;
-}
-
 static int write_feature_html(void *ctx, const sp_db_feature *f, sp_err *err)
 {
     items_ctx *x = ctx;
@@ -528,9 +552,9 @@ static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long lon
 }
 
 static const char *const item_args[] = {
-    "limit",  "q",           "offset",     "bbox",     "bbox-crs",   "datetime",
-    "filter", "filter-lang", "filter-crs", "crs",      "properties", "significance",
-    "kind",   "object_kind", "condition",  "district", NULL};
+    "limit",        "q",      "updated_since", "offset",     "bbox",     "bbox-crs",
+    "datetime",     "filter", "filter-lang",   "filter-crs", "crs",      "properties",
+    "significance", "kind",   "object_kind",   "condition",  "district", NULL};
 
 /* The simple filters: parameter name -> queryable name. */
 static const char *const simple_filters[][2] = {{"significance", "significance"},
@@ -675,6 +699,14 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         q.filter = filter;
     }
     q.q = sp_http_arg_get(r, "q");
+    if ((v = sp_http_arg_get(r, "updated_since"))) {
+        if (!valid_instant(v))
+            return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                       "updated_since=%.60s: expected an RFC 3339 date or "
+                                       "date-time, e.g. 2026-05-01T10:00:00Z",
+                                       v);
+        q.updated_since = v;
+    }
     items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name,
                    single_id > 0};
     sp_strbuf *b = &r->body;

@@ -191,6 +191,19 @@ static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
 static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
 {
     const col_sql *cs = &sqls[q->collection];
+    if (q->collection == SP_COL_REPORTS) {
+        if (q->updated_since) {
+            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_REPORTS_SINCE]);
+            if (add_text(p, q->updated_since, err))
+                return err->code;
+        }
+    } else if (q->updated_since) { /* tombstones too */
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_CHANGED_SINCE]);
+        if (add_text(p, q->updated_since, err) || add_text(p, q->updated_since, err))
+            return err->code;
+    } else {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_NOT_DELETED]);
+    }
     if (q->id > 0) {
         sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_ID]);
         if (add_int(p, q->id, err))

@@ -92,6 +92,17 @@ check_eq "bbox-crs=EPSG:6384 (northing first) equals SQL" "$want $want" \
 check_true "bbox in EPSG:6384 finds central Kyiv" test "$want" -gt 5
 check_contains "collections list the CRS offered" "$(http /collections/monuments >/dev/null; cat "$T/body")" '"http://www.opengis.net/def/crs/EPSG/0/6384"'
 
+# updated_since: what changed after a time (any RFC 3339 offset), deletions as tombstones.
+sql "$DB" "UPDATE monument SET updated_at = '2031-01-01T10:00:00.000Z' WHERE id = (SELECT min(id) FROM monument);
+           UPDATE monument SET deleted_at = '2031-01-02T00:00:00.000Z' WHERE id = (SELECT max(id) FROM monument)" >/dev/null
+http "/collections/monuments/items?updated_since=2031-01-01T11:00:00%2B02:00" >/dev/null
+check_eq "updated_since: the change and the deletion" "2 [False, True]" \
+  "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], [bool(f["properties"].get("deleted")) for f in d["features"]])' "$T/body")"
+check_contains "tombstone has no geometry" "$(cat "$T/body")" '"geometry":null,"properties":{"deleted":true'
+check_eq "deleted monuments are not listed otherwise" "$((total - 1)) $((total - 1))" "$(count_items "/collections/monuments/items?limit=10000")"
+check_eq "bad updated_since" 400 "$(http "/collections/monuments/items?updated_since=last%20week")"
+sql "$DB" "UPDATE monument SET deleted_at = NULL" >/dev/null
+
 # Paging: numberMatched on every page, next until the last page, ids are integers.
 http "/collections/monuments/items?limit=10&offset=0" >/dev/null
 page=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], d["numberReturned"], [l["rel"] for l in d["links"]].count("next"), type(d["features"][0]["id"]).__name__)' "$T/body")
