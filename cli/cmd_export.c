@@ -29,7 +29,7 @@ int sp_cmd_export(int argc, char **argv)
     if (sp_db_open(db_path, SP_DB_READONLY, &db, &err) != SP_OK)
         return sp_cli_fail(err.msg);
     long long n = 0;
-    rc = sp_exp_run(db, format, argv[first], !quiet, &n, &err);
+    rc = sp_exp_run(db, format, argv[first], 0, !quiet, &n, &err);
     sp_db_close(db);
     if (rc != SP_OK)
         return sp_cli_fail(err.msg);

@@ -119,8 +119,8 @@ static void move_sidecars(const char *tmp, const char *out, int keep)
     }
 }
 
-int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_progress,
-               long long *out_count, sp_err *err)
+int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_public,
+               int show_progress, long long *out_count, sp_err *err)
 {
     const export_format *fmt = NULL;
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
@@ -162,7 +162,7 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_pro
     x.bar.enabled &= show_progress;
     int in_tx = rc == SP_OK && OGR_L_StartTransaction(x.layer) == OGRERR_NONE;
     if (rc == SP_OK)
-        rc = sp_db_monument_foreach(db, write_row, &x, err);
+        rc = sp_db_monument_foreach(db, is_public, write_row, &x, err);
     if (in_tx && rc == SP_OK && OGR_L_CommitTransaction(x.layer) != OGRERR_NONE)
         rc = sp_err_set(err, SP_EIO, "cannot commit %s: %s", out_path, CPLGetLastErrorMsg());
     sp_progress_finish(&x.bar);

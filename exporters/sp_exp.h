@@ -7,8 +7,9 @@
 #include "sp_err.h"
 
 /* format: gpkg | geojson | csv | kml. OUT is written to a temp file and renamed, so it is
- * complete or absent. *out_count is the number of monuments written. */
-int sp_exp_run(sp_db *db, const char *format, const char *out_path, int show_progress,
-               long long *out_count, sp_err *err);
+ * complete or absent. *out_count is the number of monuments written. is_public: the public
+ * download (location_sensitive sites coarsened as the API shows them). */
+int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_public,
+               int show_progress, long long *out_count, sp_err *err);
 
 #endif

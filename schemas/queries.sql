@@ -162,6 +162,19 @@ SELECT id, uid, dataset,
   condition, last_inspected, version, created_at, updated_at, AsBinary(geom)
 FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
 
+-- The same for the public downloads: archaeological sites at 0.01 degree, as in the API.
+-- name: monument_export_public
+SELECT id, uid, dataset,
+  source_id, protection_no, register_act, register_date, significance, object_kind, kinds,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source,
+  condition, last_inspected, version, created_at, updated_at,
+  CASE WHEN location_sensitive THEN
+    AsBinary(MakePoint(round(ST_X(marker), 2), round(ST_Y(marker), 2), 4326))
+  ELSE AsBinary(geom) END
+FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
+
 -- name: district_at
 SELECT d.name_uk FROM idx_district_geom r JOIN district d ON d.id = r.pkid
  WHERE r.xmin <= ?1 AND r.xmax >= ?1 AND r.ymin <= ?2 AND r.ymax >= ?2

@@ -230,6 +230,8 @@ static void route(sp_http_req *r)
         r->cache_control = "no-store";
         return;
     }
+    if (n == 2 && strcmp(seg[0], "exports") == 0)
+        return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
     if (strcmp(seg[0], "collections") == 0) {
         if (n == 1)
             return r->route = "collections", sp_ogc_collections(r);
@@ -293,14 +295,25 @@ static enum MHD_Result send_response(sp_http_req *r)
             sp_strbuf_reset(&r->body);
         }
     }
-    int gz = r->status != 304 && maybe_gzip(r);
+    int has_file = r->file_fd >= 0 && r->status == 200;
+    if (r->file_fd >= 0 && !has_file) { /* 304: the file is not sent */
+        close(r->file_fd);
+        r->file_fd = -1;
+    }
+    int gz = !has_file && r->status != 304 && maybe_gzip(r);
     size_t len = r->body.len;
     char *data = r->body.data;
     r->body.data = NULL; /* the response owns it now */
     r->body.len = r->body.cap = 0;
-    struct MHD_Response *resp =
-        data ? MHD_create_response_from_buffer_with_free_callback(len, data, free)
-             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp;
+    if (has_file) {
+        free(data);
+        resp = MHD_create_response_from_fd64(r->file_size, r->file_fd);
+        r->file_fd = -1; /* the response closes it */
+    } else {
+        resp = data ? MHD_create_response_from_buffer_with_free_callback(len, data, free)
+                    : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
     if (!resp)
         return MHD_NO;
     if (r->status != 304)
@@ -328,6 +341,8 @@ static enum MHD_Result send_response(sp_http_req *r)
     }
     if (r->status == 405)
         MHD_add_response_header(resp, "Allow", "GET, HEAD, OPTIONS");
+    if (r->disposition[0] && r->status == 200)
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -435,6 +450,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     r->conn = conn;
+    r->file_fd = -1;
+    r->db_path = s->cfg.db_path;
     r->method = method;
     r->path = url;
     r->status = 200;
@@ -507,6 +524,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                r->query.len ? sp_strbuf_cstr(&r->query) : "-", r->status,
                (sp_progress_now() - r->started) * 1000.0, r->route,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    if (r->file_fd >= 0)
+        close(r->file_fd);
     sp_strbuf_free(&r->body);
     sp_strbuf_free(&r->query);
     free(r);

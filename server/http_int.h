@@ -29,6 +29,7 @@ typedef struct sp_http_req {
     char base[256];  /* scheme://host of this request, for absolute links */
     sp_http_format format;
     sp_db *db; /* this worker's read-only connection */
+    const char *db_path;
     int64_t data_version;
     uint64_t id;
     double started;
@@ -41,6 +42,9 @@ typedef struct sp_http_req {
     sp_strbuf body;
     int has_etag;
     int format_is_explicit; /* f= was given (else the format came from Accept) */
+    int file_fd;            /* >= 0: send this file instead of body (the response owns it) */
+    uint64_t file_size;
+    char disposition[96]; /* Content-Disposition, when not empty */
 } sp_http_req;
 
 /* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
@@ -67,5 +71,7 @@ void sp_ogc_collection(sp_http_req *r, const char *id);
 void sp_ogc_queryables(sp_http_req *r, const char *id);
 void sp_ogc_items(sp_http_req *r, const char *id);
 void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
+/* /exports/<file> (routes_exports.c). */
+void sp_route_export(sp_http_req *r, const char *db_path, const char *file);
 
 #endif

@@ -490,6 +490,54 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
+/* CSV (RFC 4180, UTF-8): a header from the first feature's columns, the geometry as GeoJSON
+ * text in the last column. A leading =, +, - or @ is quoted with ' so spreadsheets do not
+ * take a name for a formula. */
+static void csv_cell(sp_strbuf *b, const char *v)
+{
+    if (!v)
+        return;
+    int is_formula = v[0] && strchr("=+-@", v[0]) != NULL;
+    int needs = is_formula || strpbrk(v, ",\"\r\n") != NULL;
+    if (!needs) {
+        sp_strbuf_puts(b, v);
+        return;
+    }
+    sp_strbuf_puts(b, "\"");
+    if (is_formula)
+        sp_strbuf_puts(b, "'");
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            sp_strbuf_puts(b, "\""); /* doubled */
+        sp_strbuf_append(b, p, 1);
+    }
+    sp_strbuf_puts(b, "\"");
+}
+
+static int write_feature_csv(void *ctx, const sp_db_feature *f, sp_err *err)
+{
+    items_ctx *x = ctx;
+    sp_strbuf *b = &x->r->body;
+    if (x->n++ == 0) {
+        sp_strbuf_puts(b, "id");
+        for (int i = 1; i < f->ncols; i++)
+            if (wanted(x->properties, f->names[i]))
+                sp_strbuf_printf(b, ",%s", f->names[i]);
+        sp_strbuf_puts(b, ",geometry\r\n");
+    }
+    sp_strbuf_printf(b, "%lld", (long long)f->id);
+    for (int i = 1; i < f->ncols; i++) {
+        if (!wanted(x->properties, f->names[i]))
+            continue;
+        sp_strbuf_puts(b, ",");
+        csv_cell(b, f->values[i]);
+    }
+    sp_strbuf_puts(b, ",");
+    csv_cell(b, f->geometry);
+    sp_strbuf_puts(b, "\r\n");
+    return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
 /* HTML: a table row per feature, or a definition list for one feature. */
 static int write_feature_html(void *ctx, const sp_db_feature *f, sp_err *err)
 {
@@ -713,6 +761,17 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     long long matched = -1;
     if (r->format == SP_FMT_HTML)
         return items_html(r, c, &q, &x, filter);
+    if (r->format == SP_FMT_CSV) {
+        int rc = sp_db_items(r->db, &q, write_feature_csv, &x, &matched, &err);
+        sp_cql_free(filter);
+        if (rc != SP_OK)
+            return (void)sp_http_error_from(r, &err);
+        if (single_id && x.n == 0)
+            return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
+                                       (long long)single_id, x.collection);
+        r->content_type = "text/csv; charset=utf-8; header=present";
+        return;
+    }
     if (!single_id)
         sp_strbuf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
     int rc = sp_db_items(r->db, &q, write_feature, &x, &matched, &err);
@@ -762,7 +821,7 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
 void sp_ogc_items(sp_http_req *r, const char *id)
 {
     int c = collection_id(r, id);
-    if (c < 0 || !sp_http_check_args(r, item_args) || !json_or_html(r))
+    if (c < 0 || !sp_http_check_args(r, item_args)) /* JSON, HTML and CSV */
         return;
     items(r, c, 0);
 }

@@ -354,9 +354,10 @@ int sp_db_monument_count(sp_db *db, long long *out, sp_err *err)
 
 #define SP_EXPORT_MAX_COLS 64
 
-int sp_db_monument_foreach(sp_db *db, sp_db_row_fn fn, void *ctx, sp_err *err)
+int sp_db_monument_foreach(sp_db *db, int is_public, sp_db_row_fn fn, void *ctx, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_EXPORT, err);
+    sqlite3_stmt *st =
+        sp_db_stmt(db, is_public ? SP_Q_MONUMENT_EXPORT_PUBLIC : SP_Q_MONUMENT_EXPORT, err);
     if (!st)
         return err->code;
     int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */

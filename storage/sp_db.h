@@ -85,7 +85,8 @@ typedef struct sp_db_row {
 } sp_db_row;
 typedef int (*sp_db_row_fn)(void *ctx, const sp_db_row *row, sp_err *err);
 int sp_db_monument_count(sp_db *db, long long *out, sp_err *err);
-int sp_db_monument_foreach(sp_db *db, sp_db_row_fn fn, void *ctx, sp_err *err);
+/* is_public: location_sensitive monuments at 0.01 degree, as the API publishes them. */
+int sp_db_monument_foreach(sp_db *db, int is_public, sp_db_row_fn fn, void *ctx, sp_err *err);
 
 /* ---- import bookkeeping ---------------------------------------------------------------- */
 

@@ -188,7 +188,7 @@ static void test_db__export_rows_carry_model_fields(void)
     int64_t id;
     SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_OK);
     export_seen s = {0};
-    SP_CHECK(sp_db_monument_foreach(db, on_row, &s, &err) == SP_OK);
+    SP_CHECK(sp_db_monument_foreach(db, 0, on_row, &s, &err) == SP_OK);
     SP_CHECK(s.rows == 1);
     SP_CHECK_STR(s.name, "Софійський собор");
     SP_CHECK_STR(s.kinds, "history;architecture");
