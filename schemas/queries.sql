@@ -276,6 +276,23 @@ SELECT count(*) FROM monument m WHERE 1 = 1
 -- name: frag_order_by_id
  ORDER BY m.id LIMIT ? OFFSET ?
 
+-- sortby: frag_order_by, then per key "<queryable> IS NULL, <queryable> ASC|DESC," (NULLs
+-- last either way), then the id and paging.
+-- name: frag_order_by
+ ORDER BY
+
+-- name: frag_is_null
+ IS NULL,
+
+-- name: frag_asc
+ ASC,
+
+-- name: frag_desc
+ DESC,
+
+-- name: frag_then_id
+ m.id LIMIT ? OFFSET ?
+
 -- name: frag_zones_select
 SELECT m.id, m.zone_type, m.name_uk, m.decision, m.monument_id, m.source, m.version,
   m.created_at, m.updated_at, m.deleted_at,

@@ -599,10 +599,25 @@ static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long lon
     sp_strbuf_printf(out, "%slimit=%lld&offset=%lld", out->len ? "&" : "", limit, offset);
 }
 
-static const char *const item_args[] = {
-    "limit",        "q",      "updated_since", "offset",     "bbox",     "bbox-crs",
-    "datetime",     "filter", "filter-lang",   "filter-crs", "crs",      "properties",
-    "significance", "kind",   "object_kind",   "condition",  "district", NULL};
+static const char *const item_args[] = {"limit",
+                                        "q",
+                                        "updated_since",
+                                        "sortby",
+                                        "offset",
+                                        "bbox",
+                                        "bbox-crs",
+                                        "datetime",
+                                        "filter",
+                                        "filter-lang",
+                                        "filter-crs",
+                                        "crs",
+                                        "properties",
+                                        "significance",
+                                        "kind",
+                                        "object_kind",
+                                        "condition",
+                                        "district",
+                                        NULL};
 
 /* The simple filters: parameter name -> queryable name. */
 static const char *const simple_filters[][2] = {{"significance", "significance"},
@@ -747,6 +762,7 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         q.filter = filter;
     }
     q.q = sp_http_arg_get(r, "q");
+    q.sortby = sp_http_arg_get(r, "sortby");
     if ((v = sp_http_arg_get(r, "updated_since"))) {
         if (!valid_instant(v))
             return (void)sp_http_error(r, 400, "InvalidParameterValue",

@@ -264,6 +264,46 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     return sql->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
+/* ORDER BY for sortby ("+a,-b"): each key a queryable (not the geometry); then the id. */
+static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
+{
+    const col_sql *cs = &sqls[q->collection];
+    if (!q->sortby) {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY_ID]);
+        return SP_OK;
+    }
+    sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY]);
+    int keys = 0;
+    for (const char *p = q->sortby; *p;) {
+        size_t n = strcspn(p, ",");
+        int is_desc = *p == '-';
+        const char *name = (*p == '-' || *p == '+' || *p == ' ') ? p + 1 : p;
+        size_t len = n - (size_t)(name - p);
+        const sp_queryable *found = NULL;
+        for (int j = 0; j < cs->nq && !found; j++)
+            if (strlen(cs->q[j].name) == len && strncmp(cs->q[j].name, name, len) == 0 &&
+                cs->q[j].type != SP_QT_GEOMETRY)
+                found = &cs->q[j];
+        if (!found || ++keys > 8)
+            return sp_err_set(err, SP_EINVAL, "sortby: '%.*s' is not a sortable property of %s",
+                              (int)(len > 60 ? 60 : len), name, collections[q->collection].name);
+        for (int k = 0; k < 2; k++) {
+            sp_strbuf_puts(sql, " ");
+            sp_strbuf_puts(sql, found->sql);
+            sp_strbuf_puts(sql, sp_sql_query_text[k == 0    ? SP_Q_FRAG_IS_NULL
+                                                  : is_desc ? SP_Q_FRAG_DESC
+                                                            : SP_Q_FRAG_ASC]);
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (!keys)
+        return sp_err_set(err, SP_EINVAL, "sortby: no property given");
+    sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_THEN_ID]);
+    return SP_OK;
+}
+
 int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
                 long long *out_matched, sp_err *err)
 {
@@ -290,8 +330,8 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
         sp_strbuf_reset(&sql);
         sp_strbuf_puts(&sql, sp_sql_query_text[cs->select]);
         sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
-        sp_strbuf_puts(&sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY_ID]);
-        if (add_int(&params, q->limit, err) || add_int(&params, q->offset, err))
+        rc = order_by(q, &sql, err);
+        if (rc == SP_OK && (add_int(&params, q->limit, err) || add_int(&params, q->offset, err)))
             rc = err->code;
     }
     sqlite3_stmt *st = NULL;

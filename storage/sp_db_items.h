@@ -40,6 +40,7 @@ typedef struct sp_items_query {
     const sp_cql_expr *filter; /* CQL2, or NULL */
     const char *q;             /* full-text words (monuments), or NULL */
     const char *updated_since; /* RFC 3339: only what changed after it, deletions included */
+    const char *sortby;        /* "+name_uk,-year_from" (queryables; + or none = ascending) */
     int out_srid;              /* geometry output: 4326 (default when 0), 3857, 6384 */
     int out_swap;              /* list the coordinates northing first (EPSG:4326, EPSG:6384) */
     int out_decimals;          /* default 7 */

@@ -133,6 +133,13 @@ check_contains "items as CSV" "$(header Content-Type)" "text/csv"
 check_eq "CSV rows" "$total" "$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))))' "$T/body")"
 check_contains "CSV Cyrillic" "$(cat "$T/body")" "Софійський собор"
 
+# sortby: equals ORDER BY in SQL (NULLs last, ties by id).
+http "/collections/monuments/items?limit=10000&sortby=-year_from,name_uk&properties=year_from" >/dev/null
+check_eq "sortby=-year_from,name_uk equals SQL" \
+  "$(sql "$DB" "SELECT group_concat(id, ',') FROM (SELECT id FROM monument WHERE deleted_at IS NULL ORDER BY year_from IS NULL, year_from DESC, name_uk IS NULL, name_uk, id)")" \
+  "$(python3 -c 'import json,sys; print(",".join(str(f["id"]) for f in json.load(open(sys.argv[1]))["features"]))' "$T/body")"
+check_eq "sortby on the geometry refused" 400 "$(http "/collections/monuments/items?sortby=geometry")"
+
 # Paging: numberMatched on every page, next until the last page, ids are integers.
 http "/collections/monuments/items?limit=10&offset=0" >/dev/null
 page=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["numberMatched"], d["numberReturned"], [l["rel"] for l in d["links"]].count("next"), type(d["features"][0]["id"]).__name__)' "$T/body")
