@@ -13,16 +13,21 @@ void sp_log_set_level(sp_log_level level)
     min_level = level;
 }
 
+void sp_log_utc_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void sp_log(sp_log_level level, const char *fmt, ...)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};
     if (level < min_level)
         return;
     char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sp_log_utc_now(ts);
     char line[2048];
     va_list ap;
     va_start(ap, fmt);

@@ -6,5 +6,7 @@ typedef enum { SP_LOG_DEBUG, SP_LOG_INFO, SP_LOG_WARN, SP_LOG_ERROR } sp_log_lev
 
 void sp_log_set_level(sp_log_level level);
 void sp_log(sp_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The current UTC time as 2026-05-04T10:12:03Z (logs, API timeStamp). */
+void sp_log_utc_now(char out[32]);
 
 #endif

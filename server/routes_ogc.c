@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "http_int.h"
 #include "sp_cql.h"
 #include "sp_db_items.h"
 #include "sp_json.h"
+#include "sp_log.h"
 
 #define SP_LIMIT_DEFAULT 100
 #define SP_LIMIT_MAX     10000
@@ -804,10 +804,7 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         return;
     }
     char ts[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sp_log_utc_now(ts);
     sp_strbuf_printf(b,
                      "],\"numberMatched\":%lld,\"numberReturned\":%lld,\"timeStamp\":\"%s\","
                      "\"links\":[",

@@ -95,16 +95,23 @@ int sp_db_schema_latest(void)
     return sp_sql_migration_count;
 }
 
-int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err)
+int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_VERSION, err);
+    sqlite3_stmt *st = sp_db_stmt(db, id, err);
     if (!st)
         return err->code;
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return sp_db_sqlerr(db, err, "read user_version");
-    *out_version = sqlite3_column_int(st, 0);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    return SP_OK;
+    return rc == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, sp_sql_query_name[id]);
+}
+
+int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err)
+{
+    int64_t v = 0;
+    int rc = sp_db_query_int(db, SP_Q_USER_VERSION, &v, err);
+    *out_version = (int)v;
+    return rc;
 }
 
 int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)

@@ -35,5 +35,7 @@ int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what);
 /* Steps a statement that returns no rows (or whose rows are ignored), then resets it. */
 int sp_db_step_done(sp_db *db, sqlite3_stmt *st, const char *what, sp_err *err);
 void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* Runs a query without values that returns one integer (a count, a version, a max id). */
+int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err);
 
 #endif

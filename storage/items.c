@@ -427,11 +427,5 @@ int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], s
 
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_DATA_VERSION, err);
-    if (!st)
-        return err->code;
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, "data version");
+    return sp_db_query_int(db, SP_Q_DATA_VERSION, out, err);
 }

@@ -276,20 +276,11 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
 int sp_db_bulk_begin(sp_db *db, sp_err *err)
 {
     int rc = sp_db_exec(db, SP_Q_EXEC_BEGIN_BULK, err);
-    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_MONUMENT_MAX_ID, err) : NULL;
-    if (!st) {
-        sp_db_rollback(db);
-        return err->code;
-    }
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = sp_db_sqlerr(db, err, "max monument id");
-        sqlite3_reset(st);
-        sp_db_rollback(db);
-        return rc;
-    }
-    db->bulk_max_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if ((rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_OFF, err)) != SP_OK) {
+    if (rc == SP_OK)
+        rc = sp_db_query_int(db, SP_Q_MONUMENT_MAX_ID, &db->bulk_max_id, err);
+    if (rc == SP_OK)
+        rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_OFF, err);
+    if (rc != SP_OK) {
         sp_db_rollback(db);
         return rc;
     }
@@ -342,14 +333,10 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
 
 int sp_db_monument_count(sp_db *db, long long *out, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_COUNT, err);
-    if (!st)
-        return err->code;
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return sp_db_sqlerr(db, err, "count monuments");
-    *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return SP_OK;
+    int64_t n = 0;
+    int rc = sp_db_query_int(db, SP_Q_MONUMENT_COUNT, &n, err);
+    *out = (long long)n;
+    return rc;
 }
 
 #define SP_EXPORT_MAX_COLS 64

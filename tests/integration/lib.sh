@@ -77,3 +77,11 @@ http() {
   curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' "$@" "$URL$path"
 }
 header() { grep -i "^$1:" "$T/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+
+# import_sample DB: Kyiv's districts, the monument list and the OSM historic buildings.
+import_sample() {
+  local m=$ROOT/importers/mappings s=$ROOT/data/sample
+  "$SPADOK" import --quiet --db "$1" --mapping "$m/kyiv_raions_osm.json" "$s/kyiv_raions.geojson" >/dev/null 2>&1
+  "$SPADOK" import --quiet --db "$1" --mapping "$m/kyiv_sample_monuments.json" "$s/kyiv_monuments.csv" >/dev/null 2>&1
+  "$SPADOK" import --quiet --db "$1" --mapping "$m/kyiv_abandoned_buildings_osm.json" "$s/kyiv_osm_historic_buildings.geojson" >/dev/null 2>&1
+}

@@ -7,9 +7,7 @@ source "$(dirname "$0")/lib.sh"
 S=$ROOT/data/sample
 M=$ROOT/importers/mappings
 DB=$T/r.sqlite
-"$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_raions_osm.json" "$S/kyiv_raions.geojson" >/dev/null 2>&1
-"$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_sample_monuments.json" "$S/kyiv_monuments.csv" >/dev/null 2>&1
-"$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_abandoned_buildings_osm.json" "$S/kyiv_osm_historic_buildings.geojson" >/dev/null 2>&1
+import_sample "$DB"
 if [ -d "$SHARED" ]; then
   "$SPADOK" import --quiet --db "$DB" --mapping "$M/ua_destroyed_heritage_gwzo.json" \
     "$SHARED/ua_destroyed_heritage_gwzo/destroyed_heritage_facts.csv" >/dev/null 2>&1
