@@ -201,7 +201,9 @@ q too long|/collections/monuments/items?q=$(head -c 300 /dev/zero | tr '\0' 'x')
 q on reports|/collections/condition_reports/items?q=x|400|monuments only
 unknown collection|/collections/castles/items|404|no collection 'castles'
 unknown path|/nowhere|404|no such path
-non-UTF-8 in q|/collections/monuments/items?filter=name_uk%3D%27%FF%FE%27|400|not UTF-8
+non-UTF-8 in filter|/collections/monuments/items?filter=name_uk%3D%27%FF%FE%27|400|not UTF-8
+non-UTF-8 in q|/collections/monuments/items?q=%FF%FE%D0|400|not UTF-8
+non-UTF-8 in the path|/collections/%FF%FE/items|400|not UTF-8
 f=xml|/collections/monuments/items?f=xml|400|f=xml
 csv where not offered|/collections?f=csv|406|json or html
 repeated parameter|/collections/monuments/items?limit=1&limit=2|400|more than once
