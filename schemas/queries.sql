@@ -224,6 +224,9 @@ INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
 -- a select, then conditions (each with its values bound), then order and paging. Property
 -- and geometry expressions are fixed here; nothing from a request becomes SQL text.
 -- Archaeological sites (location_sensitive) are published at 0.01 degree (about 1 km).
+-- bbox: the R*Tree (float bounds, rounded outward) narrows; a geometry whose own bounds lie
+-- inside the box intersects it (read from the blob header, no GEOS); only the rest are
+-- tested exactly.
 -- Each select's geometry takes ?1 the output SRID, ?2 whether to swap axes (EPSG:4326 and
 -- EPSG:6384 list northing first) and ?3 the decimals; the conditions' plain ? come after.
 
@@ -250,7 +253,8 @@ SELECT count(*) FROM monument m WHERE 1 = 1
 -- name: frag_monuments_bbox
  AND m.id IN (SELECT pkid FROM idx_monument_geom
                WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1
+ AND (MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
+      AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
 
 -- name: frag_monuments_kind
  AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?)
@@ -305,7 +309,8 @@ SELECT count(*) FROM protection_zone m WHERE 1 = 1
 -- name: frag_zones_bbox
  AND m.id IN (SELECT pkid FROM idx_protection_zone_geom
                WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1
+ AND (MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
+      AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
 
 -- name: frag_reports_select
 SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_uk,
@@ -332,7 +337,8 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
 -- name: frag_reports_bbox
  AND mo.id IN (SELECT pkid FROM idx_monument_geom
                 WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1
+ AND (MbrMinX(mo.marker) >= ? AND MbrMinY(mo.marker) >= ? AND MbrMaxX(mo.marker) <= ?
+      AND MbrMaxY(mo.marker) <= ? OR ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1)
 
 -- name: bbox_to_4326
 SELECT MbrMinX(b), MbrMinY(b), MbrMaxX(b), MbrMaxY(b) FROM

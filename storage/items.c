@@ -211,10 +211,12 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     }
     if (q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[cs->bbox]);
-        /* R*Tree: xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy; then the MBR. */
-        const double b[8] = {q->bbox[0], q->bbox[2], q->bbox[1], q->bbox[3],
-                             q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3]};
-        for (int i = 0; i < 8; i++)
+        /* R*Tree: xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy; then bounds
+         * inside the box; then the box for the exact test. */
+        const double b[12] = {q->bbox[0], q->bbox[2], q->bbox[1], q->bbox[3],
+                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3],
+                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3]};
+        for (int i = 0; i < 12; i++)
             if (add_real(p, b[i], err))
                 return err->code;
     }
