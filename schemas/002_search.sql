@@ -42,4 +42,4 @@ SELECT InsertEpsgSrid(6384);
 -- Re-sync clients ask for what changed since a time. (Significance, district and condition
 -- have few distinct values and come with a bbox or text search that narrows first, so they
 -- get no index: each would cost every import write for little.)
-CREATE INDEX monument_updated ON monument(updated_at);
+CREATE INDEX IF NOT EXISTS monument_updated ON monument(updated_at);
