@@ -283,7 +283,8 @@ static enum MHD_Result send_response(sp_http_req *r)
 {
     char etag[48] = "";
     if (r->status == 200 && r->has_etag) {
-        uint64_t h = sp_fnv1a(SP_FNV_INIT, r->path, strlen(r->path));
+        uint64_t h = sp_fnv1a(SP_FNV_INIT, r->base, strlen(r->base)); /* links carry it */
+        h = sp_fnv1a(h, r->path, strlen(r->path));
         h = sp_fnv1a(h, "?", 1);
         h = sp_fnv1a(h, sp_strbuf_cstr(&r->query), r->query.len);
         h = sp_fnv1a(h, &r->format, sizeof r->format);
@@ -500,7 +501,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             metrics_page(s, r);
         } else if (!bad) {
             r->has_etag = 1;
-            route(r);
+            if (!sp_http_cache_get(r)) {
+                route(r);
+                if (!r->body.failed)
+                    sp_http_cache_put(r);
+            }
         }
     }
     if (r->body.failed)
@@ -594,6 +599,7 @@ void sp_http_stop(sp_http_server *s, int grace_s)
         usleep(50000);
     }
     MHD_stop_daemon(s->daemon);
+    sp_http_cache_clear();
     for (int i = 0; i < s->ndbs; i++)
         sp_db_close(s->dbs[i]);
     pthread_mutex_destroy(&s->dbs_lock);

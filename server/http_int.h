@@ -57,6 +57,12 @@ int sp_http_check_args(sp_http_req *r, const char *const *allowed);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
 
+/* Response cache (cache.c): 1 and the response filled on a hit for this request and data
+ * version; put keeps a finished 200 response; clear frees everything (at stop). */
+int sp_http_cache_get(sp_http_req *r);
+void sp_http_cache_put(const sp_http_req *r);
+void sp_http_cache_clear(void);
+
 /* HTML pages (html.c): text escaping, page head and foot (bilingual, no scripts). */
 void sp_html_text(sp_strbuf *b, const char *s);
 void sp_html_begin(sp_http_req *r, const char *title_uk, const char *title_en);

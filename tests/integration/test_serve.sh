@@ -219,6 +219,16 @@ check_contains "metrics latency histogram" "$(cat "$T/body")" 'spadok_http_reque
 check_contains "metrics database size" "$(cat "$T/body")" "spadok_db_bytes "
 check_contains "one log line per request" "$(grep -c 'route=' "$T/server.log")" ""
 
+# Responses are cached per data version: the same request is served again from memory, and
+# any change through spadok (an import here) makes the next answer fresh.
+before=$(count_items "/collections/monuments/items?limit=5")
+etag1=$(http "/collections/monuments/items?limit=5" >/dev/null; header ETag)
+check_eq "cached answer is the same" "$before" "$(count_items "/collections/monuments/items?limit=5")"
+"$SPADOK" import --quiet --db "$DB" --dataset live "$ROOT/tests/data/bad/good.geojson" >/dev/null 2>&1
+after=$(count_items "/collections/monuments/items?limit=5")
+check_eq "after an import the answer is fresh" "$(( ${before%% *} + 2 )) 5" "$after"
+check_true "and its ETag changed" test "$etag1" != "$(header ETag)"
+
 # Graceful stop on SIGTERM.
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"

@@ -1,0 +1,95 @@
+/* server/cache.c - the response cache: a finished 200 response kept by the request that made
+ * it (host, path, query, format) and the data version it was made from. After a strike many
+ * people open the same pages at once; a hit costs a copy instead of a query. Any change to the
+ * registry changes the version, so a stale page is never served. Direct-mapped slots under
+ * one lock; bodies over SP_CACHE_MAX_BODY are not kept, so memory stays bounded. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "sp_hash.h"
+
+#define SP_CACHE_SLOTS    256
+#define SP_CACHE_MAX_BODY (512 * 1024) /* at most 128 MiB in all */
+
+typedef struct slot {
+    char *key; /* NULL: empty */
+    int64_t version;
+    char *body;
+    size_t len;
+    const char *content_type, *cache_control, *content_crs, *route; /* static strings */
+} slot;
+
+static slot slots[SP_CACHE_SLOTS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* guards slots */
+
+static void key_of(const sp_http_req *r, sp_strbuf *k)
+{
+    sp_strbuf_printf(k, "%d|%s%s?", (int)r->format, r->base, r->path);
+    sp_strbuf_append(k, sp_strbuf_cstr(&r->query), r->query.len);
+}
+
+int sp_http_cache_get(sp_http_req *r)
+{
+    sp_strbuf k = {0};
+    key_of(r, &k);
+    if (k.failed) {
+        sp_strbuf_free(&k);
+        return 0;
+    }
+    slot *s = &slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
+    int hit = 0;
+    pthread_mutex_lock(&lock);
+    if (s->key && s->version == r->data_version && strcmp(s->key, k.data) == 0) {
+        sp_strbuf_reset(&r->body);
+        sp_strbuf_append(&r->body, s->body, s->len);
+        r->content_type = s->content_type;
+        r->cache_control = s->cache_control;
+        r->content_crs = s->content_crs;
+        r->route = s->route;
+        hit = !r->body.failed;
+    }
+    pthread_mutex_unlock(&lock);
+    sp_strbuf_free(&k);
+    return hit;
+}
+
+void sp_http_cache_put(const sp_http_req *r)
+{
+    if (r->status != 200 || !r->has_etag || r->file_fd >= 0 || r->body.len > SP_CACHE_MAX_BODY)
+        return;
+    sp_strbuf k = {0};
+    key_of(r, &k);
+    char *body = malloc(r->body.len ? r->body.len : 1);
+    if (k.failed || !body) {
+        sp_strbuf_free(&k);
+        free(body);
+        return;
+    }
+    memcpy(body, r->body.data, r->body.len);
+    slot *s = &slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
+    pthread_mutex_lock(&lock);
+    free(s->key);
+    free(s->body);
+    s->key = k.data; /* the slot owns both now */
+    s->body = body;
+    s->len = r->body.len;
+    s->version = r->data_version;
+    s->content_type = r->content_type;
+    s->cache_control = r->cache_control;
+    s->content_crs = r->content_crs;
+    s->route = r->route;
+    pthread_mutex_unlock(&lock);
+}
+
+void sp_http_cache_clear(void)
+{
+    pthread_mutex_lock(&lock);
+    for (int i = 0; i < SP_CACHE_SLOTS; i++) {
+        free(slots[i].key);
+        free(slots[i].body);
+        memset(&slots[i], 0, sizeof slots[i]);
+    }
+    pthread_mutex_unlock(&lock);
+}
