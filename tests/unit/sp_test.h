@@ -5,6 +5,7 @@
 #define SP_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct sp_test_case {
@@ -63,6 +64,21 @@ static inline int sp_test_main(int argc, char **argv, const sp_test_case *cases)
     }
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
+}
+
+/* Runs the cases inside a fresh temp folder (its path in dir), removed afterwards. */
+static inline int sp_test_main_in_tmpdir(int argc, char **argv, const sp_test_case *cases,
+                                         char *dir, size_t dirsz, const char *prefix)
+{
+    snprintf(dir, dirsz, "/tmp/%s-XXXXXX", prefix);
+    if (!mkdtemp(dir))
+        return 1;
+    int rc = sp_test_main(argc, argv, cases);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return rc;
 }
 
 #endif

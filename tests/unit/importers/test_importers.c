@@ -211,9 +211,6 @@ static void test_import__unknown_layer_and_absent_field(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(dir, sizeof dir, "/tmp/spadok-imp-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
     static const sp_test_case cases[] = {
         {"test_mapping__rejects_what_it_cannot_mean", test_mapping__rejects_what_it_cannot_mean},
         {"test_mapping__accepts_every_form", test_mapping__accepts_every_form},
@@ -227,10 +224,5 @@ int main(int argc, char **argv)
          test_import__unknown_layer_and_absent_field},
         {NULL, NULL},
     };
-    int rc = sp_test_main(argc, argv, cases);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-    return rc;
+    return sp_test_main_in_tmpdir(argc, argv, cases, dir, sizeof dir, "spadok-imp");
 }

@@ -229,9 +229,6 @@ static void test_db__backup_is_consistent_copy(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(dir, sizeof dir, "/tmp/spadok-unit-XXXXXX");
-    if (!mkdtemp(dir))
-        return 1;
     static const sp_test_case cases[] = {
         {"test_db__migrate_twice_is_noop", test_db__migrate_twice_is_noop},
         {"test_db__readonly_missing_file_fails", test_db__readonly_missing_file_fails},
@@ -244,10 +241,5 @@ int main(int argc, char **argv)
         {"test_db__backup_is_consistent_copy", test_db__backup_is_consistent_copy},
         {NULL, NULL},
     };
-    int rc = sp_test_main(argc, argv, cases);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-    return rc;
+    return sp_test_main_in_tmpdir(argc, argv, cases, dir, sizeof dir, "spadok-unit");
 }
