@@ -181,6 +181,9 @@ SELECT d.name_uk FROM idx_district_geom r JOIN district d ON d.id = r.pkid
    AND ST_Contains(d.geom, MakePoint(?1, ?2, 4326)) = 1
  ORDER BY d.id LIMIT 1;
 
+-- name: district_count
+SELECT count(*) FROM district;
+
 -- name: district_by_source
 SELECT id, content_hash FROM district WHERE dataset = ?1 AND source_id = ?2;
 

@@ -19,8 +19,9 @@ struct sp_db {
     void *splite_cache;
     sqlite3_stmt *stmts[SP_Q_COUNT];
     int is_readonly;
-    int in_bulk;         /* inside sp_db_bulk_begin .. sp_db_bulk_finish */
-    int64_t bulk_max_id; /* monument ids above it were inserted by the bulk transaction */
+    int in_bulk;            /* inside sp_db_bulk_begin .. sp_db_bulk_finish */
+    int64_t bulk_max_id;    /* monument ids above it were inserted by the bulk transaction */
+    int64_t bulk_districts; /* districts at the start of the bulk transaction */
 };
 
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */

@@ -208,7 +208,8 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
      * hashing, so that re-importing an export (which carries the district) is "unchanged". */
     sp_db_record stored = *rec;
     char district[256];
-    if (is_monument && !stored.values[SP_MF_DISTRICT]) {
+    int may_have_district = !db->in_bulk || db->bulk_districts > 0; /* a run has one target */
+    if (is_monument && !stored.values[SP_MF_DISTRICT] && may_have_district) {
         if ((rc = district_at(db, rec->marker_x, rec->marker_y, district, sizeof district, err)))
             return rc;
         if (district[0])
@@ -278,6 +279,8 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
     int rc = sp_db_exec(db, SP_Q_EXEC_BEGIN_BULK, err);
     if (rc == SP_OK)
         rc = sp_db_query_int(db, SP_Q_MONUMENT_MAX_ID, &db->bulk_max_id, err);
+    if (rc == SP_OK) /* no districts: no point-in-polygon look-up per monument */
+        rc = sp_db_query_int(db, SP_Q_DISTRICT_COUNT, &db->bulk_districts, err);
     if (rc == SP_OK)
         rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_OFF, err);
     if (rc != SP_OK) {
