@@ -5,6 +5,9 @@
 -- field table and these statements stay in step (tests/unit/storage checks it).
 
 -- name: exec_connection_setup
+-- 8 KiB pages (for a new file; SQLite ignores it once the file has content): half the WAL
+-- frames and write calls of 4 KiB pages for a bulk import, and still small for a point read.
+PRAGMA page_size = 8192;
 PRAGMA foreign_keys = ON;
 PRAGMA synchronous = FULL;
 PRAGMA busy_timeout = 10000;
