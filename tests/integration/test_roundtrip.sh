@@ -3,7 +3,6 @@
 # file, compared with the database: same monuments, Cyrillic names intact, geometries within
 # 1e-7 degrees. Uses the sample, and the 9,228-record register when ../shared is present.
 source "$(dirname "$0")/lib.sh"
-S=$ROOT/data/sample
 M=$ROOT/importers/mappings
 DB=$T/r.sqlite
 import_sample "$DB"

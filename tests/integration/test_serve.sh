@@ -4,7 +4,6 @@
 # bbox and CQL2 filter answers equal the same query in SQL, ETag/304, HEAD, gzip, CORS, and a
 # catalogue of bad parameters each answered by a 4xx JSON error with the server still healthy.
 source "$(dirname "$0")/lib.sh"
-S=$ROOT/data/sample
 M=$ROOT/importers/mappings
 DB=$T/r.sqlite
 import_sample "$DB"
