@@ -34,7 +34,7 @@ typedef struct db_opening {
 static void *open_db(void *arg)
 {
     db_opening *o = arg;
-    o->rc = sp_db_open(o->path, SP_DB_READWRITE, &o->db, &o->err);
+    o->rc = sp_db_open(o->path, SP_DB_FILL_NEW, &o->db, &o->err);
     return NULL;
 }
 

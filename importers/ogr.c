@@ -181,6 +181,7 @@ static int is_record_error(int code)
  * layer and the coordinate transformation; a feature and its record pass whole to the writer,
  * which frees them. */
 #define SP_QUEUE_LEN 256
+#define SP_BATCH     32
 
 typedef struct queued {
     OGRFeatureH f;
@@ -225,39 +226,51 @@ static int check_repeat(sp_keyset *seen, sp_imp_record *r, long long row, sp_err
     return SP_OK;
 }
 
+/* Hands a batch of items to the writer, waiting for room; 0 when the writer wants no more
+ * (the batch is then freed here). Items pass in batches so that the two threads wake each
+ * other once per SP_BATCH records rather than once per record. */
+static int put_batch(pipeline *p, queued *batch, int n)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->count + n > SP_QUEUE_LEN && !p->is_stopped)
+        pthread_cond_wait(&p->can_put, &p->lock);
+    int stopped = p->is_stopped;
+    for (int i = 0; i < n && !stopped; i++)
+        p->items[(p->head + p->count++) % SP_QUEUE_LEN] = batch[i];
+    if (!stopped)
+        pthread_cond_signal(&p->can_take);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < n && stopped; i++) {
+        sp_imp_record_clear(&batch[i].r);
+        free(batch[i].raw);
+        OGR_F_Destroy(batch[i].f);
+    }
+    return !stopped;
+}
+
 static void *reader_main(void *arg)
 {
     pipeline *p = arg;
     CPLPushErrorHandler(CPLQuietErrorHandler); /* error handlers are per thread */
     CPLErrorReset();
+    queued batch[SP_BATCH];
+    int n = 0, go = 1;
     OGRFeatureH f;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        int stop = p->is_stopped;
-        pthread_mutex_unlock(&p->lock);
-        if (stop || !(f = OGR_L_GetNextFeature(p->layer)))
-            break;
-        queued q = {.f = f};
-        q.rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q.r, &q.err);
-        if (q.rc == SP_OK)
-            q.rc = check_repeat(p->seen, &q.r, (long long)OGR_F_GetFID(f), &q.err);
-        if (q.rc != SP_OK || q.r.repaired) /* NULL on OOM: the writer tries again */
-            q.raw = sp_imp_feature_json(f, OGR_L_GetName(p->layer));
-        pthread_mutex_lock(&p->lock);
-        while (p->count == SP_QUEUE_LEN && !p->is_stopped)
-            pthread_cond_wait(&p->can_put, &p->lock);
-        if (p->is_stopped) {
-            pthread_mutex_unlock(&p->lock);
-            sp_imp_record_clear(&q.r);
-            free(q.raw);
-            OGR_F_Destroy(f);
-            break;
+    while (go && (f = OGR_L_GetNextFeature(p->layer))) {
+        queued *q = &batch[n++];
+        *q = (queued){.f = f};
+        q->rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q->r, &q->err);
+        if (q->rc == SP_OK)
+            q->rc = check_repeat(p->seen, &q->r, (long long)OGR_F_GetFID(f), &q->err);
+        if (q->rc != SP_OK || q->r.repaired) /* NULL on OOM: the writer tries again */
+            q->raw = sp_imp_feature_json(f, OGR_L_GetName(p->layer));
+        if (n == SP_BATCH) {
+            go = put_batch(p, batch, n);
+            n = 0;
         }
-        p->items[(p->head + p->count) % SP_QUEUE_LEN] = q;
-        p->count++;
-        pthread_cond_signal(&p->can_take);
-        pthread_mutex_unlock(&p->lock);
     }
+    if (n > 0)
+        put_batch(p, batch, n);
     pthread_mutex_lock(&p->lock);
     if (CPLGetLastErrorType() >= CE_Failure)
         snprintf(p->read_error, sizeof p->read_error, "%s", CPLGetLastErrorMsg());
@@ -268,21 +281,23 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-/* Takes the next item; 0 when the reader has finished and the queue is empty. */
-static int take(pipeline *p, queued *out)
+/* Takes up to SP_BATCH items at once; 0 when the reader has finished and the queue is
+ * empty. */
+static int take_batch(pipeline *p, queued *out)
 {
     pthread_mutex_lock(&p->lock);
     while (p->count == 0 && !p->is_done)
         pthread_cond_wait(&p->can_take, &p->lock);
-    int got = p->count > 0;
-    if (got) {
-        *out = p->items[p->head];
+    int n = 0;
+    while (p->count > 0 && n < SP_BATCH) {
+        out[n++] = p->items[p->head];
         p->head = (p->head + 1) % SP_QUEUE_LEN;
         p->count--;
-        pthread_cond_signal(&p->can_put);
     }
+    if (n > 0)
+        pthread_cond_signal(&p->can_put);
     pthread_mutex_unlock(&p->lock);
-    return got;
+    return n;
 }
 
 static void stop_reader(pipeline *p)
@@ -354,15 +369,19 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
     sp_progress_start(&bar, lname, total);
     bar.enabled &= c->opt->show_progress && has_reader;
     long long n = 0;
-    queued q;
-    while (has_reader && take(p, &q)) {
-        c->counts.read++;
-        if (rc == SP_OK && (rc = write_one(c, file, lname, &q, err)) != SP_OK)
-            stop_reader(p); /* drain what is queued, write nothing more */
-        sp_imp_record_clear(&q.r);
-        free(q.raw);
-        OGR_F_Destroy(q.f);
-        sp_progress_update(&bar, ++n);
+    queued batch[SP_BATCH];
+    int got;
+    while (has_reader && (got = take_batch(p, batch)) > 0) {
+        for (int i = 0; i < got; i++) {
+            queued *q = &batch[i];
+            c->counts.read++;
+            if (rc == SP_OK && (rc = write_one(c, file, lname, q, err)) != SP_OK)
+                stop_reader(p); /* drain what is queued, write nothing more */
+            sp_imp_record_clear(&q->r);
+            free(q->raw);
+            OGR_F_Destroy(q->f);
+            sp_progress_update(&bar, ++n);
+        }
     }
     sp_progress_finish(&bar);
     if (has_reader) {

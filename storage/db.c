@@ -6,6 +6,7 @@
 #include <spatialite.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "sp_log.h"
@@ -151,6 +152,8 @@ int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
     if (!db)
         return sp_err_set(err, SP_ENOMEM, "out of memory opening %s", path);
     db->is_readonly = flags & SP_DB_READONLY;
+    struct stat st;
+    db->is_wal_deferred = !db->is_readonly && (flags & SP_DB_FILL_NEW) && stat(path, &st) != 0;
     int oflags =
         db->is_readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &db->conn, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -163,7 +166,7 @@ int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
     db->splite_cache = spatialite_alloc_connection();
     spatialite_init_ex(db->conn, db->splite_cache, 0);
     int rc = sp_db_exec(db, SP_Q_EXEC_CONNECTION_SETUP, err);
-    if (rc == SP_OK && !db->is_readonly)
+    if (rc == SP_OK && !db->is_readonly && !db->is_wal_deferred)
         rc = sp_db_exec(db, SP_Q_EXEC_WAL, err);
     int applied = 0, version = 0;
     if (rc == SP_OK && !db->is_readonly)
@@ -188,6 +191,9 @@ void sp_db_close(sp_db *db)
 {
     if (!db)
         return;
+    sp_err ignored; /* on failure the next read-write open turns WAL on */
+    if (db->conn && db->is_wal_deferred && sqlite3_get_autocommit(db->conn))
+        sp_db_exec(db, SP_Q_EXEC_WAL, &ignored);
     for (int i = 0; i < SP_Q_COUNT; i++)
         sqlite3_finalize(db->stmts[i]);
     for (int i = 0; i < SP_DB_SQL_CACHE; i++) {

@@ -19,6 +19,7 @@ struct sp_db {
     void *splite_cache;
     sqlite3_stmt *stmts[SP_Q_COUNT];
     int is_readonly;
+    int is_wal_deferred;    /* SP_DB_FILL_NEW on a new file: WAL at close */
     int in_bulk;            /* inside sp_db_bulk_begin .. sp_db_bulk_finish */
     int64_t bulk_max_id;    /* monument ids above it were inserted by the bulk transaction */
     int64_t bulk_districts; /* districts at the start of the bulk transaction */

@@ -14,7 +14,16 @@
 
 typedef struct sp_db sp_db;
 
-enum { SP_DB_READWRITE = 0, SP_DB_READONLY = 1 };
+enum {
+    SP_DB_READWRITE = 0,
+    SP_DB_READONLY = 1,
+    /* Read-write; when the file does not exist yet, it is filled with a rollback journal and
+     * turned to WAL by sp_db_close: a new file's pages are then written once, straight to the
+     * file, where WAL would write them twice (log, then checkpoint). Nobody can be reading a
+     * file that did not exist, and a crash leaves a hot journal that the next open rolls
+     * back, so nothing is lost. For imports into a new registry. */
+    SP_DB_FILL_NEW = 2
+};
 
 /* Opens (creating when read-write) and migrates to the newest schema. */
 int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err);

@@ -99,6 +99,58 @@ static void test_db__not_a_database_is_refused(void)
     SP_CHECK_CONTAINS(err.msg, "not a database");
 }
 
+/* Byte 18 of an SQLite file: 1 for a rollback journal, 2 for WAL. */
+static int header_journal(const char *p)
+{
+    unsigned char h[20] = {0};
+    FILE *f = fopen(p, "rb");
+    if (f) {
+        if (fread(h, 1, sizeof h, f) != sizeof h)
+            h[18] = 0;
+        fclose(f);
+    }
+    return h[18];
+}
+
+static int exists(const char *p)
+{
+    return access(p, F_OK) == 0;
+}
+
+/* A new file opened to be filled is written without a WAL and is WAL once closed; an existing
+ * file opened the same way keeps its WAL (a server may be reading it). */
+static void test_db__fill_new_writes_without_wal_then_turns_wal_on(void)
+{
+    char p[512], wal[520];
+    path(p, sizeof p, "fill.sqlite");
+    snprintf(wal, sizeof wal, "%s-wal", p);
+    unlink(p);
+    sp_db *db = NULL;
+    sp_err err = {0};
+    test_rec t;
+    sp_upsert_result res;
+    int64_t id;
+    sp_db_actor actor = {"unit", NULL, 0};
+    SP_CHECK(sp_db_open(p, SP_DB_FILL_NEW, &db, &err) == SP_OK);
+    make_point(&t, "f1", "Софійський собор", 30.514, 50.453);
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_OK);
+    SP_CHECK(!exists(wal));
+    SP_CHECK(header_journal(p) == 1);
+    sp_db_close(db);
+    SP_CHECK(header_journal(p) == 2);
+
+    SP_CHECK(sp_db_open(p, SP_DB_FILL_NEW, &db, &err) == SP_OK);
+    make_point(&t, "f2", "Золоті ворота", 30.513, 50.449);
+    SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_OK);
+    SP_CHECK(exists(wal));
+    SP_CHECK(monument_count(db) == 2);
+    sp_db_close(db);
+    SP_CHECK(sp_db_open(p, SP_DB_READONLY, &db, &err) == SP_OK);
+    SP_CHECK(monument_count(db) == 2);
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    sp_db_close(db);
+}
+
 static void test_db__upsert_insert_unchanged_update(void)
 {
     sp_db *db = fresh("u.sqlite");
@@ -233,6 +285,8 @@ int main(int argc, char **argv)
         {"test_db__migrate_twice_is_noop", test_db__migrate_twice_is_noop},
         {"test_db__readonly_missing_file_fails", test_db__readonly_missing_file_fails},
         {"test_db__not_a_database_is_refused", test_db__not_a_database_is_refused},
+        {"test_db__fill_new_writes_without_wal_then_turns_wal_on",
+         test_db__fill_new_writes_without_wal_then_turns_wal_on},
         {"test_db__upsert_insert_unchanged_update", test_db__upsert_insert_unchanged_update},
         {"test_db__record_without_key_is_refused", test_db__record_without_key_is_refused},
         {"test_db__bad_vocab_code_violates_foreign_key",
