@@ -262,6 +262,26 @@ SELECT count(*) FROM monument m WHERE 1 = 1
  AND (MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
       AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
 
+-- numberMatched of a monuments page whose only conditions are a bbox and/or q=, counted
+-- without reading monument rows: R*Tree candidates whose box lies inside the bbox match
+-- (the R*Tree rounds boxes outward, so the geometry is inside too); only those across its
+-- edge are tested exactly; tombstones come from their own small index (003_live_count.sql).
+-- Values as frag_monuments_bbox's.
+-- name: frag_monuments_count_rtree
+SELECT count(*) FROM idx_monument_geom r
+WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
+  AND (r.xmin >= ? AND r.ymin >= ? AND r.xmax <= ? AND r.ymax <= ?
+       OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid
+                  AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1))
+  AND r.pkid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
+
+-- name: frag_count_rtree_q
+  AND r.pkid IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
+
+-- name: frag_monuments_count_fts
+SELECT count(*) FROM monument_fts WHERE monument_fts MATCH ?
+  AND rowid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
+
 -- name: frag_monuments_kind
  AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?)
 

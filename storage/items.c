@@ -306,6 +306,37 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
     return SP_OK;
 }
 
+/* numberMatched without reading monument rows, when the only conditions are a bbox and/or
+ * q= on live monuments (the usual map and search pages): 1 with the statement in sql and
+ * its values in p; 0 when the general count must be used. */
+static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
+{
+    if (q->collection != SP_COL_MONUMENTS || q->updated_since || q->id > 0 || q->datetime[0] ||
+        q->datetime[1] || q->neq > 0 || q->filter || (!q->has_bbox && !q->q))
+        return 0;
+    sp_strbuf match = {0};
+    int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
+    if (rc == SP_OK && q->has_bbox) {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_RTREE]);
+        const double b[12] = {q->bbox[0], q->bbox[2], q->bbox[1], q->bbox[3],
+                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3],
+                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3]};
+        for (int i = 0; i < 12 && rc == SP_OK; i++)
+            rc = add_real(p, b[i], err);
+        if (rc == SP_OK && q->q) {
+            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_COUNT_RTREE_Q]);
+            rc = add_text(p, sp_strbuf_cstr(&match), err);
+        }
+    } else if (rc == SP_OK) {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_FTS]);
+        rc = add_text(p, sp_strbuf_cstr(&match), err);
+    }
+    sp_strbuf_free(&match);
+    if (rc == SP_OK && sql->failed)
+        rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    return rc == SP_OK ? 1 : -1;
+}
+
 int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
                 long long *out_matched, sp_err *err)
 {
@@ -315,18 +346,27 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
     int rc = conditions(q, &cond, &params, err);
     *out_matched = -1;
     if (rc == SP_OK && q->want_matched) {
-        sp_strbuf_puts(&sql, sp_sql_query_text[cs->count]);
-        sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
-        sqlite3_stmt *st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err);
-        if (!st)
+        sp_db_params count_params = {0};
+        int fast = fast_count(q, &sql, &count_params, err);
+        if (fast < 0)
+            rc = err->code;
+        if (fast == 0) {
+            sp_strbuf_puts(&sql, sp_sql_query_text[cs->count]);
+            sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
+        }
+        sqlite3_stmt *st = NULL;
+        if (rc == SP_OK &&
+            !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
             rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
-        else if ((rc = sp_db_params_bind(&params, st, 1, err)) == SP_OK) {
+        if (rc == SP_OK &&
+            (rc = sp_db_params_bind(fast ? &count_params : &params, st, 1, err)) == SP_OK) {
             if (sqlite3_step(st) == SQLITE_ROW)
                 *out_matched = sqlite3_column_int64(st, 0);
             else
                 rc = sp_db_sqlerr(db, err, "count items");
             sqlite3_reset(st);
         }
+        sp_db_params_free(&count_params);
     }
     if (rc == SP_OK) {
         sp_strbuf_reset(&sql);
