@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -562,8 +563,8 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     }
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
+        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
@@ -590,7 +591,12 @@ void sp_http_stop(sp_http_server *s, int grace_s)
 {
     if (!s)
         return;
-    MHD_quiesce_daemon(s->daemon); /* no new connections; those open finish */
+    /* No new connections; those open finish. MHD's threads may still hold the listening
+     * socket until MHD_stop_daemon, so it is shut down now (the kernel stops completing
+     * handshakes for it) and closed after. */
+    MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        shutdown(listener, SHUT_RDWR);
     for (int i = 0; i < grace_s * 20; i++) {
         const union MHD_DaemonInfo *info =
             MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -599,6 +605,8 @@ void sp_http_stop(sp_http_server *s, int grace_s)
         usleep(50000);
     }
     MHD_stop_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
     sp_http_cache_clear();
     for (int i = 0; i < s->ndbs; i++)
         sp_db_close(s->dbs[i]);

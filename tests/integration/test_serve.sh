@@ -250,9 +250,32 @@ after=$(count_items "/collections/monuments/items?limit=5")
 check_eq "after an import the answer is fresh" "$(( ${before%% *} + 2 )) 5" "$after"
 check_true "and its ETag changed" test "$etag1" != "$(header ETag)"
 
-# Graceful stop on SIGTERM.
-kill -TERM "$SERVER_PID"
+# Graceful stop on SIGTERM: a request in flight (its headers half sent when the signal comes)
+# is still answered; new connections are refused; then the server exits.
+python3 - "$PORT" "$SERVER_PID" >"$T/inflight.out" 2>&1 <<'PY' &
+import os, signal, socket, sys, time
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"GET /collections/monuments/items?limit=3 HTTP/1.1\r\nHost: t\r\n")
+time.sleep(0.3)
+os.kill(pid, signal.SIGTERM)
+time.sleep(0.5)
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    print("new connection accepted")
+except OSError:
+    print("new connection refused")
+s.sendall(b"Connection: close\r\n\r\n")
+data = b""
+while chunk := s.recv(65536):
+    data += chunk
+print(data.split(b"\r\n", 1)[0].decode(), data.count(b'"type":"Feature"'))
+PY
+client=$!
+wait "$client"
 wait "$SERVER_PID"
 check_eq "SIGTERM: clean exit" 0 $?
+check_eq "SIGTERM: the request in flight is answered, new ones refused" \
+  "new connection refused|HTTP/1.1 200 OK 3" "$(paste -sd'|' "$T/inflight.out")"
 check_contains "SIGTERM: logged" "$(cat "$T/server.log")" "msg=stopped"
 finish
