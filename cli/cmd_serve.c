@@ -1,5 +1,6 @@
 /* cli/cmd_serve.c - `spadok serve`: migrate the database if needed, start the HTTP server,
  * wait for SIGTERM or SIGINT, then stop gracefully (requests in flight finish). */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,30 +14,26 @@
 
 #define SP_SERVE_GRACE_S 10
 
-int sp_cmd_serve(int argc, char **argv)
+/* Numbers from text: -1 when absent, -2 when not a whole number in [lo, hi]. */
+static long number(const char *s, long lo, long hi)
 {
-    const char *db_path = NULL, *bind = "127.0.0.1", *port_s = "8080", *threads_s = NULL;
-    const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database", &db_path, NULL},
-        {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &bind, NULL},
-        {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",
-         &port_s, NULL},
-        {"threads", "N", "worker threads (default: number of cores)", &threads_s, NULL},
-        {NULL, NULL, NULL, NULL, NULL},
-    };
-    const sp_cli_cmd cmd = {"spadok serve --db FILE [--bind ADDR] [--port N] [--threads N]",
-                            "Serve the registry over HTTP: OGC API - Features (GeoJSON), "
-                            "OpenAPI at /api.\nStops gracefully on SIGTERM or SIGINT.",
-                            opts, 0, 0};
-    int first, rc = sp_cli_parse(&cmd, argc, argv, &first);
-    if (rc >= 0)
-        return rc;
+    if (!s)
+        return -1;
     char *end;
-    long port = strtol(port_s, &end, 10);
-    long threads = threads_s ? strtol(threads_s, &end, 10) : 0;
-    if (!db_path || *port_s == '\0' || port < 0 || port > 65535 || threads < 0 || threads > 256) {
-        fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535 and at most "
-                        "256 --threads\n");
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && !errno && v >= lo && v <= hi ? v : -2;
+}
+
+static int serve(const char *db_path, const char *bind, const char *port_s, const char *threads_s,
+                 const char *conns_s, const char *timeout_s)
+{
+    long port = number(port_s, 0, 65535), threads = number(threads_s, 1, 256);
+    long conns = number(conns_s, 1, 100000), timeout = number(timeout_s, 1, 3600);
+    if (!db_path || port < 0 || threads == -2 || conns == -2 || timeout == -2) {
+        fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
+                        "from 1 to 256, --max-connections from 1 to 100000 and --timeout from "
+                        "1 to 3600 seconds\n");
         return SP_EXIT_USAGE;
     }
     struct stat sb;
@@ -61,7 +58,12 @@ int sp_cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    sp_http_config cfg = {db_path, bind, (int)port, (int)threads, 0, 0};
+    sp_http_config cfg = {db_path,
+                          bind,
+                          (int)port,
+                          threads > 0 ? (int)threads : 0,
+                          conns > 0 ? (int)conns : 0,
+                          timeout > 0 ? (int)timeout : 0};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -73,4 +75,40 @@ int sp_cmd_serve(int argc, char **argv)
     sp_http_stop(srv, SP_SERVE_GRACE_S);
     sp_log(SP_LOG_INFO, "msg=stopped");
     return SP_EXIT_OK;
+}
+
+int sp_cmd_serve(int argc, char **argv)
+{
+    const char *db_path = NULL, *bind = NULL, *port_s = NULL, *threads_s = NULL;
+    const char *conns_s = NULL, *timeout_s = NULL, *config = NULL;
+    const sp_cli_opt opts[] = {
+        {"db", "FILE", "registry database", &db_path, NULL},
+        {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &bind, NULL},
+        {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",
+         &port_s, NULL},
+        {"threads", "N", "worker threads (default: number of cores)", &threads_s, NULL},
+        {"max-connections", "N", "connections open at once (default 1024)", &conns_s, NULL},
+        {"timeout", "S", "seconds before an idle connection is closed (default 30)", &timeout_s,
+         NULL},
+        {"config", "FILE",
+         "read these settings from FILE, one 'name = value' a line "
+         "(the command line wins)",
+         &config, NULL},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    const sp_cli_cmd cmd = {"spadok serve --db FILE [--bind ADDR] [--port N] [--threads N] "
+                            "[--config FILE]",
+                            "Serve the registry over HTTP: OGC API - Features (GeoJSON), "
+                            "OpenAPI at /api.\nStops gracefully on SIGTERM or SIGINT.",
+                            opts, 0, 0};
+    int first, rc = sp_cli_parse(&cmd, argc, argv, &first);
+    if (rc >= 0)
+        return rc;
+    char *config_text = NULL, msg[512];
+    if (config && sp_cli_config_load(config, opts, &config_text, msg, sizeof msg) != 0)
+        return sp_cli_fail(msg);
+    rc = serve(db_path, bind ? bind : "127.0.0.1", port_s ? port_s : "8080", threads_s, conns_s,
+               timeout_s);
+    free(config_text);
+    return rc;
 }

@@ -23,6 +23,10 @@ enum { SP_EXIT_OK = 0, SP_EXIT_FAIL = 1, SP_EXIT_USAGE = 2 };
 /* Parses argv (argv[0] is the subcommand). Returns -1 to go on with positional arguments
  * from *out_first, or an exit code (help printed: 0; bad usage: 2, with a one-line reason). */
 int sp_cli_parse(const sp_cli_cmd *cmd, int argc, char **argv, int *out_first);
+/* Reads "name = value" lines of FILE into the options (by long name) still unset; the values
+ * point into *out_text, which the caller frees. 0, or -1 with msg naming the file and line. */
+int sp_cli_config_load(const char *path, const sp_cli_opt *opts, char **out_text, char *msg,
+                       size_t msgsz);
 /* Prints "spadok: <msg>" on stderr and returns SP_EXIT_FAIL. */
 int sp_cli_fail(const char *msg);
 

@@ -50,4 +50,21 @@ check_true "no temp files left" test -z "$(ls "$T" | grep tmp)"
 "$SPADOK" backup --db "$T/absent.sqlite" "$T/x.sqlite" >/dev/null 2>"$T/err"
 check_eq "backup of a missing database fails" 1 $?
 check_contains "backup failure message" "$(cat "$T/err")" "cannot open database"
+
+# serve --config: the command line's settings from a file; the command line wins.
+printf '# service settings\ndb = %s\nport = 1   # overridden below\nthreads = 1\n' "$DB" >"$T/spadok.conf"
+"$SPADOK" serve --config "$T/spadok.conf" --port 0 >"$T/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q "msg=listening" "$T/serve.log" && break; sleep 0.1; done
+port=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/serve.log" | grep -o '[0-9]*$')
+check_true "serve --config starts on the command line's port" test -n "$port" -a "$port" != 1
+check_eq "serve --config serves the file's database" 200 \
+  "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/collections/monuments/items?limit=1")"
+kill -TERM $pid
+wait $pid
+check_eq "serve --config stops cleanly" 0 $?
+printf 'db = %s\nthreds = 2\n' "$DB" >"$T/typo.conf"
+"$SPADOK" serve --config "$T/typo.conf" >/dev/null 2>"$T/err"
+check_eq "a config with an unknown setting is refused" 1 $?
+check_contains "and the message names file and line" "$(cat "$T/err")" "typo.conf line 2: unknown setting 'threds'"
 finish
