@@ -401,3 +401,64 @@ SELECT min(year_from), max(year_to) FROM monument WHERE deleted_at IS NULL;
 
 -- name: frag_reports_time_to
  AND coalesce(m.observed_on, m.event_date) <= ?
+
+-- ---- map tiles (storage/map.c) ----------------------------------------------------------
+-- ?1..?4 the box (min lon, min lat, max lon, max lat); ?5 names wanted; ?6 footprints
+-- wanted; ?7 significance, ?8 condition, ?9 kind (NULL: any). Archaeological sites marked
+-- location_sensitive: found by their published 0.01 degree point (within 0.005 degree of the
+-- exact one), drawn there, without name or footprint precision beyond it.
+-- name: map_monuments
+SELECT m.id, ST_X(m.marker), ST_Y(m.marker), m.condition, m.significance,
+  CASE WHEN ?5 THEN m.name_uk END,
+  CASE WHEN ?6 AND GeometryType(m.geom) IN ('POLYGON', 'MULTIPOLYGON') THEN AsBinary(m.geom) END,
+  coalesce(s.sort, 99) AS rank
+FROM monument m LEFT JOIN vocab_significance s ON s.code = m.significance
+WHERE m.id IN (SELECT pkid FROM idx_monument_geom
+               WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)
+  AND m.deleted_at IS NULL AND NOT m.location_sensitive
+  AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
+  AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
+UNION ALL
+SELECT m.id, round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), m.condition, m.significance,
+  CASE WHEN ?5 THEN m.name_uk END, NULL, coalesce(s.sort, 99)
+FROM monument m LEFT JOIN vocab_significance s ON s.code = m.significance
+WHERE m.id IN (SELECT pkid FROM idx_monument_geom
+               WHERE xmax >= ?1 - 0.005 AND xmin <= ?3 + 0.005
+                 AND ymax >= ?2 - 0.005 AND ymin <= ?4 + 0.005)
+  AND m.deleted_at IS NULL AND m.location_sensitive
+  AND round(ST_X(m.marker), 2) BETWEEN ?1 AND ?3 AND round(ST_Y(m.marker), 2) BETWEEN ?2 AND ?4
+  AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
+  AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
+ORDER BY 8, 1;
+
+-- Monuments with an approved damage report: the latest damage event's level and its age in
+-- days (?10: now as a Julian day, so that a tile is the same all day for a given data set).
+-- name: map_damage
+SELECT m.id, CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END,
+  CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END,
+  m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END, NULL,
+  d.damage_level, ?10 - julianday(d.at) AS age
+FROM monument m
+JOIN (SELECT r.monument_id, r.damage_level, coalesce(r.event_date, r.observed_on, r.created_at) AS at,
+             row_number() OVER (PARTITION BY r.monument_id
+                                ORDER BY coalesce(r.event_date, r.observed_on, r.created_at) DESC, r.id DESC) AS n
+      FROM condition_report r
+      WHERE r.report_type = 'damage' AND r.status = 'approved' AND r.verification <> 'rejected'
+        AND r.monument_id IN (SELECT pkid FROM idx_monument_geom
+                              WHERE xmax >= ?1 - 0.005 AND xmin <= ?3 + 0.005
+                                AND ymax >= ?2 - 0.005 AND ymin <= ?4 + 0.005)) d
+  ON d.monument_id = m.id AND d.n = 1
+WHERE m.deleted_at IS NULL
+  AND CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END BETWEEN ?1 AND ?3
+  AND CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END BETWEEN ?2 AND ?4
+  AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
+  AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
+ORDER BY d.at, m.id;
+
+-- name: map_zones
+SELECT z.id, 0, 0, NULL, NULL, CASE WHEN ?5 THEN z.name_uk END, AsBinary(z.geom)
+FROM protection_zone z
+WHERE z.id IN (SELECT pkid FROM idx_protection_zone_geom
+               WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)
+  AND z.deleted_at IS NULL
+ORDER BY z.id;

@@ -231,6 +231,10 @@ static void route(sp_http_req *r)
         r->cache_control = "no-store";
         return;
     }
+    if (n == 2 && strcmp(seg[0], "tiles") == 0)
+        return r->route = "tilejson", sp_route_tilejson(r, seg[1]);
+    if (n == 5 && strcmp(seg[0], "tiles") == 0)
+        return r->route = "tile", sp_route_tile(r, seg[1], seg[2], seg[3], seg[4]);
     if (n == 2 && strcmp(seg[0], "exports") == 0)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
     if (strcmp(seg[0], "collections") == 0) {
@@ -253,7 +257,8 @@ static void route(sp_http_req *r)
 static int maybe_gzip(sp_http_req *r)
 {
     const char *ae = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
-    if (!ae || !strstr(ae, "gzip") || r->body.len < SP_HTTP_GZIP_MIN)
+    if (!ae || !strstr(ae, "gzip") || r->body.len < SP_HTTP_GZIP_MIN ||
+        strncmp(r->content_type, "image/", 6) == 0) /* already compressed */
         return 0;
     z_stream z = {0};
     if (deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -289,8 +294,11 @@ static enum MHD_Result send_response(sp_http_req *r)
         h = sp_fnv1a(h, "?", 1);
         h = sp_fnv1a(h, sp_strbuf_cstr(&r->query), r->query.len);
         h = sp_fnv1a(h, &r->format, sizeof r->format);
-        snprintf(etag, sizeof etag, "\"%llx-%016llx\"", (long long)r->data_version,
-                 (unsigned long long)h);
+        if (r->etag[0])
+            snprintf(etag, sizeof etag, "%s", r->etag);
+        else
+            snprintf(etag, sizeof etag, "\"%llx-%016llx\"", (long long)r->data_version,
+                     (unsigned long long)h);
         const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
         if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
             r->status = 304;

@@ -45,6 +45,7 @@ typedef struct sp_http_req {
     int file_fd;            /* >= 0: send this file instead of body (the response owns it) */
     uint64_t file_size;
     char disposition[96]; /* Content-Disposition, when not empty */
+    char etag[40];        /* an ETag of the content itself (tiles), when not empty */
 } sp_http_req;
 
 /* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
@@ -77,6 +78,10 @@ void sp_ogc_collection(sp_http_req *r, const char *id);
 void sp_ogc_queryables(sp_http_req *r, const char *id);
 void sp_ogc_items(sp_http_req *r, const char *id);
 void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
+/* /tiles/{layer}/{z}/{x}/{y}[@2x].png and /tiles/{layer}.json (routes_tiles.c). */
+void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,
+                   const char *yfile);
+void sp_route_tilejson(sp_http_req *r, const char *file);
 /* /exports/<file> (routes_exports.c). */
 void sp_route_export(sp_http_req *r, const char *db_path, const char *file);
 

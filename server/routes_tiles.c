@@ -1,0 +1,139 @@
+/* server/routes_tiles.c - /tiles/{layer}/{z}/{x}/{y}[@2x].png and the TileJSON 3.0.0 of each
+ * layer at /tiles/{layer}.json, for Leaflet, QGIS and any XYZ client. A tile's ETag is the
+ * hash of its bytes, so an edit changes the ETag of exactly the tiles whose pixels changed;
+ * areas with nothing in them all get the one shared empty tile. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "sp_db_items.h"
+#include "sp_hash.h"
+#include "sp_json.h"
+#include "sp_tile.h"
+
+#define SP_TILE_CACHE_CONTROL  "public, max-age=0, must-revalidate" /* fresh after an edit */
+#define SP_EMPTY_CACHE_CONTROL "public, max-age=3600"
+#define SP_TILE_FILTER_MAX     40
+
+static const char *const tile_args[] = {"significance", "kind", "condition", NULL};
+
+/* A filter value: a vocabulary code (lower-case letters and '_'), or NULL with a 400 set. */
+static int filter_arg(sp_http_req *r, const char *name, const char **out)
+{
+    const char *v = sp_http_arg_get(r, name);
+    *out = v;
+    if (!v)
+        return 1;
+    size_t n = strlen(v);
+    int ok = n > 0 && n <= SP_TILE_FILTER_MAX && strspn(v, "abcdefghijklmnopqrstuvwxyz_") == n;
+    if (!ok)
+        sp_http_error(r, 400, "InvalidParameterValue",
+                      "%s=%.60s: expected a vocabulary code such as 'national' or 'emergency'",
+                      name, v);
+    return ok;
+}
+
+static int layer_of(sp_http_req *r, const char *name)
+{
+    int l = sp_tile_layer_by_name(name);
+    if (l < 0)
+        sp_http_error(r, 404, "NotFound", "no tile layer '%.60s' (monuments, damage, zones)", name);
+    return l;
+}
+
+void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,
+                   const char *yfile)
+{
+    sp_tile_req t = {0};
+    sp_err err = {0};
+    int l = layer_of(r, layer);
+    if (l < 0)
+        return;
+    t.layer = (sp_tile_layer)l;
+    if (sp_tile_parse_zxy(z, x, yfile, &t, &err) != SP_OK)
+        return (void)sp_http_error(r, 400, "InvalidParameterValue", "%s", err.msg);
+    if (!sp_http_check_args(r, tile_args) || !filter_arg(r, "significance", &t.significance) ||
+        !filter_arg(r, "kind", &t.kind) || !filter_arg(r, "condition", &t.condition))
+        return;
+    unsigned char *png = NULL;
+    size_t len = 0;
+    int is_empty = 0;
+    if (sp_tile_render(r->db, &t, &png, &len, &is_empty, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (is_empty) {
+        const unsigned char *e = sp_tile_empty_png(t.scale, &len);
+        if (!e)
+            return (void)sp_http_error(r, 500, "ServerError", "cannot encode the empty tile");
+        sp_strbuf_append(&r->body, (const char *)e, len);
+        r->cache_control = SP_EMPTY_CACHE_CONTROL;
+    } else {
+        sp_strbuf_append(&r->body, (const char *)png, len);
+        r->cache_control = SP_TILE_CACHE_CONTROL;
+    }
+    free(png);
+    r->content_type = "image/png";
+    snprintf(r->etag, sizeof r->etag, "\"t%016llx\"",
+             (unsigned long long)sp_fnv1a(SP_FNV_INIT, r->body.data, r->body.len));
+}
+
+/* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend
+ * of the layer's colours (an extension field) so a map can draw its key from it. */
+void sp_route_tilejson(sp_http_req *r, const char *file)
+{
+    char name[64];
+    size_t n = strlen(file);
+    if (n < 6 || n - 5 >= sizeof name || strcmp(file + n - 5, ".json") != 0)
+        return (void)sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
+    snprintf(name, sizeof name, "%.*s", (int)(n - 5), file);
+    int l = layer_of(r, name);
+    if (l < 0 || !sp_http_check_args(r, tile_args))
+        return;
+    const char *filters[3];
+    if (!filter_arg(r, "significance", &filters[0]) || !filter_arg(r, "kind", &filters[1]) ||
+        !filter_arg(r, "condition", &filters[2]))
+        return;
+    double bbox[4] = {22.1, 44.3, 40.3, 52.4}; /* Ukraine, when the registry is empty */
+    int has_bbox = 0;
+    char tmin[32], tmax[32];
+    sp_err err = {0};
+    if (sp_db_collection_extent(r->db, l == SP_TILE_ZONES ? SP_COL_ZONES : SP_COL_MONUMENTS, bbox,
+                                &has_bbox, tmin, tmax, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (!has_bbox) {
+        bbox[0] = 22.1, bbox[1] = 44.3, bbox[2] = 40.3, bbox[3] = 52.4;
+    }
+    sp_strbuf *b = &r->body, url = {0}, path = {0};
+    sp_strbuf_printf(&path, "/tiles/%s/{z}/{x}/{y}.png", name);
+    sp_http_link_url(r, &url, sp_strbuf_cstr(&path), sp_strbuf_cstr(&r->query));
+    sp_strbuf_puts(b, "{\"tilejson\":\"3.0.0\",\"name\":");
+    sp_json_str(b, name);
+    sp_strbuf_printf(b, ",\"description\":\"Spadok: %s of the heritage registry\",",
+                     l == SP_TILE_ZONES    ? "protection zones"
+                     : l == SP_TILE_DAMAGE ? "damaged monuments by recency and damage level"
+                                           : "monuments by condition and significance");
+    sp_strbuf_printf(b, "\"version\":\"%d.0.0\",\"scheme\":\"xyz\",\"tiles\":[", SP_TILE_STYLE_REV);
+    sp_json_str(b, sp_strbuf_cstr(&url));
+    sp_strbuf_printf(b, "],\"minzoom\":0,\"maxzoom\":%d,\"bounds\":[%.6f,%.6f,%.6f,%.6f],",
+                     SP_TILE_MAX_ZOOM, bbox[0], bbox[1], bbox[2], bbox[3]);
+    sp_strbuf_printf(b, "\"center\":[%.6f,%.6f,%d],", (bbox[0] + bbox[2]) / 2,
+                     (bbox[1] + bbox[3]) / 2, 12);
+    sp_strbuf_puts(b, "\"attribution\":\"Spadok heritage registry; data: Kyiv City State "
+                      "Administration, OpenStreetMap contributors (ODbL)\",\"legend\":[");
+    const sp_tile_legend *lg = sp_tile_legend_of((sp_tile_layer)l);
+    for (int i = 0; lg[i].code; i++) {
+        sp_strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+        sp_json_str(b, lg[i].code);
+        sp_strbuf_puts(b, ",\"label_uk\":");
+        sp_json_str(b, lg[i].label_uk);
+        sp_strbuf_puts(b, ",\"label_en\":");
+        sp_json_str(b, lg[i].label_en);
+        sp_strbuf_puts(b, ",\"color\":");
+        sp_json_str(b, lg[i].color);
+        sp_strbuf_puts(b, "}");
+    }
+    sp_strbuf_puts(b, "]}");
+    sp_strbuf_free(&url);
+    sp_strbuf_free(&path);
+    r->cache_control = "public, max-age=60";
+}

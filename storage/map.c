@@ -1,0 +1,59 @@
+/* storage/map.c - the features a map tile draws (sp_db_map.h): one prepared statement per
+ * layer, every value bound; filters left NULL match everything. */
+#include <time.h>
+
+#include "db_int.h"
+#include "sp_db_map.h"
+
+static const enum sp_q map_sql[] = {SP_Q_MAP_MONUMENTS, SP_Q_MAP_DAMAGE, SP_Q_MAP_ZONES};
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, void *ctx, sp_err *err)
+{
+    if (q->kind < SP_MAP_MONUMENTS || q->kind > SP_MAP_ZONES)
+        return sp_err_set(err, SP_EINVAL, "no such map layer");
+    sqlite3_stmt *st = sp_db_stmt(db, map_sql[q->kind], err);
+    if (!st)
+        return err->code;
+    int nparams = sqlite3_bind_parameter_count(st);
+    for (int i = 0; i < 4; i++)
+        sqlite3_bind_double(st, i + 1, q->bbox[i]);
+    sqlite3_bind_int(st, 5, q->with_names);
+    if (nparams >= 9) {
+        sqlite3_bind_int(st, 6, q->with_footprints);
+        bind_opt(st, 7, q->significance);
+        bind_opt(st, 8, q->condition);
+        bind_opt(st, 9, q->kind_code);
+    }
+    if (nparams >= 10) /* damage: ages counted from the start of today (UTC), in days */
+        sqlite3_bind_double(st, 10, (double)(time(NULL) / 86400) + 2440587.5);
+    int rc = SP_OK, step;
+    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        sp_db_map_feature f = {
+            .id = sqlite3_column_int64(st, 0),
+            .x = sqlite3_column_double(st, 1),
+            .y = sqlite3_column_double(st, 2),
+            .condition = (const char *)sqlite3_column_text(st, 3),
+            .significance = (const char *)sqlite3_column_text(st, 4),
+            .name = (const char *)sqlite3_column_text(st, 5),
+        };
+        f.wkb = sqlite3_column_blob(st, 6);
+        f.wkb_len = (size_t)sqlite3_column_bytes(st, 6);
+        if (q->kind == SP_MAP_DAMAGE) {
+            f.damage_level = (const char *)sqlite3_column_text(st, 7);
+            f.damage_age_days = sqlite3_column_double(st, 8);
+        }
+        rc = fn(ctx, &f, err);
+    }
+    if (rc == SP_OK && step != SQLITE_DONE)
+        rc = sp_db_sqlerr(db, err, "map features");
+    sqlite3_reset(st);
+    return rc;
+}

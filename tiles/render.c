@@ -1,0 +1,412 @@
+/* tiles/render.c - draw one tile of a layer with Cairo (anti-aliased) and Pango (Cyrillic
+ * labels with a halo), then hand the pixels to encode.c.
+ *
+ * Seams: every tile reads the features of its box plus a margin wider than any symbol, so a
+ * symbol across an edge is drawn on both tiles. Low zooms thin points on a grid fixed to the
+ * world (not to the tile), so neighbours agree on every cell. Labels are placed for a block
+ * of 4 x 4 tiles (a "metatile") at once, in the same order on every tile of the block, and
+ * never across the block's edge: a label across a tile edge is then drawn alike on both
+ * tiles. */
+#include <math.h>
+#include <ogr_api.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_db_map.h"
+#include "sp_tile.h"
+#include "tile_int.h"
+
+#define SP_TILE_THIN_BELOW   14   /* zooms below thin points into grid cells */
+#define SP_TILE_CELL_PX      10.0 /* grid cell of the thinning, CSS px */
+#define SP_TILE_FOOTPRINT_AT 15   /* footprints drawn from this zoom */
+#define SP_TILE_LABEL_AT     16   /* labels from this zoom */
+#define SP_TILE_META         4    /* labels are placed per META x META tiles */
+#define SP_TILE_MARGIN_PX    24.0 /* symbol margin read around a tile */
+#define SP_TILE_LABEL_FONT   "DejaVu Sans 8.5"
+#define SP_TILE_LABEL_MAX_PX 160.0 /* longer names are wrapped */
+
+typedef struct rgb {
+    double r, g, b;
+} rgb;
+
+static rgb hex(const char *h)
+{
+    unsigned v = (unsigned)strtoul(h + 1, NULL, 16);
+    return (rgb){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
+}
+
+/* Severity of a condition, for the colour of a thinned cell (its worst member). */
+static int severity(const char *condition)
+{
+    static const char *const order[] = {"good",           "satisfactory", "needs_study",
+                                        "unsatisfactory", "emergency",    "lost"};
+    for (int i = 0; condition && i < 6; i++)
+        if (strcmp(order[i], condition) == 0)
+            return i + 1;
+    return 0; /* unknown */
+}
+
+static rgb condition_color(int sev)
+{
+    const sp_tile_legend *l = sp_tile_legend_of(SP_TILE_MONUMENTS);
+    /* legend order: good, satisfactory, needs_study, unsatisfactory, emergency, lost, unknown */
+    return hex(l[sev == 0 ? 6 : sev - 1].color);
+}
+
+static double significance_radius(const char *sig)
+{
+    if (!sig)
+        return 3.5;
+    if (strcmp(sig, "national") == 0)
+        return 6.0;
+    if (strcmp(sig, "local") == 0)
+        return 4.5;
+    return 3.5; /* newly identified, delisted */
+}
+
+typedef struct cell {
+    long cx, cy;
+    double sx, sy; /* sums of world px, for the centre */
+    int n, worst, is_national;
+} cell;
+
+typedef struct label {
+    double x, y, w, h; /* box in metatile-relative world px */
+    const char *text;  /* owned (strdup) */
+    PangoLayout *layout;
+} label;
+
+typedef struct draw {
+    const sp_tile_req *req;
+    cairo_t *cr;
+    double world;  /* world size in CSS px at this zoom */
+    double ox, oy; /* world px of the tile's top left */
+    int drew;
+    cell *cells;
+    int ncells, capcells;
+    label *labels;
+    int nlabels, caplabels;
+    PangoContext *pango;
+    PangoFontDescription *font;
+} draw;
+
+static void to_world(const draw *d, double lon, double lat, double *wx, double *wy)
+{
+    double s = sin(lat * M_PI / 180.0);
+    if (s > 0.9999)
+        s = 0.9999;
+    if (s < -0.9999)
+        s = -0.9999;
+    *wx = (lon + 180.0) / 360.0 * d->world;
+    *wy = (0.5 - log((1 + s) / (1 - s)) / (4 * M_PI)) * d->world;
+}
+
+static void dot(draw *d, double px, double py, double r, rgb c, int hollow)
+{
+    cairo_t *cr = d->cr;
+    cairo_new_path(cr);
+    cairo_arc(cr, px, py, r, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_set_line_width(cr, 3.0);
+    cairo_stroke_preserve(cr);
+    if (hollow) {
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_set_line_width(cr, 1.6);
+        cairo_stroke(cr);
+    } else {
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_fill(cr);
+    }
+    d->drew = 1;
+}
+
+/* Adds the polygon rings of a WKB geometry to the current path, in tile px. */
+static void wkb_path(draw *d, const unsigned char *wkb, size_t len)
+{
+    OGRGeometryH g = NULL;
+    if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)len) != OGRERR_NONE || !g)
+        return;
+    int nparts = OGR_G_GetGeometryCount(g);
+    int is_multi = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiPolygon;
+    for (int p = 0; p < (is_multi ? nparts : 1); p++) {
+        OGRGeometryH poly = is_multi ? OGR_G_GetGeometryRef(g, p) : g;
+        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+            OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r);
+            int n = OGR_G_GetPointCount(ring);
+            for (int i = 0; i < n; i++) {
+                double wx, wy;
+                to_world(d, OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), &wx, &wy);
+                if (i == 0)
+                    cairo_move_to(d->cr, wx - d->ox, wy - d->oy);
+                else
+                    cairo_line_to(d->cr, wx - d->ox, wy - d->oy);
+            }
+            cairo_close_path(d->cr);
+        }
+    }
+    OGR_G_DestroyGeometry(g);
+}
+
+static void area(draw *d, const unsigned char *wkb, size_t len, rgb c, double fill_alpha,
+                 double line_alpha)
+{
+    cairo_new_path(d->cr);
+    cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
+    wkb_path(d, wkb, len);
+    cairo_set_source_rgba(d->cr, c.r, c.g, c.b, fill_alpha);
+    cairo_fill_preserve(d->cr);
+    cairo_set_source_rgba(d->cr, c.r, c.g, c.b, line_alpha);
+    cairo_set_line_width(d->cr, 1.2);
+    cairo_stroke(d->cr);
+    d->drew = 1;
+}
+
+static int add_cell(draw *d, double wx, double wy, int sev, int is_national, sp_err *err)
+{
+    long cx = (long)floor(wx / SP_TILE_CELL_PX), cy = (long)floor(wy / SP_TILE_CELL_PX);
+    for (int i = 0; i < d->ncells; i++) {
+        cell *c = &d->cells[i];
+        if (c->cx == cx && c->cy == cy) {
+            c->sx += wx, c->sy += wy, c->n++;
+            if (sev > c->worst)
+                c->worst = sev;
+            c->is_national |= is_national;
+            return SP_OK;
+        }
+    }
+    if (d->ncells == d->capcells) {
+        int cap = d->capcells ? d->capcells * 2 : 256;
+        cell *cells = realloc(d->cells, (size_t)cap * sizeof *cells);
+        if (!cells)
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        d->cells = cells;
+        d->capcells = cap;
+    }
+    d->cells[d->ncells++] = (cell){cx, cy, wx, wy, 1, sev, is_national};
+    return SP_OK;
+}
+
+static int add_label(draw *d, double wx, double wy, double r, const char *text, sp_err *err)
+{
+    if (!text || !*text)
+        return SP_OK;
+    if (d->nlabels == d->caplabels) {
+        int cap = d->caplabels ? d->caplabels * 2 : 64;
+        label *l = realloc(d->labels, (size_t)cap * sizeof *l);
+        if (!l)
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        d->labels = l;
+        d->caplabels = cap;
+    }
+    PangoLayout *layout = pango_layout_new(d->pango);
+    pango_layout_set_font_description(layout, d->font);
+    pango_layout_set_width(layout, (int)(SP_TILE_LABEL_MAX_PX * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
+    pango_layout_set_text(layout, text, -1);
+    int w, h;
+    pango_layout_get_pixel_size(layout, &w, &h);
+    d->labels[d->nlabels++] = (label){wx + r + 3.0, wy - h / 2.0, w, h, NULL, layout};
+    return SP_OK;
+}
+
+static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
+{
+    draw *d = ctx;
+    double wx, wy;
+    to_world(d, f->x, f->y, &wx, &wy);
+    const sp_tile_req *q = d->req;
+    if (q->layer == SP_TILE_ZONES) {
+        if (f->wkb)
+            area(d, f->wkb, f->wkb_len, hex(sp_tile_legend_of(SP_TILE_ZONES)[0].color), 0.18, 0.7);
+        return SP_OK;
+    }
+    int sev = severity(f->condition);
+    int is_national = f->significance && strcmp(f->significance, "national") == 0;
+    if (q->layer == SP_TILE_MONUMENTS && q->z < SP_TILE_THIN_BELOW)
+        return add_cell(d, wx, wy, sev, is_national, err);
+    double px = wx - d->ox, py = wy - d->oy, r;
+    if (q->layer == SP_TILE_DAMAGE) {
+        const sp_tile_legend *l = sp_tile_legend_of(SP_TILE_DAMAGE);
+        rgb c = hex(l[f->damage_age_days <= 7 ? 0 : f->damage_age_days <= 30 ? 1 : 2].color);
+        const char *lv = f->damage_level ? f->damage_level : "";
+        r = strcmp(lv, "destroyed") == 0  ? 8.0
+            : strcmp(lv, "severe") == 0   ? 7.0
+            : strcmp(lv, "moderate") == 0 ? 5.5
+                                          : 4.5;
+        cairo_t *cr = d->cr;
+        cairo_new_path(cr);
+        cairo_move_to(cr, px, py - r);
+        cairo_line_to(cr, px + r, py);
+        cairo_line_to(cr, px, py + r);
+        cairo_line_to(cr, px - r, py);
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 3.0);
+        cairo_stroke_preserve(cr);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_fill(cr);
+        if (strcmp(lv, "destroyed") == 0) { /* a cross on what is gone */
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 1.5);
+            cairo_move_to(cr, px - r / 2.5, py - r / 2.5);
+            cairo_line_to(cr, px + r / 2.5, py + r / 2.5);
+            cairo_move_to(cr, px + r / 2.5, py - r / 2.5);
+            cairo_line_to(cr, px - r / 2.5, py + r / 2.5);
+            cairo_stroke(cr);
+        }
+        d->drew = 1;
+    } else {
+        rgb c = condition_color(sev);
+        r = significance_radius(f->significance);
+        if (f->wkb && q->z >= SP_TILE_FOOTPRINT_AT) {
+            area(d, f->wkb, f->wkb_len, c, 0.35, 0.9);
+            r *= 0.75;
+        }
+        const char *s = f->significance ? f->significance : "";
+        dot(d, px, py, r, c, strcmp(s, "newly_identified") == 0);
+    }
+    return q->z >= SP_TILE_LABEL_AT ? add_label(d, wx, wy, r, f->name, err) : SP_OK;
+}
+
+static void draw_cells(draw *d)
+{
+    for (int i = 0; i < d->ncells; i++) {
+        const cell *c = &d->cells[i];
+        double r = 2.5 + 1.2 * log2((double)c->n);
+        if (r > 8.0)
+            r = 8.0;
+        if (c->is_national && r < 4.0)
+            r = 4.0;
+        dot(d, c->sx / c->n - d->ox, c->sy / c->n - d->oy, r, condition_color(c->worst), 0);
+    }
+}
+
+/* Places labels in the order read (most significant first), each only where it meets no
+ * label placed before and stays inside the metatile; draws those that meet this tile. */
+static void draw_labels(draw *d, double mx0, double my0, double mx1, double my1)
+{
+    cairo_t *cr = d->cr;
+    int nplaced = 0;
+    for (int i = 0; i < d->nlabels; i++) {
+        label *l = &d->labels[i];
+        int ok = l->x >= mx0 && l->y >= my0 && l->x + l->w <= mx1 && l->y + l->h <= my1;
+        for (int j = 0; ok && j < nplaced; j++) {
+            const label *o = &d->labels[j];
+            ok = l->x + l->w + 2 < o->x || o->x + o->w + 2 < l->x || l->y + l->h + 1 < o->y ||
+                 o->y + o->h + 1 < l->y;
+        }
+        if (!ok)
+            continue;
+        label placed = *l; /* keep placed labels first, for the checks above */
+        d->labels[i] = d->labels[nplaced];
+        d->labels[nplaced++] = placed;
+        double px = placed.x - d->ox, py = placed.y - d->oy;
+        if (px > SP_TILE_SIZE || py > SP_TILE_SIZE || px + placed.w < 0 || py + placed.h < 0)
+            continue;
+        cairo_move_to(cr, px, py);
+        pango_cairo_layout_path(cr, placed.layout);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+        cairo_set_line_width(cr, 3.0);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_move_to(cr, px, py);
+        cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
+        pango_cairo_show_layout(cr, placed.layout);
+        d->drew = 1;
+    }
+}
+
+/* Pango's font map is per thread; the context and font are kept per thread too, so that a
+ * tile does not pay for font loading (the first tile of a thread does). */
+static _Thread_local PangoContext *thread_pango;
+static _Thread_local PangoFontDescription *thread_font;
+
+static int ensure_pango(draw *d, sp_err *err)
+{
+    if (!thread_pango) {
+        PangoFontMap *fm = pango_cairo_font_map_get_default();
+        thread_pango = fm ? pango_font_map_create_context(fm) : NULL;
+        thread_font = pango_font_description_from_string(SP_TILE_LABEL_FONT);
+        if (!thread_pango || !thread_font)
+            return sp_err_set(err, SP_EINTERNAL, "cannot set up Pango for labels");
+        cairo_font_options_t *fo = cairo_font_options_create();
+        cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+        cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+        pango_cairo_context_set_font_options(thread_pango, fo);
+        cairo_font_options_destroy(fo);
+    }
+    d->pango = thread_pango;
+    d->font = thread_font;
+    return SP_OK;
+}
+
+int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, size_t *out_len,
+                   int *out_is_empty, sp_err *err)
+{
+    *out_png = NULL;
+    *out_len = 0;
+    *out_is_empty = 0;
+    int px = SP_TILE_SIZE * req->scale;
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return sp_err_set(err, SP_ENOMEM, "cannot create a %d px surface", px);
+    }
+    draw d = {.req = req, .cr = cairo_create(surface), .world = ldexp(SP_TILE_SIZE, req->z)};
+    d.ox = (double)req->x * SP_TILE_SIZE;
+    d.oy = (double)req->y * SP_TILE_SIZE;
+    cairo_scale(d.cr, req->scale, req->scale);
+    int rc =
+        req->z >= SP_TILE_LABEL_AT && req->layer != SP_TILE_ZONES ? ensure_pango(&d, err) : SP_OK;
+    if (rc == SP_OK && d.pango)
+        pango_cairo_update_context(d.cr, d.pango);
+
+    /* What to read: the tile plus the symbol margin (plus one thinning cell below
+     * SP_TILE_THIN_BELOW); from SP_TILE_LABEL_AT, the whole metatile the labels are placed
+     * in. Pixel boxes are in world px. */
+    double x0 = d.ox, y0 = d.oy, x1 = d.ox + SP_TILE_SIZE, y1 = d.oy + SP_TILE_SIZE;
+    double margin = SP_TILE_MARGIN_PX + (req->z < SP_TILE_THIN_BELOW ? SP_TILE_CELL_PX : 0);
+    double mx0 = 0, my0 = 0, mx1 = 0, my1 = 0;
+    if (d.pango) {
+        mx0 = (double)(req->x / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
+        my0 = (double)(req->y / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
+        mx1 = mx0 + SP_TILE_META * SP_TILE_SIZE;
+        my1 = my0 + SP_TILE_META * SP_TILE_SIZE;
+        x0 = mx0, y0 = my0, x1 = mx1, y1 = my1;
+    }
+    double west = (x0 - margin) / d.world * 360.0 - 180.0;
+    double east = (x1 + margin) / d.world * 360.0 - 180.0;
+    double north = atan(sinh(M_PI * (1 - 2 * (y0 - margin) / d.world))) * 180.0 / M_PI;
+    double south = atan(sinh(M_PI * (1 - 2 * (y1 + margin) / d.world))) * 180.0 / M_PI;
+    sp_db_map_query q = {
+        .kind = req->layer == SP_TILE_DAMAGE  ? SP_MAP_DAMAGE
+                : req->layer == SP_TILE_ZONES ? SP_MAP_ZONES
+                                              : SP_MAP_MONUMENTS,
+        .bbox = {west, south, east, north},
+        .with_names = d.pango != NULL,
+        .with_footprints = req->z >= SP_TILE_FOOTPRINT_AT || req->layer == SP_TILE_ZONES,
+        .significance = req->significance,
+        .kind_code = req->kind,
+        .condition = req->condition,
+    };
+    cairo_set_line_cap(d.cr, CAIRO_LINE_CAP_ROUND);
+    if (rc == SP_OK)
+        rc = sp_db_map_features(db, &q, on_feature, &d, err);
+    if (rc == SP_OK && d.ncells)
+        draw_cells(&d);
+    if (rc == SP_OK && d.nlabels)
+        draw_labels(&d, mx0, my0, mx1, my1);
+    for (int i = 0; i < d.nlabels; i++)
+        g_object_unref(d.labels[i].layout);
+    free(d.labels);
+    free(d.cells);
+    cairo_destroy(d.cr);
+    cairo_surface_flush(surface);
+    if (rc == SP_OK && !d.drew)
+        *out_is_empty = 1;
+    else if (rc == SP_OK)
+        rc = sp_tile_encode_png(surface, out_png, out_len, err);
+    cairo_surface_destroy(surface);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/* tiles/sp_tile.h - map tiles: XYZ Web Mercator PNGs of the registry, drawn with Cairo and
+ * Pango, encoded with libpng. Shared by GET /tiles/... and `spadok tiles`, so both draw
+ * alike. The style (colours by condition, sizes by significance) is documented here and in
+ * the TileJSON's legend, and bumped in SP_TILE_STYLE_REV whenever a pixel would change. */
+#ifndef SP_TILE_H
+#define SP_TILE_H
+
+#include <stddef.h>
+
+#include "sp_db.h"
+#include "sp_err.h"
+
+#define SP_TILE_SIZE      256 /* CSS pixels; @2x tiles are 512 device pixels */
+#define SP_TILE_MAX_ZOOM  19
+#define SP_TILE_STYLE_REV 1
+
+typedef enum {
+    SP_TILE_MONUMENTS,
+    SP_TILE_DAMAGE,
+    SP_TILE_ZONES,
+    SP_TILE_LAYER_COUNT
+} sp_tile_layer;
+
+typedef struct sp_tile_req {
+    sp_tile_layer layer;
+    int z, x, y;
+    int scale; /* 1, or 2 for @2x */
+    /* monuments layer filters (vocabulary codes), NULL for all */
+    const char *significance, *kind, *condition;
+} sp_tile_req;
+
+/* A legend entry: what a colour means, in both languages. */
+typedef struct sp_tile_legend {
+    const char *code, *label_uk, *label_en;
+    const char *color; /* "#rrggbb" */
+} sp_tile_legend;
+
+const char *sp_tile_layer_name(sp_tile_layer l);
+int sp_tile_layer_by_name(const char *name); /* -1 when unknown */
+/* The colours of a layer's symbols (NULL-terminated by code). */
+const sp_tile_legend *sp_tile_legend_of(sp_tile_layer l);
+
+/* Parses "{z}/{x}/{y}.png" or "{z}/{x}/{y}@2x.png" into req (layer and filters untouched):
+ * SP_EINVAL with a message naming what is wrong (zoom over 19, x or y out of range, suffix). */
+int sp_tile_parse_zxy(const char *z, const char *x, const char *yfile, sp_tile_req *req,
+                      sp_err *err);
+/* The tile's bounds in EPSG:4326: min lon, min lat, max lon, max lat. */
+void sp_tile_bounds(int z, int x, int y, double out[4]);
+
+/* Draws the tile and encodes it as PNG into *out_png (caller frees with free). *out_is_empty
+ * is set when nothing was drawn: the caller may then send the shared empty tile. */
+int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, size_t *out_len,
+                   int *out_is_empty, sp_err *err);
+
+/* The fully transparent tile of a scale, shared (do not free). */
+const unsigned char *sp_tile_empty_png(int scale, size_t *out_len);
+
+#endif
