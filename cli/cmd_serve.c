@@ -12,7 +12,8 @@
 #include "sp_http.h"
 #include "sp_log.h"
 
-#define SP_SERVE_GRACE_S 10
+#define SP_SERVE_GRACE_S       10
+#define SP_SERVE_TILE_CACHE_MB 256
 
 /* Numbers from text: -1 when absent, -2 when not a whole number in [lo, hi]. */
 static long number(const char *s, long lo, long hi)
@@ -26,14 +27,15 @@ static long number(const char *s, long lo, long hi)
 }
 
 static int serve(const char *db_path, const char *bind, const char *port_s, const char *threads_s,
-                 const char *conns_s, const char *timeout_s)
+                 const char *conns_s, const char *timeout_s, const char *tiles_s)
 {
+    long tiles_mb = tiles_s ? number(tiles_s, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
     long port = number(port_s, 0, 65535), threads = number(threads_s, 1, 256);
     long conns = number(conns_s, 1, 100000), timeout = number(timeout_s, 1, 3600);
-    if (!db_path || port < 0 || threads == -2 || conns == -2 || timeout == -2) {
+    if (!db_path || port < 0 || threads == -2 || conns == -2 || timeout == -2 || tiles_mb < 0) {
         fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
-                        "from 1 to 256, --max-connections from 1 to 100000 and --timeout from "
-                        "1 to 3600 seconds\n");
+                        "from 1 to 256, --max-connections from 1 to 100000, --timeout from "
+                        "1 to 3600 seconds and --tile-cache-mb from 0 to 1048576\n");
         return SP_EXIT_USAGE;
     }
     struct stat sb;
@@ -63,7 +65,8 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
                           (int)port,
                           threads > 0 ? (int)threads : 0,
                           conns > 0 ? (int)conns : 0,
-                          timeout > 0 ? (int)timeout : 0};
+                          timeout > 0 ? (int)timeout : 0,
+                          (int)tiles_mb};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -80,7 +83,7 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
 int sp_cmd_serve(int argc, char **argv)
 {
     const char *db_path = NULL, *bind = NULL, *port_s = NULL, *threads_s = NULL;
-    const char *conns_s = NULL, *timeout_s = NULL, *config = NULL;
+    const char *conns_s = NULL, *timeout_s = NULL, *config = NULL, *tiles_s = NULL;
     const sp_cli_opt opts[] = {
         {"db", "FILE", "registry database", &db_path, NULL},
         {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &bind, NULL},
@@ -90,6 +93,10 @@ int sp_cmd_serve(int argc, char **argv)
         {"max-connections", "N", "connections open at once (default 1024)", &conns_s, NULL},
         {"timeout", "S", "seconds before an idle connection is closed (default 30)", &timeout_s,
          NULL},
+        {"tile-cache-mb", "N",
+         "size bound of the tile cache kept beside the database as FILE.tiles (default 256; 0: "
+         "no cache)",
+         &tiles_s, NULL},
         {"config", "FILE",
          "read these settings from FILE, one 'name = value' a line "
          "(the command line wins)",
@@ -108,7 +115,7 @@ int sp_cmd_serve(int argc, char **argv)
     if (config && sp_cli_config_load(config, opts, &config_text, msg, sizeof msg) != 0)
         return sp_cli_fail(msg);
     rc = serve(db_path, bind ? bind : "127.0.0.1", port_s ? port_s : "8080", threads_s, conns_s,
-               timeout_s);
+               timeout_s, tiles_s);
     free(config_text);
     return rc;
 }

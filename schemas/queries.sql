@@ -35,6 +35,7 @@ PRAGMA defer_foreign_keys = ON;
 -- name: exec_bulk_index_off
 DROP TRIGGER gii_monument_geom;
 DROP TRIGGER monument_fts_insert;
+DROP TRIGGER map_change_monument_insert;
 
 -- name: exec_bulk_index_on
 CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument BEGIN
@@ -45,6 +46,25 @@ CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
   INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
   VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.description, NEW.protection_no);
 END;
+CREATE TRIGGER map_change_monument_insert AFTER INSERT ON monument BEGIN
+  INSERT INTO map_change (xmin, ymin, xmax, ymax)
+  VALUES (MbrMinX(NEW.geom) - 0.005 * NEW.location_sensitive,
+          MbrMinY(NEW.geom) - 0.005 * NEW.location_sensitive,
+          MbrMaxX(NEW.geom) + 0.005 * NEW.location_sensitive,
+          MbrMaxY(NEW.geom) + 0.005 * NEW.location_sensitive);
+END;
+
+-- The monuments a bulk import inserted, as one box for the tile cache (map_change, 004).
+-- name: bulk_map_change
+INSERT INTO map_change (xmin, ymin, xmax, ymax)
+SELECT min(xmin) - 0.005, min(ymin) - 0.005, max(xmax) + 0.005, max(ymax) + 0.005
+FROM idx_monument_geom WHERE pkid > ?1 HAVING count(*) > 0;
+
+-- name: map_change_max
+SELECT coalesce(max(id), 0) FROM map_change;
+
+-- name: map_changes_since
+SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
 
 -- name: bulk_fts_fill
 INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
@@ -462,3 +482,70 @@ WHERE z.id IN (SELECT pkid FROM idx_protection_zone_geom
                WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)
   AND z.deleted_at IS NULL
 ORDER BY z.id;
+
+-- ---- the tile cache (storage/tilecache.c) -------------------------------------------------
+-- A database of its own beside the registry (<registry>.tiles): rendered PNGs stored once by
+-- content hash (the empty tile and other repeats cost one row each), keyed by layer, style
+-- revision, filter, day (the damage layer's colours age) and z/x/y/scale. `seen` is the last
+-- map_change row applied; `bytes` the size of all PNGs, kept by triggers for the size bound.
+-- name: exec_tilecache_schema
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA busy_timeout = 10000;
+CREATE TABLE IF NOT EXISTS tile (
+  layer TEXT NOT NULL, style INTEGER NOT NULL, filter TEXT NOT NULL, day INTEGER NOT NULL,
+  z INTEGER NOT NULL, x INTEGER NOT NULL, y INTEGER NOT NULL, scale INTEGER NOT NULL,
+  hash TEXT NOT NULL, used INTEGER NOT NULL,
+  PRIMARY KEY (z, x, y, layer, style, filter, day, scale)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tile_used ON tile(used);
+CREATE INDEX IF NOT EXISTS tile_hash ON tile(hash);
+CREATE TABLE IF NOT EXISTS tile_blob (hash TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tile_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO tile_meta VALUES ('seen', 0), ('bytes', 0);
+CREATE TRIGGER IF NOT EXISTS tile_blob_added AFTER INSERT ON tile_blob BEGIN
+  UPDATE tile_meta SET value = value + length(NEW.data) WHERE key = 'bytes';
+END;
+CREATE TRIGGER IF NOT EXISTS tile_blob_removed AFTER DELETE ON tile_blob BEGIN
+  UPDATE tile_meta SET value = value - length(OLD.data) WHERE key = 'bytes';
+END;
+
+-- name: tile_get
+SELECT t.hash, b.data, t.used FROM tile t JOIN tile_blob b ON b.hash = t.hash
+WHERE t.z = ?1 AND t.x = ?2 AND t.y = ?3 AND t.layer = ?4 AND t.style = ?5 AND t.filter = ?6
+  AND t.day = ?7 AND t.scale = ?8;
+
+-- name: tile_touch
+UPDATE tile SET used = ?9
+WHERE z = ?1 AND x = ?2 AND y = ?3 AND layer = ?4 AND style = ?5 AND filter = ?6 AND day = ?7
+  AND scale = ?8;
+
+-- name: tile_blob_put
+INSERT OR IGNORE INTO tile_blob (hash, data) VALUES (?1, ?2);
+
+-- name: tile_put
+INSERT OR REPLACE INTO tile (z, x, y, layer, style, filter, day, scale, hash, used)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);
+
+-- name: tile_meta_get
+SELECT value FROM tile_meta WHERE key = ?1;
+
+-- name: tile_seen_set
+UPDATE tile_meta SET value = ?1 WHERE key = 'seen';
+
+-- name: tile_drop_range
+DELETE FROM tile WHERE z = ?1 AND x BETWEEN ?2 AND ?3 AND y BETWEEN ?4 AND ?5;
+
+-- name: tile_drop_all
+DELETE FROM tile;
+
+-- name: tile_count
+SELECT count(*) FROM tile;
+
+-- Least recently used tiles first, then the PNGs no tile uses any more.
+-- name: tile_evict
+DELETE FROM tile WHERE (z, x, y, layer, style, filter, day, scale) IN
+  (SELECT z, x, y, layer, style, filter, day, scale FROM tile ORDER BY used LIMIT ?1);
+
+-- name: tile_blob_orphans
+DELETE FROM tile_blob WHERE NOT EXISTS (SELECT 1 FROM tile t WHERE t.hash = tile_blob.hash);

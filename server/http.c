@@ -17,6 +17,7 @@
 
 #include "http_int.h"
 #include "sp_db_items.h"
+#include "sp_db_tilecache.h"
 #include "sp_hash.h"
 #include "sp_json.h"
 #include "sp_log.h"
@@ -57,6 +58,7 @@ struct sp_http_server {
 /* One read-only connection per worker thread: SQLite connections are not shared, and a
  * worker serves one request at a time. Owned by the server (closed in sp_http_stop). */
 static _Thread_local sp_db *worker_db;
+static _Thread_local sp_db *worker_tiles; /* the tile cache, opened on the first tile request */
 
 static sp_db *thread_db(sp_http_server *s, sp_err *err)
 {
@@ -70,6 +72,26 @@ static sp_db *thread_db(sp_http_server *s, sp_err *err)
         s->dbs[s->ndbs++] = db;
     pthread_mutex_unlock(&s->dbs_lock);
     worker_db = db;
+    return db;
+}
+
+static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
+{
+    if (worker_tiles || s->cfg.tile_cache_mb <= 0)
+        return worker_tiles;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s.tiles", s->cfg.db_path) >= (int)sizeof path) {
+        sp_err_set(err, SP_EINVAL, "database path too long for its tile cache");
+        return NULL;
+    }
+    sp_db *db = NULL;
+    if (sp_db_tilecache_open(path, &db, err) != SP_OK)
+        return NULL;
+    pthread_mutex_lock(&s->dbs_lock);
+    if (s->ndbs < SP_HTTP_MAX_DBS)
+        s->dbs[s->ndbs++] = db;
+    pthread_mutex_unlock(&s->dbs_lock);
+    worker_tiles = db;
     return db;
 }
 
@@ -505,14 +527,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             sp_http_error_from(r, &err);
         else if (!bad && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
             sp_http_error_from(r, &err);
+        else if (!bad && strncmp(url, "/tiles/", 7) == 0 && s->cfg.tile_cache_mb > 0 &&
+                 !(r->tiles = thread_tiles(s, &err)))
+            sp_http_error_from(r, &err);
         else if (!bad && strcmp(url, "/metrics") == 0) {
             r->route = "metrics";
             metrics_page(s, r);
         } else if (!bad) {
             r->has_etag = 1;
+            r->tile_cache_max = (int64_t)s->cfg.tile_cache_mb * 1024 * 1024;
             if (!sp_http_cache_get(r)) {
                 route(r);
-                if (!r->body.failed)
+                if (!r->body.failed && !r->no_response_cache)
                     sp_http_cache_put(r);
             }
         }

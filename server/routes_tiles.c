@@ -8,7 +8,6 @@
 
 #include "http_int.h"
 #include "sp_db_items.h"
-#include "sp_hash.h"
 #include "sp_json.h"
 #include "sp_tile.h"
 
@@ -59,22 +58,16 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     unsigned char *png = NULL;
     size_t len = 0;
     int is_empty = 0;
-    if (sp_tile_render(r->db, &t, &png, &len, &is_empty, &err) != SP_OK)
+    char hash[17];
+    if (sp_tile_get(r->db, r->tiles, &t, r->tile_cache_max, &png, &len, hash, &is_empty, &err) !=
+        SP_OK)
         return (void)sp_http_error_from(r, &err);
-    if (is_empty) {
-        const unsigned char *e = sp_tile_empty_png(t.scale, &len);
-        if (!e)
-            return (void)sp_http_error(r, 500, "ServerError", "cannot encode the empty tile");
-        sp_strbuf_append(&r->body, (const char *)e, len);
-        r->cache_control = SP_EMPTY_CACHE_CONTROL;
-    } else {
-        sp_strbuf_append(&r->body, (const char *)png, len);
-        r->cache_control = SP_TILE_CACHE_CONTROL;
-    }
+    sp_strbuf_append(&r->body, (const char *)png, len);
     free(png);
+    r->cache_control = is_empty ? SP_EMPTY_CACHE_CONTROL : SP_TILE_CACHE_CONTROL;
     r->content_type = "image/png";
-    snprintf(r->etag, sizeof r->etag, "\"t%016llx\"",
-             (unsigned long long)sp_fnv1a(SP_FNV_INIT, r->body.data, r->body.len));
+    r->no_response_cache = t.layer == SP_TILE_DAMAGE; /* its colours age by the day */
+    snprintf(r->etag, sizeof r->etag, "\"t%s\"", hash);
 }
 
 /* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend

@@ -12,7 +12,8 @@ typedef struct sp_http_config {
     int port;         /* 0: any free port (printed in the first log line) */
     int threads;      /* worker threads, default: number of cores */
     int max_connections;
-    int timeout_s; /* idle connection timeout */
+    int timeout_s;     /* idle connection timeout */
+    int tile_cache_mb; /* size bound of the tile cache (<db>.tiles); 0: no cache */
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;

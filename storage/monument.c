@@ -298,6 +298,10 @@ int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
         return err->code;
     sqlite3_bind_int64(st, 1, db->bulk_max_id);
     if (sp_db_step_done(db, st, "fill the search index", err) != SP_OK ||
+        !(st = sp_db_stmt(db, SP_Q_BULK_MAP_CHANGE, err)))
+        return err->code;
+    sqlite3_bind_int64(st, 1, db->bulk_max_id);
+    if (sp_db_step_done(db, st, "note the map change", err) != SP_OK ||
         sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_ON, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
         return err->code;

@@ -17,12 +17,6 @@
 #include "sp_tile.h"
 #include "tile_int.h"
 
-#define SP_TILE_THIN_BELOW   14   /* zooms below thin points into grid cells */
-#define SP_TILE_CELL_PX      10.0 /* grid cell of the thinning, CSS px */
-#define SP_TILE_FOOTPRINT_AT 15   /* footprints drawn from this zoom */
-#define SP_TILE_LABEL_AT     16   /* labels from this zoom */
-#define SP_TILE_META         4    /* labels are placed per META x META tiles */
-#define SP_TILE_MARGIN_PX    24.0 /* symbol margin read around a tile */
 #define SP_TILE_LABEL_FONT   "DejaVu Sans 8.5"
 #define SP_TILE_LABEL_MAX_PX 160.0 /* longer names are wrapped */
 

@@ -6,6 +6,7 @@
 #define SP_TILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sp_db.h"
 #include "sp_err.h"
@@ -51,6 +52,16 @@ void sp_tile_bounds(int z, int x, int y, double out[4]);
  * is set when nothing was drawn: the caller may then send the shared empty tile. */
 int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, size_t *out_len,
                    int *out_is_empty, sp_err *err);
+
+/* The tile from the cache (a connection from sp_db_tilecache_open), or drawn and kept there
+ * (cache NULL: always drawn). out_hash: 16 hex digits of the PNG's bytes, for its ETag.
+ * Past max_bytes of PNGs the least recently used tiles are dropped. */
+int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_bytes,
+                unsigned char **out_png, size_t *out_len, char out_hash[17], int *out_is_empty,
+                sp_err *err);
+/* Drops the cached tiles that the registry's changes since the cache last looked touched;
+ * *out_version: the newest change applied. */
+int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err);
 
 /* The fully transparent tile of a scale, shared (do not free). */
 const unsigned char *sp_tile_empty_png(int scale, size_t *out_len);

@@ -7,6 +7,15 @@
 
 #include "sp_err.h"
 
+/* The drawing's reach, shared by render.c (what to read around a tile) and cache.c (which
+ * cached tiles a change touches). */
+#define SP_TILE_THIN_BELOW   14   /* zooms below thin points into grid cells */
+#define SP_TILE_CELL_PX      10.0 /* grid cell of the thinning, CSS px */
+#define SP_TILE_FOOTPRINT_AT 15   /* footprints drawn from this zoom */
+#define SP_TILE_LABEL_AT     16   /* labels from this zoom */
+#define SP_TILE_META         4    /* labels are placed per META x META tiles */
+#define SP_TILE_MARGIN_PX    24.0 /* symbol margin read around a tile */
+
 /* Encodes an ARGB32 surface as PNG (palette when it has at most 256 colours: smaller and
  * pixel for pixel the same). *out is the caller's, to free. */
 int sp_tile_encode_png(cairo_surface_t *s, unsigned char **out, size_t *out_len, sp_err *err);

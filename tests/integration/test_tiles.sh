@@ -86,6 +86,15 @@ http "$far" >/dev/null
 etag_far=$(header ETag)
 check_true "tiles have ETags" test -n "$etag_near" -a -n "$etag_far"
 check_eq "If-None-Match answers 304" 304 "$(http "$near" -H "If-None-Match: $etag_near")"
+wide="/tiles/monuments/$(tile 10 30.5125 50.4531).png"
+http "$wide" >/dev/null
+cached() { # Z X Y: the cached monuments tile's hash, or nothing
+  sqlite3 "$DB.tiles" "SELECT hash FROM tile WHERE layer = 'monuments' AND filter = '||' AND scale = 1 AND z = $1 AND x = $2 AND y = $3"
+}
+IFS=/ read -r fz fx fy <<<"$(tile 16 30.55694 50.43417)"
+IFS=/ read -r wz wx wy <<<"$(tile 10 30.5125 50.4531)"
+far_hash=$(cached "$fz" "$fx" "$fy")
+check_true "tiles are kept in the cache beside the database" test -n "$far_hash" -a -n "$(cached "$wz" "$wx" "$wy")"
 cat >"$T/edit.geojson" <<'EOF'
 {"type": "FeatureCollection", "features": [{"type": "Feature",
   "properties": {"source_id": "tile-edit-1", "name_uk": "Пам’ятка для перевірки плиток",
@@ -96,8 +105,13 @@ EOF
 http "$near" >/dev/null
 check_true "the edited tile's ETag changed" test "$(header ETag)" != "$etag_near"
 check_true "and its bytes" sh -c "! cmp -s '$T/near-before.png' '$T/body'"
+# (the request for the near tile made the cache apply the change; the far one is not asked yet)
+check_eq "the far tile stayed in the cache" "$far_hash" "$(cached "$fz" "$fx" "$fy")"
+check_eq "the z10 tile over the edit was dropped from the cache" "" "$(cached "$wz" "$wx" "$wy")"
 http "$far" >/dev/null
 check_eq "the far tile's ETag did not change" "$etag_far" "$(header ETag)"
+check_eq "the cache applied the change" "$(sql "$DB" "SELECT max(id) FROM map_change")" \
+  "$(sqlite3 "$DB.tiles" "SELECT value FROM tile_meta WHERE key = 'seen'")"
 
 # TileJSON 3.0.0
 check_eq "TileJSON" 200 "$(http /tiles/monuments.json)"

@@ -6,6 +6,7 @@
 #include <ogr_api.h>
 
 #include "sp_db.h"
+#include "sp_db_tilecache.h"
 #include "sp_test.h"
 
 static char dir[256];
@@ -151,6 +152,66 @@ static void test_db__fill_new_writes_without_wal_then_turns_wal_on(void)
     sp_db_close(db);
 }
 
+/* The tile cache: keeps a tile only when drawn at or after the last change applied, stores
+ * a PNG once whatever the tiles using it, and evicts the least recently used quarter. */
+static void test_db__tile_cache_keeps_evicts_and_refuses_stale_tiles(void)
+{
+    char p[512];
+    path(p, sizeof p, "c.tiles");
+    unlink(p);
+    sp_db *c = NULL;
+    sp_err err = {0};
+    SP_CHECK(sp_db_tilecache_open(p, &c, &err) == SP_OK);
+    if (!c)
+        return;
+    unsigned char png[100];
+    memset(png, 7, sizeof png);
+    int kept = -1;
+    char hash[17];
+    unsigned char *got = NULL;
+    size_t len = 0;
+    for (int i = 0; i < 40; i++) { /* 40 tiles, 2 distinct PNGs, used at times 1000 + i */
+        sp_db_tile_key k = {"monuments", 1, "||", 0, 10, i, 7, 1};
+        SP_CHECK(sp_db_tile_put(c, &k, png, sizeof png - (size_t)(i % 2), i % 2 ? "b" : "a",
+                                1000 + i, 0, &kept, &err) == SP_OK &&
+                 kept == 1);
+    }
+    int64_t bytes = 0, seen = -1;
+    SP_CHECK(sp_db_tile_bytes(c, &bytes, &err) == SP_OK && bytes == 199);
+    sp_db_tile_key k3 = {"monuments", 1, "||", 0, 10, 3, 7, 1};
+    SP_CHECK(sp_db_tile_get(c, &k3, 1010, &got, &len, hash, &err) == SP_OK && got && len == 99);
+    SP_CHECK_STR(hash, "b");
+    free(got);
+    sp_db_tile_key other = {"damage", 1, "||", 0, 10, 3, 7, 1};
+    SP_CHECK(sp_db_tile_get(c, &other, 1010, &got, &len, hash, &err) == SP_OK && !got);
+    /* the oldest quarter goes (x 0..9); a blob used by no tile would go too */
+    SP_CHECK(sp_db_tile_evict(c, &err) == SP_OK);
+    sp_db_tile_key k0 = {"monuments", 1, "||", 0, 10, 0, 7, 1};
+    sp_db_tile_key k11 = {"monuments", 1, "||", 0, 10, 11, 7, 1};
+    SP_CHECK(sp_db_tile_get(c, &k0, 1010, &got, &len, hash, &err) == SP_OK && !got);
+    SP_CHECK(sp_db_tile_get(c, &k11, 1010, &got, &len, hash, &err) == SP_OK && got);
+    free(got);
+    /* dropping a range at a zoom, then a stale tile is refused */
+    SP_CHECK(sp_db_tile_begin(c, &err) == SP_OK);
+    SP_CHECK(sp_db_tile_drop(c, 10, 10, 7, 20, 7, &err) == SP_OK);
+    SP_CHECK(sp_db_tile_set_seen(c, 12, &err) == SP_OK);
+    SP_CHECK(sp_db_commit(c, &err) == SP_OK);
+    SP_CHECK(sp_db_tile_get(c, &k11, 1010, &got, &len, hash, &err) == SP_OK && !got);
+    sp_db_tile_key k30 = {"monuments", 1, "||", 0, 10, 30, 7, 1};
+    SP_CHECK(sp_db_tile_get(c, &k30, 1010, &got, &len, hash, &err) == SP_OK && got);
+    free(got);
+    SP_CHECK(sp_db_tile_seen(c, &seen, &err) == SP_OK && seen == 12);
+    SP_CHECK(sp_db_tile_put(c, &k11, png, sizeof png, "a", 2000, 11, &kept, &err) == SP_OK);
+    SP_CHECK(kept == 0);
+    SP_CHECK(sp_db_tile_put(c, &k11, png, sizeof png, "a", 2000, 12, &kept, &err) == SP_OK);
+    SP_CHECK(kept == 1);
+    SP_CHECK(sp_db_tile_begin(c, &err) == SP_OK && sp_db_tile_drop_all(c, &err) == SP_OK &&
+             sp_db_commit(c, &err) == SP_OK);
+    SP_CHECK(sp_db_tile_evict(c, &err) == SP_OK); /* no tiles: the PNGs go */
+    SP_CHECK(sp_db_tile_bytes(c, &bytes, &err) == SP_OK && bytes == 0);
+    sp_db_close(c);
+}
+
 static void test_db__upsert_insert_unchanged_update(void)
 {
     sp_db *db = fresh("u.sqlite");
@@ -287,6 +348,8 @@ int main(int argc, char **argv)
         {"test_db__not_a_database_is_refused", test_db__not_a_database_is_refused},
         {"test_db__fill_new_writes_without_wal_then_turns_wal_on",
          test_db__fill_new_writes_without_wal_then_turns_wal_on},
+        {"test_db__tile_cache_keeps_evicts_and_refuses_stale_tiles",
+         test_db__tile_cache_keeps_evicts_and_refuses_stale_tiles},
         {"test_db__upsert_insert_unchanged_update", test_db__upsert_insert_unchanged_update},
         {"test_db__record_without_key_is_refused", test_db__record_without_key_is_refused},
         {"test_db__bad_vocab_code_violates_foreign_key",

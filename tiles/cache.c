@@ -1,0 +1,165 @@
+/* tiles/cache.c - tiles from the cache, or drawn and kept there, always fresh.
+ *
+ * Freshness: every write that can change pixels leaves its box in the registry's map_change
+ * log (schemas/004_map_change.sql). Before answering, the cache applies the rows it has not
+ * seen: at every zoom it drops the cached tiles over the box widened by the symbol margin
+ * (and, where labels are drawn, out to whole label metatiles, since moving one label can move
+ * another in its block). A tile is kept only if no change was applied after the one it was
+ * drawn at, so a tile drawn from older data never outlives the change that made it stale.
+ * Size: PNGs are stored once by content hash; past the byte bound, the least recently used
+ * quarter of the tiles goes. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sp_db_tilecache.h"
+#include "sp_hash.h"
+#include "sp_tile.h"
+#include "tile_int.h"
+
+/* The last change this process applied: a hint that spares the cache database a look when
+ * nothing changed; the cache's own `seen` decides. */
+static atomic_int_fast64_t applied;
+
+typedef struct sync_ctx {
+    sp_db *cache;
+    int64_t last;
+} sync_ctx;
+
+static double world_y(double lat, double world)
+{
+    double s = sin(lat * M_PI / 180.0);
+    s = s > 0.9999 ? 0.9999 : s < -0.9999 ? -0.9999 : s;
+    return (0.5 - log((1 + s) / (1 - s)) / (4 * M_PI)) * world;
+}
+
+static int drop_box(void *ctx, int64_t id, const double *b, sp_err *err)
+{
+    sync_ctx *s = ctx;
+    s->last = id;
+    if (!b)
+        return sp_db_tile_drop_all(s->cache, err);
+    for (int z = 0; z <= SP_TILE_MAX_ZOOM; z++) {
+        double world = ldexp(SP_TILE_SIZE, z);
+        double m = SP_TILE_MARGIN_PX + SP_TILE_CELL_PX;
+        long n = 1L << z;
+        long x0 = (long)floor(((b[0] + 180.0) / 360.0 * world - m) / SP_TILE_SIZE);
+        long x1 = (long)floor(((b[2] + 180.0) / 360.0 * world + m) / SP_TILE_SIZE);
+        long y0 = (long)floor((world_y(b[3], world) - m) / SP_TILE_SIZE);
+        long y1 = (long)floor((world_y(b[1], world) + m) / SP_TILE_SIZE);
+        if (z >= SP_TILE_LABEL_AT) { /* whole label blocks */
+            x0 = x0 / SP_TILE_META * SP_TILE_META;
+            y0 = y0 / SP_TILE_META * SP_TILE_META;
+            x1 = x1 / SP_TILE_META * SP_TILE_META + SP_TILE_META - 1;
+            y1 = y1 / SP_TILE_META * SP_TILE_META + SP_TILE_META - 1;
+        }
+        x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+        x1 = x1 >= n ? n - 1 : x1, y1 = y1 >= n ? n - 1 : y1;
+        if (sp_db_tile_drop(s->cache, z, (int)x0, (int)y0, (int)x1, (int)y1, err) != SP_OK)
+            return err->code;
+    }
+    return SP_OK;
+}
+
+int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err)
+{
+    int64_t newest = 0, seen = 0;
+    if (sp_db_map_change_max(db, &newest, err) != SP_OK)
+        return err->code;
+    *out_version = newest;
+    if (newest <= atomic_load(&applied))
+        return SP_OK;
+    if (sp_db_tile_begin(cache, err) != SP_OK)
+        return err->code;
+    sync_ctx s = {cache, 0};
+    int rc = sp_db_tile_seen(cache, &seen, err);
+    s.last = seen;
+    if (rc == SP_OK && seen < newest)
+        rc = sp_db_map_changes(db, seen, drop_box, &s, err);
+    if (rc == SP_OK && s.last > seen)
+        rc = sp_db_tile_set_seen(cache, s.last, err);
+    if (rc == SP_OK)
+        rc = sp_db_commit(cache, err);
+    if (rc != SP_OK) {
+        sp_db_rollback(cache);
+        return rc;
+    }
+    int64_t cur = atomic_load(&applied);
+    while (s.last > cur && !atomic_compare_exchange_weak(&applied, &cur, s.last))
+        ;
+    if (s.last > *out_version)
+        *out_version = s.last;
+    return SP_OK;
+}
+
+/* The cache key's filter: the filters in a fixed order. */
+static void filter_key(const sp_tile_req *req, char *out, size_t outsz)
+{
+    snprintf(out, outsz, "%s|%s|%s", req->significance ? req->significance : "",
+             req->kind ? req->kind : "", req->condition ? req->condition : "");
+}
+
+static void hash_hex(const unsigned char *png, size_t len, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)sp_fnv1a(SP_FNV_INIT, png, len));
+}
+
+int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_bytes,
+                unsigned char **out_png, size_t *out_len, char out_hash[17], int *out_is_empty,
+                sp_err *err)
+{
+    *out_png = NULL;
+    *out_len = 0;
+    *out_is_empty = 0;
+    int64_t version = 0, now = (int64_t)time(NULL);
+    char filter[3 * 48];
+    filter_key(req, filter, sizeof filter);
+    sp_db_tile_key k = {sp_tile_layer_name(req->layer),
+                        SP_TILE_STYLE_REV,
+                        filter,
+                        req->layer == SP_TILE_DAMAGE ? (int)(now / 86400) : 0,
+                        req->z,
+                        req->x,
+                        req->y,
+                        req->scale};
+    size_t elen = 0;
+    const unsigned char *empty = sp_tile_empty_png(req->scale, &elen);
+    if (!empty)
+        return sp_err_set(err, SP_EINTERNAL, "cannot encode the empty tile");
+    if (cache) {
+        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK ||
+            sp_db_tile_get(cache, &k, now, out_png, out_len, out_hash, err) != SP_OK)
+            return err->code;
+        if (*out_png) {
+            *out_is_empty = *out_len == elen && memcmp(*out_png, empty, elen) == 0;
+            return SP_OK;
+        }
+    }
+    unsigned char *png = NULL;
+    size_t len = 0;
+    int is_empty = 0;
+    if (sp_tile_render(db, req, &png, &len, &is_empty, err) != SP_OK)
+        return err->code;
+    if (is_empty) {
+        if (!(png = malloc(elen)))
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        memcpy(png, empty, elen);
+        len = elen;
+    }
+    hash_hex(png, len, out_hash);
+    int kept = 0;
+    int64_t bytes = 0;
+    if (cache && (sp_db_tile_put(cache, &k, png, len, out_hash, now, version, &kept, err) ||
+                  sp_db_tile_bytes(cache, &bytes, err) ||
+                  (bytes > max_bytes && sp_db_tile_evict(cache, err)))) {
+        free(png);
+        return err->code;
+    }
+    *out_png = png;
+    *out_len = len;
+    *out_is_empty = is_empty;
+    return SP_OK;
+}
