@@ -15,7 +15,8 @@ static const command commands[] = {
     {"export", sp_cmd_export, "write the registry as GeoPackage, GeoJSON, CSV or KML"},
     {"migrate", sp_cmd_migrate, "create or upgrade a registry database"},
     {"backup", sp_cmd_backup, "copy a registry database safely while it is in use"},
-    {"serve", sp_cmd_serve, "serve the registry over HTTP (OGC API - Features)"},
+    {"serve", sp_cmd_serve, "serve the registry over HTTP (OGC API - Features, map tiles)"},
+    {"tiles", sp_cmd_tiles, "draw map tiles ahead (seed) or export them as MBTiles"},
 };
 
 static void usage(FILE *out)

@@ -549,3 +549,21 @@ DELETE FROM tile WHERE (z, x, y, layer, style, filter, day, scale) IN
 
 -- name: tile_blob_orphans
 DELETE FROM tile_blob WHERE NOT EXISTS (SELECT 1 FROM tile t WHERE t.hash = tile_blob.hash);
+
+-- ---- MBTiles export (storage/tilecache.c) -------------------------------------------------
+-- MBTiles 1.3: metadata and tiles, rows counted from the south (TMS), as QGIS, GDAL and
+-- mobile apps read them.
+-- name: exec_mbtiles_schema
+PRAGMA journal_mode = DELETE;
+CREATE TABLE metadata (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB,
+                    PRIMARY KEY (zoom_level, tile_column, tile_row));
+
+-- name: table_count
+SELECT count(*) FROM sqlite_master;
+
+-- name: mbtiles_meta
+INSERT OR REPLACE INTO metadata (name, value) VALUES (?1, ?2);
+
+-- name: mbtiles_put
+INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?1, ?2, ?3, ?4);

@@ -44,6 +44,16 @@ int sp_db_tile_set_seen(sp_db *c, int64_t seen, sp_err *err);
 /* Drops the least recently used quarter of the tiles and the PNGs left unused. */
 int sp_db_tile_evict(sp_db *c, sp_err *err);
 
+/* ---- MBTiles export ------------------------------------------------------------------- */
+/* Creates a new MBTiles file (refused when it exists) inside one transaction, which
+ * sp_db_mbtiles_finish commits; sp_db_close without it leaves an empty file. */
+int sp_db_mbtiles_create(const char *path, sp_db **out, sp_err *err);
+int sp_db_mbtiles_meta(sp_db *m, const char *name, const char *value, sp_err *err);
+/* z/x/y as XYZ (rows from the north); stored as TMS. */
+int sp_db_mbtiles_put(sp_db *m, int z, int x, int y, const unsigned char *png, size_t len,
+                      sp_err *err);
+int sp_db_mbtiles_finish(sp_db *m, sp_err *err);
+
 /* ---- the registry's side: where the map changed (schemas/004_map_change.sql) ---------- */
 int sp_db_map_change_max(sp_db *db, int64_t *out, sp_err *err);
 /* Calls fn for each change after since, in order; bbox NULL means "anywhere". */

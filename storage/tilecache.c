@@ -225,3 +225,63 @@ int sp_db_map_changes(sp_db *db, int64_t since, sp_db_map_change_fn fn, void *ct
     sqlite3_reset(st);
     return rc;
 }
+
+int sp_db_mbtiles_create(const char *path, sp_db **out, sp_err *err)
+{
+    *out = NULL;
+    sp_db *m = calloc(1, sizeof *m);
+    if (!m)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    int rc = sqlite3_open_v2(path, &m->conn,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                 SQLITE_OPEN_EXRESCODE,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        sp_err_set(err, SP_EIO, "cannot create %s: %s", path,
+                   m->conn ? sqlite3_errmsg(m->conn) : "out of memory");
+        sp_db_close(m);
+        return err->code;
+    }
+    int64_t tables = 0;
+    rc = sp_db_query_int(m, SP_Q_TABLE_COUNT, &tables, err);
+    if (rc == SP_OK && tables > 0)
+        rc = sp_err_set(err, SP_EINVAL, "%s already exists: give a new file", path);
+    if (rc == SP_OK)
+        rc = sp_db_exec(m, SP_Q_EXEC_MBTILES_SCHEMA, err);
+    if (rc == SP_OK)
+        rc = sp_db_exec(m, SP_Q_EXEC_BEGIN, err);
+    if (rc != SP_OK) {
+        sp_db_close(m);
+        return rc;
+    }
+    *out = m;
+    return SP_OK;
+}
+
+int sp_db_mbtiles_meta(sp_db *m, const char *name, const char *value, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(m, SP_Q_MBTILES_META, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return sp_db_step_done(m, st, "mbtiles metadata", err);
+}
+
+int sp_db_mbtiles_put(sp_db *m, int z, int x, int y, const unsigned char *png, size_t len,
+                      sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(m, SP_Q_MBTILES_PUT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int(st, 1, z);
+    sqlite3_bind_int(st, 2, x);
+    sqlite3_bind_int(st, 3, (1 << z) - 1 - y);
+    sqlite3_bind_blob(st, 4, png, (int)len, SQLITE_STATIC);
+    return sp_db_step_done(m, st, "mbtiles tile", err);
+}
+
+int sp_db_mbtiles_finish(sp_db *m, sp_err *err)
+{
+    return sp_db_commit(m, err);
+}

@@ -126,6 +126,32 @@ check_eq "empty tile" 200 "$(http /tiles/monuments/3/1/1.png)"
 check_contains "empty tile: long cache lifetime" "$(header Cache-Control)" "max-age=3600"
 check_true "empty tile is small" test "$(stat -c %s "$T/body")" -lt 200
 
+# spadok tiles seed fills the cache the server reads; export writes an MBTiles file that
+# GDAL opens (QGIS reads it the same way), rows counted from the south (TMS).
+out=$("$SPADOK" tiles seed --db "$DB" --zoom 12-15 --quiet 2>&1)
+check_contains "tiles seed" "$out" "seeded"
+check_true "seeded tiles are in the cache" \
+  test "$(sqlite3 "$DB.tiles" "SELECT count(*) FROM tile WHERE z = 15")" -gt 10
+out=$("$SPADOK" tiles export --db "$DB" --format mbtiles --zoom 12-16 --quiet "$T/kyiv.mbtiles" 2>&1)
+check_contains "tiles export" "$out" "exported"
+info=$(gdalinfo "$T/kyiv.mbtiles" 2>&1)
+check_contains "gdalinfo opens the MBTiles" "$info" "Driver: MBTiles/MBTiles"
+check_contains "as RGBA" "$info" "Band 4"
+check_contains "with its zooms" "$info" "ZOOM_LEVEL=16"
+check_eq "MBTiles metadata (format, maxzoom, minzoom)" "png|16|12" \
+  "$(sqlite3 "$T/kyiv.mbtiles" "SELECT group_concat(value, '|') FROM (SELECT value FROM metadata WHERE name IN ('format', 'minzoom', 'maxzoom') ORDER BY name)")"
+IFS=/ read -r sz sx sy <<<"$(tile 16 $sofia)"
+sqlite3 "$T/kyiv.mbtiles" "SELECT writefile('$T/from-mbtiles.png', tile_data) FROM tiles WHERE zoom_level = 16 AND tile_column = $sx AND tile_row = $(((1 << 16) - 1 - sy))" >/dev/null
+http "/tiles/monuments/16/$sx/$sy.png" >/dev/null
+check_true "the MBTiles tile (TMS row) is the served tile" cmp -s "$T/from-mbtiles.png" "$T/body"
+gdal_translate -q -of PNG -outsize 256 256 "$T/kyiv.mbtiles" "$T/overview.png" 2>"$T/gt.log"
+check_eq "gdal_translate reads it" 0 $?
+"$SPADOK" tiles export --db "$DB" --format mbtiles --quiet "$T/kyiv.mbtiles" >/dev/null 2>"$T/err"
+check_eq "export will not overwrite a file" 1 $?
+check_contains "and says so" "$(cat "$T/err")" "already exists"
+"$SPADOK" tiles seed --db "$DB" --zoom 18-12 >/dev/null 2>&1
+check_eq "a reversed zoom range is refused" 2 $?
+
 # Bad tile requests: 4xx JSON, never a crash.
 for bad in "400 /tiles/monuments/20/0/0.png" "400 /tiles/monuments/1/2/0.png" \
            "400 /tiles/monuments/1/0/5.png" "404 /tiles/roads/1/0/0.png" \
