@@ -22,6 +22,7 @@
 #include "sp_json.h"
 #include "sp_log.h"
 #include "sp_progress.h"
+#include "sp_tile.h"
 #include "sp_utf8.h"
 
 #define SP_HTTP_GZIP_MIN 1024 /* smaller bodies are sent as they are */
@@ -523,12 +524,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
                 bad = sp_http_error(r, 400, "InvalidParameterValue",
                                     "query parameter %d is not UTF-8 text", i + 1) == 0;
+        /* A tile carries the ETag of its bytes and has a cache of its own, kept exact by
+         * the map_change log: neither the data version nor the response cache is needed. */
+        int is_tile = strncmp(url, "/tiles/", 7) == 0 && strchr(url + 7, '/');
         if (!bad && !(r->db = thread_db(s, &err)))
             sp_http_error_from(r, &err);
-        else if (!bad && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
+        else if (!bad && !is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
             sp_http_error_from(r, &err);
-        else if (!bad && strncmp(url, "/tiles/", 7) == 0 && s->cfg.tile_cache_mb > 0 &&
-                 !(r->tiles = thread_tiles(s, &err)))
+        else if (!bad && is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
             sp_http_error_from(r, &err);
         else if (!bad && strcmp(url, "/metrics") == 0) {
             r->route = "metrics";
@@ -536,9 +539,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else if (!bad) {
             r->has_etag = 1;
             r->tile_cache_max = (int64_t)s->cfg.tile_cache_mb * 1024 * 1024;
-            if (!sp_http_cache_get(r)) {
+            if (is_tile || !sp_http_cache_get(r)) {
                 route(r);
-                if (!r->body.failed && !r->no_response_cache)
+                if (!is_tile && !r->body.failed)
                     sp_http_cache_put(r);
             }
         }
@@ -602,7 +605,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         pthread_mutex_destroy(&s->dbs_lock);
@@ -642,6 +645,7 @@ void sp_http_stop(sp_http_server *s, int grace_s)
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
     sp_http_cache_clear();
+    sp_tile_hot_clear();
     for (int i = 0; i < s->ndbs; i++)
         sp_db_close(s->dbs[i]);
     pthread_mutex_destroy(&s->dbs_lock);

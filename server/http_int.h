@@ -31,7 +31,6 @@ typedef struct sp_http_req {
     sp_db *db;              /* this worker's read-only connection */
     sp_db *tiles;           /* this worker's tile cache connection (tile requests only), or NULL */
     int64_t tile_cache_max; /* bytes */
-    int no_response_cache;  /* the answer may change without a data change (time) */
     const char *db_path;
     int64_t data_version;
     uint64_t id;

@@ -66,7 +66,6 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     free(png);
     r->cache_control = is_empty ? SP_EMPTY_CACHE_CONTROL : SP_TILE_CACHE_CONTROL;
     r->content_type = "image/png";
-    r->no_response_cache = t.layer == SP_TILE_DAMAGE; /* its colours age by the day */
     snprintf(r->etag, sizeof r->etag, "\"t%s\"", hash);
 }
 

@@ -9,6 +9,7 @@
  * Size: PNGs are stored once by content hash; past the byte bound, the least recently used
  * quarter of the tiles goes. */
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,73 @@ int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *er
     return SP_OK;
 }
 
+/* ---- the hot tiles, in memory ---------------------------------------------------------
+ * In front of the cache database: the tiles asked for most recently, direct-mapped by key,
+ * each valid only for the map_change version it was stored at (any change makes them all
+ * stale at once; the database keeps the exact invalidation). A hit costs one look at the
+ * registry's change log and a copy. */
+#define SP_HOT_SLOTS     2048
+#define SP_HOT_MAX_BYTES (64 * 1024) /* bigger tiles are not kept: at most 128 MiB in all */
+
+typedef struct hot {
+    char key[160];
+    int64_t version;
+    unsigned char *png;
+    size_t len;
+    char hash[17];
+    int is_empty;
+} hot;
+
+static hot hots[SP_HOT_SLOTS];
+static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards hots */
+
+static int hot_get(const char *key, int64_t version, unsigned char **out, size_t *out_len,
+                   char hash[17], int *is_empty)
+{
+    hot *h = &hots[sp_fnv1a(SP_FNV_INIT, key, strlen(key)) % SP_HOT_SLOTS];
+    int hit = 0;
+    pthread_mutex_lock(&hot_lock);
+    if (h->png && h->version == version && strcmp(h->key, key) == 0 &&
+        (*out = malloc(h->len ? h->len : 1))) {
+        memcpy(*out, h->png, h->len);
+        *out_len = h->len;
+        memcpy(hash, h->hash, 17);
+        *is_empty = h->is_empty;
+        hit = 1;
+    }
+    pthread_mutex_unlock(&hot_lock);
+    return hit;
+}
+
+static void hot_put(const char *key, int64_t version, const unsigned char *png, size_t len,
+                    const char hash[17], int is_empty)
+{
+    unsigned char *copy = len <= SP_HOT_MAX_BYTES ? malloc(len ? len : 1) : NULL;
+    if (!copy)
+        return;
+    memcpy(copy, png, len);
+    hot *h = &hots[sp_fnv1a(SP_FNV_INIT, key, strlen(key)) % SP_HOT_SLOTS];
+    pthread_mutex_lock(&hot_lock);
+    free(h->png);
+    snprintf(h->key, sizeof h->key, "%s", key);
+    h->version = version;
+    h->png = copy; /* the slot owns it */
+    h->len = len;
+    memcpy(h->hash, hash, 17);
+    h->is_empty = is_empty;
+    pthread_mutex_unlock(&hot_lock);
+}
+
+void sp_tile_hot_clear(void)
+{
+    pthread_mutex_lock(&hot_lock);
+    for (int i = 0; i < SP_HOT_SLOTS; i++) {
+        free(hots[i].png);
+        hots[i].png = NULL;
+    }
+    pthread_mutex_unlock(&hot_lock);
+}
+
 /* The cache key's filter: the filters in a fixed order. */
 static void filter_key(const sp_tile_req *req, char *out, size_t outsz)
 {
@@ -129,12 +197,19 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
     const unsigned char *empty = sp_tile_empty_png(req->scale, &elen);
     if (!empty)
         return sp_err_set(err, SP_EINTERNAL, "cannot encode the empty tile");
+    char hot_key[160];
+    snprintf(hot_key, sizeof hot_key, "%s/%d/%s/%d/%d/%d/%d/%d", k.layer, k.style, k.filter, k.day,
+             k.z, k.x, k.y, k.scale);
     if (cache) {
-        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK ||
-            sp_db_tile_get(cache, &k, now, out_png, out_len, out_hash, err) != SP_OK)
+        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK)
+            return err->code;
+        if (hot_get(hot_key, version, out_png, out_len, out_hash, out_is_empty))
+            return SP_OK;
+        if (sp_db_tile_get(cache, &k, now, out_png, out_len, out_hash, err) != SP_OK)
             return err->code;
         if (*out_png) {
             *out_is_empty = *out_len == elen && memcmp(*out_png, empty, elen) == 0;
+            hot_put(hot_key, version, *out_png, *out_len, out_hash, *out_is_empty);
             return SP_OK;
         }
     }
@@ -158,6 +233,8 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
         free(png);
         return err->code;
     }
+    if (kept)
+        hot_put(hot_key, version, png, len, out_hash, is_empty);
     *out_png = png;
     *out_len = len;
     *out_is_empty = is_empty;

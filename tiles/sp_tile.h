@@ -63,6 +63,9 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
  * *out_version: the newest change applied. */
 int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err);
 
+/* Frees the tiles kept in memory (at server stop). */
+void sp_tile_hot_clear(void);
+
 /* The fully transparent tile of a scale, shared (do not free). */
 const unsigned char *sp_tile_empty_png(int scale, size_t *out_len);
 

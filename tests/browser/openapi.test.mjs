@@ -15,7 +15,9 @@ test('OpenAPI document validates', async () => {
 test('every path in the OpenAPI document answers 200', async () => {
   const doc = await (await fetch(`${base}/api`)).json();
   for (const path of Object.keys(doc.paths)) {
-    const url = base + path.replace('{collectionId}', 'monuments').replace('{featureId}', '1');
+    const url = base + path.replace('{collectionId}', 'monuments').replace('{featureId}', '1')
+      .replace('{layerJson}', 'monuments.json').replace('{layer}', 'monuments')
+      .replace('{z}', '0').replace('{x}', '0').replace('{yPng}', '0.png');
     const res = await fetch(url);
     assert.equal(res.status, 200, `${path} -> ${res.status}`);
   }
