@@ -101,8 +101,9 @@ int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *er
  * each valid only for the map_change version it was stored at (any change makes them all
  * stale at once; the database keeps the exact invalidation). A hit costs one look at the
  * registry's change log and a copy. */
-#define SP_HOT_SLOTS     2048
-#define SP_HOT_MAX_BYTES (64 * 1024) /* bigger tiles are not kept: at most 128 MiB in all */
+#define SP_HOT_SLOTS     32768 /* a city's tiles over a few zooms */
+#define SP_HOT_MAX_BYTES (64 * 1024)        /* bigger tiles are not kept */
+#define SP_HOT_TOTAL     (64L * 1024 * 1024) /* bytes of PNGs kept in memory at most */
 
 typedef struct hot {
     char key[160];
@@ -114,7 +115,8 @@ typedef struct hot {
 } hot;
 
 static hot hots[SP_HOT_SLOTS];
-static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards hots */
+static long hot_bytes;
+static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards hots and hot_bytes */
 
 static int hot_get(const char *key, int64_t version, unsigned char **out, size_t *out_len,
                    char hash[17], int *is_empty)
@@ -143,6 +145,13 @@ static void hot_put(const char *key, int64_t version, const unsigned char *png, 
     memcpy(copy, png, len);
     hot *h = &hots[sp_fnv1a(SP_FNV_INIT, key, strlen(key)) % SP_HOT_SLOTS];
     pthread_mutex_lock(&hot_lock);
+    long after = hot_bytes - (h->png ? (long)h->len : 0) + (long)len;
+    if (after > SP_HOT_TOTAL) { /* full: the tile stays in the cache database only */
+        pthread_mutex_unlock(&hot_lock);
+        free(copy);
+        return;
+    }
+    hot_bytes = after;
     free(h->png);
     snprintf(h->key, sizeof h->key, "%s", key);
     h->version = version;
@@ -160,6 +169,7 @@ void sp_tile_hot_clear(void)
         free(hots[i].png);
         hots[i].png = NULL;
     }
+    hot_bytes = 0;
     pthread_mutex_unlock(&hot_lock);
 }
 
