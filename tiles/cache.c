@@ -101,8 +101,8 @@ int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *er
  * each valid only for the map_change version it was stored at (any change makes them all
  * stale at once; the database keeps the exact invalidation). A hit costs one look at the
  * registry's change log and a copy. */
-#define SP_HOT_SLOTS     32768 /* a city's tiles over a few zooms */
-#define SP_HOT_MAX_BYTES (64 * 1024)        /* bigger tiles are not kept */
+#define SP_HOT_SLOTS     32768               /* a city's tiles over a few zooms */
+#define SP_HOT_MAX_BYTES (64 * 1024)         /* bigger tiles are not kept */
 #define SP_HOT_TOTAL     (64L * 1024 * 1024) /* bytes of PNGs kept in memory at most */
 
 typedef struct hot {

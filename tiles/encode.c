@@ -1,7 +1,8 @@
 /* tiles/encode.c - PNG encoding of rendered tiles with libpng. Most tiles are a few symbols
  * on transparency: they have far fewer than 256 colours and go out as palette PNGs (with
  * tRNS, at the smallest bit depth), the same pixels in a third of the bytes; the rest as
- * RGBA. zlib level and filters were chosen by measurement (bench/tiles): see SP_PNG_*. */
+ * RGBA. zlib level 3 without row filters, chosen by measurement (bench/RESULTS.md, "PNG
+ * encoding"): filters cost time and, on flat symbols over transparency, bytes too. */
 #include <png.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -137,6 +138,7 @@ int sp_tile_encode_png(cairo_surface_t *s, unsigned char **out, size_t *out_len,
     } else {
         png_set_write_fn(png, &b, write_fn, flush_fn);
         png_set_compression_level(png, SP_PNG_LEVEL);
+        png_set_filter(png, 0, PNG_FILTER_NONE);
         if (is_palette) {
             png_color colors[SP_PNG_PALETTE_MAX];
             png_byte alpha[SP_PNG_PALETTE_MAX];
@@ -154,11 +156,9 @@ int sp_tile_encode_png(cairo_surface_t *s, unsigned char **out, size_t *out_len,
             png_set_PLTE(png, info, colors, pal->n);
             if (last_translucent >= 0)
                 png_set_tRNS(png, info, alpha, last_translucent + 1, NULL);
-            png_set_filter(png, 0, PNG_FILTER_NONE);
         } else {
             png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGBA,
                          PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-            png_set_filter(png, 0, PNG_FILTER_SUB);
         }
         png_write_info(png, info);
         if (is_palette && depth < 8)
