@@ -72,11 +72,13 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
         return sp_cli_fail(err.msg);
     sp_log(SP_LOG_INFO, "msg=listening addr=%s port=%d url=http://%s:%d/", bind, sp_http_port(srv),
            bind, sp_http_port(srv));
+    sp_log_buffer_start(); /* after the line that says the port, which scripts wait for */
     int sig = 0;
     sigwait(&stop, &sig);
     sp_log(SP_LOG_INFO, "msg=stopping signal=%d", sig);
     sp_http_stop(srv, SP_SERVE_GRACE_S);
     sp_log(SP_LOG_INFO, "msg=stopped");
+    sp_log_buffer_stop();
     return SP_EXIT_OK;
 }
 
