@@ -62,8 +62,16 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     if (sp_tile_get(r->db, r->tiles, &t, r->tile_cache_max, &png, &len, hash, &is_empty, &err) !=
         SP_OK)
         return (void)sp_http_error_from(r, &err);
-    sp_strbuf_append(&r->body, (const char *)png, len);
-    free(png);
+    char *body = realloc(png, len + 1); /* the body takes the PNG, NUL-terminated */
+    if (!body) {
+        free(png);
+        return (void)sp_http_error(r, 500, "ServerError", "out of memory");
+    }
+    body[len] = '\0';
+    sp_strbuf_free(&r->body);
+    r->body.data = body;
+    r->body.len = len;
+    r->body.cap = len + 1;
     r->cache_control = is_empty ? SP_EMPTY_CACHE_CONTROL : SP_TILE_CACHE_CONTROL;
     r->content_type = "image/png";
     snprintf(r->etag, sizeof r->etag, "\"t%s\"", hash);
