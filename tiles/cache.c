@@ -97,17 +97,18 @@ int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *er
 }
 
 /* ---- the hot tiles, in memory ---------------------------------------------------------
- * In front of the cache database: the tiles asked for most recently, direct-mapped by key,
- * each valid only for the map_change version it was stored at (any change makes them all
- * stale at once; the database keeps the exact invalidation). A hit costs one look at the
- * registry's change log and a copy. */
-#define SP_HOT_SLOTS     32768               /* a city's tiles over a few zooms */
+ * In front of the cache database: the tiles asked for most recently, in two-way sets by a
+ * 128-bit hash of their key, each valid only for the map_change version it was stored at
+ * (any change makes them all stale at once; the database keeps the exact invalidation). A
+ * hit costs one look at the registry's change log and a copy. */
+#define SP_HOT_SLOTS     131072              /* a city's tiles over several zooms */
 #define SP_HOT_MAX_BYTES (64 * 1024)         /* bigger tiles are not kept */
 #define SP_HOT_TOTAL     (64L * 1024 * 1024) /* bytes of PNGs kept in memory at most */
 
 typedef struct hot {
-    char key[160];
+    uint64_t k1, k2; /* the key's hash, two seeds */
     int64_t version;
+    uint64_t stamp; /* last use, for the choice of the slot to reuse */
     unsigned char *png;
     size_t len;
     char hash[17];
@@ -116,21 +117,35 @@ typedef struct hot {
 
 static hot hots[SP_HOT_SLOTS];
 static long hot_bytes;
-static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards hots and hot_bytes */
+static uint64_t hot_clock;
+static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the hot_* and hots */
+
+static hot *hot_set(const char *key, uint64_t *k1, uint64_t *k2)
+{
+    size_t n = strlen(key);
+    *k1 = sp_fnv1a(SP_FNV_INIT, key, n);
+    *k2 = sp_fnv1a(0x9e3779b97f4a7c15ULL, key, n);
+    return &hots[(*k1 % (SP_HOT_SLOTS / 2)) * 2];
+}
 
 static int hot_get(const char *key, int64_t version, unsigned char **out, size_t *out_len,
                    char hash[17], int *is_empty)
 {
-    hot *h = &hots[sp_fnv1a(SP_FNV_INIT, key, strlen(key)) % SP_HOT_SLOTS];
+    uint64_t k1, k2;
+    hot *set = hot_set(key, &k1, &k2);
     int hit = 0;
     pthread_mutex_lock(&hot_lock);
-    if (h->png && h->version == version && strcmp(h->key, key) == 0 &&
-        (*out = malloc(h->len ? h->len : 1))) {
-        memcpy(*out, h->png, h->len);
-        *out_len = h->len;
-        memcpy(hash, h->hash, 17);
-        *is_empty = h->is_empty;
-        hit = 1;
+    for (int i = 0; i < 2 && !hit; i++) {
+        hot *h = &set[i];
+        if (h->png && h->k1 == k1 && h->k2 == k2 && h->version == version &&
+            (*out = malloc(h->len + 1))) {
+            memcpy(*out, h->png, h->len);
+            *out_len = h->len;
+            memcpy(hash, h->hash, 17);
+            *is_empty = h->is_empty;
+            h->stamp = ++hot_clock;
+            hit = 1;
+        }
     }
     pthread_mutex_unlock(&hot_lock);
     return hit;
@@ -143,8 +158,13 @@ static void hot_put(const char *key, int64_t version, const unsigned char *png, 
     if (!copy)
         return;
     memcpy(copy, png, len);
-    hot *h = &hots[sp_fnv1a(SP_FNV_INIT, key, strlen(key)) % SP_HOT_SLOTS];
+    uint64_t k1, k2;
+    hot *set = hot_set(key, &k1, &k2);
     pthread_mutex_lock(&hot_lock);
+    hot *h = set[0].k1 == k1 && set[0].k2 == k2   ? &set[0]
+             : set[1].k1 == k1 && set[1].k2 == k2 ? &set[1]
+             : set[0].stamp <= set[1].stamp       ? &set[0]
+                                                  : &set[1];
     long after = hot_bytes - (h->png ? (long)h->len : 0) + (long)len;
     if (after > SP_HOT_TOTAL) { /* full: the tile stays in the cache database only */
         pthread_mutex_unlock(&hot_lock);
@@ -153,12 +173,8 @@ static void hot_put(const char *key, int64_t version, const unsigned char *png, 
     }
     hot_bytes = after;
     free(h->png);
-    snprintf(h->key, sizeof h->key, "%s", key);
-    h->version = version;
-    h->png = copy; /* the slot owns it */
-    h->len = len;
+    *h = (hot){k1, k2, version, ++hot_clock, copy, len, "", is_empty}; /* the slot owns copy */
     memcpy(h->hash, hash, 17);
-    h->is_empty = is_empty;
     pthread_mutex_unlock(&hot_lock);
 }
 
