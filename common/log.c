@@ -34,10 +34,17 @@ void sp_log_set_level(sp_log_level level)
 
 void sp_log_utc_now(char out[32])
 {
+    /* Formatted once a second per thread: a busy server logs thousands of lines a second. */
+    static _Thread_local time_t last = -1;
+    static _Thread_local char text[32];
     time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (now != last) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        last = now;
+    }
+    memcpy(out, text, sizeof text);
 }
 
 /* Writes the buffer out; the caller holds buf_lock. */

@@ -354,7 +354,8 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (gz)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
-    MHD_add_response_header(resp, "Vary", "Accept, Accept-Encoding");
+    if (strncmp(r->content_type, "image/", 6) != 0) /* a tile is the same bytes for all */
+        MHD_add_response_header(resp, "Vary", "Accept, Accept-Encoding");
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     MHD_add_response_header(resp, "Access-Control-Expose-Headers", "ETag, Content-Crs, Link");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -606,7 +607,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         pthread_mutex_destroy(&s->dbs_lock);
