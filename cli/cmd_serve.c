@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "sp_auth.h"
 #include "sp_cli.h"
 #include "sp_db.h"
 #include "sp_http.h"
@@ -47,6 +48,8 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
         return SP_EXIT_FAIL;
     }
     sp_err err = {0};
+    if (sp_auth_init(&err) != SP_OK)
+        return sp_cli_fail(err.msg);
     sp_db *db = NULL;
     if (sp_db_open(db_path, SP_DB_READWRITE, &db, &err) != SP_OK) /* applies migrations */
         return sp_cli_fail(err.msg);

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"backup", sp_cmd_backup, "copy a registry database safely while it is in use"},
     {"serve", sp_cmd_serve, "serve the registry over HTTP (OGC API - Features, map tiles)"},
     {"tiles", sp_cmd_tiles, "draw map tiles ahead (seed) or export them as MBTiles"},
+    {"user", sp_cmd_user, "add staff accounts, set passwords, disable accounts"},
 };
 
 static void usage(FILE *out)

@@ -36,5 +36,6 @@ int sp_cmd_migrate(int argc, char **argv);
 int sp_cmd_backup(int argc, char **argv);
 int sp_cmd_serve(int argc, char **argv);
 int sp_cmd_tiles(int argc, char **argv);
+int sp_cmd_user(int argc, char **argv);
 
 #endif

@@ -567,3 +567,40 @@ INSERT OR REPLACE INTO metadata (name, value) VALUES (?1, ?2);
 
 -- name: mbtiles_put
 INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?1, ?2, ?3, ?4);
+
+-- ---- accounts and tokens (storage/users.c) ---------------------------------------------
+-- name: user_insert
+INSERT INTO app_user (login, password_hash, role, display_name) VALUES (?1, ?2, ?3, ?4);
+
+-- name: user_set_password
+UPDATE app_user SET password_hash = ?2, disabled = 0 WHERE login = ?1;
+
+-- A disabled account's tokens stop working at once (they are revoked with it).
+-- name: user_disable
+UPDATE app_user SET disabled = 1 WHERE login = ?1;
+
+-- name: user_tokens_revoke
+UPDATE api_token SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE login = ?1);
+
+-- name: user_by_login
+SELECT id, password_hash, role, disabled FROM app_user WHERE login = ?1;
+
+-- name: token_insert
+INSERT INTO api_token (user_id, token_hash, expires_at)
+VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3));
+
+-- name: token_expires
+SELECT expires_at FROM api_token WHERE id = last_insert_rowid();
+
+-- name: token_user
+SELECT u.id, u.login, u.role, t.expires_at FROM api_token t JOIN app_user u ON u.id = t.user_id
+WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0
+  AND t.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
+
+-- name: token_revoke
+UPDATE api_token SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE token_hash = ?1 AND revoked_at IS NULL;
+
+-- name: role_exists
+SELECT count(*) FROM vocab_role WHERE code = ?1;

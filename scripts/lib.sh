@@ -10,7 +10,7 @@ SP_DEB_PACKAGES=(
   libgdal-dev gdal-bin libproj-dev proj-bin
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libjansson-dev libmicrohttpd-dev zlib1g-dev
-  libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core
+  libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core libsodium-dev
   python3 time curl chromium
 )
 

@@ -55,6 +55,8 @@ struct sp_http_server {
     pthread_mutex_t dbs_lock; /* guards dbs: every worker's connection, closed at stop */
     sp_db *dbs[SP_HTTP_MAX_DBS];
     int ndbs;
+    sp_http_writer writer; /* the one read-write connection, for every write */
+    sp_http_limiter login_limit;
 };
 
 /* One read-only connection per worker thread: SQLite connections are not shared, and a
@@ -255,6 +257,8 @@ static void route(sp_http_req *r)
         r->cache_control = "no-store";
         return;
     }
+    if (n == 2 && strcmp(seg[0], "auth") == 0)
+        return r->route = "auth", sp_route_auth(r, seg[1]);
     if (n == 2 && strcmp(seg[0], "tiles") == 0)
         return r->route = "tilejson", sp_route_tilejson(r, seg[1]);
     if (n == 5 && strcmp(seg[0], "tiles") == 0)
@@ -354,6 +358,8 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (gz)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    if (r->status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"spadok\"");
     if (strncmp(r->content_type, "image/", 6) != 0) /* a tile is the same bytes for all */
         MHD_add_response_header(resp, "Vary", "Accept, Accept-Encoding");
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
@@ -469,7 +475,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **req_cls)
 {
-    (void)version, (void)upload_data;
+    (void)version;
     sp_http_server *s = cls;
     sp_http_req *r = *req_cls;
     if (!r) {
@@ -480,13 +486,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = r;
         return MHD_YES; /* headers only so far */
     }
-    if (*upload_size) { /* bodies are not read by any GET route: drop them */
+    if (*upload_size) { /* a request body: kept up to SP_HTTP_MAX_BODY, the rest counted */
+        r->req_body_total += *upload_size;
+        if (r->req_body_total <= SP_HTTP_MAX_BODY)
+            sp_strbuf_append(&r->req_body, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
     r->conn = conn;
     r->file_fd = -1;
     r->db_path = s->cfg.db_path;
+    r->writer = &s->writer;
+    r->login_limit = &s->login_limit;
     r->method = method;
     r->path = url;
     r->status = 200;
@@ -502,7 +513,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
         MHD_add_response_header(resp, "Access-Control-Allow-Headers",
                                 "Accept, If-None-Match, Content-Type, Authorization");
         MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
@@ -511,8 +522,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return ret;
     }
     sp_err err = {0};
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    int is_post = strcmp(method, "POST") == 0;
+    if (!is_post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method, url);
+    } else if (is_post && strncmp(url, "/auth/", 6) != 0) {
+        sp_http_error(r, 405, "MethodNotAllowed", "POST is not allowed on %.200s", url);
+    } else if (r->req_body_total > SP_HTTP_MAX_BODY) {
+        sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
+                      SP_HTTP_MAX_BODY);
     } else if (r->args_overflow || r->query.len > SP_HTTP_MAX_QUERY) {
         sp_http_error(r, 400, "InvalidParameterValue",
                       "query string too long (at most %d bytes and %d parameters)",
@@ -529,6 +546,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A tile carries the ETag of its bytes and has a cache of its own, kept exact by
          * the map_change log: neither the data version nor the response cache is needed. */
         int is_tile = strncmp(url, "/tiles/", 7) == 0 && strchr(url + 7, '/');
+        int is_private = strncmp(url, "/auth/", 6) == 0; /* never cached */
         if (!bad && !(r->db = thread_db(s, &err)))
             sp_http_error_from(r, &err);
         else if (!bad && !is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
@@ -541,9 +559,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else if (!bad) {
             r->has_etag = 1;
             r->tile_cache_max = (int64_t)s->cfg.tile_cache_mb * 1024 * 1024;
-            if (is_tile || !sp_http_cache_get(r)) {
+            if (is_tile || is_private || !sp_http_cache_get(r)) {
                 route(r);
-                if (!is_tile && !r->body.failed)
+                if (!is_tile && !is_private && !r->body.failed)
                     sp_http_cache_put(r);
             }
         }
@@ -573,6 +591,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         close(r->file_fd);
     sp_strbuf_free(&r->body);
     sp_strbuf_free(&r->query);
+    sp_strbuf_free(&r->req_body);
     free(r);
     *req_cls = NULL;
 }
@@ -593,6 +612,13 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         return err->code;
     }
     sp_db_close(probe);
+    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK) {
+        pthread_mutex_destroy(&s->dbs_lock);
+        free(s);
+        return err->code;
+    }
+    pthread_mutex_init(&s->writer.lock, NULL);
+    pthread_mutex_init(&s->login_limit.lock, NULL);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)cfg->port);
@@ -611,6 +637,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         pthread_mutex_destroy(&s->dbs_lock);
+        sp_db_close(s->writer.db);
         free(s);
         return sp_err_set(err, SP_EIO, "cannot listen on %s:%d: %s",
                           cfg->bind ? cfg->bind : "127.0.0.1", cfg->port, strerror(errno));
@@ -650,6 +677,9 @@ void sp_http_stop(sp_http_server *s, int grace_s)
     sp_tile_hot_clear();
     for (int i = 0; i < s->ndbs; i++)
         sp_db_close(s->dbs[i]);
+    sp_db_close(s->writer.db);
+    pthread_mutex_destroy(&s->writer.lock);
+    pthread_mutex_destroy(&s->login_limit.lock);
     pthread_mutex_destroy(&s->dbs_lock);
     free(s);
 }

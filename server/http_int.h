@@ -4,6 +4,7 @@
 #define SP_HTTP_INT_H
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "sp_db.h"
@@ -12,6 +13,24 @@
 
 #define SP_HTTP_MAX_QUERY 8192 /* bytes of query string accepted */
 #define SP_HTTP_MAX_ARGS  64
+#define SP_HTTP_MAX_BODY  (64 * 1024) /* JSON request bodies */
+
+/* The server's one read-write connection: every write goes through it, one at a time. */
+typedef struct sp_http_writer {
+    pthread_mutex_t lock;
+    sp_db *db;
+} sp_http_writer;
+
+/* Login attempts per client address in a fixed window (routes_auth.c). */
+#define SP_HTTP_LIMIT_SLOTS 1024
+typedef struct sp_http_limiter {
+    pthread_mutex_t lock;
+    struct {
+        uint32_t addr;
+        int64_t window;
+        int count;
+    } slots[SP_HTTP_LIMIT_SLOTS];
+} sp_http_limiter;
 
 typedef enum { SP_FMT_JSON, SP_FMT_HTML, SP_FMT_CSV } sp_http_format;
 
@@ -28,8 +47,12 @@ typedef struct sp_http_req {
     sp_strbuf query; /* the query string re-encoded in order, for links and ETags */
     char base[256];  /* scheme://host of this request, for absolute links */
     sp_http_format format;
-    sp_db *db;              /* this worker's read-only connection */
-    sp_db *tiles;           /* this worker's tile cache connection (tile requests only), or NULL */
+    sp_db *db;    /* this worker's read-only connection */
+    sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
+    sp_http_writer *writer;
+    sp_http_limiter *login_limit;
+    sp_strbuf req_body; /* the request body, up to SP_HTTP_MAX_BODY */
+    uint64_t req_body_total;
     int64_t tile_cache_max; /* bytes */
     const char *db_path;
     int64_t data_version;
@@ -80,6 +103,12 @@ void sp_ogc_collection(sp_http_req *r, const char *id);
 void sp_ogc_queryables(sp_http_req *r, const char *id);
 void sp_ogc_items(sp_http_req *r, const char *id);
 void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
+/* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
+void sp_route_auth(sp_http_req *r, const char *what);
+/* The staff member behind the request's bearer token, or 0 with a 401 set. */
+struct sp_db_user;
+int sp_http_auth(sp_http_req *r, struct sp_db_user *out);
+
 /* /tiles/{layer}/{z}/{x}/{y}[@2x].png and /tiles/{layer}.json (routes_tiles.c). */
 void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,
                    const char *yfile);

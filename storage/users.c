@@ -1,0 +1,146 @@
+/* storage/users.c - accounts and tokens (sp_db_users.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "sp_db_users.h"
+
+static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+    const char *v = (const char *)sqlite3_column_text(st, i);
+    snprintf(out, n, "%s", v ? v : "");
+}
+
+int sp_db_user_add(sp_db *db, const char *login, const char *password_hash, const char *role,
+                   const char *display_name, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ROLE_EXISTS, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+    int known = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_reset(st);
+    if (!known)
+        return sp_err_set(err, SP_EINVAL, "role '%.40s': expected admin, editor or inspector",
+                          role);
+    if (!(st = sp_db_stmt(db, SP_Q_USER_INSERT, err)))
+        return err->code;
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+    sp_db_bind_text_or_null(st, 4, display_name);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return sp_err_set(err, SP_ECONFLICT, "login '%.100s' exists already", login);
+    return rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "add user");
+}
+
+static int by_login(sp_db *db, enum sp_q q, const char *login, const char *value, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    if (value)
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    if (sp_db_step_done(db, st, "update user", err) != SP_OK)
+        return err->code;
+    return sqlite3_changes(db->conn) > 0
+               ? SP_OK
+               : sp_err_set(err, SP_ENOTFOUND, "no login '%.100s'", login);
+}
+
+int sp_db_user_set_password(sp_db *db, const char *login, const char *password_hash, sp_err *err)
+{
+    return by_login(db, SP_Q_USER_SET_PASSWORD, login, password_hash, err);
+}
+
+int sp_db_user_disable(sp_db *db, const char *login, sp_err *err)
+{
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    int rc = by_login(db, SP_Q_USER_DISABLE, login, NULL, err);
+    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_USER_TOKENS_REVOKE, err) : NULL;
+    if (rc == SP_OK && !st)
+        rc = err->code;
+    if (rc == SP_OK) {
+        sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+        rc = sp_db_step_done(db, st, "revoke tokens", err);
+    }
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
+}
+
+int sp_db_user_by_login(sp_db *db, const char *login, sp_db_user *out, int *out_found, sp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    *out_found = 0;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_BY_LOGIN, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        snprintf(out->login, sizeof out->login, "%s", login);
+        copy_col(st, 1, out->password_hash, sizeof out->password_hash);
+        copy_col(st, 2, out->role, sizeof out->role);
+        out->disabled = sqlite3_column_int(st, 3);
+        *out_found = 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find user");
+}
+
+int sp_db_token_add(sp_db *db, int64_t user_id, const unsigned char *hash, size_t hash_len,
+                    const char *ttl, char out_expires[32], sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_INSERT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_blob(st, 2, hash, (int)hash_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ttl, -1, SQLITE_STATIC);
+    if (sp_db_step_done(db, st, "add token", err) != SP_OK ||
+        !(st = sp_db_stmt(db, SP_Q_TOKEN_EXPIRES, err)))
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        copy_col(st, 0, out_expires, 32);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, "token expiry");
+}
+
+int sp_db_token_user(sp_db *db, const unsigned char *hash, size_t hash_len, sp_db_user *out,
+                     int *out_found, sp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    *out_found = 0;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_USER, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, out->login, sizeof out->login);
+        copy_col(st, 2, out->role, sizeof out->role);
+        copy_col(st, 3, out->expires, sizeof out->expires);
+        *out_found = 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find token");
+}
+
+int sp_db_token_revoke(sp_db *db, const unsigned char *hash, size_t hash_len, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_REVOKE, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+    return sp_db_step_done(db, st, "revoke token", err);
+}
