@@ -12,9 +12,10 @@ test('OpenAPI document validates', async () => {
   assert.match(api.openapi, /^3\.0/);
 });
 
-test('every path in the OpenAPI document answers 200', async () => {
+test('every public GET path in the OpenAPI document answers 200', async () => {
   const doc = await (await fetch(`${base}/api`)).json();
-  for (const path of Object.keys(doc.paths)) {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!item.get || item.get.security) continue; // writes and staff-only reads: tests/integration/test_auth.sh
     const url = base + path.replace('{collectionId}', 'monuments').replace('{featureId}', '1')
       .replace('{layerJson}', 'monuments.json').replace('{layer}', 'monuments')
       .replace('{z}', '0').replace('{x}', '0').replace('{yPng}', '0.png');
