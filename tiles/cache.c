@@ -120,19 +120,32 @@ static long hot_bytes;
 static uint64_t hot_clock;
 static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the hot_* and hots */
 
-static hot *hot_set(const char *key, uint64_t *k1, uint64_t *k2)
+/* The key's two hashes, from the request itself (no text to format on the hot path). */
+static void hot_key(const sp_tile_req *req, int day, uint64_t *k1, uint64_t *k2)
 {
-    size_t n = strlen(key);
-    *k1 = sp_fnv1a(SP_FNV_INIT, key, n);
-    *k2 = sp_fnv1a(0x9e3779b97f4a7c15ULL, key, n);
-    return &hots[(*k1 % (SP_HOT_SLOTS / 2)) * 2];
+    const char *parts[4] = {sp_tile_layer_name(req->layer), req->significance, req->kind,
+                            req->condition};
+    const int nums[6] = {SP_TILE_STYLE_REV, day, req->z, req->x, req->y, req->scale};
+    uint64_t h1 = SP_FNV_INIT, h2 = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 4; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        size_t n = strlen(p) + 1; /* with its NUL: "a","" and "","a" differ */
+        h1 = sp_fnv1a(h1, p, n);
+        h2 = sp_fnv1a(h2, p, n);
+    }
+    *k1 = sp_fnv1a(h1, nums, sizeof nums);
+    *k2 = sp_fnv1a(h2, nums, sizeof nums);
 }
 
-static int hot_get(const char *key, int64_t version, unsigned char **out, size_t *out_len,
+static hot *hot_set(uint64_t k1)
+{
+    return &hots[(k1 % (SP_HOT_SLOTS / 2)) * 2];
+}
+
+static int hot_get(uint64_t k1, uint64_t k2, int64_t version, unsigned char **out, size_t *out_len,
                    char hash[17], int *is_empty)
 {
-    uint64_t k1, k2;
-    hot *set = hot_set(key, &k1, &k2);
+    hot *set = hot_set(k1);
     int hit = 0;
     pthread_mutex_lock(&hot_lock);
     for (int i = 0; i < 2 && !hit; i++) {
@@ -151,15 +164,14 @@ static int hot_get(const char *key, int64_t version, unsigned char **out, size_t
     return hit;
 }
 
-static void hot_put(const char *key, int64_t version, const unsigned char *png, size_t len,
+static void hot_put(uint64_t k1, uint64_t k2, int64_t version, const unsigned char *png, size_t len,
                     const char hash[17], int is_empty)
 {
     unsigned char *copy = len <= SP_HOT_MAX_BYTES ? malloc(len ? len : 1) : NULL;
     if (!copy)
         return;
     memcpy(copy, png, len);
-    uint64_t k1, k2;
-    hot *set = hot_set(key, &k1, &k2);
+    hot *set = hot_set(k1);
     pthread_mutex_lock(&hot_lock);
     hot *h = set[0].k1 == k1 && set[0].k2 == k2   ? &set[0]
              : set[1].k1 == k1 && set[1].k2 == k2 ? &set[1]
@@ -209,12 +221,21 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
     *out_len = 0;
     *out_is_empty = 0;
     int64_t version = 0, now = (int64_t)time(NULL);
+    int day = req->layer == SP_TILE_DAMAGE ? (int)(now / 86400) : 0;
+    uint64_t k1, k2;
+    hot_key(req, day, &k1, &k2);
+    if (cache) {
+        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK)
+            return err->code;
+        if (hot_get(k1, k2, version, out_png, out_len, out_hash, out_is_empty))
+            return SP_OK;
+    }
     char filter[3 * 48];
     filter_key(req, filter, sizeof filter);
     sp_db_tile_key k = {sp_tile_layer_name(req->layer),
                         SP_TILE_STYLE_REV,
                         filter,
-                        req->layer == SP_TILE_DAMAGE ? (int)(now / 86400) : 0,
+                        day,
                         req->z,
                         req->x,
                         req->y,
@@ -223,19 +244,12 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
     const unsigned char *empty = sp_tile_empty_png(req->scale, &elen);
     if (!empty)
         return sp_err_set(err, SP_EINTERNAL, "cannot encode the empty tile");
-    char hot_key[160];
-    snprintf(hot_key, sizeof hot_key, "%s/%d/%s/%d/%d/%d/%d/%d", k.layer, k.style, k.filter, k.day,
-             k.z, k.x, k.y, k.scale);
     if (cache) {
-        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK)
-            return err->code;
-        if (hot_get(hot_key, version, out_png, out_len, out_hash, out_is_empty))
-            return SP_OK;
         if (sp_db_tile_get(cache, &k, now, out_png, out_len, out_hash, err) != SP_OK)
             return err->code;
         if (*out_png) {
             *out_is_empty = *out_len == elen && memcmp(*out_png, empty, elen) == 0;
-            hot_put(hot_key, version, *out_png, *out_len, out_hash, *out_is_empty);
+            hot_put(k1, k2, version, *out_png, *out_len, out_hash, *out_is_empty);
             return SP_OK;
         }
     }
@@ -260,7 +274,7 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
         return err->code;
     }
     if (kept)
-        hot_put(hot_key, version, png, len, out_hash, is_empty);
+        hot_put(k1, k2, version, png, len, out_hash, is_empty);
     *out_png = png;
     *out_len = len;
     *out_is_empty = is_empty;
