@@ -604,3 +604,14 @@ WHERE token_hash = ?1 AND revoked_at IS NULL;
 
 -- name: role_exists
 SELECT count(*) FROM vocab_role WHERE code = ?1;
+
+-- ---- editing (OGC API - Features Part 4; storage/monument.c) ----------------------------
+-- name: monument_state
+SELECT version, deleted_at IS NOT NULL FROM monument WHERE id = ?1;
+
+-- A deletion keeps the row as a tombstone (re-syncing clients learn of it through
+-- updated_since); the map_change trigger drops the tiles it was drawn on.
+-- name: monument_soft_delete
+UPDATE monument SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1
+WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL;

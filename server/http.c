@@ -34,7 +34,8 @@ static const char *const metric_routes[] = {"landing",  "conformance", "api",   
                                             "item",     "queryables",  "exports",    "tile",
                                             "tilejson", "options",     "unknown",    "-"};
 #define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
-static const int metric_statuses[] = {200, 204, 304, 400, 404, 405, 406, 413, 415, 500, 0};
+static const int metric_statuses[] = {200, 204, 304, 400, 401, 403, 404, 405,
+                                      406, 412, 413, 415, 428, 429, 500, 0};
 #define SP_NSTATUS ((int)(sizeof metric_statuses / sizeof metric_statuses[0]))
 static const double metric_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                         0.1,   0.25,   0.5,   1.0,  2.5};
@@ -265,6 +266,12 @@ static void route(sp_http_req *r)
         return r->route = "tile", sp_route_tile(r, seg[1], seg[2], seg[3], seg[4]);
     if (n == 2 && strcmp(seg[0], "exports") == 0)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
+    if (strcmp(seg[0], "collections") == 0 && strcmp(r->method, "DELETE") == 0) {
+        if (n == 4 && strcmp(seg[2], "items") == 0)
+            return r->route = "item_delete", sp_ogc_item_delete(r, seg[1], seg[3]);
+        r->route = "unknown";
+        return (void)sp_http_error(r, 405, "MethodNotAllowed", "DELETE takes an item's path");
+    }
     if (strcmp(seg[0], "collections") == 0) {
         if (n == 1)
             return r->route = "collections", sp_ogc_collections(r);
@@ -513,20 +520,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                                "GET, HEAD, POST, DELETE, OPTIONS");
         MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-                                "Accept, If-None-Match, Content-Type, Authorization");
+                                "Accept, If-None-Match, If-Match, Content-Type, Authorization");
         MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
         enum MHD_Result ret = MHD_queue_response(conn, 204, resp);
         MHD_destroy_response(resp);
         return ret;
     }
     sp_err err = {0};
-    int is_post = strcmp(method, "POST") == 0;
-    if (!is_post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    int is_post = strcmp(method, "POST") == 0, is_delete = strcmp(method, "DELETE") == 0;
+    if (!is_post && !is_delete && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method, url);
     } else if (is_post && strncmp(url, "/auth/", 6) != 0) {
         sp_http_error(r, 405, "MethodNotAllowed", "POST is not allowed on %.200s", url);
+    } else if (is_delete && strncmp(url, "/collections/", 13) != 0) {
+        sp_http_error(r, 405, "MethodNotAllowed", "DELETE is not allowed on %.200s", url);
     } else if (r->req_body_total > SP_HTTP_MAX_BODY) {
         sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
                       SP_HTTP_MAX_BODY);
@@ -546,7 +556,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A tile carries the ETag of its bytes and has a cache of its own, kept exact by
          * the map_change log: neither the data version nor the response cache is needed. */
         int is_tile = strncmp(url, "/tiles/", 7) == 0 && strchr(url + 7, '/');
-        int is_private = strncmp(url, "/auth/", 6) == 0; /* never cached */
+        int is_private = strncmp(url, "/auth/", 6) == 0 || is_post || is_delete; /* not cached */
         if (!bad && !(r->db = thread_db(s, &err)))
             sp_http_error_from(r, &err);
         else if (!bad && !is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)

@@ -103,6 +103,7 @@ void sp_ogc_collection(sp_http_req *r, const char *id);
 void sp_ogc_queryables(sp_http_req *r, const char *id);
 void sp_ogc_items(sp_http_req *r, const char *id);
 void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
+void sp_ogc_item_delete(sp_http_req *r, const char *id, const char *fid);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
 void sp_route_auth(sp_http_req *r, const char *what);
 /* The staff member behind the request's bearer token, or 0 with a 401 set. */

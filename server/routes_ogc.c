@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "http_int.h"
+#include "sp_hash.h"
+#include "sp_db_users.h"
 #include "sp_cql.h"
 #include "sp_db_items.h"
 #include "sp_json.h"
@@ -418,6 +420,7 @@ typedef struct items_ctx {
     const char *properties; /* comma list, or NULL for all */
     const char *collection;
     int is_single;
+    long long version; /* of the single feature, for its ETag */
 } items_ctx;
 
 static const char *prop(const sp_db_feature *f, const char *name)
@@ -474,6 +477,9 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
         sp_strbuf_puts(b, ",");
     if (prop(f, "deleted_at"))
         return write_tombstone(x, f, err);
+    const char *version = x->is_single ? prop(f, "version") : NULL;
+    if (version)
+        x->version = atoll(version);
     sp_strbuf_printf(b, "{\"type\":\"Feature\",\"id\":%lld,\"geometry\":%s,\"properties\":{",
                      (long long)f->id, f->geometry ? f->geometry : "null");
     int first = 1;
@@ -771,8 +777,8 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
                                        v);
         q.updated_since = v;
     }
-    items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name,
-                   single_id > 0};
+    items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name, single_id > 0,
+                   0};
     sp_strbuf *b = &r->body;
     long long matched = -1;
     if (r->format == SP_FMT_HTML)
@@ -801,6 +807,11 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
             return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
                                        (long long)single_id, x.collection);
         r->cache_control = "public, max-age=300";
+        if (c == SP_COL_MONUMENTS) /* the version in the ETag: If-Match for Part 4 edits */
+            snprintf(r->etag, sizeof r->etag, "\"m%lldv%lld-%08x\"", (long long)single_id,
+                     x.version,
+                     (unsigned)sp_fnv1a(sp_fnv1a(SP_FNV_INIT, r->base, strlen(r->base)),
+                                        sp_strbuf_cstr(&r->query), r->query.len));
         return;
     }
     char ts[32];
@@ -849,6 +860,49 @@ void sp_ogc_item(sp_http_req *r, const char *id, const char *fid)
     if (!parse_int(fid, 1, INT64_MAX, &n))
         return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
     items(r, c, n);
+}
+
+/* DELETE /collections/monuments/items/{id}: editors only, with If-Match naming the version
+ * they saw (428 without it, 412 when someone changed the monument since); the monument stays
+ * as a tombstone, and the audit log keeps its last state. */
+void sp_ogc_item_delete(sp_http_req *r, const char *id, const char *fid)
+{
+    r->cache_control = "no-store";
+    int c = collection_id(r, id);
+    long long n;
+    if (c < 0 || !sp_http_check_args(r, NULL))
+        return;
+    if (c != SP_COL_MONUMENTS)
+        return (void)sp_http_error(r, 405, "MethodNotAllowed",
+                                   "features of %s are not deleted this way", id);
+    if (!parse_int(fid, 1, INT64_MAX, &n))
+        return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
+    sp_db_user u;
+    if (!sp_http_auth(r, &u))
+        return;
+    if (strcmp(u.role, "editor") != 0)
+        return (void)sp_http_error(r, 403, "Forbidden",
+                                   "deleting monuments is for editors; %s is %s", u.login, u.role);
+    const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match");
+    if (!im || strcmp(im, "*") == 0)
+        return (void)sp_http_error(r, 428, "PreconditionRequired",
+                                   "send If-Match with the ETag of the monument as you saw it "
+                                   "(GET /collections/monuments/items/%lld)",
+                                   n);
+    long long eid = 0, ever = 0;
+    if (sscanf(im, " \"m%lldv%lld-", &eid, &ever) != 2 || eid != n)
+        return (void)sp_http_error(r, 412, "PreconditionFailed",
+                                   "If-Match %.60s is not an ETag of monument %lld", im, n);
+    sp_db_actor actor = {u.login, u.role, 0};
+    sp_err err = {0};
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_monument_delete(r->writer->db, n, ever, &actor, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    if (rc == SP_ECONFLICT)
+        return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    r->status = 204;
 }
 
 extern const char sp_openapi_json[]; /* server/openapi.json, embedded at build time */

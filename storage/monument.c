@@ -338,6 +338,56 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
     return rc;
 }
 
+int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const sp_db_actor *actor,
+                          sp_err *err)
+{
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_STATE, err);
+    int rc = st ? SP_OK : err->code, step = SQLITE_DONE;
+    int64_t version = 0;
+    int is_deleted = 0;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            version = sqlite3_column_int64(st, 0);
+            is_deleted = sqlite3_column_int(st, 1);
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = sp_db_sqlerr(db, err, "monument state");
+    }
+    /* A version that moved on is a conflict even when the change was a deletion: the
+     * caller saw the monument before it. */
+    if (rc == SP_OK && step != SQLITE_ROW)
+        rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+    if (rc == SP_OK && version != expected_version)
+        rc = sp_err_set(
+            err, SP_ECONFLICT, "monument %lld is at version %lld, not %lld: someone changed it%s",
+            (long long)id, (long long)version, (long long)expected_version,
+            is_deleted ? " (it is deleted)" : "; get it again, check, and retry with its new ETag");
+    if (rc == SP_OK && is_deleted)
+        rc = sp_err_set(err, SP_ENOTFOUND, "monument %lld is deleted", (long long)id);
+    char *before = rc == SP_OK ? row_json(db, SP_Q_MONUMENT_JSON, id, err) : NULL;
+    if (rc == SP_OK && !before)
+        rc = err->code;
+    if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_MONUMENT_SOFT_DELETE, err)))
+        rc = err->code;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, expected_version);
+        rc = sp_db_step_done(db, st, "delete monument", err);
+    }
+    if (rc == SP_OK)
+        rc = audit(db, actor, "delete", "monument", id, before, NULL, err);
+    sqlite3_free(before);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
+}
+
 int sp_db_monument_count(sp_db *db, long long *out, sp_err *err)
 {
     int64_t n = 0;

@@ -93,6 +93,11 @@ typedef struct sp_db_row {
     size_t wkb_len;
 } sp_db_row;
 typedef int (*sp_db_row_fn)(void *ctx, const sp_db_row *row, sp_err *err);
+/* Deletes a monument (kept as a tombstone) if it is still at expected_version, with an
+ * audit row holding its last state, in one transaction: SP_ENOTFOUND when there is no such
+ * live monument, SP_ECONFLICT when its version moved on (someone else changed it). */
+int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const sp_db_actor *actor,
+                          sp_err *err);
 int sp_db_monument_count(sp_db *db, long long *out, sp_err *err);
 /* is_public: location_sensitive monuments at 0.01 degree, as the API publishes them. */
 int sp_db_monument_foreach(sp_db *db, int is_public, sp_db_row_fn fn, void *ctx, sp_err *err);
