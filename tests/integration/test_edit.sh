@@ -28,6 +28,19 @@ etag=$(header ETag)
 check_contains "its ETag names the version" "$etag" "\"m${id}v1-"
 audit_before=$(sql "$DB" "SELECT count(*) FROM audit_log")
 
+# A condition report changes the monument: its version, updated_at and ETag move with it.
+other=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Софійський собор'")
+http "/collections/monuments/items/$other?properties=condition,version" >/dev/null
+etag_other=$(header ETag)
+sql "$DB" "INSERT INTO condition_report (monument_id, dataset, source_id, report_type, observed_on, condition)
+           VALUES ($other, 'test', 'r1', 'inspection', '2026-11-20', 'emergency')" >/dev/null
+http "/collections/monuments/items/$other?properties=condition,version&crs=CRS84" >/dev/null
+check_eq "a report sets condition and bumps the version" "emergency 2" \
+  "$(python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["properties"]; print(p["condition"], p["version"])' "$T/body")"
+check_true "and the item's ETag changes" test "$(header ETag)" != "$etag_other"
+check_contains "and re-syncing clients see it" \
+  "$(http "/collections/monuments/items?updated_since=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)&properties=condition" >/dev/null; cat "$T/body")" "\"id\":$other,"
+
 # Refusals write nothing.
 check_eq "no token" 401 "$(http "$item" -X DELETE -H "If-Match: $etag")"
 check_eq "an inspector" 403 "$(http "$item" -X DELETE -H "Authorization: Bearer $IVAN" -H "If-Match: $etag")"
