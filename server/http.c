@@ -29,10 +29,10 @@
 #define SP_HTTP_MAX_DBS  256
 
 /* Metrics (Prometheus text at /metrics): requests by route and status, latency histogram. */
-static const char *const metric_routes[] = {"landing",  "conformance", "api",        "healthz",
-                                            "metrics",  "collections", "collection", "items",
-                                            "item",     "queryables",  "exports",    "tile",
-                                            "tilejson", "options",     "unknown",    "-"};
+static const char *const metric_routes[] = {
+    "landing",    "conformance", "api",         "healthz",    "metrics", "collections",
+    "collection", "items",       "item",        "queryables", "exports", "tile",
+    "tilejson",   "auth",        "item_delete", "options",    "unknown", "-"};
 #define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
 static const int metric_statuses[] = {200, 204, 304, 400, 401, 403, 404, 405,
                                       406, 412, 413, 415, 428, 429, 500, 0};

@@ -81,4 +81,6 @@ done
 check_true "login attempts are limited (429 after at most 11 in a minute: got $limited)" \
   test "$limited" -gt 0 -a "$limited" -le 11
 check_eq "healthy" 200 "$(http /healthz)"
+http /metrics >/dev/null
+check_contains "/metrics counts sign-in by route and status" "$(cat "$T/body")" 'route="auth",status="401"'
 finish

@@ -78,4 +78,6 @@ check_eq "version bumped" 2 "$(sql "$DB" "SELECT version FROM monument WHERE id 
 http "/tiles/monuments/$tile.png" >/dev/null
 check_true "the tile over it changed" test "$(header ETag)" != "$tile_etag"
 check_eq "healthy" 200 "$(http /healthz)"
+http /metrics >/dev/null
+check_contains "/metrics counts deletions by route and status" "$(cat "$T/body")" 'route="item_delete",status="204"'
 finish
