@@ -19,7 +19,7 @@ typedef struct slot {
     char *body;
     size_t len;
     const char *content_type, *cache_control, *content_crs, *route; /* static strings */
-    char etag[40];
+    char etag_tag[24];
 } slot;
 
 static slot slots[SP_CACHE_SLOTS];
@@ -49,7 +49,7 @@ int sp_http_cache_get(sp_http_req *r)
         r->cache_control = s->cache_control;
         r->content_crs = s->content_crs;
         r->route = s->route;
-        memcpy(r->etag, s->etag, sizeof r->etag);
+        memcpy(r->etag_tag, s->etag_tag, sizeof r->etag_tag);
         hit = !r->body.failed;
     }
     pthread_mutex_unlock(&lock);
@@ -82,7 +82,7 @@ void sp_http_cache_put(const sp_http_req *r)
     s->cache_control = r->cache_control;
     s->content_crs = r->content_crs;
     s->route = r->route;
-    memcpy(s->etag, r->etag, sizeof s->etag);
+    memcpy(s->etag_tag, r->etag_tag, sizeof s->etag_tag);
     pthread_mutex_unlock(&lock);
 }
 

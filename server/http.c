@@ -65,39 +65,35 @@ struct sp_http_server {
 static _Thread_local sp_db *worker_db;
 static _Thread_local sp_db *worker_tiles; /* the tile cache, opened on the first tile request */
 
-static sp_db *thread_db(sp_http_server *s, sp_err *err)
+/* Keeps a worker's connection for closing at stop; returns it. */
+static sp_db *keep(sp_http_server *s, sp_db *db)
 {
-    if (worker_db)
-        return worker_db;
-    sp_db *db = NULL;
-    if (sp_db_open(s->cfg.db_path, SP_DB_READONLY, &db, err) != SP_OK)
-        return NULL;
     pthread_mutex_lock(&s->dbs_lock);
     if (s->ndbs < SP_HTTP_MAX_DBS)
         s->dbs[s->ndbs++] = db;
     pthread_mutex_unlock(&s->dbs_lock);
-    worker_db = db;
     return db;
+}
+
+static sp_db *thread_db(sp_http_server *s, sp_err *err)
+{
+    sp_db *db = NULL;
+    if (!worker_db && sp_db_open(s->cfg.db_path, SP_DB_READONLY, &db, err) == SP_OK)
+        worker_db = keep(s, db);
+    return worker_db;
 }
 
 static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
 {
+    char path[4096];
+    sp_db *db = NULL;
     if (worker_tiles || s->cfg.tile_cache_mb <= 0)
         return worker_tiles;
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s.tiles", s->cfg.db_path) >= (int)sizeof path) {
+    if (snprintf(path, sizeof path, "%s.tiles", s->cfg.db_path) >= (int)sizeof path)
         sp_err_set(err, SP_EINVAL, "database path too long for its tile cache");
-        return NULL;
-    }
-    sp_db *db = NULL;
-    if (sp_db_tilecache_open(path, &db, err) != SP_OK)
-        return NULL;
-    pthread_mutex_lock(&s->dbs_lock);
-    if (s->ndbs < SP_HTTP_MAX_DBS)
-        s->dbs[s->ndbs++] = db;
-    pthread_mutex_unlock(&s->dbs_lock);
-    worker_tiles = db;
-    return db;
+    else if (sp_db_tilecache_open(path, &db, err) == SP_OK)
+        worker_tiles = keep(s, db);
+    return worker_tiles;
 }
 
 int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
@@ -329,11 +325,13 @@ static enum MHD_Result send_response(sp_http_req *r)
         h = sp_fnv1a(h, "?", 1);
         h = sp_fnv1a(h, sp_strbuf_cstr(&r->query), r->query.len);
         h = sp_fnv1a(h, &r->format, sizeof r->format);
-        if (r->etag[0])
-            snprintf(etag, sizeof etag, "%s", r->etag);
-        else
-            snprintf(etag, sizeof etag, "\"%llx-%016llx\"", (long long)r->data_version,
-                     (unsigned long long)h);
+        /* What the content depends on (the data version, unless the route named something
+         * narrower: an item's version, a tile's bytes), then which representation. */
+        char version[24];
+        if (!r->etag_tag[0])
+            snprintf(version, sizeof version, "%llx", (long long)r->data_version);
+        snprintf(etag, sizeof etag, "\"%s-%016llx\"", r->etag_tag[0] ? r->etag_tag : version,
+                 (unsigned long long)h);
         const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
         if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
             r->status = 304;
@@ -606,6 +604,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
 }
 
+/* Closes every connection and frees the server (the daemon stopped or never started). */
+static void free_server(sp_http_server *s)
+{
+    for (int i = 0; i < s->ndbs; i++)
+        sp_db_close(s->dbs[i]);
+    sp_db_close(s->writer.db);
+    pthread_mutex_destroy(&s->writer.lock);
+    pthread_mutex_destroy(&s->login_limit.lock);
+    pthread_mutex_destroy(&s->dbs_lock);
+    free(s);
+}
+
 int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
 {
     *out = NULL;
@@ -614,26 +624,19 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
     pthread_mutex_init(&s->dbs_lock, NULL);
-    /* Fail early and clearly when the database cannot be read. */
-    sp_db *probe = NULL;
-    if (sp_db_open(cfg->db_path, SP_DB_READONLY, &probe, err) != SP_OK) {
-        pthread_mutex_destroy(&s->dbs_lock);
-        free(s);
-        return err->code;
-    }
-    sp_db_close(probe);
-    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK) {
-        pthread_mutex_destroy(&s->dbs_lock);
-        free(s);
-        return err->code;
-    }
     pthread_mutex_init(&s->writer.lock, NULL);
     pthread_mutex_init(&s->login_limit.lock, NULL);
+    /* The writer connection first: the server fails early and clearly when the database
+     * cannot be opened. */
+    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK) {
+        free_server(s);
+        return err->code;
+    }
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)cfg->port);
     if (inet_pton(AF_INET, cfg->bind ? cfg->bind : "127.0.0.1", &addr.sin_addr) != 1) {
-        free(s);
+        free_server(s);
         return sp_err_set(err, SP_EINVAL, "--bind %s is not an IPv4 address", cfg->bind);
     }
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -646,9 +649,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
-        pthread_mutex_destroy(&s->dbs_lock);
-        sp_db_close(s->writer.db);
-        free(s);
+        free_server(s);
         return sp_err_set(err, SP_EIO, "cannot listen on %s:%d: %s",
                           cfg->bind ? cfg->bind : "127.0.0.1", cfg->port, strerror(errno));
     }
@@ -685,11 +686,5 @@ void sp_http_stop(sp_http_server *s, int grace_s)
         close(listener);
     sp_http_cache_clear();
     sp_tile_hot_clear();
-    for (int i = 0; i < s->ndbs; i++)
-        sp_db_close(s->dbs[i]);
-    sp_db_close(s->writer.db);
-    pthread_mutex_destroy(&s->writer.lock);
-    pthread_mutex_destroy(&s->login_limit.lock);
-    pthread_mutex_destroy(&s->dbs_lock);
-    free(s);
+    free_server(s);
 }

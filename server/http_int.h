@@ -70,7 +70,8 @@ typedef struct sp_http_req {
     int file_fd;            /* >= 0: send this file instead of body (the response owns it) */
     uint64_t file_size;
     char disposition[96]; /* Content-Disposition, when not empty */
-    char etag[40];        /* an ETag of the content itself (tiles), when not empty */
+    char etag_tag[24];    /* what the ETag names instead of the data version ("m12v3": an
+                             item's version; "t<hash>": a tile's bytes), when not empty */
 } sp_http_req;
 
 /* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "http_int.h"
-#include "sp_hash.h"
 #include "sp_db_users.h"
 #include "sp_cql.h"
 #include "sp_db_items.h"
@@ -808,10 +807,8 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
                                        (long long)single_id, x.collection);
         r->cache_control = "public, max-age=300";
         if (c == SP_COL_MONUMENTS) /* the version in the ETag: If-Match for Part 4 edits */
-            snprintf(r->etag, sizeof r->etag, "\"m%lldv%lld-%08x\"", (long long)single_id,
-                     x.version,
-                     (unsigned)sp_fnv1a(sp_fnv1a(SP_FNV_INIT, r->base, strlen(r->base)),
-                                        sp_strbuf_cstr(&r->query), r->query.len));
+            snprintf(r->etag_tag, sizeof r->etag_tag, "m%lldv%lld", (long long)single_id,
+                     x.version);
         return;
     }
     char ts[32];

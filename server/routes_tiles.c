@@ -74,7 +74,7 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     r->body.cap = len + 1;
     r->cache_control = is_empty ? SP_EMPTY_CACHE_CONTROL : SP_TILE_CACHE_CONTROL;
     r->content_type = "image/png";
-    snprintf(r->etag, sizeof r->etag, "\"t%s\"", hash);
+    snprintf(r->etag_tag, sizeof r->etag_tag, "t%s", hash);
 }
 
 /* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend
