@@ -61,18 +61,24 @@ static int parse_bbox(const char *s, double b[4])
 }
 
 /* The x or y tile index of a longitude or latitude at zoom z, clamped to the grid. */
+static int clamp_tile(double v, int z)
+{
+    long n = 1L << z, i = (long)floor(v);
+    return (int)(i < 0 ? 0 : i >= n ? n - 1 : i);
+}
+
 static int tx(double lon, int z)
 {
-    long n = 1L << z, v = (long)floor((lon + 180.0) / 360.0 * n);
-    return (int)(v < 0 ? 0 : v >= n ? n - 1 : v);
+    double x, y;
+    sp_tile_to_world(lon, 0, ldexp(1.0, z), &x, &y);
+    return clamp_tile(x, z);
 }
 
 static int ty(double lat, int z)
 {
-    long n = 1L << z;
-    double r = lat * M_PI / 180.0;
-    long v = (long)floor((1 - asinh(tan(r)) / M_PI) / 2 * n);
-    return (int)(v < 0 ? 0 : v >= n ? n - 1 : v);
+    double x, y;
+    sp_tile_to_world(0, lat, ldexp(1.0, z), &x, &y);
+    return clamp_tile(y, z);
 }
 
 static long long count_tiles(const walk *w)

@@ -30,13 +30,6 @@ typedef struct sync_ctx {
     int64_t last;
 } sync_ctx;
 
-static double world_y(double lat, double world)
-{
-    double s = sin(lat * M_PI / 180.0);
-    s = s > 0.9999 ? 0.9999 : s < -0.9999 ? -0.9999 : s;
-    return (0.5 - log((1 + s) / (1 - s)) / (4 * M_PI)) * world;
-}
-
 static int drop_box(void *ctx, int64_t id, const double *b, sp_err *err)
 {
     sync_ctx *s = ctx;
@@ -47,10 +40,11 @@ static int drop_box(void *ctx, int64_t id, const double *b, sp_err *err)
         double world = ldexp(SP_TILE_SIZE, z);
         double m = SP_TILE_MARGIN_PX + SP_TILE_CELL_PX;
         long n = 1L << z;
-        long x0 = (long)floor(((b[0] + 180.0) / 360.0 * world - m) / SP_TILE_SIZE);
-        long x1 = (long)floor(((b[2] + 180.0) / 360.0 * world + m) / SP_TILE_SIZE);
-        long y0 = (long)floor((world_y(b[3], world) - m) / SP_TILE_SIZE);
-        long y1 = (long)floor((world_y(b[1], world) + m) / SP_TILE_SIZE);
+        double wx0, wy0, wx1, wy1; /* north-west and south-east corners */
+        sp_tile_to_world(b[0], b[3], world, &wx0, &wy0);
+        sp_tile_to_world(b[2], b[1], world, &wx1, &wy1);
+        long x0 = (long)floor((wx0 - m) / SP_TILE_SIZE), x1 = (long)floor((wx1 + m) / SP_TILE_SIZE);
+        long y0 = (long)floor((wy0 - m) / SP_TILE_SIZE), y1 = (long)floor((wy1 + m) / SP_TILE_SIZE);
         if (z >= SP_TILE_LABEL_AT) { /* whole label blocks */
             x0 = x0 / SP_TILE_META * SP_TILE_META;
             y0 = y0 / SP_TILE_META * SP_TILE_META;

@@ -85,17 +85,6 @@ typedef struct draw {
     PangoFontDescription *font;
 } draw;
 
-static void to_world(const draw *d, double lon, double lat, double *wx, double *wy)
-{
-    double s = sin(lat * M_PI / 180.0);
-    if (s > 0.9999)
-        s = 0.9999;
-    if (s < -0.9999)
-        s = -0.9999;
-    *wx = (lon + 180.0) / 360.0 * d->world;
-    *wy = (0.5 - log((1 + s) / (1 - s)) / (4 * M_PI)) * d->world;
-}
-
 static void dot(draw *d, double px, double py, double r, rgb c, int hollow)
 {
     cairo_t *cr = d->cr;
@@ -130,7 +119,7 @@ static void wkb_path(draw *d, const unsigned char *wkb, size_t len)
             int n = OGR_G_GetPointCount(ring);
             for (int i = 0; i < n; i++) {
                 double wx, wy;
-                to_world(d, OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), &wx, &wy);
+                sp_tile_to_world(OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), d->world, &wx, &wy);
                 if (i == 0)
                     cairo_move_to(d->cr, wx - d->ox, wy - d->oy);
                 else
@@ -208,7 +197,7 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
 {
     draw *d = ctx;
     double wx, wy;
-    to_world(d, f->x, f->y, &wx, &wy);
+    sp_tile_to_world(f->x, f->y, d->world, &wx, &wy);
     const sp_tile_req *q = d->req;
     if (q->layer == SP_TILE_ZONES) {
         if (f->wkb)
@@ -369,10 +358,9 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
         my1 = my0 + SP_TILE_META * SP_TILE_SIZE;
         x0 = mx0, y0 = my0, x1 = mx1, y1 = my1;
     }
-    double west = (x0 - margin) / d.world * 360.0 - 180.0;
-    double east = (x1 + margin) / d.world * 360.0 - 180.0;
-    double north = atan(sinh(M_PI * (1 - 2 * (y0 - margin) / d.world))) * 180.0 / M_PI;
-    double south = atan(sinh(M_PI * (1 - 2 * (y1 + margin) / d.world))) * 180.0 / M_PI;
+    double west, east, north, south;
+    sp_tile_from_world(x0 - margin, y0 - margin, d.world, &west, &north);
+    sp_tile_from_world(x1 + margin, y1 + margin, d.world, &east, &south);
     sp_db_map_query q = {
         .kind = req->layer == SP_TILE_DAMAGE  ? SP_MAP_DAMAGE
                 : req->layer == SP_TILE_ZONES ? SP_MAP_ZONES

@@ -45,6 +45,10 @@ const sp_tile_legend *sp_tile_legend_of(sp_tile_layer l);
  * SP_EINVAL with a message naming what is wrong (zoom over 19, x or y out of range, suffix). */
 int sp_tile_parse_zxy(const char *z, const char *x, const char *yfile, sp_tile_req *req,
                       sp_err *err);
+/* Web Mercator: a point's place on a world of `world` units across (256 * 2^z pixels, or
+ * 2^z tiles), from the north-west corner, and back. */
+void sp_tile_to_world(double lon, double lat, double world, double *wx, double *wy);
+void sp_tile_from_world(double wx, double wy, double world, double *lon, double *lat);
 /* The tile's bounds in EPSG:4326: min lon, min lat, max lon, max lat. */
 void sp_tile_bounds(int z, int x, int y, double out[4]);
 

@@ -99,11 +99,23 @@ int sp_tile_parse_zxy(const char *zs, const char *xs, const char *yfile, sp_tile
     return SP_OK;
 }
 
+void sp_tile_to_world(double lon, double lat, double world, double *wx, double *wy)
+{
+    double s = sin(lat * M_PI / 180.0);
+    s = s > 0.9999 ? 0.9999 : s < -0.9999 ? -0.9999 : s; /* the poles are off the map */
+    *wx = (lon + 180.0) / 360.0 * world;
+    *wy = (0.5 - log((1 + s) / (1 - s)) / (4 * M_PI)) * world;
+}
+
+void sp_tile_from_world(double wx, double wy, double world, double *lon, double *lat)
+{
+    *lon = wx / world * 360.0 - 180.0;
+    *lat = atan(sinh(M_PI * (1 - 2 * wy / world))) * 180.0 / M_PI;
+}
+
 void sp_tile_bounds(int z, int x, int y, double out[4])
 {
-    double n = ldexp(1.0, z);
-    out[0] = x / n * 360.0 - 180.0;
-    out[2] = (x + 1) / n * 360.0 - 180.0;
-    out[3] = atan(sinh(M_PI * (1 - 2 * y / n))) * 180.0 / M_PI;
-    out[1] = atan(sinh(M_PI * (1 - 2 * (y + 1) / n))) * 180.0 / M_PI;
+    double n = ldexp(1.0, z); /* the world in tiles */
+    sp_tile_from_world(x, y + 1, n, &out[0], &out[1]);
+    sp_tile_from_world(x + 1, y, n, &out[2], &out[3]);
 }
