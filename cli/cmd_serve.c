@@ -1,6 +1,5 @@
 /* cli/cmd_serve.c - `spadok serve`: migrate the database if needed, start the HTTP server,
  * wait for SIGTERM or SIGINT, then stop gracefully (requests in flight finish). */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,23 +15,12 @@
 #define SP_SERVE_GRACE_S       10
 #define SP_SERVE_TILE_CACHE_MB 256
 
-/* Numbers from text: -1 when absent, -2 when not a whole number in [lo, hi]. */
-static long number(const char *s, long lo, long hi)
-{
-    if (!s)
-        return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    return *s && !*end && !errno && v >= lo && v <= hi ? v : -2;
-}
-
 static int serve(const char *db_path, const char *bind, const char *port_s, const char *threads_s,
                  const char *conns_s, const char *timeout_s, const char *tiles_s)
 {
-    long tiles_mb = tiles_s ? number(tiles_s, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
-    long port = number(port_s, 0, 65535), threads = number(threads_s, 1, 256);
-    long conns = number(conns_s, 1, 100000), timeout = number(timeout_s, 1, 3600);
+    long tiles_mb = tiles_s ? sp_cli_number(tiles_s, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
+    long port = sp_cli_number(port_s, 0, 65535), threads = sp_cli_number(threads_s, 1, 256);
+    long conns = sp_cli_number(conns_s, 1, 100000), timeout = sp_cli_number(timeout_s, 1, 3600);
     if (!db_path || port < 0 || threads == -2 || conns == -2 || timeout == -2 || tiles_mb < 0) {
         fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
                         "from 1 to 256, --max-connections from 1 to 100000, --timeout from "

@@ -184,14 +184,15 @@ int sp_cmd_tiles(int argc, char **argv)
     int is_export = strcmp(verb, "export") == 0;
     walk w = {0};
     int l = sp_tile_layer_by_name(layer);
-    long mb = cache_mb ? strtol(cache_mb, NULL, 10) : SP_TILES_DEFAULT_MB;
+    long mb = cache_mb ? sp_cli_number(cache_mb, 1, 1L << 20) : SP_TILES_DEFAULT_MB;
     if ((!is_export && strcmp(verb, "seed") != 0) || !db_path || l < 0 ||
         parse_zoom(zoom, &w.zmin, &w.zmax) != 0 || (bbox && parse_bbox(bbox, w.bbox) != 0) ||
         (is_export && (!format || strcmp(format, "mbtiles") != 0 || first + 1 >= argc)) ||
         (!is_export && first + 1 < argc) || mb <= 0) {
         fprintf(stderr, "spadok: tiles needs seed or export, --db FILE, a --layer (monuments, "
                         "damage, zones), --zoom A-B within 0-19, --bbox W,S,E,N in degrees; "
-                        "export needs --format mbtiles and an output file\n");
+                        "export needs --format mbtiles and an output file; --tile-cache-mb from 1 "
+                        "to 1048576\n");
         return SP_EXIT_USAGE;
     }
     w.req = (sp_tile_req){(sp_tile_layer)l, 0, 0, 0, 1, significance, kind, condition};

@@ -1,5 +1,7 @@
 /* cli/opts.c - one option table per subcommand drives parsing and --help alike. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sp_cli.h"
@@ -78,4 +80,14 @@ int sp_cli_parse(const sp_cli_cmd *cmd, int argc, char **argv, int *out_first)
         argv[argc - npos + k] = pos[k];
     *out_first = argc - npos;
     return -1;
+}
+
+long sp_cli_number(const char *s, long lo, long hi)
+{
+    if (!s)
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && !errno && v >= lo && v <= hi ? v : -2;
 }

@@ -27,6 +27,9 @@ int sp_cli_parse(const sp_cli_cmd *cmd, int argc, char **argv, int *out_first);
  * point into *out_text, which the caller frees. 0, or -1 with msg naming the file and line. */
 int sp_cli_config_load(const char *path, const sp_cli_opt *opts, char **out_text, char *msg,
                        size_t msgsz);
+/* A whole number option value: -1 when absent (NULL), -2 when not a whole number in
+ * [lo, hi]. */
+long sp_cli_number(const char *s, long lo, long hi);
 /* Prints "spadok: <msg>" on stderr and returns SP_EXIT_FAIL. */
 int sp_cli_fail(const char *msg);
 

@@ -33,6 +33,13 @@ static int filter_arg(sp_http_req *r, const char *name, const char **out)
     return ok;
 }
 
+/* The query's filters into t (their only parameters); 0 with a 400 set. */
+static int tile_filters(sp_http_req *r, sp_tile_req *t)
+{
+    return sp_http_check_args(r, tile_args) && filter_arg(r, "significance", &t->significance) &&
+           filter_arg(r, "kind", &t->kind) && filter_arg(r, "condition", &t->condition);
+}
+
 static int layer_of(sp_http_req *r, const char *name)
 {
     int l = sp_tile_layer_by_name(name);
@@ -52,8 +59,7 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     t.layer = (sp_tile_layer)l;
     if (sp_tile_parse_zxy(z, x, yfile, &t, &err) != SP_OK)
         return (void)sp_http_error(r, 400, "InvalidParameterValue", "%s", err.msg);
-    if (!sp_http_check_args(r, tile_args) || !filter_arg(r, "significance", &t.significance) ||
-        !filter_arg(r, "kind", &t.kind) || !filter_arg(r, "condition", &t.condition))
+    if (!tile_filters(r, &t))
         return;
     unsigned char *png = NULL;
     size_t len = 0;
@@ -87,11 +93,8 @@ void sp_route_tilejson(sp_http_req *r, const char *file)
         return (void)sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
     snprintf(name, sizeof name, "%.*s", (int)(n - 5), file);
     int l = layer_of(r, name);
-    if (l < 0 || !sp_http_check_args(r, tile_args))
-        return;
-    const char *filters[3];
-    if (!filter_arg(r, "significance", &filters[0]) || !filter_arg(r, "kind", &filters[1]) ||
-        !filter_arg(r, "condition", &filters[2]))
+    sp_tile_req checked = {0}; /* the filters are checked here, and kept in the tile URL */
+    if (l < 0 || !tile_filters(r, &checked))
         return;
     double bbox[4] = {22.1, 44.3, 40.3, 52.4}; /* Ukraine, when the registry is empty */
     int has_bbox = 0;

@@ -34,9 +34,8 @@ int sp_db_tile_put(sp_db *c, const sp_db_tile_key *k, const unsigned char *png, 
 int sp_db_tile_seen(sp_db *c, int64_t *out, sp_err *err);
 int sp_db_tile_bytes(sp_db *c, int64_t *out, sp_err *err);
 
-/* Applying changes: begin, drop ranges (x0..x1, y0..y1 at z; or everything), set seen,
- * commit (or rollback on failure). */
-int sp_db_tile_begin(sp_db *c, sp_err *err);
+/* Applying changes, inside sp_db_begin .. sp_db_commit (or sp_db_rollback): drop ranges
+ * (x0..x1, y0..y1 at z; or everything), set seen. */
 int sp_db_tile_drop(sp_db *c, int z, int x0, int y0, int x1, int y1, sp_err *err);
 int sp_db_tile_drop_all(sp_db *c, sp_err *err);
 int sp_db_tile_set_seen(sp_db *c, int64_t seen, sp_err *err);

@@ -106,17 +106,12 @@ int sp_db_tile_bytes(sp_db *c, int64_t *out, sp_err *err)
     return meta(c, "bytes", out, err);
 }
 
-int sp_db_tile_begin(sp_db *c, sp_err *err)
-{
-    return sp_db_exec(c, SP_Q_EXEC_BEGIN, err);
-}
-
 int sp_db_tile_put(sp_db *c, const sp_db_tile_key *k, const unsigned char *png, size_t len,
                    const char *hash, int64_t now, int64_t rendered_at, int *out_kept, sp_err *err)
 {
     *out_kept = 0;
     int64_t seen = 0;
-    if (sp_db_tile_begin(c, err) != SP_OK)
+    if (sp_db_begin(c, err) != SP_OK)
         return err->code;
     int rc = sp_db_tile_seen(c, &seen, err);
     sqlite3_stmt *st;
@@ -178,7 +173,7 @@ int sp_db_tile_set_seen(sp_db *c, int64_t seen, sp_err *err)
 int sp_db_tile_evict(sp_db *c, sp_err *err)
 {
     int64_t n = 0;
-    if (sp_db_tile_begin(c, err) != SP_OK)
+    if (sp_db_begin(c, err) != SP_OK)
         return err->code;
     int rc = sp_db_query_int(c, SP_Q_TILE_COUNT, &n, err);
     sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(c, SP_Q_TILE_EVICT, err) : NULL;

@@ -67,7 +67,7 @@ int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *er
     *out_version = newest;
     if (newest <= atomic_load(&applied))
         return SP_OK;
-    if (sp_db_tile_begin(cache, err) != SP_OK)
+    if (sp_db_begin(cache, err) != SP_OK)
         return err->code;
     sync_ctx s = {cache, 0};
     int rc = sp_db_tile_seen(cache, &seen, err);

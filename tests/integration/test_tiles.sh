@@ -151,6 +151,8 @@ check_eq "export will not overwrite a file" 1 $?
 check_contains "and says so" "$(cat "$T/err")" "already exists"
 "$SPADOK" tiles seed --db "$DB" --zoom 18-12 >/dev/null 2>&1
 check_eq "a reversed zoom range is refused" 2 $?
+"$SPADOK" tiles seed --db "$DB" --zoom 12 --tile-cache-mb 12x >/dev/null 2>&1
+check_eq "a cache size that is not a number is refused" 2 $?
 
 # Bad tile requests: 4xx JSON, never a crash.
 for bad in "400 /tiles/monuments/20/0/0.png" "400 /tiles/monuments/1/2/0.png" \

@@ -192,7 +192,7 @@ static void test_db__tile_cache_keeps_evicts_and_refuses_stale_tiles(void)
     SP_CHECK(sp_db_tile_get(c, &k11, 1010, &got, &len, hash, &err) == SP_OK && got);
     free(got);
     /* dropping a range at a zoom, then a stale tile is refused */
-    SP_CHECK(sp_db_tile_begin(c, &err) == SP_OK);
+    SP_CHECK(sp_db_begin(c, &err) == SP_OK);
     SP_CHECK(sp_db_tile_drop(c, 10, 10, 7, 20, 7, &err) == SP_OK);
     SP_CHECK(sp_db_tile_set_seen(c, 12, &err) == SP_OK);
     SP_CHECK(sp_db_commit(c, &err) == SP_OK);
@@ -205,7 +205,7 @@ static void test_db__tile_cache_keeps_evicts_and_refuses_stale_tiles(void)
     SP_CHECK(kept == 0);
     SP_CHECK(sp_db_tile_put(c, &k11, png, sizeof png, "a", 2000, 12, &kept, &err) == SP_OK);
     SP_CHECK(kept == 1);
-    SP_CHECK(sp_db_tile_begin(c, &err) == SP_OK && sp_db_tile_drop_all(c, &err) == SP_OK &&
+    SP_CHECK(sp_db_begin(c, &err) == SP_OK && sp_db_tile_drop_all(c, &err) == SP_OK &&
              sp_db_commit(c, &err) == SP_OK);
     SP_CHECK(sp_db_tile_evict(c, &err) == SP_OK); /* no tiles: the PNGs go */
     SP_CHECK(sp_db_tile_bytes(c, &bytes, &err) == SP_OK && bytes == 0);
