@@ -62,6 +62,10 @@ const char *sp_err_name(int code)
         return "conflict";
     case SP_EGDAL:
         return "gdal error";
+    case SP_ETOOLARGE:
+        return "too large";
+    case SP_EMEDIA:
+        return "unsupported media";
     default:
         return "internal error";
     }

@@ -17,6 +17,8 @@ enum {
     SP_ECONFLICT = -6, /* duplicate key, stale version */
     SP_EGDAL = -7,     /* GDAL/OGR/PROJ failure that is not the input's fault */
     SP_EINTERNAL = -8, /* a bug */
+    SP_ETOOLARGE = -9, /* input over a configured size limit (HTTP 413) */
+    SP_EMEDIA = -10,   /* content that is not of a supported media type (HTTP 415) */
 };
 
 typedef struct sp_err {

@@ -34,8 +34,8 @@ static const char *const metric_routes[] = {
     "collection", "items",       "item",        "queryables", "exports", "tile",
     "tilejson",   "auth",        "item_delete", "options",    "unknown", "-"};
 #define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
-static const int metric_statuses[] = {200, 204, 304, 400, 401, 403, 404, 405,
-                                      406, 412, 413, 415, 428, 429, 500, 0};
+static const int metric_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                      406, 409, 412, 413, 415, 428, 429, 500, 0};
 #define SP_NSTATUS ((int)(sizeof metric_statuses / sizeof metric_statuses[0]))
 static const double metric_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                         0.1,   0.25,   0.5,   1.0,  2.5};
@@ -126,6 +126,12 @@ int sp_http_error_from(sp_http_req *r, const sp_err *err)
         return sp_http_error(r, 400, "InvalidParameterValue", "%s", err->msg);
     case SP_ENOTFOUND:
         return sp_http_error(r, 404, "NotFound", "%s", err->msg);
+    case SP_ECONFLICT:
+        return sp_http_error(r, 409, "Conflict", "%s", err->msg);
+    case SP_ETOOLARGE:
+        return sp_http_error(r, 413, "PayloadTooLarge", "%s", err->msg);
+    case SP_EMEDIA:
+        return sp_http_error(r, 415, "UnsupportedMediaType", "%s", err->msg);
     default:
         sp_log(SP_LOG_ERROR, "req=%llx msg=\"%s\"", (unsigned long long)r->id, err->msg);
         return sp_http_error(r, 500, "ServerError", "internal error (logged as req %llx)",
