@@ -58,6 +58,17 @@ int sp_imp_mapping_bind(sp_imp_mapping *m, OGRFeatureDefnH defn, const char *lay
                         const char *recode, sp_err *err);
 /* The value of src for feature f: malloc'd, NULL when empty. */
 int sp_imp_src_value(const sp_src *src, OGRFeatureH f, char **out, sp_err *err);
+/* After the values of a record are normalised: required fields present; for monuments the
+ * stored default of location_sensitive and the years derived from the dating when not given.
+ * On failure *out_field names the field to blame. */
+int sp_imp_values_finish(const sp_entity *e, char **values, char *out_field, size_t fieldsz,
+                         sp_err *err);
+/* Makes a source geometry (taken, always destroyed) a stored one: flattened to 2D,
+ * reprojected by ct (NULL: already EPSG:4326), range-checked, rounded to 1e-7 degree,
+ * repaired when invalid (*out_repaired), with its point-on-surface marker and bounds in rec
+ * and its WKB in *out_wkb (malloc'd, rec->wkb points at it). */
+int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_record *rec,
+                         unsigned char **out_wkb, int *out_repaired, sp_err *err);
 /* The feature as JSON text (properties + geometry), malloc'd; never NULL unless OOM. */
 char *sp_imp_feature_json(OGRFeatureH f, const char *layer);
 

@@ -125,14 +125,10 @@ static int envelope_ok(OGRGeometryH g, sp_err *err)
     return SP_OK;
 }
 
-/* Geometry pipeline; fills r->wkb and the marker. *out_repaired when MakeValid ran. */
-static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateTransformationH ct,
-                          sp_imp_record *r, int *out_repaired, sp_err *err)
+int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_record *rec,
+                         unsigned char **out_wkb, int *out_repaired, sp_err *err)
 {
     *out_repaired = 0;
-    OGRGeometryH g = source_geometry(m, f, r, err);
-    if (!g)
-        return err->code;
     int rc = SP_OK;
     OGR_G_FlattenTo2D(g);
     if (OGR_G_IsEmpty(g)) {
@@ -147,8 +143,8 @@ static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateT
         goto done;
     round_coords(g);
     if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) { /* valid, its own marker */
-        r->rec.marker_x = OGR_G_GetX(g, 0);
-        r->rec.marker_y = OGR_G_GetY(g, 0);
+        rec->marker_x = OGR_G_GetX(g, 0);
+        rec->marker_y = OGR_G_GetY(g, 0);
         goto encode;
     }
     if (!OGR_G_IsValid(g)) {
@@ -172,29 +168,40 @@ static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateT
             goto done;
         }
     }
-    r->rec.marker_x = OGR_G_GetX(pt, 0);
-    r->rec.marker_y = OGR_G_GetY(pt, 0);
+    rec->marker_x = OGR_G_GetX(pt, 0);
+    rec->marker_y = OGR_G_GetY(pt, 0);
     OGR_G_DestroyGeometry(pt);
 encode:;
     OGREnvelope env;
     OGR_G_GetEnvelope(g, &env);
-    r->rec.bbox[0] = env.MinX;
-    r->rec.bbox[1] = env.MinY;
-    r->rec.bbox[2] = env.MaxX;
-    r->rec.bbox[3] = env.MaxY;
-    r->rec.wkb_len = (size_t)OGR_G_WkbSize(g);
-    r->wkb = malloc(r->rec.wkb_len);
-    if (!r->wkb) {
+    rec->bbox[0] = env.MinX;
+    rec->bbox[1] = env.MinY;
+    rec->bbox[2] = env.MaxX;
+    rec->bbox[3] = env.MaxY;
+    rec->wkb_len = (size_t)OGR_G_WkbSize(g);
+    *out_wkb = malloc(rec->wkb_len);
+    if (!*out_wkb) {
         rc = sp_err_set(err, SP_ENOMEM, "out of memory");
         goto done;
     }
-    OGR_G_ExportToIsoWkb(g, wkbNDR, r->wkb);
-    r->rec.wkb = r->wkb;
+    OGR_G_ExportToIsoWkb(g, wkbNDR, *out_wkb);
+    rec->wkb = *out_wkb;
 done:
     OGR_G_DestroyGeometry(g);
-    if (rc != SP_OK)
-        reject(r, "geometry", err);
     return rc;
+}
+
+/* Geometry pipeline; fills r->wkb and the marker. *out_repaired when MakeValid ran. */
+static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateTransformationH ct,
+                          sp_imp_record *r, int *out_repaired, sp_err *err)
+{
+    *out_repaired = 0;
+    OGRGeometryH g = source_geometry(m, f, r, err);
+    if (!g)
+        return err->code;
+    if (sp_imp_geometry_take(g, ct, &r->rec, &r->wkb, out_repaired, err) != SP_OK)
+        return reject(r, "geometry", err);
+    return SP_OK;
 }
 
 /* Normalises every mapped field of one entity into values[]. */
@@ -219,6 +226,40 @@ static int build_values(const sp_entity *e, const sp_src *srcs, const sp_vocab *
     return SP_OK;
 }
 
+int sp_imp_values_finish(const sp_entity *e, char **values, char *out_field, size_t fieldsz,
+                         sp_err *err)
+{
+    for (int i = 0; i < e->nfields; i++) {
+        if (e->fields[i].is_required && !values[i]) {
+            snprintf(out_field, fieldsz, "%s", e->fields[i].name);
+            return sp_err_set(err, SP_EINVAL, "field '%s': required but empty", e->fields[i].name);
+        }
+    }
+    if (e->id != SP_ENT_MONUMENT)
+        return SP_OK;
+    if (!values[SP_MF_LOCATION_SENSITIVE] && /* the stored default, so hashes compare alike */
+        !(values[SP_MF_LOCATION_SENSITIVE] = strdup("0")))
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    int from, to;
+    if (!values[SP_MF_YEAR_FROM] && !values[SP_MF_YEAR_TO] &&
+        sp_dating_years(values[SP_MF_DATING], &from, &to)) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%d", from);
+        values[SP_MF_YEAR_FROM] = strdup(buf);
+        snprintf(buf, sizeof buf, "%d", to);
+        values[SP_MF_YEAR_TO] = strdup(buf);
+        if (!values[SP_MF_YEAR_FROM] || !values[SP_MF_YEAR_TO])
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
+    if (values[SP_MF_YEAR_FROM] && values[SP_MF_YEAR_TO] &&
+        atoi(values[SP_MF_YEAR_FROM]) > atoi(values[SP_MF_YEAR_TO])) {
+        snprintf(out_field, fieldsz, "year_from");
+        return sp_err_set(err, SP_EINVAL, "field 'year_from': %s is after year_to %s",
+                          values[SP_MF_YEAR_FROM], values[SP_MF_YEAR_TO]);
+    }
+    return SP_OK;
+}
+
 static int is_uid(const char *s)
 {
     return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
@@ -231,32 +272,9 @@ int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH 
     r->rec.entity = e;
     if (build_values(e, m->fields, v, f, r->rec.values, "", r, err) != SP_OK)
         return err->code;
-    for (int i = 0; i < e->nfields; i++) {
-        if (e->fields[i].is_required && !r->rec.values[i]) {
-            sp_err_set(err, SP_EINVAL, "field '%s': required but empty", e->fields[i].name);
-            return reject(r, e->fields[i].name, err);
-        }
-    }
-    if (e->id == SP_ENT_MONUMENT) {
-        char **vals = r->rec.values;
-        if (!vals[SP_MF_LOCATION_SENSITIVE]) /* the stored default, so hashes compare alike */
-            vals[SP_MF_LOCATION_SENSITIVE] = strdup("0");
-        int from, to;
-        if (!vals[SP_MF_YEAR_FROM] && !vals[SP_MF_YEAR_TO] &&
-            sp_dating_years(vals[SP_MF_DATING], &from, &to)) {
-            char buf[16];
-            snprintf(buf, sizeof buf, "%d", from);
-            vals[SP_MF_YEAR_FROM] = strdup(buf);
-            snprintf(buf, sizeof buf, "%d", to);
-            vals[SP_MF_YEAR_TO] = strdup(buf);
-        }
-        if (vals[SP_MF_YEAR_FROM] && vals[SP_MF_YEAR_TO] &&
-            atoi(vals[SP_MF_YEAR_FROM]) > atoi(vals[SP_MF_YEAR_TO])) {
-            sp_err_set(err, SP_EINVAL, "field 'year_from': %s is after year_to %s",
-                       vals[SP_MF_YEAR_FROM], vals[SP_MF_YEAR_TO]);
-            return reject(r, "year_from", err);
-        }
-    }
+    char field[96];
+    if (sp_imp_values_finish(e, r->rec.values, field, sizeof field, err) != SP_OK)
+        return reject(r, field, err);
     /* The stable key: mapping's key, else the model's source_id, else the feature id. */
     if (m->key.kind != SP_SRC_NONE) {
         if (sp_imp_src_value(&m->key, f, &r->key, err) != SP_OK)

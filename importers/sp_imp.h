@@ -52,4 +52,31 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
 int sp_imp_run(sp_db *db, const char *const *files, int nfiles, const sp_imp_options *opt,
                sp_imp_result *out, sp_err *err);
 
+/* ---- request bodies -------------------------------------------------------------------- */
+
+typedef enum { SP_IMP_CREATE, SP_IMP_REPLACE, SP_IMP_PATCH } sp_imp_mode;
+
+typedef struct sp_imp_body {
+    sp_imp_mode mode;
+    const sp_db_record *base; /* the stored record (REPLACE, PATCH), borrowed; else NULL */
+    int srid;                 /* CRS of the geometry (Content-Crs); 0: CRS84 */
+    int swap;                 /* its coordinates are listed northing first */
+} sp_imp_body;
+
+/* A record built from a request body, validated as an import validates. */
+typedef struct sp_imp_feature {
+    sp_db_record rec;   /* values owned here; rec.wkb is wkb, or base's (PATCH, no geometry) */
+    unsigned char *wkb; /* owned */
+    int repaired;       /* the geometry was invalid and was repaired */
+} sp_imp_feature;
+
+/* Parses a GeoJSON Feature (or, for an entity without geometry, a JSON object or a Feature
+ * without geometry) into a record of e: CREATE and REPLACE take every field from the body
+ * (REPLACE keeps the base's source key), PATCH changes only what the body names (JSON Merge
+ * Patch: null clears). Unknown properties are refused; those the registry sets itself (id,
+ * uid, version, condition, ...) are ignored. SP_EINVAL with a message naming the property. */
+int sp_imp_feature_parse(const char *json, size_t len, const sp_entity *e, const sp_vocab *v,
+                         const sp_imp_body *how, sp_imp_feature *out, sp_err *err);
+void sp_imp_feature_clear(sp_imp_feature *f);
+
 #endif

@@ -121,6 +121,10 @@ SELECT coalesce(max(id), 0) FROM monument;
 INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, import_run_id, before, after)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
 
+-- name: audit_of
+SELECT id, at, actor, actor_role, action, before, after, coalesce(import_run_id, 0)
+FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id;
+
 -- name: monument_by_uid
 SELECT id, content_hash FROM monument WHERE uid = ?1;
 
@@ -607,7 +611,17 @@ SELECT count(*) FROM vocab_role WHERE code = ?1;
 
 -- ---- editing (OGC API - Features Part 4; storage/monument.c) ----------------------------
 -- name: monument_state
-SELECT version, deleted_at IS NOT NULL FROM monument WHERE id = ?1;
+SELECT version, deleted_at IS NOT NULL, content_hash FROM monument WHERE id = ?1;
+
+-- A monument as an edit starts from it: model fields by name, geometry, bounds, marker.
+-- name: monument_record
+SELECT source_id, protection_no, register_act, register_date, significance, object_kind, kinds,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source, AsBinary(geom) AS wkb,
+  MbrMinX(geom) AS mbr0, MbrMinY(geom) AS mbr1, MbrMaxX(geom) AS mbr2, MbrMaxY(geom) AS mbr3,
+  ST_X(marker) AS mbr4, ST_Y(marker) AS mbr5, version, deleted_at IS NOT NULL AS is_deleted
+FROM monument_v WHERE id = ?1;
 
 -- A deletion keeps the row as a tombstone (re-syncing clients learn of it through
 -- updated_since); the map_change trigger drops the tiles it was drawn on.

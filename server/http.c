@@ -30,9 +30,10 @@
 
 /* Metrics (Prometheus text at /metrics): requests by route and status, latency histogram. */
 static const char *const metric_routes[] = {
-    "landing",    "conformance", "api",         "healthz",    "metrics", "collections",
-    "collection", "items",       "item",        "queryables", "exports", "tile",
-    "tilejson",   "auth",        "item_delete", "options",    "unknown", "-"};
+    "landing",      "conformance", "api",         "healthz",    "metrics", "collections",
+    "collection",   "items",       "item",        "queryables", "exports", "tile",
+    "tilejson",     "auth",        "item_delete", "options",    "unknown", "item_create",
+    "item_replace", "item_patch",  "history",     "-"};
 #define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
 static const int metric_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                       406, 409, 412, 413, 415, 428, 429, 500, 0};
@@ -235,6 +236,35 @@ static int negotiate(sp_http_req *r)
     return 1;
 }
 
+static int is(const sp_http_req *r, const char *method)
+{
+    return strcmp(r->method, method) == 0;
+}
+
+/* 1 when the request's method is in allowed ("GET PUT"; GET takes HEAD too), else 405 with
+ * the Allow header naming them. */
+static int method_ok(sp_http_req *r, const char *allowed)
+{
+    size_t n = strlen(r->method);
+    for (const char *p = allowed; (p = strstr(p, r->method)); p += n)
+        if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return 1;
+    if (is(r, "HEAD") && strstr(allowed, "GET"))
+        return 1;
+    sp_strbuf b = {0};
+    for (const char *p = allowed; *p;) {
+        size_t len = strcspn(p, " ");
+        sp_strbuf_printf(&b, "%s%.*s%s", b.len ? ", " : "", (int)len, p,
+                         strncmp(p, "GET", len) == 0 ? ", HEAD" : "");
+        p += len + (p[len] == ' ');
+    }
+    snprintf(r->allow, sizeof r->allow, "%s", b.len ? b.data : "");
+    sp_strbuf_free(&b);
+    sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s (allowed: %s)",
+                  r->method, r->path, allowed);
+    return 0;
+}
+
 static void route(sp_http_req *r)
 {
     /* Split the path into at most 4 segments after the leading slash. */
@@ -248,6 +278,10 @@ static void route(sp_http_req *r)
             return (void)sp_http_error(r, 404, "NotFound", "no such path");
         seg[n++] = t;
     }
+    int is_read = is(r, "GET") || is(r, "HEAD");
+    int is_open = n > 0 && (strcmp(seg[0], "collections") == 0 || strcmp(seg[0], "auth") == 0);
+    if (!is_read && !is_open)
+        return r->route = "unknown", (void)method_ok(r, "GET");
     if (n == 0)
         return r->route = "landing", sp_ogc_landing(r);
     if (n == 1 && strcmp(seg[0], "conformance") == 0)
@@ -268,23 +302,32 @@ static void route(sp_http_req *r)
         return r->route = "tile", sp_route_tile(r, seg[1], seg[2], seg[3], seg[4]);
     if (n == 2 && strcmp(seg[0], "exports") == 0)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
-    if (strcmp(seg[0], "collections") == 0 && strcmp(r->method, "DELETE") == 0) {
-        if (n == 4 && strcmp(seg[2], "items") == 0)
-            return r->route = "item_delete", sp_ogc_item_delete(r, seg[1], seg[3]);
-        r->route = "unknown";
-        return (void)sp_http_error(r, 405, "MethodNotAllowed", "DELETE takes an item's path");
-    }
     if (strcmp(seg[0], "collections") == 0) {
-        if (n == 1)
+        if (n == 1 && method_ok(r, "GET"))
             return r->route = "collections", sp_ogc_collections(r);
-        if (n == 2)
+        if (n == 2 && method_ok(r, "GET"))
             return r->route = "collection", sp_ogc_collection(r, seg[1]);
-        if (n == 3 && strcmp(seg[2], "items") == 0)
-            return r->route = "items", sp_ogc_items(r, seg[1]);
-        if (n == 3 && strcmp(seg[2], "queryables") == 0)
+        if (n == 3 && strcmp(seg[2], "queryables") == 0 && method_ok(r, "GET"))
             return r->route = "queryables", sp_ogc_queryables(r, seg[1]);
-        if (n == 4 && strcmp(seg[2], "items") == 0)
-            return r->route = "item", sp_ogc_item(r, seg[1], seg[3]);
+        if (n == 3 && strcmp(seg[2], "items") == 0 && method_ok(r, "GET POST")) {
+            if (is(r, "POST"))
+                return r->route = "item_create", sp_edit_create(r, seg[1]);
+            return r->route = "items", sp_ogc_items(r, seg[1]);
+        }
+        if (n == 4 && strcmp(seg[2], "items") == 0 && method_ok(r, "GET PUT PATCH DELETE")) {
+            r->route = is(r, "PUT")      ? "item_replace"
+                       : is(r, "PATCH")  ? "item_patch"
+                       : is(r, "DELETE") ? "item_delete"
+                                         : "item";
+            if (strcmp(r->route, "item") == 0)
+                return sp_ogc_item(r, seg[1], seg[3]);
+            return sp_edit_item(r, seg[1], seg[3]);
+        }
+        if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "history") == 0 &&
+            method_ok(r, "GET"))
+            return r->route = "history", sp_edit_history(r, seg[1], seg[3]);
+        if (r->status == 405)
+            return (void)(r->route = "unknown");
     }
     r->route = "unknown";
     sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
@@ -325,7 +368,7 @@ static int maybe_gzip(sp_http_req *r)
 static enum MHD_Result send_response(sp_http_req *r)
 {
     char etag[48] = "";
-    if (r->status == 200 && r->has_etag) {
+    if ((r->status == 200 || r->status == 201) && r->has_etag) {
         uint64_t h = sp_fnv1a(SP_FNV_INIT, r->base, strlen(r->base)); /* links carry it */
         h = sp_fnv1a(h, r->path, strlen(r->path));
         h = sp_fnv1a(h, "?", 1);
@@ -392,7 +435,9 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Crs", crs);
     }
     if (r->status == 405)
-        MHD_add_response_header(resp, "Allow", "GET, HEAD, OPTIONS");
+        MHD_add_response_header(resp, "Allow", r->allow[0] ? r->allow : "GET, HEAD");
+    if (r->location[0] && r->status == 201)
+        MHD_add_response_header(resp, "Location", r->location);
     if (r->disposition[0] && r->status == 200)
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
@@ -525,22 +570,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
         MHD_add_response_header(resp, "Access-Control-Allow-Methods",
-                                "GET, HEAD, POST, DELETE, OPTIONS");
+                                "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
         MHD_add_response_header(resp, "Access-Control-Allow-Headers",
-                                "Accept, If-None-Match, If-Match, Content-Type, Authorization");
+                                "Accept, If-None-Match, If-Match, Content-Type, Content-Crs, "
+                                "Authorization");
         MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
         enum MHD_Result ret = MHD_queue_response(conn, 204, resp);
         MHD_destroy_response(resp);
         return ret;
     }
     sp_err err = {0};
-    int is_post = strcmp(method, "POST") == 0, is_delete = strcmp(method, "DELETE") == 0;
-    if (!is_post && !is_delete && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (!is_get && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
+        strcmp(method, "PATCH") != 0 && strcmp(method, "DELETE") != 0) {
         sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method, url);
-    } else if (is_post && strncmp(url, "/auth/", 6) != 0) {
-        sp_http_error(r, 405, "MethodNotAllowed", "POST is not allowed on %.200s", url);
-    } else if (is_delete && strncmp(url, "/collections/", 13) != 0) {
-        sp_http_error(r, 405, "MethodNotAllowed", "DELETE is not allowed on %.200s", url);
     } else if (r->req_body_total > SP_HTTP_MAX_BODY) {
         sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
                       SP_HTTP_MAX_BODY);
@@ -560,7 +603,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A tile carries the ETag of its bytes and has a cache of its own, kept exact by
          * the map_change log: neither the data version nor the response cache is needed. */
         int is_tile = strncmp(url, "/tiles/", 7) == 0 && strchr(url + 7, '/');
-        int is_private = strncmp(url, "/auth/", 6) == 0 || is_post || is_delete; /* not cached */
+        /* Writes, sign-in and whatever a token may change are not cached. */
+        int is_private = strncmp(url, "/auth/", 6) == 0 || !is_get ||
+                         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
         if (!bad && !(r->db = thread_db(s, &err)))
             sp_http_error_from(r, &err);
         else if (!bad && !is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
@@ -616,6 +661,7 @@ static void free_server(sp_http_server *s)
     for (int i = 0; i < s->ndbs; i++)
         sp_db_close(s->dbs[i]);
     sp_db_close(s->writer.db);
+    sp_vocab_free(s->writer.vocab);
     pthread_mutex_destroy(&s->writer.lock);
     pthread_mutex_destroy(&s->login_limit.lock);
     pthread_mutex_destroy(&s->dbs_lock);
@@ -634,7 +680,9 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     pthread_mutex_init(&s->login_limit.lock, NULL);
     /* The writer connection first: the server fails early and clearly when the database
      * cannot be opened. */
-    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK) {
+    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
+        (!(s->writer.vocab = sp_vocab_new()) && sp_err_set(err, SP_ENOMEM, "out of memory")) ||
+        sp_db_load_vocab(s->writer.db, s->writer.vocab, err) != SP_OK) {
         free_server(s);
         return err->code;
     }

@@ -19,6 +19,7 @@
 typedef struct sp_http_writer {
     pthread_mutex_t lock;
     sp_db *db;
+    sp_vocab *vocab; /* the vocabularies, for validating request bodies (read-only) */
 } sp_http_writer;
 
 /* Login attempts per client address in a fixed window (routes_auth.c). */
@@ -70,6 +71,8 @@ typedef struct sp_http_req {
     int file_fd;            /* >= 0: send this file instead of body (the response owns it) */
     uint64_t file_size;
     char disposition[96]; /* Content-Disposition, when not empty */
+    char allow[64];       /* Allow header of a 405 */
+    char location[320];   /* Location header (201 Created), when not empty */
     char etag_tag[24];    /* what the ETag names instead of the data version ("m12v3": an
                              item's version; "t<hash>": a tile's bytes), when not empty */
 } sp_http_req;
@@ -104,12 +107,21 @@ void sp_ogc_collection(sp_http_req *r, const char *id);
 void sp_ogc_queryables(sp_http_req *r, const char *id);
 void sp_ogc_items(sp_http_req *r, const char *id);
 void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
-void sp_ogc_item_delete(sp_http_req *r, const char *id, const char *fid);
+/* A CRS of OGC API Part 2 by URI or short name: its SRID and axis order; 0 when unknown. */
+int sp_http_crs_by_uri(const char *uri, int *out_srid, int *out_swap);
+/* Part 4 and history (routes_edit.c): POST .../items, PUT/PATCH/DELETE .../items/{id},
+ * GET .../items/{id}/history. */
+void sp_edit_create(sp_http_req *r, const char *collection);
+void sp_edit_item(sp_http_req *r, const char *collection, const char *fid);
+void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
 void sp_route_auth(sp_http_req *r, const char *what);
 /* The staff member behind the request's bearer token, or 0 with a 401 set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);
+/* The same, and 403 set (0 returned) unless the user has this role; what names the action
+ * in the message ("editing monuments"). Each write is for exactly one role. */
+int sp_http_staff(sp_http_req *r, const char *role, const char *what, struct sp_db_user *out);
 
 /* /tiles/{layer}/{z}/{x}/{y}[@2x].png and /tiles/{layer}.json (routes_tiles.c). */
 void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,

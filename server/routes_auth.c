@@ -125,6 +125,17 @@ int sp_http_auth(sp_http_req *r, sp_db_user *out)
     return found;
 }
 
+int sp_http_staff(sp_http_req *r, const char *role, const char *what, sp_db_user *out)
+{
+    if (!sp_http_auth(r, out))
+        return 0;
+    if (strcmp(out->role, role) != 0)
+        return sp_http_error(r, 403, "Forbidden", "%s is for the %s role; %s is %s", what, role,
+                             out->login, out->role),
+               0;
+    return 1;
+}
+
 static void logout(sp_http_req *r)
 {
     sp_db_user u;

@@ -36,6 +36,17 @@ static const crs_def crs_table[] = {
 };
 #define SP_NCRS ((int)(sizeof crs_table / sizeof crs_table[0]))
 
+int sp_http_crs_by_uri(const char *uri, int *out_srid, int *out_swap)
+{
+    for (int i = 0; i < SP_NCRS; i++)
+        if (strcmp(uri, crs_table[i].uri) == 0 || strcmp(uri, crs_table[i].short_name) == 0) {
+            *out_srid = crs_table[i].srid;
+            *out_swap = crs_table[i].swap;
+            return 1;
+        }
+    return 0;
+}
+
 static void add_link(sp_http_req *r, int *first, const char *href_path, const char *query,
                      const char *rel, const char *type, const char *title)
 {
@@ -857,49 +868,6 @@ void sp_ogc_item(sp_http_req *r, const char *id, const char *fid)
     if (!parse_int(fid, 1, INT64_MAX, &n))
         return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
     items(r, c, n);
-}
-
-/* DELETE /collections/monuments/items/{id}: editors only, with If-Match naming the version
- * they saw (428 without it, 412 when someone changed the monument since); the monument stays
- * as a tombstone, and the audit log keeps its last state. */
-void sp_ogc_item_delete(sp_http_req *r, const char *id, const char *fid)
-{
-    r->cache_control = "no-store";
-    int c = collection_id(r, id);
-    long long n;
-    if (c < 0 || !sp_http_check_args(r, NULL))
-        return;
-    if (c != SP_COL_MONUMENTS)
-        return (void)sp_http_error(r, 405, "MethodNotAllowed",
-                                   "features of %s are not deleted this way", id);
-    if (!parse_int(fid, 1, INT64_MAX, &n))
-        return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
-    sp_db_user u;
-    if (!sp_http_auth(r, &u))
-        return;
-    if (strcmp(u.role, "editor") != 0)
-        return (void)sp_http_error(r, 403, "Forbidden",
-                                   "deleting monuments is for editors; %s is %s", u.login, u.role);
-    const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match");
-    if (!im || strcmp(im, "*") == 0)
-        return (void)sp_http_error(r, 428, "PreconditionRequired",
-                                   "send If-Match with the ETag of the monument as you saw it "
-                                   "(GET /collections/monuments/items/%lld)",
-                                   n);
-    long long eid = 0, ever = 0;
-    if (sscanf(im, " \"m%lldv%lld-", &eid, &ever) != 2 || eid != n)
-        return (void)sp_http_error(r, 412, "PreconditionFailed",
-                                   "If-Match %.60s is not an ETag of monument %lld", im, n);
-    sp_db_actor actor = {u.login, u.role, 0};
-    sp_err err = {0};
-    pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_monument_delete(r->writer->db, n, ever, &actor, &err);
-    pthread_mutex_unlock(&r->writer->lock);
-    if (rc == SP_ECONFLICT)
-        return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
-    if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
-    r->status = 204;
 }
 
 extern const char sp_openapi_json[]; /* server/openapi.json, embedded at build time */

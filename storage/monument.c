@@ -180,30 +180,16 @@ static int rtree_insert(sp_db *db, int64_t id, const double bbox[4], sp_err *err
     return sp_db_step_done(db, st, "spatial index", err);
 }
 
-int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
-                 sp_upsert_result *out_result, int64_t *out_id, sp_err *err)
+/* Writes rec as row id (0: a new row) unless its content hash equals old_hash: the district
+ * from the marker when the record has none, the row, the kinds, the audit row. */
+static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_t id,
+                 const char *old_hash, const sp_db_actor *actor, sp_upsert_result *out_result,
+                 int64_t *out_id, sp_err *err)
 {
     const sp_entity *e = rec->entity;
-    const entity_sql *q = sql_for(e);
-    if (!q)
-        return sp_err_set(err, SP_EINVAL, "cannot store records of %s here", e->name);
     int is_monument = e->id == SP_ENT_MONUMENT;
-    const char *source_id = rec->values[e->key_field];
-    const char *alt = rec->values[q->alt_field];
-    int64_t id = 0;
-    char old_hash[17] = "", new_hash[17];
+    char new_hash[17];
     int rc = SP_OK;
-    if (rec->uid && is_monument)
-        rc = find_by(db, SP_Q_MONUMENT_BY_UID, rec->uid, NULL, &id, old_hash, err);
-    if (rc == SP_OK && !id && alt)
-        rc = find_by(db, q->by_alt, alt, NULL, &id, old_hash, err);
-    if (rc == SP_OK && !id && source_id)
-        rc = find_by(db, q->by_source, rec->dataset, source_id, &id, old_hash, err);
-    if (rc != SP_OK)
-        return rc;
-    if (!id && !source_id && !alt && !rec->uid)
-        return sp_err_set(err, SP_EINVAL, "record has no key (source_id, %s or uid)",
-                          e->fields[q->alt_field].name);
     /* A monument without a district gets the one its marker falls in, when known; before
      * hashing, so that re-importing an export (which carries the district) is "unchanged". */
     sp_db_record stored = *rec;
@@ -274,6 +260,33 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     return rc;
 }
 
+int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
+                 sp_upsert_result *out_result, int64_t *out_id, sp_err *err)
+{
+    const sp_entity *e = rec->entity;
+    const entity_sql *q = sql_for(e);
+    if (!q)
+        return sp_err_set(err, SP_EINVAL, "cannot store records of %s here", e->name);
+    int is_monument = e->id == SP_ENT_MONUMENT;
+    const char *source_id = rec->values[e->key_field];
+    const char *alt = rec->values[q->alt_field];
+    int64_t id = 0;
+    char old_hash[17] = "";
+    int rc = SP_OK;
+    if (rec->uid && is_monument)
+        rc = find_by(db, SP_Q_MONUMENT_BY_UID, rec->uid, NULL, &id, old_hash, err);
+    if (rc == SP_OK && !id && alt)
+        rc = find_by(db, q->by_alt, alt, NULL, &id, old_hash, err);
+    if (rc == SP_OK && !id && source_id)
+        rc = find_by(db, q->by_source, rec->dataset, source_id, &id, old_hash, err);
+    if (rc != SP_OK)
+        return rc;
+    if (!id && !source_id && !alt && !rec->uid)
+        return sp_err_set(err, SP_EINVAL, "record has no key (source_id, %s or uid)",
+                          e->fields[q->alt_field].name);
+    return store(db, q, rec, id, old_hash, actor, out_result, out_id, err);
+}
+
 int sp_db_bulk_begin(sp_db *db, sp_err *err)
 {
     int rc = sp_db_exec(db, SP_Q_EXEC_BEGIN_BULK, err);
@@ -338,36 +351,137 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
     return rc;
 }
 
+/* In a transaction: SP_OK when monument id is live at expected_version (its content hash in
+ * hash when asked), SP_ENOTFOUND when there is no such live monument, SP_ECONFLICT when its
+ * version moved on (someone changed it since the caller saw it). */
+static int check_version(sp_db *db, int64_t id, int64_t expected_version, char hash[17],
+                         sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_STATE, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st), rc = SP_OK;
+    int64_t version = 0;
+    int is_deleted = 0;
+    if (step == SQLITE_ROW) {
+        version = sqlite3_column_int64(st, 0);
+        is_deleted = sqlite3_column_int(st, 1);
+        if (hash)
+            snprintf(hash, 17, "%s", (const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return sp_db_sqlerr(db, err, "monument state");
+    /* A version that moved on is a conflict even when the change was a deletion: the
+     * caller saw the monument before it. */
+    if (step != SQLITE_ROW)
+        rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+    else if (version != expected_version)
+        rc = sp_err_set(
+            err, SP_ECONFLICT, "monument %lld is at version %lld, not %lld: someone changed it%s",
+            (long long)id, (long long)version, (long long)expected_version,
+            is_deleted ? " (it is deleted)" : "; get it again, check, and retry with its new ETag");
+    else if (is_deleted)
+        rc = sp_err_set(err, SP_ENOTFOUND, "monument %lld is deleted", (long long)id);
+    return rc;
+}
+
+void sp_db_stored_clear(sp_db_stored *s)
+{
+    for (int i = 0; i < SP_MAX_FIELDS; i++)
+        free(s->rec.values[i]);
+    free(s->wkb);
+    memset(s, 0, sizeof *s);
+}
+
+int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const sp_entity *e = sp_model_entity(SP_ENT_MONUMENT);
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_RECORD, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st), rc = SP_OK;
+    if (step == SQLITE_ROW) {
+        out->rec.entity = e;
+        int ncols = sqlite3_column_count(st);
+        for (int i = 0; i < ncols && rc == SP_OK; i++) {
+            const char *name = sqlite3_column_name(st, i);
+            const void *v = sqlite3_column_blob(st, i);
+            int n = sqlite3_column_bytes(st, i), fi;
+            if (strcmp(name, "wkb") == 0) {
+                if (!(out->wkb = malloc((size_t)n + 1)))
+                    rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+                else {
+                    memcpy(out->wkb, v, (size_t)n);
+                    out->rec.wkb = out->wkb;
+                    out->rec.wkb_len = (size_t)n;
+                }
+            } else if (strcmp(name, "version") == 0) {
+                out->version = sqlite3_column_int64(st, i);
+            } else if (strcmp(name, "is_deleted") == 0) {
+                out->is_deleted = sqlite3_column_int(st, i);
+            } else if (strncmp(name, "mbr", 3) == 0 && name[3] >= '0' && name[3] <= '5') {
+                double d = sqlite3_column_double(st, i);
+                if (name[3] < '4')
+                    out->rec.bbox[name[3] - '0'] = d;
+                else if (name[3] == '4')
+                    out->rec.marker_x = d;
+                else
+                    out->rec.marker_y = d;
+            } else if ((fi = sp_model_field_index(e, name)) >= 0 && v) {
+                if (!(out->rec.values[fi] = strdup((const char *)sqlite3_column_text(st, i))))
+                    rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+            }
+        }
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sp_db_sqlerr(db, err, "monument record");
+    else if (step == SQLITE_DONE)
+        rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+    if (rc != SP_OK)
+        sp_db_stored_clear(out);
+    return rc;
+}
+
+int sp_db_monument_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db_record *rec,
+                        const sp_db_actor *actor, int64_t *out_id, int *out_changed, sp_err *err)
+{
+    const entity_sql *q = sql_for(rec->entity);
+    if (rec->entity->id != SP_ENT_MONUMENT || !q)
+        return sp_err_set(err, SP_EINTERNAL, "sp_db_monument_save takes monuments");
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    char old_hash[17] = "";
+    int64_t other = 0;
+    const char *pno = rec->values[SP_MF_PROTECTION_NO];
+    int rc = id ? check_version(db, id, expected_version, old_hash, err) : SP_OK;
+    if (rc == SP_OK && pno)
+        rc = find_by(db, SP_Q_MONUMENT_BY_PROTECTION_NO, pno, NULL, &other, NULL, err);
+    if (rc == SP_OK && other && other != id)
+        rc = sp_err_set(err, SP_ECONFLICT, "protection number %s is monument %lld's", pno,
+                        (long long)other);
+    sp_upsert_result result = SP_UPSERT_UNCHANGED;
+    if (rc == SP_OK)
+        rc = store(db, q, rec, id, old_hash, actor, &result, out_id, err);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    *out_changed = rc == SP_OK && result != SP_UPSERT_UNCHANGED;
+    return rc;
+}
+
 int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const sp_db_actor *actor,
                           sp_err *err)
 {
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_STATE, err);
-    int rc = st ? SP_OK : err->code, step = SQLITE_DONE;
-    int64_t version = 0;
-    int is_deleted = 0;
-    if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            version = sqlite3_column_int64(st, 0);
-            is_deleted = sqlite3_column_int(st, 1);
-        }
-        sqlite3_reset(st);
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            rc = sp_db_sqlerr(db, err, "monument state");
-    }
-    /* A version that moved on is a conflict even when the change was a deletion: the
-     * caller saw the monument before it. */
-    if (rc == SP_OK && step != SQLITE_ROW)
-        rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
-    if (rc == SP_OK && version != expected_version)
-        rc = sp_err_set(
-            err, SP_ECONFLICT, "monument %lld is at version %lld, not %lld: someone changed it%s",
-            (long long)id, (long long)version, (long long)expected_version,
-            is_deleted ? " (it is deleted)" : "; get it again, check, and retry with its new ETag");
-    if (rc == SP_OK && is_deleted)
-        rc = sp_err_set(err, SP_ENOTFOUND, "monument %lld is deleted", (long long)id);
+    int rc = check_version(db, id, expected_version, NULL, err);
+    sqlite3_stmt *st = NULL;
     char *before = rc == SP_OK ? row_json(db, SP_Q_MONUMENT_JSON, id, err) : NULL;
     if (rc == SP_OK && !before)
         rc = err->code;
@@ -385,6 +499,32 @@ int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)
         sp_db_rollback(db);
+    return rc;
+}
+
+int sp_db_audit_foreach(sp_db *db, const char *entity, int64_t id, sp_db_audit_fn fn, void *ctx,
+                        sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_OF, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, id);
+    int step, rc = SP_OK;
+    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        sp_db_audit_row row = {sqlite3_column_int64(st, 0),
+                               (const char *)sqlite3_column_text(st, 1),
+                               (const char *)sqlite3_column_text(st, 2),
+                               (const char *)sqlite3_column_text(st, 3),
+                               (const char *)sqlite3_column_text(st, 4),
+                               (const char *)sqlite3_column_text(st, 5),
+                               (const char *)sqlite3_column_text(st, 6),
+                               sqlite3_column_int64(st, 7)};
+        rc = fn(ctx, &row, err);
+    }
+    if (rc == SP_OK && step != SQLITE_DONE)
+        rc = sp_db_sqlerr(db, err, "audit log");
+    sqlite3_reset(st);
     return rc;
 }
 

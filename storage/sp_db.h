@@ -98,6 +98,32 @@ typedef int (*sp_db_row_fn)(void *ctx, const sp_db_row *row, sp_err *err);
  * live monument, SP_ECONFLICT when its version moved on (someone else changed it). */
 int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const sp_db_actor *actor,
                           sp_err *err);
+/* A monument as stored, for an edit to start from. */
+typedef struct sp_db_stored {
+    sp_db_record rec;   /* values (malloc'd) by model field, geometry, marker, bounds */
+    unsigned char *wkb; /* rec.wkb points here */
+    int64_t version;
+    int is_deleted;
+} sp_db_stored;
+int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err);
+void sp_db_stored_clear(sp_db_stored *s);
+/* Creates (id 0; rec->dataset names the data set) or replaces monument id if it is still at
+ * expected_version, with its audit row (before/after JSON), in one transaction; the
+ * district comes from the marker when rec has none. *out_changed is 0 when the stored
+ * content was the same (nothing written, version kept). SP_ENOTFOUND, SP_ECONFLICT (the
+ * version moved on, or the protection number is another monument's), SP_EINVAL. */
+int sp_db_monument_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db_record *rec,
+                        const sp_db_actor *actor, int64_t *out_id, int *out_changed, sp_err *err);
+/* The audit rows of one record, oldest first: who (login and role), when, what, and the
+ * record before and after as JSON text (NULL where the row keeps none). */
+typedef struct sp_db_audit_row {
+    int64_t id;
+    const char *at, *actor, *actor_role, *action, *before, *after;
+    int64_t import_run_id; /* 0 when not an import */
+} sp_db_audit_row;
+typedef int (*sp_db_audit_fn)(void *ctx, const sp_db_audit_row *row, sp_err *err);
+int sp_db_audit_foreach(sp_db *db, const char *entity, int64_t id, sp_db_audit_fn fn, void *ctx,
+                        sp_err *err);
 int sp_db_monument_count(sp_db *db, long long *out, sp_err *err);
 /* is_public: location_sensitive monuments at 0.01 degree, as the API publishes them. */
 int sp_db_monument_foreach(sp_db *db, int is_public, sp_db_row_fn fn, void *ctx, sp_err *err);

@@ -44,7 +44,7 @@ check_contains "and re-syncing clients see it" \
 # Refusals write nothing.
 check_eq "no token" 401 "$(http "$item" -X DELETE -H "If-Match: $etag")"
 check_eq "an inspector" 403 "$(http "$item" -X DELETE -H "Authorization: Bearer $IVAN" -H "If-Match: $etag")"
-check_contains "403 says why" "$(cat "$T/body")" "for editors"
+check_contains "403 says why" "$(cat "$T/body")" "for the editor role"
 check_eq "an admin" 403 "$(http "$item" -X DELETE -H "Authorization: Bearer $ROOT_T" -H "If-Match: $etag")"
 check_eq "no If-Match" 428 "$(http "$item" -X DELETE -H "Authorization: Bearer $OLENA")"
 check_eq "If-Match: *" 428 "$(http "$item" -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: *")"

@@ -229,9 +229,11 @@ f=xml|/collections/monuments/items?f=xml|400|f=xml
 csv where not offered|/collections?f=csv|406|json or html
 repeated parameter|/collections/monuments/items?limit=1&limit=2|400|more than once
 EOF2
-check_eq "POST: 405" 405 "$(http /collections/monuments/items -X POST -d '{}')"
+check_eq "POST on a collection: 405" 405 "$(http /collections/monuments -X POST -d '{}')"
 check_contains "POST: JSON error" "$(cat "$T/body")" "POST is not allowed"
-check_eq "POST: Allow header" "GET, HEAD, OPTIONS" "$(header Allow)"
+check_eq "POST: Allow header" "GET, HEAD" "$(header Allow)"
+check_eq "POST on items without a token: 401" 401 "$(http /collections/monuments/items -X POST -d '{}')"
+check_eq "TRACE: 405" 405 "$(http /collections -X TRACE)"
 check_eq "server healthy after the catalogue" 200 "$(http /healthz)"
 check_eq "metrics" 200 "$(http /metrics)"
 check_contains "metrics count items by status" "$(cat "$T/body")" 'spadok_http_requests_total{route="items",status="200"}'

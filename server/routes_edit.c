@@ -1,0 +1,316 @@
+/* server/routes_edit.c - OGC API - Features Part 4 on monuments: POST .../items creates,
+ * PUT .../items/{id} replaces, PATCH .../items/{id} changes what the body names (JSON Merge
+ * Patch), DELETE .../items/{id} leaves a tombstone. Editors only. PUT, PATCH and DELETE need
+ * If-Match with the ETag the editor saw (428 without, 412 when someone changed the monument
+ * since), so two editors never overwrite each other unseen. Bodies are validated by the
+ * importer's rules (importers/feature.c) with the geometry in the Content-Crs. Every change
+ * writes its audit row in the same transaction; GET .../items/{id}/history shows them. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "sp_db_items.h"
+#include "sp_db_users.h"
+#include "sp_imp.h"
+#include "sp_json.h"
+
+#define SP_EDIT_ROLE "editor"
+
+/* The monuments collection, or 0 with the error set. */
+static int is_monuments(sp_http_req *r, const char *collection)
+{
+    int c = sp_db_collection_by_name(collection);
+    if (c < 0)
+        return sp_http_error(r, 404, "NotFound", "no collection '%.100s'", collection);
+    if (c != SP_COL_MONUMENTS)
+        return sp_http_error(r, 405, "MethodNotAllowed", "%s cannot be edited through the API yet",
+                             collection);
+    return 1;
+}
+
+static int parse_id(sp_http_req *r, const char *fid, long long *out)
+{
+    char *end;
+    long long n = strtoll(fid, &end, 10);
+    if (*end || n < 1 || fid[0] == '+' || fid[0] == ' ')
+        return sp_http_error(r, 404, "NotFound", "no feature '%.40s' in monuments", fid);
+    *out = n;
+    return 1;
+}
+
+/* The version named by If-Match (an ETag of GET .../items/{id}), or 0 with 428/412 set. */
+static int if_match(sp_http_req *r, long long id, long long *out_version)
+{
+    const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match");
+    if (!im || strcmp(im, "*") == 0)
+        return sp_http_error(r, 428, "PreconditionRequired",
+                             "send If-Match with the ETag of the monument as you saw it "
+                             "(GET /collections/monuments/items/%lld)",
+                             id);
+    long long eid = 0;
+    if (sscanf(im, " W/\"m%lldv%lld-", &eid, out_version) != 2 &&
+        sscanf(im, " \"m%lldv%lld-", &eid, out_version) != 2)
+        eid = 0;
+    if (eid != id)
+        return sp_http_error(r, 412, "PreconditionFailed",
+                             "If-Match %.60s is not an ETag of monument %lld", im, id);
+    return 1;
+}
+
+/* The body's CRS from Content-Crs (OGC API Part 4 with Part 2), CRS84 when absent. */
+static int content_crs(sp_http_req *r, int *srid, int *swap)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Crs");
+    *srid = 4326;
+    *swap = 0;
+    if (!h)
+        return 1;
+    char uri[160];
+    size_t n = strlen(h);
+    if (n >= sizeof uri)
+        return sp_http_error(r, 400, "InvalidParameterValue", "Content-Crs is too long");
+    if (n >= 2 && h[0] == '<' && h[n - 1] == '>')
+        snprintf(uri, sizeof uri, "%.*s", (int)(n - 2), h + 1);
+    else
+        snprintf(uri, sizeof uri, "%s", h);
+    if (!sp_http_crs_by_uri(uri, srid, swap))
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "Content-Crs %.100s: supported are CRS84, EPSG 4326, 3857 and 6384 "
+                             "(as http://www.opengis.net/def/crs/... URIs)",
+                             h);
+    return 1;
+}
+
+static int json_body(sp_http_req *r)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (!ct ||
+        (strncmp(ct, "application/geo+json", 20) != 0 && strncmp(ct, "application/json", 16) != 0 &&
+         strncmp(ct, "application/merge-patch+json", 28) != 0))
+        return sp_http_error(r, 415, "UnsupportedMediaType",
+                             "send the feature as Content-Type: application/geo+json");
+    if (!r->req_body.len)
+        return sp_http_error(r, 400, "InvalidBody", "the request has no body");
+    return 1;
+}
+
+/* After a write: the monument as GET shows it (with its new ETag), and the status. */
+static void answer(sp_http_req *r, long long id, int status)
+{
+    char fid[24];
+    snprintf(fid, sizeof fid, "%lld", id);
+    sp_ogc_item(r, "monuments", fid);
+    if (r->status == 200) {
+        r->status = status;
+        r->cache_control = "no-store";
+    }
+}
+
+/* Validates the body (against base for PUT/PATCH) and saves it; id 0 creates. */
+static void save(sp_http_req *r, const sp_db_user *u, sp_imp_mode mode, long long id,
+                 long long version)
+{
+    int srid, swap;
+    if (!content_crs(r, &srid, &swap) || !json_body(r))
+        return;
+    sp_err err = {0};
+    sp_db_stored base = {0};
+    sp_imp_feature f = {0};
+    sp_db_actor actor = {u->login, u->role, 0};
+    int64_t new_id = 0;
+    int changed = 0, rc = SP_OK;
+    pthread_mutex_lock(&r->writer->lock);
+    if (mode != SP_IMP_CREATE) {
+        rc = sp_db_monument_get(r->writer->db, id, &base, &err);
+        if (rc == SP_OK && base.is_deleted)
+            rc = sp_err_set(&err, SP_ENOTFOUND, "monument %lld is deleted", id);
+        if (rc == SP_OK && base.version != version) /* before validating: 412 comes first */
+            rc = sp_err_set(&err, SP_ECONFLICT,
+                            "monument %lld is at version %lld, not %lld: someone changed it; get "
+                            "it again, check, and retry with its new ETag",
+                            id, (long long)base.version, version);
+    }
+    sp_imp_body how = {mode, mode == SP_IMP_CREATE ? NULL : &base.rec, srid, swap};
+    if (rc == SP_OK)
+        rc = sp_imp_feature_parse(r->req_body.data, r->req_body.len,
+                                  sp_model_entity(SP_ENT_MONUMENT), r->writer->vocab, &how, &f,
+                                  &err);
+    if (rc == SP_OK)
+        rc = sp_db_monument_save(r->writer->db, id, version, &f.rec, &actor, &new_id, &changed,
+                                 &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    sp_imp_feature_clear(&f);
+    sp_db_stored_clear(&base);
+    if (rc == SP_ECONFLICT && mode != SP_IMP_CREATE && strstr(err.msg, "version"))
+        return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (mode == SP_IMP_CREATE)
+        snprintf(r->location, sizeof r->location, "%s/collections/monuments/items/%lld", r->base,
+                 (long long)new_id);
+    answer(r, new_id, mode == SP_IMP_CREATE ? 201 : 200);
+}
+
+void sp_edit_create(sp_http_req *r, const char *collection)
+{
+    r->cache_control = "no-store";
+    sp_db_user u;
+    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) ||
+        !sp_http_staff(r, SP_EDIT_ROLE, "adding monuments", &u))
+        return;
+    save(r, &u, SP_IMP_CREATE, 0, 0);
+}
+
+static void delete (sp_http_req *r, const sp_db_user *u, long long id, long long version)
+{
+    sp_db_actor actor = {u->login, u->role, 0};
+    sp_err err = {0};
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_monument_delete(r->writer->db, id, version, &actor, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    if (rc == SP_ECONFLICT)
+        return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    r->status = 204;
+    r->has_etag = 0;
+}
+
+void sp_edit_item(sp_http_req *r, const char *collection, const char *fid)
+{
+    r->cache_control = "no-store";
+    long long id, version = 0;
+    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) || !parse_id(r, fid, &id))
+        return;
+    /* Who may comes before what they send: a stranger learns nothing from 428/412. */
+    sp_db_user u;
+    const char *what =
+        strcmp(r->method, "DELETE") == 0 ? "deleting monuments" : "editing monuments";
+    if (!sp_http_staff(r, SP_EDIT_ROLE, what, &u) || !if_match(r, id, &version))
+        return;
+    if (strcmp(r->method, "DELETE") == 0)
+        return delete (r, &u, id, version);
+    save(r, &u, strcmp(r->method, "PUT") == 0 ? SP_IMP_REPLACE : SP_IMP_PATCH, id, version);
+}
+
+/* ---- history -------------------------------------------------------------------------- */
+
+typedef struct history_ctx {
+    sp_http_req *r;
+    int n;
+    int is_staff; /* staff see logins and exact geometry; the public sees roles */
+} history_ctx;
+
+static void json_value(sp_strbuf *b, json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    sp_strbuf_puts(b, text ? text : "null");
+    free(text);
+}
+
+/* {"field": {"from": .., "to": ..}} for every property that differs between the two sides. */
+static void diff(history_ctx *x, json_t *before, json_t *after)
+{
+    sp_strbuf *b = &x->r->body;
+    static const char *const skip[] = {"version", "id", NULL};
+    json_t *sides[2] = {before, after};
+    int first = 1;
+    sp_strbuf_puts(b, "{");
+    for (int s = 0; s < 2; s++) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(sides[s], key, v)
+        {
+            json_t *old = json_object_get(before, key), *new = json_object_get(after, key);
+            int is_skipped = 0;
+            for (int k = 0; skip[k]; k++)
+                is_skipped |= strcmp(key, skip[k]) == 0;
+            /* each key once: from the first side that has it */
+            if (is_skipped || (s == 1 && old) || json_equal(old, new))
+                continue;
+            if ((json_is_null(old) || !old) && (json_is_null(new) || !new))
+                continue;
+            sp_json_key(b, key, &first);
+            if (strcmp(key, "geometry") == 0 && !x->is_staff) {
+                sp_strbuf_puts(b, "{\"changed\":true}"); /* archaeological sites stay coarse */
+                continue;
+            }
+            sp_strbuf_puts(b, "{\"from\":");
+            json_value(b, old);
+            sp_strbuf_puts(b, ",\"to\":");
+            json_value(b, new);
+            sp_strbuf_puts(b, "}");
+        }
+    }
+    sp_strbuf_puts(b, "}");
+}
+
+static int history_row(void *ctx, const sp_db_audit_row *row, sp_err *err)
+{
+    history_ctx *x = ctx;
+    sp_strbuf *b = &x->r->body;
+    if (x->n++)
+        sp_strbuf_puts(b, ",");
+    sp_strbuf_puts(b, "{\"at\":");
+    sp_json_str(b, row->at);
+    sp_strbuf_puts(b, ",\"action\":");
+    sp_json_str(b, row->action);
+    /* Staff identities are not published: the public sees the role (or the import run). */
+    sp_strbuf_puts(b, ",\"by\":");
+    if (row->import_run_id)
+        sp_strbuf_printf(b, "\"import run %lld\"", (long long)row->import_run_id);
+    else
+        sp_json_str(b, row->actor_role ? row->actor_role : "staff");
+    if (x->is_staff && !row->import_run_id) {
+        sp_strbuf_puts(b, ",\"login\":");
+        sp_json_str(b, row->actor);
+    }
+    json_t *before = row->before ? json_loads(row->before, 0, NULL) : NULL;
+    json_t *after = row->after ? json_loads(row->after, 0, NULL) : NULL;
+    json_t *version = json_object_get(after ? after : before, "version");
+    if (json_is_integer(version))
+        sp_strbuf_printf(b, ",\"version\":%lld", (long long)json_integer_value(version));
+    if (before && after) {
+        sp_strbuf_puts(b, ",\"changes\":");
+        diff(x, before, after);
+    }
+    json_decref(before);
+    json_decref(after);
+    sp_strbuf_puts(b, "}");
+    return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
+{
+    long long id;
+    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) || !parse_id(r, fid, &id))
+        return;
+    if (r->format != SP_FMT_JSON)
+        return (void)sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
+    history_ctx x = {r, 0, 0};
+    sp_db_user u;
+    if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization")) {
+        if (!sp_http_auth(r, &u))
+            return;
+        x.is_staff = 1;
+        r->cache_control = "private, no-store";
+    }
+    sp_db_stored cur = {0};
+    sp_err err = {0};
+    if (sp_db_monument_get(r->db, id, &cur, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    sp_db_stored_clear(&cur);
+    sp_strbuf_printf(&r->body, "{\"id\":%lld,\"history\":[", id);
+    if (sp_db_audit_foreach(r->db, "monument", id, history_row, &x, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    sp_strbuf_puts(&r->body, "],\"links\":[{\"href\":");
+    sp_strbuf url = {0};
+    char path[96];
+    snprintf(path, sizeof path, "/collections/monuments/items/%lld", id);
+    sp_http_link_url(r, &url, path, NULL);
+    sp_json_str(&r->body, sp_strbuf_cstr(&url));
+    sp_strbuf_free(&url);
+    sp_strbuf_puts(&r->body, ",\"rel\":\"about\",\"type\":\"application/geo+json\"}]}");
+}
