@@ -16,8 +16,10 @@
 /* What GET returns beside the model's fields: accepted in a body (a client may send back
  * what it read) and ignored, as the registry sets them itself. */
 static const char *const read_only[] = {
-    "id",         "uid",        "dataset",    "condition", "last_inspected", "version",
-    "created_at", "updated_at", "deleted_at", "status",    "monument_id",    NULL};
+    "id",          "uid",           "dataset",       "condition",    "last_inspected",
+    "version",     "created_at",    "updated_at",    "deleted_at",   "status",
+    "monument_id", "supersedes_id", "superseded_by", "monument_uid", "monument_name_uk",
+    NULL};
 
 static int is_read_only(const char *name)
 {
@@ -188,7 +190,7 @@ int sp_imp_feature_parse(const char *json, size_t len, const sp_entity *e, const
             int i = sp_model_field_index(e, key);
             if (props == root && strcmp(key, "type") == 0)
                 continue;
-            if (i == e->key_field || (i < 0 && is_read_only(key)))
+            if ((i >= 0 && i == e->key_field) || (i < 0 && is_read_only(key)))
                 continue; /* set by the registry, not by a request */
             if (i < 0) {
                 rc = sp_err_set(err, SP_EINVAL, "property '%.60s': not a property of a %s", key,

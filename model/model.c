@@ -73,6 +73,7 @@ static const sp_field report_fields[SP_RF_COUNT] = {
     [SP_RF_REPORT_SOURCE] = {"source", SP_FT_VOCAB, "report_source", 0, 64},
     [SP_RF_VERIFICATION]  = {"verification", SP_FT_VOCAB, "verification", 0, 64},
     [SP_RF_AUTHOR]        = {"author", SP_FT_TEXT, NULL, 0, SP_SHORT_TEXT_MAX},
+    [SP_RF_NEXT_DUE]      = {"next_due", SP_FT_DATE, NULL, 0, 10},
 };
 static const sp_entity entities[SP_ENT_COUNT] = {
     {SP_ENT_MONUMENT, "monument", monument_fields, SP_MF_COUNT, SP_MF_SOURCE_ID, 1},

@@ -238,10 +238,73 @@ SELECT id FROM condition_report WHERE dataset = ?1 AND source_id = ?2;
 -- name: report_insert
 INSERT INTO condition_report (monument_id, dataset, source_id,
   report_type, observed_on, event_date, condition, damage_level, damage_extent,
-  repeat_hit, priority, trend, description, recommended_actions, source, verification, author)
+  repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
+  next_due)
 VALUES (?1, ?2, ?3,
   ?10, ?11, ?12, ?13, ?14, ?15,
-  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25);
+  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25, ?26);
+
+-- A report filed through the API: approved (staff reports need no moderation), by a user;
+-- a technical act is due again after 5 years unless the report says when.
+-- name: report_create
+INSERT INTO condition_report (monument_id, supersedes_id, created_by, submitter_contact,
+  report_type, observed_on, event_date, condition, damage_level, damage_extent,
+  repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
+  next_due)
+VALUES (?1, ?2, ?3, ?4,
+  ?10, ?11, ?12, ?13, ?14, ?15,
+  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25,
+  coalesce(?26, CASE WHEN ?10 = 'technical_act'
+                     THEN date(coalesce(?11, ?12, 'now'), '+5 years') END));
+
+-- name: report_of
+SELECT monument_id, EXISTS (SELECT 1 FROM condition_report s WHERE s.supersedes_id = ?1)
+FROM condition_report WHERE id = ?1;
+
+-- name: report_json
+SELECT json_object('id', id, 'monument_id', monument_id, 'report_type', report_type,
+  'status', status, 'observed_on', observed_on, 'event_date', event_date, 'condition', condition,
+  'damage_level', damage_level, 'damage_extent', damage_extent,
+  'causes', (SELECT group_concat(cause, ';') FROM (SELECT rc.cause FROM report_cause rc
+     JOIN vocab_cause v ON v.code = rc.cause WHERE rc.report_id = r.id ORDER BY v.sort)),
+  'elements', (SELECT group_concat(element, ';') FROM (SELECT re.element FROM report_element re
+     JOIN vocab_element v ON v.code = re.element WHERE re.report_id = r.id ORDER BY v.sort)),
+  'repeat_hit', repeat_hit, 'priority', priority, 'trend', trend, 'description', description,
+  'recommended_actions', recommended_actions, 'source', source, 'verification', verification,
+  'author', author, 'next_due', next_due, 'supersedes_id', supersedes_id)
+FROM condition_report r WHERE id = ?1;
+
+-- name: citizen_insert
+INSERT INTO citizen_report (ref, monument_id, lon, lat, description, contact, client)
+VALUES (strftime('%Y', 'now') || '-' || upper(hex(randomblob(4))), ?1, ?2, ?3, ?4, ?5, ?6)
+RETURNING id, ref;
+
+-- name: citizen_json
+SELECT json_object('id', id, 'ref', ref, 'monument_id', monument_id, 'lon', lon, 'lat', lat,
+  'description', description, 'contact', contact, 'status', status, 'reason', reason,
+  'report_id', report_id, 'moderated_by', moderated_by, 'moderated_at', moderated_at,
+  'created_at', created_at)
+FROM citizen_report WHERE id = ?1;
+
+-- name: citizen_list
+SELECT json_group_array(json(j)) FROM (
+  SELECT json_object('id', c.id, 'ref', c.ref, 'monument_id', c.monument_id,
+    'monument_name_uk', m.name_uk, 'lon', c.lon, 'lat', c.lat, 'description', c.description,
+    'contact', c.contact, 'status', c.status, 'reason', c.reason, 'report_id', c.report_id,
+    'created_at', c.created_at) AS j
+  FROM citizen_report c LEFT JOIN monument m ON m.id = c.monument_id
+  WHERE c.status = ?1 ORDER BY c.id LIMIT ?2);
+
+-- name: citizen_state
+SELECT status, monument_id, description, contact FROM citizen_report WHERE id = ?1;
+
+-- name: citizen_decide
+UPDATE citizen_report SET status = ?2, reason = ?3, report_id = ?4, moderated_by = ?5,
+  moderated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE id = ?1 AND status = 'pending';
+
+-- name: monument_live
+SELECT count(*) FROM monument WHERE id = ?1 AND deleted_at IS NULL;
 
 -- name: report_cause_insert
 INSERT INTO report_cause (report_id, cause) VALUES (?1, ?2);
@@ -365,10 +428,15 @@ SELECT count(*) FROM protection_zone m WHERE 1 = 1
 -- name: frag_reports_select
 SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_uk,
   m.report_type, m.observed_on, m.event_date, m.condition, m.damage_level, m.damage_extent,
-  (SELECT group_concat(cause, ';') FROM report_cause WHERE report_id = m.id) AS causes,
-  (SELECT group_concat(element, ';') FROM report_element WHERE report_id = m.id) AS elements,
+  (SELECT group_concat(cause, ';') FROM (SELECT rc.cause FROM report_cause rc
+     JOIN vocab_cause v ON v.code = rc.cause WHERE rc.report_id = m.id ORDER BY v.sort)) AS causes,
+  (SELECT group_concat(element, ';') FROM (SELECT re.element FROM report_element re
+     JOIN vocab_element v ON v.code = re.element WHERE re.report_id = m.id ORDER BY v.sort))
+    AS elements,
   m.repeat_hit, m.priority, m.trend, m.description, m.recommended_actions, m.source,
-  m.verification, m.next_due, m.created_at,
+  m.verification, m.next_due, m.supersedes_id,
+  (SELECT s.id FROM condition_report s WHERE s.supersedes_id = m.id) AS superseded_by,
+  m.created_at,
   AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN (CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
     ELSE mo.marker END)
     ELSE ST_Transform((CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)

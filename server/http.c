@@ -59,6 +59,7 @@ struct sp_http_server {
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
     sp_http_limiter login_limit;
+    sp_http_limiter report_limit;
 };
 
 /* One read-only connection per worker thread: SQLite connections are not shared, and a
@@ -279,7 +280,8 @@ static void route(sp_http_req *r)
         seg[n++] = t;
     }
     int is_read = is(r, "GET") || is(r, "HEAD");
-    int is_open = n > 0 && (strcmp(seg[0], "collections") == 0 || strcmp(seg[0], "auth") == 0);
+    int is_open = n > 0 && (strcmp(seg[0], "collections") == 0 || strcmp(seg[0], "auth") == 0 ||
+                            strcmp(seg[0], "reports") == 0 || strcmp(seg[0], "moderation") == 0);
     if (!is_read && !is_open)
         return r->route = "unknown", (void)method_ok(r, "GET");
     if (n == 0)
@@ -302,6 +304,10 @@ static void route(sp_http_req *r)
         return r->route = "tile", sp_route_tile(r, seg[1], seg[2], seg[3], seg[4]);
     if (n == 2 && strcmp(seg[0], "exports") == 0)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
+    if (n == 1 && strcmp(seg[0], "reports") == 0 && method_ok(r, "POST"))
+        return r->route = "citizen_report", sp_route_citizen_report(r);
+    if (n <= 2 && strcmp(seg[0], "moderation") == 0 && method_ok(r, n == 1 ? "GET" : "POST"))
+        return r->route = "moderation", sp_route_moderation(r, seg[1]);
     if (strcmp(seg[0], "collections") == 0) {
         if (n == 1 && method_ok(r, "GET"))
             return r->route = "collections", sp_ogc_collections(r);
@@ -326,9 +332,12 @@ static void route(sp_http_req *r)
         if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "history") == 0 &&
             method_ok(r, "GET"))
             return r->route = "history", sp_edit_history(r, seg[1], seg[3]);
-        if (r->status == 405)
-            return (void)(r->route = "unknown");
+        if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "reports") == 0 &&
+            method_ok(r, "GET POST"))
+            return r->route = "reports", sp_route_monument_reports(r, seg[1], seg[3]);
     }
+    if (r->status == 405)
+        return (void)(r->route = "unknown");
     r->route = "unknown";
     sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
 }
@@ -436,7 +445,7 @@ static enum MHD_Result send_response(sp_http_req *r)
     }
     if (r->status == 405)
         MHD_add_response_header(resp, "Allow", r->allow[0] ? r->allow : "GET, HEAD");
-    if (r->location[0] && r->status == 201)
+    if (r->location[0] && (r->status == 201 || r->status == 303))
         MHD_add_response_header(resp, "Location", r->location);
     if (r->disposition[0] && r->status == 200)
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
@@ -554,6 +563,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->db_path = s->cfg.db_path;
     r->writer = &s->writer;
     r->login_limit = &s->login_limit;
+    r->report_limit = &s->report_limit;
     r->method = method;
     r->path = url;
     r->status = 200;
@@ -664,6 +674,7 @@ static void free_server(sp_http_server *s)
     sp_vocab_free(s->writer.vocab);
     pthread_mutex_destroy(&s->writer.lock);
     pthread_mutex_destroy(&s->login_limit.lock);
+    pthread_mutex_destroy(&s->report_limit.lock);
     pthread_mutex_destroy(&s->dbs_lock);
     free(s);
 }
@@ -678,6 +689,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     pthread_mutex_init(&s->dbs_lock, NULL);
     pthread_mutex_init(&s->writer.lock, NULL);
     pthread_mutex_init(&s->login_limit.lock, NULL);
+    pthread_mutex_init(&s->report_limit.lock, NULL);
     /* The writer connection first: the server fails early and clearly when the database
      * cannot be opened. */
     if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||

@@ -22,7 +22,7 @@ typedef struct sp_http_writer {
     sp_vocab *vocab; /* the vocabularies, for validating request bodies (read-only) */
 } sp_http_writer;
 
-/* Login attempts per client address in a fixed window (routes_auth.c). */
+/* Requests per client address in a fixed window: login attempts, citizens' reports. */
 #define SP_HTTP_LIMIT_SLOTS 1024
 typedef struct sp_http_limiter {
     pthread_mutex_t lock;
@@ -52,6 +52,7 @@ typedef struct sp_http_req {
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
     sp_http_limiter *login_limit;
+    sp_http_limiter *report_limit;
     sp_strbuf req_body; /* the request body, up to SP_HTTP_MAX_BODY */
     uint64_t req_body_total;
     int64_t tile_cache_max; /* bytes */
@@ -72,7 +73,7 @@ typedef struct sp_http_req {
     uint64_t file_size;
     char disposition[96]; /* Content-Disposition, when not empty */
     char allow[64];       /* Allow header of a 405 */
-    char location[320];   /* Location header (201 Created), when not empty */
+    char location[384];   /* Location header (201 Created), when not empty */
     char etag_tag[24];    /* what the ETag names instead of the data version ("m12v3": an
                              item's version; "t<hash>": a tile's bytes), when not empty */
 } sp_http_req;
@@ -114,8 +115,16 @@ int sp_http_crs_by_uri(const char *uri, int *out_srid, int *out_swap);
 void sp_edit_create(sp_http_req *r, const char *collection);
 void sp_edit_item(sp_http_req *r, const char *collection, const char *fid);
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
+/* Condition reports and citizens' reports (routes_reports.c): POST and GET
+ * .../items/{id}/reports, POST /reports, GET /moderation, POST /moderation/{id}. */
+void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
+void sp_route_citizen_report(sp_http_req *r);
+void sp_route_moderation(sp_http_req *r, const char *id);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
 void sp_route_auth(sp_http_req *r, const char *what);
+/* 1 when this client may do one more of `what` in this window of window_s seconds (and
+ * counts it), else 0 with 429 set. */
+int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what);
 /* The staff member behind the request's bearer token, or 0 with a 401 set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);

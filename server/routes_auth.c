@@ -20,16 +20,14 @@
 #define SP_LOGIN_WINDOW_S     60
 #define SP_LOGIN_MAX_ATTEMPTS 10 /* per address and window */
 
-/* 1 when this client may try to log in now (and counts the attempt); else 429 set. */
-static int login_allowed(sp_http_req *r)
+int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     uint32_t addr = 0;
     if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
         addr = ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
-    int64_t window = (int64_t)time(NULL) / SP_LOGIN_WINDOW_S;
-    sp_http_limiter *l = r->login_limit;
+    int64_t window = (int64_t)time(NULL) / window_s;
     pthread_mutex_lock(&l->lock);
     __typeof__(l->slots[0]) *slot = &l->slots[addr % SP_HTTP_LIMIT_SLOTS];
     if (slot->addr != addr || slot->window != window) {
@@ -37,18 +35,19 @@ static int login_allowed(sp_http_req *r)
         slot->window = window;
         slot->count = 0;
     }
-    int ok = ++slot->count <= SP_LOGIN_MAX_ATTEMPTS;
+    int ok = ++slot->count <= max;
     pthread_mutex_unlock(&l->lock);
     if (!ok)
         sp_http_error(r, 429, "TooManyRequests",
-                      "more than %d login attempts a minute from this address: wait a minute",
-                      SP_LOGIN_MAX_ATTEMPTS);
+                      "more than %d %s in %d minutes from this address: please wait", max, what,
+                      window_s / 60);
     return ok;
 }
 
 static void login(sp_http_req *r)
 {
-    if (!login_allowed(r))
+    if (!sp_http_limit(r, r->login_limit, SP_LOGIN_WINDOW_S, SP_LOGIN_MAX_ATTEMPTS,
+                       "login attempts"))
         return;
     json_error_t jerr;
     json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len, 0, &jerr);

@@ -40,4 +40,14 @@ void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 /* Runs a query without values that returns one integer (a count, a version, a max id). */
 int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err);
 
+/* The row id of query q (one JSON text column) for the audit log; sqlite3_free it. */
+char *sp_db_row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err);
+/* One audit_log row, in the caller's transaction. */
+int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const char *entity,
+                int64_t id, const char *before, const char *after, sp_err *err);
+/* Replaces a ';'-joined code set in a join table (monument kinds, report causes); clear
+ * SP_Q_COUNT: nothing to clear (a new row). */
+int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
+                    sp_err *err);
+
 #endif

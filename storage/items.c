@@ -60,6 +60,10 @@ static const sp_queryable report_q[] = {
     {"event_date", "m.event_date", SP_QT_DATE, NULL, NULL},
     {"monument_id", "m.monument_id", SP_QT_INT, NULL, NULL},
     {"verification", "m.verification", SP_QT_TEXT, NULL, NULL},
+    {"report_source", "m.source", SP_QT_TEXT, NULL, NULL},
+    {"repeat_hit", "m.repeat_hit", SP_QT_BOOL, NULL, NULL},
+    {"next_due", "m.next_due", SP_QT_DATE, NULL, NULL},
+    {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
     GEOM("idx_monument_geom", "mo.id", "mo.marker"),
 };
 

@@ -89,8 +89,7 @@ static int find_by(sp_db *db, enum sp_q q, const char *k1, const char *k2, int64
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find record");
 }
 
-/* The row as JSON for the audit log; caller frees with sqlite3_free. */
-static char *row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err)
+char *sp_db_row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
@@ -107,8 +106,8 @@ static char *row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err)
     return out;
 }
 
-static int audit(sp_db *db, const sp_db_actor *actor, const char *action, const char *entity,
-                 int64_t id, const char *before, const char *after, sp_err *err)
+int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const char *entity,
+                int64_t id, const char *before, const char *after, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_INSERT, err);
     if (!st)
@@ -125,9 +124,8 @@ static int audit(sp_db *db, const sp_db_actor *actor, const char *action, const 
     return sp_db_step_done(db, st, "audit log", err);
 }
 
-/* Replaces a ';'-joined code set in a join table (monument kinds, report causes). */
-static int write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
-                     sp_err *err)
+int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
+                    sp_err *err)
 {
     sqlite3_stmt *st;
     if (clear != SP_Q_COUNT) {
@@ -209,7 +207,7 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
         return SP_OK;
     }
 
-    char *before = id ? row_json(db, q->json, id, err) : NULL;
+    char *before = id ? sp_db_row_json(db, q->json, id, err) : NULL;
     if (id && !before)
         return err->code;
     sqlite3_stmt *st = sp_db_stmt(db, id ? q->update : q->insert, err);
@@ -240,15 +238,15 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     if (is_monument && !before && db->in_bulk) /* the trigger is off: see queries.sql */
         rc = rtree_insert(db, id, rec->bbox, err);
     if (rc == SP_OK && is_monument) /* a new row has no kinds to clear */
-        rc = write_set(db, before ? SP_Q_MONUMENT_KINDS_CLEAR : SP_Q_COUNT,
-                       SP_Q_MONUMENT_KIND_INSERT, id, values[SP_MF_KINDS], err);
+        rc = sp_db_write_set(db, before ? SP_Q_MONUMENT_KINDS_CLEAR : SP_Q_COUNT,
+                             SP_Q_MONUMENT_KIND_INSERT, id, values[SP_MF_KINDS], err);
     /* An insert's audit row carries no JSON: the inserted state is the next change's
      * "before", or the row itself while it is unchanged. Updates keep both sides. Inside a
      * bulk transaction the monuments' insert rows are written at its end, in one statement. */
-    char *after = rc == SP_OK && before ? row_json(db, q->json, id, err) : NULL;
+    char *after = rc == SP_OK && before ? sp_db_row_json(db, q->json, id, err) : NULL;
     int is_deferred = !before && is_monument && db->in_bulk;
     if (rc == SP_OK && (after || !before) && !is_deferred)
-        rc = audit(db, actor, before ? "update" : "insert", e->name, id, before, after, err);
+        rc = sp_db_audit(db, actor, before ? "update" : "insert", e->name, id, before, after, err);
     else if (rc == SP_OK)
         rc = err->code;
     *out_result = before ? SP_UPSERT_UPDATED : SP_UPSERT_INSERTED;
@@ -344,9 +342,10 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc;
     id = sqlite3_last_insert_rowid(db->conn);
-    rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
+    rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
     if (rc == SP_OK)
-        rc = write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS], err);
+        rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS],
+                             err);
     *out_added = rc == SP_OK;
     return rc;
 }
@@ -482,7 +481,7 @@ int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const
         return err->code;
     int rc = check_version(db, id, expected_version, NULL, err);
     sqlite3_stmt *st = NULL;
-    char *before = rc == SP_OK ? row_json(db, SP_Q_MONUMENT_JSON, id, err) : NULL;
+    char *before = rc == SP_OK ? sp_db_row_json(db, SP_Q_MONUMENT_JSON, id, err) : NULL;
     if (rc == SP_OK && !before)
         rc = err->code;
     if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_MONUMENT_SOFT_DELETE, err)))
@@ -493,7 +492,7 @@ int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const
         rc = sp_db_step_done(db, st, "delete monument", err);
     }
     if (rc == SP_OK)
-        rc = audit(db, actor, "delete", "monument", id, before, NULL, err);
+        rc = sp_db_audit(db, actor, "delete", "monument", id, before, NULL, err);
     sqlite3_free(before);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);

@@ -1,0 +1,357 @@
+/* server/routes_reports.c - how condition is recorded: inspectors file condition reports on
+ * a monument (POST .../items/{id}/reports; a correction is a new report that supersedes one,
+ * never an edit); anyone may report damage (POST /reports, no account, limited per address),
+ * which waits for an editor at /moderation to approve it as a citizen's report or reject it
+ * with a reason. A monument's timeline is GET .../items/{id}/reports (the condition_reports
+ * collection filtered to it). Bodies are validated by the importer's rules. */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "sp_db_items.h"
+#include "sp_db_reports.h"
+#include "sp_db_users.h"
+#include "sp_imp.h"
+#include "sp_json.h"
+
+#define SP_REPORT_ROLE         "inspector"
+#define SP_MODERATOR_ROLE      "editor"
+#define SP_CITIZEN_WINDOW_S    3600
+#define SP_CITIZEN_MAX         20 /* reports per address and hour */
+#define SP_CITIZEN_TEXT_MAX    4000
+#define SP_CITIZEN_CONTACT_MAX 200
+#define SP_MODERATION_LIST_MAX 500
+
+static int parse_id(sp_http_req *r, const char *s, const char *what, long long *out)
+{
+    char *end;
+    long long n = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || n < 1 || s[0] == '+' || s[0] == ' ')
+        return sp_http_error(r, 404, "NotFound", "no %s '%.40s'", what, s ? s : "");
+    *out = n;
+    return 1;
+}
+
+static json_t *json_request(sp_http_req *r)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (!ct ||
+        (strncmp(ct, "application/json", 16) != 0 && strncmp(ct, "application/geo+json", 20) != 0))
+        return sp_http_error(r, 415, "UnsupportedMediaType", "send JSON (application/json)"), NULL;
+    json_error_t jerr;
+    json_t *j = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
+                           JSON_REJECT_DUPLICATES, &jerr);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        return sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object%s%s",
+                             j ? "" : ": ", j ? "" : jerr.text),
+               NULL;
+    }
+    return j;
+}
+
+/* Report fields of a JSON object (or a Feature's properties), validated as an import. */
+static int report_values(sp_http_req *r, json_t *obj, sp_imp_feature *out)
+{
+    char *text = json_dumps(obj, JSON_COMPACT);
+    if (!text)
+        return sp_http_error(r, 500, "ServerError", "out of memory");
+    sp_err err = {0};
+    sp_imp_body how = {SP_IMP_CREATE, NULL, 0, 0};
+    int rc = sp_imp_feature_parse(text, strlen(text), sp_model_entity(SP_ENT_REPORT),
+                                  r->writer->vocab, &how, out, &err);
+    free(text);
+    if (rc != SP_OK)
+        return sp_http_error_from(r, &err);
+    return 1;
+}
+
+static void report_create(sp_http_req *r, long long monument_id)
+{
+    sp_db_user u;
+    if (!sp_http_staff(r, SP_REPORT_ROLE, "filing condition reports", &u))
+        return;
+    json_t *body = json_request(r);
+    if (!body)
+        return;
+    json_t *props = json_object_get(body, "properties");
+    json_t *obj = json_is_object(props) ? props : body;
+    json_t *sup = json_object_get(obj, "supersedes_id");
+    sp_imp_feature f = {0};
+    if (sup && !json_is_integer(sup) && !json_is_null(sup)) {
+        json_decref(body);
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "supersedes_id: expected the id of the report it corrects");
+    }
+    long long supersedes = json_is_integer(sup) ? (long long)json_integer_value(sup) : 0;
+    int ok = report_values(r, obj, &f);
+    json_decref(body);
+    if (!ok)
+        return;
+    const char *type = f.rec.values[SP_RF_REPORT_TYPE];
+    if (strcmp(type, "citizen") == 0) {
+        sp_imp_feature_clear(&f);
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "report_type: citizens' reports come through POST /reports "
+                                   "and moderation");
+    }
+    sp_db_report_in in = {monument_id, f.rec.values, supersedes, NULL};
+    sp_db_actor actor = {u.login, u.role, 0};
+    sp_err err = {0};
+    int64_t rid = 0;
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_report_create(r->writer->db, &in, &actor, u.id, &rid, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    sp_imp_feature_clear(&f);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    char fid[24];
+    snprintf(fid, sizeof fid, "%lld", (long long)rid);
+    snprintf(r->location, sizeof r->location, "%s/collections/condition_reports/items/%s", r->base,
+             fid);
+    sp_ogc_item(r, "condition_reports", fid);
+    if (r->status == 200) {
+        r->status = 201;
+        r->cache_control = "no-store";
+    }
+}
+
+void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid)
+{
+    long long id;
+    if (strcmp(collection, "monuments") != 0)
+        return (void)sp_http_error(r, 404, "NotFound", "reports are filed on monuments");
+    if (!sp_http_check_args(r, NULL) || !parse_id(r, fid, "monument", &id))
+        return;
+    if (strcmp(r->method, "POST") == 0) {
+        r->cache_control = "no-store";
+        return report_create(r, id);
+    }
+    /* The timeline is the condition_reports collection filtered to this monument. */
+    r->status = 303;
+    r->has_etag = 0;
+    snprintf(r->location, sizeof r->location,
+             "%s/collections/condition_reports/items?filter=monument_id%%3D%lld"
+             "&sortby=-observed_on,-created_at",
+             r->base, id);
+    sp_strbuf_puts(&r->body, "{\"href\":");
+    sp_json_str(&r->body, r->location);
+    sp_strbuf_puts(&r->body, "}");
+}
+
+/* ---- citizens' reports ------------------------------------------------------------------ */
+
+static const char *client_addr(sp_http_req *r, char *buf, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    buf[0] = '\0';
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+                  buf, (socklen_t)n);
+    return buf[0] ? buf : NULL;
+}
+
+static int text_ok(sp_http_req *r, json_t *v, const char *name, size_t max, int is_required)
+{
+    if (!v || json_is_null(v)) {
+        if (is_required)
+            return sp_http_error(r, 400, "InvalidParameterValue", "%s: required", name);
+        return 1;
+    }
+    if (!json_is_string(v))
+        return sp_http_error(r, 400, "InvalidParameterValue", "%s: expected text", name);
+    size_t len = json_string_length(v);
+    if (len > max)
+        return sp_http_error(r, 400, "InvalidParameterValue", "%s: %zu bytes, at most %zu", name,
+                             len, max);
+    if (is_required && strspn(json_string_value(v), " \t\r\n") == len)
+        return sp_http_error(r, 400, "InvalidParameterValue", "%s: required", name);
+    return 1;
+}
+
+void sp_route_citizen_report(sp_http_req *r)
+{
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+    if (!sp_http_check_args(r, NULL))
+        return;
+    json_t *body = json_request(r);
+    if (!body)
+        return;
+    sp_db_citizen_in in = {0};
+    json_t *mid = json_object_get(body, "monument_id"), *loc = json_object_get(body, "location");
+    json_t *desc = json_object_get(body, "description"),
+           *contact = json_object_get(body, "contact");
+    const char *key;
+    json_t *v;
+    int ok = 1;
+    json_object_foreach(body, key, v)
+    {
+        if (ok && strcmp(key, "monument_id") && strcmp(key, "location") &&
+            strcmp(key, "description") && strcmp(key, "contact"))
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "%.60s: not a field of a report (monument_id, location, "
+                               "description, contact)",
+                               key);
+    }
+    if (ok && mid && !json_is_null(mid)) {
+        if (!json_is_integer(mid) || json_integer_value(mid) < 1)
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "monument_id: expected the number of a monument");
+        else
+            in.monument_id = json_integer_value(mid);
+    }
+    if (ok && loc && !json_is_null(loc)) {
+        json_t *c = json_object_get(loc, "coordinates");
+        const char *t = json_string_value(json_object_get(loc, "type"));
+        double lon = json_number_value(json_array_get(c, 0));
+        double lat = json_number_value(json_array_get(c, 1));
+        if (!t || strcmp(t, "Point") != 0 || json_array_size(c) != 2 ||
+            !json_is_number(json_array_get(c, 0)) || !json_is_number(json_array_get(c, 1)) ||
+            !isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "location: expected a GeoJSON Point [longitude, latitude]");
+        in.has_location = 1;
+        in.lon = lon;
+        in.lat = lat;
+    }
+    if (ok && !in.monument_id && !in.has_location)
+        ok = sp_http_error(r, 400, "InvalidParameterValue",
+                           "say where: monument_id, or location (a GeoJSON Point)");
+    if (ok)
+        ok = text_ok(r, desc, "description", SP_CITIZEN_TEXT_MAX, 1) &&
+             text_ok(r, contact, "contact", SP_CITIZEN_CONTACT_MAX, 0);
+    /* Counted only once the report is well formed: a typo does not use up the quota. */
+    if (ok)
+        ok = sp_http_limit(r, r->report_limit, SP_CITIZEN_WINDOW_S, SP_CITIZEN_MAX, "reports");
+    if (!ok) {
+        json_decref(body);
+        return;
+    }
+    char addr[64], ref[32] = "";
+    in.description = json_string_value(desc);
+    in.contact = json_string_value(contact);
+    in.client = client_addr(r, addr, sizeof addr);
+    sp_err err = {0};
+    int64_t id = 0;
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_citizen_add(r->writer->db, &in, &id, ref, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    json_decref(body);
+    if (rc == SP_ENOTFOUND) /* the path exists; the monument named in the body does not */
+        return (void)sp_http_error(r, 400, "InvalidParameterValue", "monument_id: %s", err.msg);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    r->status = 201;
+    sp_strbuf_puts(&r->body, "{\"ref\":");
+    sp_json_str(&r->body, ref);
+    sp_strbuf_puts(&r->body,
+                   ",\"status\":\"pending\",\"message_uk\":\"Дякуємо! Повідомлення отримано й "
+                   "буде перевірене.\",\"message_en\":\"Thank you: the report is received and "
+                   "will be checked.\"}");
+}
+
+/* ---- moderation ------------------------------------------------------------------------- */
+
+static void moderation_list(sp_http_req *r)
+{
+    static const char *const args[] = {"status", NULL};
+    if (!sp_http_check_args(r, args))
+        return;
+    const char *status = sp_http_arg_get(r, "status");
+    if (!status)
+        status = "pending";
+    if (strcmp(status, "pending") && strcmp(status, "approved") && strcmp(status, "rejected"))
+        return (void)sp_http_error(r, 400, "InvalidParameterValue",
+                                   "status=%.40s: pending, approved or rejected", status);
+    char *list = NULL;
+    sp_err err = {0};
+    if (sp_db_citizen_list(r->db, status, SP_MODERATION_LIST_MAX, &list, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    sp_strbuf_printf(&r->body, "{\"status\":\"%s\",\"reports\":%s}", status, list);
+    sp_db_free(list);
+}
+
+static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
+{
+    json_t *body = json_request(r);
+    if (!body)
+        return;
+    const char *decision = json_string_value(json_object_get(body, "decision"));
+    sp_db_moderation m = {0};
+    sp_imp_feature f = {0};
+    int ok = 1;
+    if (!decision || (strcmp(decision, "approve") && strcmp(decision, "reject")))
+        ok = sp_http_error(r, 400, "InvalidParameterValue", "decision: \"approve\" or \"reject\"");
+    m.is_approved = ok && strcmp(decision, "approve") == 0;
+    if (ok && !m.is_approved) {
+        json_t *reason = json_object_get(body, "reason");
+        ok = text_ok(r, reason, "reason", SP_CITIZEN_TEXT_MAX, 1);
+        m.reason = json_string_value(reason);
+    }
+    if (ok && m.is_approved) {
+        json_t *mid = json_object_get(body, "monument_id");
+        if (mid && !json_is_integer(mid))
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "monument_id: expected the number of a monument");
+        m.monument_id = json_integer_value(mid);
+        const char *ver = json_string_value(json_object_get(body, "verification"));
+        if (ok && json_object_get(body, "verification") &&
+            (!ver || (strcmp(ver, "unverified") && strcmp(ver, "confirmed"))))
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "verification: \"unverified\" or \"confirmed\"");
+        m.verification = ver;
+        /* The rest are report fields the moderator sets (condition, damage_level, ...). */
+        json_t *fields = json_deep_copy(body);
+        json_object_del(fields, "decision");
+        json_object_del(fields, "monument_id");
+        json_object_del(fields, "verification");
+        json_object_set_new(fields, "report_type", json_string("citizen"));
+        if (ok && fields && json_object_get(fields, "source"))
+            ok = sp_http_error(r, 400, "InvalidParameterValue", "source: a citizen's, always");
+        if (ok)
+            ok = report_values(r, fields, &f);
+        json_decref(fields);
+        m.values = f.rec.values;
+    }
+    if (!ok) {
+        json_decref(body);
+        sp_imp_feature_clear(&f);
+        return;
+    }
+    sp_db_actor actor = {u->login, u->role, 0};
+    sp_err err = {0};
+    int64_t rid = 0;
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_citizen_moderate(r->writer->db, id, &m, &actor, &rid, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    json_decref(body);
+    sp_imp_feature_clear(&f);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"%s\"", id,
+                     m.is_approved ? "approved" : "rejected");
+    if (rid)
+        sp_strbuf_printf(&r->body, ",\"report_id\":%lld", (long long)rid);
+    sp_strbuf_puts(&r->body, "}");
+}
+
+void sp_route_moderation(sp_http_req *r, const char *id)
+{
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+    sp_db_user u;
+    long long n = 0;
+    if (!sp_http_staff(r, SP_MODERATOR_ROLE, "moderation", &u))
+        return;
+    if (!id)
+        return moderation_list(r);
+    if (!sp_http_check_args(r, NULL) || !parse_id(r, id, "citizen report", &n))
+        return;
+    moderate(r, &u, n);
+}

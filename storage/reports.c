@@ -1,0 +1,249 @@
+/* storage/reports.c - condition reports from the API and citizens' reports with moderation
+ * (see sp_db_reports.h). Each function is one transaction with its audit row, so an
+ * acknowledged report is on disk (synchronous=FULL) with the record of who filed it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "sp_db_reports.h"
+
+#define SP_PARAM_FIELD0 10 /* report field i binds to ?(10 + i), see schemas/queries.sql */
+
+void sp_db_free(void *p)
+{
+    sqlite3_free(p);
+}
+
+static int monument_is_live(sp_db *db, int64_t id, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_LIVE, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "monument");
+    return n ? SP_OK : sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+}
+
+static int check_supersedes(sp_db *db, int64_t monument_id, int64_t rid, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_OF, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, rid);
+    int step = sqlite3_step(st), rc = SP_OK;
+    if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) != monument_id)
+        rc = sp_err_set(err, SP_EINVAL, "supersedes: report %lld is about another monument",
+                        (long long)rid);
+    else if (step == SQLITE_ROW && sqlite3_column_int(st, 1))
+        rc = sp_err_set(err, SP_ECONFLICT,
+                        "supersedes: report %lld is already superseded; correct the newer one",
+                        (long long)rid);
+    else if (step == SQLITE_DONE)
+        rc = sp_err_set(err, SP_EINVAL, "supersedes: there is no report %lld", (long long)rid);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sp_db_sqlerr(db, err, "superseded report");
+    return rc;
+}
+
+/* The insert and its sets and audit row, inside the caller's transaction. */
+static int insert_report(sp_db *db, const sp_db_report_in *in, const sp_db_actor *actor,
+                         int64_t user_id, int64_t *out_id, sp_err *err)
+{
+    const sp_entity *e = sp_model_entity(SP_ENT_REPORT);
+    int rc = monument_is_live(db, in->monument_id, err);
+    if (rc == SP_OK && in->supersedes_id)
+        rc = check_supersedes(db, in->monument_id, in->supersedes_id, err);
+    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_REPORT_CREATE, err) : NULL;
+    if (rc != SP_OK || !st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, in->monument_id);
+    if (in->supersedes_id)
+        sqlite3_bind_int64(st, 2, in->supersedes_id);
+    if (user_id)
+        sqlite3_bind_int64(st, 3, user_id);
+    sp_db_bind_text_or_null(st, 4, in->submitter_contact);
+    for (int i = 0; i < e->nfields; i++) {
+        const char *v = in->values[i];
+        if (e->fields[i].type == SP_FT_VOCAB_SET || !v)
+            continue; /* sets go to join tables; NULL stays unbound */
+        if (e->fields[i].type == SP_FT_BOOL || e->fields[i].type == SP_FT_INT)
+            sqlite3_bind_int64(st, SP_PARAM_FIELD0 + i, strtoll(v, NULL, 10));
+        else
+            sqlite3_bind_text(st, SP_PARAM_FIELD0 + i, v, -1, SQLITE_STATIC);
+    }
+    if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
+        return rc;
+    int64_t id = sqlite3_last_insert_rowid(db->conn);
+    rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, in->values[SP_RF_CAUSES],
+                         err);
+    if (rc == SP_OK)
+        rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id,
+                             in->values[SP_RF_ELEMENTS], err);
+    char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_REPORT_JSON, id, err) : NULL;
+    if (rc == SP_OK && !after)
+        rc = err->code;
+    if (rc == SP_OK)
+        rc = sp_db_audit(db, actor, "insert", "condition_report", id, NULL, after, err);
+    sqlite3_free(after);
+    *out_id = id;
+    return rc;
+}
+
+int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor *actor,
+                        int64_t user_id, int64_t *out_id, sp_err *err)
+{
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    int rc = insert_report(db, in, actor, user_id, out_id, err);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
+}
+
+int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, char out_ref[32],
+                      sp_err *err)
+{
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    int rc = in->monument_id ? monument_is_live(db, in->monument_id, err) : SP_OK;
+    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_CITIZEN_INSERT, err) : NULL;
+    if (rc == SP_OK && !st)
+        rc = err->code;
+    if (rc == SP_OK) {
+        if (in->monument_id)
+            sqlite3_bind_int64(st, 1, in->monument_id);
+        if (in->has_location) {
+            sqlite3_bind_double(st, 2, in->lon);
+            sqlite3_bind_double(st, 3, in->lat);
+        }
+        sqlite3_bind_text(st, 4, in->description, -1, SQLITE_STATIC);
+        sp_db_bind_text_or_null(st, 5, in->contact);
+        sp_db_bind_text_or_null(st, 6, in->client);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *out_id = sqlite3_column_int64(st, 0);
+            snprintf(out_ref, 32, "%s", (const char *)sqlite3_column_text(st, 1));
+        } else {
+            rc = sp_db_sqlerr(db, err, "insert citizen report");
+        }
+        sqlite3_reset(st);
+    }
+    /* The audit log is for staff: it may keep the contact. */
+    char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, *out_id, err) : NULL;
+    if (rc == SP_OK && !after)
+        rc = err->code;
+    sp_db_actor public = {"public", NULL, 0};
+    if (rc == SP_OK)
+        rc = sp_db_audit(db, &public, "insert", "citizen_report", *out_id, NULL, after, err);
+    sqlite3_free(after);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
+}
+
+int sp_db_citizen_list(sp_db *db, const char *status, int limit, char **out, sp_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_LIST, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, limit);
+    int rc = SP_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+            rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    } else {
+        rc = sp_db_sqlerr(db, err, "citizen reports");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
+                           const sp_db_actor *actor, int64_t *out_report_id, sp_err *err)
+{
+    *out_report_id = 0;
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATE, err);
+    int rc = st ? SP_OK : err->code, step = SQLITE_DONE;
+    char status[16] = "", *description = NULL, *contact = NULL;
+    int64_t monument_id = 0;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(st, 0));
+            monument_id = sqlite3_column_int64(st, 1);
+            description = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 2));
+            if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+                contact = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 3));
+        }
+        sqlite3_reset(st);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = sp_db_sqlerr(db, err, "citizen report");
+        else if (step == SQLITE_DONE)
+            rc = sp_err_set(err, SP_ENOTFOUND, "no citizen report %lld", (long long)id);
+        else if (strcmp(status, "pending") != 0)
+            rc = sp_err_set(err, SP_ECONFLICT, "citizen report %lld is already %s", (long long)id,
+                            status);
+    }
+    char *before = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err) : NULL;
+    if (rc == SP_OK && !before)
+        rc = err->code;
+    if (rc == SP_OK && m->is_approved) {
+        if (m->monument_id)
+            monument_id = m->monument_id;
+        if (!monument_id)
+            rc = sp_err_set(err, SP_EINVAL,
+                            "monument_id: the report names a place, not a monument; say which "
+                            "monument it is about to approve it");
+        char *values[SP_MAX_FIELDS] = {0};
+        for (int i = 0; m->values && i < SP_RF_COUNT; i++)
+            values[i] = m->values[i];
+        values[SP_RF_REPORT_TYPE] = "citizen";
+        values[SP_RF_REPORT_SOURCE] = "citizen";
+        values[SP_RF_VERIFICATION] = (char *)(m->verification ? m->verification : "unverified");
+        if (!values[SP_RF_DESCRIPTION])
+            values[SP_RF_DESCRIPTION] = description;
+        sp_db_report_in in = {monument_id, values, 0, contact};
+        if (rc == SP_OK)
+            rc = insert_report(db, &in, actor, 0, out_report_id, err);
+    }
+    if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_CITIZEN_DECIDE, err)))
+        rc = err->code;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, m->is_approved ? "approved" : "rejected", -1, SQLITE_STATIC);
+        sp_db_bind_text_or_null(st, 3, m->is_approved ? NULL : m->reason);
+        if (*out_report_id)
+            sqlite3_bind_int64(st, 4, *out_report_id);
+        sqlite3_bind_text(st, 5, actor->name, -1, SQLITE_TRANSIENT);
+        rc = sp_db_step_done(db, st, "moderate citizen report", err);
+    }
+    char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err) : NULL;
+    if (rc == SP_OK && !after)
+        rc = err->code;
+    if (rc == SP_OK)
+        rc = sp_db_audit(db, actor, "update", "citizen_report", id, before, after, err);
+    sqlite3_free(before);
+    sqlite3_free(after);
+    sqlite3_free(description);
+    sqlite3_free(contact);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK) {
+        sp_db_rollback(db);
+        *out_report_id = 0;
+    }
+    return rc;
+}
