@@ -372,6 +372,60 @@ SELECT count(*) FROM monument_fts WHERE monument_fts MATCH ?
 -- name: frag_monuments_kind
  AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?)
 
+-- The department's questions (views of 007_questions.sql).
+-- name: frag_damaged_since
+ AND m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?)
+
+-- name: frag_act_overdue
+ AND m.id NOT IN (SELECT monument_id FROM technical_act_current)
+
+-- name: frag_hit_again
+ AND m.id IN (SELECT monument_id FROM hit_again)
+
+-- name: frag_has_photo
+ AND EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
+
+-- name: frag_no_photo
+ AND NOT EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
+
+-- name: frag_has_agreement
+ AND m.agreement_no IS NOT NULL
+
+-- name: frag_no_agreement
+ AND m.agreement_no IS NULL
+
+-- /stats: group, key, Ukrainian and English label, count.
+-- name: stats
+WITH live AS (SELECT * FROM monument WHERE deleted_at IS NULL)
+SELECT 'total', NULL, 'усього', 'total', count(*) FROM live
+UNION ALL
+SELECT 'district', l.district, l.district, coalesce(d.name_en, l.district), count(*)
+  FROM live l LEFT JOIN district d ON d.name_uk = l.district GROUP BY l.district
+UNION ALL
+SELECT 'condition', l.condition, coalesce(v.label_uk, 'не обстежено'),
+       coalesce(v.label_en, 'not inspected'), count(*)
+  FROM live l LEFT JOIN vocab_condition v ON v.code = l.condition GROUP BY l.condition
+UNION ALL
+SELECT 'significance', l.significance, coalesce(v.label_uk, 'не визначено'),
+       coalesce(v.label_en, 'not set'), count(*)
+  FROM live l LEFT JOIN vocab_significance v ON v.code = l.significance GROUP BY l.significance
+UNION ALL
+SELECT 'question', 'emergency', 'в аварійному стані', 'in emergency condition', count(*)
+  FROM live WHERE condition = 'emergency'
+UNION ALL
+SELECT 'question', 'act_overdue', 'технічний акт старший за 5 років або відсутній',
+       'technical act older than 5 years or none', count(*)
+  FROM live WHERE id NOT IN (SELECT monument_id FROM technical_act_current)
+UNION ALL
+SELECT 'question', 'hit_again', 'пошкоджені більше одного разу', 'damaged more than once', count(*)
+  FROM live WHERE id IN (SELECT monument_id FROM hit_again)
+UNION ALL
+SELECT 'question', 'no_photo', 'без фото', 'no photo', count(*)
+  FROM live m WHERE NOT EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
+UNION ALL
+SELECT 'question', 'no_agreement', 'без охоронного договору', 'no protection agreement', count(*)
+  FROM live WHERE agreement_no IS NULL;
+
 -- name: frag_monuments_q
  AND m.id IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
 

@@ -296,6 +296,8 @@ static void route(sp_http_req *r)
         r->cache_control = "no-store";
         return;
     }
+    if (n == 1 && strcmp(seg[0], "stats") == 0)
+        return r->route = "stats", sp_route_stats(r);
     if (n == 2 && strcmp(seg[0], "auth") == 0)
         return r->route = "auth", sp_route_auth(r, seg[1]);
     if (n == 2 && strcmp(seg[0], "tiles") == 0)

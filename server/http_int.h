@@ -120,6 +120,8 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_citizen_report(sp_http_req *r);
 void sp_route_moderation(sp_http_req *r, const char *id);
+/* GET /stats (routes_stats.c). */
+void sp_route_stats(sp_http_req *r);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
 void sp_route_auth(sp_http_req *r, const char *what);
 /* 1 when this client may do one more of `what` in this window of window_s seconds (and

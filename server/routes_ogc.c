@@ -615,25 +615,18 @@ static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long lon
     sp_strbuf_printf(out, "%slimit=%lld&offset=%lld", out->len ? "&" : "", limit, offset);
 }
 
-static const char *const item_args[] = {"limit",
-                                        "q",
-                                        "updated_since",
-                                        "sortby",
-                                        "offset",
-                                        "bbox",
-                                        "bbox-crs",
-                                        "datetime",
-                                        "filter",
-                                        "filter-lang",
-                                        "filter-crs",
-                                        "crs",
-                                        "properties",
-                                        "significance",
-                                        "kind",
-                                        "object_kind",
-                                        "condition",
-                                        "district",
-                                        NULL};
+static const char *const item_args[] = {"limit",         "q",
+                                        "updated_since", "sortby",
+                                        "offset",        "bbox",
+                                        "bbox-crs",      "datetime",
+                                        "filter",        "filter-lang",
+                                        "filter-crs",    "crs",
+                                        "properties",    "significance",
+                                        "kind",          "object_kind",
+                                        "condition",     "district",
+                                        "damaged_since", "act_overdue",
+                                        "hit_again",     "has_photo",
+                                        "has_agreement", NULL};
 
 /* The simple filters: parameter name -> queryable name. */
 static const char *const simple_filters[][2] = {{"significance", "significance"},
@@ -715,6 +708,39 @@ static void items_html(sp_http_req *r, sp_collection c, const sp_items_query *q,
     sp_html_end(r, json);
 }
 
+/* A yes/no parameter: 1 with *out set (SP_ANY when absent), else 0 with a 400 set. */
+static int yes_no(sp_http_req *r, const char *name, sp_tristate *out)
+{
+    const char *v = sp_http_arg_get(r, name);
+    *out = !v ? SP_ANY : strcmp(v, "true") == 0 ? SP_YES : strcmp(v, "false") == 0 ? SP_NO : -1;
+    if ((int)*out < 0)
+        return sp_http_error(r, 400, "InvalidParameterValue", "%s=%.40s: true or false", name, v);
+    return 1;
+}
+
+/* The department's questions (damaged_since, act_overdue, hit_again, has_photo,
+ * has_agreement) into q; 0 with a 400 set when one is malformed. */
+static int questions(sp_http_req *r, sp_items_query *q)
+{
+    sp_tristate overdue, again;
+    const char *v = sp_http_arg_get(r, "damaged_since");
+    int y, m, d, n = 0;
+    if (v && (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || v[n] || m < 1 ||
+              m > 12 || d < 1 || d > 31))
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "damaged_since=%.40s: expected a date, YYYY-MM-DD", v);
+    q->damaged_since = v;
+    if (!yes_no(r, "act_overdue", &overdue) || !yes_no(r, "hit_again", &again) ||
+        !yes_no(r, "has_photo", &q->has_photo) || !yes_no(r, "has_agreement", &q->has_agreement))
+        return 0;
+    if (overdue == SP_NO || again == SP_NO)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "act_overdue and hit_again are asked with =true");
+    q->act_overdue = overdue == SP_YES;
+    q->hit_again = again == SP_YES;
+    return 1;
+}
+
 static void items(sp_http_req *r, sp_collection c, int64_t single_id)
 {
     sp_items_query q = {0};
@@ -777,6 +803,8 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
             return (void)sp_http_error_from(r, &err);
         q.filter = filter;
     }
+    if (!questions(r, &q))
+        return;
     q.q = sp_http_arg_get(r, "q");
     q.sortby = sp_http_arg_get(r, "sortby");
     if ((v = sp_http_arg_get(r, "updated_since"))) {

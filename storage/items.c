@@ -249,6 +249,26 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
         if (add_text(p, q->eq_value[i], err))
             return err->code;
     }
+    int asks =
+        q->damaged_since || q->act_overdue || q->hit_again || q->has_photo || q->has_agreement;
+    if (asks && q->collection != SP_COL_MONUMENTS)
+        return sp_err_set(err, SP_EINVAL, "the department's questions are about monuments");
+    if (q->damaged_since) {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_DAMAGED_SINCE]);
+        if (add_text(p, q->damaged_since, err))
+            return err->code;
+    }
+    if (q->act_overdue)
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ACT_OVERDUE]);
+    if (q->hit_again)
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_HIT_AGAIN]);
+    if (q->has_photo)
+        sp_strbuf_puts(
+            sql,
+            sp_sql_query_text[q->has_photo == SP_YES ? SP_Q_FRAG_HAS_PHOTO : SP_Q_FRAG_NO_PHOTO]);
+    if (q->has_agreement)
+        sp_strbuf_puts(sql, sp_sql_query_text[q->has_agreement == SP_YES ? SP_Q_FRAG_HAS_AGREEMENT
+                                                                         : SP_Q_FRAG_NO_AGREEMENT]);
     if (q->q) {
         if (q->collection != SP_COL_MONUMENTS)
             return sp_err_set(err, SP_EINVAL, "q: full-text search covers monuments only");
@@ -316,7 +336,8 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
 static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
 {
     if (q->collection != SP_COL_MONUMENTS || q->updated_since || q->id > 0 || q->datetime[0] ||
-        q->datetime[1] || q->neq > 0 || q->filter || (!q->has_bbox && !q->q))
+        q->datetime[1] || q->neq > 0 || q->filter || (!q->has_bbox && !q->q) || q->damaged_since ||
+        q->act_overdue || q->hit_again || q->has_photo || q->has_agreement)
         return 0;
     sp_strbuf match = {0};
     int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
@@ -474,4 +495,20 @@ int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], s
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err)
 {
     return sp_db_query_int(db, SP_Q_DATA_VERSION, out, err);
+}
+
+int sp_db_stats(sp_db *db, sp_db_stat_fn fn, void *ctx, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_STATS, err);
+    if (!st)
+        return err->code;
+    int step, rc = SP_OK;
+    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+                (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4), err);
+    if (rc == SP_OK && step != SQLITE_DONE)
+        rc = sp_db_sqlerr(db, err, "stats");
+    sqlite3_reset(st);
+    return rc;
 }

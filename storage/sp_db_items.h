@@ -28,6 +28,8 @@ const sp_queryable *sp_db_queryables(sp_collection c, int *out_n);
 
 #define SP_ITEMS_MAX_EQ 8
 
+typedef enum { SP_ANY = 0, SP_YES, SP_NO } sp_tristate;
+
 typedef struct sp_items_query {
     sp_collection collection;
     int64_t id; /* > 0: only this feature */
@@ -45,6 +47,11 @@ typedef struct sp_items_query {
     int out_swap;              /* list the coordinates northing first (EPSG:4326, EPSG:6384) */
     int out_decimals;          /* default 7 */
     int want_matched;          /* also count all matches (numberMatched) */
+    /* The department's questions (monuments): */
+    const char *damaged_since; /* damage reported on or after this date */
+    int act_overdue;           /* no technical act in the last 5 years (or never) */
+    int hit_again;             /* damaged more than once */
+    sp_tristate has_photo, has_agreement;
 } sp_items_query;
 
 /* One feature: columns by name, text values (NULL for SQL NULL) with their SQLite types. */
@@ -71,6 +78,12 @@ int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int 
 /* A bbox given in another CRS (x/y in that CRS's traditional GIS order) as EPSG:4326 lon/lat,
  * its edges densified so the result covers the curved outline. */
 int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err);
+/* Counts for /stats: the live monuments in all, by district, condition and significance (with
+ * the vocabularies' labels), and how many answer each of the department's questions.
+ * group: "total", "district", "condition", "significance", "question"; key NULL for none. */
+typedef int (*sp_db_stat_fn)(void *ctx, const char *group, const char *key, const char *label_uk,
+                             const char *label_en, long long count, sp_err *err);
+int sp_db_stats(sp_db *db, sp_db_stat_fn fn, void *ctx, sp_err *err);
 /* Grows with every change to the registry (the newest audit row): ETags derive from it. */
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err);
 

@@ -111,6 +111,38 @@ check_eq "5.24 nothing public carries a contact" 0 \
 for i in $(seq 17); do cit "{\"monument_id\": $other, \"description\": \"звіт $i\"}" >/dev/null; done
 check_eq "6.1 the 21st report in an hour" 429 "$(cit "{\"monument_id\": $other, \"description\": \"ще\"}")"
 check_eq "6.2 every accepted one is kept" 19 "$(sql "$DB" "SELECT count(*) FROM citizen_report")"
+
+# 7. The department's questions and /stats.
+check_eq "7.1 a second hit" 201 "$(file '{"report_type": "damage", "event_date": "2026-11-10", "damage_level": "moderate", "causes": ["missile"]}')"
+ids() { http "/collections/monuments/items?limit=10000&$1" >/dev/null; jq_ '" ".join(str(f["id"]) for f in d["features"])'; }
+matched() { http "/collections/monuments/items?limit=1&$1" >/dev/null; jq_ 'd["numberMatched"]'; }
+check_contains "7.2 damaged since 2026-11-01" " $(ids damaged_since=2026-11-01) " " $id "
+check_true "7.3 not since 2026-11-11" sh -c "! echo ' $(ids damaged_since=2026-11-11) ' | grep -q ' $id '"
+check_contains "7.4 hit more than once" " $(ids hit_again=true) " " $id "
+check_true "7.5 the citizen-reported one was hit once" sh -c "! echo ' $(ids hit_again=true) ' | grep -q ' $other '"
+check_true "7.6 a technical act this year: not overdue" sh -c "! echo ' $(ids act_overdue=true) ' | grep -q ' $id '"
+check_contains "7.7 the other has none: overdue" " $(ids act_overdue=true) " " $other "
+check_eq "7.8 no photo: all of them" "$(sql "$DB" "SELECT count(*) FROM monument WHERE deleted_at IS NULL")" "$(matched has_photo=false)"
+check_eq "7.9 no protection agreement" "$(sql "$DB" "SELECT count(*) FROM monument WHERE deleted_at IS NULL AND agreement_no IS NULL")" "$(matched has_agreement=false)"
+check_eq "7.10 with a bbox" "$id" "$(ids 'hit_again=true&bbox=30.51,50.44,30.52,50.45')"
+check_eq "7.11 a bad date" 400 "$(http '/collections/monuments/items?damaged_since=2026-13-45')"
+check_eq "7.12 a bad yes/no" 400 "$(http '/collections/monuments/items?has_photo=maybe')"
+check_eq "7.13 GET /stats" 200 "$(http /stats)"
+total=$(sql "$DB" "SELECT count(*) FROM monument WHERE deleted_at IS NULL")
+check_eq "7.14 total, and each grouping adds up to it" "$total $total $total $total" \
+  "$(jq_ 'd["total"], sum(x["count"] for x in d["district"]), sum(x["count"] for x in d["condition"]), sum(x["count"] for x in d["significance"])' | paste -sd' ')"
+check_eq "7.15 conditions with both labels" "аварійний emergency 1" \
+  "$(jq_ '[(x["label_uk"], x["label_en"], x["count"]) for x in d["condition"] if x["key"] == "emergency"][0]' | tr -d "(),'")"
+q_count() { jq_ "[x for x in d['question'] if x['key'] == '$1'][0]['count']"; }
+q_href() { jq_ "[x for x in d['question'] if x['key'] == '$1'][0]['href']"; }
+for k in emergency act_overdue hit_again no_photo no_agreement; do
+  http /stats >/dev/null
+  n=$(q_count $k); href=$(q_href $k)
+  check_eq "7.16 question $k: its count is what its link lists" "$n" "$(curl -s "$href&limit=1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["numberMatched"])')"
+done
+check_eq "7.17 /stats as CSV" 200 "$(http '/stats?f=csv')"
+check_eq "7.18 header and the total row" "group,key,label_uk,label_en,count total,\"\",\"усього\",\"total\",$total" \
+  "$(head -2 "$T/body" | tr -d '\r' | paste -sd' ')"
 check_eq "6.3 healthy" 200 "$(http /healthz)"
 check_eq "6.4 integrity" ok "$(sql "$DB" "PRAGMA integrity_check")"
 finish

@@ -1,0 +1,108 @@
+/* server/routes_stats.c - GET /stats: the counts the department reports upwards, as JSON or
+ * CSV (f=csv): live monuments in all, by district, by condition and by significance (codes
+ * with Ukrainian and English labels), and how many answer each standing question (emergency
+ * condition, technical act overdue, damaged more than once, no photo, no protection
+ * agreement). Each question links to the items query that lists those monuments. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "sp_db_items.h"
+#include "sp_json.h"
+#include "sp_log.h"
+
+typedef struct stats_ctx {
+    sp_http_req *r;
+    char group[16]; /* the group being written (JSON) */
+} stats_ctx;
+
+/* The items query that lists the monuments behind a question. */
+static const char *question_query(const char *key)
+{
+    static const char *const q[][2] = {{"emergency", "condition=emergency"},
+                                       {"act_overdue", "act_overdue=true"},
+                                       {"hit_again", "hit_again=true"},
+                                       {"no_photo", "has_photo=false"},
+                                       {"no_agreement", "has_agreement=false"}};
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
+        if (strcmp(q[i][0], key) == 0)
+            return q[i][1];
+    return NULL;
+}
+
+static void csv_text(sp_strbuf *b, const char *s)
+{
+    sp_strbuf_puts(b, "\"");
+    for (const char *p = s ? s : ""; *p; p++) {
+        sp_strbuf_append(b, p, 1);
+        if (*p == '"') /* RFC 4180: a quote inside is doubled */
+            sp_strbuf_append(b, p, 1);
+    }
+    sp_strbuf_puts(b, "\"");
+}
+
+static int stat_row(void *ctx, const char *group, const char *key, const char *label_uk,
+                    const char *label_en, long long count, sp_err *err)
+{
+    stats_ctx *x = ctx;
+    sp_strbuf *b = &x->r->body;
+    if (x->r->format == SP_FMT_CSV) {
+        sp_strbuf_printf(b, "%s,", group);
+        csv_text(b, key);
+        sp_strbuf_puts(b, ",");
+        csv_text(b, label_uk);
+        sp_strbuf_puts(b, ",");
+        csv_text(b, label_en);
+        sp_strbuf_printf(b, ",%lld\r\n", count);
+    } else if (strcmp(group, "total") == 0) {
+        sp_strbuf_printf(b, "\"total\":%lld", count);
+    } else {
+        if (strcmp(x->group, group) != 0) {
+            sp_strbuf_printf(b, "%s\"%s\":[", x->group[0] ? "]," : ",", group);
+            snprintf(x->group, sizeof x->group, "%s", group);
+        } else {
+            sp_strbuf_puts(b, ",");
+        }
+        sp_strbuf_puts(b, "{\"key\":");
+        sp_json_str(b, key);
+        sp_strbuf_puts(b, ",\"label_uk\":");
+        sp_json_str(b, label_uk);
+        sp_strbuf_puts(b, ",\"label_en\":");
+        sp_json_str(b, label_en);
+        sp_strbuf_printf(b, ",\"count\":%lld", count);
+        const char *q = strcmp(group, "question") == 0 ? question_query(key) : NULL;
+        if (q) {
+            sp_strbuf url = {0};
+            sp_http_link_url(x->r, &url, "/collections/monuments/items", q);
+            sp_strbuf_puts(b, ",\"href\":");
+            sp_json_str(b, sp_strbuf_cstr(&url));
+            sp_strbuf_free(&url);
+        }
+        sp_strbuf_puts(b, "}");
+    }
+    return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
+}
+
+void sp_route_stats(sp_http_req *r)
+{
+    if (!sp_http_check_args(r, NULL))
+        return;
+    if (r->format == SP_FMT_HTML)
+        r->format = SP_FMT_JSON; /* a browser gets the JSON */
+    stats_ctx x = {r, ""};
+    sp_err err = {0};
+    if (r->format == SP_FMT_CSV)
+        sp_strbuf_puts(&r->body, "group,key,label_uk,label_en,count\r\n");
+    else
+        sp_strbuf_puts(&r->body, "{");
+    if (sp_db_stats(r->db, stat_row, &x, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (r->format == SP_FMT_CSV) {
+        r->content_type = "text/csv; charset=utf-8; header=present";
+        snprintf(r->disposition, sizeof r->disposition, "inline; filename=\"stats.csv\"");
+        return;
+    }
+    char ts[32];
+    sp_log_utc_now(ts);
+    sp_strbuf_printf(&r->body, "%s,\"timeStamp\":\"%s\"}", x.group[0] ? "]" : "", ts);
+}
