@@ -140,6 +140,9 @@ check_eq "8.1 PUT on the collection" 405 "$(http /collections/monuments/items -X
 check_contains "8.2 Allow names what is" "$(header Allow)" "GET, HEAD, POST"
 check_eq "8.3 POST on the landing page" 405 "$(http / -X POST "${AUTH[@]}" --data-binary '{}')"
 check_eq "8.4 POST to condition_reports items" 405 "$(http /collections/condition_reports/items -X POST "${AUTH[@]}" --data-binary '{}')"
-check_eq "8.5 healthy" 200 "$(http /healthz)"
-check_eq "8.6 integrity" ok "$(sql "$DB" "PRAGMA integrity_check")"
+http /api >/dev/null
+check_eq "8.5 the OpenAPI document describes the writes" "True True True True True True" \
+  "$(jq_ '"post" in d["paths"]["/collections/{collectionId}/items"], all(m in d["paths"]["/collections/{collectionId}/items/{featureId}"] for m in ("put", "patch", "delete")), "/collections/{collectionId}/items/{featureId}/history" in d["paths"], "/reports" in d["paths"], "/moderation/{reportId}" in d["paths"], "/stats" in d["paths"]' | paste -sd' ')"
+check_eq "8.6 healthy" 200 "$(http /healthz)"
+check_eq "8.7 integrity" ok "$(sql "$DB" "PRAGMA integrity_check")"
 finish
