@@ -11,13 +11,23 @@
 #include "sp_db.h"
 #include "sp_http.h"
 #include "sp_log.h"
+#include "sp_photo.h"
 
 #define SP_SERVE_GRACE_S       10
 #define SP_SERVE_TILE_CACHE_MB 256
+#define SP_SERVE_PHOTO_MB      50 /* largest photo upload by default */
 
 static int serve(const char *db_path, const char *bind, const char *port_s, const char *threads_s,
-                 const char *conns_s, const char *timeout_s, const char *tiles_s)
+                 const char *conns_s, const char *timeout_s, const char *tiles_s,
+                 const char *photos_dir, const char *photo_mb_s)
 {
+    long photo_mb = photo_mb_s ? sp_cli_number(photo_mb_s, 1, 4096) : SP_SERVE_PHOTO_MB;
+    if (photo_mb < 0) {
+        fprintf(stderr, "spadok: --max-photo-mb takes 1 to 4096\n");
+        return SP_EXIT_USAGE;
+    }
+    char photos_default[4096];
+    snprintf(photos_default, sizeof photos_default, "%s.photos", db_path ? db_path : "");
     long tiles_mb = tiles_s ? sp_cli_number(tiles_s, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
     long port = sp_cli_number(port_s, 0, 65535), threads = sp_cli_number(threads_s, 1, 256);
     long conns = sp_cli_number(conns_s, 1, 100000), timeout = sp_cli_number(timeout_s, 1, 3600);
@@ -36,7 +46,7 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
         return SP_EXIT_FAIL;
     }
     sp_err err = {0};
-    if (sp_auth_init(&err) != SP_OK)
+    if (sp_auth_init(&err) != SP_OK || sp_photo_init("spadok", &err) != SP_OK)
         return sp_cli_fail(err.msg);
     sp_db *db = NULL;
     if (sp_db_open(db_path, SP_DB_READWRITE, &db, &err) != SP_OK) /* applies migrations */
@@ -57,7 +67,9 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
                           threads > 0 ? (int)threads : 0,
                           conns > 0 ? (int)conns : 0,
                           timeout > 0 ? (int)timeout : 0,
-                          (int)tiles_mb};
+                          (int)tiles_mb,
+                          photos_dir ? photos_dir : photos_default,
+                          (long long)photo_mb * 1024 * 1024};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -77,6 +89,7 @@ int sp_cmd_serve(int argc, char **argv)
 {
     const char *db_path = NULL, *bind = NULL, *port_s = NULL, *threads_s = NULL;
     const char *conns_s = NULL, *timeout_s = NULL, *config = NULL, *tiles_s = NULL;
+    const char *photos = NULL, *photo_mb = NULL;
     const sp_cli_opt opts[] = {
         {"db", "FILE", "registry database", &db_path, NULL},
         {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &bind, NULL},
@@ -90,6 +103,10 @@ int sp_cmd_serve(int argc, char **argv)
          "size bound of the tile cache kept beside the database as FILE.tiles (default 256; 0: "
          "no cache)",
          &tiles_s, NULL},
+        {"photos", "DIR", "the photo folder (default: FILE.photos beside the database)", &photos,
+         NULL},
+        {"max-photo-mb", "N", "largest photo upload in MiB (default 50; 413 beyond)", &photo_mb,
+         NULL},
         {"config", "FILE",
          "read these settings from FILE, one 'name = value' a line "
          "(the command line wins)",
@@ -108,7 +125,7 @@ int sp_cmd_serve(int argc, char **argv)
     if (config && sp_cli_config_load(config, opts, &config_text, msg, sizeof msg) != 0)
         return sp_cli_fail(msg);
     rc = serve(db_path, bind ? bind : "127.0.0.1", port_s ? port_s : "8080", threads_s, conns_s,
-               timeout_s, tiles_s);
+               timeout_s, tiles_s, photos, photo_mb);
     free(config_text);
     return rc;
 }

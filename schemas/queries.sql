@@ -303,6 +303,51 @@ UPDATE citizen_report SET status = ?2, reason = ?3, report_id = ?4, moderated_by
   moderated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE id = ?1 AND status = 'pending';
 
+-- name: photo_insert
+INSERT INTO photo (monument_id, condition_report_id, sha256, media_type, width, height, bytes,
+  taken_at, taken_lat, taken_lon, author, licence, caption_uk, caption_en, alt_uk, alt_en,
+  view, phase, status, uploaded_by)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+  coalesce(?19, 'public'), ?20);
+
+-- name: report_monument
+SELECT monument_id FROM condition_report WHERE id = ?1;
+
+-- A photo's place is published at the precision of its monument's (archaeological sites:
+-- 0.01 degree); ?2: the reader is staff.
+-- name: photo_json
+SELECT json_object('id', p.id, 'monument_id', p.monument_id,
+  'condition_report_id', p.condition_report_id, 'media_type', p.media_type, 'width', p.width,
+  'height', p.height, 'bytes', p.bytes, 'taken_at', p.taken_at,
+  'taken_lat', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lat, 2) ELSE p.taken_lat END,
+  'taken_lon', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lon, 2) ELSE p.taken_lon END,
+  'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
+  'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
+  'phase', p.phase, 'is_primary', p.is_primary, 'status', p.status,
+  'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2 THEN p.sha256 END)
+FROM photo p JOIN monument m ON m.id = p.monument_id WHERE p.id = ?1;
+
+-- name: photo_list
+SELECT json_group_array(json(j)) FROM (
+  SELECT json_object('id', p.id, 'condition_report_id', p.condition_report_id,
+    'media_type', p.media_type, 'width', p.width, 'height', p.height, 'taken_at', p.taken_at,
+    'taken_lat', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lat, 2) ELSE p.taken_lat END,
+    'taken_lon', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lon, 2) ELSE p.taken_lon END,
+    'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
+    'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
+    'phase', p.phase, 'status', p.status, 'uploaded_at', p.uploaded_at) AS j
+  FROM photo p JOIN monument m ON m.id = p.monument_id
+  WHERE p.monument_id = ?1 AND (?2 OR p.status = 'public')
+  ORDER BY p.is_primary DESC, coalesce(p.taken_at, p.uploaded_at) DESC, p.id DESC);
+
+-- name: photo_get
+SELECT p.id, p.monument_id, p.sha256, p.media_type, p.status, m.location_sensitive
+FROM photo p JOIN monument m ON m.id = p.monument_id
+WHERE p.id = ?1 AND m.deleted_at IS NULL;
+
+-- name: photo_by_sha
+SELECT EXISTS (SELECT 1 FROM photo WHERE sha256 = ?1);
+
 -- name: monument_live
 SELECT count(*) FROM monument WHERE id = ?1 AND deleted_at IS NULL;
 

@@ -11,6 +11,7 @@ SP_DEB_PACKAGES=(
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libjansson-dev libmicrohttpd-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core libsodium-dev
+  libvips-dev libvips-tools libexif-dev
   python3 time curl chromium
 )
 

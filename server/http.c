@@ -20,7 +20,9 @@
 #include "sp_db_tilecache.h"
 #include "sp_hash.h"
 #include "sp_json.h"
+#include "sp_db_photos.h"
 #include "sp_log.h"
+#include "sp_photo.h"
 #include "sp_progress.h"
 #include "sp_tile.h"
 #include "sp_utf8.h"
@@ -60,6 +62,7 @@ struct sp_http_server {
     sp_http_writer writer; /* the one read-write connection, for every write */
     sp_http_limiter login_limit;
     sp_http_limiter report_limit;
+    sp_photo_store *photos;
 };
 
 /* One read-only connection per worker thread: SQLite connections are not shared, and a
@@ -296,6 +299,8 @@ static void route(sp_http_req *r)
         r->cache_control = "no-store";
         return;
     }
+    if ((n == 2 || n == 3) && strcmp(seg[0], "photos") == 0)
+        return r->route = "photo", sp_route_photo(r, seg[1], seg[2]);
     if (n == 1 && strcmp(seg[0], "stats") == 0)
         return r->route = "stats", sp_route_stats(r);
     if (n == 2 && strcmp(seg[0], "auth") == 0)
@@ -337,6 +342,9 @@ static void route(sp_http_req *r)
         if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "reports") == 0 &&
             method_ok(r, "GET POST"))
             return r->route = "reports", sp_route_monument_reports(r, seg[1], seg[3]);
+        if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "photos") == 0 &&
+            method_ok(r, "GET POST"))
+            return r->route = "photos", sp_route_monument_photos(r, seg[1], seg[3]);
     }
     if (r->status == 405)
         return (void)(r->route = "unknown");
@@ -538,6 +546,15 @@ static void metrics_page(sp_http_server *s, sp_http_req *r)
     r->has_etag = 0;
 }
 
+/* POST /collections/monuments/items/{id}/photos */
+static int is_photo_upload(const char *url)
+{
+    static const char prefix[] = "/collections/monuments/items/", suffix[] = "/photos";
+    size_t n = strlen(url), p = sizeof prefix - 1, sfx = sizeof suffix - 1;
+    return n > p + sfx && strncmp(url, prefix, p) == 0 && strcmp(url + n - sfx, suffix) == 0 &&
+           strspn(url + p, "0123456789") == n - p - sfx;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **req_cls)
@@ -550,8 +567,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         r->started = sp_progress_now();
         r->id = atomic_fetch_add(&s->next_id, 1);
+        r->photos = s->photos;
+        r->max_photo_bytes = s->cfg.max_photo_bytes;
         *req_cls = r;
+        if (strcmp(method, "POST") == 0 && is_photo_upload(url) && !sp_photo_upload_start(r, conn))
+            return MHD_NO;
         return MHD_YES; /* headers only so far */
+    }
+    if (*upload_size && r->upload) { /* a photo: streamed to the store, never kept whole */
+        sp_photo_upload_data(r, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
     }
     if (*upload_size) { /* a request body: kept up to SP_HTTP_MAX_BODY, the rest counted */
         r->req_body_total += *upload_size;
@@ -660,6 +686,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     if (r->file_fd >= 0)
         close(r->file_fd);
+    sp_photo_upload_free(r);
     sp_strbuf_free(&r->body);
     sp_strbuf_free(&r->query);
     sp_strbuf_free(&r->req_body);
@@ -674,11 +701,31 @@ static void free_server(sp_http_server *s)
         sp_db_close(s->dbs[i]);
     sp_db_close(s->writer.db);
     sp_vocab_free(s->writer.vocab);
+    sp_photo_store_close(s->photos);
     pthread_mutex_destroy(&s->writer.lock);
     pthread_mutex_destroy(&s->login_limit.lock);
     pthread_mutex_destroy(&s->report_limit.lock);
     pthread_mutex_destroy(&s->dbs_lock);
     free(s);
+}
+
+static int is_referenced(void *ctx, const char *sha)
+{
+    sp_err err = {0};
+    return sp_db_photo_referenced(ctx, sha, &err);
+}
+
+/* The photo folder, swept of what a crash left: temp files, and files no row names (the row
+ * is written after its file, so a crash between leaves only such a file). */
+static int open_photos(sp_http_server *s, sp_err *err)
+{
+    int removed = 0;
+    if (sp_photo_store_open(s->cfg.photos_dir, &s->photos, err) != SP_OK ||
+        sp_photo_store_sweep(s->photos, is_referenced, s->writer.db, &removed, err) != SP_OK)
+        return err->code;
+    if (removed)
+        sp_log(SP_LOG_INFO, "msg=\"photo folder swept\" removed=%d", removed);
+    return SP_OK;
 }
 
 int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
@@ -697,6 +744,10 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
         (!(s->writer.vocab = sp_vocab_new()) && sp_err_set(err, SP_ENOMEM, "out of memory")) ||
         sp_db_load_vocab(s->writer.db, s->writer.vocab, err) != SP_OK) {
+        free_server(s);
+        return err->code;
+    }
+    if (cfg->photos_dir && open_photos(s, err) != SP_OK) {
         free_server(s);
         return err->code;
     }

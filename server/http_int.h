@@ -33,6 +33,9 @@ typedef struct sp_http_limiter {
     } slots[SP_HTTP_LIMIT_SLOTS];
 } sp_http_limiter;
 
+struct sp_photo_store;
+typedef struct sp_http_upload sp_http_upload; /* a photo upload in progress (routes_photos.c) */
+
 typedef enum { SP_FMT_JSON, SP_FMT_HTML, SP_FMT_CSV } sp_http_format;
 
 typedef struct sp_http_arg {
@@ -53,7 +56,10 @@ typedef struct sp_http_req {
     sp_http_writer *writer;
     sp_http_limiter *login_limit;
     sp_http_limiter *report_limit;
-    sp_strbuf req_body; /* the request body, up to SP_HTTP_MAX_BODY */
+    sp_strbuf req_body;            /* the request body, up to SP_HTTP_MAX_BODY */
+    sp_http_upload *upload;        /* a photo upload streams here instead */
+    struct sp_photo_store *photos; /* the photo folder, or NULL */
+    long long max_photo_bytes;
     uint64_t req_body_total;
     int64_t tile_cache_max; /* bytes */
     const char *db_path;
@@ -73,6 +79,7 @@ typedef struct sp_http_req {
     uint64_t file_size;
     char disposition[96]; /* Content-Disposition, when not empty */
     char allow[64];       /* Allow header of a 405 */
+    char mime[32];        /* content_type points here when it comes from data */
     char location[384];   /* Location header (201 Created), when not empty */
     char etag_tag[24];    /* what the ETag names instead of the data version ("m12v3": an
                              item's version; "t<hash>": a tile's bytes), when not empty */
@@ -120,6 +127,13 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_citizen_report(sp_http_req *r);
 void sp_route_moderation(sp_http_req *r, const char *id);
+/* Photos (routes_photos.c). An upload is recognised on its headers (start: 1 when the
+ * request is one), its body fed as it arrives, freed at completion. */
+int sp_photo_upload_start(sp_http_req *r, struct MHD_Connection *conn);
+void sp_photo_upload_data(sp_http_req *r, const char *data, size_t n);
+void sp_photo_upload_free(sp_http_req *r);
+void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
+void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
 /* GET /stats (routes_stats.c). */
 void sp_route_stats(sp_http_req *r);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */

@@ -1,0 +1,148 @@
+/* storage/photos.c - photo rows (see sp_db_photos.h). The files are the photos module's; a
+ * row is written only after its file is safely in place, so a crash leaves at worst a file
+ * without a row, which the startup sweep removes, and never a row without its file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "sp_db_photos.h"
+
+static const char *const meta_names[SP_PM_COUNT] = {
+    "author", "licence", "caption_uk", "caption_en", "alt_uk", "alt_en", "view", "phase", "status"};
+
+const char *sp_db_photo_meta_name(int i)
+{
+    return i >= 0 && i < SP_PM_COUNT ? meta_names[i] : NULL;
+}
+
+static int json_of(sp_db *db, enum sp_q q, int64_t id, int is_staff, char **out, sp_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, is_staff);
+    int step = sqlite3_step(st), rc = SP_OK;
+    if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+            rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+        rc = sp_err_set(err, SP_ENOTFOUND, "no photo %lld", (long long)id);
+    } else {
+        rc = sp_db_sqlerr(db, err, "photo");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int sp_db_photo_json(sp_db *db, int64_t id, int is_staff, char **out, sp_err *err)
+{
+    return json_of(db, SP_Q_PHOTO_JSON, id, is_staff, out, err);
+}
+
+int sp_db_photo_list(sp_db *db, int64_t monument_id, int is_staff, char **out, sp_err *err)
+{
+    return json_of(db, SP_Q_PHOTO_LIST, monument_id, is_staff, out, err);
+}
+
+int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *actor, int64_t *out_id,
+                    sp_err *err)
+{
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_LIVE, err);
+    int rc = st ? SP_OK : err->code, step;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, in->monument_id);
+        step = sqlite3_step(st);
+        if (step != SQLITE_ROW)
+            rc = sp_db_sqlerr(db, err, "monument");
+        else if (!sqlite3_column_int(st, 0))
+            rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)in->monument_id);
+        sqlite3_reset(st);
+    }
+    if (rc == SP_OK && in->report_id && (st = sp_db_stmt(db, SP_Q_REPORT_MONUMENT, err))) {
+        sqlite3_bind_int64(st, 1, in->report_id);
+        step = sqlite3_step(st);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = sp_db_sqlerr(db, err, "report");
+        else if (step == SQLITE_DONE || sqlite3_column_int64(st, 0) != in->monument_id)
+            rc = sp_err_set(err, SP_EINVAL,
+                            "condition_report_id: report %lld is not about monument %lld",
+                            (long long)in->report_id, (long long)in->monument_id);
+        sqlite3_reset(st);
+    } else if (rc == SP_OK && in->report_id) {
+        rc = err->code;
+    }
+    if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_PHOTO_INSERT, err)))
+        rc = err->code;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, in->monument_id);
+        if (in->report_id)
+            sqlite3_bind_int64(st, 2, in->report_id);
+        sqlite3_bind_text(st, 3, in->sha256, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, in->media_type, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, in->width);
+        sqlite3_bind_int(st, 6, in->height);
+        sqlite3_bind_int64(st, 7, in->bytes);
+        sp_db_bind_text_or_null(st, 8, in->taken_at);
+        if (in->has_gps) {
+            sqlite3_bind_double(st, 9, in->lat);
+            sqlite3_bind_double(st, 10, in->lon);
+        }
+        for (int i = 0; i < SP_PM_COUNT; i++)
+            sp_db_bind_text_or_null(st, 11 + i, in->meta[i]);
+        if (in->uploaded_by)
+            sqlite3_bind_int64(st, 20, in->uploaded_by);
+        rc = sp_db_step_done(db, st, "insert photo", err);
+    }
+    int64_t id = rc == SP_OK ? sqlite3_last_insert_rowid(db->conn) : 0;
+    char *after = NULL;
+    if (rc == SP_OK)
+        rc = json_of(db, SP_Q_PHOTO_JSON, id, 1, &after, err);
+    if (rc == SP_OK)
+        rc = sp_db_audit(db, actor, "insert", "photo", id, NULL, after, err);
+    sqlite3_free(after);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    *out_id = id;
+    return rc;
+}
+
+int sp_db_photo_get(sp_db *db, int64_t id, sp_db_photo *out, int *out_found, sp_err *err)
+{
+    memset(out, 0, sizeof *out);
+    *out_found = 0;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_GET, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->monument_id = sqlite3_column_int64(st, 1);
+        snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(out->media_type, sizeof out->media_type, "%s",
+                 (const char *)sqlite3_column_text(st, 3));
+        snprintf(out->status, sizeof out->status, "%s", (const char *)sqlite3_column_text(st, 4));
+        out->is_monument_coarse = sqlite3_column_int(st, 5);
+        *out_found = 1;
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "photo");
+}
+
+int sp_db_photo_referenced(sp_db *db, const char *sha256, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_BY_SHA, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st);
+    int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    return step == SQLITE_ROW ? n : sp_db_sqlerr(db, err, "photo by sha");
+}
