@@ -53,9 +53,12 @@ finish() {
   exit $?
 }
 
-# start_server DB: runs spadok serve --port 0 in the background; sets PORT, URL, SERVER_PID.
+# start_server DB [serve options]: runs spadok serve --port 0 in the background; sets PORT,
+# URL, SERVER_PID.
 start_server() {
-  "$SPADOK" serve --db "$1" --port 0 >"$T/server.log" 2>&1 &
+  local db=$1; shift
+  PORT=
+  "$SPADOK" serve --db "$db" --port 0 "$@" >"$T/server.log" 2>&1 &
   SERVER_PID=$!
   trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
   for _ in $(seq 100); do
@@ -69,6 +72,12 @@ start_server() {
     finish
   fi
   URL=http://127.0.0.1:$PORT
+}
+
+# token LOGIN PASSWORD: prints a bearer token from POST /auth/login.
+token() {
+  http /auth/login -X POST --data-binary "{\"login\": \"$1\", \"password\": \"$2\"}" >/dev/null
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body"
 }
 
 # http PATH [curl args]: prints "STATUS BODY"; the body also lands in $T/body, headers in $T/headers.

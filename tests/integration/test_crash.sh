@@ -8,21 +8,8 @@ DB=$T/r.sqlite
 PH=$T/photos
 import_sample "$DB"
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
-serve() {
-  "$SPADOK" serve --db "$DB" --port 0 --photos "$PH" >"$T/server.log" 2>&1 &
-  SERVER_PID=$!
-  PORT=
-  for _ in $(seq 100); do
-    PORT=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/server.log" | grep -o '[0-9]*$')
-    [ -n "$PORT" ] && break
-    sleep 0.1
-  done
-  URL=http://127.0.0.1:$PORT
-}
-trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
-serve
-http /auth/login -X POST --data-binary '{"login": "ivan", "password": "inspect pass 2026"}' >/dev/null
-IVAN=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body")
+start_server "$DB" --photos "$PH"
+IVAN=$(token ivan "inspect pass 2026")
 id=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Золоті ворота'")
 N=60
 mkdir -p "$T/img"
@@ -50,7 +37,12 @@ photos() {
 : >"$T/acked"
 reports & R=$!
 photos & P=$!
-sleep 2
+# Kill once both kinds have been acknowledged (so there is something to lose), mid-load.
+for _ in $(seq 300); do
+  grep -q '^photo' "$T/acked" && grep -q '^report' "$T/acked" && break
+  sleep 0.1
+done
+sleep 0.3
 kill -9 "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null
 wait $R $P 2>/dev/null
@@ -60,7 +52,7 @@ check_true "some reports were acknowledged before the kill ($acked_reports)" tes
 check_true "some photos were acknowledged before the kill ($acked_photos)" test "$acked_photos" -gt 0
 check_true "the kill came mid-load (not every photo was sent)" test "$acked_photos" -lt "$N"
 
-serve
+start_server "$DB" --photos "$PH"
 check_eq "the server starts again" 200 "$(http /healthz)"
 check_eq "integrity_check" ok "$(sql "$DB" "PRAGMA integrity_check")"
 missing=0

@@ -13,10 +13,6 @@ printf 'editor pass 2027\n' | "$SPADOK" user add taras --role editor --db "$DB" 
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
 printf 'admin pass 2026!\n' | "$SPADOK" user add root --role admin --db "$DB" >/dev/null 2>&1
 start_server "$DB"
-token() {
-  http /auth/login -X POST --data-binary "{\"login\": \"$1\", \"password\": \"$2\"}" >/dev/null
-  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body"
-}
 OLENA=$(token olena "editor pass 2026")
 TARAS=$(token taras "editor pass 2027")
 IVAN=$(token ivan "inspect pass 2026")

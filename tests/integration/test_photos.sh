@@ -10,17 +10,8 @@ DB=$T/r.sqlite
 PH=$T/photos
 import_sample "$DB"
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
-"$SPADOK" serve --db "$DB" --port 0 --photos "$PH" --max-photo-mb 3 >"$T/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 100); do
-  PORT=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/server.log" | grep -o '[0-9]*$')
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-URL=http://127.0.0.1:$PORT
-http /auth/login -X POST --data-binary '{"login": "ivan", "password": "inspect pass 2026"}' >/dev/null
-IVAN=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body")
+start_server "$DB" --photos "$PH" --max-photo-mb 3
+IVAN=$(token ivan "inspect pass 2026")
 jq_() { python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($1)" "$T/body"; }
 id=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Золоті ворота'")
 up="/collections/monuments/items/$id/photos"

@@ -11,10 +11,6 @@ import_sample "$DB"
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
 printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$DB" >/dev/null 2>&1
 start_server "$DB"
-token() {
-  http /auth/login -X POST --data-binary "{\"login\": \"$1\", \"password\": \"$2\"}" >/dev/null
-  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$T/body"
-}
 IVAN=$(token ivan "inspect pass 2026")
 OLENA=$(token olena "editor pass 2026")
 jq_() { python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($1)" "$T/body"; }
