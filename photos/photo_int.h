@@ -54,6 +54,7 @@ const char *sp_photo_media_type(sp_photo_format f);
 typedef struct sp_photo_header {
     int has_icc;       /* an ICC profile is embedded: convert to sRGB before stripping it */
     int decodes_whole; /* progressive JPEG, interlaced PNG, HEIC: decoded whole in memory */
+    int longest;       /* the longer side in pixels, as stored */
 } sp_photo_header;
 
 /* Reads the header (no pixels): dimensions against max_pixels, EXIF into info. */

@@ -334,17 +334,22 @@ static void test_photos__formats_accepted(void)
 {
     char dir[600];
     sp_photo_store *s = new_store(dir);
+    /* wider than the web size, distinct bytes each time; 3300 and 6500 px JPEGs are loaded
+     * at 1/2 and 1/4 scale by libjpeg for the web copy */
     static const struct {
         enc e;
-        int alpha;
+        int alpha, w;
         const char *type;
-    } cases[] = {{ENC_JPEG, 0, "image/jpeg"}, {ENC_JPEG_PROGRESSIVE, 0, "image/jpeg"},
-                 {ENC_PNG, 0, "image/png"},   {ENC_PNG_INTERLACED, 0, "image/png"},
-                 {ENC_PNG, 1, "image/png"},   {ENC_WEBP, 0, "image/webp"},
-                 {ENC_WEBP, 1, "image/webp"}, {ENC_HEIC, 0, "image/heic"}};
+    } cases[] = {
+        {ENC_JPEG, 0, 1800, "image/jpeg"}, {ENC_JPEG, 0, 3300, "image/jpeg"},
+        {ENC_JPEG, 0, 6500, "image/jpeg"}, {ENC_JPEG_PROGRESSIVE, 0, 1801, "image/jpeg"},
+        {ENC_PNG, 0, 1802, "image/png"},   {ENC_PNG_INTERLACED, 0, 1803, "image/png"},
+        {ENC_PNG, 1, 1804, "image/png"},   {ENC_WEBP, 0, 1805, "image/webp"},
+        {ENC_WEBP, 1, 1806, "image/webp"}, {ENC_HEIC, 0, 1807, "image/heic"},
+    };
     int stored = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int w = 1800 + (int)i, h = 1000; /* over the web size; distinct bytes each time */
+        int w = cases[i].w, h = 1000;
         size_t len = 0;
         void *data = encode(cases[i].e, w, h, cases[i].alpha, &len);
         if (!data) {
