@@ -570,12 +570,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->photos = s->photos;
         r->max_photo_bytes = s->cfg.max_photo_bytes;
         *req_cls = r;
-        if (strcmp(method, "POST") == 0 && is_photo_upload(url) && !sp_photo_upload_start(r, conn))
+        if (strcmp(method, "POST") == 0 && is_photo_upload(url) && !sp_http_photo_start(r, conn))
             return MHD_NO;
         return MHD_YES; /* headers only so far */
     }
     if (*upload_size && r->upload) { /* a photo: streamed to the store, never kept whole */
-        sp_photo_upload_data(r, upload_data, *upload_size);
+        sp_http_photo_data(r, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
@@ -686,7 +686,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     if (r->file_fd >= 0)
         close(r->file_fd);
-    sp_photo_upload_free(r);
+    sp_http_photo_free(r);
     sp_strbuf_free(&r->body);
     sp_strbuf_free(&r->query);
     sp_strbuf_free(&r->req_body);

@@ -129,9 +129,9 @@ void sp_route_citizen_report(sp_http_req *r);
 void sp_route_moderation(sp_http_req *r, const char *id);
 /* Photos (routes_photos.c). An upload is recognised on its headers (start: 1 when the
  * request is one), its body fed as it arrives, freed at completion. */
-int sp_photo_upload_start(sp_http_req *r, struct MHD_Connection *conn);
-void sp_photo_upload_data(sp_http_req *r, const char *data, size_t n);
-void sp_photo_upload_free(sp_http_req *r);
+int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn);
+void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
+void sp_http_photo_free(sp_http_req *r);
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
 /* GET /stats (routes_stats.c). */

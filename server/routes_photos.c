@@ -111,7 +111,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
-int sp_photo_upload_start(sp_http_req *r, struct MHD_Connection *conn)
+int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn)
 {
     const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
     sp_http_upload *u = calloc(1, sizeof *u);
@@ -148,7 +148,7 @@ int sp_photo_upload_start(sp_http_req *r, struct MHD_Connection *conn)
     return 1;
 }
 
-void sp_photo_upload_data(sp_http_req *r, const char *data, size_t n)
+void sp_http_photo_data(sp_http_req *r, const char *data, size_t n)
 {
     sp_http_upload *u = r->upload;
     if (u->error)
@@ -162,7 +162,7 @@ void sp_photo_upload_data(sp_http_req *r, const char *data, size_t n)
     }
 }
 
-void sp_photo_upload_free(sp_http_req *r)
+void sp_http_photo_free(sp_http_req *r)
 {
     sp_http_upload *u = r->upload;
     if (!u)
