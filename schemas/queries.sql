@@ -327,18 +327,11 @@ SELECT json_object('id', p.id, 'monument_id', p.monument_id,
   'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2 THEN p.sha256 END)
 FROM photo p JOIN monument m ON m.id = p.monument_id WHERE p.id = ?1;
 
+-- The photos of a monument, each then written by photo_json. ?2: the reader is staff.
 -- name: photo_list
-SELECT json_group_array(json(j)) FROM (
-  SELECT json_object('id', p.id, 'condition_report_id', p.condition_report_id,
-    'media_type', p.media_type, 'width', p.width, 'height', p.height, 'taken_at', p.taken_at,
-    'taken_lat', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lat, 2) ELSE p.taken_lat END,
-    'taken_lon', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lon, 2) ELSE p.taken_lon END,
-    'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
-    'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
-    'phase', p.phase, 'status', p.status, 'uploaded_at', p.uploaded_at) AS j
-  FROM photo p JOIN monument m ON m.id = p.monument_id
-  WHERE p.monument_id = ?1 AND (?2 OR p.status = 'public')
-  ORDER BY p.is_primary DESC, coalesce(p.taken_at, p.uploaded_at) DESC, p.id DESC);
+SELECT p.id FROM photo p
+WHERE p.monument_id = ?1 AND (?2 OR p.status = 'public')
+ORDER BY p.is_primary DESC, coalesce(p.taken_at, p.uploaded_at) DESC, p.id DESC;
 
 -- name: photo_get
 SELECT p.id, p.monument_id, p.sha256, p.media_type, p.status, m.location_sensitive

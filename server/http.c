@@ -144,6 +144,25 @@ int sp_http_error_from(sp_http_req *r, const sp_err *err)
     }
 }
 
+uint32_t sp_http_client_ipv4(const sp_http_req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        return ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
+    return 0;
+}
+
+int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out)
+{
+    char *end;
+    long long n = s && *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : 0;
+    if (n < 1 || *end)
+        return sp_http_error(r, 404, "NotFound", "no %s '%.40s'", what, s ? s : "");
+    *out = n;
+    return 1;
+}
+
 const char *sp_http_arg_get(const sp_http_req *r, const char *key)
 {
     for (int i = 0; i < r->nargs; i++)

@@ -90,6 +90,10 @@ int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 int sp_http_error_from(sp_http_req *r, const sp_err *err);
 const char *sp_http_arg_get(const sp_http_req *r, const char *key);
+/* The client's IPv4 address in network order, 0 when it has none (limits, citizens' reports). */
+uint32_t sp_http_client_ipv4(const sp_http_req *r);
+/* A record id from a path segment (digits, > 0); 0 with a 404 naming what set otherwise. */
+int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out);
 /* 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
 int sp_http_check_args(sp_http_req *r, const char *const *allowed);
 /* Appends base + path (+ "?" + query when non-empty). */

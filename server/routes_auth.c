@@ -22,11 +22,7 @@
 
 int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    uint32_t addr = 0;
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        addr = ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
+    uint32_t addr = sp_http_client_ipv4(r);
     int64_t window = (int64_t)time(NULL) / window_s;
     pthread_mutex_lock(&l->lock);
     __typeof__(l->slots[0]) *slot = &l->slots[addr % SP_HTTP_LIMIT_SLOTS];

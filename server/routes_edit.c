@@ -30,16 +30,6 @@ static int is_monuments(sp_http_req *r, const char *collection)
     return 1;
 }
 
-static int parse_id(sp_http_req *r, const char *fid, long long *out)
-{
-    char *end;
-    long long n = strtoll(fid, &end, 10);
-    if (*end || n < 1 || fid[0] == '+' || fid[0] == ' ')
-        return sp_http_error(r, 404, "NotFound", "no feature '%.40s' in monuments", fid);
-    *out = n;
-    return 1;
-}
-
 /* The version named by If-Match (an ETag of GET .../items/{id}), or 0 with 428/412 set. */
 static int if_match(sp_http_req *r, long long id, long long *out_version)
 {
@@ -182,7 +172,8 @@ void sp_edit_item(sp_http_req *r, const char *collection, const char *fid)
 {
     r->cache_control = "no-store";
     long long id, version = 0;
-    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) || !parse_id(r, fid, &id))
+    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) ||
+        !sp_http_parse_id(r, fid, "monument", &id))
         return;
     /* Who may comes before what they send: a stranger learns nothing from 428/412. */
     sp_db_user u;
@@ -285,7 +276,8 @@ static int history_row(void *ctx, const sp_db_audit_row *row, sp_err *err)
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
 {
     long long id;
-    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) || !parse_id(r, fid, &id))
+    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) ||
+        !sp_http_parse_id(r, fid, "monument", &id))
         return;
     if (r->format != SP_FMT_JSON)
         return (void)sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
@@ -297,11 +289,9 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
         x.is_staff = 1;
         r->cache_control = "private, no-store";
     }
-    sp_db_stored cur = {0};
     sp_err err = {0};
-    if (sp_db_monument_get(r->db, id, &cur, &err) != SP_OK)
+    if (sp_db_monument_live(r->db, id, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
-    sp_db_stored_clear(&cur);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"history\":[", id);
     if (sp_db_audit_foreach(r->db, "monument", id, history_row, &x, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);

@@ -230,12 +230,8 @@ static void upload(sp_http_req *r, long long monument_id)
     if (!photo_vocab(r, u))
         return;
     sp_err err = {0};
-    sp_db_stored m = {0};
-    if (sp_db_monument_get(r->db, monument_id, &m, &err) != SP_OK || m.is_deleted) {
-        sp_db_stored_clear(&m);
-        return (void)sp_http_error(r, 404, "NotFound", "no monument %lld", monument_id);
-    }
-    sp_db_stored_clear(&m);
+    if (sp_db_monument_live(r->db, monument_id, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
     sp_photo_info info;
     int rc = sp_photo_upload_finish(u->photo, &info, &err);
     u->photo = NULL; /* freed by finish, whatever the result */
@@ -269,11 +265,10 @@ static void upload(sp_http_req *r, long long monument_id)
 
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid)
 {
-    char *end;
-    long long id = strtoll(fid, &end, 10);
-    if (strcmp(collection, "monuments") != 0 || *end || id < 1)
-        return (void)sp_http_error(r, 404, "NotFound", "no monument '%.40s'", fid);
-    if (!sp_http_check_args(r, NULL))
+    long long id;
+    if (strcmp(collection, "monuments") != 0)
+        return (void)sp_http_error(r, 404, "NotFound", "photos belong to monuments");
+    if (!sp_http_parse_id(r, fid, "monument", &id) || !sp_http_check_args(r, NULL))
         return;
     if (strcmp(r->method, "POST") == 0) {
         r->cache_control = "no-store";
@@ -287,13 +282,9 @@ void sp_route_monument_photos(sp_http_req *r, const char *collection, const char
         is_staff = 1;
         r->cache_control = "private, no-store";
     }
-    sp_db_stored m = {0};
     sp_err err = {0};
-    if (sp_db_monument_get(r->db, id, &m, &err) != SP_OK || m.is_deleted) {
-        sp_db_stored_clear(&m);
-        return (void)sp_http_error(r, 404, "NotFound", "no monument %lld", id);
-    }
-    sp_db_stored_clear(&m);
+    if (sp_db_monument_live(r->db, id, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
     char *list = NULL;
     if (sp_db_photo_list(r->db, id, is_staff, &list, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
@@ -303,11 +294,8 @@ void sp_route_monument_photos(sp_http_req *r, const char *collection, const char
 
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant)
 {
-    char *end;
-    long long id = strtoll(fid, &end, 10);
-    if (*end || id < 1)
-        return (void)sp_http_error(r, 404, "NotFound", "no photo '%.40s'", fid);
-    if (!sp_http_check_args(r, NULL))
+    long long id;
+    if (!sp_http_parse_id(r, fid, "photo", &id) || !sp_http_check_args(r, NULL))
         return;
     sp_photo_variant v = !variant                        ? SP_PHOTO_ORIGINAL
                          : strcmp(variant, "thumb") == 0 ? SP_PHOTO_THUMB

@@ -26,16 +26,6 @@
 #define SP_CITIZEN_CONTACT_MAX 200
 #define SP_MODERATION_LIST_MAX 500
 
-static int parse_id(sp_http_req *r, const char *s, const char *what, long long *out)
-{
-    char *end;
-    long long n = s ? strtoll(s, &end, 10) : 0;
-    if (!s || *end || n < 1 || s[0] == '+' || s[0] == ' ')
-        return sp_http_error(r, 404, "NotFound", "no %s '%.40s'", what, s ? s : "");
-    *out = n;
-    return 1;
-}
-
 static json_t *json_request(sp_http_req *r)
 {
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
@@ -125,7 +115,7 @@ void sp_route_monument_reports(sp_http_req *r, const char *collection, const cha
     long long id;
     if (strcmp(collection, "monuments") != 0)
         return (void)sp_http_error(r, 404, "NotFound", "reports are filed on monuments");
-    if (!sp_http_check_args(r, NULL) || !parse_id(r, fid, "monument", &id))
+    if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, fid, "monument", &id))
         return;
     if (strcmp(r->method, "POST") == 0) {
         r->cache_control = "no-store";
@@ -147,13 +137,10 @@ void sp_route_monument_reports(sp_http_req *r, const char *collection, const cha
 
 static const char *client_addr(sp_http_req *r, char *buf, size_t n)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    buf[0] = '\0';
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-                  buf, (socklen_t)n);
-    return buf[0] ? buf : NULL;
+    struct in_addr a = {sp_http_client_ipv4(r)};
+    if (!a.s_addr || !inet_ntop(AF_INET, &a, buf, (socklen_t)n))
+        return NULL;
+    return buf;
 }
 
 static int text_ok(sp_http_req *r, json_t *v, const char *name, size_t max, int is_required)
@@ -351,7 +338,7 @@ void sp_route_moderation(sp_http_req *r, const char *id)
         return;
     if (!id)
         return moderation_list(r);
-    if (!sp_http_check_args(r, NULL) || !parse_id(r, id, "citizen report", &n))
+    if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, id, "citizen report", &n))
         return;
     moderate(r, &u, n);
 }

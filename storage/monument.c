@@ -394,6 +394,20 @@ void sp_db_stored_clear(sp_db_stored *s)
     memset(s, 0, sizeof *s);
 }
 
+int sp_db_monument_live(sp_db *db, int64_t id, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_LIVE, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "monument");
+    return n ? SP_OK : sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+}
+
 int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err)
 {
     memset(out, 0, sizeof *out);

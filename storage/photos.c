@@ -43,7 +43,37 @@ int sp_db_photo_json(sp_db *db, int64_t id, int is_staff, char **out, sp_err *er
 
 int sp_db_photo_list(sp_db *db, int64_t monument_id, int is_staff, char **out, sp_err *err)
 {
-    return json_of(db, SP_Q_PHOTO_LIST, monument_id, is_staff, out, err);
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_LIST, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, monument_id);
+    sqlite3_bind_int(st, 2, is_staff);
+    sqlite3_str *list = sqlite3_str_new(db->conn);
+    sqlite3_str_appendchar(list, 1, '[');
+    int step, rc = SP_OK, n = 0;
+    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char *one = NULL;
+        rc = json_of(db, SP_Q_PHOTO_JSON, sqlite3_column_int64(st, 0), is_staff, &one, err);
+        if (rc == SP_OK) {
+            if (n++)
+                sqlite3_str_appendchar(list, 1, ',');
+            sqlite3_str_appendall(list, one);
+        }
+        sqlite3_free(one);
+    }
+    if (rc == SP_OK && step != SQLITE_DONE)
+        rc = sp_db_sqlerr(db, err, "photos");
+    sqlite3_reset(st);
+    sqlite3_str_appendchar(list, 1, ']');
+    char *text = sqlite3_str_finish(list);
+    if (rc == SP_OK && !text)
+        rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    if (rc == SP_OK)
+        *out = text;
+    else
+        sqlite3_free(text);
+    return rc;
 }
 
 int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *actor, int64_t *out_id,
@@ -51,17 +81,8 @@ int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *acto
 {
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_LIVE, err);
-    int rc = st ? SP_OK : err->code, step;
-    if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, in->monument_id);
-        step = sqlite3_step(st);
-        if (step != SQLITE_ROW)
-            rc = sp_db_sqlerr(db, err, "monument");
-        else if (!sqlite3_column_int(st, 0))
-            rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)in->monument_id);
-        sqlite3_reset(st);
-    }
+    int rc = sp_db_monument_live(db, in->monument_id, err), step;
+    sqlite3_stmt *st = NULL;
     if (rc == SP_OK && in->report_id && (st = sp_db_stmt(db, SP_Q_REPORT_MONUMENT, err))) {
         sqlite3_bind_int64(st, 1, in->report_id);
         step = sqlite3_step(st);

@@ -15,20 +15,6 @@ void sp_db_free(void *p)
     sqlite3_free(p);
 }
 
-static int monument_is_live(sp_db *db, int64_t id, sp_err *err)
-{
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_LIVE, err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
-        return sp_db_sqlerr(db, err, "monument");
-    return n ? SP_OK : sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
-}
-
 static int check_supersedes(sp_db *db, int64_t monument_id, int64_t rid, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_OF, err);
@@ -56,7 +42,7 @@ static int insert_report(sp_db *db, const sp_db_report_in *in, const sp_db_actor
                          int64_t user_id, int64_t *out_id, sp_err *err)
 {
     const sp_entity *e = sp_model_entity(SP_ENT_REPORT);
-    int rc = monument_is_live(db, in->monument_id, err);
+    int rc = sp_db_monument_live(db, in->monument_id, err);
     if (rc == SP_OK && in->supersedes_id)
         rc = check_supersedes(db, in->monument_id, in->supersedes_id, err);
     sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_REPORT_CREATE, err) : NULL;
@@ -113,7 +99,7 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
 {
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
-    int rc = in->monument_id ? monument_is_live(db, in->monument_id, err) : SP_OK;
+    int rc = in->monument_id ? sp_db_monument_live(db, in->monument_id, err) : SP_OK;
     sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_CITIZEN_INSERT, err) : NULL;
     if (rc == SP_OK && !st)
         rc = err->code;

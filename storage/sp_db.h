@@ -106,6 +106,8 @@ typedef struct sp_db_stored {
     int is_deleted;
 } sp_db_stored;
 int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err);
+/* SP_OK when monument id exists and is not deleted, else SP_ENOTFOUND. */
+int sp_db_monument_live(sp_db *db, int64_t id, sp_err *err);
 void sp_db_stored_clear(sp_db_stored *s);
 /* Creates (id 0; rec->dataset names the data set) or replaces monument id if it is still at
  * expected_version, with its audit row (before/after JSON), in one transaction; the
