@@ -179,8 +179,10 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     if (err->code)
         goto fail;
     if (target && (!(m->target = sp_model_entity_by_name(target)) ||
-                   (m->target->id != SP_ENT_MONUMENT && m->target->id != SP_ENT_DISTRICT))) {
-        sp_err_set(err, SP_EINVAL, "mapping %s: target '%s' is not monument or district", name,
+                   (m->target->id != SP_ENT_MONUMENT && m->target->id != SP_ENT_DISTRICT &&
+                    m->target->id != SP_ENT_ZONE))) {
+        sp_err_set(err, SP_EINVAL,
+                   "mapping %s: target '%s' is not monument, district or protection_zone", name,
                    target);
         goto fail;
     }

@@ -125,6 +125,18 @@ static int envelope_ok(OGRGeometryH g, sp_err *err)
     return SP_OK;
 }
 
+/* A protection zone is an area; monuments and districts take any geometry. */
+static int shape_ok(const sp_db_record *rec, OGRGeometryH g, sp_err *err)
+{
+    OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (!rec->entity || rec->entity->id != SP_ENT_ZONE || type == wkbPolygon ||
+        type == wkbMultiPolygon)
+        return SP_OK;
+    return sp_err_set(err, SP_EINVAL,
+                      "geometry: a protection zone is an area (Polygon or MultiPolygon), not a %s",
+                      OGR_G_GetGeometryName(g));
+}
+
 int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_record *rec,
                          unsigned char **out_wkb, int *out_repaired, sp_err *err)
 {
@@ -135,6 +147,8 @@ int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_
         rc = sp_err_set(err, SP_EINVAL, "geometry: empty");
         goto done;
     }
+    if ((rc = shape_ok(rec, g, err)) != SP_OK)
+        goto done;
     if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
         rc = sp_err_set(err, SP_EINVAL, "geometry: cannot be reprojected to EPSG:4326");
         goto done;
@@ -157,6 +171,8 @@ int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_
         OGR_G_DestroyGeometry(g);
         g = fixed;
         *out_repaired = 1;
+        if ((rc = shape_ok(rec, g, err)) != SP_OK) /* a repair may split it into parts */
+            goto done;
     }
     OGRGeometryH pt = OGR_G_PointOnSurface(g);
     if (!pt || OGR_G_IsEmpty(pt)) {

@@ -51,7 +51,7 @@ static const sp_field district_fields[SP_DF_COUNT] = {
 static const sp_field zone_fields[SP_ZF_COUNT] = {
     [SP_ZF_SOURCE_ID]    = {"source_id", SP_FT_TEXT, NULL, 0, SP_SHORT_TEXT_MAX},
     [SP_ZF_ZONE_TYPE]    = {"zone_type", SP_FT_VOCAB, "zone_type", 1, 64},
-    [SP_ZF_MONUMENT_KEY] = {"monument_key", SP_FT_TEXT, NULL, 0, SP_SHORT_TEXT_MAX},
+    [SP_ZF_MONUMENT_ID]  = {"monument_id", SP_FT_ID, NULL, 0, 20},
     [SP_ZF_NAME_UK]      = {"name_uk", SP_FT_TEXT, NULL, 0, SP_TEXT_MAX},
     [SP_ZF_DECISION]     = {"decision", SP_FT_TEXT, NULL, 0, SP_TEXT_MAX},
     [SP_ZF_SOURCE]       = {"source", SP_FT_TEXT, NULL, 0, SP_TEXT_MAX},
@@ -439,6 +439,16 @@ int sp_model_normalize(const sp_field *f, const sp_vocab *v, const char *raw, ch
             end += strlen(end);
         if (errno || *end || n < -100000 || n > 100000)
             rc = sp_err_set(err, SP_EINVAL, "field '%s': '%s' is not a whole number", f->name, s);
+        else
+            snprintf(buf, sizeof buf, "%lld", n);
+        break;
+    }
+    case SP_FT_ID: {
+        char *end;
+        errno = 0;
+        long long n = strtoll(s, &end, 10);
+        if (errno || *end || n < 1 || n > (1LL << 53))
+            rc = sp_err_set(err, SP_EINVAL, "field '%s': '%s' is not a record id", f->name, s);
         else
             snprintf(buf, sizeof buf, "%lld", n);
         break;

@@ -18,6 +18,7 @@ typedef enum {
     SP_FT_VOCAB_SET, /* one or more codes, stored ';'-joined in vocabulary order */
     SP_FT_BOOL,
     SP_FT_WIKIDATA, /* Q-id */
+    SP_FT_ID,       /* the id of another record: a positive whole number */
 } sp_field_type;
 
 typedef struct sp_field {
@@ -57,7 +58,7 @@ enum sp_monument_field {
 };
 enum sp_district_field { SP_DF_SOURCE_ID, SP_DF_NAME_UK, SP_DF_NAME_EN, SP_DF_COUNT };
 enum sp_zone_field {
-    SP_ZF_SOURCE_ID, SP_ZF_ZONE_TYPE, SP_ZF_MONUMENT_KEY, SP_ZF_NAME_UK, SP_ZF_DECISION,
+    SP_ZF_SOURCE_ID, SP_ZF_ZONE_TYPE, SP_ZF_MONUMENT_ID, SP_ZF_NAME_UK, SP_ZF_DECISION,
     SP_ZF_SOURCE, SP_ZF_COUNT
 };
 enum sp_report_field {

@@ -232,6 +232,50 @@ SELECT json_object('id', id, 'dataset', dataset, 'source_id', source_id, 'name_u
   'name_en', name_en, 'geometry', json(AsGeoJSON(geom, 7)))
 FROM district WHERE id = ?1;
 
+-- ---- protection zones (storage/monument.c, like monuments: upsert, edit, tombstone) -----
+-- Fields bind from ?10 in model order: source_id, zone_type, monument_id, name_uk, decision,
+-- source.
+-- name: zone_by_source
+SELECT id, content_hash FROM protection_zone WHERE dataset = ?1 AND source_id = ?2;
+
+-- name: zone_insert
+INSERT INTO protection_zone (dataset, content_hash, geom, source_id, zone_type, monument_id,
+  name_uk, decision, source)
+VALUES (?1, ?2, GeomFromWKB(?3, 4326), ?10, ?11, ?12, ?13, ?14, ?15);
+
+-- name: zone_update
+UPDATE protection_zone SET content_hash = ?2, geom = GeomFromWKB(?3, 4326),
+  source_id = ?10, zone_type = ?11, monument_id = ?12, name_uk = ?13, decision = ?14,
+  source = ?15, version = version + 1, deleted_at = NULL,
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE id = ?6;
+
+-- name: zone_json
+SELECT json_object('id', id, 'dataset', dataset, 'source_id', source_id,
+  'zone_type', zone_type, 'monument_id', monument_id, 'name_uk', name_uk,
+  'decision', decision, 'source', source, 'version', version,
+  'geometry', json(AsGeoJSON(geom, 7)))
+FROM protection_zone WHERE id = ?1;
+
+-- name: zone_state
+SELECT version, deleted_at IS NOT NULL, content_hash FROM protection_zone WHERE id = ?1;
+
+-- name: zone_live
+SELECT count(*) FROM protection_zone WHERE id = ?1 AND deleted_at IS NULL;
+
+-- A zone as an edit starts from it (see monument_record).
+-- name: zone_record
+SELECT source_id, zone_type, monument_id, name_uk, decision, source, AsBinary(geom) AS wkb,
+  MbrMinX(geom) AS mbr0, MbrMinY(geom) AS mbr1, MbrMaxX(geom) AS mbr2, MbrMaxY(geom) AS mbr3,
+  ST_X(PointOnSurface(geom)) AS mbr4, ST_Y(PointOnSurface(geom)) AS mbr5, version,
+  deleted_at IS NOT NULL AS is_deleted
+FROM protection_zone WHERE id = ?1;
+
+-- name: zone_soft_delete
+UPDATE protection_zone SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1
+WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL;
+
 -- name: report_by_source
 SELECT id FROM condition_report WHERE dataset = ?1 AND source_id = ?2;
 

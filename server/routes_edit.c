@@ -1,9 +1,9 @@
-/* server/routes_edit.c - OGC API - Features Part 4 on monuments: POST .../items creates,
- * PUT .../items/{id} replaces, PATCH .../items/{id} changes what the body names (JSON Merge
- * Patch), DELETE .../items/{id} leaves a tombstone. Editors only. PUT, PATCH and DELETE need
- * If-Match with the ETag the editor saw (428 without, 412 when someone changed the monument
- * since), so two editors never overwrite each other unseen. Bodies are validated by the
- * importer's rules (importers/feature.c) with the geometry in the Content-Crs. Every change
+/* server/routes_edit.c - OGC API - Features Part 4 on monuments and protection zones:
+ * POST .../items creates, PUT .../items/{id} replaces, PATCH .../items/{id} changes what the
+ * body names (JSON Merge Patch), DELETE .../items/{id} leaves a tombstone. Editors only. PUT,
+ * PATCH and DELETE need If-Match with the ETag the editor saw (428 without, 412 when someone
+ * changed the record since), so two editors never overwrite each other unseen. Bodies are validated
+ * by the importer's rules (importers/feature.c) with the geometry in the Content-Crs. Every change
  * writes its audit row in the same transaction; GET .../items/{id}/history shows them. */
 #include <jansson.h>
 #include <stdio.h>
@@ -18,34 +18,49 @@
 
 #define SP_EDIT_ROLE "editor"
 
-/* The monuments collection, or 0 with the error set. */
-static int is_monuments(sp_http_req *r, const char *collection)
+/* What a collection edited through the API stores, and how its messages and ETags name it. */
+typedef struct editable {
+    const char *collection;
+    const sp_entity *entity;
+    const char *noun;
+    char etag_prefix; /* ETags are "<prefix><id>v<version>-...", see routes_ogc.c */
+} editable;
+
+/* The edited collection named by the path in *out, or 0 with the error set. */
+static int edited(sp_http_req *r, const char *collection, editable *out)
 {
     int c = sp_db_collection_by_name(collection);
     if (c < 0)
         return sp_http_error(r, 404, "NotFound", "no collection '%.100s'", collection);
-    if (c != SP_COL_MONUMENTS)
-        return sp_http_error(r, 405, "MethodNotAllowed", "%s cannot be edited through the API yet",
+    if (c == SP_COL_MONUMENTS)
+        *out = (editable){"monuments", sp_model_entity(SP_ENT_MONUMENT), "monument", 'm'};
+    else if (c == SP_COL_ZONES)
+        *out = (editable){"protection_zones", sp_model_entity(SP_ENT_ZONE), "protection zone", 'z'};
+    else
+        return sp_http_error(r, 405, "MethodNotAllowed",
+                             "%s cannot be edited through the API: condition reports are "
+                             "added with POST /collections/monuments/items/{id}/reports",
                              collection);
     return 1;
 }
 
 /* The version named by If-Match (an ETag of GET .../items/{id}), or 0 with 428/412 set. */
-static int if_match(sp_http_req *r, long long id, long long *out_version)
+static int if_match(sp_http_req *r, const editable *ed, long long id, long long *out_version)
 {
     const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match");
     if (!im || strcmp(im, "*") == 0)
         return sp_http_error(r, 428, "PreconditionRequired",
-                             "send If-Match with the ETag of the monument as you saw it "
-                             "(GET /collections/monuments/items/%lld)",
-                             id);
+                             "send If-Match with the ETag of the %s as you saw it "
+                             "(GET /collections/%s/items/%lld)",
+                             ed->noun, ed->collection, id);
     long long eid = 0;
-    if (sscanf(im, " W/\"m%lldv%lld-", &eid, out_version) != 2 &&
-        sscanf(im, " \"m%lldv%lld-", &eid, out_version) != 2)
+    char prefix = 0;
+    if (sscanf(im, " W/\"%c%lldv%lld-", &prefix, &eid, out_version) != 3 &&
+        sscanf(im, " \"%c%lldv%lld-", &prefix, &eid, out_version) != 3)
         eid = 0;
-    if (eid != id)
+    if (eid != id || prefix != ed->etag_prefix)
         return sp_http_error(r, 412, "PreconditionFailed",
-                             "If-Match %.60s is not an ETag of monument %lld", im, id);
+                             "If-Match %.60s is not an ETag of %s %lld", im, ed->noun, id);
     return 1;
 }
 
@@ -86,12 +101,12 @@ static int json_body(sp_http_req *r)
     return 1;
 }
 
-/* After a write: the monument as GET shows it (with its new ETag), and the status. */
-static void answer(sp_http_req *r, long long id, int status)
+/* After a write: the record as GET shows it (with its new ETag), and the status. */
+static void answer(sp_http_req *r, const editable *ed, long long id, int status)
 {
     char fid[24];
     snprintf(fid, sizeof fid, "%lld", id);
-    sp_ogc_item(r, "monuments", fid);
+    sp_ogc_item(r, ed->collection, fid);
     if (r->status == 200) {
         r->status = status;
         r->cache_control = "no-store";
@@ -99,8 +114,8 @@ static void answer(sp_http_req *r, long long id, int status)
 }
 
 /* Validates the body (against base for PUT/PATCH) and saves it; id 0 creates. */
-static void save(sp_http_req *r, const sp_db_user *u, sp_imp_mode mode, long long id,
-                 long long version)
+static void save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp_mode mode,
+                 long long id, long long version)
 {
     int srid, swap;
     if (!content_crs(r, &srid, &swap) || !json_body(r))
@@ -113,23 +128,21 @@ static void save(sp_http_req *r, const sp_db_user *u, sp_imp_mode mode, long lon
     int changed = 0, rc = SP_OK;
     pthread_mutex_lock(&r->writer->lock);
     if (mode != SP_IMP_CREATE) {
-        rc = sp_db_monument_get(r->writer->db, id, &base, &err);
+        rc = sp_db_item_get(r->writer->db, ed->entity, id, &base, &err);
         if (rc == SP_OK && base.is_deleted)
-            rc = sp_err_set(&err, SP_ENOTFOUND, "monument %lld is deleted", id);
+            rc = sp_err_set(&err, SP_ENOTFOUND, "%s %lld is deleted", ed->noun, id);
         if (rc == SP_OK && base.version != version) /* before validating: 412 comes first */
             rc = sp_err_set(&err, SP_ECONFLICT,
-                            "monument %lld is at version %lld, not %lld: someone changed it; get "
-                            "it again, check, and retry with its new ETag",
-                            id, (long long)base.version, version);
+                            "%s %lld is at version %lld, not %lld: someone changed it; get it "
+                            "again, check, and retry with its new ETag",
+                            ed->noun, id, (long long)base.version, version);
     }
     sp_imp_body how = {mode, mode == SP_IMP_CREATE ? NULL : &base.rec, srid, swap};
     if (rc == SP_OK)
-        rc = sp_imp_feature_parse(r->req_body.data, r->req_body.len,
-                                  sp_model_entity(SP_ENT_MONUMENT), r->writer->vocab, &how, &f,
-                                  &err);
+        rc = sp_imp_feature_parse(r->req_body.data, r->req_body.len, ed->entity, r->writer->vocab,
+                                  &how, &f, &err);
     if (rc == SP_OK)
-        rc = sp_db_monument_save(r->writer->db, id, version, &f.rec, &actor, &new_id, &changed,
-                                 &err);
+        rc = sp_db_item_save(r->writer->db, id, version, &f.rec, &actor, &new_id, &changed, &err);
     pthread_mutex_unlock(&r->writer->lock);
     sp_imp_feature_clear(&f);
     sp_db_stored_clear(&base);
@@ -138,27 +151,32 @@ static void save(sp_http_req *r, const sp_db_user *u, sp_imp_mode mode, long lon
     if (rc != SP_OK)
         return (void)sp_http_error_from(r, &err);
     if (mode == SP_IMP_CREATE)
-        snprintf(r->location, sizeof r->location, "%s/collections/monuments/items/%lld", r->base,
-                 (long long)new_id);
-    answer(r, new_id, mode == SP_IMP_CREATE ? 201 : 200);
+        snprintf(r->location, sizeof r->location, "%s/collections/%s/items/%lld", r->base,
+                 ed->collection, (long long)new_id);
+    answer(r, ed, new_id, mode == SP_IMP_CREATE ? 201 : 200);
 }
 
 void sp_edit_create(sp_http_req *r, const char *collection)
 {
     r->cache_control = "no-store";
     sp_db_user u;
-    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) ||
-        !sp_http_staff(r, SP_EDIT_ROLE, "adding monuments", &u))
+    editable ed;
+    char what[64];
+    if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL))
         return;
-    save(r, &u, SP_IMP_CREATE, 0, 0);
+    snprintf(what, sizeof what, "adding %ss", ed.noun);
+    if (!sp_http_staff(r, SP_EDIT_ROLE, what, &u))
+        return;
+    save(r, &ed, &u, SP_IMP_CREATE, 0, 0);
 }
 
-static void delete (sp_http_req *r, const sp_db_user *u, long long id, long long version)
+static void delete (sp_http_req *r, const editable *ed, const sp_db_user *u, long long id,
+                    long long version)
 {
     sp_db_actor actor = {u->login, u->role, 0};
     sp_err err = {0};
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_monument_delete(r->writer->db, id, version, &actor, &err);
+    int rc = sp_db_item_delete(r->writer->db, ed->entity, id, version, &actor, &err);
     pthread_mutex_unlock(&r->writer->lock);
     if (rc == SP_ECONFLICT)
         return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
@@ -172,18 +190,20 @@ void sp_edit_item(sp_http_req *r, const char *collection, const char *fid)
 {
     r->cache_control = "no-store";
     long long id, version = 0;
-    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) ||
-        !sp_http_parse_id(r, fid, "monument", &id))
+    editable ed;
+    if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
+        !sp_http_parse_id(r, fid, ed.noun, &id))
         return;
     /* Who may comes before what they send: a stranger learns nothing from 428/412. */
     sp_db_user u;
-    const char *what =
-        strcmp(r->method, "DELETE") == 0 ? "deleting monuments" : "editing monuments";
-    if (!sp_http_staff(r, SP_EDIT_ROLE, what, &u) || !if_match(r, id, &version))
+    int is_delete = strcmp(r->method, "DELETE") == 0;
+    char what[64];
+    snprintf(what, sizeof what, "%s %ss", is_delete ? "deleting" : "editing", ed.noun);
+    if (!sp_http_staff(r, SP_EDIT_ROLE, what, &u) || !if_match(r, &ed, id, &version))
         return;
-    if (strcmp(r->method, "DELETE") == 0)
-        return delete (r, &u, id, version);
-    save(r, &u, strcmp(r->method, "PUT") == 0 ? SP_IMP_REPLACE : SP_IMP_PATCH, id, version);
+    if (is_delete)
+        return delete (r, &ed, &u, id, version);
+    save(r, &ed, &u, strcmp(r->method, "PUT") == 0 ? SP_IMP_REPLACE : SP_IMP_PATCH, id, version);
 }
 
 /* ---- history -------------------------------------------------------------------------- */
@@ -276,8 +296,9 @@ static int history_row(void *ctx, const sp_db_audit_row *row, sp_err *err)
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
 {
     long long id;
-    if (!is_monuments(r, collection) || !sp_http_check_args(r, NULL) ||
-        !sp_http_parse_id(r, fid, "monument", &id))
+    editable ed;
+    if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
+        !sp_http_parse_id(r, fid, ed.noun, &id))
         return;
     if (r->format != SP_FMT_JSON)
         return (void)sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
@@ -290,15 +311,15 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
         r->cache_control = "private, no-store";
     }
     sp_err err = {0};
-    if (sp_db_monument_live(r->db, id, &err) != SP_OK)
+    if (sp_db_item_live(r->db, ed.entity, id, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"history\":[", id);
-    if (sp_db_audit_foreach(r->db, "monument", id, history_row, &x, &err) != SP_OK)
+    if (sp_db_audit_foreach(r->db, ed.entity->name, id, history_row, &x, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, "],\"links\":[{\"href\":");
     sp_strbuf url = {0};
     char path[96];
-    snprintf(path, sizeof path, "/collections/monuments/items/%lld", id);
+    snprintf(path, sizeof path, "/collections/%s/items/%lld", ed.collection, id);
     sp_http_link_url(r, &url, path, NULL);
     sp_json_str(&r->body, sp_strbuf_cstr(&url));
     sp_strbuf_free(&url);

@@ -615,25 +615,29 @@ static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long lon
     sp_strbuf_printf(out, "%slimit=%lld&offset=%lld", out->len ? "&" : "", limit, offset);
 }
 
-static const char *const item_args[] = {"limit",         "q",
-                                        "updated_since", "sortby",
-                                        "offset",        "bbox",
-                                        "bbox-crs",      "datetime",
-                                        "filter",        "filter-lang",
-                                        "filter-crs",    "crs",
-                                        "properties",    "significance",
-                                        "kind",          "object_kind",
-                                        "condition",     "district",
-                                        "damaged_since", "act_overdue",
-                                        "hit_again",     "has_photo",
-                                        "has_agreement", NULL};
+static const char *const item_args[] = {
+    "limit",       "q",         "updated_since", "sortby",        "offset",
+    "bbox",        "bbox-crs",  "datetime",      "filter",        "filter-lang",
+    "filter-crs",  "crs",       "properties",    "significance",  "kind",
+    "object_kind", "condition", "district",      "damaged_since", "act_overdue",
+    "hit_again",   "has_photo", "has_agreement", "zone_type",     "monument_id",
+    NULL};
 
-/* The simple filters: parameter name -> queryable name. */
-static const char *const simple_filters[][2] = {{"significance", "significance"},
-                                                {"kind", "kinds"},
-                                                {"object_kind", "object_kind"},
-                                                {"condition", "condition"},
-                                                {"district", "district"}};
+/* The simple filters: parameter name -> queryable name, for the collections (bits by
+ * sp_collection) that have it. */
+#define SP_IN(c) (1u << (c))
+static const struct {
+    const char *param, *queryable;
+    unsigned collections;
+} simple_filters[] = {
+    {"significance", "significance", SP_IN(SP_COL_MONUMENTS)},
+    {"kind", "kinds", SP_IN(SP_COL_MONUMENTS)},
+    {"object_kind", "object_kind", SP_IN(SP_COL_MONUMENTS)},
+    {"condition", "condition", SP_IN(SP_COL_MONUMENTS) | SP_IN(SP_COL_REPORTS)},
+    {"district", "district", SP_IN(SP_COL_MONUMENTS)},
+    {"zone_type", "zone_type", SP_IN(SP_COL_ZONES)},
+    {"monument_id", "monument_id", SP_IN(SP_COL_ZONES) | SP_IN(SP_COL_REPORTS)},
+};
 
 /* The CRS a parameter names (full URI or EPSG:N / CRS84), or NULL with a 400 set. */
 static const crs_def *crs_param(sp_http_req *r, const char *name)
@@ -780,13 +784,13 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     if ((v = sp_http_arg_get(r, "datetime")) && !parse_datetime(r, v, &q, dtbuf))
         return;
     for (size_t i = 0; i < sizeof simple_filters / sizeof simple_filters[0]; i++) {
-        if (!(v = sp_http_arg_get(r, simple_filters[i][0])))
+        if (!(v = sp_http_arg_get(r, simple_filters[i].param)))
             continue;
-        if (c != SP_COL_MONUMENTS && strcmp(simple_filters[i][0], "condition") != 0)
+        if (!(simple_filters[i].collections & SP_IN(c)))
             return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                       "%s filters only the monuments collection",
-                                       simple_filters[i][0]);
-        q.eq_name[q.neq] = simple_filters[i][1];
+                                       "%s does not filter the %s collection",
+                                       simple_filters[i].param, sp_db_collection(c)->name);
+        q.eq_name[q.neq] = simple_filters[i].queryable;
         q.eq_value[q.neq++] = v;
     }
     const char *lang = sp_http_arg_get(r, "filter-lang");
@@ -845,9 +849,9 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
             return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
                                        (long long)single_id, x.collection);
         r->cache_control = "public, max-age=300";
-        if (c == SP_COL_MONUMENTS) /* the version in the ETag: If-Match for Part 4 edits */
-            snprintf(r->etag_tag, sizeof r->etag_tag, "m%lldv%lld", (long long)single_id,
-                     x.version);
+        if (c == SP_COL_MONUMENTS || c == SP_COL_ZONES) /* If-Match for Part 4 edits */
+            snprintf(r->etag_tag, sizeof r->etag_tag, "%c%lldv%lld",
+                     c == SP_COL_MONUMENTS ? 'm' : 'z', (long long)single_id, x.version);
         return;
     }
     char ts[32];

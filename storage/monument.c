@@ -13,25 +13,60 @@
 
 typedef struct entity_sql {
     enum sp_q by_source, by_alt, insert, update, json;
-    int alt_field; /* second natural key (protection_no, name_uk) */
+    int alt_field; /* second natural key (protection_no, name_uk), or -1 */
+    enum sp_q state, live, record, soft_delete; /* editing through the API; SP_Q_COUNT: none */
+    const char *noun;                           /* in messages */
 } entity_sql;
 
 static const entity_sql *sql_for(const sp_entity *e)
 {
-    static const entity_sql monument = {SP_Q_MONUMENT_BY_SOURCE, SP_Q_MONUMENT_BY_PROTECTION_NO,
-                                        SP_Q_MONUMENT_INSERT,    SP_Q_MONUMENT_UPDATE,
-                                        SP_Q_MONUMENT_JSON,      SP_MF_PROTECTION_NO};
-    static const entity_sql district = {SP_Q_DISTRICT_BY_SOURCE, SP_Q_DISTRICT_BY_NAME,
-                                        SP_Q_DISTRICT_INSERT,    SP_Q_DISTRICT_UPDATE,
-                                        SP_Q_DISTRICT_JSON,      SP_DF_NAME_UK};
+    static const entity_sql monument = {SP_Q_MONUMENT_BY_SOURCE,
+                                        SP_Q_MONUMENT_BY_PROTECTION_NO,
+                                        SP_Q_MONUMENT_INSERT,
+                                        SP_Q_MONUMENT_UPDATE,
+                                        SP_Q_MONUMENT_JSON,
+                                        SP_MF_PROTECTION_NO,
+                                        SP_Q_MONUMENT_STATE,
+                                        SP_Q_MONUMENT_LIVE,
+                                        SP_Q_MONUMENT_RECORD,
+                                        SP_Q_MONUMENT_SOFT_DELETE,
+                                        "monument"};
+    static const entity_sql district = {SP_Q_DISTRICT_BY_SOURCE,
+                                        SP_Q_DISTRICT_BY_NAME,
+                                        SP_Q_DISTRICT_INSERT,
+                                        SP_Q_DISTRICT_UPDATE,
+                                        SP_Q_DISTRICT_JSON,
+                                        SP_DF_NAME_UK,
+                                        SP_Q_COUNT,
+                                        SP_Q_COUNT,
+                                        SP_Q_COUNT,
+                                        SP_Q_COUNT,
+                                        "district"};
+    static const entity_sql zone = {SP_Q_ZONE_BY_SOURCE,   SP_Q_COUNT,       SP_Q_ZONE_INSERT,
+                                    SP_Q_ZONE_UPDATE,      SP_Q_ZONE_JSON,   -1,
+                                    SP_Q_ZONE_STATE,       SP_Q_ZONE_LIVE,   SP_Q_ZONE_RECORD,
+                                    SP_Q_ZONE_SOFT_DELETE, "protection zone"};
     switch (e->id) {
     case SP_ENT_MONUMENT:
         return &monument;
     case SP_ENT_DISTRICT:
         return &district;
+    case SP_ENT_ZONE:
+        return &zone;
     default:
         return NULL;
     }
+}
+
+/* The SQL for editing records of e through the API, or NULL with SP_EINTERNAL set. */
+static const entity_sql *editable(const sp_entity *e, sp_err *err)
+{
+    const entity_sql *q = sql_for(e);
+    if (!q || q->state == SP_Q_COUNT) {
+        sp_err_set(err, SP_EINTERNAL, "records of %s are not edited through the API", e->name);
+        return NULL;
+    }
+    return q;
 }
 
 /* FNV-1a over every value and the geometry, separated so "a","b" != "ab","". */
@@ -59,7 +94,7 @@ static void bind_fields(sqlite3_stmt *st, const sp_entity *e, char *const values
             continue; /* stored in a join table */
         if (!values[i])
             sqlite3_bind_null(st, idx);
-        else if (f->type == SP_FT_INT || f->type == SP_FT_BOOL)
+        else if (f->type == SP_FT_INT || f->type == SP_FT_BOOL || f->type == SP_FT_ID)
             sqlite3_bind_int64(st, idx, strtoll(values[i], NULL, 10));
         else
             sqlite3_bind_text(st, idx, values[i], -1, SQLITE_STATIC); /* stepped at once */
@@ -258,6 +293,26 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     return rc;
 }
 
+/* What a record may not be although its values are valid: a protection number that is
+ * another monument's, a zone that names a monument that does not exist. */
+static int check_links(sp_db *db, const sp_db_record *rec, int64_t id, sp_err *err)
+{
+    int64_t other = 0;
+    const char *v;
+    int rc = SP_OK;
+    if (rec->entity->id == SP_ENT_MONUMENT && (v = rec->values[SP_MF_PROTECTION_NO])) {
+        rc = find_by(db, SP_Q_MONUMENT_BY_PROTECTION_NO, v, NULL, &other, NULL, err);
+        if (rc == SP_OK && other && other != id)
+            rc = sp_err_set(err, SP_ECONFLICT, "protection number %s is monument %lld's", v,
+                            (long long)other);
+    } else if (rec->entity->id == SP_ENT_ZONE && (v = rec->values[SP_ZF_MONUMENT_ID])) {
+        rc = sp_db_monument_live(db, strtoll(v, NULL, 10), err);
+        if (rc == SP_ENOTFOUND)
+            rc = sp_err_set(err, SP_EINVAL, "monument_id %s: no such monument", v);
+    }
+    return rc;
+}
+
 int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
                  sp_upsert_result *out_result, int64_t *out_id, sp_err *err)
 {
@@ -267,7 +322,7 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
         return sp_err_set(err, SP_EINVAL, "cannot store records of %s here", e->name);
     int is_monument = e->id == SP_ENT_MONUMENT;
     const char *source_id = rec->values[e->key_field];
-    const char *alt = rec->values[q->alt_field];
+    const char *alt = q->alt_field >= 0 ? rec->values[q->alt_field] : NULL;
     int64_t id = 0;
     char old_hash[17] = "";
     int rc = SP_OK;
@@ -277,11 +332,14 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
         rc = find_by(db, q->by_alt, alt, NULL, &id, old_hash, err);
     if (rc == SP_OK && !id && source_id)
         rc = find_by(db, q->by_source, rec->dataset, source_id, &id, old_hash, err);
+    if (rc == SP_OK && e->id == SP_ENT_ZONE) /* the monument a zone names must exist */
+        rc = check_links(db, rec, id, err);
     if (rc != SP_OK)
         return rc;
     if (!id && !source_id && !alt && !rec->uid)
-        return sp_err_set(err, SP_EINVAL, "record has no key (source_id, %s or uid)",
-                          e->fields[q->alt_field].name);
+        return sp_err_set(err, SP_EINVAL, "record has no key (source_id%s%s or uid)",
+                          q->alt_field >= 0 ? ", " : "",
+                          q->alt_field >= 0 ? e->fields[q->alt_field].name : "");
     return store(db, q, rec, id, old_hash, actor, out_result, out_id, err);
 }
 
@@ -350,13 +408,13 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
     return rc;
 }
 
-/* In a transaction: SP_OK when monument id is live at expected_version (its content hash in
- * hash when asked), SP_ENOTFOUND when there is no such live monument, SP_ECONFLICT when its
+/* In a transaction: SP_OK when record id is live at expected_version (its content hash in
+ * hash when asked), SP_ENOTFOUND when there is no such live record, SP_ECONFLICT when its
  * version moved on (someone changed it since the caller saw it). */
-static int check_version(sp_db *db, int64_t id, int64_t expected_version, char hash[17],
-                         sp_err *err)
+static int check_version(sp_db *db, const entity_sql *q, int64_t id, int64_t expected_version,
+                         char hash[17], sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_STATE, err);
+    sqlite3_stmt *st = sp_db_stmt(db, q->state, err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, id);
@@ -371,18 +429,18 @@ static int check_version(sp_db *db, int64_t id, int64_t expected_version, char h
     }
     sqlite3_reset(st);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return sp_db_sqlerr(db, err, "monument state");
+        return sp_db_sqlerr(db, err, "record state");
     /* A version that moved on is a conflict even when the change was a deletion: the
-     * caller saw the monument before it. */
+     * caller saw the record before it. */
     if (step != SQLITE_ROW)
-        rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+        rc = sp_err_set(err, SP_ENOTFOUND, "no %s %lld", q->noun, (long long)id);
     else if (version != expected_version)
         rc = sp_err_set(
-            err, SP_ECONFLICT, "monument %lld is at version %lld, not %lld: someone changed it%s",
-            (long long)id, (long long)version, (long long)expected_version,
+            err, SP_ECONFLICT, "%s %lld is at version %lld, not %lld: someone changed it%s",
+            q->noun, (long long)id, (long long)version, (long long)expected_version,
             is_deleted ? " (it is deleted)" : "; get it again, check, and retry with its new ETag");
     else if (is_deleted)
-        rc = sp_err_set(err, SP_ENOTFOUND, "monument %lld is deleted", (long long)id);
+        rc = sp_err_set(err, SP_ENOTFOUND, "%s %lld is deleted", q->noun, (long long)id);
     return rc;
 }
 
@@ -394,9 +452,10 @@ void sp_db_stored_clear(sp_db_stored *s)
     memset(s, 0, sizeof *s);
 }
 
-int sp_db_monument_live(sp_db *db, int64_t id, sp_err *err)
+int sp_db_item_live(sp_db *db, const sp_entity *e, int64_t id, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_LIVE, err);
+    const entity_sql *q = editable(e, err);
+    sqlite3_stmt *st = q ? sp_db_stmt(db, q->live, err) : NULL;
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, id);
@@ -404,15 +463,20 @@ int sp_db_monument_live(sp_db *db, int64_t id, sp_err *err)
     int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_reset(st);
     if (step != SQLITE_ROW)
-        return sp_db_sqlerr(db, err, "monument");
-    return n ? SP_OK : sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+        return sp_db_sqlerr(db, err, q->noun);
+    return n ? SP_OK : sp_err_set(err, SP_ENOTFOUND, "no %s %lld", q->noun, (long long)id);
 }
 
-int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err)
+int sp_db_monument_live(sp_db *db, int64_t id, sp_err *err)
+{
+    return sp_db_item_live(db, sp_model_entity(SP_ENT_MONUMENT), id, err);
+}
+
+int sp_db_item_get(sp_db *db, const sp_entity *e, int64_t id, sp_db_stored *out, sp_err *err)
 {
     memset(out, 0, sizeof *out);
-    const sp_entity *e = sp_model_entity(SP_ENT_MONUMENT);
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_RECORD, err);
+    const entity_sql *q = editable(e, err);
+    sqlite3_stmt *st = q ? sp_db_stmt(db, q->record, err) : NULL;
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, id);
@@ -452,31 +516,25 @@ int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err)
     }
     sqlite3_reset(st);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = sp_db_sqlerr(db, err, "monument record");
+        rc = sp_db_sqlerr(db, err, q->noun);
     else if (step == SQLITE_DONE)
-        rc = sp_err_set(err, SP_ENOTFOUND, "no monument %lld", (long long)id);
+        rc = sp_err_set(err, SP_ENOTFOUND, "no %s %lld", q->noun, (long long)id);
     if (rc != SP_OK)
         sp_db_stored_clear(out);
     return rc;
 }
 
-int sp_db_monument_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db_record *rec,
-                        const sp_db_actor *actor, int64_t *out_id, int *out_changed, sp_err *err)
+int sp_db_item_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db_record *rec,
+                    const sp_db_actor *actor, int64_t *out_id, int *out_changed, sp_err *err)
 {
-    const entity_sql *q = sql_for(rec->entity);
-    if (rec->entity->id != SP_ENT_MONUMENT || !q)
-        return sp_err_set(err, SP_EINTERNAL, "sp_db_monument_save takes monuments");
-    if (sp_db_begin(db, err) != SP_OK)
+    const entity_sql *q = editable(rec->entity, err);
+    *out_changed = 0;
+    if (!q || sp_db_begin(db, err) != SP_OK)
         return err->code;
     char old_hash[17] = "";
-    int64_t other = 0;
-    const char *pno = rec->values[SP_MF_PROTECTION_NO];
-    int rc = id ? check_version(db, id, expected_version, old_hash, err) : SP_OK;
-    if (rc == SP_OK && pno)
-        rc = find_by(db, SP_Q_MONUMENT_BY_PROTECTION_NO, pno, NULL, &other, NULL, err);
-    if (rc == SP_OK && other && other != id)
-        rc = sp_err_set(err, SP_ECONFLICT, "protection number %s is monument %lld's", pno,
-                        (long long)other);
+    int rc = id ? check_version(db, q, id, expected_version, old_hash, err) : SP_OK;
+    if (rc == SP_OK)
+        rc = check_links(db, rec, id, err);
     sp_upsert_result result = SP_UPSERT_UNCHANGED;
     if (rc == SP_OK)
         rc = store(db, q, rec, id, old_hash, actor, &result, out_id, err);
@@ -488,25 +546,26 @@ int sp_db_monument_save(sp_db *db, int64_t id, int64_t expected_version, const s
     return rc;
 }
 
-int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const sp_db_actor *actor,
-                          sp_err *err)
+int sp_db_item_delete(sp_db *db, const sp_entity *e, int64_t id, int64_t expected_version,
+                      const sp_db_actor *actor, sp_err *err)
 {
-    if (sp_db_begin(db, err) != SP_OK)
+    const entity_sql *q = editable(e, err);
+    if (!q || sp_db_begin(db, err) != SP_OK)
         return err->code;
-    int rc = check_version(db, id, expected_version, NULL, err);
+    int rc = check_version(db, q, id, expected_version, NULL, err);
     sqlite3_stmt *st = NULL;
-    char *before = rc == SP_OK ? sp_db_row_json(db, SP_Q_MONUMENT_JSON, id, err) : NULL;
+    char *before = rc == SP_OK ? sp_db_row_json(db, q->json, id, err) : NULL;
     if (rc == SP_OK && !before)
         rc = err->code;
-    if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_MONUMENT_SOFT_DELETE, err)))
+    if (rc == SP_OK && !(st = sp_db_stmt(db, q->soft_delete, err)))
         rc = err->code;
     if (rc == SP_OK) {
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, expected_version);
-        rc = sp_db_step_done(db, st, "delete monument", err);
+        rc = sp_db_step_done(db, st, "delete", err);
     }
     if (rc == SP_OK)
-        rc = sp_db_audit(db, actor, "delete", "monument", id, before, NULL, err);
+        rc = sp_db_audit(db, actor, "delete", e->name, id, before, NULL, err);
     sqlite3_free(before);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);

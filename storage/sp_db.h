@@ -93,29 +93,32 @@ typedef struct sp_db_row {
     size_t wkb_len;
 } sp_db_row;
 typedef int (*sp_db_row_fn)(void *ctx, const sp_db_row *row, sp_err *err);
-/* Deletes a monument (kept as a tombstone) if it is still at expected_version, with an
+/* Editing through the API, for monuments and protection zones (entity e, or rec->entity).
+ * Deletes record id (kept as a tombstone) if it is still at expected_version, with an
  * audit row holding its last state, in one transaction: SP_ENOTFOUND when there is no such
- * live monument, SP_ECONFLICT when its version moved on (someone else changed it). */
-int sp_db_monument_delete(sp_db *db, int64_t id, int64_t expected_version, const sp_db_actor *actor,
-                          sp_err *err);
-/* A monument as stored, for an edit to start from. */
+ * live record, SP_ECONFLICT when its version moved on (someone else changed it). */
+int sp_db_item_delete(sp_db *db, const sp_entity *e, int64_t id, int64_t expected_version,
+                      const sp_db_actor *actor, sp_err *err);
+/* A record as stored, for an edit to start from. */
 typedef struct sp_db_stored {
     sp_db_record rec;   /* values (malloc'd) by model field, geometry, marker, bounds */
     unsigned char *wkb; /* rec.wkb points here */
     int64_t version;
     int is_deleted;
 } sp_db_stored;
-int sp_db_monument_get(sp_db *db, int64_t id, sp_db_stored *out, sp_err *err);
-/* SP_OK when monument id exists and is not deleted, else SP_ENOTFOUND. */
+int sp_db_item_get(sp_db *db, const sp_entity *e, int64_t id, sp_db_stored *out, sp_err *err);
+/* SP_OK when record id exists and is not deleted, else SP_ENOTFOUND. */
+int sp_db_item_live(sp_db *db, const sp_entity *e, int64_t id, sp_err *err);
 int sp_db_monument_live(sp_db *db, int64_t id, sp_err *err);
 void sp_db_stored_clear(sp_db_stored *s);
-/* Creates (id 0; rec->dataset names the data set) or replaces monument id if it is still at
- * expected_version, with its audit row (before/after JSON), in one transaction; the
- * district comes from the marker when rec has none. *out_changed is 0 when the stored
- * content was the same (nothing written, version kept). SP_ENOTFOUND, SP_ECONFLICT (the
- * version moved on, or the protection number is another monument's), SP_EINVAL. */
-int sp_db_monument_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db_record *rec,
-                        const sp_db_actor *actor, int64_t *out_id, int *out_changed, sp_err *err);
+/* Creates (id 0; rec->dataset names the data set) or replaces record id if it is still at
+ * expected_version, with its audit row (before/after JSON), in one transaction; a
+ * monument's district comes from the marker when rec has none. *out_changed is 0 when the
+ * stored content was the same (nothing written, version kept). SP_ENOTFOUND, SP_ECONFLICT
+ * (the version moved on, or the protection number is another monument's), SP_EINVAL (a
+ * zone's monument_id names no monument). */
+int sp_db_item_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db_record *rec,
+                    const sp_db_actor *actor, int64_t *out_id, int *out_changed, sp_err *err);
 /* The audit rows of one record, oldest first: who (login and role), when, what, and the
  * record before and after as JSON text (NULL where the row keeps none). */
 typedef struct sp_db_audit_row {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The authorisation matrix: every write endpoint x {no token, an expired token, a revoked
 # token, admin, editor, inspector} gets the right status, and a refused request writes
-# nothing (the audit log, monuments, reports, citizens' reports and photos are unchanged).
+# nothing (the audit log, monuments, protection zones, reports, citizens' reports and photos
+# are unchanged).
 # Each endpoint is for exactly one role; POST /reports is open to everyone.
 source "$(dirname "$0")/lib.sh"
 DB=$T/r.sqlite
@@ -28,13 +29,26 @@ cid=$(sql "$DB" "SELECT max(id) FROM citizen_report")
 state() {
   sql "$DB" "SELECT (SELECT count(*) FROM audit_log) || ' ' || (SELECT count(*) FROM monument) || ' ' ||
              (SELECT max(version) FROM monument) || ' ' || (SELECT count(*) FROM condition_report) || ' ' ||
-             (SELECT count(*) FROM citizen_report WHERE status = 'pending') || ' ' || (SELECT count(*) FROM photo)"
+             (SELECT count(*) FROM citizen_report WHERE status = 'pending') || ' ' || (SELECT count(*) FROM photo) || ' ' ||
+             (SELECT count(*) FROM protection_zone) || ' ' || (SELECT coalesce(max(version), 0) FROM protection_zone)"
 }
-etag() { http "/collections/monuments/items/$mid" >/dev/null; header ETag; }
+# etag PATH: the ETag of the monument or zone an edit of PATH needs.
+etag() {
+  case $1 in
+    /collections/protection_zones/*) http "/collections/protection_zones/items/$zid" >/dev/null ;;
+    *) http "/collections/monuments/items/$mid" >/dev/null ;;
+  esac
+  header ETag
+}
 feature='{"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5134, 50.4489]}, "properties": {"name_uk": "Матриця"}}'
 patch='{"type": "Feature", "properties": {"name_en": "Golden Gate"}}'
 report='{"report_type": "inspection", "condition": "good"}'
 moderation='{"decision": "reject", "reason": "дубль"}'
+zone='{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[30.512, 50.448], [30.515, 50.448], [30.515, 50.450], [30.512, 50.448]]]}, "properties": {"zone_type": "protection_zone", "monument_id": '$mid'}}'
+zone2=${zone/protection_zone\"/historic_area\"}
+zpatch='{"type": "Feature", "properties": {"name_uk": "Охоронна зона Золотих воріт"}}'
+http /collections/protection_zones/items -X POST -H "Authorization: Bearer ${TOK[editor]}" -H 'Content-Type: application/geo+json' --data-binary "$zone" >/dev/null
+zid=$(sql "$DB" "SELECT max(id) FROM protection_zone")
 photo="$T/tiny.png"
 python3 -c 'import zlib, struct, sys
 def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
@@ -51,6 +65,12 @@ ENDPOINTS=(
   "moderation list|GET|/moderation|editor|200|"
 )
 ENDPOINTS+=("photo|POST|/collections/monuments/items/$mid/photos|inspector|201|@$photo")
+ENDPOINTS+=(
+  "zone create|POST|/collections/protection_zones/items|editor|201|$zone"
+  "zone replace|PUT|/collections/protection_zones/items/$zid|editor|200|$zone2"
+  "zone patch|PATCH|/collections/protection_zones/items/$zid|editor|200|$zpatch"
+  "zone delete|DELETE|/collections/protection_zones/items/$zid|editor|204|"
+)
 # DELETE last: it ends the monument.
 ENDPOINTS+=("delete|DELETE|/collections/monuments/items/$mid|editor|204|")
 
@@ -60,7 +80,7 @@ for row in "${ENDPOINTS[@]}"; do
     [ "$who" = "$role" ] && continue
     want=403
     case $who in none | expired | revoked) want=401 ;; esac
-    args=(-X "$method" -H "If-Match: $(etag)")
+    args=(-X "$method" -H "If-Match: $(etag "$path")")
     [ -n "${TOK[$who]}" ] && args+=(-H "Authorization: Bearer ${TOK[$who]}")
     if [ "${body:0:1}" = "@" ]; then args+=(-H 'Content-Type: image/png' --data-binary "$body")
     elif [ -n "$body" ]; then args+=(-H 'Content-Type: application/geo+json' --data-binary "$body"); fi
@@ -68,7 +88,7 @@ for row in "${ENDPOINTS[@]}"; do
     check_eq "$name as $who" "$want" "$(http "$path" "${args[@]}")"
     check_eq "$name as $who writes nothing" "$before" "$(state)"
   done
-  args=(-X "$method" -H "If-Match: $(etag)" -H "Authorization: Bearer ${TOK[$role]}")
+  args=(-X "$method" -H "If-Match: $(etag "$path")" -H "Authorization: Bearer ${TOK[$role]}")
   if [ "${body:0:1}" = "@" ]; then args+=(-H 'Content-Type: image/png' --data-binary "$body")
   elif [ -n "$body" ]; then args+=(-H 'Content-Type: application/geo+json' --data-binary "$body"); fi
   before=$(state)
