@@ -15,22 +15,29 @@
 
 #define SP_SERVE_GRACE_S       10
 #define SP_SERVE_TILE_CACHE_MB 256
-#define SP_SERVE_PHOTO_MB      50 /* largest photo upload by default */
+#define SP_SERVE_PHOTO_MB      50  /* largest photo upload by default */
+#define SP_SERVE_PHOTO_MP      100 /* most pixels of a photo by default (decoding costs memory) */
 
-static int serve(const char *db_path, const char *bind, const char *port_s, const char *threads_s,
-                 const char *conns_s, const char *timeout_s, const char *tiles_s,
-                 const char *photos_dir, const char *photo_mb_s)
+/* The options as given (NULL: not given). */
+typedef struct serve_opts {
+    const char *db_path, *bind, *port, *threads, *conns, *timeout, *tiles_mb, *photos, *photo_mb,
+        *photo_mp;
+} serve_opts;
+
+static int serve(const serve_opts *o)
 {
-    long photo_mb = photo_mb_s ? sp_cli_number(photo_mb_s, 1, 4096) : SP_SERVE_PHOTO_MB;
-    if (photo_mb < 0) {
-        fprintf(stderr, "spadok: --max-photo-mb takes 1 to 4096\n");
+    const char *db_path = o->db_path, *bind = o->bind;
+    long photo_mb = o->photo_mb ? sp_cli_number(o->photo_mb, 1, 4096) : SP_SERVE_PHOTO_MB;
+    long photo_mp = o->photo_mp ? sp_cli_number(o->photo_mp, 1, 1000) : SP_SERVE_PHOTO_MP;
+    if (photo_mb < 0 || photo_mp < 0) {
+        fprintf(stderr, "spadok: --max-photo-mb takes 1 to 4096, --max-photo-mp 1 to 1000\n");
         return SP_EXIT_USAGE;
     }
     char photos_default[4096];
     snprintf(photos_default, sizeof photos_default, "%s.photos", db_path ? db_path : "");
-    long tiles_mb = tiles_s ? sp_cli_number(tiles_s, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
-    long port = sp_cli_number(port_s, 0, 65535), threads = sp_cli_number(threads_s, 1, 256);
-    long conns = sp_cli_number(conns_s, 1, 100000), timeout = sp_cli_number(timeout_s, 1, 3600);
+    long tiles_mb = o->tiles_mb ? sp_cli_number(o->tiles_mb, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
+    long port = sp_cli_number(o->port, 0, 65535), threads = sp_cli_number(o->threads, 1, 256);
+    long conns = sp_cli_number(o->conns, 1, 100000), timeout = sp_cli_number(o->timeout, 1, 3600);
     if (!db_path || port < 0 || threads == -2 || conns == -2 || timeout == -2 || tiles_mb < 0) {
         fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
                         "from 1 to 256, --max-connections from 1 to 100000, --timeout from "
@@ -68,8 +75,9 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
                           conns > 0 ? (int)conns : 0,
                           timeout > 0 ? (int)timeout : 0,
                           (int)tiles_mb,
-                          photos_dir ? photos_dir : photos_default,
-                          (long long)photo_mb * 1024 * 1024};
+                          o->photos ? o->photos : photos_default,
+                          (long long)photo_mb * 1024 * 1024,
+                          (long long)photo_mp * 1000 * 1000};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -87,26 +95,29 @@ static int serve(const char *db_path, const char *bind, const char *port_s, cons
 
 int sp_cmd_serve(int argc, char **argv)
 {
-    const char *db_path = NULL, *bind = NULL, *port_s = NULL, *threads_s = NULL;
-    const char *conns_s = NULL, *timeout_s = NULL, *config = NULL, *tiles_s = NULL;
-    const char *photos = NULL, *photo_mb = NULL;
+    serve_opts o = {0};
+    const char *config = NULL;
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database", &db_path, NULL},
-        {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &bind, NULL},
+        {"db", "FILE", "registry database", &o.db_path, NULL},
+        {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &o.bind, NULL},
         {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",
-         &port_s, NULL},
-        {"threads", "N", "worker threads (default: number of cores)", &threads_s, NULL},
-        {"max-connections", "N", "connections open at once (default 1024)", &conns_s, NULL},
-        {"timeout", "S", "seconds before an idle connection is closed (default 30)", &timeout_s,
+         &o.port, NULL},
+        {"threads", "N", "worker threads (default: number of cores)", &o.threads, NULL},
+        {"max-connections", "N", "connections open at once (default 1024)", &o.conns, NULL},
+        {"timeout", "S", "seconds before an idle connection is closed (default 30)", &o.timeout,
          NULL},
         {"tile-cache-mb", "N",
          "size bound of the tile cache kept beside the database as FILE.tiles (default 256; 0: "
          "no cache)",
-         &tiles_s, NULL},
-        {"photos", "DIR", "the photo folder (default: FILE.photos beside the database)", &photos,
+         &o.tiles_mb, NULL},
+        {"photos", "DIR", "the photo folder (default: FILE.photos beside the database)", &o.photos,
          NULL},
-        {"max-photo-mb", "N", "largest photo upload in MiB (default 50; 413 beyond)", &photo_mb,
+        {"max-photo-mb", "N", "largest photo upload in MiB (default 50; 413 beyond)", &o.photo_mb,
          NULL},
+        {"max-photo-mp", "N",
+         "most megapixels of a photo (default 100; 415 beyond): decoding a photo costs about 3 "
+         "bytes a pixel",
+         &o.photo_mp, NULL},
         {"config", "FILE",
          "read these settings from FILE, one 'name = value' a line "
          "(the command line wins)",
@@ -124,8 +135,11 @@ int sp_cmd_serve(int argc, char **argv)
     char *config_text = NULL, msg[512];
     if (config && sp_cli_config_load(config, opts, &config_text, msg, sizeof msg) != 0)
         return sp_cli_fail(msg);
-    rc = serve(db_path, bind ? bind : "127.0.0.1", port_s ? port_s : "8080", threads_s, conns_s,
-               timeout_s, tiles_s, photos, photo_mb);
+    if (!o.bind)
+        o.bind = "127.0.0.1";
+    if (!o.port)
+        o.port = "8080";
+    rc = serve(&o);
     free(config_text);
     return rc;
 }

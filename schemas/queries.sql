@@ -335,7 +335,12 @@ SELECT json_group_array(json(j)) FROM (
   SELECT json_object('id', c.id, 'ref', c.ref, 'monument_id', c.monument_id,
     'monument_name_uk', m.name_uk, 'lon', c.lon, 'lat', c.lat, 'description', c.description,
     'contact', c.contact, 'status', c.status, 'reason', c.reason, 'report_id', c.report_id,
-    'created_at', c.created_at) AS j
+    'created_at', c.created_at,
+    'photos', (SELECT json_group_array(json_object('id', p.id, 'media_type', p.media_type,
+                 'width', p.width, 'height', p.height, 'bytes', p.bytes, 'taken_at', p.taken_at,
+                 'taken_lat', p.taken_lat, 'taken_lon', p.taken_lon, 'photo_id', p.photo_id,
+                 'href', '/moderation/photos/' || p.id))
+               FROM citizen_photo p WHERE p.citizen_report_id = c.id)) AS j
   FROM citizen_report c LEFT JOIN monument m ON m.id = c.monument_id
   WHERE c.status = ?1 ORDER BY c.id LIMIT ?2);
 
@@ -346,6 +351,34 @@ SELECT status, monument_id, description, contact FROM citizen_report WHERE id = 
 UPDATE citizen_report SET status = ?2, reason = ?3, report_id = ?4, moderated_by = ?5,
   moderated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE id = ?1 AND status = 'pending';
+
+-- name: citizen_photo_insert
+INSERT INTO citizen_photo (citizen_report_id, sha256, media_type, width, height, bytes,
+  taken_at, taken_lat, taken_lon)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);
+
+-- name: citizen_photo_get
+SELECT sha256, media_type FROM citizen_photo WHERE id = ?1;
+
+-- An approved report's photos become the monument's, attached to its citizen's condition
+-- report (?2 monument, ?3 report), public; each with its audit row.
+-- name: citizen_photos_adopt
+INSERT INTO photo (monument_id, condition_report_id, sha256, media_type, width, height, bytes,
+  taken_at, taken_lat, taken_lon, author, status)
+SELECT ?2, ?3, sha256, media_type, width, height, bytes, taken_at, taken_lat, taken_lon,
+  'citizen', 'public'
+FROM citizen_photo WHERE citizen_report_id = ?1 ORDER BY id;
+
+-- name: citizen_photos_link
+UPDATE citizen_photo SET photo_id = (SELECT min(p.id) FROM photo p
+  WHERE p.condition_report_id = ?2 AND p.sha256 = citizen_photo.sha256)
+WHERE citizen_report_id = ?1;
+
+-- name: citizen_photos_audit
+INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, after)
+SELECT ?2, ?3, 'insert', 'photo', photo_id,
+  json_object('citizen_report_id', citizen_report_id, 'sha256', sha256)
+FROM citizen_photo WHERE citizen_report_id = ?1 AND photo_id IS NOT NULL;
 
 -- name: photo_insert
 INSERT INTO photo (monument_id, condition_report_id, sha256, media_type, width, height, bytes,
@@ -383,7 +416,8 @@ FROM photo p JOIN monument m ON m.id = p.monument_id
 WHERE p.id = ?1 AND m.deleted_at IS NULL;
 
 -- name: photo_by_sha
-SELECT EXISTS (SELECT 1 FROM photo WHERE sha256 = ?1);
+SELECT EXISTS (SELECT 1 FROM photo WHERE sha256 = ?1)
+    OR EXISTS (SELECT 1 FROM citizen_photo WHERE sha256 = ?1);
 
 -- name: monument_live
 SELECT count(*) FROM monument WHERE id = ?1 AND deleted_at IS NULL;

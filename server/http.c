@@ -332,6 +332,9 @@ static void route(sp_http_req *r)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
     if (n == 1 && strcmp(seg[0], "reports") == 0 && method_ok(r, "POST"))
         return r->route = "citizen_report", sp_route_citizen_report(r);
+    if ((n == 3 || n == 4) && strcmp(seg[0], "moderation") == 0 && strcmp(seg[1], "photos") == 0 &&
+        method_ok(r, "GET"))
+        return r->route = "moderation", sp_route_citizen_photo(r, seg[2], seg[3]);
     if (n <= 2 && strcmp(seg[0], "moderation") == 0 && method_ok(r, n == 1 ? "GET" : "POST"))
         return r->route = "moderation", sp_route_moderation(r, seg[1]);
     if (strcmp(seg[0], "collections") == 0) {
@@ -589,7 +592,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->photos = s->photos;
         r->max_photo_bytes = s->cfg.max_photo_bytes;
         *req_cls = r;
-        if (strcmp(method, "POST") == 0 && is_photo_upload(url) && !sp_http_photo_start(r, conn))
+        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+        int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
+        if (strcmp(method, "POST") == 0 && is_photo_upload(url) &&
+            !sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
+            return MHD_NO;
+        if (strcmp(method, "POST") == 0 && strcmp(url, "/reports") == 0 && is_form &&
+            !sp_http_photo_start(r, conn, SP_UPLOAD_REPORT))
             return MHD_NO;
         return MHD_YES; /* headers only so far */
     }
@@ -739,8 +748,10 @@ static int is_referenced(void *ctx, const char *sha)
 static int open_photos(sp_http_server *s, sp_err *err)
 {
     int removed = 0;
-    if (sp_photo_store_open(s->cfg.photos_dir, &s->photos, err) != SP_OK ||
-        sp_photo_store_sweep(s->photos, is_referenced, s->writer.db, &removed, err) != SP_OK)
+    if (sp_photo_store_open(s->cfg.photos_dir, &s->photos, err) != SP_OK)
+        return err->code;
+    sp_photo_store_set_max_pixels(s->photos, s->cfg.max_photo_pixels);
+    if (sp_photo_store_sweep(s->photos, is_referenced, s->writer.db, &removed, err) != SP_OK)
         return err->code;
     if (removed)
         sp_log(SP_LOG_INFO, "msg=\"photo folder swept\" removed=%d", removed);

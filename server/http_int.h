@@ -131,13 +131,27 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_citizen_report(sp_http_req *r);
 void sp_route_moderation(sp_http_req *r, const char *id);
-/* Photos (routes_photos.c). An upload is recognised on its headers (start: 1 when the
- * request is one), its body fed as it arrives, freed at completion. */
-int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn);
+/* Photos (routes_photos.c). An upload is recognised on its headers, its body streamed into
+ * the photo store as it arrives (never held whole), freed at completion. A photo upload
+ * takes one image (raw body or multipart field `file`); a citizen's report form takes up to
+ * SP_UPLOAD_MAX_FILES `file` parts beside its text fields. start: 0 only when out of memory. */
+#define SP_UPLOAD_MAX_FILES 5
+typedef enum { SP_UPLOAD_PHOTO, SP_UPLOAD_REPORT } sp_http_upload_kind;
+struct sp_photo_info;
+int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upload_kind kind);
 void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
 void sp_http_photo_free(sp_http_req *r);
+/* After the body: 1, or 0 with the error of a refused body (too large, malformed, ...) set. */
+int sp_http_upload_received(sp_http_req *r);
+/* A text field of the form, NULL when not sent. */
+const char *sp_http_upload_field(sp_http_req *r, const char *name);
+/* Proves each received file is an image and stores it (out[SP_UPLOAD_MAX_FILES]); 0 with
+ * the error set (413, 415, ...) when one is refused. */
+int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n);
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
+/* GET /moderation/photos/{id}[/thumb|/web]: a citizen's photo, for editors. */
+void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant);
 /* GET /stats (routes_stats.c). */
 void sp_route_stats(sp_http_req *r);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */

@@ -23,20 +23,25 @@
 #include "sp_json.h"
 #include "sp_photo.h"
 
-#define SP_PHOTO_ROLE      "inspector"
-#define SP_PHOTO_FIELD_MAX 2000 /* bytes of one metadata field */
-#define SP_POST_BUFFER     (32 * 1024)
-#define SP_IMMUTABLE       "public, max-age=31536000, immutable"
+#define SP_PHOTO_ROLE     "inspector"
+#define SP_FORM_FIELD_MAX 8000 /* bytes of one text field; routes check their own limits */
+#define SP_POST_BUFFER    (32 * 1024)
+#define SP_IMMUTABLE      "public, max-age=31536000, immutable"
+#define SP_UPLOAD_FIELDS  (SP_PM_COUNT + 1)
+
+/* The text fields of a citizen's report form (the photos come in `file` parts). */
+static const char *const report_fields[] = {"monument_id", "location",    "lon",
+                                            "lat",         "description", "contact"};
 
 struct sp_http_upload {
-    sp_photo_upload *photo; /* the image being received, NULL before/after */
+    sp_http_upload_kind kind;
+    sp_photo_upload *files[SP_UPLOAD_MAX_FILES]; /* received (or being received) in order */
+    int nfiles, max_files;
     struct MHD_PostProcessor *pp;
     int is_multipart;
-    int has_file; /* a `file` part (or a raw body) was seen */
-    int error;    /* SP_E* of the first failure; the rest of the body is discarded */
+    int error; /* SP_E* of the first failure; the rest of the body is discarded */
     sp_err err;
-    char *meta[SP_PM_COUNT];
-    char *report_id;
+    char *fields[SP_UPLOAD_FIELDS]; /* by field_index() */
 };
 
 static void upload_fail(sp_http_upload *u, sp_err *err)
@@ -45,29 +50,51 @@ static void upload_fail(sp_http_upload *u, sp_err *err)
         u->error = err->code;
         u->err = *err;
     }
-    sp_photo_upload_abort(u->photo);
-    u->photo = NULL;
+    for (int i = 0; i < u->nfiles; i++) {
+        sp_photo_upload_abort(u->files[i]);
+        u->files[i] = NULL;
+    }
 }
 
-static void feed(sp_http_upload *u, sp_photo_store *store, long long max, const char *data,
-                 size_t n)
+/* Starts the next file of the body. */
+static void file_begin(sp_http_upload *u, sp_photo_store *store, long long max)
 {
     sp_err err = {0};
     if (u->error)
         return;
-    if (!u->photo && !u->has_file) {
-        u->has_file = 1;
-        if (sp_photo_upload_begin(store, max, &u->photo, &err) != SP_OK)
-            return upload_fail(u, &err);
+    if (u->nfiles == u->max_files) {
+        sp_err_set(&err, SP_EINVAL,
+                   u->max_files == 1 ? "one photo per request: more than one `file` part"
+                                     : "at most %d photos with one report",
+                   u->max_files);
+        return upload_fail(u, &err);
     }
-    if (u->photo && n && sp_photo_upload_write(u->photo, data, n, &err) != SP_OK)
+    if (sp_photo_upload_begin(store, max, &u->files[u->nfiles], &err) != SP_OK)
+        return upload_fail(u, &err);
+    u->nfiles++;
+}
+
+static void file_write(sp_http_upload *u, const char *data, size_t n)
+{
+    sp_err err = {0};
+    if (!u->error && n && sp_photo_upload_write(u->files[u->nfiles - 1], data, n, &err) != SP_OK)
         upload_fail(u, &err);
 }
 
-/* Kept on the request while the body arrives (the post processor's callback). */
-typedef struct pp_ctx {
-    sp_http_req *r;
-} pp_ctx;
+/* The slot of a form field by name, -1 when the form has no such field. */
+static int field_index(const sp_http_upload *u, const char *key)
+{
+    if (u->kind == SP_UPLOAD_REPORT) {
+        for (size_t i = 0; i < sizeof report_fields / sizeof report_fields[0]; i++)
+            if (strcmp(key, report_fields[i]) == 0)
+                return (int)i;
+        return -1;
+    }
+    for (int i = 0; i < SP_PM_COUNT; i++)
+        if (strcmp(key, sp_db_photo_meta_name(i)) == 0)
+            return i;
+    return strcmp(key, "condition_report_id") == 0 ? SP_PM_COUNT : -1;
+}
 
 static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *filename, const char *content_type,
@@ -77,28 +104,26 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
     sp_http_req *r = cls;
     sp_http_upload *u = r->upload;
+    sp_err err;
+    if (u->error)
+        return MHD_YES;
     if (strcmp(key, "file") == 0) {
-        if (u->has_file && off == 0 && !u->photo && !u->error) {
-            sp_err err;
-            sp_err_set(&err, SP_EINVAL, "one photo per request: more than one `file` part");
-            upload_fail(u, &err);
-        }
-        feed(u, r->photos, r->max_photo_bytes, data, size);
+        if (off == 0) /* a part's first bytes */
+            file_begin(u, r->photos, r->max_photo_bytes);
+        file_write(u, data, size);
         return MHD_YES;
     }
-    char **slot = strcmp(key, "condition_report_id") == 0 ? &u->report_id : NULL;
-    for (int i = 0; i < SP_PM_COUNT && !slot; i++)
-        if (strcmp(key, sp_db_photo_meta_name(i)) == 0)
-            slot = &u->meta[i];
-    sp_err err;
-    if (!slot) {
-        sp_err_set(&err, SP_EINVAL, "form field '%.60s': not a photo field", key);
+    int i = field_index(u, key);
+    if (i < 0) {
+        sp_err_set(&err, SP_EINVAL, "form field '%.60s': not a field of a %s", key,
+                   u->kind == SP_UPLOAD_REPORT ? "report" : "photo");
         upload_fail(u, &err);
         return MHD_YES;
     }
+    char **slot = &u->fields[i];
     size_t have = *slot ? strlen(*slot) : 0;
-    if (have + size > SP_PHOTO_FIELD_MAX) {
-        sp_err_set(&err, SP_EINVAL, "form field '%s': over %d bytes", key, SP_PHOTO_FIELD_MAX);
+    if (have + size > SP_FORM_FIELD_MAX) {
+        sp_err_set(&err, SP_EINVAL, "form field '%s': over %d bytes", key, SP_FORM_FIELD_MAX);
         upload_fail(u, &err);
         return MHD_YES;
     }
@@ -111,22 +136,24 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
-int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn)
+int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upload_kind kind)
 {
     const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
     sp_http_upload *u = calloc(1, sizeof *u);
     if (!u)
         return 0;
     r->upload = u;
+    u->kind = kind;
+    u->max_files = kind == SP_UPLOAD_REPORT ? SP_UPLOAD_MAX_FILES : 1;
     if (!r->photos) {
         sp_err_set(&u->err, SP_EIO, "this server keeps no photos (start it with --photos DIR)");
         u->error = SP_EIO;
         return 1;
     }
     const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (len && strtoll(len, NULL, 10) > r->max_photo_bytes + SP_POST_BUFFER) {
-        sp_err_set(&u->err, SP_ETOOLARGE, "the upload is %s bytes; photos are limited to %lld", len,
-                   r->max_photo_bytes);
+    if (len && strtoll(len, NULL, 10) > r->max_photo_bytes * u->max_files + SP_POST_BUFFER) {
+        sp_err_set(&u->err, SP_ETOOLARGE, "the upload is %s bytes; photos are limited to %lld%s",
+                   len, r->max_photo_bytes, u->max_files > 1 ? " each" : "");
         u->error = SP_ETOOLARGE;
         return 1;
     }
@@ -139,7 +166,7 @@ int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn)
                        "form field `file`");
             u->error = SP_EINVAL;
         }
-    } else if (!ct || strncmp(ct, "image/", 6) != 0) {
+    } else if (!ct || strncmp(ct, "image/", 6) != 0 || kind != SP_UPLOAD_PHOTO) {
         sp_err_set(&u->err, SP_EMEDIA,
                    "send the photo as an image (Content-Type image/jpeg, image/png, image/webp) "
                    "or as multipart/form-data with the image in field `file`");
@@ -153,8 +180,11 @@ void sp_http_photo_data(sp_http_req *r, const char *data, size_t n)
     sp_http_upload *u = r->upload;
     if (u->error)
         return; /* discarded: the answer is already decided */
-    if (!u->is_multipart)
-        return feed(u, r->photos, r->max_photo_bytes, data, n);
+    if (!u->is_multipart) {
+        if (!u->nfiles)
+            file_begin(u, r->photos, r->max_photo_bytes);
+        return file_write(u, data, n);
+    }
     if (MHD_post_process(u->pp, data, n) != MHD_YES && !u->error) {
         sp_err err;
         sp_err_set(&err, SP_EINVAL, "the multipart body is malformed");
@@ -169,12 +199,54 @@ void sp_http_photo_free(sp_http_req *r)
         return;
     if (u->pp)
         MHD_destroy_post_processor(u->pp);
-    sp_photo_upload_abort(u->photo);
-    for (int i = 0; i < SP_PM_COUNT; i++)
-        free(u->meta[i]);
-    free(u->report_id);
+    for (int i = 0; i < u->nfiles; i++)
+        sp_photo_upload_abort(u->files[i]);
+    for (int i = 0; i < SP_UPLOAD_FIELDS; i++)
+        free(u->fields[i]);
     free(u);
     r->upload = NULL;
+}
+
+int sp_http_upload_received(sp_http_req *r)
+{
+    sp_http_upload *u = r->upload;
+    if (u->is_multipart && !u->error && u->pp) {
+        MHD_destroy_post_processor(u->pp); /* flushes the last part */
+        u->pp = NULL;
+    }
+    if (u->error)
+        return sp_http_error_from(r, &u->err);
+    return 1;
+}
+
+const char *sp_http_upload_field(sp_http_req *r, const char *name)
+{
+    int i = field_index(r->upload, name);
+    return i < 0 ? NULL : r->upload->fields[i];
+}
+
+int sp_http_upload_finish(sp_http_req *r, sp_photo_info *out, int *out_n)
+{
+    sp_http_upload *u = r->upload;
+    sp_err err = {0};
+    *out_n = 0;
+    for (int i = 0; i < u->nfiles; i++) {
+        int rc = sp_photo_upload_finish(u->files[i], &out[i], &err);
+        u->files[i] = NULL; /* freed by finish, whatever the result */
+        if (rc != SP_OK) {
+            if (u->nfiles > 1)
+                sp_err_prefix(&err, "photo %d", i + 1);
+            for (int j = i + 1; j < u->nfiles; j++) {
+                sp_photo_upload_abort(u->files[j]);
+                u->files[j] = NULL;
+            }
+            u->nfiles = 0;
+            return sp_http_error_from(r, &err);
+        }
+    }
+    *out_n = u->nfiles;
+    u->nfiles = 0;
+    return 1;
 }
 
 /* Vocabulary fields of a photo (view, phase, status) resolved to codes; 0 with 400 set. */
@@ -186,7 +258,7 @@ static int photo_vocab(sp_http_req *r, sp_http_upload *u)
     } v[] = {
         {SP_PM_VIEW, "photo_view"}, {SP_PM_PHASE, "photo_phase"}, {SP_PM_STATUS, "photo_status"}};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        char *raw = u->meta[v[i].field];
+        char *raw = u->fields[v[i].field];
         if (!raw)
             continue;
         const char *code = sp_vocab_resolve(r->writer->vocab, v[i].domain, raw);
@@ -197,7 +269,7 @@ static int photo_vocab(sp_http_req *r, sp_http_upload *u)
         if (!dup)
             return sp_http_error(r, 500, "ServerError", "out of memory");
         free(raw);
-        u->meta[v[i].field] = dup;
+        u->fields[v[i].field] = dup;
     }
     return 1;
 }
@@ -206,26 +278,21 @@ static void upload(sp_http_req *r, long long monument_id)
 {
     sp_http_upload *u = r->upload;
     sp_db_user user;
-    if (!sp_http_staff(r, SP_PHOTO_ROLE, "adding photos", &user))
+    if (!sp_http_staff(r, SP_PHOTO_ROLE, "adding photos", &user) || !sp_http_upload_received(r))
         return;
-    if (u->is_multipart && !u->error && u->pp) {
-        MHD_destroy_post_processor(u->pp); /* flushes the last part */
-        u->pp = NULL;
-    }
-    if (!u->error && !u->has_file)
-        u->error = sp_err_set(&u->err, SP_EMEDIA,
-                              u->is_multipart ? "no image in the form: send it in the field `file`"
-                                              : "the request has no body: 0 bytes are no image");
-    if (u->error)
-        return (void)sp_http_error_from(r, &u->err);
+    if (!u->nfiles)
+        return (void)sp_http_error(r, 415, "UnsupportedMediaType", "%s",
+                                   u->is_multipart
+                                       ? "no image in the form: send it in the field `file`"
+                                       : "the request has no body: 0 bytes are no image");
     long long report_id = 0;
-    if (u->report_id) {
+    const char *rid = u->fields[SP_PM_COUNT];
+    if (rid) {
         char *end;
-        report_id = strtoll(u->report_id, &end, 10);
+        report_id = strtoll(rid, &end, 10);
         if (*end || report_id < 1)
             return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                       "condition_report_id: '%.40s' is not a report number",
-                                       u->report_id);
+                                       "condition_report_id: '%.40s' is not a report number", rid);
     }
     if (!photo_vocab(r, u))
         return;
@@ -233,21 +300,20 @@ static void upload(sp_http_req *r, long long monument_id)
     if (sp_db_monument_live(r->db, monument_id, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
     sp_photo_info info;
-    int rc = sp_photo_upload_finish(u->photo, &info, &err);
-    u->photo = NULL; /* freed by finish, whatever the result */
-    if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+    int n;
+    if (!sp_http_upload_finish(r, &info, &n))
+        return;
     sp_db_photo_in in = {
         monument_id,  report_id,   info.sha256, info.media_type,
         info.width,   info.height, info.bytes,  info.has_taken_at ? info.taken_at : NULL,
         info.has_gps, info.lat,    info.lon,    {0},
         user.id};
     for (int i = 0; i < SP_PM_COUNT; i++)
-        in.meta[i] = u->meta[i];
+        in.meta[i] = u->fields[i];
     sp_db_actor actor = {user.login, user.role, 0};
     int64_t id = 0;
     pthread_mutex_lock(&r->writer->lock);
-    rc = sp_db_photo_add(r->writer->db, &in, &actor, &id, &err);
+    int rc = sp_db_photo_add(r->writer->db, &in, &actor, &id, &err);
     pthread_mutex_unlock(&r->writer->lock);
     /* A refused row leaves a stored file that no row names: the sweep at the next start
      * removes it (removing it here could race an upload of the same bytes). */
@@ -292,17 +358,52 @@ void sp_route_monument_photos(sp_http_req *r, const char *collection, const char
     sp_db_free(list);
 }
 
+/* The variant named by the last path segment (none: the original), or -1 with 404 set. */
+static int photo_variant(sp_http_req *r, const char *variant)
+{
+    if (!variant)
+        return SP_PHOTO_ORIGINAL;
+    if (strcmp(variant, "thumb") == 0)
+        return SP_PHOTO_THUMB;
+    if (strcmp(variant, "web") == 0)
+        return SP_PHOTO_WEB;
+    sp_http_error(r, 404, "NotFound", "a photo has /thumb and /web");
+    return -1;
+}
+
+/* Answers with a stored photo file; is_private: staff only, not kept by shared caches. */
+static void serve_file(sp_http_req *r, const char *sha256, const char *media_type,
+                       sp_photo_variant v, int is_private)
+{
+    char path[4096];
+    sp_err err = {0};
+    if (sp_photo_path(r->photos, sha256, v, path, sizeof path, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return (void)sp_http_error(r, 500, "ServerError", "photo %.12s: its file is missing",
+                                   sha256);
+    }
+    r->file_fd = fd;
+    r->file_size = (uint64_t)st.st_size;
+    snprintf(r->mime, sizeof r->mime, "%s", media_type);
+    r->content_type = v == SP_PHOTO_ORIGINAL ? r->mime : SP_PHOTO_DERIVED_TYPE;
+    r->cache_control = is_private ? "private, max-age=3600" : SP_IMMUTABLE;
+    /* The bytes never change for this address: the ETag names them. */
+    snprintf(r->etag_tag, sizeof r->etag_tag, "p%.12s%d", sha256, (int)v);
+}
+
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant)
 {
     long long id;
     if (!sp_http_parse_id(r, fid, "photo", &id) || !sp_http_check_args(r, NULL))
         return;
-    sp_photo_variant v = !variant                        ? SP_PHOTO_ORIGINAL
-                         : strcmp(variant, "thumb") == 0 ? SP_PHOTO_THUMB
-                         : strcmp(variant, "web") == 0   ? SP_PHOTO_WEB
-                                                         : (sp_photo_variant)-1;
-    if ((int)v < 0)
-        return (void)sp_http_error(r, 404, "NotFound", "a photo has /thumb and /web");
+    int v = photo_variant(r, variant);
+    if (v < 0)
+        return;
     sp_db_photo p;
     int found = 0;
     sp_err err = {0};
@@ -316,21 +417,26 @@ void sp_route_photo(sp_http_req *r, const char *fid, const char *variant)
     sp_db_user user;
     if (needs_staff && !sp_http_auth(r, &user))
         return;
-    char path[4096];
-    if (sp_photo_path(r->photos, p.sha256, v, path, sizeof path, &err) != SP_OK)
+    serve_file(r, p.sha256, p.media_type, (sp_photo_variant)v, needs_staff);
+}
+
+void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant)
+{
+    long long id;
+    sp_db_user user;
+    r->cache_control = "private, no-store";
+    if (!sp_http_staff(r, "editor", "seeing citizens' photos", &user) ||
+        !sp_http_parse_id(r, fid, "citizen photo", &id) || !sp_http_check_args(r, NULL))
+        return;
+    int v = photo_variant(r, variant);
+    if (v < 0)
+        return;
+    char sha[65], media[32];
+    int found = 0;
+    sp_err err = {0};
+    if (sp_db_citizen_photo_get(r->db, id, sha, media, &found, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return (void)sp_http_error(r, 500, "ServerError", "photo %lld: its file is missing", id);
-    }
-    r->file_fd = fd;
-    r->file_size = (uint64_t)st.st_size;
-    snprintf(r->mime, sizeof r->mime, "%s", p.media_type);
-    r->content_type = v == SP_PHOTO_ORIGINAL ? r->mime : SP_PHOTO_DERIVED_TYPE;
-    r->cache_control = needs_staff ? "private, max-age=3600" : SP_IMMUTABLE;
-    /* The bytes never change for this address: the ETag names them. */
-    snprintf(r->etag_tag, sizeof r->etag_tag, "p%.12s%d", p.sha256, (int)v);
+    if (!found || !r->photos)
+        return (void)sp_http_error(r, 404, "NotFound", "no citizen photo %lld", id);
+    serve_file(r, sha, media, (sp_photo_variant)v, 1);
 }

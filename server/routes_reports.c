@@ -17,6 +17,7 @@
 #include "sp_db_users.h"
 #include "sp_imp.h"
 #include "sp_json.h"
+#include "sp_photo.h"
 
 #define SP_REPORT_ROLE         "inspector"
 #define SP_MODERATOR_ROLE      "editor"
@@ -161,13 +162,62 @@ static int text_ok(sp_http_req *r, json_t *v, const char *name, size_t max, int 
     return 1;
 }
 
+/* A report form (multipart/form-data, with photos) as the JSON object a client would send:
+ * monument_id, location (GeoJSON text) or lon and lat, description, contact. NULL with the
+ * error set. */
+static json_t *form_as_json(sp_http_req *r)
+{
+    json_t *o = json_object();
+    const char *v, *lon = sp_http_upload_field(r, "lon"), *lat = sp_http_upload_field(r, "lat");
+    static const char *const texts[] = {"description", "contact"};
+    char *end;
+    int ok = o != NULL;
+    if (ok && (v = sp_http_upload_field(r, "monument_id")) && *v) {
+        long long n = strtoll(v, &end, 10);
+        if (*end)
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "monument_id: expected the number of a monument");
+        json_object_set_new(o, "monument_id", json_integer(n));
+    }
+    if (ok && (v = sp_http_upload_field(r, "location")) && *v) {
+        json_t *loc = json_loads(v, JSON_REJECT_DUPLICATES, NULL);
+        if (!loc)
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "location: expected a GeoJSON Point [longitude, latitude]");
+        json_object_set_new(o, "location", loc);
+    } else if (ok && (lon || lat)) {
+        double x = lon ? strtod(lon, &end) : NAN;
+        int bad = !lon || *end || !*lon;
+        double y = lat ? strtod(lat, &end) : NAN;
+        bad |= !lat || *end || !*lat;
+        if (bad)
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "lon and lat: expected both, as decimal degrees");
+        else
+            json_object_set_new(o, "location",
+                                json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates", x, y));
+    }
+    for (size_t i = 0; ok && i < sizeof texts / sizeof texts[0]; i++)
+        if ((v = sp_http_upload_field(r, texts[i])))
+            json_object_set_new(o, texts[i], json_string(v));
+    if (!ok || !o) {
+        json_decref(o);
+        if (ok)
+            sp_http_error(r, 500, "ServerError", "out of memory");
+        return NULL;
+    }
+    return o;
+}
+
 void sp_route_citizen_report(sp_http_req *r)
 {
     r->cache_control = "no-store";
     r->has_etag = 0;
     if (!sp_http_check_args(r, NULL))
         return;
-    json_t *body = json_request(r);
+    if (r->upload && !sp_http_upload_received(r))
+        return;
+    json_t *body = r->upload ? form_as_json(r) : json_request(r);
     if (!body)
         return;
     sp_db_citizen_in in = {0};
@@ -216,20 +266,35 @@ void sp_route_citizen_report(sp_http_req *r)
     /* Counted only once the report is well formed: a typo does not use up the quota. */
     if (ok)
         ok = sp_http_limit(r, r->report_limit, SP_CITIZEN_WINDOW_S, SP_CITIZEN_MAX, "reports");
+    /* The photos are decoded (proved images) and stored only now: after the cheap checks. */
+    sp_photo_info info[SP_UPLOAD_MAX_FILES];
+    sp_db_citizen_photo photos[SP_UPLOAD_MAX_FILES];
+    int nphotos = 0;
+    if (ok && r->upload)
+        ok = sp_http_upload_finish(r, info, &nphotos);
     if (!ok) {
         json_decref(body);
         return;
     }
+    for (int i = 0; i < nphotos; i++)
+        photos[i] = (sp_db_citizen_photo){
+            info[i].sha256,  info[i].media_type, info[i].width,
+            info[i].height,  info[i].bytes,      info[i].has_taken_at ? info[i].taken_at : NULL,
+            info[i].has_gps, info[i].lat,        info[i].lon};
     char addr[64], ref[32] = "";
     in.description = json_string_value(desc);
     in.contact = json_string_value(contact);
     in.client = client_addr(r, addr, sizeof addr);
+    in.photos = photos;
+    in.nphotos = nphotos;
     sp_err err = {0};
     int64_t id = 0;
     pthread_mutex_lock(&r->writer->lock);
     int rc = sp_db_citizen_add(r->writer->db, &in, &id, ref, &err);
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body);
+    /* A refused report leaves stored photo files that no row names: the sweep at the next
+     * start removes them. */
     if (rc == SP_ENOTFOUND) /* the path exists; the monument named in the body does not */
         return (void)sp_http_error(r, 400, "InvalidParameterValue", "monument_id: %s", err.msg);
     if (rc != SP_OK)
@@ -237,10 +302,10 @@ void sp_route_citizen_report(sp_http_req *r)
     r->status = 201;
     sp_strbuf_puts(&r->body, "{\"ref\":");
     sp_json_str(&r->body, ref);
+    sp_strbuf_printf(&r->body, ",\"status\":\"pending\",\"photos\":%d", nphotos);
     sp_strbuf_puts(&r->body,
-                   ",\"status\":\"pending\",\"message_uk\":\"Дякуємо! Повідомлення отримано й "
-                   "буде перевірене.\",\"message_en\":\"Thank you: the report is received and "
-                   "will be checked.\"}");
+                   ",\"message_uk\":\"Дякуємо! Повідомлення отримано й буде перевірене.\","
+                   "\"message_en\":\"Thank you: the report is received and will be checked.\"}");
 }
 
 /* ---- moderation ------------------------------------------------------------------------- */

@@ -12,10 +12,11 @@ typedef struct sp_http_config {
     int port;         /* 0: any free port (printed in the first log line) */
     int threads;      /* worker threads, default: number of cores */
     int max_connections;
-    int timeout_s;             /* idle connection timeout */
-    int tile_cache_mb;         /* size bound of the tile cache (<db>.tiles); 0: no cache */
-    const char *photos_dir;    /* the photo folder; NULL: no photo uploads */
-    long long max_photo_bytes; /* per upload (413 beyond) */
+    int timeout_s;              /* idle connection timeout */
+    int tile_cache_mb;          /* size bound of the tile cache (<db>.tiles); 0: no cache */
+    const char *photos_dir;     /* the photo folder; NULL: no photo uploads */
+    long long max_photo_bytes;  /* per upload (413 beyond) */
+    long long max_photo_pixels; /* per photo (413 beyond); 0: the photo module's default */
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;

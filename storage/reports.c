@@ -94,6 +94,74 @@ int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor 
     return rc;
 }
 
+static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_citizen_photo *p,
+                                sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_INSERT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, citizen_id);
+    sqlite3_bind_text(st, 2, p->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->media_type, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, p->width);
+    sqlite3_bind_int(st, 5, p->height);
+    sqlite3_bind_int64(st, 6, p->bytes);
+    sp_db_bind_text_or_null(st, 7, p->taken_at);
+    if (p->has_gps) {
+        sqlite3_bind_double(st, 8, p->lat);
+        sqlite3_bind_double(st, 9, p->lon);
+    }
+    return sp_db_step_done(db, st, "insert citizen photo", err);
+}
+
+/* On approval: the report's photos become the monument's, each with its audit row. */
+static int citizen_photos_adopt(sp_db *db, int64_t citizen_id, int64_t monument_id,
+                                int64_t report_id, const sp_db_actor *actor, sp_err *err)
+{
+    static const enum sp_q steps[] = {SP_Q_CITIZEN_PHOTOS_ADOPT, SP_Q_CITIZEN_PHOTOS_LINK,
+                                      SP_Q_CITIZEN_PHOTOS_AUDIT};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *st = sp_db_stmt(db, steps[i], err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_int64(st, 1, citizen_id);
+        switch (steps[i]) {
+        case SP_Q_CITIZEN_PHOTOS_ADOPT: /* ?2 monument, ?3 report */
+            sqlite3_bind_int64(st, 2, monument_id);
+            sqlite3_bind_int64(st, 3, report_id);
+            break;
+        case SP_Q_CITIZEN_PHOTOS_LINK: /* ?2 report */
+            sqlite3_bind_int64(st, 2, report_id);
+            break;
+        default: /* ?2, ?3 who */
+            sqlite3_bind_text(st, 2, actor->name, -1, SQLITE_TRANSIENT);
+            sp_db_bind_text_or_null(st, 3, actor->role);
+        }
+        if (sp_db_step_done(db, st, "adopt citizen photos", err) != SP_OK)
+            return err->code;
+    }
+    return SP_OK;
+}
+
+int sp_db_citizen_photo_get(sp_db *db, int64_t id, char sha256[65], char media_type[32],
+                            int *out_found, sp_err *err)
+{
+    *out_found = 0;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_GET, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(media_type, 32, "%s", (const char *)sqlite3_column_text(st, 1));
+        *out_found = 1;
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK
+                                                     : sp_db_sqlerr(db, err, "citizen photo");
+}
+
 int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, char out_ref[32],
                       sp_err *err)
 {
@@ -121,6 +189,8 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
         }
         sqlite3_reset(st);
     }
+    for (int i = 0; rc == SP_OK && i < in->nphotos; i++)
+        rc = citizen_photo_insert(db, *out_id, &in->photos[i], err);
     /* The audit log is for staff: it may keep the contact. */
     char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, *out_id, err) : NULL;
     if (rc == SP_OK && !after)
@@ -204,6 +274,8 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
         sp_db_report_in in = {monument_id, values, 0, contact};
         if (rc == SP_OK)
             rc = insert_report(db, &in, actor, 0, out_report_id, err);
+        if (rc == SP_OK)
+            rc = citizen_photos_adopt(db, id, monument_id, *out_report_id, actor, err);
     }
     if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_CITIZEN_DECIDE, err)))
         rc = err->code;

@@ -21,14 +21,27 @@ typedef struct sp_db_report_in {
 int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor *actor,
                         int64_t user_id, int64_t *out_id, sp_err *err);
 
+/* A photo sent with a citizen's report, already in the photo store. */
+typedef struct sp_db_citizen_photo {
+    const char *sha256, *media_type;
+    int width, height;
+    long long bytes;
+    const char *taken_at; /* NULL when unknown */
+    int has_gps;
+    double lat, lon;
+} sp_db_citizen_photo;
+
 typedef struct sp_db_citizen_in {
     int64_t monument_id; /* 0: none, then the location */
     int has_location;
     double lon, lat;
     const char *description, *contact, *client;
+    const sp_db_citizen_photo *photos;
+    int nphotos;
 } sp_db_citizen_in;
 
-/* Keeps a citizen's report as pending; out_ref: the reference number given back. */
+/* Keeps a citizen's report as pending, with its photos, in one transaction; out_ref: the
+ * reference number given back. */
 int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, char out_ref[32],
                       sp_err *err);
 
@@ -45,9 +58,14 @@ typedef struct sp_db_moderation {
     const char *reason;       /* reject: required */
 } sp_db_moderation;
 
-/* Approves (a condition report of type citizen is filed; *out_report_id) or rejects a
- * pending citizen's report. SP_ENOTFOUND, SP_ECONFLICT (already moderated), SP_EINVAL. */
+/* Approves (a condition report of type citizen is filed, *out_report_id, and the report's
+ * photos become public photos of the monument) or rejects a pending citizen's report.
+ * SP_ENOTFOUND, SP_ECONFLICT (already moderated), SP_EINVAL. */
 int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
                            const sp_db_actor *actor, int64_t *out_report_id, sp_err *err);
+
+/* The file of a photo sent with a citizen's report: *out_found 0 when there is none. */
+int sp_db_citizen_photo_get(sp_db *db, int64_t id, char sha256[65], char media_type[32],
+                            int *out_found, sp_err *err);
 
 #endif

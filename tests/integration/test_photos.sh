@@ -104,7 +104,7 @@ bad "a decompression bomb" 415 "megapixels" -H 'Content-Type: image/png' --data-
 bad "a wrong multipart boundary" 415 "field" -H 'Content-Type: multipart/form-data; boundary=XYZ' \
   --data-binary $'--ABC\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nxx\r\n--ABC--\r\n'
 bad "a form without a file" 415 "file" -F 'caption_uk=лише підпис'
-bad "an unknown form field" 400 "not a photo field" -F "file=@$T/grey.png;type=image/png" -F 'gps=50,30'
+bad "an unknown form field" 400 "not a field of a photo" -F "file=@$T/grey.png;type=image/png" -F 'gps=50,30'
 bad "an unknown view" 400 "view" -F "file=@$T/grey.png;type=image/png" -F 'view=selfie'
 bad "text/plain" 415 "image" -H 'Content-Type: text/plain' --data-binary "@$T/grey.png"
 check_eq "4 a missing monument" 404 "$(http /collections/monuments/items/999999/photos -X POST -H "Authorization: Bearer $IVAN" -H 'Content-Type: image/png' --data-binary "@$T/grey.png")"
