@@ -1,5 +1,6 @@
 /* cmake/embed.c - build-time tool that turns schemas/NNN_*.sql and queries.sql into C string
- * constants. The binary carries its own SQL, so a deployed `spadok` needs no schemas/ folder.
+ * constants, and the web pages (web/, Leaflet from npm) into a table of static assets. The
+ * binary carries its own SQL and pages, so a deployed `spadok` needs no other folder.
  * queries.sql is split on "-- name: x" markers into an enum (SP_Q_X) and a text table;
  * NNN_name.sql migrations become a version-ordered table applied by storage/db.c.
  * Usage: sp_embed OUT_PREFIX queries.sql [NNN_name.sql ...] */
@@ -61,10 +62,145 @@ static int embed_text(const char *symbol, const char *out_path, const char *in_p
     return fclose(c) == 0 ? 0 : 1;
 }
 
+static const char *media_type(const char *path)
+{
+    static const char *const types[][2] = {{".html", "text/html; charset=utf-8"},
+                                           {".js", "text/javascript; charset=utf-8"},
+                                           {".css", "text/css; charset=utf-8"},
+                                           {".svg", "image/svg+xml"},
+                                           {".png", "image/png"},
+                                           {".ico", "image/x-icon"},
+                                           {".json", "application/json"},
+                                           {".webmanifest", "application/manifest+json"},
+                                           {".txt", "text/plain; charset=utf-8"}};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t k = strlen(types[i][0]);
+        if (n > k && strcmp(path + n - k, types[i][0]) == 0)
+            return types[i][1];
+    }
+    fprintf(stderr, "sp_embed: %s: no media type for this file name\n", path);
+    exit(1);
+}
+
+typedef struct asset {
+    char *url, *path, *data;
+    size_t len;
+    char hash[17];
+} asset;
+
+static void hash_asset(asset *a)
+{
+    unsigned long long h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+    for (size_t i = 0; i < a->len; i++)
+        h = (h ^ (unsigned char)a->data[i]) * 0x100000001b3ULL;
+    snprintf(a->hash, sizeof a->hash, "%016llx", h);
+}
+
+/* In an HTML page, {{v:URL}} becomes the hash of asset URL: pages link to
+ * "/static/app.js?v={{v:/static/app.js}}", which may be cached for good. */
+static void version_links(asset *page, const asset *all, int n)
+{
+    size_t cap = page->len + 1024;
+    char *out = malloc(cap), *p = page->data;
+    size_t len = 0;
+    for (char *m; (m = strstr(p, "{{v:"));) {
+        char *end = strstr(m, "}}");
+        const asset *found = NULL;
+        for (int i = 0; end && i < n && !found; i++)
+            if (strlen(all[i].url) == (size_t)(end - m - 4) &&
+                strncmp(all[i].url, m + 4, (size_t)(end - m - 4)) == 0)
+                found = &all[i];
+        if (!found) {
+            fprintf(stderr, "sp_embed: %s: %.60s names no asset\n", page->path, m);
+            exit(1);
+        }
+        size_t k = (size_t)(m - p);
+        if (len + k + 17 >= cap && !(out = realloc(out, cap = (len + k + 17) * 2)))
+            exit(1);
+        memcpy(out + len, p, k);
+        memcpy(out + len + k, found->hash, 16);
+        len += k + 16;
+        p = end + 2;
+    }
+    size_t k = strlen(p);
+    if (len + k + 1 >= cap && !(out = realloc(out, len + k + 1)))
+        exit(1);
+    memcpy(out + len, p, k + 1);
+    free(page->data);
+    page->data = out;
+    page->len = len + k;
+}
+
+/* sp_embed --assets OUT.c URL=FILE...: the files as a table of sp_asset (server/sp_assets.h),
+ * each with its media type and a content hash for ETags and versioned links. */
+static int embed_assets(const char *out_path, int n, char **specs)
+{
+    asset *a = calloc((size_t)n, sizeof *a);
+    for (int i = 0; i < n; i++) {
+        char *eq = strchr(specs[i], '=');
+        if (!eq) {
+            fprintf(stderr, "sp_embed: %s: expected URL=FILE\n", specs[i]);
+            return 1;
+        }
+        *eq = '\0';
+        a[i].url = specs[i];
+        a[i].path = eq + 1;
+        FILE *f = fopen(a[i].path, "rb");
+        if (!f || fseek(f, 0, SEEK_END) != 0) {
+            fprintf(stderr, "sp_embed: cannot read %s\n", a[i].path);
+            return 1;
+        }
+        a[i].len = (size_t)ftell(f);
+        rewind(f);
+        a[i].data = malloc(a[i].len + 1);
+        if (fread(a[i].data, 1, a[i].len, f) != a[i].len) {
+            fprintf(stderr, "sp_embed: cannot read %s\n", a[i].path);
+            return 1;
+        }
+        a[i].data[a[i].len] = '\0';
+        fclose(f);
+    }
+    for (int pass = 0; pass < 2; pass++) /* pages last: they name the others' hashes */
+        for (int i = 0; i < n; i++) {
+            int is_page = strstr(media_type(a[i].path), "text/html") != NULL;
+            if (is_page != pass)
+                continue;
+            if (is_page)
+                version_links(&a[i], a, n);
+            hash_asset(&a[i]);
+        }
+    FILE *c = fopen(out_path, "w");
+    if (!c) {
+        fprintf(stderr, "sp_embed: cannot write %s\n", out_path);
+        return 1;
+    }
+    fputs("/* Generated by cmake/embed.c from web/ and Leaflet - do not edit. */\n"
+          "#include \"sp_assets.h\"\n\n",
+          c);
+    for (int i = 0; i < n; i++) {
+        fprintf(c, "static const unsigned char a%d[] = {", i);
+        for (size_t k = 0; k < a[i].len; k++)
+            fprintf(c, "%s%u,", k % 24 ? "" : "\n", (unsigned char)a[i].data[k]);
+        fputs("0};\n", c);
+    }
+    fputs("const sp_asset sp_assets[] = {\n", c);
+    for (int i = 0; i < n; i++)
+        fprintf(c, "    {\"%s\", \"%s\", a%d, %zu, \"%s\"},\n", a[i].url, media_type(a[i].path), i,
+                a[i].len, a[i].hash);
+    fprintf(c, "};\nconst int sp_nassets = %d;\n", n);
+    for (int i = 0; i < n; i++)
+        free(a[i].data);
+    free(a);
+    return fclose(c) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--text") == 0)
         return embed_text(argv[2], argv[3], argv[4]);
+    if (argc >= 3 && strcmp(argv[1], "--assets") == 0)
+        return embed_assets(argv[2], argc - 3, argv + 3);
     if (argc < 3) {
         fprintf(stderr, "usage: sp_embed OUT_PREFIX queries.sql [NNN_name.sql ...]\n");
         return 2;

@@ -94,6 +94,14 @@ SELECT spatialite_version(), sqlite_version();
 -- name: vocab_all
 SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
 
+-- Every vocabulary as {"domain": [{"code", "label_uk", "label_en"}, ...]} in display order.
+-- name: vocab_json
+SELECT json_group_object(domain, json(items)) FROM (
+  SELECT domain, json_group_array(json_object('code', code, 'label_uk', label_uk,
+    'label_en', label_en)) AS items
+  FROM (SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort)
+  GROUP BY domain);
+
 -- name: vocab_aliases
 SELECT domain, code, alias FROM vocab_alias;
 

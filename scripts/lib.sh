@@ -32,15 +32,17 @@ sp_install_deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Installs the test-only JavaScript (package-lock.json) when node_modules is missing or older.
+# Installs the JavaScript from npm (package-lock.json) when node_modules is missing or older:
+# Leaflet, which the build embeds in the binary for the web pages, and the browser tests'
+# packages.
 sp_install_node_deps() {
   # Node.js may come from Debian (nodejs + npm) or be on the machine already: check commands.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     sp_install_deps nodejs npm
   fi
   if [ ! -d "$SP_ROOT/node_modules" ] || [ "$SP_ROOT/package-lock.json" -nt "$SP_ROOT/node_modules" ]; then
-    sp_log "installing test JavaScript from package-lock.json (npm ci)"
-    (cd "$SP_ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch "$SP_ROOT/node_modules"
+    sp_log "installing JavaScript from package-lock.json (npm ci: Leaflet, test packages)"
+    (cd "$SP_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) && touch "$SP_ROOT/node_modules"
   fi
 }
 
@@ -49,6 +51,7 @@ sp_build() {
   local name=$1; shift
   local log="$SP_ROOT/build/$name.log"
   mkdir -p "$SP_ROOT/build"
+  sp_install_node_deps # the web pages embed Leaflet from node_modules
   sp_log "building build/$name ($*)"
   if ! { cmake -S "$SP_ROOT" -B "$SP_ROOT/build/$name" "$@" &&
          cmake --build "$SP_ROOT/build/$name" -j"$(nproc)"; } >"$log" 2>&1; then

@@ -32,10 +32,11 @@
 
 /* Metrics (Prometheus text at /metrics): requests by route and status, latency histogram. */
 static const char *const metric_routes[] = {
-    "landing",      "conformance", "api",         "healthz",    "metrics", "collections",
-    "collection",   "items",       "item",        "queryables", "exports", "tile",
-    "tilejson",     "auth",        "item_delete", "options",    "unknown", "item_create",
-    "item_replace", "item_patch",  "history",     "-"};
+    "landing",      "conformance", "api",         "healthz",    "metrics",        "collections",
+    "collection",   "items",       "item",        "queryables", "exports",        "tile",
+    "tilejson",     "auth",        "item_delete", "options",    "unknown",        "item_create",
+    "item_replace", "item_patch",  "history",     "reports",    "citizen_report", "moderation",
+    "photos",       "photo",       "stats",       "page",       "static",         "-"};
 #define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
 static const int metric_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                       406, 409, 412, 413, 415, 428, 429, 500, 0};
@@ -306,8 +307,19 @@ static void route(sp_http_req *r)
                             strcmp(seg[0], "reports") == 0 || strcmp(seg[0], "moderation") == 0);
     if (!is_read && !is_open)
         return r->route = "unknown", (void)method_ok(r, "GET");
+    /* A browser asking for / gets the map; API clients (and ?f=html) the landing page. */
+    if (n == 0 && r->format == SP_FMT_HTML && !r->format_is_explicit)
+        return r->route = "page", sp_route_page(r, "index.html");
     if (n == 0)
         return r->route = "landing", sp_ogc_landing(r);
+    if (n == 1 && strcmp(seg[0], "vocabularies") == 0)
+        return r->route = "page", sp_route_vocabularies(r);
+    if (n == 1 && strcmp(seg[0], "favicon.ico") == 0) /* asked for by browsers regardless */
+        return r->route = "static", sp_route_page(r, "favicon.svg");
+    if (n >= 2 && strcmp(seg[0], "static") == 0)
+        return r->route = "static", sp_route_static(r);
+    if (n == 2 && strcmp(seg[0], "monuments") == 0)
+        return r->route = "page", sp_route_page(r, "monument.html");
     if (n == 1 && strcmp(seg[0], "conformance") == 0)
         return r->route = "conformance", sp_ogc_conformance(r);
     if (n == 1 && strcmp(seg[0], "api") == 0)
@@ -464,8 +476,8 @@ static enum MHD_Result send_response(sp_http_req *r)
     if (strncmp(r->content_type, "text/html", 9) == 0)
         MHD_add_response_header(
             resp, "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "object-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
     if (r->cache_control)
         MHD_add_response_header(resp, "Cache-Control", r->cache_control);
     if (etag[0])

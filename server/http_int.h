@@ -150,6 +150,10 @@ const char *sp_http_upload_field(sp_http_req *r, const char *name);
 int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n);
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
+/* The web pages and their assets (routes_web.c): GET /static/... and a page by file name. */
+void sp_route_static(sp_http_req *r);
+void sp_route_page(sp_http_req *r, const char *name);
+void sp_route_vocabularies(sp_http_req *r);
 /* GET /moderation/photos/{id}[/thumb|/web]: a citizen's photo, for editors. */
 void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant);
 /* GET /stats (routes_stats.c). */

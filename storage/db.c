@@ -266,6 +266,21 @@ int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err)
     return SP_OK;
 }
 
+int sp_db_vocab_json(sp_db *db, char **out, sp_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_VOCAB_JSON, err);
+    if (!st)
+        return err->code;
+    int rc = SP_OK;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = sp_db_sqlerr(db, err, "vocabularies");
+    else if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+        rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    sqlite3_reset(st);
+    return rc;
+}
+
 int sp_db_load_vocab(sp_db *db, sp_vocab *v, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_VOCAB_ALL, err);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser-side checks against a real server: the OpenAPI document under an npm validator
 # (@apidevtools/swagger-parser), and the HTML pages in Debian's Chromium via playwright-core
-# (tests/browser/*.test.mjs, node's test runner).
+# (tests/browser/*.test.mjs, node's test runner): the API's HTML pages, the tiles in Leaflet,
+# and the public web pages (map, monument page) with axe-core; screenshots of the pages go to
+# $SPADOK_ARTIFACTS (default build/screenshots).
 source "$(dirname "$0")/lib.sh"
 if [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -x /usr/bin/chromium ]; then
   echo "SKIPPED: node_modules or /usr/bin/chromium missing (scripts/test installs them)"
@@ -10,8 +12,23 @@ fi
 DB=$T/r.sqlite
 "$SPADOK" import --quiet --db "$DB" --mapping "$ROOT/importers/mappings/kyiv_sample_monuments.json" \
   "$ROOT/data/sample/kyiv_monuments.csv" >/dev/null 2>&1
+printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
 start_server "$DB"
-(cd "$ROOT" && SPADOK_URL=$URL node --test tests/browser/) >"$T/node.log" 2>&1
+# Золоті ворота gets a photo and an inspection, for its page.
+mid=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Золоті ворота'")
+at=$(sql "$DB" "SELECT ST_X(marker) || ',' || ST_Y(marker) FROM monument WHERE id = $mid")
+IVAN=$(token ivan "inspect pass 2026")
+vips black "$T/dark.png" 640 400 --bands 3 >/dev/null
+vips linear "$T/dark.png" "$T/photo.jpg" 1 120 >/dev/null
+check_eq "a photo for the monument page" 201 "$(http "/collections/monuments/items/$mid/photos" -X POST \
+  -H "Authorization: Bearer $IVAN" -F "file=@$T/photo.jpg;type=image/jpeg" -F 'alt_uk=Золоті ворота, вигляд з заходу' \
+  -F 'alt_en=The Golden Gate from the west' -F 'author=Іван' -F 'licence=CC BY 4.0')"
+check_eq "an inspection for its timeline" 201 "$(http "/collections/monuments/items/$mid/reports" -X POST \
+  -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
+  --data-binary '{"report_type": "inspection", "condition": "satisfactory", "observed_on": "2026-11-01", "description": "Тріщини в кладці"}')"
+ARTIFACTS=${SPADOK_ARTIFACTS:-$ROOT/build/screenshots}
+(cd "$ROOT" && SPADOK_URL=$URL SPADOK_MONUMENT=$mid SPADOK_MONUMENT_AT=$at SPADOK_ARTIFACTS=$ARTIFACTS \
+  node --test tests/browser/) >"$T/node.log" 2>&1
 status=$?
 cat "$T/node.log"
 check_eq "node --test tests/browser passes" 0 $status

@@ -1,0 +1,171 @@
+// tests/browser/web.test.mjs - the public web pages in Debian's Chromium against the real
+// server: the map shows Spadok's tiles; a click on a known monument opens its popup; a
+// Cyrillic search finds it; a filter redraws the tiles; English replaces the labels and is
+// remembered; the monument page shows its photo and condition timeline; no console errors;
+// axe-core finds no serious or critical accessibility problem; screenshots at 1280x800 and
+// 360x740 are saved to $SPADOK_ARTIFACTS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { launch } from './chromium.mjs';
+
+const require = createRequire(import.meta.url);
+const base = process.env.SPADOK_URL;
+const monument = process.env.SPADOK_MONUMENT; // Золоті ворота, with a photo and a report
+const [lon, lat] = (process.env.SPADOK_MONUMENT_AT || '30.51333,50.44889').split(',').map(Number);
+const artifacts = process.env.SPADOK_ARTIFACTS;
+let browser;
+
+before(async () => {
+  browser = await launch();
+  if (artifacts) mkdirSync(artifacts, { recursive: true });
+});
+after(async () => { await browser?.close(); });
+
+async function open(path, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
+  const res = await page.goto(base + path, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, path);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, context, problems };
+}
+
+async function tilesLoaded(page) {
+  await page.waitForFunction(() => {
+    const tiles = document.querySelectorAll('.monument-tiles img');
+    return tiles.length >= 4 && [...tiles].every((i) => i.complete);
+  });
+  return page.$$eval('.monument-tiles img', (imgs) => imgs.map((i) => i.src));
+}
+
+// axe-core is evaluated through the DevTools protocol: the pages' CSP forbids injected
+// scripts, and stays on while the check runs.
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function shot(page, name) {
+  if (artifacts) await page.screenshot({ path: `${artifacts}/${name}.png` });
+}
+
+test('the map shows the monument tiles, in Ukrainian, without errors', async () => {
+  const { page, context, problems } = await open(`/#map=16/${lat}/${lon}`);
+  const srcs = await tilesLoaded(page);
+  assert.ok(srcs.every((s) => s.includes('/tiles/monuments/')), 'tiles are Spadok\'s');
+  assert.equal(await page.getAttribute('html', 'lang'), 'uk');
+  assert.equal(await page.textContent('#filters-toggle'), 'Фільтри');
+  assert.equal(await page.locator('#legend li').count() > 3, true, 'the key is drawn from TileJSON');
+  await shot(page, 'map-1280x800');
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a click on a known monument opens its popup with a link to its page', async () => {
+  const { page, context, problems } = await open(`/#map=17/${lat}/${lon}`);
+  await tilesLoaded(page);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const popup = page.locator('.leaflet-popup .popup');
+  await popup.waitFor();
+  assert.equal(await popup.locator('h2').textContent(), 'Золоті ворота');
+  assert.match(await popup.textContent(), /Категорія: національного значення/);
+  assert.equal(await popup.locator('a').getAttribute('href'), `/monuments/${monument}`);
+  await popup.locator('img').waitFor(); // its photo's thumbnail
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a Cyrillic search suggests the monument and picking it opens it', async () => {
+  const { page, context, problems } = await open('/');
+  await page.fill('#search', 'золоті');
+  const first = page.locator('#suggestions li').first();
+  await first.waitFor();
+  assert.match(await first.textContent(), /Золоті ворота/);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('.leaflet-popup .popup h2').waitFor();
+  assert.equal(await page.textContent('.leaflet-popup .popup h2'), 'Золоті ворота');
+  await page.waitForURL(/#map=1[6-9]\//); // the view is in the address
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a filter redraws the tiles and is kept in the address', async () => {
+  const { page, context, problems } = await open(`/#map=14/${lat}/${lon}`);
+  const before = await tilesLoaded(page);
+  await page.click('#filters-toggle');
+  await page.selectOption('#f-significance', 'local');
+  await page.waitForFunction(() => [...document.querySelectorAll('.monument-tiles img')]
+    .some((i) => i.src.includes('significance=local')));
+  const after = await tilesLoaded(page);
+  assert.ok(!before.some((s) => s.includes('significance=')));
+  assert.ok(after.some((s) => s.includes('significance=local')));
+  assert.match(page.url(), /significance=local/);
+  // The shared link shows the same filter.
+  const shared = await context.newPage();
+  await shared.goto(page.url());
+  await shared.waitForSelector('body[data-ready="true"]');
+  assert.equal(await shared.inputValue('#f-significance'), 'local');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('English replaces the labels and is remembered', async () => {
+  const { page, context, problems } = await open('/');
+  await page.click('#lang');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.textContent('#filters-toggle'), 'Filters');
+  assert.equal(await page.textContent('#lang'), 'Українська');
+  assert.match(await page.textContent('#f-condition'), /emergency/);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.textContent('#filters-toggle'), 'Filters', 'remembered');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the map on a 360 px phone', async () => {
+  const { page, context, problems } = await open(`/#map=15/${lat}/${lon}`, { width: 360, height: 740 });
+  await tilesLoaded(page);
+  await page.click('#filters-toggle');
+  await shot(page, 'map-360x740');
+  const panel = await page.locator('#filters').boundingBox();
+  assert.ok(panel.width <= 360, 'the filters fit the screen');
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+for (const [w, h] of [[1280, 800], [360, 740]]) {
+  test(`the monument page at ${w}x${h}: photo, timeline, history, download`, async () => {
+    const { page, context, problems } = await open(`/monuments/${monument}`, { width: w, height: h });
+    assert.equal(await page.textContent('h1'), 'Золоті ворота');
+    assert.match(await page.title(), /Золоті ворота/);
+    const img = page.locator('.gallery img').first();
+    assert.ok(await img.getAttribute('alt'), 'the photo has alt text');
+    await page.waitForFunction(() => document.querySelector('.gallery img')?.naturalWidth > 0);
+    assert.match(await page.textContent('.timeline'), /огляд|технічн/);
+    assert.equal(await page.getAttribute('a[download]', 'href'), `/collections/monuments/items/${monument}?f=json`);
+    await shot(page, `monument-${w}x${h}`);
+    assert.deepEqual(await axe(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('an unknown monument says so', async () => {
+  const { page, context } = await open('/monuments/99999999');
+  assert.equal(await page.textContent('h1'), 'Пам’ятку не знайдено');
+  await context.close();
+});

@@ -1,0 +1,215 @@
+// web/map.js - the public map: Spadok's monument tiles (coloured by condition, sized by
+// significance) in Leaflet, a popup for the monument under a click or tap, full-text search
+// with suggestions, filters that redraw the tiles, the key from the layer's TileJSON, and
+// the view and filters kept in the address (#map=z/lat/lon&condition=...) so a link shows
+// the same map. No base map by default: the service works offline.
+'use strict';
+(() => {
+  const { t, label, name, el } = SP;
+  const FILTERS = ['condition', 'significance', 'kind'];
+  const state = { z: 12, lat: 50.4501, lon: 30.5234, filters: {} };
+  let map, monuments, tilejson;
+
+  function readHash() {
+    const h = new URLSearchParams(location.hash.slice(1));
+    const view = (h.get('map') || '').split('/').map(Number);
+    if (view.length === 3 && view.every(Number.isFinite)) [state.z, state.lat, state.lon] = view;
+    for (const f of FILTERS) if (h.get(f)) state.filters[f] = h.get(f);
+  }
+
+  function writeHash() {
+    const h = new URLSearchParams();
+    const c = map.getCenter();
+    h.set('map', `${map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
+    for (const [k, v] of Object.entries(state.filters)) if (v) h.set(k, v);
+    history.replaceState(null, '', `#${h.toString().replace(/%2F/g, '/')}`);
+  }
+
+  function tileUrl() {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
+    const qs = q.toString();
+    return `/tiles/monuments/{z}/{x}/{y}{r}.png${qs ? `?${qs}` : ''}`;
+  }
+
+  function fillSelect(id, domain) {
+    const sel = document.getElementById(id);
+    const keep = state.filters[sel.dataset.filter] || '';
+    sel.querySelectorAll('option:not([value=""])').forEach((o) => o.remove());
+    for (const v of SP.vocab[domain] || [])
+      sel.append(el('option', { value: v.code, text: v[`label_${SP.lang}`] }));
+    sel.value = keep;
+  }
+
+  function drawLegend() {
+    const ul = document.getElementById('legend');
+    ul.replaceChildren(...(tilejson?.legend || []).map((item) => el('li', {},
+      el('span', { class: 'swatch', style: `background:${item.color}`, 'aria-hidden': 'true' }),
+      SP.lang === 'en' ? item.label_en : item.label_uk)));
+  }
+
+  // The point a feature is drawn at: the point itself, or the middle of its outline's box.
+  function anchor(f) {
+    const g = f.geometry;
+    if (!g) return null;
+    if (g.type === 'Point') return L.latLng(g.coordinates[1], g.coordinates[0]);
+    const ring = g.type === 'Polygon' ? g.coordinates[0] : g.type === 'MultiPolygon' ? g.coordinates[0][0] : null;
+    if (!ring) return null;
+    const xs = ring.map((p) => p[0]);
+    const ys = ring.map((p) => p[1]);
+    return L.latLng((Math.min(...ys) + Math.max(...ys)) / 2, (Math.min(...xs) + Math.max(...xs)) / 2);
+  }
+
+  async function popupFor(f, at) {
+    const p = f.properties;
+    const body = el('div', { class: 'popup', lang: SP.lang },
+      el('h2', { text: name(p) }),
+      el('p', {}, el('span', { class: 'k', text: `${t('significance')}: ` }), label('significance', p.significance)),
+      el('p', {}, el('span', { class: 'k', text: `${t('condition')}: ` }), label('condition', p.condition)),
+      p.address ? el('p', { text: p.address }) : null,
+      el('a', { href: `/monuments/${f.id}`, text: t('more') }));
+    const popup = L.popup({ maxWidth: 280 }).setLatLng(at).setContent(body).openOn(map);
+    try {
+      const res = await fetch(`/collections/monuments/items/${f.id}/photos`);
+      const first = res.ok ? (await res.json()).photos?.[0] : null;
+      if (first && popup.isOpen()) {
+        const alt = (SP.lang === 'en' ? first.alt_en : first.alt_uk) || first.alt_uk || name(p);
+        body.insertBefore(el('img', { src: `/photos/${first.id}/thumb`, alt, width: 240, loading: 'lazy' }), body.children[1]);
+        popup.update();
+      }
+    } catch (e) { /* the popup stands without its photo */ }
+  }
+
+  async function onClick(e) {
+    const px = map.latLngToContainerPoint(e.latlng);
+    const sw = map.containerPointToLatLng(px.add([-10, 10]));
+    const ne = map.containerPointToLatLng(px.add([10, -10]));
+    const q = new URLSearchParams({ bbox: `${sw.lng},${sw.lat},${ne.lng},${ne.lat}`, limit: '50' });
+    for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
+    const res = await fetch(`/collections/monuments/items?${q}`, { headers: { Accept: 'application/geo+json' } });
+    if (!res.ok) return;
+    let best = null;
+    let bestD = Infinity;
+    for (const f of (await res.json()).features) {
+      const a = anchor(f);
+      const d = a ? map.latLngToContainerPoint(a).distanceTo(px) : Infinity;
+      if (d < bestD) { best = f; bestD = d; }
+    }
+    if (best) popupFor(best, anchor(best) || e.latlng);
+  }
+
+  // ---- search with suggestions (a combobox: arrows move, Enter picks, Escape closes) ------
+  function setupSearch() {
+    const input = document.getElementById('search');
+    const list = document.getElementById('suggestions');
+    let found = [];
+    let active = -1;
+    let timer = null;
+    const close = () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); active = -1; };
+    const pick = (f) => {
+      close();
+      input.value = name(f.properties);
+      const a = anchor(f);
+      if (a) { map.setView(a, Math.max(map.getZoom(), 16)); popupFor(f, a); }
+    };
+    const show = () => {
+      list.replaceChildren(...(found.length ? found.map((f, i) => {
+        const li = el('li', { role: 'option', id: `sugg-${i}`, 'aria-selected': i === active ? 'true' : 'false' },
+          name(f.properties), f.properties.address ? el('small', { text: ` ${f.properties.address}` }) : null);
+        li.addEventListener('mousedown', (ev) => { ev.preventDefault(); pick(f); });
+        return li;
+      }) : [el('li', { class: 'empty', text: t('no_results') })]));
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      if (active >= 0) input.setAttribute('aria-activedescendant', `sugg-${active}`);
+      else input.removeAttribute('aria-activedescendant');
+    };
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (text.length < 2) return close();
+      timer = setTimeout(async () => {
+        const q = new URLSearchParams({ q: text, limit: '8' });
+        const res = await fetch(`/collections/monuments/items?${q}`, { headers: { Accept: 'application/geo+json' } });
+        if (!res.ok || input.value.trim() !== text) return;
+        found = (await res.json()).features;
+        active = -1;
+        show();
+      }, 150);
+    });
+    input.addEventListener('keydown', (ev) => {
+      if (list.hidden) return;
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        active = (active + (ev.key === 'ArrowDown' ? 1 : found.length - 1)) % Math.max(found.length, 1);
+        show();
+      } else if (ev.key === 'Escape') close();
+    });
+    input.addEventListener('blur', () => setTimeout(close, 100));
+    document.getElementById('search-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      if (found.length) pick(found[Math.max(active, 0)]);
+    });
+  }
+
+  function setupFilters() {
+    const toggle = document.getElementById('filters-toggle');
+    const panel = document.getElementById('filters');
+    toggle.addEventListener('click', () => {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute('aria-expanded', String(!panel.hidden));
+    });
+    for (const sel of panel.querySelectorAll('select[data-filter]')) {
+      sel.addEventListener('change', () => {
+        state.filters[sel.dataset.filter] = sel.value;
+        monuments.setUrl(tileUrl());
+        writeHash();
+      });
+    }
+  }
+
+  function setupLocate() {
+    const Locate = L.Control.extend({
+      onAdd() {
+        const b = el('button', { type: 'button', class: 'locate', title: t('locate'), 'aria-label': t('locate'), text: '◎' });
+        L.DomEvent.disableClickPropagation(b);
+        b.addEventListener('click', () => navigator.geolocation?.getCurrentPosition(
+          (pos) => map.setView([pos.coords.latitude, pos.coords.longitude], 16), () => {}));
+        SP.onLang(() => { b.title = t('locate'); b.setAttribute('aria-label', t('locate')); });
+        return b;
+      },
+    });
+    new Locate({ position: 'topleft' }).addTo(map);
+  }
+
+  async function start() {
+    readHash();
+    map = L.map('map', { zoomControl: true, keyboard: true }).setView([state.lat, state.lon], state.z);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    monuments = L.tileLayer(tileUrl(), {
+      maxZoom: 19, minZoom: 5, attribution: 'Спадок / Spadok', className: 'monument-tiles',
+    }).addTo(map);
+    map.on('click', onClick);
+    map.on('moveend', writeHash);
+    setupSearch();
+    setupFilters();
+    setupLocate();
+    const [tj] = await Promise.all([
+      fetch('/tiles/monuments.json').then((r) => (r.ok ? r.json() : null)), SP.loadVocab()]);
+    tilejson = tj;
+    if (tilejson && !location.hash.includes('map='))
+      map.setView([tilejson.center[1], tilejson.center[0]], tilejson.center[2]);
+    const redraw = () => {
+      fillSelect('f-condition', 'condition');
+      fillSelect('f-significance', 'significance');
+      fillSelect('f-kind', 'kind');
+      drawLegend();
+      document.title = t('title_map');
+    };
+    redraw();
+    SP.onLang(redraw);
+    document.body.dataset.ready = 'true';
+  }
+
+  document.addEventListener('DOMContentLoaded', start);
+})();
