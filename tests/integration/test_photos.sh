@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Photo evidence against a real server: real JPEGs with EXIF GPS (../shared, when present), a
-# PNG in a multipart form with its captions, a WebP; derivatives served to all without EXIF,
+# PNG in a multipart form with its captions, a WebP, a HEIC; derivatives served to all without EXIF,
 # the original to staff only; same bytes stored once; the bad-input catalogue (text renamed
 # .jpg, truncated JPEG, 0 bytes, over the limit, a decompression-bomb PNG, a wrong multipart
 # boundary, no file) each a clear 4xx with nothing left on disk or in the database; a photo
@@ -35,6 +35,11 @@ check_contains "1.3 Location names it" "$(header Location)" "/photos/$png"
 check_eq "1.4 a WebP as the raw body" 201 "$(raw image/webp "$T/grey.webp")"
 check_eq "1.5 read as WebP" image/webp "$(jq_ 'd["media_type"]')"
 check_eq "1.6 a JPEG" 201 "$(raw image/jpeg "$T/made.jpg")"
+vips linear "$T/dark.png" "$T/phone.heic" 1 60 >/dev/null
+check_eq "1.6a a phone's HEIC as the raw body" 201 "$(raw image/heic "$T/phone.heic")"
+heic=$(jq_ 'd["id"]')
+check_eq "1.6b read as HEIC, its size" "image/heic 640 400" "$(jq_ 'd["media_type"], d["width"], d["height"]' | paste -sd' ')"
+check_eq "1.6c its thumbnail is a JPEG anyone may see" "200 image/jpeg" "$(http "/photos/$heic/thumb") $(header Content-Type)"
 if [ -d "$SHARED/photos_exif" ]; then
   S=$SHARED/photos_exif
   check_eq "1.7 a camera JPEG with EXIF GPS" 201 "$(raw image/jpeg "$S/DSCN0010.jpg")"
