@@ -148,6 +148,8 @@ const char *sp_http_upload_field(sp_http_req *r, const char *name);
 /* Proves each received file is an image and stores it (out[SP_UPLOAD_MAX_FILES]); 0 with
  * the error set (413, 415, ...) when one is refused. */
 int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n);
+/* What the registry keeps of a stored photo file (pointing into info). */
+struct sp_db_photo_file sp_http_photo_file(const struct sp_photo_info *info);
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
 /* The web pages and their assets (routes_web.c): GET /static/... and a page by file name. */

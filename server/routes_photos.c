@@ -225,6 +225,14 @@ const char *sp_http_upload_field(sp_http_req *r, const char *name)
     return i < 0 ? NULL : r->upload->fields[i];
 }
 
+sp_db_photo_file sp_http_photo_file(const sp_photo_info *info)
+{
+    return (sp_db_photo_file){
+        info->sha256,  info->media_type, info->width,
+        info->height,  info->bytes,      info->has_taken_at ? info->taken_at : NULL,
+        info->has_gps, info->lat,        info->lon};
+}
+
 int sp_http_upload_finish(sp_http_req *r, sp_photo_info *out, int *out_n)
 {
     sp_http_upload *u = r->upload;
@@ -303,11 +311,7 @@ static void upload(sp_http_req *r, long long monument_id)
     int n;
     if (!sp_http_upload_finish(r, &info, &n))
         return;
-    sp_db_photo_in in = {
-        monument_id,  report_id,   info.sha256, info.media_type,
-        info.width,   info.height, info.bytes,  info.has_taken_at ? info.taken_at : NULL,
-        info.has_gps, info.lat,    info.lon,    {0},
-        user.id};
+    sp_db_photo_in in = {monument_id, report_id, sp_http_photo_file(&info), {0}, user.id};
     for (int i = 0; i < SP_PM_COUNT; i++)
         in.meta[i] = u->fields[i];
     sp_db_actor actor = {user.login, user.role, 0};

@@ -268,7 +268,7 @@ void sp_route_citizen_report(sp_http_req *r)
         ok = sp_http_limit(r, r->report_limit, SP_CITIZEN_WINDOW_S, SP_CITIZEN_MAX, "reports");
     /* The photos are decoded (proved images) and stored only now: after the cheap checks. */
     sp_photo_info info[SP_UPLOAD_MAX_FILES];
-    sp_db_citizen_photo photos[SP_UPLOAD_MAX_FILES];
+    sp_db_photo_file photos[SP_UPLOAD_MAX_FILES];
     int nphotos = 0;
     if (ok && r->upload)
         ok = sp_http_upload_finish(r, info, &nphotos);
@@ -277,10 +277,7 @@ void sp_route_citizen_report(sp_http_req *r)
         return;
     }
     for (int i = 0; i < nphotos; i++)
-        photos[i] = (sp_db_citizen_photo){
-            info[i].sha256,  info[i].media_type, info[i].width,
-            info[i].height,  info[i].bytes,      info[i].has_taken_at ? info[i].taken_at : NULL,
-            info[i].has_gps, info[i].lat,        info[i].lon};
+        photos[i] = sp_http_photo_file(&info[i]);
     char addr[64], ref[32] = "";
     in.description = json_string_value(desc);
     in.contact = json_string_value(contact);

@@ -37,6 +37,10 @@ int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what);
 /* Steps a statement that returns no rows (or whose rows are ignored), then resets it. */
 int sp_db_step_done(sp_db *db, sqlite3_stmt *st, const char *what, sp_err *err);
 void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* A photo file's sha256, media type, width, height, bytes, taken_at, lat, lon from
+ * parameter first on (lat and lon NULL without GPS); storage/photos.c. */
+struct sp_db_photo_file;
+void sp_db_bind_photo_file(sqlite3_stmt *st, int first, const struct sp_db_photo_file *f);
 /* Runs a query without values that returns one integer (a count, a version, a max id). */
 int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err);
 

@@ -76,6 +76,20 @@ int sp_db_photo_list(sp_db *db, int64_t monument_id, int is_staff, char **out, s
     return rc;
 }
 
+void sp_db_bind_photo_file(sqlite3_stmt *st, int first, const sp_db_photo_file *f)
+{
+    sqlite3_bind_text(st, first, f->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, first + 1, f->media_type, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, first + 2, f->width);
+    sqlite3_bind_int(st, first + 3, f->height);
+    sqlite3_bind_int64(st, first + 4, f->bytes);
+    sp_db_bind_text_or_null(st, first + 5, f->taken_at);
+    if (f->has_gps) {
+        sqlite3_bind_double(st, first + 6, f->lat);
+        sqlite3_bind_double(st, first + 7, f->lon);
+    }
+}
+
 int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *actor, int64_t *out_id,
                     sp_err *err)
 {
@@ -102,16 +116,7 @@ int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *acto
         sqlite3_bind_int64(st, 1, in->monument_id);
         if (in->report_id)
             sqlite3_bind_int64(st, 2, in->report_id);
-        sqlite3_bind_text(st, 3, in->sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, in->media_type, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 5, in->width);
-        sqlite3_bind_int(st, 6, in->height);
-        sqlite3_bind_int64(st, 7, in->bytes);
-        sp_db_bind_text_or_null(st, 8, in->taken_at);
-        if (in->has_gps) {
-            sqlite3_bind_double(st, 9, in->lat);
-            sqlite3_bind_double(st, 10, in->lon);
-        }
+        sp_db_bind_photo_file(st, 3, &in->file);
         for (int i = 0; i < SP_PM_COUNT; i++)
             sp_db_bind_text_or_null(st, 11 + i, in->meta[i]);
         if (in->uploaded_by)

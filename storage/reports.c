@@ -94,23 +94,14 @@ int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor 
     return rc;
 }
 
-static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_citizen_photo *p,
+static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_photo_file *p,
                                 sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_INSERT, err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, citizen_id);
-    sqlite3_bind_text(st, 2, p->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->media_type, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, p->width);
-    sqlite3_bind_int(st, 5, p->height);
-    sqlite3_bind_int64(st, 6, p->bytes);
-    sp_db_bind_text_or_null(st, 7, p->taken_at);
-    if (p->has_gps) {
-        sqlite3_bind_double(st, 8, p->lat);
-        sqlite3_bind_double(st, 9, p->lon);
-    }
+    sp_db_bind_photo_file(st, 2, p);
     return sp_db_step_done(db, st, "insert citizen photo", err);
 }
 

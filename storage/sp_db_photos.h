@@ -22,14 +22,19 @@ enum sp_photo_meta {
 };
 const char *sp_db_photo_meta_name(int i); /* "author", ... */
 
-typedef struct sp_db_photo_in {
-    int64_t monument_id, report_id; /* report_id 0: none */
+/* A file in the photo store as the photos module read it. */
+typedef struct sp_db_photo_file {
     const char *sha256, *media_type;
     int width, height;
     long long bytes;
     const char *taken_at; /* NULL when unknown */
     int has_gps;
     double lat, lon;
+} sp_db_photo_file;
+
+typedef struct sp_db_photo_in {
+    int64_t monument_id, report_id; /* report_id 0: none */
+    sp_db_photo_file file;
     const char *meta[SP_PM_COUNT]; /* NULL: not given (status: public) */
     int64_t uploaded_by;
 } sp_db_photo_in;

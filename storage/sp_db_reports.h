@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sp_db.h"
+#include "sp_db_photos.h"
 
 typedef struct sp_db_report_in {
     int64_t monument_id;
@@ -21,22 +22,12 @@ typedef struct sp_db_report_in {
 int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor *actor,
                         int64_t user_id, int64_t *out_id, sp_err *err);
 
-/* A photo sent with a citizen's report, already in the photo store. */
-typedef struct sp_db_citizen_photo {
-    const char *sha256, *media_type;
-    int width, height;
-    long long bytes;
-    const char *taken_at; /* NULL when unknown */
-    int has_gps;
-    double lat, lon;
-} sp_db_citizen_photo;
-
 typedef struct sp_db_citizen_in {
     int64_t monument_id; /* 0: none, then the location */
     int has_location;
     double lon, lat;
     const char *description, *contact, *client;
-    const sp_db_citizen_photo *photos;
+    const sp_db_photo_file *photos; /* sent with the report, already in the photo store */
     int nphotos;
 } sp_db_citizen_in;
 
