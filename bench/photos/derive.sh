@@ -21,9 +21,9 @@
 #    `vipsthumbnail FILE -s 320`, both paying their start-up and vips_init.
 # Then peak RSS of one upload (streaming, then finish) of the Nokia photo and of a ~50 MB
 # JPEG, each in a fresh process.
-# TODO(upload over HTTP): the upload-throughput part (multipart and raw bodies POSTed to
-# `spadok serve`, uploads/s and server RSS against nginx's client_body_buffer as the ceiling)
-# is to be added by the server side once the photo routes exist; it belongs in this script.
+# Over HTTP (raw and multipart bodies POSTed to `spadok serve`: ms per photo, photos/s with 2
+# clients, against vipsthumbnail run the same way; the server's peak RSS for a 50 MB body):
+# bench/photos/upload.sh.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib.sh"
 RUNS=${1:-9}
@@ -33,6 +33,7 @@ sp_install_deps gcc cmake pkg-config libvips-dev libvips-tools libexif-dev libso
   libjpeg-dev hyperfine
 
 # ---- build: only the photos library (the server is not needed), then the driver ---------------
+sp_install_node_deps # configuring the project needs Leaflet (the web pages embed it)
 BUILD=$SP_ROOT/build/bench-photos
 mkdir -p "$SP_ROOT/build"
 if ! { cmake -S "$SP_ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
@@ -52,25 +53,7 @@ cc -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
   $(pkg-config --libs vips libexif libsodium libjpeg) -lpthread -o "$DRIVER"
 
 # ---- files ---------------------------------------------------------------------------------
-FILES=()
-if [ -f "$SHARED/SOURCE.txt" ]; then
-  FILES+=("$SHARED/DSCN0010.jpg" "$SHARED/HMD_Nokia_8.3_5G.jpg")
-else
-  echo "note: $SHARED absent, synthetic pictures only" >&2
-fi
-# A photo-like picture: smooth random colour fields with fine grain, w x h.
-synth() {
-  local w=$1 h=$2 out=$3 b
-  for b in 1 2 3; do
-    vips gaussnoise "$W/n$b.v" "$w" "$h" --sigma 80 --mean 128 --seed "$b"
-    vips gaussblur "$W/n$b.v" "$W/b$b.v" 6
-    vips gaussnoise "$W/g$b.v" "$w" "$h" --sigma 6 --mean 0 --seed "$((b + 10))"
-    vips add "$W/b$b.v" "$W/g$b.v" "$W/c$b.v"
-  done
-  vips bandjoin "$W/c1.v $W/c2.v $W/c3.v" "$W/rgb.v"
-  vips cast "$W/rgb.v" "$out" uchar
-  rm -f "$W"/[nbgc][0-9]*.v "$W/rgb.v"
-}
+source "$SP_ROOT/bench/photos/pictures.sh"
 synth 6000 4000 "$W/s24.v"
 synth 4000 3000 "$W/s12.v"
 vips copy "$W/s24.v" "$W/synth-24mp.jpg[Q=90]"
