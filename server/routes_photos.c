@@ -32,6 +32,8 @@
 /* The text fields of a citizen's report form (the photos come in `file` parts). */
 static const char *const report_fields[] = {"monument_id", "location",    "lon",
                                             "lat",         "description", "contact"};
+_Static_assert(sizeof report_fields / sizeof report_fields[0] <= SP_UPLOAD_FIELDS,
+               "a report form's fields fit the upload's slots");
 
 struct sp_http_upload {
     sp_http_upload_kind kind;
