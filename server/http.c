@@ -320,6 +320,16 @@ static void route(sp_http_req *r)
         return r->route = "static", sp_route_static(r);
     if (n == 2 && strcmp(seg[0], "monuments") == 0)
         return r->route = "page", sp_route_page(r, "monument.html");
+    if (n == 1 && (strcmp(seg[0], "report") == 0 || strcmp(seg[0], "login") == 0 ||
+                   strcmp(seg[0], "department") == 0)) {
+        char page[32];
+        snprintf(page, sizeof page, "%s.html", seg[0]);
+        return r->route = "page", sp_route_page(r, page);
+    }
+    if (n == 2 && strcmp(seg[0], "department") == 0 && strcmp(seg[1], "moderation") == 0)
+        return r->route = "page", sp_route_page(r, "moderation.html");
+    if (n == 3 && strcmp(seg[0], "department") == 0 && strcmp(seg[1], "monuments") == 0)
+        return r->route = "page", sp_route_page(r, "edit.html");
     if (n == 1 && strcmp(seg[0], "conformance") == 0)
         return r->route = "conformance", sp_ogc_conformance(r);
     if (n == 1 && strcmp(seg[0], "api") == 0)

@@ -38,6 +38,11 @@ window.SP = (() => {
 
   const t = (key) => words[lang][key] ?? words.uk[key] ?? key;
 
+  // A page's own words, added by its script before the page is drawn ({uk: {...}, en: {...}}).
+  function addWords(more) {
+    for (const l of Object.keys(words)) Object.assign(words[l], more[l] || {});
+  }
+
   function apply(root = document) {
     document.documentElement.lang = lang;
     root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
@@ -93,7 +98,7 @@ window.SP = (() => {
   });
 
   return {
-    t, label, name, el, apply, loadVocab,
+    t, label, name, el, apply, loadVocab, addWords,
     get lang() { return lang; },
     get vocab() { return vocab; },
     onLang: (fn) => listeners.push(fn),

@@ -1,6 +1,16 @@
 // tests/browser/chromium.mjs - Debian's Chromium driven by playwright-core, started the way
-// every browser test starts it (headless, no sandbox, no GPU, no background traffic).
+// every browser test starts it (headless, no sandbox, no GPU, no background traffic), and what
+// the web page tests share: opening a page and collecting its console errors, waiting for the
+// monument tiles, axe-core, screenshots to $SPADOK_ARTIFACTS, and logging in as staff.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+export const base = process.env.SPADOK_URL;
+const artifacts = process.env.SPADOK_ARTIFACTS;
+if (artifacts) mkdirSync(artifacts, { recursive: true });
 
 export function launch() {
   return chromium.launch({
@@ -8,4 +18,50 @@ export function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
            '--disable-component-update'],
   });
+}
+
+// A new context and page at `path`, answered 200 and ready (body[data-ready="true"]);
+// `problems` collects console errors, page errors and failed requests.
+export async function open(browser, path, viewport = { width: 1280, height: 800 }, init = null) {
+  const context = await browser.newContext({ viewport });
+  if (init) await context.addInitScript(init.fn, init.arg);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
+  const res = await page.goto(base + path, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, path);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, context, problems };
+}
+
+// The monument tiles once all are loaded: their addresses.
+export async function tilesLoaded(page, selector = '.monument-tiles img') {
+  await page.waitForFunction((sel) => {
+    const tiles = document.querySelectorAll(sel);
+    return tiles.length >= 4 && [...tiles].every((i) => i.complete);
+  }, selector);
+  return page.$$eval(selector, (imgs) => imgs.map((i) => i.src));
+}
+
+// axe-core is evaluated through the DevTools protocol: the pages' CSP forbids injected
+// scripts, and stays on while the check runs. Serious and critical violations only.
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export async function axe(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export async function shot(page, name) {
+  if (artifacts) await page.screenshot({ path: `${artifacts}/${name}.png` });
+}
+
+// Staff accounts from the environment ('login:password'), set by test_browser.sh.
+export function account(which) {
+  const v = process.env[which === 'editor' ? 'SPADOK_EDITOR' : 'SPADOK_INSPECTOR'] || '';
+  const i = v.indexOf(':');
+  return { login: v.slice(0, i), password: v.slice(i + 1) };
 }

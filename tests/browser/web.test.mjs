@@ -6,57 +6,15 @@
 // 360x740 are saved to $SPADOK_ARTIFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { launch } from './chromium.mjs';
+import { launch, open as openIn, tilesLoaded, axe, shot } from './chromium.mjs';
 
-const require = createRequire(import.meta.url);
-const base = process.env.SPADOK_URL;
 const monument = process.env.SPADOK_MONUMENT; // Золоті ворота, with a photo and a report
 const [lon, lat] = (process.env.SPADOK_MONUMENT_AT || '30.51333,50.44889').split(',').map(Number);
-const artifacts = process.env.SPADOK_ARTIFACTS;
 let browser;
 
-before(async () => {
-  browser = await launch();
-  if (artifacts) mkdirSync(artifacts, { recursive: true });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function open(path, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
-  const res = await page.goto(base + path, { waitUntil: 'load' });
-  assert.equal(res.status(), 200, path);
-  await page.waitForSelector('body[data-ready="true"]');
-  return { page, context, problems };
-}
-
-async function tilesLoaded(page) {
-  await page.waitForFunction(() => {
-    const tiles = document.querySelectorAll('.monument-tiles img');
-    return tiles.length >= 4 && [...tiles].every((i) => i.complete);
-  });
-  return page.$$eval('.monument-tiles img', (imgs) => imgs.map((i) => i.src));
-}
-
-// axe-core is evaluated through the DevTools protocol: the pages' CSP forbids injected
-// scripts, and stays on while the check runs.
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function shot(page, name) {
-  if (artifacts) await page.screenshot({ path: `${artifacts}/${name}.png` });
-}
+const open = (path, viewport) => openIn(browser, path, viewport);
 
 test('the map shows the monument tiles, in Ukrainian, without errors', async () => {
   const { page, context, problems } = await open(`/#map=16/${lat}/${lon}`);

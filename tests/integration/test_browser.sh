@@ -3,7 +3,7 @@
 # (@apidevtools/swagger-parser), and the HTML pages in Debian's Chromium via playwright-core
 # (tests/browser/*.test.mjs, node's test runner): the API's HTML pages, the tiles in Leaflet,
 # and the public web pages (map, monument page) with axe-core; screenshots of the pages go to
-# $SPADOK_ARTIFACTS (default build/screenshots).
+# $SPADOK_ARTIFACTS (default build/screenshots). SPADOK_BROWSER_TESTS=FILE... runs only those.
 source "$(dirname "$0")/lib.sh"
 if [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -x /usr/bin/chromium ]; then
   echo "SKIPPED: node_modules or /usr/bin/chromium missing (scripts/test installs them)"
@@ -13,6 +13,7 @@ DB=$T/r.sqlite
 "$SPADOK" import --quiet --db "$DB" --mapping "$ROOT/importers/mappings/kyiv_sample_monuments.json" \
   "$ROOT/data/sample/kyiv_monuments.csv" >/dev/null 2>&1
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
+printf 'edit pass 2026\n' | "$SPADOK" user add olena --role editor --db "$DB" >/dev/null 2>&1
 start_server "$DB"
 # Золоті ворота gets a photo and an inspection, for its page.
 mid=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Золоті ворота'")
@@ -27,8 +28,9 @@ check_eq "an inspection for its timeline" 201 "$(http "/collections/monuments/it
   -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
   --data-binary '{"report_type": "inspection", "condition": "satisfactory", "observed_on": "2026-11-01", "description": "Тріщини в кладці"}')"
 ARTIFACTS=${SPADOK_ARTIFACTS:-$ROOT/build/screenshots}
-(cd "$ROOT" && SPADOK_URL=$URL SPADOK_MONUMENT=$mid SPADOK_MONUMENT_AT=$at SPADOK_ARTIFACTS=$ARTIFACTS \
-  node --test tests/browser/) >"$T/node.log" 2>&1
+(cd "$ROOT" && SPADOK_URL=$URL SPADOK_DB=$DB SPADOK_MONUMENT=$mid \
+  SPADOK_INSPECTOR='ivan:inspect pass 2026' SPADOK_EDITOR='olena:edit pass 2026' SPADOK_MONUMENT_AT=$at SPADOK_ARTIFACTS=$ARTIFACTS \
+  node --test ${SPADOK_BROWSER_TESTS:-tests/browser/}) >"$T/node.log" 2>&1
 status=$?
 cat "$T/node.log"
 check_eq "node --test tests/browser passes" 0 $status
