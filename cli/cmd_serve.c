@@ -21,7 +21,7 @@
 /* The options as given (NULL: not given). */
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *timeout, *tiles_mb, *photos, *photo_mb,
-        *photo_mp;
+        *photo_mp, *basemap, *basemap_attribution;
 } serve_opts;
 
 static int serve(const serve_opts *o)
@@ -77,7 +77,9 @@ static int serve(const serve_opts *o)
                           (int)tiles_mb,
                           o->photos ? o->photos : photos_default,
                           (long long)photo_mb * 1024 * 1024,
-                          (long long)photo_mp * 1000 * 1000};
+                          (long long)photo_mp * 1000 * 1000,
+                          o->basemap,
+                          o->basemap_attribution};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -118,6 +120,14 @@ int sp_cmd_serve(int argc, char **argv)
          "most megapixels of a photo (default 100; 415 beyond): decoding a photo costs about 3 "
          "bytes a pixel",
          &o.photo_mp, NULL},
+        {"basemap", "URL",
+         "the web map's base map, an XYZ URL template such as "
+         "https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, a plain background "
+         "that works offline); its origin is allowed in the pages' Content-Security-Policy",
+         &o.basemap, NULL},
+        {"basemap-attribution", "HTML",
+         "the base map's attribution (default: OpenStreetMap's for openstreetmap.org tiles)",
+         &o.basemap_attribution, NULL},
         {"config", "FILE",
          "read these settings from FILE, one 'name = value' a line "
          "(the command line wins)",

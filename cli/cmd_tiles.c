@@ -195,7 +195,11 @@ int sp_cmd_tiles(int argc, char **argv)
                         "to 1048576\n");
         return SP_EXIT_USAGE;
     }
-    w.req = (sp_tile_req){(sp_tile_layer)l, 0, 0, 0, 1, significance, kind, condition};
+    w.req = (sp_tile_req){.layer = (sp_tile_layer)l,
+                          .scale = 1,
+                          .significance = significance,
+                          .kind = kind,
+                          .condition = condition};
     w.max_bytes = (int64_t)mb * 1024 * 1024;
     sp_err err = {0};
     char cache_path[4096];

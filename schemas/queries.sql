@@ -674,7 +674,8 @@ SELECT min(year_from), max(year_to) FROM monument WHERE deleted_at IS NULL;
 
 -- ---- map tiles (storage/map.c) ----------------------------------------------------------
 -- ?1..?4 the box (min lon, min lat, max lon, max lat); ?5 names wanted; ?6 footprints
--- wanted; ?7 significance, ?8 condition, ?9 kind (NULL: any). Archaeological sites marked
+-- wanted; ?7 significance, ?8 condition, ?9 kind, ?11 district (its name), ?12 damaged on or
+-- after this day (NULL: any; ?10 is the damage layer's today). Archaeological sites marked
 -- location_sensitive: found by their published 0.01 degree point (within 0.005 degree of the
 -- exact one), drawn there, without name or footprint precision beyond it.
 -- name: map_monuments
@@ -688,6 +689,8 @@ WHERE m.id IN (SELECT pkid FROM idx_monument_geom
   AND m.deleted_at IS NULL AND NOT m.location_sensitive
   AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
   AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
+  AND (?11 IS NULL OR m.district = ?11)
+  AND (?12 IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12))
 UNION ALL
 SELECT m.id, round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), m.condition, m.significance,
   CASE WHEN ?5 THEN m.name_uk END, NULL, coalesce(s.sort, 99)
@@ -699,6 +702,8 @@ WHERE m.id IN (SELECT pkid FROM idx_monument_geom
   AND round(ST_X(m.marker), 2) BETWEEN ?1 AND ?3 AND round(ST_Y(m.marker), 2) BETWEEN ?2 AND ?4
   AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
   AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
+  AND (?11 IS NULL OR m.district = ?11)
+  AND (?12 IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12))
 ORDER BY 8, 1;
 
 -- Monuments with an approved damage report: the latest damage event's level and its age in
@@ -723,6 +728,8 @@ WHERE m.deleted_at IS NULL
   AND CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END BETWEEN ?2 AND ?4
   AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
   AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
+  AND (?11 IS NULL OR m.district = ?11)
+  AND (?12 IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12))
 ORDER BY d.at, m.id;
 
 -- name: map_zones

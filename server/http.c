@@ -64,7 +64,34 @@ struct sp_http_server {
     sp_http_limiter login_limit;
     sp_http_limiter report_limit;
     sp_photo_store *photos;
+    char csp[512]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
 };
+
+#define SP_CSP_FORMAT                                                                              \
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:%s%s; "       \
+    "object-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+/* The base map's origin (scheme://host[:port]) into origin, SP_EINVAL when the URL is not an
+ * http(s) XYZ template: it goes into a header, so only characters a URL needs are let in. */
+static int basemap_origin(const char *url, char *origin, size_t size, sp_err *err)
+{
+    size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
+                                     : strncmp(url, "http://", 7) == 0 ? 7
+                                                                       : 0;
+    size_t host = scheme ? strcspn(url + scheme, "/") : 0;
+    int ok = scheme && host > 0 && n < 400 && strstr(url, "{z}") && strstr(url, "{x}") &&
+             strstr(url, "{y}");
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (url[i] >= 'a' && url[i] <= 'z') || (url[i] >= 'A' && url[i] <= 'Z') ||
+             (url[i] >= '0' && url[i] <= '9') || strchr("-._~:/?#[]@!$&()*+=%{}", url[i]);
+    if (!ok || scheme + host >= size)
+        return sp_err_set(err, SP_EINVAL,
+                          "--basemap %.100s: expected an http(s) XYZ URL template with {z}, {x} "
+                          "and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                          url);
+    snprintf(origin, size, "%.*s", (int)(scheme + host), url);
+    return SP_OK;
+}
 
 /* One read-only connection per worker thread: SQLite connections are not shared, and a
  * worker serves one request at a time. Owned by the server (closed in sp_http_stop). */
@@ -187,6 +214,18 @@ int sp_http_check_args(sp_http_req *r, const char *const *allowed)
                 return sp_http_error(r, 400, "InvalidParameterValue",
                                      "query parameter '%.100s' given more than once", k);
     }
+    return 1;
+}
+
+int sp_http_date_arg(sp_http_req *r, const char *name, const char **out)
+{
+    const char *v = sp_http_arg_get(r, name);
+    int y, m, d, n = 0;
+    *out = v;
+    if (v && (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || v[n] || m < 1 ||
+              m > 12 || d < 1 || d > 31))
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "%s=%.40s: expected a date, YYYY-MM-DD", name, v);
     return 1;
 }
 
@@ -346,6 +385,8 @@ static void route(sp_http_req *r)
         return r->route = "stats", sp_route_stats(r);
     if (n == 2 && strcmp(seg[0], "auth") == 0)
         return r->route = "auth", sp_route_auth(r, seg[1]);
+    if (n == 1 && strcmp(seg[0], "tiles") == 0)
+        return r->route = "tilejson", sp_route_tilesets(r);
     if (n == 2 && strcmp(seg[0], "tiles") == 0)
         return r->route = "tilejson", sp_route_tilejson(r, seg[1]);
     if (n == 5 && strcmp(seg[0], "tiles") == 0)
@@ -484,10 +525,7 @@ static enum MHD_Result send_response(sp_http_req *r)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     if (strncmp(r->content_type, "text/html", 9) == 0)
-        MHD_add_response_header(
-            resp, "Content-Security-Policy",
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-            "object-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+        MHD_add_response_header(resp, "Content-Security-Policy", r->csp);
     if (r->cache_control)
         MHD_add_response_header(resp, "Cache-Control", r->cache_control);
     if (etag[0])
@@ -642,6 +680,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->writer = &s->writer;
     r->login_limit = &s->login_limit;
     r->report_limit = &s->report_limit;
+    r->csp = s->csp;
+    r->basemap_url = s->cfg.basemap_url;
+    r->basemap_attribution = s->cfg.basemap_attribution;
     r->method = method;
     r->path = url;
     r->status = 200;
@@ -787,6 +828,12 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (!s)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
+    char origin[400] = "";
+    if (cfg->basemap_url && basemap_origin(cfg->basemap_url, origin, sizeof origin, err) != SP_OK) {
+        free(s);
+        return err->code;
+    }
+    snprintf(s->csp, sizeof s->csp, SP_CSP_FORMAT, origin[0] ? " " : "", origin);
     pthread_mutex_init(&s->dbs_lock, NULL);
     pthread_mutex_init(&s->writer.lock, NULL);
     pthread_mutex_init(&s->login_limit.lock, NULL);

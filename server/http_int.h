@@ -62,6 +62,8 @@ typedef struct sp_http_req {
     long long max_photo_bytes;
     uint64_t req_body_total;
     int64_t tile_cache_max; /* bytes */
+    const char *csp;        /* the HTML pages' Content-Security-Policy (the server's) */
+    const char *basemap_url, *basemap_attribution; /* the web map's base map, or NULL */
     const char *db_path;
     int64_t data_version;
     uint64_t id;
@@ -96,6 +98,9 @@ uint32_t sp_http_client_ipv4(const sp_http_req *r);
 int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out);
 /* 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
 int sp_http_check_args(sp_http_req *r, const char *const *allowed);
+/* The query parameter `name` as a date (YYYY-MM-DD) into *out, NULL when absent; 0 with a
+ * 400 set when it is not one. */
+int sp_http_date_arg(sp_http_req *r, const char *name, const char **out);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
 
@@ -176,6 +181,7 @@ int sp_http_staff(sp_http_req *r, const char *role, const char *what, struct sp_
 void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,
                    const char *yfile);
 void sp_route_tilejson(sp_http_req *r, const char *file);
+void sp_route_tilesets(sp_http_req *r);
 /* /exports/<file> (routes_exports.c). */
 void sp_route_export(sp_http_req *r, const char *db_path, const char *file);
 

@@ -727,14 +727,8 @@ static int yes_no(sp_http_req *r, const char *name, sp_tristate *out)
 static int questions(sp_http_req *r, sp_items_query *q)
 {
     sp_tristate overdue, again;
-    const char *v = sp_http_arg_get(r, "damaged_since");
-    int y, m, d, n = 0;
-    if (v && (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || v[n] || m < 1 ||
-              m > 12 || d < 1 || d > 31))
-        return sp_http_error(r, 400, "InvalidParameterValue",
-                             "damaged_since=%.40s: expected a date, YYYY-MM-DD", v);
-    q->damaged_since = v;
-    if (!yes_no(r, "act_overdue", &overdue) || !yes_no(r, "hit_again", &again) ||
+    if (!sp_http_date_arg(r, "damaged_since", &q->damaged_since) ||
+        !yes_no(r, "act_overdue", &overdue) || !yes_no(r, "hit_again", &again) ||
         !yes_no(r, "has_photo", &q->has_photo) || !yes_no(r, "has_agreement", &q->has_agreement))
         return 0;
     if (overdue == SP_NO || again == SP_NO)

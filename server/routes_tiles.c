@@ -14,8 +14,13 @@
 #define SP_TILE_CACHE_CONTROL  "public, max-age=0, must-revalidate" /* fresh after an edit */
 #define SP_EMPTY_CACHE_CONTROL "public, max-age=3600"
 #define SP_TILE_FILTER_MAX     40
+#define SP_OSM_ATTRIBUTION                                                                         \
+    "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors"
 
-static const char *const tile_args[] = {"significance", "kind", "condition", NULL};
+#define SP_TILE_DISTRICT_MAX 100 /* bytes of a district's name */
+
+static const char *const tile_args[] = {"significance", "kind",          "condition",
+                                        "district",     "damaged_since", NULL};
 
 /* A filter value: a vocabulary code (lower-case letters and '_'), or NULL with a 400 set. */
 static int filter_arg(sp_http_req *r, const char *name, const char **out)
@@ -33,11 +38,21 @@ static int filter_arg(sp_http_req *r, const char *name, const char **out)
     return ok;
 }
 
-/* The query's filters into t (their only parameters); 0 with a 400 set. */
+/* The query's filters into t (their only parameters); 0 with a 400 set. A district is named
+ * as the items name it (its Ukrainian name, valid UTF-8 as every argument is). */
 static int tile_filters(sp_http_req *r, sp_tile_req *t)
 {
-    return sp_http_check_args(r, tile_args) && filter_arg(r, "significance", &t->significance) &&
-           filter_arg(r, "kind", &t->kind) && filter_arg(r, "condition", &t->condition);
+    if (!sp_http_check_args(r, tile_args) || !filter_arg(r, "significance", &t->significance) ||
+        !filter_arg(r, "kind", &t->kind) || !filter_arg(r, "condition", &t->condition) ||
+        !sp_http_date_arg(r, "damaged_since", &t->damaged_since))
+        return 0;
+    t->district = sp_http_arg_get(r, "district");
+    size_t n = t->district ? strlen(t->district) : 1;
+    if (n == 0 || n > SP_TILE_DISTRICT_MAX)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "district: expected a district's name, 1 to %d bytes",
+                             SP_TILE_DISTRICT_MAX);
+    return 1;
 }
 
 static int layer_of(sp_http_req *r, const char *name)
@@ -83,6 +98,55 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     snprintf(r->etag_tag, sizeof r->etag_tag, "t%s", hash);
 }
 
+/* The base map's TileJSON (serve --basemap): another server's tiles, drawn under Spadok's,
+ * with the attribution its licence asks for (OpenStreetMap's when none is given for its
+ * tiles). */
+static void basemap_tilejson(sp_http_req *r)
+{
+    if (!r->basemap_url)
+        return (void)sp_http_error(r, 404, "NotFound",
+                                   "no base map is configured (spadok serve --basemap URL)");
+    const char *attribution = r->basemap_attribution;
+    if (!attribution && strstr(r->basemap_url, "openstreetmap.org"))
+        attribution = SP_OSM_ATTRIBUTION;
+    sp_strbuf *b = &r->body;
+    sp_strbuf_puts(b, "{\"tilejson\":\"3.0.0\",\"name\":\"basemap\",\"tiles\":[");
+    sp_json_str(b, r->basemap_url);
+    sp_strbuf_printf(
+        b, "],\"scheme\":\"xyz\",\"minzoom\":0,\"maxzoom\":%d,\"attribution\":", SP_TILE_MAX_ZOOM);
+    sp_json_str(b, attribution ? attribution : "");
+    sp_strbuf_puts(b, "}");
+    r->cache_control = "public, max-age=60";
+}
+
+/* GET /tiles: the tile sets, each with its TileJSON (the base map's when one is set). */
+void sp_route_tilesets(sp_http_req *r)
+{
+    if (!sp_http_check_args(r, NULL))
+        return;
+    sp_strbuf *b = &r->body, url = {0}, path = {0};
+    sp_strbuf_puts(b, "{\"tilesets\":[");
+    for (int l = 0; l <= SP_TILE_LAYER_COUNT; l++) {
+        const char *name =
+            l < SP_TILE_LAYER_COUNT ? sp_tile_layer_name((sp_tile_layer)l) : "basemap";
+        if (l == SP_TILE_LAYER_COUNT && !r->basemap_url)
+            break;
+        sp_strbuf_reset(&path);
+        sp_strbuf_reset(&url);
+        sp_strbuf_printf(&path, "/tiles/%s.json", name);
+        sp_http_link_url(r, &url, sp_strbuf_cstr(&path), NULL);
+        sp_strbuf_puts(b, l ? ",{\"name\":" : "{\"name\":");
+        sp_json_str(b, name);
+        sp_strbuf_puts(b, ",\"tilejson\":");
+        sp_json_str(b, sp_strbuf_cstr(&url));
+        sp_strbuf_puts(b, "}");
+    }
+    sp_strbuf_puts(b, "]}");
+    sp_strbuf_free(&url);
+    sp_strbuf_free(&path);
+    r->cache_control = "public, max-age=60";
+}
+
 /* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend
  * of the layer's colours (an extension field) so a map can draw its key from it. */
 void sp_route_tilejson(sp_http_req *r, const char *file)
@@ -92,6 +156,8 @@ void sp_route_tilejson(sp_http_req *r, const char *file)
     if (n < 6 || n - 5 >= sizeof name || strcmp(file + n - 5, ".json") != 0)
         return (void)sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
     snprintf(name, sizeof name, "%.*s", (int)(n - 5), file);
+    if (strcmp(name, "basemap") == 0)
+        return sp_http_check_args(r, NULL) ? basemap_tilejson(r) : (void)0;
     int l = layer_of(r, name);
     sp_tile_req checked = {0}; /* the filters are checked here, and kept in the tile URL */
     if (l < 0 || !tile_filters(r, &checked))

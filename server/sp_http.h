@@ -17,6 +17,9 @@ typedef struct sp_http_config {
     const char *photos_dir;     /* the photo folder; NULL: no photo uploads */
     long long max_photo_bytes;  /* per upload (413 beyond) */
     long long max_photo_pixels; /* per photo (413 beyond); 0: the photo module's default */
+    /* The web map's base map: an XYZ URL template (http or https, with {z}, {x} and {y}) and
+     * its attribution; NULL: none (a plain background, which works offline). */
+    const char *basemap_url, *basemap_attribution;
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;

@@ -32,8 +32,12 @@ int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, voi
         bind_opt(st, 8, q->condition);
         bind_opt(st, 9, q->kind_code);
     }
-    if (nparams >= 10) /* damage: ages counted from the start of today (UTC), in days */
+    if (q->kind == SP_MAP_DAMAGE) /* ages counted from the start of today (UTC), in days */
         sqlite3_bind_double(st, 10, (double)(time(NULL) / 86400) + 2440587.5);
+    if (nparams >= 12) {
+        bind_opt(st, 11, q->district);
+        bind_opt(st, 12, q->damaged_since);
+    }
     int rc = SP_OK, step;
     while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         sp_db_map_feature f = {

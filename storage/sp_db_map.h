@@ -17,7 +17,8 @@ typedef struct sp_db_map_query {
     double bbox[4];      /* EPSG:4326 min lon, min lat, max lon, max lat (margin included) */
     int with_names;      /* name_uk wanted (labels) */
     int with_footprints; /* polygon geometry wanted (WKB) */
-    const char *significance, *kind_code, *condition; /* monuments filters, NULL for all */
+    /* monuments filters, NULL for all: codes, a district's name, a first damage day */
+    const char *significance, *kind_code, *condition, *district, *damaged_since;
 } sp_db_map_query;
 
 typedef struct sp_db_map_feature {

@@ -117,11 +117,15 @@ static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the hot_*
 /* The key's two hashes, from the request itself (no text to format on the hot path). */
 static void hot_key(const sp_tile_req *req, int day, uint64_t *k1, uint64_t *k2)
 {
-    const char *parts[4] = {sp_tile_layer_name(req->layer), req->significance, req->kind,
-                            req->condition};
+    const char *parts[6] = {sp_tile_layer_name(req->layer),
+                            req->significance,
+                            req->kind,
+                            req->condition,
+                            req->district,
+                            req->damaged_since};
     const int nums[6] = {SP_TILE_STYLE_REV, day, req->z, req->x, req->y, req->scale};
     uint64_t h1 = SP_FNV_INIT, h2 = 0x9e3779b97f4a7c15ULL;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 6; i++) {
         const char *p = parts[i] ? parts[i] : "";
         size_t n = strlen(p) + 1; /* with its NUL: "a","" and "","a" differ */
         h1 = sp_fnv1a(h1, p, n);
@@ -198,8 +202,9 @@ void sp_tile_hot_clear(void)
 /* The cache key's filter: the filters in a fixed order. */
 static void filter_key(const sp_tile_req *req, char *out, size_t outsz)
 {
-    snprintf(out, outsz, "%s|%s|%s", req->significance ? req->significance : "",
-             req->kind ? req->kind : "", req->condition ? req->condition : "");
+    snprintf(out, outsz, "%s|%s|%s|%s|%s", req->significance ? req->significance : "",
+             req->kind ? req->kind : "", req->condition ? req->condition : "",
+             req->district ? req->district : "", req->damaged_since ? req->damaged_since : "");
 }
 
 static void hash_hex(const unsigned char *png, size_t len, char out[17])
@@ -224,7 +229,7 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
         if (hot_get(k1, k2, version, out_png, out_len, out_hash, out_is_empty))
             return SP_OK;
     }
-    char filter[3 * 48];
+    char filter[3 * 48 + 160];
     filter_key(req, filter, sizeof filter);
     sp_db_tile_key k = {sp_tile_layer_name(req->layer),
                         SP_TILE_STYLE_REV,

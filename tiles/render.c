@@ -371,6 +371,8 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
         .significance = req->significance,
         .kind_code = req->kind,
         .condition = req->condition,
+        .district = req->district,
+        .damaged_since = req->damaged_since,
     };
     cairo_set_line_cap(d.cr, CAIRO_LINE_CAP_ROUND);
     if (rc == SP_OK)

@@ -26,8 +26,9 @@ typedef struct sp_tile_req {
     sp_tile_layer layer;
     int z, x, y;
     int scale; /* 1, or 2 for @2x */
-    /* monuments layer filters (vocabulary codes), NULL for all */
-    const char *significance, *kind, *condition;
+    /* monuments layer filters, NULL for all: vocabulary codes, a district's name as the
+     * items give it, and the first day (YYYY-MM-DD) of damage events to show */
+    const char *significance, *kind, *condition, *district, *damaged_since;
 } sp_tile_req;
 
 /* A legend entry: what a colour means, in both languages. */

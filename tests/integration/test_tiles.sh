@@ -89,7 +89,7 @@ check_eq "If-None-Match answers 304" 304 "$(http "$near" -H "If-None-Match: $eta
 wide="/tiles/monuments/$(tile 10 30.5125 50.4531).png"
 http "$wide" >/dev/null
 cached() { # Z X Y: the cached monuments tile's hash, or nothing
-  sqlite3 "$DB.tiles" "SELECT hash FROM tile WHERE layer = 'monuments' AND filter = '||' AND scale = 1 AND z = $1 AND x = $2 AND y = $3"
+  sqlite3 "$DB.tiles" "SELECT hash FROM tile WHERE layer = 'monuments' AND filter = '||||' AND scale = 1 AND z = $1 AND x = $2 AND y = $3"
 }
 IFS=/ read -r fz fx fy <<<"$(tile 16 30.55694 50.43417)"
 IFS=/ read -r wz wx wy <<<"$(tile 10 30.5125 50.4531)"
@@ -121,6 +121,28 @@ print(d["tilejson"], d["tiles"][0].endswith("/tiles/monuments/{z}/{x}/{y}.png"),
 check_eq "TileJSON fields" "3.0.0 True 0 19 4 good добрий" "$tj"
 http "/tiles/monuments.json?condition=emergency" >/dev/null
 check_contains "TileJSON keeps the filter in the tile URL" "$(cat "$T/body")" "{y}.png?condition=emergency"
+# The map page's district and "damaged since" filters: the items' own names and dates.
+z12="/tiles/monuments/$(tile 12 $sofia).png"
+http "$z12" >/dev/null && cp "$T/body" "$T/z12-all.png"
+district=$(sql "$DB" "SELECT district FROM monument WHERE name_uk = 'Золоті ворота'")
+check_true "the sample's monuments have districts" test -n "$district"
+check_eq "a district's tile" 200 "$(http "$z12" -G --data-urlencode "district=$district")"
+cp "$T/body" "$T/z12-district.png"
+check_true "is not empty" test "$(stat -c %s "$T/z12-district.png")" -gt 500
+check_true "and differs from all districts' tile" sh -c "! cmp -s '$T/z12-all.png' '$T/z12-district.png'"
+http "$z12" -G --data-urlencode "district=Неіснуючий район" >/dev/null
+check_true "an unknown district's tile is the empty tile" test "$(stat -c %s "$T/body")" -lt 200
+gates="/tiles/monuments/$(tile 15 30.51333 50.44889).png"
+http "$gates?damaged_since=$(date -u -d '-5 days' +%F)" >/dev/null
+check_true "damaged since 5 days ago: the damaged Golden Gate is drawn" test "$(stat -c %s "$T/body")" -gt 200
+http "$gates?damaged_since=2099-01-01" >/dev/null
+check_true "damaged since 2099: nothing" test "$(stat -c %s "$T/body")" -lt 200
+IFS=/ read -r tz tx ty <<<"$(tile 12 $sofia)"
+check_eq "each filter is its own cache entry" "||||,|||Неіснуючий район|,|||$district|" \
+  "$(sqlite3 "$DB.tiles" "SELECT group_concat(filter, ',') FROM (SELECT DISTINCT filter FROM tile WHERE layer = 'monuments' AND z = $tz AND x = $tx AND y = $ty AND scale = 1 ORDER BY filter)")"
+check_eq "damaged_since must be a date" 400 "$(http "$gates?damaged_since=yesterday")"
+check_contains "and says so" "$(cat "$T/body")" "YYYY-MM-DD"
+check_eq "an empty district is refused" 400 "$(http "$gates?district=")"
 check_eq "HEAD of a tile" 200 "$(http "$near" -I)"
 check_eq "empty tile" 200 "$(http /tiles/monuments/3/1/1.png)"
 check_contains "empty tile: long cache lifetime" "$(header Cache-Control)" "max-age=3600"
