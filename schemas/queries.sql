@@ -95,11 +95,16 @@ SELECT spatialite_version(), sqlite_version();
 SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
 
 -- Every vocabulary as {"domain": [{"code", "label_uk", "label_en"}, ...]} in display order.
+-- The districts come along as the domain 'district' (code: the Ukrainian name that monuments
+-- and the district filters carry), for the pages' district filter.
 -- name: vocab_json
 SELECT json_group_object(domain, json(items)) FROM (
   SELECT domain, json_group_array(json_object('code', code, 'label_uk', label_uk,
     'label_en', label_en)) AS items
-  FROM (SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort)
+  FROM (SELECT domain, code, label_uk, label_en, sort FROM vocab
+        UNION ALL
+        SELECT 'district', name_uk, name_uk, coalesce(name_en, name_uk), 0 FROM district
+        ORDER BY 1, 5, 3)
   GROUP BY domain);
 
 -- name: vocab_aliases
