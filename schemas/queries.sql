@@ -750,10 +750,11 @@ ORDER BY z.id;
 -- content hash (the empty tile and other repeats cost one row each), keyed by layer, style
 -- revision, filter, day (the damage layer's colours age) and z/x/y/scale. `seen` is the last
 -- map_change row applied; `bytes` the size of all PNGs, kept by triggers for the size bound.
+-- The busy timeout first: another connection may be creating the file at the same moment.
 -- name: exec_tilecache_schema
+PRAGMA busy_timeout = 10000;
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
-PRAGMA busy_timeout = 10000;
 CREATE TABLE IF NOT EXISTS tile (
   layer TEXT NOT NULL, style INTEGER NOT NULL, filter TEXT NOT NULL, day INTEGER NOT NULL,
   z INTEGER NOT NULL, x INTEGER NOT NULL, y INTEGER NOT NULL, scale INTEGER NOT NULL,

@@ -116,15 +116,18 @@ static sp_db *thread_db(sp_http_server *s, sp_err *err)
     return worker_db;
 }
 
-static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
+static int open_tiles(sp_http_server *s, sp_db **out, sp_err *err)
 {
     char path[4096];
-    sp_db *db = NULL;
-    if (worker_tiles || s->cfg.tile_cache_mb <= 0)
-        return worker_tiles;
     if (snprintf(path, sizeof path, "%s.tiles", s->cfg.db_path) >= (int)sizeof path)
-        sp_err_set(err, SP_EINVAL, "database path too long for its tile cache");
-    else if (sp_db_tilecache_open(path, &db, err) == SP_OK)
+        return sp_err_set(err, SP_EINVAL, "database path too long for its tile cache");
+    return sp_db_tilecache_open(path, out, err);
+}
+
+static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
+{
+    sp_db *db = NULL;
+    if (!worker_tiles && s->cfg.tile_cache_mb > 0 && open_tiles(s, &db, err) == SP_OK)
         worker_tiles = keep(s, db);
     return worker_tiles;
 }
@@ -850,6 +853,14 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         free_server(s);
         return err->code;
     }
+    /* The tile cache is created here, once: workers opening a new file all at once would
+     * each try to set it up. */
+    sp_db *tiles = NULL;
+    if (cfg->tile_cache_mb > 0 && open_tiles(s, &tiles, err) != SP_OK) {
+        free_server(s);
+        return err->code;
+    }
+    sp_db_close(tiles);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)cfg->port);

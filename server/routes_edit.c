@@ -160,7 +160,7 @@ void sp_edit_create(sp_http_req *r, const char *collection)
 {
     r->cache_control = "no-store";
     sp_db_user u;
-    editable ed;
+    editable ed = {0};
     char what[64];
     if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL))
         return;
@@ -190,7 +190,7 @@ void sp_edit_item(sp_http_req *r, const char *collection, const char *fid)
 {
     r->cache_control = "no-store";
     long long id, version = 0;
-    editable ed;
+    editable ed = {0};
     if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
         !sp_http_parse_id(r, fid, ed.noun, &id))
         return;
@@ -296,7 +296,7 @@ static int history_row(void *ctx, const sp_db_audit_row *row, sp_err *err)
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
 {
     long long id;
-    editable ed;
+    editable ed = {0};
     if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
         !sp_http_parse_id(r, fid, ed.noun, &id))
         return;

@@ -17,6 +17,7 @@ window.SP = (() => {
       no_reports: 'Звітів ще немає', unknown: 'невідомо', back: '← До мапи',
       report_damage: 'Повідомити про пошкодження', by: 'хто', photo_by: 'Автор',
       licence: 'Ліцензія', title_map: 'Спадок — мапа пам’яток Києва',
+      damaged_since: 'Пошкоджені від', damaged_since_hint: 'Лише пам’ятки з пошкодженням від цієї дати',
     },
     en: {
       brand: 'Spadok', other_lang: 'Українська', search_label: 'Find a monument',
@@ -30,6 +31,7 @@ window.SP = (() => {
       no_reports: 'No reports yet', unknown: 'unknown', back: '← Back to the map',
       report_damage: 'Report damage', by: 'by', photo_by: 'Author', licence: 'Licence',
       title_map: 'Spadok — map of Kyiv’s heritage',
+      damaged_since: 'Damaged since', damaged_since_hint: 'Only monuments damaged on or after this day',
     },
   };
   const stored = (() => { try { return localStorage.getItem('spadok.lang'); } catch (e) { return null; } })();

@@ -6,7 +6,7 @@
 'use strict';
 (() => {
   const { t, label, name, el } = SP;
-  const FILTERS = ['condition', 'significance', 'kind'];
+  const FILTERS = ['condition', 'significance', 'kind', 'district', 'damaged_since'];
   const state = { z: 12, lat: 50.4501, lon: 30.5234, filters: {} };
   let map, monuments, tilejson;
 
@@ -68,7 +68,8 @@
       el('p', {}, el('span', { class: 'k', text: `${t('condition')}: ` }), label('condition', p.condition)),
       p.address ? el('p', { text: p.address }) : null,
       el('a', { href: `/monuments/${f.id}`, text: t('more') }));
-    const popup = L.popup({ maxWidth: 280 }).setLatLng(at).setContent(body).openOn(map);
+    const report = el('p', { class: 'popup-report', lang: SP.lang }, el('a', { href: `/report?monument=${f.id}`, text: t('report_damage') }));
+    const popup = L.popup({ maxWidth: 280 }).setLatLng(at).setContent(el('div', {}, body, report)).openOn(map);
     try {
       const res = await fetch(`/collections/monuments/items/${f.id}/photos`);
       const first = res.ok ? (await res.json()).photos?.[0] : null;
@@ -159,8 +160,10 @@
       panel.hidden = !panel.hidden;
       toggle.setAttribute('aria-expanded', String(!panel.hidden));
     });
-    for (const sel of panel.querySelectorAll('select[data-filter]')) {
+    for (const sel of panel.querySelectorAll('[data-filter]')) {
+      if (sel.tagName === 'INPUT') sel.value = state.filters[sel.dataset.filter] || '';
       sel.addEventListener('change', () => {
+        if (sel.validity && !sel.validity.valid) return; /* a half-typed date */
         state.filters[sel.dataset.filter] = sel.value;
         monuments.setUrl(tileUrl());
         writeHash();
@@ -194,8 +197,14 @@
     setupSearch();
     setupFilters();
     setupLocate();
-    const [tj] = await Promise.all([
-      fetch('/tiles/monuments.json').then((r) => (r.ok ? r.json() : null)), SP.loadVocab()]);
+    const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    const [tj, sets] = await Promise.all([json('/tiles/monuments.json'), json('/tiles'), SP.loadVocab()]);
+    // A base map under the monuments when the server names one (serve --basemap).
+    const base = sets?.tilesets?.find((s) => s.name === 'basemap');
+    const basemap = base ? await json(base.tilejson) : null;
+    if (basemap?.tiles?.length)
+      L.tileLayer(basemap.tiles[0], { maxZoom: 19, attribution: basemap.attribution, className: 'base-tiles' })
+        .addTo(map).bringToBack();
     tilejson = tj;
     if (tilejson && !location.hash.includes('map='))
       map.setView([tilejson.center[1], tilejson.center[0]], tilejson.center[2]);
@@ -203,6 +212,7 @@
       fillSelect('f-condition', 'condition');
       fillSelect('f-significance', 'significance');
       fillSelect('f-kind', 'kind');
+      fillSelect('f-district', 'district');
       drawLegend();
       document.title = t('title_map');
     };

@@ -68,7 +68,7 @@
       el('p', {}, el('a', { href: '/', text: t('back') })),
       el('h1', { text: title }),
       (SP.lang === 'en' ? p.name_uk : p.name_en) ? el('p', { lang: SP.lang === 'en' ? 'uk' : 'en', text: SP.lang === 'en' ? p.name_uk : p.name_en }) : null,
-      facts(p), mini,
+      facts(p), el('p', {}, el('a', { href: `/report?monument=${id}`, text: t('report_damage') })), mini,
       el('h2', { text: t('photos') }), gallery(photos),
       el('h2', { text: t('timeline') }), timeline(reports),
       el('h2', { text: t('history') }), history(hist),

@@ -21,7 +21,7 @@ export function launch() {
 }
 
 // A new context and page at `path`, answered 200 and ready (body[data-ready="true"]);
-// `problems` collects console errors, page errors and failed requests.
+// `problems` collects console errors, page errors and failed requests (not cancelled ones).
 export async function open(browser, path, viewport = { width: 1280, height: 800 }, init = null) {
   const context = await browser.newContext({ viewport });
   if (init) await context.addInitScript(init.fn, init.arg);
@@ -29,7 +29,9 @@ export async function open(browser, path, viewport = { width: 1280, height: 800 
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => { // a request cancelled by a navigation or a map move is not one
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${r.url()} ${r.failure()?.errorText}`);
+  });
   const res = await page.goto(base + path, { waitUntil: 'load' });
   assert.equal(res.status(), 200, path);
   await page.waitForSelector('body[data-ready="true"]');

@@ -6,7 +6,7 @@
 // 360x740 are saved to $SPADOK_ARTIFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open as openIn, tilesLoaded, axe, shot } from './chromium.mjs';
+import { launch, open as openIn, tilesLoaded, axe, shot, base } from './chromium.mjs';
 
 const monument = process.env.SPADOK_MONUMENT; // Золоті ворота, with a photo and a report
 const [lon, lat] = (process.env.SPADOK_MONUMENT_AT || '30.51333,50.44889').split(',').map(Number);
@@ -76,6 +76,53 @@ test('a filter redraws the tiles and is kept in the address', async () => {
   await shared.waitForSelector('body[data-ready="true"]');
   assert.equal(await shared.inputValue('#f-significance'), 'local');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the district and "damaged since" filters redraw the tiles and the click answers', async () => {
+  const { page, context, problems } = await open(`/#map=14/${lat}/${lon}`);
+  await tilesLoaded(page);
+  await page.click('#filters-toggle');
+  const districts = await page.$$eval('#f-district option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(districts.length, 10, 'Kyiv\'s ten districts, from /vocabularies');
+  await page.selectOption('#f-district', 'Шевченківський район');
+  await page.waitForFunction(() => [...document.querySelectorAll('.monument-tiles img')]
+    .some((i) => new URL(i.src).searchParams.get('district') === 'Шевченківський район'));
+  await tilesLoaded(page);
+  await page.fill('#f-damaged', '2020-01-01');
+  await page.waitForFunction(() => [...document.querySelectorAll('.monument-tiles img')]
+    .some((i) => i.src.includes('damaged_since=2020-01-01')));
+  const shared = new URLSearchParams(new URL(page.url()).hash.slice(1));
+  assert.equal(shared.get('district'), 'Шевченківський район', 'kept in the address');
+  assert.equal(shared.get('damaged_since'), '2020-01-01');
+  // The click asks the items with the same filters: nothing in the sample was damaged.
+  const items = page.waitForResponse((r) => r.url().includes('/collections/monuments/items?') &&
+    r.url().includes('damaged_since=2020-01-01'));
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + box.width / 3, box.y + box.height / 2);
+  assert.equal((await (await items).json()).numberMatched, 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a base map named by serve --basemap is drawn under the monuments, with its attribution', async () => {
+  const site = process.env.SPADOK_BASEMAP_SITE;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${site}/#map=14/${lat}/${lon}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await tilesLoaded(page, '.base-tiles img');
+  const srcs = await page.$$eval('.base-tiles img', (imgs) => imgs.map((i) => i.src));
+  assert.ok(srcs.every((u) => u.startsWith(`${base}/tiles/zones/`)), 'from the other origin');
+  assert.match(await page.textContent('.leaflet-control-attribution'), /Base map test attribution/);
+  // Under the monuments: the base pane's layer comes first.
+  assert.equal(await page.evaluate(() => document.querySelector('.leaflet-tile-pane').firstElementChild
+    .classList.contains('base-tiles')), true);
+  await tilesLoaded(page);
+  assert.deepEqual(problems, [], 'the CSP lets the base map in');
   await context.close();
 });
 

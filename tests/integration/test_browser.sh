@@ -10,6 +10,8 @@ if [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -x /usr/bin/chromium ]; 
   exit 77
 fi
 DB=$T/r.sqlite
+"$SPADOK" import --quiet --db "$DB" --mapping "$ROOT/importers/mappings/kyiv_raions_osm.json" \
+  "$ROOT/data/sample/kyiv_raions.geojson" >/dev/null 2>&1
 "$SPADOK" import --quiet --db "$DB" --mapping "$ROOT/importers/mappings/kyiv_sample_monuments.json" \
   "$ROOT/data/sample/kyiv_monuments.csv" >/dev/null 2>&1
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
@@ -27,8 +29,20 @@ check_eq "a photo for the monument page" 201 "$(http "/collections/monuments/ite
 check_eq "an inspection for its timeline" 201 "$(http "/collections/monuments/items/$mid/reports" -X POST \
   -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
   --data-binary '{"report_type": "inspection", "condition": "satisfactory", "observed_on": "2026-11-01", "description": "Тріщини в кладці"}')"
+# A second server whose base map is the first one's zone tiles: another origin, as a real
+# base map is, for the map page's base layer and its attribution.
+"$SPADOK" serve --db "$DB" --port 0 --basemap "$URL/tiles/zones/{z}/{x}/{y}.png" \
+  --basemap-attribution 'Base map test attribution' >"$T/base.log" 2>&1 &
+BASE_PID=$!
+trap 'kill $SERVER_PID $BASE_PID 2>/dev/null; wait $SERVER_PID $BASE_PID 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do
+  BASE_PORT=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/base.log" | grep -o '[0-9]*$')
+  [ -n "$BASE_PORT" ] && break
+  sleep 0.1
+done
+check_true "a second server with a base map" test -n "$BASE_PORT"
 ARTIFACTS=${SPADOK_ARTIFACTS:-$ROOT/build/screenshots}
-(cd "$ROOT" && SPADOK_URL=$URL SPADOK_DB=$DB SPADOK_MONUMENT=$mid \
+(cd "$ROOT" && SPADOK_URL=$URL SPADOK_BASEMAP_SITE=http://127.0.0.1:$BASE_PORT SPADOK_DB=$DB SPADOK_MONUMENT=$mid \
   SPADOK_INSPECTOR='ivan:inspect pass 2026' SPADOK_EDITOR='olena:edit pass 2026' SPADOK_MONUMENT_AT=$at SPADOK_ARTIFACTS=$ARTIFACTS \
   node --test ${SPADOK_BROWSER_TESTS:-tests/browser/}) >"$T/node.log" 2>&1
 status=$?

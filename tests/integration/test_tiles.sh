@@ -18,6 +18,14 @@ sql "$DB" "UPDATE monument SET condition = CASE id % 7 WHEN 0 THEN 'good' WHEN 1
              SELECT id, 'test', 'd1', 'damage', date('now', '-2 days'), 'severe' FROM monument
              WHERE name_uk = 'Золоті ворота';" >/dev/null
 start_server "$DB"
+# The first tile requests of a new cache, all at once: every worker opens the cache file.
+pids=()
+for i in $(seq 0 7); do
+  curl -s -o /dev/null -w '%{http_code}\n' "$URL/tiles/monuments/12/$((2394 + i % 4))/$((1380 + i / 4)).png" >>"$T/first.txt" &
+  pids+=($!)
+done
+wait "${pids[@]}"
+check_eq "eight first tile requests at once: all 200" "8" "$(grep -c '^200$' "$T/first.txt")"
 
 # tile Z LON LAT: "z/x/y" of the tile holding the point
 tile() {
