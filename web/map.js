@@ -48,16 +48,10 @@
       SP.lang === 'en' ? item.label_en : item.label_uk)));
   }
 
-  // The point a feature is drawn at: the point itself, or the middle of its outline's box.
+  // The point a feature is drawn at (its point, or the middle of its outline's box).
   function anchor(f) {
-    const g = f.geometry;
-    if (!g) return null;
-    if (g.type === 'Point') return L.latLng(g.coordinates[1], g.coordinates[0]);
-    const ring = g.type === 'Polygon' ? g.coordinates[0] : g.type === 'MultiPolygon' ? g.coordinates[0][0] : null;
-    if (!ring) return null;
-    const xs = ring.map((p) => p[0]);
-    const ys = ring.map((p) => p[1]);
-    return L.latLng((Math.min(...ys) + Math.max(...ys)) / 2, (Math.min(...xs) + Math.max(...xs)) / 2);
+    const a = SP.picker.anchor(f);
+    return a ? L.latLng(a.lat, a.lon) : null;
   }
 
   async function popupFor(f, at) {
@@ -99,58 +93,13 @@
     if (best) popupFor(best, anchor(best) || e.latlng);
   }
 
-  // ---- search with suggestions (a combobox: arrows move, Enter picks, Escape closes) ------
+  // ---- search with suggestions (SP.picker's combobox); the pick is shown and opened --------
   function setupSearch() {
-    const input = document.getElementById('search');
-    const list = document.getElementById('suggestions');
-    let found = [];
-    let active = -1;
-    let timer = null;
-    const close = () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); active = -1; };
-    const pick = (f) => {
-      close();
-      input.value = name(f.properties);
+    SP.picker.combobox(document.getElementById('search'), document.getElementById('suggestions'), (f) => {
       const a = anchor(f);
       if (a) { map.setView(a, Math.max(map.getZoom(), 16)); popupFor(f, a); }
-    };
-    const show = () => {
-      list.replaceChildren(...(found.length ? found.map((f, i) => {
-        const li = el('li', { role: 'option', id: `sugg-${i}`, 'aria-selected': i === active ? 'true' : 'false' },
-          name(f.properties), f.properties.address ? el('small', { text: ` ${f.properties.address}` }) : null);
-        li.addEventListener('mousedown', (ev) => { ev.preventDefault(); pick(f); });
-        return li;
-      }) : [el('li', { class: 'empty', text: t('no_results') })]));
-      list.hidden = false;
-      input.setAttribute('aria-expanded', 'true');
-      if (active >= 0) input.setAttribute('aria-activedescendant', `sugg-${active}`);
-      else input.removeAttribute('aria-activedescendant');
-    };
-    input.addEventListener('input', () => {
-      clearTimeout(timer);
-      const text = input.value.trim();
-      if (text.length < 2) return close();
-      timer = setTimeout(async () => {
-        const q = new URLSearchParams({ q: text, limit: '8' });
-        const res = await fetch(`/collections/monuments/items?${q}`, { headers: { Accept: 'application/geo+json' } });
-        if (!res.ok || input.value.trim() !== text) return;
-        found = (await res.json()).features;
-        active = -1;
-        show();
-      }, 150);
     });
-    input.addEventListener('keydown', (ev) => {
-      if (list.hidden) return;
-      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
-        ev.preventDefault();
-        active = (active + (ev.key === 'ArrowDown' ? 1 : found.length - 1)) % Math.max(found.length, 1);
-        show();
-      } else if (ev.key === 'Escape') close();
-    });
-    input.addEventListener('blur', () => setTimeout(close, 100));
-    document.getElementById('search-form').addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      if (found.length) pick(found[Math.max(active, 0)]);
-    });
+    document.getElementById('search-form').addEventListener('submit', (ev) => ev.preventDefault());
   }
 
   function setupFilters() {
