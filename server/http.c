@@ -521,6 +521,11 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"spadok\"");
+    if (r->status == 429 && r->retry_after > 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    }
     if (strncmp(r->content_type, "image/", 6) != 0) /* a tile is the same bytes for all */
         MHD_add_response_header(resp, "Vary", "Accept, Accept-Encoding");
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");

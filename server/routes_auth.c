@@ -23,7 +23,7 @@
 int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what)
 {
     uint32_t addr = sp_http_client_ipv4(r);
-    int64_t window = (int64_t)time(NULL) / window_s;
+    int64_t now = (int64_t)time(NULL), window = now / window_s;
     pthread_mutex_lock(&l->lock);
     __typeof__(l->slots[0]) *slot = &l->slots[addr % SP_HTTP_LIMIT_SLOTS];
     if (slot->addr != addr || slot->window != window) {
@@ -33,6 +33,8 @@ int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, con
     }
     int ok = ++slot->count <= max;
     pthread_mutex_unlock(&l->lock);
+    if (!ok)
+        r->retry_after = (int)(window_s - now % window_s);
     if (!ok)
         sp_http_error(r, 429, "TooManyRequests",
                       "more than %d %s in %d minutes from this address: please wait", max, what,

@@ -106,6 +106,8 @@ check_eq "5.24 nothing public carries a contact" 0 \
 # formed, but its monument is unknown); malformed ones are not counted.
 for i in $(seq 17); do cit "{\"monument_id\": $other, \"description\": \"звіт $i\"}" >/dev/null; done
 check_eq "6.1 the 21st report in an hour" 429 "$(cit "{\"monument_id\": $other, \"description\": \"ще\"}")"
+retry=$(header Retry-After)
+check_true "6.1 Retry-After says when the hour ends (${retry}s)" test "${retry:-0}" -ge 1 -a "${retry:-0}" -le 3600
 check_eq "6.2 every accepted one is kept" 19 "$(sql "$DB" "SELECT count(*) FROM citizen_report")"
 
 # 7. The department's questions and /stats.
