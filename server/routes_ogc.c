@@ -842,7 +842,9 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         if (x.n == 0)
             return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
                                        (long long)single_id, x.collection);
-        r->cache_control = "public, max-age=300";
+        /* Revalidated each time (a 304 when unchanged): its ETag is what an edit's If-Match
+         * names, and an editor reading it back must see their change. */
+        r->cache_control = "no-cache";
         if (c == SP_COL_MONUMENTS || c == SP_COL_ZONES) /* If-Match for Part 4 edits */
             snprintf(r->etag_tag, sizeof r->etag_tag, "%c%lldv%lld",
                      c == SP_COL_MONUMENTS ? 'm' : 'z', (long long)single_id, x.version);

@@ -33,6 +33,8 @@ check_eq "1.3 the body is the feature, values normalised like an import" \
   "$(jq_ 'd["properties"]["significance"], d["properties"]["kinds"], d["properties"]["year_from"], d["properties"]["year_to"], d["properties"]["district"].endswith("район")' | paste -sd' ')"
 etag=$(header ETag)
 check_contains "1.4 with its ETag (version 1)" "$etag" "\"m${id}v1-"
+check_eq "1.4 read back" 200 "$(http "/collections/monuments/items/$id")"
+check_eq "1.4 revalidated on every read (an editor sees their change at once)" "no-cache" "$(header Cache-Control)"
 check_eq "1.5 one audit row: insert by olena" "$((before + 1)) insert olena editor" \
   "$(audit_rows) $(sql "$DB" "SELECT action, actor, actor_role FROM audit_log ORDER BY id DESC LIMIT 1" | tr '|' ' ')"
 check_eq "1.6 GET finds it" 200 "$(http "/collections/monuments/items/$id")"
