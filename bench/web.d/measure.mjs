@@ -13,10 +13,9 @@ import { dirname, join } from 'node:path';
 import { launch } from '../../tests/browser/chromium.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const [v] = args.splice(i, 2).slice(1);
+const opt = (name, dflt) => { // the last one given wins
+  let v = dflt;
+  for (let i; (i = args.indexOf(`--${name}`)) >= 0;) [, v] = args.splice(i, 2);
   return v;
 };
 const url = opt('url');
