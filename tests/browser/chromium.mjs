@@ -67,3 +67,24 @@ export function account(which) {
   const i = v.indexOf(':');
   return { login: v.slice(0, i), password: v.slice(i + 1) };
 }
+
+// A real JPEG of 640x480, drawn on a canvas in the page, as the bytes of a file to attach.
+export async function jpeg(page) {
+  const url = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext('2d');
+    const grad = g.createLinearGradient(0, 0, 640, 480);
+    grad.addColorStop(0, '#8a5a2b');
+    grad.addColorStop(1, '#d9c7a3');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 640, 480);
+    g.fillStyle = '#333';
+    g.fillRect(200, 150, 240, 180);
+    return c.toDataURL('image/jpeg', 0.85);
+  });
+  const buf = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+  assert.deepEqual([...buf.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
+  return buf;
+}

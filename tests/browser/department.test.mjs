@@ -12,7 +12,7 @@
 // and screenshots at 1280x800 and 360x740 are saved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open as openIn, tilesLoaded, axe, shot, account, base } from './chromium.mjs';
+import { launch, open as openIn, tilesLoaded, axe, shot, account, base, jpeg } from './chromium.mjs';
 
 let browser;
 const sessions = {};
@@ -327,22 +327,7 @@ test('an inspector uploads a photo with captions and files a damage report that 
   const m = await monument('Лисогірський форт Київської фортеці');
   const { page, context, problems } = await openAs('inspector', `/department/monuments/${m.id}`);
   assert.equal(await page.locator('#record-form').count(), 0, 'inspectors do not edit the record');
-  // A real JPEG, drawn on a canvas in the page.
-  const dataUrl = await page.evaluate(() => {
-    const c = document.createElement('canvas');
-    c.width = 640;
-    c.height = 400;
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, 640, 400);
-    grad.addColorStop(0, '#6b8e23');
-    grad.addColorStop(1, '#8b4513');
-    g.fillStyle = grad;
-    g.fillRect(0, 0, 640, 400);
-    g.fillStyle = '#f5f5dc';
-    g.fillRect(200, 150, 240, 120);
-    return c.toDataURL('image/jpeg', 0.9);
-  });
-  const buffer = Buffer.from(dataUrl.split(',')[1], 'base64');
+  const buffer = await jpeg(page);
   await page.setInputFiles('#ph-file', { name: 'fort.jpg', mimeType: 'image/jpeg', buffer });
   await page.fill('#ph-caption_uk', 'Лисогірський форт, південний вал');
   await page.fill('#ph-caption_en', 'Lysa Hora fort, the southern rampart');

@@ -12,7 +12,7 @@
 // Few reports are sent: they are limited to 20 an hour per address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open as openIn, axe, shot, account, base } from './chromium.mjs';
+import { launch, open as openIn, axe, shot, account, base, jpeg } from './chromium.mjs';
 
 const stamp = Date.now().toString(36);
 const byMonument = `Відпала штукатурка біля входу, тріщина над вікном (${stamp})`;
@@ -34,27 +34,6 @@ const open = (path, viewport) => openIn(browser, path, viewport);
 
 // The console errors the browser writes for answers the test provokes on purpose.
 const except = (problems, status) => problems.filter((p) => !p.includes(`status of ${status}`));
-
-// A real JPEG, drawn on a canvas in the page.
-async function jpeg(page) {
-  const url = await page.evaluate(() => {
-    const c = document.createElement('canvas');
-    c.width = 640;
-    c.height = 480;
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, 640, 480);
-    grad.addColorStop(0, '#8a5a2b');
-    grad.addColorStop(1, '#d9c7a3');
-    g.fillStyle = grad;
-    g.fillRect(0, 0, 640, 480);
-    g.fillStyle = '#333';
-    g.fillRect(200, 150, 240, 180);
-    return c.toDataURL('image/jpeg', 0.85);
-  });
-  const buf = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
-  assert.deepEqual([...buf.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
-  return buf;
-}
 
 async function signIn(page, who) {
   await page.fill('#login', who.login);

@@ -55,17 +55,24 @@ finish() {
 
 # start_server DB [serve options]: runs spadok serve --port 0 in the background; sets PORT,
 # URL, SERVER_PID.
+# port_of LOG: the port a server started with --port 0 says it listens on (10 s at most).
+port_of() {
+  local port=""
+  for _ in $(seq 100); do
+    port=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$1" | grep -o '[0-9]*$')
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  echo "$port"
+}
+
 start_server() {
   local db=$1; shift
   PORT=
   "$SPADOK" serve --db "$db" --port 0 "$@" >"$T/server.log" 2>&1 &
   SERVER_PID=$!
   trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
-  for _ in $(seq 100); do
-    PORT=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/server.log" | grep -o '[0-9]*$')
-    [ -n "$PORT" ] && break
-    sleep 0.1
-  done
+  PORT=$(port_of "$T/server.log")
   if [ -z "$PORT" ]; then
     cat "$T/server.log" >&2
     fail "server did not start"

@@ -35,11 +35,7 @@ check_eq "an inspection for its timeline" 201 "$(http "/collections/monuments/it
   --basemap-attribution 'Base map test attribution' >"$T/base.log" 2>&1 &
 BASE_PID=$!
 trap 'kill $SERVER_PID $BASE_PID 2>/dev/null; wait $SERVER_PID $BASE_PID 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 100); do
-  BASE_PORT=$(grep -o 'msg=listening [^ ]* port=[0-9]*' "$T/base.log" | grep -o '[0-9]*$')
-  [ -n "$BASE_PORT" ] && break
-  sleep 0.1
-done
+BASE_PORT=$(port_of "$T/base.log")
 check_true "a second server with a base map" test -n "$BASE_PORT"
 ARTIFACTS=${SPADOK_ARTIFACTS:-$ROOT/build/screenshots}
 (cd "$ROOT" && SPADOK_URL=$URL SPADOK_BASEMAP_SITE=http://127.0.0.1:$BASE_PORT SPADOK_DB=$DB SPADOK_MONUMENT=$mid \
