@@ -64,7 +64,7 @@ struct sp_http_server {
     sp_http_limiter login_limit;
     sp_http_limiter report_limit;
     sp_photo_store *photos;
-    char csp[512]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
+    char csp[640]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
 };
 
 #define SP_CSP_FORMAT                                                                              \
