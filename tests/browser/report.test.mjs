@@ -199,6 +199,15 @@ test('the map popup and the monument page link to the report form', async () => 
   await context.close();
 });
 
+test('the login page on a 360 px phone', async () => {
+  const { page, context, problems } = await open('/login', { width: 360, height: 740 });
+  await shot(page, 'login-360x740');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'nothing wider than the screen');
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a wrong password is refused with the server\'s words', async () => {
   const { page, context, problems } = await open('/login');
   await shot(page, 'login-1280x800');
