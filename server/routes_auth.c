@@ -33,12 +33,12 @@ int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, con
     }
     int ok = ++slot->count <= max;
     pthread_mutex_unlock(&l->lock);
-    if (!ok)
+    if (!ok) {
         r->retry_after = (int)(window_s - now % window_s);
-    if (!ok)
         sp_http_error(r, 429, "TooManyRequests",
                       "more than %d %s in %d minutes from this address: please wait", max, what,
                       window_s / 60);
+    }
     return ok;
 }
 

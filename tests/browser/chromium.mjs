@@ -20,10 +20,11 @@ export function launch() {
   });
 }
 
-// A new context and page at `path`, answered 200 and ready (body[data-ready="true"]);
+// A new context (options as for browser.newContext, 1280x800 unless said) and page;
 // `problems` collects console errors, page errors and failed requests (not cancelled ones).
-export async function open(browser, path, viewport = { width: 1280, height: 800 }, init = null) {
-  const context = await browser.newContext({ viewport });
+// init: {fn, arg}, a script run in the page before its own.
+export async function newPage(browser, options = {}, init = null) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   if (init) await context.addInitScript(init.fn, init.arg);
   const page = await context.newPage();
   const problems = [];
@@ -32,6 +33,12 @@ export async function open(browser, path, viewport = { width: 1280, height: 800 
   page.on('requestfailed', (r) => { // a request cancelled by a navigation or a map move is not one
     if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${r.url()} ${r.failure()?.errorText}`);
   });
+  return { page, context, problems };
+}
+
+// newPage at `path`, answered 200 and ready (body[data-ready="true"]).
+export async function open(browser, path, viewport = { width: 1280, height: 800 }, init = null) {
+  const { page, context, problems } = await newPage(browser, { viewport }, init);
   const res = await page.goto(base + path, { waitUntil: 'load' });
   assert.equal(res.status(), 200, path);
   await page.waitForSelector('body[data-ready="true"]');

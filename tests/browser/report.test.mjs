@@ -12,7 +12,7 @@
 // Few reports are sent: they are limited to 20 an hour per address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open as openIn, axe, shot, account, base, jpeg } from './chromium.mjs';
+import { launch, newPage, open as openIn, axe, shot, account, base, jpeg } from './chromium.mjs';
 
 const stamp = Date.now().toString(36);
 const byMonument = `Відпала штукатурка біля входу, тріщина над вікном (${stamp})`;
@@ -101,14 +101,9 @@ test('at 360x740: a monument found in Cyrillic, a photo, the receipt with its nu
 });
 
 test('a report at a point marked on the map, and "my location"', async () => {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 }, geolocation: { latitude: 50.4547, longitude: 30.5238 },
-    permissions: ['geolocation'],
+  const { page, context, problems } = await newPage(browser, {
+    geolocation: { latitude: 50.4547, longitude: 30.5238 }, permissions: ['geolocation'],
   });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${base}/report`);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => [...document.querySelectorAll('#report-map .leaflet-tile')]
@@ -225,11 +220,7 @@ test('a wrong password is refused with the server\'s words', async () => {
 });
 
 test('an inspector on the moderation page is told it is for editors', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const { page, context, problems } = await newPage(browser);
   await page.goto(`${base}/department/moderation`);
   await page.waitForURL(/\/login\?next=%2Fdepartment%2Fmoderation$/); // no session yet
   await page.waitForSelector('body[data-ready="true"]');
@@ -253,12 +244,7 @@ test('the editor signs in, sees the reports with their photos, rejects one and a
   const photosBefore = await pub.page.locator('.gallery img').count();
   await pub.context.close();
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
+  const { page, context, problems } = await newPage(browser);
   await page.goto(`${base}/login?next=${encodeURIComponent('/department/moderation')}`);
   await page.waitForSelector('body[data-ready="true"]');
   await signIn(page, account('editor'));

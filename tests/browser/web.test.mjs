@@ -6,7 +6,7 @@
 // 360x740 are saved to $SPADOK_ARTIFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open as openIn, tilesLoaded, axe, shot, base } from './chromium.mjs';
+import { launch, newPage, open as openIn, tilesLoaded, axe, shot, base } from './chromium.mjs';
 
 const monument = process.env.SPADOK_MONUMENT; // Золоті ворота, with a photo and a report
 const [lon, lat] = (process.env.SPADOK_MONUMENT_AT || '30.51333,50.44889').split(',').map(Number);
@@ -107,11 +107,7 @@ test('the district and "damaged since" filters redraw the tiles and the click an
 
 test('a base map named by serve --basemap is drawn under the monuments, with its attribution', async () => {
   const site = process.env.SPADOK_BASEMAP_SITE;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const { page, context, problems } = await newPage(browser);
   await page.goto(`${site}/#map=14/${lat}/${lon}`);
   await page.waitForSelector('body[data-ready="true"]');
   await tilesLoaded(page, '.base-tiles img');
