@@ -448,7 +448,8 @@ INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
 -- Archaeological sites (location_sensitive) are published at 0.01 degree (about 1 km).
 -- bbox: the R*Tree (float bounds, rounded outward) narrows; a geometry whose own bounds lie
 -- inside the box intersects it (read from the blob header, no GEOS); only the rest are
--- tested exactly.
+-- tested exactly. Sensitive sites (and their reports) are found at their published point
+-- only, through the index of 009, so that no bbox can narrow down the exact place.
 -- Each select's geometry takes ?1 the output SRID, ?2 whether to swap axes (EPSG:4326 and
 -- EPSG:6384 list northing first) and ?3 the decimals; the conditions' plain ? come after.
 
@@ -474,25 +475,34 @@ SELECT count(*) FROM monument m WHERE 1 = 1
 
 -- name: frag_monuments_bbox
  AND m.id IN (SELECT pkid FROM idx_monument_geom
-               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND (MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
-      AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
+              WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?
+              UNION SELECT id FROM monument WHERE location_sensitive = 1
+                AND round(ST_X(marker), 2) BETWEEN ? AND ? AND round(ST_Y(marker), 2) BETWEEN ? AND ?)
+ AND CASE WHEN m.location_sensitive
+     THEN round(ST_X(m.marker), 2) BETWEEN ? AND ? AND round(ST_Y(m.marker), 2) BETWEEN ? AND ?
+     ELSE MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
+          AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1 END
 
 -- numberMatched of a monuments page whose only conditions are a bbox and/or q=, counted
 -- without reading monument rows: R*Tree candidates whose box lies inside the bbox match
 -- (the R*Tree rounds boxes outward, so the geometry is inside too); only those across its
--- edge are tested exactly; tombstones come from their own small index (003_live_count.sql).
--- Values as frag_monuments_bbox's.
+-- edge are tested exactly; sensitive sites count at their published point (009); tombstones
+-- come from their own small index (003_live_count.sql). Values as frag_monuments_bbox's.
 -- name: frag_monuments_count_rtree
-SELECT count(*) FROM idx_monument_geom r
-WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
-  AND (r.xmin >= ? AND r.ymin >= ? AND r.xmax <= ? AND r.ymax <= ?
-       OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid
-                  AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1))
-  AND r.pkid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
+SELECT count(*) FROM (
+  SELECT r.pkid AS id FROM idx_monument_geom r
+  WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
+    AND r.pkid NOT IN (SELECT id FROM monument WHERE location_sensitive = 1)
+    AND (r.xmin >= ? AND r.ymin >= ? AND r.xmax <= ? AND r.ymax <= ?
+         OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid
+                    AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1))
+  UNION ALL
+  SELECT id FROM monument WHERE location_sensitive = 1
+    AND round(ST_X(marker), 2) BETWEEN ? AND ? AND round(ST_Y(marker), 2) BETWEEN ? AND ?) c
+WHERE c.id NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
 
 -- name: frag_count_rtree_q
-  AND r.pkid IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
+  AND c.id IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
 
 -- name: frag_monuments_count_fts
 SELECT count(*) FROM monument_fts WHERE monument_fts MATCH ?
@@ -637,9 +647,13 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
 
 -- name: frag_reports_bbox
  AND mo.id IN (SELECT pkid FROM idx_monument_geom
-                WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND (MbrMinX(mo.marker) >= ? AND MbrMinY(mo.marker) >= ? AND MbrMaxX(mo.marker) <= ?
-      AND MbrMaxY(mo.marker) <= ? OR ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1)
+               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?
+               UNION SELECT id FROM monument WHERE location_sensitive = 1
+                 AND round(ST_X(marker), 2) BETWEEN ? AND ? AND round(ST_Y(marker), 2) BETWEEN ? AND ?)
+ AND CASE WHEN mo.location_sensitive
+     THEN round(ST_X(mo.marker), 2) BETWEEN ? AND ? AND round(ST_Y(mo.marker), 2) BETWEEN ? AND ?
+     ELSE MbrMinX(mo.marker) >= ? AND MbrMinY(mo.marker) >= ? AND MbrMaxX(mo.marker) <= ?
+          AND MbrMaxY(mo.marker) <= ? OR ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1 END
 
 -- name: bbox_to_4326
 SELECT MbrMinX(b), MbrMinY(b), MbrMaxX(b), MbrMaxY(b) FROM

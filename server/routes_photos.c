@@ -385,9 +385,10 @@ static void serve_file(sp_http_req *r, const char *sha256, const char *media_typ
     sp_err err = {0};
     if (sp_photo_path(r->photos, sha256, v, path, sizeof path, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Never out of the folder: a symlink planted in it is not followed. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
         return (void)sp_http_error(r, 500, "ServerError", "photo %.12s: its file is missing",

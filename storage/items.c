@@ -43,7 +43,10 @@ static const sp_queryable monument_q[] = {
     {"version", "m.version", SP_QT_INT, NULL, NULL},
     {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
     {"updated_at", "m.updated_at", SP_QT_DATE, NULL, NULL},
-    GEOM("idx_monument_geom", "m.id", "m.geom"),
+    /* sensitive sites at their published point only (009_sensitive_sites.sql) */
+    GEOM("idx_monument_geom", "m.id",
+         "CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), "
+         "round(ST_Y(m.marker), 2), 4326) ELSE m.geom END"),
 };
 static const sp_queryable zone_q[] = {
     {"zone_type", "m.zone_type", SP_QT_TEXT, NULL, NULL},
@@ -64,7 +67,9 @@ static const sp_queryable report_q[] = {
     {"repeat_hit", "m.repeat_hit", SP_QT_BOOL, NULL, NULL},
     {"next_due", "m.next_due", SP_QT_DATE, NULL, NULL},
     {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
-    GEOM("idx_monument_geom", "mo.id", "mo.marker"),
+    GEOM("idx_monument_geom", "mo.id",
+         "CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), "
+         "round(ST_Y(mo.marker), 2), 4326) ELSE mo.marker END"),
 };
 
 typedef struct col_sql {
@@ -145,21 +150,28 @@ static int add_int(sp_db_params *p, int64_t i, sp_err *err)
     return SP_OK;
 }
 
-/* Length of the UTF-8 sequence at p when it separates words (ASCII punctuation and space,
- * Latin-1 punctuation, the General Punctuation block: ’ « » – — “ ”...), else 0. */
+/* Length of the UTF-8 sequence at p when it separates words as FTS5's unicode61 tokenizer
+ * does (it keeps letters and digits only): ASCII punctuation and space ('_' too), Latin-1
+ * punctuation and the signs of multiplication and division, the General Punctuation block
+ * (’ « » – — “ ”...), the numero sign; else 0. A separator missed here makes FTS5 refuse
+ * the query, which is answered as a bad q (items_err), never as an internal error. */
 static size_t separator_len(const unsigned char *p)
 {
     if (p[0] < 0x80)
         return (p[0] >= '0' && p[0] <= '9') || (p[0] >= 'A' && p[0] <= 'Z') ||
-                       (p[0] >= 'a' && p[0] <= 'z') || p[0] == '_'
+                       (p[0] >= 'a' && p[0] <= 'z')
                    ? 0
                    : 1;
     if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf)
         return 2; /* U+00A0..U+00BF */
+    if (p[0] == 0xc3 && (p[1] == 0x97 || p[1] == 0xb7))
+        return 2; /* U+00D7, U+00F7 */
     if (p[0] == 0xca && p[1] == 0xbc)
         return 2; /* U+02BC modifier apostrophe */
     if (p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81) && p[2])
         return 3; /* U+2000..U+207F */
+    if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0x96)
+        return 3; /* U+2116 numero sign */
     return 0;
 }
 
@@ -191,6 +203,25 @@ static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
     return out->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
+/* The values of a bbox fragment in their order: frag_monuments_bbox and frag_reports_bbox
+ * take the R*Tree's (xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy), a sensitive
+ * site's published point (x, then y, between) twice, bounds inside the box and the box of
+ * the exact test (minx, miny, maxx, maxy each); frag_zones_bbox the first and the last two
+ * groups; frag_monuments_count_rtree the R*Tree's, inside, exact and published point. */
+static int bbox_values(const double bbox[4], sp_collection c, int is_count, double out[20])
+{
+    static const int order[][20] = {
+        {0, 2, 1, 3, 0, 2, 1, 3, 0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
+        {0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
+        {0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 2, 1, 3},
+    };
+    int k = is_count ? 2 : c == SP_COL_ZONES ? 1 : 0;
+    int n = k == 0 ? 20 : k == 1 ? 12 : 16;
+    for (int i = 0; i < n; i++)
+        out[i] = bbox[order[k][i]];
+    return n;
+}
+
 /* The conditions of q after the collection's select, with their values. */
 static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
 {
@@ -215,12 +246,9 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     }
     if (q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[cs->bbox]);
-        /* R*Tree: xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy; then bounds
-         * inside the box; then the box for the exact test. */
-        const double b[12] = {q->bbox[0], q->bbox[2], q->bbox[1], q->bbox[3],
-                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3],
-                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3]};
-        for (int i = 0; i < 12; i++)
+        double b[20];
+        int n = bbox_values(q->bbox, q->collection, 0, b);
+        for (int i = 0; i < n; i++)
             if (add_real(p, b[i], err))
                 return err->code;
     }
@@ -343,10 +371,9 @@ static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
     if (rc == SP_OK && q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_RTREE]);
-        const double b[12] = {q->bbox[0], q->bbox[2], q->bbox[1], q->bbox[3],
-                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3],
-                              q->bbox[0], q->bbox[1], q->bbox[2], q->bbox[3]};
-        for (int i = 0; i < 12 && rc == SP_OK; i++)
+        double b[20];
+        int n = bbox_values(q->bbox, SP_COL_MONUMENTS, 1, b);
+        for (int i = 0; i < n && rc == SP_OK; i++)
             rc = add_real(p, b[i], err);
         if (rc == SP_OK && q->q) {
             sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_COUNT_RTREE_Q]);
@@ -360,6 +387,18 @@ static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     if (rc == SP_OK && sql->failed)
         rc = sp_err_set(err, SP_ENOMEM, "out of memory");
     return rc == SP_OK ? 1 : -1;
+}
+
+/* A failed step: FTS5 refusing the words of q is the client's error (400), the rest ours. */
+static int items_err(sp_db *db, const sp_items_query *q, sp_err *err, const char *what)
+{
+    const char *msg = sqlite3_errmsg(db->conn);
+    if (q->q && strncmp(msg, "fts5:", 5) == 0)
+        return sp_err_set(err, SP_EINVAL,
+                          "q: cannot be searched as written (%s): use words "
+                          "separated by spaces",
+                          msg);
+    return sp_db_sqlerr(db, err, what);
 }
 
 int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
@@ -388,7 +427,7 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
             if (sqlite3_step(st) == SQLITE_ROW)
                 *out_matched = sqlite3_column_int64(st, 0);
             else
-                rc = sp_db_sqlerr(db, err, "count items");
+                rc = items_err(db, q, err, "count items");
             sqlite3_reset(st);
         }
         sp_db_params_free(&count_params);
@@ -436,7 +475,7 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
             rc = fn(ctx, &f, err);
         }
         if (rc == SP_OK && step != SQLITE_DONE)
-            rc = sp_db_sqlerr(db, err, "items");
+            rc = items_err(db, q, err, "items");
         sqlite3_reset(st);
     }
     sp_strbuf_free(&cond);
