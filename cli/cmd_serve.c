@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "sp_auth.h"
@@ -14,15 +15,43 @@
 #include "sp_photo.h"
 
 #define SP_SERVE_GRACE_S       10
+#define SP_SERVE_SPARE_FILES   256 /* files beside the connections: databases, photos, logs */
 #define SP_SERVE_TILE_CACHE_MB 256
 #define SP_SERVE_PHOTO_MB      50  /* largest photo upload by default */
 #define SP_SERVE_PHOTO_MP      100 /* most pixels of a photo by default (decoding costs memory) */
 
 /* The options as given (NULL: not given). */
 typedef struct serve_opts {
-    const char *db_path, *bind, *port, *threads, *conns, *timeout, *tiles_mb, *photos, *photo_mb,
-        *photo_mp, *basemap, *basemap_attribution;
+    const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
+        *photo_mb, *photo_mp, *basemap, *basemap_attribution;
 } serve_opts;
+
+/* Each connection is a file descriptor: raises the soft limit of open files (up to the
+ * hard one) so that *conns of them fit beside the database files, or lowers *conns to what
+ * fits, saying so. -1 when not even a few connections fit. */
+static int open_files_for(long *conns)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    rlim_t want = (rlim_t)*conns + SP_SERVE_SPARE_FILES;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        if (rl.rlim_cur < 2 * SP_SERVE_SPARE_FILES) {
+            fprintf(stderr, "spadok: only %llu open files allowed (ulimit -n): too few to serve\n",
+                    (unsigned long long)rl.rlim_cur);
+            return -1;
+        }
+        *conns = (long)(rl.rlim_cur - SP_SERVE_SPARE_FILES);
+        sp_log(SP_LOG_WARN, "msg=\"open files limited (ulimit -n): connections lowered\" max=%ld",
+               *conns);
+    }
+    return 0;
+}
 
 static int serve(const serve_opts *o)
 {
@@ -38,12 +67,19 @@ static int serve(const serve_opts *o)
     long tiles_mb = o->tiles_mb ? sp_cli_number(o->tiles_mb, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
     long port = sp_cli_number(o->port, 0, 65535), threads = sp_cli_number(o->threads, 1, 256);
     long conns = sp_cli_number(o->conns, 1, 100000), timeout = sp_cli_number(o->timeout, 1, 3600);
-    if (!db_path || port < 0 || threads == -2 || conns == -2 || timeout == -2 || tiles_mb < 0) {
+    long per_ip = sp_cli_number(o->per_ip, 1, 100000);
+    if (!db_path || port < 0 || threads == -2 || conns == -2 || per_ip == -2 || timeout == -2 ||
+        tiles_mb < 0) {
         fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
-                        "from 1 to 256, --max-connections from 1 to 100000, --timeout from "
-                        "1 to 3600 seconds and --tile-cache-mb from 0 to 1048576\n");
+                        "from 1 to 256, --max-connections and --max-per-ip from 1 to 100000, "
+                        "--timeout from 1 to 3600 seconds and --tile-cache-mb from 0 to "
+                        "1048576\n");
         return SP_EXIT_USAGE;
     }
+    if (conns <= 0)
+        conns = SP_HTTP_MAX_CONNECTIONS;
+    if (open_files_for(&conns) != 0)
+        return SP_EXIT_FAIL;
     struct stat sb;
     if (stat(db_path, &sb) != 0) {
         fprintf(stderr,
@@ -72,7 +108,8 @@ static int serve(const serve_opts *o)
                           bind,
                           (int)port,
                           threads > 0 ? (int)threads : 0,
-                          conns > 0 ? (int)conns : 0,
+                          (int)conns,
+                          per_ip > 0 ? (int)per_ip : 0,
                           timeout > 0 ? (int)timeout : 0,
                           (int)tiles_mb,
                           o->photos ? o->photos : photos_default,
@@ -105,7 +142,13 @@ int sp_cmd_serve(int argc, char **argv)
         {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",
          &o.port, NULL},
         {"threads", "N", "worker threads (default: number of cores)", &o.threads, NULL},
-        {"max-connections", "N", "connections open at once (default 1024)", &o.conns, NULL},
+        {"max-connections", "N",
+         "connections open at once (default 4096; lowered to what ulimit -n allows)", &o.conns,
+         NULL},
+        {"max-per-ip", "N",
+         "connections open at once from one address (default 256), so that slow clients "
+         "cannot take them all; raise it behind a proxy that connects from one address",
+         &o.per_ip, NULL},
         {"timeout", "S", "seconds before an idle connection is closed (default 30)", &o.timeout,
          NULL},
         {"tile-cache-mb", "N",

@@ -878,7 +878,9 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
         s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
+        (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : SP_HTTP_MAX_CONNECTIONS),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(cfg->max_per_ip > 0 ? cfg->max_per_ip : SP_HTTP_MAX_PER_IP),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_END);

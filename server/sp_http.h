@@ -6,12 +6,18 @@
 
 #include "sp_err.h"
 
+/* Slow clients (slowloris) hold a connection each; one address may hold at most max_per_ip
+ * of them, so it cannot take the max_connections that everyone shares. */
+#define SP_HTTP_MAX_CONNECTIONS 4096
+#define SP_HTTP_MAX_PER_IP      256
+
 typedef struct sp_http_config {
     const char *db_path;
-    const char *bind; /* address, default 127.0.0.1 */
-    int port;         /* 0: any free port (printed in the first log line) */
-    int threads;      /* worker threads, default: number of cores */
-    int max_connections;
+    const char *bind;           /* address, default 127.0.0.1 */
+    int port;                   /* 0: any free port (printed in the first log line) */
+    int threads;                /* worker threads, default: number of cores */
+    int max_connections;        /* default SP_HTTP_MAX_CONNECTIONS */
+    int max_per_ip;             /* connections from one address; default SP_HTTP_MAX_PER_IP */
     int timeout_s;              /* idle connection timeout */
     int tile_cache_mb;          /* size bound of the tile cache (<db>.tiles); 0: no cache */
     const char *photos_dir;     /* the photo folder; NULL: no photo uploads */
