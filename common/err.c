@@ -66,6 +66,8 @@ const char *sp_err_name(int code)
         return "too large";
     case SP_EMEDIA:
         return "unsupported media";
+    case SP_ENOSPACE:
+        return "disk full";
     default:
         return "internal error";
     }

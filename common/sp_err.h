@@ -19,6 +19,7 @@ enum {
     SP_EINTERNAL = -8, /* a bug */
     SP_ETOOLARGE = -9, /* input over a configured size limit (HTTP 413) */
     SP_EMEDIA = -10,   /* content that is not of a supported media type (HTTP 415) */
+    SP_ENOSPACE = -11, /* the disk (or quota) is full: nothing was written (HTTP 507) */
 };
 
 typedef struct sp_err {

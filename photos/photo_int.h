@@ -42,6 +42,8 @@ int sp_photo_temp_open(char *pattern, sp_err *err);
 /* Writes len bytes to a new temp file under DIR/tmp/ and fsyncs it; its path in out. */
 int sp_photo_temp_write(const sp_photo_store *s, const void *data, size_t len, char *out,
                         size_t outsz, sp_err *err);
+/* SP_ENOSPACE for a full disk or quota (errno ENOSPC, EDQUOT), else SP_EIO. */
+int sp_photo_io_code(int errnum);
 int sp_photo_write_all(int fd, const void *data, size_t len, const char *path, sp_err *err);
 int sp_photo_fsync_dir(const char *dir, sp_err *err);
 int sp_photo_mkdir(const char *dir, sp_err *err); /* one level; an existing folder is fine */

@@ -68,7 +68,7 @@ int sp_photo_temp_open(char *pattern, sp_err *err)
 {
     int fd = mkstemp(pattern);
     if (fd < 0)
-        return sp_err_set(err, SP_EIO, "cannot create a temp file %s: %s", pattern,
+        return sp_err_set(err, sp_photo_io_code(errno), "cannot create a temp file %s: %s", pattern,
                           strerror(errno));
     if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, SP_PHOTO_FILE_MODE) != 0) {
         int saved = errno;
@@ -79,6 +79,11 @@ int sp_photo_temp_open(char *pattern, sp_err *err)
     return fd;
 }
 
+int sp_photo_io_code(int errnum)
+{
+    return errnum == ENOSPC || errnum == EDQUOT ? SP_ENOSPACE : SP_EIO;
+}
+
 int sp_photo_write_all(int fd, const void *data, size_t len, const char *path, sp_err *err)
 {
     const unsigned char *p = data;
@@ -87,8 +92,8 @@ int sp_photo_write_all(int fd, const void *data, size_t len, const char *path, s
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return sp_err_set(err, SP_EIO, "cannot write %s: %s", path,
-                              n < 0 ? strerror(errno) : "no progress");
+            return sp_err_set(err, n < 0 ? sp_photo_io_code(errno) : SP_EIO, "cannot write %s: %s",
+                              path, n < 0 ? strerror(errno) : "no progress");
         p += n;
         len -= (size_t)n;
     }
@@ -108,9 +113,9 @@ int sp_photo_temp_write(const sp_photo_store *s, const void *data, size_t len, c
     }
     int rc = sp_photo_write_all(fd, data, len, out, err);
     if (rc == SP_OK && fsync(fd) != 0)
-        rc = sp_err_set(err, SP_EIO, "cannot fsync %s: %s", out, strerror(errno));
+        rc = sp_err_set(err, sp_photo_io_code(errno), "cannot fsync %s: %s", out, strerror(errno));
     if (close(fd) != 0 && rc == SP_OK)
-        rc = sp_err_set(err, SP_EIO, "cannot close %s: %s", out, strerror(errno));
+        rc = sp_err_set(err, sp_photo_io_code(errno), "cannot close %s: %s", out, strerror(errno));
     if (rc != SP_OK) {
         unlink(out);
         out[0] = '\0';

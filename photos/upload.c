@@ -126,7 +126,8 @@ static int move_into_place(const sp_photo_store *s, const char *shard, char *con
         if (sp_photo_fsync_dir(s->dir, err) != SP_OK)
             return err->code;
     } else if (errno != EEXIST) {
-        return sp_err_set(err, SP_EIO, "cannot create folder %s: %s", shard, strerror(errno));
+        return sp_err_set(err, sp_photo_io_code(errno), "cannot create folder %s: %s", shard,
+                          strerror(errno));
     }
     for (int i = 0; i < MOVES; i++) {
         if (rename(from[i], to[i]) != 0) {
@@ -151,11 +152,13 @@ static int finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err)
     if (u->bytes == 0)
         return sp_err_set(err, SP_EMEDIA, "0 bytes: the upload is empty, not an image");
     if (fsync(u->fd) != 0)
-        return sp_err_set(err, SP_EIO, "cannot fsync %s: %s", u->path, strerror(errno));
+        return sp_err_set(err, sp_photo_io_code(errno), "cannot fsync %s: %s", u->path,
+                          strerror(errno));
     int rc = close(u->fd);
     u->fd = -1;
     if (rc != 0)
-        return sp_err_set(err, SP_EIO, "cannot close %s: %s", u->path, strerror(errno));
+        return sp_err_set(err, sp_photo_io_code(errno), "cannot close %s: %s", u->path,
+                          strerror(errno));
 
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&u->sha, digest);

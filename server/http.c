@@ -168,6 +168,12 @@ int sp_http_error_from(sp_http_req *r, const sp_err *err)
         return sp_http_error(r, 413, "PayloadTooLarge", "%s", err->msg);
     case SP_EMEDIA:
         return sp_http_error(r, 415, "UnsupportedMediaType", "%s", err->msg);
+    case SP_ENOSPACE: /* the detail names files: for the log, not the client */
+        sp_log(SP_LOG_ERROR, "req=%llx msg=\"disk full\" detail=\"%s\"", (unsigned long long)r->id,
+               err->msg);
+        r->retry_after = SP_HTTP_FULL_RETRY_S;
+        return sp_http_error(r, 507, "InsufficientStorage",
+                             "the server's disk is full: nothing was written; try again later");
     default:
         sp_log(SP_LOG_ERROR, "req=%llx msg=\"%s\"", (unsigned long long)r->id, err->msg);
         return sp_http_error(r, 500, "ServerError", "internal error (logged as req %llx)",
@@ -521,7 +527,7 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"spadok\"");
-    if (r->status == 429 && r->retry_after > 0) {
+    if ((r->status == 429 || r->status == 507) && r->retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", r->retry_after);
         MHD_add_response_header(resp, "Retry-After", secs);

@@ -11,9 +11,10 @@
 #include "sp_http.h"
 #include "sp_strbuf.h"
 
-#define SP_HTTP_MAX_QUERY 8192 /* bytes of query string accepted */
-#define SP_HTTP_MAX_ARGS  64
-#define SP_HTTP_MAX_BODY  (64 * 1024) /* JSON request bodies */
+#define SP_HTTP_MAX_QUERY    8192 /* bytes of query string accepted */
+#define SP_HTTP_MAX_ARGS     64
+#define SP_HTTP_MAX_BODY     (64 * 1024) /* JSON request bodies */
+#define SP_HTTP_FULL_RETRY_S 300         /* Retry-After of a 507 (disk full) */
 
 /* The server's one read-write connection: every write goes through it, one at a time. */
 typedef struct sp_http_writer {

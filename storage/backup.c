@@ -44,7 +44,7 @@ int sp_db_backup(sp_db *db, const char *out_path, sp_err *err)
         sqlite3_backup_finish(b);
     }
     if (rc != SQLITE_DONE) {
-        sp_err_set(err, (rc & 0xff) == SQLITE_FULL ? SP_EIO : SP_EDB, "backup failed: %s",
+        sp_err_set(err, (rc & 0xff) == SQLITE_FULL ? SP_ENOSPACE : SP_EDB, "backup failed: %s",
                    sqlite3_errmsg(dest));
         sqlite3_close(dest);
         unlink(tmp);

@@ -3,6 +3,7 @@
  * per connection (SQLITE_PREPARE_PERSISTENT) and always has its values bound. */
 #include "db_int.h"
 
+#include <errno.h>
 #include <spatialite.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +12,22 @@
 
 #include "sp_log.h"
 
+/* The SP_E* of the connection's last error: a constraint is a conflict, a full disk (SQLite's
+ * SQLITE_FULL, or an I/O error for ENOSPC) is SP_ENOSPACE, the rest a database error. */
+static int last_code(sp_db *db)
+{
+    int rc = sqlite3_extended_errcode(db->conn), sys = sqlite3_system_errno(db->conn);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return SP_ECONFLICT;
+    if ((rc & 0xff) == SQLITE_FULL ||
+        ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
+        return SP_ENOSPACE;
+    return SP_EDB;
+}
+
 int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what)
 {
-    int rc = sqlite3_extended_errcode(db->conn);
-    int code = (rc & 0xff) == SQLITE_CONSTRAINT ? SP_ECONFLICT : SP_EDB;
-    return sp_err_set(err, code, "sqlite: %s (%s)", sqlite3_errmsg(db->conn), what);
+    return sp_err_set(err, last_code(db), "sqlite: %s (%s)", sqlite3_errmsg(db->conn), what);
 }
 
 sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err)
@@ -67,7 +79,7 @@ int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db->conn, sp_sql_query_text[id], NULL, NULL, &msg) != SQLITE_OK) {
-        int code = (sqlite3_extended_errcode(db->conn) & 0xff) == SQLITE_FULL ? SP_EIO : SP_EDB;
+        int code = last_code(db) == SP_ENOSPACE ? SP_ENOSPACE : SP_EDB;
         sp_err_set(err, code, "sqlite: %s (%s)", msg ? msg : "?", sp_sql_query_name[id]);
         sqlite3_free(msg);
         return code;

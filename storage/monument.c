@@ -288,7 +288,7 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     *out_id = id;
     sqlite3_free(before);
     sqlite3_free(after);
-    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO)
+    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO && err->code != SP_ENOSPACE)
         err->code = rc = SP_EDB;
     return rc;
 }
