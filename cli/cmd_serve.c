@@ -23,7 +23,7 @@
 /* The options as given (NULL: not given). */
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
-        *photo_mb, *photo_mp, *basemap, *basemap_attribution;
+        *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour;
 } serve_opts;
 
 /* Each connection is a file descriptor: raises the soft limit of open files (up to the
@@ -68,12 +68,13 @@ static int serve(const serve_opts *o)
     long port = sp_cli_number(o->port, 0, 65535), threads = sp_cli_number(o->threads, 1, 256);
     long conns = sp_cli_number(o->conns, 1, 100000), timeout = sp_cli_number(o->timeout, 1, 3600);
     long per_ip = sp_cli_number(o->per_ip, 1, 100000);
+    long citizen = sp_cli_number(o->citizen_per_hour, 1, 1000000);
     if (!db_path || port < 0 || threads == -2 || conns == -2 || per_ip == -2 || timeout == -2 ||
-        tiles_mb < 0) {
+        tiles_mb < 0 || citizen == -2) {
         fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
                         "from 1 to 256, --max-connections and --max-per-ip from 1 to 100000, "
-                        "--timeout from 1 to 3600 seconds and --tile-cache-mb from 0 to "
-                        "1048576\n");
+                        "--timeout from 1 to 3600 seconds, --tile-cache-mb from 0 to "
+                        "1048576 and --citizen-reports-per-hour from 1 to 1000000\n");
         return SP_EXIT_USAGE;
     }
     if (conns <= 0)
@@ -116,7 +117,8 @@ static int serve(const serve_opts *o)
                           (long long)photo_mb * 1024 * 1024,
                           (long long)photo_mp * 1000 * 1000,
                           o->basemap,
-                          o->basemap_attribution};
+                          o->basemap_attribution,
+                          citizen > 0 ? (int)citizen : 0};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -168,6 +170,10 @@ int sp_cmd_serve(int argc, char **argv)
          "https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, a plain background "
          "that works offline); its origin is allowed in the pages' Content-Security-Policy",
          &o.basemap, NULL},
+        {"citizen-reports-per-hour", "N",
+         "citizens' reports accepted per address and hour (default 20; 429 beyond); raise it "
+         "where many share an address (a proxy, a mobile network)",
+         &o.citizen_per_hour, NULL},
         {"basemap-attribution", "HTML",
          "the base map's attribution (default: OpenStreetMap's for openstreetmap.org tiles)",
          &o.basemap_attribution, NULL},

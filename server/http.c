@@ -694,6 +694,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->writer = &s->writer;
     r->login_limit = &s->login_limit;
     r->report_limit = &s->report_limit;
+    r->citizen_per_hour =
+        s->cfg.citizen_per_hour > 0 ? s->cfg.citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR;
     r->csp = s->csp;
     r->basemap_url = s->cfg.basemap_url;
     r->basemap_attribution = s->cfg.basemap_attribution;

@@ -65,6 +65,7 @@ typedef struct sp_http_req {
     int64_t tile_cache_max; /* bytes */
     const char *csp;        /* the HTML pages' Content-Security-Policy (the server's) */
     int retry_after;        /* seconds, for a 429's Retry-After */
+    int citizen_per_hour;   /* citizens' reports per address and hour */
     const char *basemap_url, *basemap_attribution; /* the web map's base map, or NULL */
     const char *db_path;
     int64_t data_version;

@@ -22,7 +22,6 @@
 #define SP_REPORT_ROLE         "inspector"
 #define SP_MODERATOR_ROLE      "editor"
 #define SP_CITIZEN_WINDOW_S    3600
-#define SP_CITIZEN_MAX         20 /* reports per address and hour */
 #define SP_CITIZEN_TEXT_MAX    4000
 #define SP_CITIZEN_CONTACT_MAX 200
 #define SP_MODERATION_LIST_MAX 500
@@ -265,7 +264,7 @@ void sp_route_citizen_report(sp_http_req *r)
              text_ok(r, contact, "contact", SP_CITIZEN_CONTACT_MAX, 0);
     /* Counted only once the report is well formed: a typo does not use up the quota. */
     if (ok)
-        ok = sp_http_limit(r, r->report_limit, SP_CITIZEN_WINDOW_S, SP_CITIZEN_MAX, "reports");
+        ok = sp_http_limit(r, r->report_limit, SP_CITIZEN_WINDOW_S, r->citizen_per_hour, "reports");
     /* The photos are decoded (proved images) and stored only now: after the cheap checks. */
     sp_photo_info info[SP_UPLOAD_MAX_FILES];
     sp_db_photo_file photos[SP_UPLOAD_MAX_FILES];

@@ -8,8 +8,9 @@
 
 /* Slow clients (slowloris) hold a connection each; one address may hold at most max_per_ip
  * of them, so it cannot take the max_connections that everyone shares. */
-#define SP_HTTP_MAX_CONNECTIONS 4096
-#define SP_HTTP_MAX_PER_IP      256
+#define SP_HTTP_MAX_CONNECTIONS  4096
+#define SP_HTTP_MAX_PER_IP       256
+#define SP_HTTP_CITIZEN_PER_HOUR 20
 
 typedef struct sp_http_config {
     const char *db_path;
@@ -26,6 +27,9 @@ typedef struct sp_http_config {
     /* The web map's base map: an XYZ URL template (http or https, with {z}, {x} and {y}) and
      * its attribution; NULL: none (a plain background, which works offline). */
     const char *basemap_url, *basemap_attribution;
+    /* Citizens' reports accepted per client address and clock hour (429 beyond); 0: the
+     * default SP_HTTP_CITIZEN_PER_HOUR. Raise it where many citizens share an address. */
+    int citizen_per_hour;
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;
