@@ -34,6 +34,7 @@ PRAGMA defer_foreign_keys = ON;
 -- trigger must stay identical to schemas/002_search.sql).
 -- name: exec_bulk_index_off
 DROP TRIGGER gii_monument_geom;
+DROP TRIGGER monument_pub_insert;
 DROP TRIGGER monument_fts_insert;
 DROP TRIGGER map_change_monument_insert;
 
@@ -41,6 +42,14 @@ DROP TRIGGER map_change_monument_insert;
 CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument BEGIN
   INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax)
   VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom));
+END;
+CREATE TRIGGER monument_pub_insert AFTER INSERT ON monument WHEN NEW.geom IS NOT NULL BEGIN
+  INSERT INTO idx_monument_pub (pkid, xmin, xmax, ymin, ymax)
+  VALUES (NEW.id,
+    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE MbrMinX(NEW.geom) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE MbrMaxX(NEW.geom) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE MbrMinY(NEW.geom) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE MbrMaxY(NEW.geom) END);
 END;
 CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
   INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
@@ -65,6 +74,16 @@ SELECT coalesce(max(id), 0) FROM map_change;
 
 -- name: map_changes_since
 SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
+
+-- The public index (011) of the monuments a bulk import inserted.
+-- name: bulk_pub_fill
+INSERT INTO idx_monument_pub (pkid, xmin, xmax, ymin, ymax)
+SELECT id,
+  CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMinX(geom) END,
+  CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMaxX(geom) END,
+  CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMinY(geom) END,
+  CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMaxY(geom) END
+FROM monument WHERE id > ?1 AND geom IS NOT NULL;
 
 -- name: bulk_fts_fill
 INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
@@ -448,8 +467,8 @@ INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
 -- Archaeological sites (location_sensitive) are published at 0.01 degree (about 1 km).
 -- bbox: the R*Tree (float bounds, rounded outward) narrows; a geometry whose own bounds lie
 -- inside the box intersects it (read from the blob header, no GEOS); only the rest are
--- tested exactly. Sensitive sites (and their reports) are found at their published point
--- only, through the index of 009, so that no bbox can narrow down the exact place.
+-- tested exactly. The R*Tree is the public one (011): sensitive sites (and their reports)
+-- are found at their published point only, so that no bbox can narrow down the exact place.
 -- Each select's geometry takes ?1 the output SRID, ?2 whether to swap axes (EPSG:4326 and
 -- EPSG:6384 list northing first) and ?3 the decimals; the conditions' plain ? come after.
 
@@ -474,10 +493,8 @@ FROM monument_v m WHERE 1 = 1
 SELECT count(*) FROM monument m WHERE 1 = 1
 
 -- name: frag_monuments_bbox
- AND m.id IN (SELECT pkid FROM idx_monument_geom
-              WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?
-              UNION SELECT id FROM monument WHERE location_sensitive = 1
-                AND round(ST_X(marker), 2) BETWEEN ? AND ? AND round(ST_Y(marker), 2) BETWEEN ? AND ?)
+ AND m.id IN (SELECT pkid FROM idx_monument_pub
+              WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
  AND CASE WHEN m.location_sensitive
      THEN round(ST_X(m.marker), 2) BETWEEN ? AND ? AND round(ST_Y(m.marker), 2) BETWEEN ? AND ?
      ELSE MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
@@ -486,23 +503,19 @@ SELECT count(*) FROM monument m WHERE 1 = 1
 -- numberMatched of a monuments page whose only conditions are a bbox and/or q=, counted
 -- without reading monument rows: R*Tree candidates whose box lies inside the bbox match
 -- (the R*Tree rounds boxes outward, so the geometry is inside too); only those across its
--- edge are tested exactly; sensitive sites count at their published point (009); tombstones
--- come from their own small index (003_live_count.sql). Values as frag_monuments_bbox's.
+-- edge are tested exactly; sensitive sites count at their published point (011); tombstones
+-- come from their own small index (003_live_count.sql).
 -- name: frag_monuments_count_rtree
-SELECT count(*) FROM (
-  SELECT r.pkid AS id FROM idx_monument_geom r
-  WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
-    AND r.pkid NOT IN (SELECT id FROM monument WHERE location_sensitive = 1)
-    AND (r.xmin >= ? AND r.ymin >= ? AND r.xmax <= ? AND r.ymax <= ?
-         OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid
-                    AND ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1))
-  UNION ALL
-  SELECT id FROM monument WHERE location_sensitive = 1
-    AND round(ST_X(marker), 2) BETWEEN ? AND ? AND round(ST_Y(marker), 2) BETWEEN ? AND ?) c
-WHERE c.id NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
+SELECT count(*) FROM idx_monument_pub r
+WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
+  AND (r.xmin >= ? AND r.ymin >= ? AND r.xmax <= ? AND r.ymax <= ?
+       OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid AND CASE WHEN m.location_sensitive
+                  THEN round(ST_X(m.marker), 2) BETWEEN ? AND ? AND round(ST_Y(m.marker), 2) BETWEEN ? AND ?
+                  ELSE ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1 END))
+  AND r.pkid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
 
 -- name: frag_count_rtree_q
-  AND c.id IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
+  AND r.pkid IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
 
 -- name: frag_monuments_count_fts
 SELECT count(*) FROM monument_fts WHERE monument_fts MATCH ?
@@ -646,10 +659,8 @@ SELECT count(*) FROM condition_report m JOIN monument mo ON mo.id = m.monument_i
 WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at IS NULL
 
 -- name: frag_reports_bbox
- AND mo.id IN (SELECT pkid FROM idx_monument_geom
-               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?
-               UNION SELECT id FROM monument WHERE location_sensitive = 1
-                 AND round(ST_X(marker), 2) BETWEEN ? AND ? AND round(ST_Y(marker), 2) BETWEEN ? AND ?)
+ AND mo.id IN (SELECT pkid FROM idx_monument_pub
+               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
  AND CASE WHEN mo.location_sensitive
      THEN round(ST_X(mo.marker), 2) BETWEEN ? AND ? AND round(ST_Y(mo.marker), 2) BETWEEN ? AND ?
      ELSE MbrMinX(mo.marker) >= ? AND MbrMinY(mo.marker) >= ? AND MbrMaxX(mo.marker) <= ?
@@ -695,30 +706,19 @@ SELECT min(year_from), max(year_to) FROM monument WHERE deleted_at IS NULL;
 -- ?1..?4 the box (min lon, min lat, max lon, max lat); ?5 names wanted; ?6 footprints
 -- wanted; ?7 significance, ?8 condition, ?9 kind, ?11 district (its name), ?12 damaged on or
 -- after this day (NULL: any; ?10 is the damage layer's today). Archaeological sites marked
--- location_sensitive: found by their published 0.01 degree point (within 0.005 degree of the
--- exact one), drawn there, without name or footprint precision beyond it.
+-- location_sensitive: found in the public index (011) at their published 0.01 degree point,
+-- drawn there, without a footprint.
 -- name: map_monuments
-SELECT m.id, ST_X(m.marker), ST_Y(m.marker), m.condition, m.significance,
-  CASE WHEN ?5 THEN m.name_uk END,
-  CASE WHEN ?6 AND GeometryType(m.geom) IN ('POLYGON', 'MULTIPOLYGON') THEN AsBinary(m.geom) END,
+SELECT m.id, CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END,
+  CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END,
+  m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END,
+  CASE WHEN ?6 AND NOT m.location_sensitive AND GeometryType(m.geom) IN ('POLYGON', 'MULTIPOLYGON')
+       THEN AsBinary(m.geom) END,
   coalesce(s.sort, 99) AS rank
 FROM monument m LEFT JOIN vocab_significance s ON s.code = m.significance
-WHERE m.id IN (SELECT pkid FROM idx_monument_geom
+WHERE m.id IN (SELECT pkid FROM idx_monument_pub
                WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)
-  AND m.deleted_at IS NULL AND NOT m.location_sensitive
-  AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
-  AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
-  AND (?11 IS NULL OR m.district = ?11)
-  AND (?12 IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12))
-UNION ALL
-SELECT m.id, round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), m.condition, m.significance,
-  CASE WHEN ?5 THEN m.name_uk END, NULL, coalesce(s.sort, 99)
-FROM monument m LEFT JOIN vocab_significance s ON s.code = m.significance
-WHERE m.id IN (SELECT pkid FROM idx_monument_geom
-               WHERE xmax >= ?1 - 0.005 AND xmin <= ?3 + 0.005
-                 AND ymax >= ?2 - 0.005 AND ymin <= ?4 + 0.005)
-  AND m.deleted_at IS NULL AND m.location_sensitive
-  AND round(ST_X(m.marker), 2) BETWEEN ?1 AND ?3 AND round(ST_Y(m.marker), 2) BETWEEN ?2 AND ?4
+  AND m.deleted_at IS NULL
   AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
   AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
   AND (?11 IS NULL OR m.district = ?11)
@@ -738,9 +738,8 @@ JOIN (SELECT r.monument_id, r.damage_level, coalesce(r.event_date, r.observed_on
                                 ORDER BY coalesce(r.event_date, r.observed_on, r.created_at) DESC, r.id DESC) AS n
       FROM condition_report r
       WHERE r.report_type = 'damage' AND r.status = 'approved' AND r.verification <> 'rejected'
-        AND r.monument_id IN (SELECT pkid FROM idx_monument_geom
-                              WHERE xmax >= ?1 - 0.005 AND xmin <= ?3 + 0.005
-                                AND ymax >= ?2 - 0.005 AND ymin <= ?4 + 0.005)) d
+        AND r.monument_id IN (SELECT pkid FROM idx_monument_pub
+                              WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)) d
   ON d.monument_id = m.id AND d.n = 1
 WHERE m.deleted_at IS NULL
   AND CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END BETWEEN ?1 AND ?3

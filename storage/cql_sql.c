@@ -9,12 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SP_DB_CQL_SRID 4326 /* storage keeps geometry in EPSG:4326, lon/lat like CRS84 */
-/* The R*Tree holds exact boxes; a sensitive site is published up to 0.005 degree away from
- * its exact place (rounded to 0.01), so the prefilter looks that much wider. */
-#define SP_DB_CQL_RTREE_MARGIN 0.005
-#define SP_DB_CQL_FLAT         8   /* AND/OR operands written flat; longer lists are halved */
-#define SP_DB_CQL_NAMES        200 /* bytes of queryable names listed in an error */
+#define SP_DB_CQL_SRID  4326 /* storage keeps geometry in EPSG:4326, lon/lat like CRS84 */
+#define SP_DB_CQL_FLAT  8    /* AND/OR operands written flat; longer lists are halved */
+#define SP_DB_CQL_NAMES 200  /* bytes of queryable names listed in an error */
 
 typedef struct cc {
     const sp_queryable *q;
@@ -391,10 +388,10 @@ static int emit_predicate(cc *c, const sp_cql_expr *e)
                              "(%s IN (SELECT pkid FROM %s WHERE xmax >= ? AND xmin <= ? AND "
                              "ymax >= ? AND ymin <= ?) AND ",
                              q->rowid, q->rtree);
-            if ((rc = param_real(c, g->bbox[0] - SP_DB_CQL_RTREE_MARGIN)) != SP_OK ||
-                (rc = param_real(c, g->bbox[2] + SP_DB_CQL_RTREE_MARGIN)) != SP_OK ||
-                (rc = param_real(c, g->bbox[1] - SP_DB_CQL_RTREE_MARGIN)) != SP_OK ||
-                (rc = param_real(c, g->bbox[3] + SP_DB_CQL_RTREE_MARGIN)) != SP_OK)
+            if ((rc = param_real(c, g->bbox[0])) != SP_OK ||
+                (rc = param_real(c, g->bbox[2])) != SP_OK ||
+                (rc = param_real(c, g->bbox[1])) != SP_OK ||
+                (rc = param_real(c, g->bbox[3])) != SP_OK)
                 return rc;
         }
         sp_strbuf_printf(c->sql, "%s(%s, GeomFromText(?, %d)) = 1", spatial_sql[e->op], q->sql,

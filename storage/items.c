@@ -43,8 +43,8 @@ static const sp_queryable monument_q[] = {
     {"version", "m.version", SP_QT_INT, NULL, NULL},
     {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
     {"updated_at", "m.updated_at", SP_QT_DATE, NULL, NULL},
-    /* sensitive sites at their published point only (009_sensitive_sites.sql) */
-    GEOM("idx_monument_geom", "m.id",
+    /* sensitive sites at their published point only (011_public_index.sql) */
+    GEOM("idx_monument_pub", "m.id",
          "CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), "
          "round(ST_Y(m.marker), 2), 4326) ELSE m.geom END"),
 };
@@ -67,7 +67,7 @@ static const sp_queryable report_q[] = {
     {"repeat_hit", "m.repeat_hit", SP_QT_BOOL, NULL, NULL},
     {"next_due", "m.next_due", SP_QT_DATE, NULL, NULL},
     {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
-    GEOM("idx_monument_geom", "mo.id",
+    GEOM("idx_monument_pub", "mo.id",
          "CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), "
          "round(ST_Y(mo.marker), 2), 4326) ELSE mo.marker END"),
 };
@@ -203,20 +203,20 @@ static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
     return out->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
-/* The values of a bbox fragment in their order: frag_monuments_bbox and frag_reports_bbox
- * take the R*Tree's (xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy), a sensitive
- * site's published point (x, then y, between) twice, bounds inside the box and the box of
- * the exact test (minx, miny, maxx, maxy each); frag_zones_bbox the first and the last two
- * groups; frag_monuments_count_rtree the R*Tree's, inside, exact and published point. */
-static int bbox_values(const double bbox[4], sp_collection c, int is_count, double out[20])
+/* The values of a bbox fragment in their order. frag_monuments_bbox and frag_reports_bbox
+ * take the public R*Tree's (xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy), a
+ * sensitive site's published point (x, then y, between), bounds inside the box and the box
+ * of the exact test (minx, miny, maxx, maxy each); frag_zones_bbox has no sensitive sites;
+ * frag_monuments_count_rtree tests inside before the published point. */
+static int bbox_values(const double bbox[4], sp_collection c, int is_count, double out[16])
 {
-    static const int order[][20] = {
-        {0, 2, 1, 3, 0, 2, 1, 3, 0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
+    static const int order[][16] = {
+        {0, 2, 1, 3, 0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
         {0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
-        {0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 2, 1, 3},
+        {0, 2, 1, 3, 0, 1, 2, 3, 0, 2, 1, 3, 0, 1, 2, 3},
     };
     int k = is_count ? 2 : c == SP_COL_ZONES ? 1 : 0;
-    int n = k == 0 ? 20 : k == 1 ? 12 : 16;
+    int n = k == 1 ? 12 : 16;
     for (int i = 0; i < n; i++)
         out[i] = bbox[order[k][i]];
     return n;
@@ -246,7 +246,7 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     }
     if (q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[cs->bbox]);
-        double b[20];
+        double b[16];
         int n = bbox_values(q->bbox, q->collection, 0, b);
         for (int i = 0; i < n; i++)
             if (add_real(p, b[i], err))
@@ -371,7 +371,7 @@ static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
     if (rc == SP_OK && q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_RTREE]);
-        double b[20];
+        double b[16];
         int n = bbox_values(q->bbox, SP_COL_MONUMENTS, 1, b);
         for (int i = 0; i < n && rc == SP_OK; i++)
             rc = add_real(p, b[i], err);

@@ -362,8 +362,12 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
 
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BULK_FTS_FILL, err);
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BULK_PUB_FILL, err);
     if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, db->bulk_max_id);
+    if (sp_db_step_done(db, st, "fill the public spatial index", err) != SP_OK ||
+        !(st = sp_db_stmt(db, SP_Q_BULK_FTS_FILL, err)))
         return err->code;
     sqlite3_bind_int64(st, 1, db->bulk_max_id);
     if (sp_db_step_done(db, st, "fill the search index", err) != SP_OK ||
