@@ -318,15 +318,18 @@ static void upload(sp_http_req *r, long long monument_id)
         in.meta[i] = u->fields[i];
     sp_db_actor actor = {user.login, user.role, 0};
     int64_t id = 0;
+    /* The writer connection is one thread's at a time: the row read back under the lock too
+     * (read unlocked, it ran inside another request's transaction: test_crash.sh lost
+     * acknowledged edits that way). */
+    char *json = NULL;
     pthread_mutex_lock(&r->writer->lock);
     int rc = sp_db_photo_add(r->writer->db, &in, &actor, &id, &err);
+    if (rc == SP_OK)
+        rc = sp_db_photo_json(r->writer->db, id, 1, &json, &err);
     pthread_mutex_unlock(&r->writer->lock);
     /* A refused row leaves a stored file that no row names: the sweep at the next start
      * removes it (removing it here could race an upload of the same bytes). */
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
-    char *json = NULL;
-    if (sp_db_photo_json(r->writer->db, id, 1, &json, &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);
     r->status = 201;
     r->has_etag = 0;

@@ -98,7 +98,7 @@ for round in $(seq "$ROUNDS"); do
   ids=$(awk '$1 == "report" {printf "%s%s", sep, $2; sep = ","}' "$T/acked")
   want=$(grep -c '^report' "$T/acked")
   [ -z "$ids" ] || [ "$(sql "$DB" "SELECT count(*) FROM condition_report WHERE id IN ($ids)")" = "$want" ] ||
-    lost=$((lost + 1))
+    { lost=$((lost + 1)); echo "round $round: acknowledged reports missing" >&2; }
   ids=$(awk '$1 == "photo" {printf "%s%s", sep, $2; sep = ","}' "$T/acked")
   if [ -n "$ids" ]; then
     sql "$DB" "SELECT id, sha256 FROM photo WHERE id IN ($ids)" | tr '|' ' ' >"$T/shas"
@@ -106,7 +106,7 @@ for round in $(seq "$ROUNDS"); do
       [ "$kind" = photo ] || continue
       sha=$(awk -v id="$pid" '$1 == id {print $2}' "$T/shas")
       { [ -n "$sha" ] && cmp -s "$PH/${sha:0:2}/$sha" "$T/img/$img.png" && [ -s "$PH/${sha:0:2}/$sha.thumb.jpg" ]; } ||
-        lost=$((lost + 1))
+        { lost=$((lost + 1)); echo "round $round: photo $pid ($img) missing or unlike its file" >&2; }
     done <"$T/acked"
   fi
   last=$(awk '$1 == "edit" {v = $3} END {print v}' "$T/acked")
@@ -114,7 +114,8 @@ for round in $(seq "$ROUNDS"); do
     # The last acknowledged edit, or the one after it (committed, its answer lost in the kill).
     now=$(sql "$DB" "SELECT address FROM monument WHERE id = $edited")
     next="${last%.*}.$((${last##*.} + 1))"
-    [ "$now" = "вул. Хрещатик, $last" ] || [ "$now" = "вул. Хрещатик, $next" ] || lost=$((lost + 1))
+    [ "$now" = "вул. Хрещатик, $last" ] || [ "$now" = "вул. Хрещатик, $next" ] ||
+      { lost=$((lost + 1)); echo "round $round: edit $last acknowledged, the address is [$now]" >&2; }
   fi
   # A row is written only after its file: never a row without its file, even before a start.
   sql "$DB" "SELECT DISTINCT sha256 FROM photo" | sort >"$T/rows"
