@@ -60,7 +60,9 @@ int sp_cmd_import(int argc, char **argv)
         "spadok import --db FILE [--mapping M.json] [--layer L] [--dry-run] "
         "[--source-crs EPSG:N] FILE...",
         "Import monuments (or districts, by mapping) from any OGR source. Every record ends\n"
-        "inserted, updated, unchanged or rejected; rejections are kept with their reason.",
+        "inserted, updated, unchanged or rejected; rejections are kept with their reason.\n"
+        "Condition reports (inspections, damage) of existing monuments, one per row: a mapping\n"
+        "with \"target\": \"condition_report\", a key and the monument's protection number.",
         opts, 1, -1};
     int first, rc = sp_cli_parse(&cmd, argc, argv, &first);
     if (rc >= 0)

@@ -1,4 +1,5 @@
-/* importers/imp_record.h - a record being imported: values, geometry, key, report. */
+/* importers/imp_record.h - a record being imported: values, geometry, key, report (or, for
+ * a condition report on its own, the monument it is about). */
 #ifndef SP_IMP_RECORD_H
 #define SP_IMP_RECORD_H
 
@@ -9,6 +10,7 @@ typedef struct sp_imp_record {
     sp_db_record rec;            /* values owned here, freed by sp_imp_record_clear */
     char *report[SP_MAX_FIELDS]; /* condition report values, when the mapping has one */
     char *key;                   /* stable key in its data set */
+    char *monument;              /* a condition report's monument: its protection number */
     char *uid;
     unsigned char *wkb;
     int repaired;   /* MakeValid changed the geometry */

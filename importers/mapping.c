@@ -2,7 +2,10 @@
  * A field spec is a field name, or an object with one of "field", "first" (first non-empty
  * of a list), "fields" + "join", "template" ("{a} {b}"), "value" (a constant), plus optional
  * "map" (coded source values to model values), "default", and "optional": true for a field
- * that sparse sources (OSM tags) may lack altogether. See importers/mappings/README.md. */
+ * that sparse sources (OSM tags) may lack altogether. A mapping whose target is
+ * condition_report reads one report per record: its "monument" spec gives the monument's
+ * protection number and its "key" (required) the report's stable id. See
+ * importers/mappings/README.md. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -134,6 +137,25 @@ static const char *opt_string(json_t *root, const char *key, const char *mapname
     return v ? json_string_value(v) : NULL;
 }
 
+/* Members that only make sense for some targets: a condition report has no geometry, no
+ * uid and no report of its own, and only it names a monument. */
+static int check_members(json_t *root, const sp_entity *target, const char *mapname, sp_err *err)
+{
+    static const char *const not_for_reports[] = {"geometry", "uid", "report", NULL};
+    int is_report = target->id == SP_ENT_REPORT;
+    for (int i = 0; is_report && not_for_reports[i]; i++)
+        if (json_object_get(root, not_for_reports[i]))
+            return sp_err_set(err, SP_EINVAL,
+                              "mapping %s: a condition_report mapping takes no '%s' (a report "
+                              "is about a monument, named by \"monument\")",
+                              mapname, not_for_reports[i]);
+    if (!is_report && json_object_get(root, "monument"))
+        return sp_err_set(err, SP_EINVAL,
+                          "mapping %s: \"monument\" is for target condition_report, not %s",
+                          mapname, target->name);
+    return SP_OK;
+}
+
 int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_mapping **out,
                          sp_err *err)
 {
@@ -162,7 +184,7 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     {
         static const char *const known[] = {
             "dataset", "target", "layer",  "source_crs",  "encoding", "geometry", "key",
-            "uid",     "fields", "report", "description", "licence",  NULL};
+            "uid",     "fields", "report", "description", "licence",  "monument", NULL};
         int ok = 0;
         for (int i = 0; known[i]; i++)
             ok |= strcmp(known[i], key) == 0;
@@ -178,14 +200,15 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     const char *target = opt_string(root, "target", name, err);
     if (err->code)
         goto fail;
-    if (target && (!(m->target = sp_model_entity_by_name(target)) ||
-                   (m->target->id != SP_ENT_MONUMENT && m->target->id != SP_ENT_DISTRICT &&
-                    m->target->id != SP_ENT_ZONE))) {
+    if (target && !(m->target = sp_model_entity_by_name(target))) {
         sp_err_set(err, SP_EINVAL,
-                   "mapping %s: target '%s' is not monument, district or protection_zone", name,
-                   target);
+                   "mapping %s: target '%s' is not monument, district, protection_zone or "
+                   "condition_report",
+                   name, target);
         goto fail;
     }
+    if (check_members(root, m->target, name, err) != SP_OK)
+        goto fail;
     if ((v = json_object_get(root, "geometry"))) {
         m->x_field = opt_string(v, "x", name, err);
         m->y_field = opt_string(v, "y", name, err);
@@ -201,6 +224,9 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     if ((v = json_object_get(root, "key")) && parse_src(v, "key", name, &m->key, err) != SP_OK)
         goto fail;
     if ((v = json_object_get(root, "uid")) && parse_src(v, "uid", name, &m->uid, err) != SP_OK)
+        goto fail;
+    if ((v = json_object_get(root, "monument")) &&
+        parse_src(v, "monument", name, &m->monument, err) != SP_OK)
         goto fail;
     if ((v = json_object_get(root, "fields")) &&
         parse_fields(v, m->target, m->fields, "fields", name, err) != SP_OK)
@@ -275,6 +301,23 @@ int sp_imp_mapping_auto(const sp_entity *target, sp_imp_mapping **out, sp_err *e
     return SP_OK;
 }
 
+/* A value the mapping does not give, read from the first of names the layer has (any case);
+ * found again for every layer. */
+static void auto_src(sp_src *src, OGRFeatureDefnH defn, const char *const names[])
+{
+    if (src->is_auto)
+        memset(src, 0, sizeof *src);
+    for (int i = 0; src->kind == SP_SRC_NONE && names[i]; i++) {
+        int idx = field_ci(defn, names[i]);
+        if (idx < 0)
+            continue;
+        src->kind = SP_SRC_FIELD;
+        src->fields[0] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
+        src->nfields = 1;
+        src->is_auto = 1;
+    }
+}
+
 /* Model fields a mapping leaves out are read from source fields of the same name (any case;
  * "name" also serves name_uk, as KML and most GIS layers call it), and likewise the uid. */
 static void fill_by_name(sp_imp_mapping *m, OGRFeatureDefnH defn)
@@ -295,15 +338,15 @@ static void fill_by_name(sp_imp_mapping *m, OGRFeatureDefnH defn)
             src->is_auto = 1;
         }
     }
-    if (m->uid.is_auto)
-        memset(&m->uid, 0, sizeof m->uid);
-    int idx = field_ci(defn, "uid");
-    if (m->uid.kind == SP_SRC_NONE && idx >= 0) {
-        m->uid.kind = SP_SRC_FIELD;
-        m->uid.fields[0] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx));
-        m->uid.nfields = 1;
-        m->uid.is_auto = 1;
+    if (m->target->id == SP_ENT_REPORT) {
+        static const char *const keys[] = {"source_id", NULL};
+        static const char *const monuments[] = {"protection_no", "monument", NULL};
+        auto_src(&m->key, defn, keys);
+        auto_src(&m->monument, defn, monuments);
+        return;
     }
+    static const char *const uids[] = {"uid", NULL};
+    auto_src(&m->uid, defn, uids);
 }
 
 /* Point columns found by name when a layer has no geometry and the mapping names none:
@@ -372,18 +415,33 @@ int sp_imp_mapping_bind(sp_imp_mapping *m, OGRFeatureDefnH defn, const char *lay
     if (m->xy_is_auto)     /* found in the previous layer: look again */
         m->x_field = m->y_field = NULL;
     m->xy_is_auto = 0;
-    if (!m->x_field && !m->wkt_field && OGR_FD_GetGeomFieldCount(defn) == 0) {
+    int is_report = m->target->id == SP_ENT_REPORT;
+    if (!is_report && !m->x_field && !m->wkt_field && OGR_FD_GetGeomFieldCount(defn) == 0) {
         find_lonlat(m, defn); /* borrowed names: valid while this layer is */
         m->xy_is_auto = m->x_field != NULL;
     }
-    m->key.recode = m->uid.recode = recode;
+    /* A report without a stable key would be added again by every import of its file. */
+    if (is_report && m->key.kind == SP_SRC_NONE)
+        return sp_err_set(err, SP_EINVAL,
+                          "mapping %s: condition reports need a key: name the field that holds "
+                          "each report's stable id (\"key\"), or give layer '%s' a source_id "
+                          "column",
+                          m->name, layer);
+    if (is_report && m->monument.kind == SP_SRC_NONE)
+        return sp_err_set(err, SP_EINVAL,
+                          "mapping %s: condition reports need their monument: name the field "
+                          "that holds its protection number (\"monument\"), or give layer '%s' "
+                          "a protection_no column",
+                          m->name, layer);
+    m->key.recode = m->uid.recode = m->monument.recode = recode;
     for (int i = 0; i < SP_MAX_FIELDS; i++)
         m->fields[i].recode = m->report[i].recode = recode;
     if (bind_xy(m->x_field, &m->xi, defn, m->name, layer, err) ||
         bind_xy(m->y_field, &m->yi, defn, m->name, layer, err) ||
         bind_xy(m->wkt_field, &m->wkti, defn, m->name, layer, err) ||
         bind_src(&m->key, defn, "key", m->name, layer, err) ||
-        bind_src(&m->uid, defn, "uid", m->name, layer, err))
+        bind_src(&m->uid, defn, "uid", m->name, layer, err) ||
+        bind_src(&m->monument, defn, "monument", m->name, layer, err))
         return err->code;
     for (int i = 0; i < m->target->nfields; i++) {
         char what[128];

@@ -1,6 +1,7 @@
 /* importers/ogr.c - `spadok import`: open OGR sources, walk their layers, store records.
  * The whole import is one transaction (a fatal error leaves the database as it was); a
- * record the store refuses is rejected alone (see store()). The counts
+ * record the store refuses is rejected alone (see store()). Records are monuments, districts,
+ * protection zones, or condition reports of existing monuments (store_report()). The counts
  * obey read = inserted + updated + unchanged + rejected, checked again by import_run. */
 #include <gdal.h>
 #include <pthread.h>
@@ -26,6 +27,8 @@ typedef struct run_ctx {
     sp_keyset *seen;
     const char *dataset;
     int64_t run_id;
+    int is_report;       /* the records are condition reports (target condition_report) */
+    int64_t report_mark; /* reports above it were inserted by this import */
     sp_import_counts counts;
 } run_ctx;
 
@@ -131,11 +134,35 @@ static int has_report(const sp_imp_record *r)
     return 0;
 }
 
+/* Stores one condition report of a report file; an unknown monument or a key in conflict
+ * rejects it, naming the field. */
+static int store_report(run_ctx *c, sp_imp_record *r, sp_err *err)
+{
+    sp_upsert_result res;
+    int rc = sp_db_report_import(c->db, c->report_mark, c->dataset, r->key, r->monument,
+                                 r->rec.values, &res, err);
+    if (rc == SP_ENOTFOUND) { /* a record-level refusal, as a bad value is */
+        snprintf(r->field, sizeof r->field, "monument");
+        err->code = SP_EINVAL;
+        return SP_EINVAL;
+    }
+    if (rc == SP_ECONFLICT)
+        snprintf(r->field, sizeof r->field, "key");
+    if (rc != SP_OK)
+        return rc;
+    c->counts.inserted += res == SP_UPSERT_INSERTED;
+    c->counts.unchanged += res == SP_UPSERT_UNCHANGED;
+    c->counts.reports += res == SP_UPSERT_INSERTED;
+    return SP_OK;
+}
+
 /* Stores one built record and its report. Everything that can refuse a record is checked
  * before the first write, and a refused first write changes nothing (SQLite undoes the
  * statement), so no savepoint is needed; a failure after it stops the whole import. */
 static int store(run_ctx *c, sp_imp_record *r, sp_err *err)
 {
+    if (c->is_report)
+        return store_report(c, r, err);
     int with_report = c->mapping && c->mapping->has_report && has_report(r);
     if (with_report && !r->report[SP_RF_REPORT_TYPE]) {
         snprintf(r->field, sizeof r->field, "report.report_type");
@@ -205,7 +232,8 @@ typedef struct pipeline {
     const sp_imp_mapping *m;
     const sp_vocab *vocab;
     OGRCoordinateTransformationH ct;
-    sp_keyset *seen; /* identities met so far in this import, with their row */
+    sp_keyset *seen; /* identities met so far in this import, with their row; NULL for
+                        reports, whose repeated keys storage finds (memory stays flat) */
 } pipeline;
 
 /* A record whose identity an earlier record of this import had is rejected: which one to
@@ -260,7 +288,7 @@ static void *reader_main(void *arg)
         queued *q = &batch[n++];
         *q = (queued){.f = f};
         q->rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q->r, &q->err);
-        if (q->rc == SP_OK)
+        if (q->rc == SP_OK && p->seen)
             q->rc = check_repeat(p->seen, &q->r, (long long)OGR_F_GetFID(f), &q->err);
         if (q->rc != SP_OK || q->r.repaired) /* NULL on OOM: the writer tries again */
             q->raw = sp_imp_feature_json(f, OGR_L_GetName(p->layer));
@@ -346,7 +374,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     }
     int rc = sp_imp_mapping_bind(m, defn, lname, recode, err);
-    if (rc == SP_OK)
+    if (rc == SP_OK && !c->is_report) /* a report has no geometry */
         rc = make_transform(c, layer, m, file, &p->ct, err);
     /* Counted before the reader starts: from then on only the reader touches the layer. */
     long long total = rc == SP_OK ? OGR_L_GetFeatureCount(layer, 0) : -1;
@@ -359,7 +387,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
         p->layer = layer;
         p->m = m;
         p->vocab = c->vocab;
-        p->seen = c->seen;
+        p->seen = c->is_report ? NULL : c->seen;
         OGR_L_ResetReading(layer);
         has_reader = pthread_create(&reader, NULL, reader_main, p) == 0;
         if (!has_reader)
@@ -535,6 +563,7 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
     run_ctx c = {.db = db, .opt = opt, .mapping = src->mapping, .dataset = src->dataset};
     int rc = SP_OK;
     const char *target = c.mapping ? sp_imp_mapping_target(c.mapping) : "monument";
+    c.is_report = c.mapping && c.mapping->target->id == SP_ENT_REPORT;
     c.vocab = sp_vocab_new();
     c.seen = sp_keyset_new();
     if (!c.vocab || !c.seen)
@@ -548,10 +577,14 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
     if (rc == SP_OK)
         rc = sp_db_import_run_begin(db, src->dataset, sp_strbuf_cstr(&src->files),
                                     opt->mapping_path, target, &c.run_id, err);
+    if (rc == SP_OK && c.is_report)
+        rc = sp_db_report_bulk_begin(db, &c.report_mark, err);
     for (int i = 0; i < src->nfiles && rc == SP_OK; i++)
         for (int k = 0; k < src->f[i].nlayers && rc == SP_OK; k++)
             rc = import_layer(&c, src->f[i].path, src->f[i].layers[k], src->f[i].recode, err);
     sp_db_actor actor = {"import", NULL, c.run_id};
+    if (rc == SP_OK && c.is_report)
+        rc = sp_db_report_bulk_finish(db, c.report_mark, &actor, err);
     if (rc == SP_OK)
         rc = sp_db_bulk_finish(db, &actor, err);
     if (rc == SP_OK)

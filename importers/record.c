@@ -1,4 +1,6 @@
 /* importers/record.c - one source feature -> one validated record, or a reason why not.
+ * A condition report (target condition_report) has values, a key and its monument's
+ * protection number, and no geometry.
  * Geometry is taken from the layer, from x/y columns or from a WKT column, flattened to 2D,
  * reprojected to EPSG:4326, range-checked, repaired when invalid (GEOS MakeValid) and given
  * a point-on-surface marker. Values go through the model's normaliser field by field, so a
@@ -17,6 +19,7 @@ void sp_imp_record_clear(sp_imp_record *r)
         free(r->report[i]);
     }
     free(r->key);
+    free(r->monument);
     free(r->uid);
     free(r->wkb);
     memset(r, 0, sizeof *r);
@@ -281,10 +284,47 @@ static int is_uid(const char *s)
     return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
 }
 
+/* A required text value of the mapping (the key, a report's monument): present, UTF-8. */
+static int required_text(const sp_src *src, OGRFeatureH f, const char *what, const char *empty,
+                         char **out, sp_imp_record *r, sp_err *err)
+{
+    if (sp_imp_src_value(src, f, out, err) != SP_OK)
+        return reject(r, what, err);
+    if (!*out) {
+        sp_err_set(err, SP_EINVAL, "%s: empty%s", what, empty);
+        return reject(r, what, err);
+    }
+    if (!sp_utf8_valid_str(*out)) {
+        sp_err_set(err, SP_EINVAL, "%s: not valid UTF-8", what);
+        return reject(r, what, err);
+    }
+    return SP_OK;
+}
+
+/* A condition report on its own: its values, its key, its monument; no geometry. */
+static int build_report(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH f, sp_imp_record *r,
+                        sp_err *err)
+{
+    const sp_entity *e = m->target;
+    r->rec.entity = e;
+    /* The key first, so that a rejection for any other field names the report. */
+    if (required_text(&m->key, f, "key", "", &r->key, r, err) != SP_OK ||
+        required_text(&m->monument, f, "monument", " (no protection number)", &r->monument, r,
+                      err) != SP_OK ||
+        build_values(e, m->fields, v, f, r->rec.values, "", r, err) != SP_OK)
+        return err->code;
+    char field[96];
+    if (sp_imp_values_finish(e, r->rec.values, field, sizeof field, err) != SP_OK)
+        return reject(r, field, err);
+    return SP_OK;
+}
+
 int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH f,
                         OGRCoordinateTransformationH ct, sp_imp_record *r, sp_err *err)
 {
     const sp_entity *e = m->target;
+    if (e->id == SP_ENT_REPORT)
+        return build_report(m, v, f, r, err);
     r->rec.entity = e;
     if (build_values(e, m->fields, v, f, r->rec.values, "", r, err) != SP_OK)
         return err->code;
@@ -293,16 +333,8 @@ int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH 
         return reject(r, field, err);
     /* The stable key: mapping's key, else the model's source_id, else the feature id. */
     if (m->key.kind != SP_SRC_NONE) {
-        if (sp_imp_src_value(&m->key, f, &r->key, err) != SP_OK)
-            return reject(r, "key", err);
-        if (!r->key) {
-            sp_err_set(err, SP_EINVAL, "key: empty");
-            return reject(r, "key", err);
-        }
-        if (!sp_utf8_valid_str(r->key)) {
-            sp_err_set(err, SP_EINVAL, "key: not valid UTF-8");
-            return reject(r, "key", err);
-        }
+        if (required_text(&m->key, f, "key", "", &r->key, r, err) != SP_OK)
+            return err->code;
         free(r->rec.values[e->key_field]);
         r->rec.values[e->key_field] = strdup(r->key);
     } else if (r->rec.values[e->key_field]) {

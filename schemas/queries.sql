@@ -901,3 +901,147 @@ FROM monument_v WHERE id = ?1;
 UPDATE monument SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), version = version + 1
 WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL;
+
+-- ---- condition reports imported from files (storage/reports_import.c) --------------------
+-- An import of reports (target condition_report) is one bulk transaction. Reports inserted
+-- by it are those above its mark, the largest report id when it began (ids only grow). The
+-- per-report triggers (the monument's condition and last inspection from its reports, and
+-- the map changes of the report and of the monument) are dropped for the transaction and
+-- their work is done once per touched monument at its end (report_bulk_apply), with the same
+-- outcome: the same condition, last_inspected and version (one more per approved report), and
+-- map_change boxes that cover every box the triggers would have written. Dropped and created
+-- inside the transaction, so no other connection sees them missing and a rollback restores
+-- them; the text in exec_report_bulk_on must stay identical to schemas/006_monitoring.sql and
+-- schemas/004_map_change.sql (tests/integration/test_report_import.sh checks it). The touched
+-- monuments are noted in a temporary table as the reports go in: how many reports each got
+-- that fire the trigger, and the last of them.
+
+-- name: report_import_mark
+SELECT coalesce(max(id), 0) FROM condition_report;
+
+-- name: exec_report_bulk_off
+CREATE TEMP TABLE IF NOT EXISTS report_touched (
+  monument_id INTEGER PRIMARY KEY,
+  approved    INTEGER NOT NULL,    -- reports that fire the trigger (its WHEN)
+  last_id     INTEGER NOT NULL     -- the last of them, 0 when none
+);
+DELETE FROM temp.report_touched;
+DROP TRIGGER condition_report_sets_condition;
+DROP TRIGGER map_change_report;
+DROP TRIGGER map_change_monument_update;
+
+-- name: exec_report_bulk_on
+CREATE TRIGGER condition_report_sets_condition AFTER INSERT ON condition_report
+WHEN NEW.status = 'approved' AND NEW.verification <> 'rejected'
+BEGIN
+  UPDATE monument SET
+    condition = (SELECT r.condition FROM condition_report r
+                  WHERE r.monument_id = NEW.monument_id AND r.status = 'approved'
+                    AND r.verification <> 'rejected' AND r.condition IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM condition_report s WHERE s.supersedes_id = r.id)
+                  ORDER BY coalesce(r.observed_on, r.event_date, r.created_at) DESC, r.id DESC
+                  LIMIT 1),
+    last_inspected = (SELECT max(coalesce(r.observed_on, r.event_date)) FROM condition_report r
+                       WHERE r.monument_id = NEW.monument_id AND r.status = 'approved'
+                         AND r.report_type IN ('inspection', 'technical_act', 'post_restoration')
+                         AND NOT EXISTS (SELECT 1 FROM condition_report s
+                                          WHERE s.supersedes_id = r.id)),
+    version = version + 1,
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  WHERE id = NEW.monument_id;
+END;
+CREATE TRIGGER map_change_report AFTER INSERT ON condition_report BEGIN
+  INSERT INTO map_change (xmin, ymin, xmax, ymax)
+  SELECT MbrMinX(geom) - 0.005, MbrMinY(geom) - 0.005, MbrMaxX(geom) + 0.005, MbrMaxY(geom) + 0.005
+  FROM monument WHERE id = NEW.monument_id;
+END;
+CREATE TRIGGER map_change_monument_update AFTER UPDATE OF geom, marker, condition, significance,
+  name_uk, location_sensitive, deleted_at ON monument BEGIN
+  INSERT INTO map_change (xmin, ymin, xmax, ymax)
+  VALUES (MbrMinX(OLD.geom) - 0.005 * OLD.location_sensitive,
+          MbrMinY(OLD.geom) - 0.005 * OLD.location_sensitive,
+          MbrMaxX(OLD.geom) + 0.005 * OLD.location_sensitive,
+          MbrMaxY(OLD.geom) + 0.005 * OLD.location_sensitive),
+         (MbrMinX(NEW.geom) - 0.005 * NEW.location_sensitive,
+          MbrMinY(NEW.geom) - 0.005 * NEW.location_sensitive,
+          MbrMaxX(NEW.geom) + 0.005 * NEW.location_sensitive,
+          MbrMaxY(NEW.geom) + 0.005 * NEW.location_sensitive);
+END;
+
+-- name: report_import_find
+SELECT id, content_hash FROM condition_report WHERE dataset = ?1 AND source_id = ?2;
+
+-- name: report_import_monument
+SELECT id, deleted_at IS NOT NULL FROM monument WHERE protection_no = ?1;
+
+-- Imported reports are the department's own records: approved, like those filed through the
+-- API (report_create), with the same default for when a technical act is due again.
+-- name: report_import_insert
+INSERT INTO condition_report (monument_id, dataset, source_id, content_hash,
+  report_type, observed_on, event_date, condition, damage_level, damage_extent,
+  repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
+  next_due)
+VALUES (?1, ?2, ?3, ?4,
+  ?10, ?11, ?12, ?13, ?14, ?15,
+  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25,
+  coalesce(?26, CASE WHEN ?10 = 'technical_act'
+                     THEN date(coalesce(?11, ?12, 'now'), '+5 years') END));
+
+-- The monument ?1 got report ?3; ?2 is 1 when that report fires the trigger (approved, its
+-- verification not rejected: the WHEN of condition_report_sets_condition), else 0.
+-- name: report_touched_note
+INSERT INTO temp.report_touched (monument_id, approved, last_id) VALUES (?1, ?2, ?2 * ?3)
+ON CONFLICT (monument_id) DO UPDATE SET approved = approved + excluded.approved,
+  last_id = max(last_id, excluded.last_id);
+
+-- The last of the next ?2 touched monuments after id ?1 (NULL when none is left): the
+-- monuments are updated in slices, so that the statement journal of one UPDATE (kept in
+-- memory: temp_store) holds the pages of a slice, not of a whole national registry.
+-- name: report_touched_slice
+SELECT max(monument_id) FROM (SELECT monument_id FROM temp.report_touched
+                               WHERE monument_id > ?1 ORDER BY monument_id LIMIT ?2);
+
+-- The trigger condition_report_sets_condition, once per monument with ids in (?1, ?2] that
+-- got reports firing it: the condition and last inspection it computed when it fired last
+-- (from the reports up to that one: a report that does not fire it, inserted after, is not
+-- counted in last_inspected until another fires), and the version up by one per firing.
+-- name: report_bulk_apply
+UPDATE monument SET
+  condition = (SELECT r.condition FROM condition_report r
+                WHERE r.monument_id = monument.id AND r.status = 'approved'
+                  AND r.id <= (SELECT t.last_id FROM temp.report_touched t
+                                WHERE t.monument_id = monument.id)
+                  AND r.verification <> 'rejected' AND r.condition IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM condition_report s WHERE s.supersedes_id = r.id)
+                ORDER BY coalesce(r.observed_on, r.event_date, r.created_at) DESC, r.id DESC
+                LIMIT 1),
+  last_inspected = (SELECT max(coalesce(r.observed_on, r.event_date)) FROM condition_report r
+                     WHERE r.monument_id = monument.id AND r.status = 'approved'
+                       AND r.id <= (SELECT t.last_id FROM temp.report_touched t
+                                     WHERE t.monument_id = monument.id)
+                       AND r.report_type IN ('inspection', 'technical_act', 'post_restoration')
+                       AND NOT EXISTS (SELECT 1 FROM condition_report s
+                                        WHERE s.supersedes_id = r.id)),
+  version = version + (SELECT t.approved FROM temp.report_touched t
+                        WHERE t.monument_id = monument.id),
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE id IN (SELECT monument_id FROM temp.report_touched
+              WHERE monument_id > ?1 AND monument_id <= ?2 AND approved > 0);
+
+-- The triggers map_change_report and map_change_monument_update, once: the boxes of the
+-- touched monuments, widened as map_change_report widens them (which covers the monument
+-- update's boxes too: the geometry did not move), merged per 1-degree cell so that a
+-- national import leaves at most a few hundred rows for the tile cache to apply rather than
+-- one per monument.
+-- name: report_bulk_map_change
+INSERT INTO map_change (xmin, ymin, xmax, ymax)
+SELECT min(g.xmin) - 0.005, min(g.ymin) - 0.005, max(g.xmax) + 0.005, max(g.ymax) + 0.005
+FROM idx_monument_geom g
+WHERE g.pkid IN (SELECT monument_id FROM temp.report_touched)
+GROUP BY CAST(g.xmin + 180 AS INTEGER), CAST(g.ymin + 90 AS INTEGER);
+
+-- The imported reports' audit rows, in one statement (as audit_bulk_inserts for monuments):
+-- an insert's row carries no JSON, a report is never changed, so the row itself is its state.
+-- name: report_bulk_audit
+INSERT INTO audit_log (actor, action, entity, entity_id, import_run_id)
+SELECT ?1, 'insert', 'condition_report', id, ?2 FROM condition_report WHERE id > ?3 ORDER BY id;

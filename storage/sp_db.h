@@ -87,6 +87,22 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
 int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const char *source_id,
                      char *const values[], int *out_added, sp_err *err);
 
+/* Condition reports imported on their own (storage/reports_import.c), inside a bulk
+ * transaction whose records are all reports: begin returns the mark that tells this import's
+ * reports from older ones; finish, before sp_db_bulk_finish, sets each touched monument's
+ * condition, last inspection and version, notes the map change and writes the audit rows,
+ * as inserting the reports one by one would have. */
+int sp_db_report_bulk_begin(sp_db *db, int64_t *out_mark, sp_err *err);
+int sp_db_report_bulk_finish(sp_db *db, int64_t mark, const sp_db_actor *actor, sp_err *err);
+/* Inserts an approved report (values by enum sp_report_field) of the live monument with this
+ * protection number, keyed by dataset + source_id; "unchanged" when that key holds the same
+ * monument and values already. SP_ENOTFOUND: no such live monument; SP_ECONFLICT: the key is
+ * already in this import, or holds other values (reports are never changed in place). Those
+ * write nothing; a failure after the report's first write is SP_EDB. */
+int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char *source_id,
+                        const char *protection_no, char *const values[],
+                        sp_upsert_result *out_result, sp_err *err);
+
 /* One exported row: column names and text values (NULL for SQL NULL), geometry as WKB. */
 typedef struct sp_db_row {
     int ncols;

@@ -60,6 +60,26 @@ static void test_mapping__accepts_every_form(void)
     sp_imp_mapping_free(m);
 }
 
+static void test_mapping__condition_report_members(void)
+{
+    expect_mapping_error("{\"target\": \"condition_report\", \"geometry\": {\"wkt\": \"w\"}}",
+                         "a condition_report mapping takes no 'geometry'");
+    expect_mapping_error("{\"target\": \"condition_report\", \"report\": {\"fields\": {}}}",
+                         "takes no 'report'");
+    expect_mapping_error("{\"monument\": \"pn\"}", "\"monument\" is for target condition_report");
+    expect_mapping_error("{\"target\": \"condition_report\", \"fields\": {\"name_uk\": \"n\"}}",
+                         "fields.name_uk is not a condition_report field");
+    const char *json = "{\"target\": \"condition_report\", \"key\": \"act\","
+                       " \"monument\": {\"field\": \"pn\"},"
+                       " \"fields\": {\"report_type\": {\"value\": \"inspection\"},"
+                       " \"condition\": \"стан\"}}";
+    sp_imp_mapping *m = NULL;
+    sp_err err = {0};
+    SP_CHECK(sp_imp_mapping_parse(json, strlen(json), "r.json", &m, &err) == SP_OK);
+    SP_CHECK_STR(m ? sp_imp_mapping_target(m) : NULL, "condition_report");
+    sp_imp_mapping_free(m);
+}
+
 static sp_db *fresh_db(void)
 {
     char p[512];
@@ -209,6 +229,58 @@ static void test_import__unknown_layer_and_absent_field(void)
     sp_db_close(db);
 }
 
+static int run_file(sp_db *db, const char *file, const char *mapping, sp_imp_result *res,
+                    rejects *rj, sp_err *err)
+{
+    sp_imp_options opt = {0};
+    opt.mapping_path = mapping;
+    opt.on_reject = on_reject;
+    opt.reject_ctx = rj;
+    memset(rj, 0, sizeof *rj);
+    return sp_imp_run(db, &file, 1, &opt, res, err);
+}
+
+static void test_import__condition_reports_keyed_and_idempotent(void)
+{
+    char mons[512], reps[512], map[512];
+    snprintf(mons, sizeof mons, "%s",
+             write_file("m.csv", "source_id,protection_no,name_uk,lon,lat\n"
+                                 "1,100-Н,Андріївська церква,30.5179,50.4589\n"
+                                 "2,200-Н,Кирилівська церква,30.4731,50.4762\n"));
+    snprintf(reps, sizeof reps, "%s",
+             write_file("r.csv", "act,pn,type,date,стан\n"
+                                 "a1,100-Н,огляд,2020-01-02,задовільний\n"
+                                 "a2,100-Н,damage,2023-03-04,аварійний\n"
+                                 "a3,300-Н,огляд,2023-03-04,добрий\n"
+                                 "a4,200-Н,огляд,2023-03-04,пречудовий\n"
+                                 "a1,200-Н,огляд,2023-03-05,добрий\n"
+                                 ",200-Н,огляд,2023-03-05,добрий\n"));
+    snprintf(map, sizeof map, "%s",
+             write_file("r.json", "{\"target\": \"condition_report\", \"key\": \"act\","
+                                  " \"monument\": \"pn\", \"fields\": {\"report_type\": \"type\","
+                                  " \"observed_on\": \"date\", \"condition\": \"стан\"}}"));
+    sp_db *db = fresh_db();
+    sp_imp_result res;
+    rejects rj;
+    sp_err err = {0};
+    SP_CHECK(run_file(db, mons, NULL, &res, &rj, &err) == SP_OK && res.counts.inserted == 2);
+    SP_CHECK(run_file(db, reps, map, &res, &rj, &err) == SP_OK);
+    const sp_import_counts *c = &res.counts;
+    SP_CHECK(c->read == 6 && c->inserted == 2 && c->rejected == 4 && c->reports == 2);
+    SP_CHECK(c->read == c->inserted + c->updated + c->unchanged + c->rejected);
+    SP_CHECK_CONTAINS(rj.reasons[0], "monument: no monument has protection number 300-Н");
+    SP_CHECK_CONTAINS(rj.reasons[1], "field 'condition': unknown condition value 'пречудовий'");
+    SP_CHECK_CONTAINS(rj.reasons[2], "duplicate key a1: already in this import");
+    SP_CHECK_CONTAINS(rj.reasons[3], "key: empty");
+    /* The second run changes nothing; the rejections are the same but for the repeated key,
+     * which now holds other values than the stored report. */
+    SP_CHECK(run_file(db, reps, map, &res, &rj, &err) == SP_OK);
+    SP_CHECK(c->unchanged == 2 && c->inserted == 0 && c->rejected == 4 && c->reports == 0);
+    SP_CHECK_CONTAINS(rj.reasons[2], "key a1: report 1 was imported with other values");
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    sp_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
@@ -222,6 +294,9 @@ int main(int argc, char **argv)
         {"test_import__csv_lonlat_and_mapping_values", test_import__csv_lonlat_and_mapping_values},
         {"test_import__unknown_layer_and_absent_field",
          test_import__unknown_layer_and_absent_field},
+        {"test_mapping__condition_report_members", test_mapping__condition_report_members},
+        {"test_import__condition_reports_keyed_and_idempotent",
+         test_import__condition_reports_keyed_and_idempotent},
         {NULL, NULL},
     };
     return sp_test_main_in_tmpdir(argc, argv, cases, dir, sizeof dir, "spadok-imp");

@@ -1,0 +1,208 @@
+/* storage/reports_import.c - condition reports imported from files, millions at a time.
+ * An import of reports (importers/, target condition_report) is one bulk transaction: each
+ * report is keyed by dataset + source_id and names its monument by protection number; the
+ * per-report triggers are set aside for the transaction and their work is done once per
+ * touched monument at its end (noted in a temporary table as reports go in), with the same
+ * outcome (see schemas/queries.sql, "condition reports imported from files"). A report row
+ * carries the hash of its monument and values (schemas/010_report_import.sql), so importing
+ * the same file again changes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "sp_hash.h"
+
+#define SP_PARAM_FIELD0 10 /* report field i binds to ?(10 + i), see schemas/queries.sql */
+/* Monuments updated by one statement at the end of an import: its statement journal (in
+ * memory, temp_store) then holds a few MB of pages rather than the whole monument table. */
+#define SP_REPORT_APPLY_SLICE 2000
+
+int sp_db_report_bulk_begin(sp_db *db, int64_t *out_mark, sp_err *err)
+{
+    *out_mark = 0;
+    if (!db->in_bulk)
+        return sp_err_set(err, SP_EINTERNAL, "report import outside a bulk transaction");
+    int rc = sp_db_query_int(db, SP_Q_REPORT_IMPORT_MARK, out_mark, err);
+    return rc == SP_OK ? sp_db_exec(db, SP_Q_EXEC_REPORT_BULK_OFF, err) : rc;
+}
+
+/* The last of the next SP_REPORT_APPLY_SLICE touched monuments after id `after`; 0 when none
+ * is left. */
+static int next_slice(sp_db *db, int64_t after, int64_t *out_last, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_TOUCHED_SLICE, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, SP_REPORT_APPLY_SLICE);
+    int step = sqlite3_step(st);
+    *out_last = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0; /* NULL reads as 0 */
+    sqlite3_reset(st);
+    return step == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, "touched monuments");
+}
+
+int sp_db_report_bulk_finish(sp_db *db, int64_t mark, const sp_db_actor *actor, sp_err *err)
+{
+    int64_t from = 0, to = 0;
+    sqlite3_stmt *st = NULL;
+    int rc;
+    while ((rc = next_slice(db, from, &to, err)) == SP_OK && to > 0) {
+        if (!(st = sp_db_stmt(db, SP_Q_REPORT_BULK_APPLY, err)))
+            return err->code;
+        sqlite3_bind_int64(st, 1, from);
+        sqlite3_bind_int64(st, 2, to);
+        if ((rc = sp_db_step_done(db, st, "monuments' condition from the reports", err)))
+            return rc;
+        from = to;
+    }
+    if (rc != SP_OK || !(st = sp_db_stmt(db, SP_Q_REPORT_BULK_MAP_CHANGE, err)))
+        return rc != SP_OK ? rc : err->code;
+    if ((rc = sp_db_step_done(db, st, "note the map change", err)) != SP_OK)
+        return rc;
+    if (!(st = sp_db_stmt(db, SP_Q_REPORT_BULK_AUDIT, err)))
+        return err->code;
+    sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
+    if (actor->import_run_id)
+        sqlite3_bind_int64(st, 2, actor->import_run_id);
+    sqlite3_bind_int64(st, 3, mark);
+    if ((rc = sp_db_step_done(db, st, "audit imported reports", err)) != SP_OK)
+        return rc;
+    return sp_db_exec(db, SP_Q_EXEC_REPORT_BULK_ON, err);
+}
+
+/* FNV-1a over the monument and every value, separated so "a","b" != "ab","". */
+static int64_t report_hash(int64_t monument_id, char *const values[])
+{
+    const sp_entity *e = sp_model_entity(SP_ENT_REPORT);
+    char id[24];
+    int n = snprintf(id, sizeof id, "%lld", (long long)monument_id);
+    uint64_t h = sp_fnv1a(SP_FNV_INIT, id, (size_t)n);
+    for (int i = 0; i < e->nfields; i++) {
+        const char *v = values[i];
+        unsigned char sep[2] = {v ? 1 : 0, 0x1f};
+        h = sp_fnv1a(h, sep, 1);
+        if (v)
+            h = sp_fnv1a(h, v, strlen(v));
+        h = sp_fnv1a(h, sep + 1, 1);
+    }
+    return (int64_t)h;
+}
+
+/* The live monument with this protection number; SP_ENOTFOUND when none is. */
+static int monument_of(sp_db *db, const char *protection_no, int64_t *out_id, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_MONUMENT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, protection_no, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    *out_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int is_deleted = step == SQLITE_ROW && sqlite3_column_int(st, 1);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return sp_db_sqlerr(db, err, "monument by protection number");
+    if (!*out_id)
+        return sp_err_set(err, SP_ENOTFOUND, "monument: no monument has protection number %s",
+                          protection_no);
+    if (is_deleted)
+        return sp_err_set(err, SP_ENOTFOUND,
+                          "monument: monument %lld (protection number %s) is deleted",
+                          (long long)*out_id, protection_no);
+    return SP_OK;
+}
+
+/* The report stored under dataset + source_id: *out_id 0 when there is none. */
+static int find_report(sp_db *db, const char *dataset, const char *source_id, int64_t *out_id,
+                       int64_t *out_hash, int *out_has_hash, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_FIND, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, source_id, -1, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    *out_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *out_has_hash = step == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL;
+    *out_hash = *out_has_hash ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find report");
+}
+
+/* Notes that the monument got a report, for sp_db_report_bulk_finish: whether the report
+ * fires the trigger, as its WHEN says (approved, which every imported report is, and its
+ * verification not rejected), and which report it is. */
+static int note_touched(sp_db *db, int64_t monument_id, int64_t report_id, char *const values[],
+                        sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_TOUCHED_NOTE, err);
+    if (!st)
+        return err->code;
+    const char *v = values[SP_RF_VERIFICATION];
+    sqlite3_bind_int64(st, 1, monument_id);
+    sqlite3_bind_int(st, 2, !(v && strcmp(v, "rejected") == 0));
+    sqlite3_bind_int64(st, 3, report_id);
+    return sp_db_step_done(db, st, "note the reported monument", err);
+}
+
+static void bind_values(sqlite3_stmt *st, char *const values[])
+{
+    const sp_entity *e = sp_model_entity(SP_ENT_REPORT);
+    for (int i = 0; i < e->nfields; i++) {
+        const char *v = values[i];
+        if (e->fields[i].type == SP_FT_VOCAB_SET || !v)
+            continue; /* sets go to join tables; NULL stays unbound */
+        if (e->fields[i].type == SP_FT_BOOL || e->fields[i].type == SP_FT_INT)
+            sqlite3_bind_int64(st, SP_PARAM_FIELD0 + i, strtoll(v, NULL, 10));
+        else
+            sqlite3_bind_text(st, SP_PARAM_FIELD0 + i, v, -1, SQLITE_STATIC);
+    }
+}
+
+int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char *source_id,
+                        const char *protection_no, char *const values[],
+                        sp_upsert_result *out_result, sp_err *err)
+{
+    int64_t monument_id = 0, id = 0, stored_hash = 0;
+    int has_hash = 0;
+    int rc = monument_of(db, protection_no, &monument_id, err);
+    if (rc == SP_OK)
+        rc = find_report(db, dataset, source_id, &id, &stored_hash, &has_hash, err);
+    if (rc != SP_OK)
+        return rc;
+    int64_t hash = report_hash(monument_id, values);
+    if (id > mark)
+        return sp_err_set(err, SP_ECONFLICT,
+                          "duplicate key %s: already in this import (report %lld)", source_id,
+                          (long long)id);
+    if (id && has_hash && hash == stored_hash) {
+        *out_result = SP_UPSERT_UNCHANGED;
+        return SP_OK;
+    }
+    if (id)
+        return sp_err_set(err, SP_ECONFLICT,
+                          "key %s: report %lld was imported with other values; reports are "
+                          "never changed: file a correction that supersedes it",
+                          source_id, (long long)id);
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_INSERT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, 1, monument_id);
+    sqlite3_bind_text(st, 2, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, source_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, hash);
+    bind_values(st, values);
+    if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
+        return rc; /* SQLite undid the statement: nothing of this report is written */
+    id = sqlite3_last_insert_rowid(db->conn);
+    rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
+    if (rc == SP_OK)
+        rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS],
+                             err);
+    if (rc == SP_OK)
+        rc = note_touched(db, monument_id, id, values, err);
+    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO)
+        err->code = rc = SP_EDB; /* partly written: the caller must roll back */
+    *out_result = SP_UPSERT_INSERTED;
+    return rc;
+}
