@@ -35,6 +35,7 @@ PRAGMA defer_foreign_keys = ON;
 -- name: exec_bulk_index_off
 DROP TRIGGER gii_monument_geom;
 DROP TRIGGER monument_pub_insert;
+DROP TRIGGER map_point_insert;
 DROP TRIGGER monument_fts_insert;
 DROP TRIGGER map_change_monument_insert;
 
@@ -50,6 +51,17 @@ CREATE TRIGGER monument_pub_insert AFTER INSERT ON monument WHEN NEW.geom IS NOT
     CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE MbrMaxX(NEW.geom) END,
     CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE MbrMinY(NEW.geom) END,
     CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE MbrMaxY(NEW.geom) END);
+END;
+CREATE TRIGGER map_point_insert AFTER INSERT ON monument WHEN NEW.marker IS NOT NULL BEGIN
+  INSERT INTO idx_map_point (key, xmin, xmax, ymin, ymax)
+  VALUES ((NEW.id << 8)
+    | (coalesce((SELECT sort FROM vocab_condition WHERE code = NEW.condition), 0) << 5)
+    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = NEW.significance), 15), 15) << 1)
+    | (NEW.deleted_at IS NOT NULL),
+    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END);
 END;
 CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
   INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
@@ -75,7 +87,9 @@ SELECT coalesce(max(id), 0) FROM map_change;
 -- name: map_changes_since
 SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
 
--- The public index (011) of the monuments a bulk import inserted.
+-- The public index (011) and the map's points (012) of the monuments a bulk import
+-- inserted (but those a report of the same import has already put there, through their
+-- update triggers).
 -- name: bulk_pub_fill
 INSERT INTO idx_monument_pub (pkid, xmin, xmax, ymin, ymax)
 SELECT id,
@@ -83,7 +97,22 @@ SELECT id,
   CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMaxX(geom) END,
   CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMinY(geom) END,
   CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMaxY(geom) END
-FROM monument WHERE id > ?1 AND geom IS NOT NULL;
+FROM monument WHERE id > ?1 AND geom IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM idx_monument_pub p WHERE p.pkid = monument.id);
+
+-- name: bulk_map_point_fill
+INSERT INTO idx_map_point (key, xmin, xmax, ymin, ymax)
+SELECT (NEW.id << 8)
+    | (coalesce((SELECT sort FROM vocab_condition WHERE code = NEW.condition), 0) << 5)
+    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = NEW.significance), 15), 15) << 1)
+    | (NEW.deleted_at IS NOT NULL),
+    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END,
+    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END
+FROM monument NEW WHERE id > ?1 AND marker IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM idx_map_point p
+                  WHERE p.key BETWEEN NEW.id << 8 AND (NEW.id << 8) + 255);
 
 -- name: bulk_fts_fill
 INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
@@ -724,6 +753,22 @@ WHERE m.id IN (SELECT pkid FROM idx_monument_pub
   AND (?11 IS NULL OR m.district = ?11)
   AND (?12 IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12))
 ORDER BY 8, 1;
+
+-- The same from the map's points alone (012), for a map thinned at low zoom that wants
+-- neither names nor footprints nor the filters that need a monument's row (kind, district,
+-- damage): tens of thousands of index entries instead of as many monument rows. Condition
+-- and significance come as their vocabularies' sort numbers. Parameters as map_monuments'.
+-- name: map_points
+SELECT key >> 8, xmin, ymin, (key >> 5) & 7, (key >> 1) & 15, NULL, NULL, (key >> 1) & 15
+FROM idx_map_point
+WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4 AND (key & 1) = 0
+  AND (?7 IS NULL OR (key >> 1) & 15 = (SELECT sort FROM vocab_significance WHERE code = ?7))
+  AND (?8 IS NULL OR (key >> 5) & 7 = (SELECT sort FROM vocab_condition WHERE code = ?8))
+ORDER BY 8, 1;
+
+-- The codes of those sort numbers, for map_points.
+-- name: map_vocab_sorts
+SELECT 0, sort, code FROM vocab_condition UNION ALL SELECT 1, sort, code FROM vocab_significance;
 
 -- Monuments with an approved damage report: the latest damage event's level and its age in
 -- days (?10: now as a Julian day, so that a tile is the same all day for a given data set).

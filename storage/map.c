@@ -1,5 +1,7 @@
 /* storage/map.c - the features a map tile draws (sp_db_map.h): one prepared statement per
  * layer, every value bound; filters left NULL match everything. */
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "db_int.h"
@@ -15,37 +17,71 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
+/* The codes of the vocabularies' sort numbers (map_points answers with those): [0] the
+ * conditions', [1] the significances'. */
+#define SP_MAP_SORTS 100
+typedef struct vocab_sorts {
+    char code[2][SP_MAP_SORTS][32];
+} vocab_sorts;
+
+static int load_sorts(sp_db *db, vocab_sorts *v, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MAP_VOCAB_SORTS, err);
+    if (!st)
+        return err->code;
+    memset(v, 0, sizeof *v);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int which = sqlite3_column_int(st, 0), sort = sqlite3_column_int(st, 1);
+        const char *code = (const char *)sqlite3_column_text(st, 2);
+        if (sort >= 0 && sort < SP_MAP_SORTS && code)
+            snprintf(v->code[which & 1][sort], sizeof v->code[0][0], "%s", code);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "vocabulary sorts");
+}
+
+static const char *code_of(const vocab_sorts *v, int which, int sort)
+{
+    return sort >= 0 && sort < SP_MAP_SORTS && v->code[which][sort][0] ? v->code[which][sort]
+                                                                       : NULL;
+}
+
 int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, void *ctx, sp_err *err)
 {
     if (q->kind < SP_MAP_MONUMENTS || q->kind > SP_MAP_ZONES)
         return sp_err_set(err, SP_EINVAL, "no such map layer");
-    sqlite3_stmt *st = sp_db_stmt(db, map_sql[q->kind], err);
+    /* What the public index alone can answer (map_points) it answers. */
+    int narrow = q->kind == SP_MAP_MONUMENTS && q->points_only && !q->with_names &&
+                 !q->with_footprints && !q->kind_code && !q->district && !q->damaged_since;
+    vocab_sorts sorts;
+    if (narrow && load_sorts(db, &sorts, err) != SP_OK)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, narrow ? SP_Q_MAP_POINTS : map_sql[q->kind], err);
     if (!st)
         return err->code;
-    int nparams = sqlite3_bind_parameter_count(st);
+    /* Each statement uses the parameters it needs; binding one it lacks is a no-op. */
     for (int i = 0; i < 4; i++)
         sqlite3_bind_double(st, i + 1, q->bbox[i]);
     sqlite3_bind_int(st, 5, q->with_names);
-    if (nparams >= 9) {
-        sqlite3_bind_int(st, 6, q->with_footprints);
-        bind_opt(st, 7, q->significance);
-        bind_opt(st, 8, q->condition);
-        bind_opt(st, 9, q->kind_code);
-    }
+    sqlite3_bind_int(st, 6, q->with_footprints);
+    bind_opt(st, 7, q->significance);
+    bind_opt(st, 8, q->condition);
+    bind_opt(st, 9, q->kind_code);
     if (q->kind == SP_MAP_DAMAGE) /* ages counted from the start of today (UTC), in days */
         sqlite3_bind_double(st, 10, (double)(time(NULL) / 86400) + 2440587.5);
-    if (nparams >= 12) {
-        bind_opt(st, 11, q->district);
-        bind_opt(st, 12, q->damaged_since);
-    }
+    bind_opt(st, 11, q->district);
+    bind_opt(st, 12, q->damaged_since);
     int rc = SP_OK, step;
     while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         sp_db_map_feature f = {
             .id = sqlite3_column_int64(st, 0),
             .x = sqlite3_column_double(st, 1),
             .y = sqlite3_column_double(st, 2),
-            .condition = (const char *)sqlite3_column_text(st, 3),
-            .significance = (const char *)sqlite3_column_text(st, 4),
+            .condition = narrow ? code_of(&sorts, 0, sqlite3_column_int(st, 3))
+                                : (const char *)sqlite3_column_text(st, 3),
+            .significance = narrow ? code_of(&sorts, 1, sqlite3_column_int(st, 4))
+                                   : (const char *)sqlite3_column_text(st, 4),
             .name = (const char *)sqlite3_column_text(st, 5),
         };
         f.wkb = sqlite3_column_blob(st, 6);

@@ -367,6 +367,10 @@ int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
         return err->code;
     sqlite3_bind_int64(st, 1, db->bulk_max_id);
     if (sp_db_step_done(db, st, "fill the public spatial index", err) != SP_OK ||
+        !(st = sp_db_stmt(db, SP_Q_BULK_MAP_POINT_FILL, err)))
+        return err->code;
+    sqlite3_bind_int64(st, 1, db->bulk_max_id);
+    if (sp_db_step_done(db, st, "fill the map's points", err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_BULK_FTS_FILL, err)))
         return err->code;
     sqlite3_bind_int64(st, 1, db->bulk_max_id);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <ogr_api.h>
 #include <pango/pangocairo.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,7 @@ typedef struct draw {
     int drew;
     cell *cells;
     int ncells, capcells;
+    int *slots; /* open addressing over cells by (cx, cy): index + 1, 0 empty; 2 x capcells */
     label *labels;
     int nlabels, caplabels;
     PangoContext *pango;
@@ -145,12 +147,30 @@ static void area(draw *d, const unsigned char *wkb, size_t len, rgb c, double fi
     d->drew = 1;
 }
 
+static unsigned cell_hash(long cx, long cy, int nslots)
+{
+    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15u ^ (uint64_t)cy * 0xC2B2AE3D27D4EB4Fu;
+    return (unsigned)(h >> 32) & (unsigned)(nslots - 1);
+}
+
+/* The slot of cell (cx, cy): where it is, or the empty slot where it goes. */
+static int *cell_slot(const draw *d, long cx, long cy)
+{
+    int nslots = 2 * d->capcells;
+    for (unsigned i = cell_hash(cx, cy, nslots);; i = (i + 1) & (unsigned)(nslots - 1)) {
+        int k = d->slots[i];
+        if (k == 0 || (d->cells[k - 1].cx == cx && d->cells[k - 1].cy == cy))
+            return &d->slots[i];
+    }
+}
+
 static int add_cell(draw *d, double wx, double wy, int sev, int is_national, sp_err *err)
 {
     long cx = (long)floor(wx / SP_TILE_CELL_PX), cy = (long)floor(wy / SP_TILE_CELL_PX);
-    for (int i = 0; i < d->ncells; i++) {
-        cell *c = &d->cells[i];
-        if (c->cx == cx && c->cy == cy) {
+    if (d->capcells) {
+        int *slot = cell_slot(d, cx, cy);
+        if (*slot) {
+            cell *c = &d->cells[*slot - 1];
             c->sx += wx, c->sy += wy, c->n++;
             if (sev > c->worst)
                 c->worst = sev;
@@ -158,15 +178,22 @@ static int add_cell(draw *d, double wx, double wy, int sev, int is_national, sp_
             return SP_OK;
         }
     }
-    if (d->ncells == d->capcells) {
+    if (d->ncells == d->capcells) { /* grow, and hash every cell again */
         int cap = d->capcells ? d->capcells * 2 : 256;
         cell *cells = realloc(d->cells, (size_t)cap * sizeof *cells);
-        if (!cells)
+        int *slots = cells ? calloc((size_t)cap * 2, sizeof *slots) : NULL;
+        if (!slots) {
+            if (cells)
+                d->cells = cells;
             return sp_err_set(err, SP_ENOMEM, "out of memory");
-        d->cells = cells;
-        d->capcells = cap;
+        }
+        free(d->slots);
+        d->cells = cells, d->slots = slots, d->capcells = cap;
+        for (int i = 0; i < d->ncells; i++)
+            *cell_slot(d, d->cells[i].cx, d->cells[i].cy) = i + 1;
     }
-    d->cells[d->ncells++] = (cell){cx, cy, wx, wy, 1, sev, is_national};
+    d->cells[d->ncells] = (cell){cx, cy, wx, wy, 1, sev, is_national};
+    *cell_slot(d, cx, cy) = ++d->ncells;
     return SP_OK;
 }
 
@@ -368,6 +395,7 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
         .bbox = {west, south, east, north},
         .with_names = d.pango != NULL,
         .with_footprints = req->z >= SP_TILE_FOOTPRINT_AT || req->layer == SP_TILE_ZONES,
+        .points_only = req->layer == SP_TILE_MONUMENTS && req->z < SP_TILE_THIN_BELOW,
         .significance = req->significance,
         .kind_code = req->kind,
         .condition = req->condition,
@@ -385,6 +413,7 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
         g_object_unref(d.labels[i].layout);
     free(d.labels);
     free(d.cells);
+    free(d.slots);
     cairo_destroy(d.cr);
     cairo_surface_flush(surface);
     if (rc == SP_OK && !d.drew)
