@@ -111,8 +111,10 @@ SELECT (NEW.id << 8)
     CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END,
     CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END
 FROM monument NEW WHERE id > ?1 AND marker IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM idx_map_point p
-                  WHERE p.key BETWEEN NEW.id << 8 AND (NEW.id << 8) + 255);
+  AND NOT EXISTS (SELECT 1 FROM idx_map_point p WHERE p.key = ((NEW.id << 8)
+    | (coalesce((SELECT sort FROM vocab_condition WHERE code = NEW.condition), 0) << 5)
+    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = NEW.significance), 15), 15) << 1)
+    | (NEW.deleted_at IS NOT NULL)));
 
 -- name: bulk_fts_fill
 INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
