@@ -548,6 +548,11 @@ WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
 -- name: frag_count_rtree_q
   AND r.pkid IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)
 
+-- numberMatched of the whole collection (no condition at all): SQLite counts a table from
+-- its narrowest index without reading a row; the tombstones come from their own index (003).
+-- name: frag_monuments_count_all
+SELECT (SELECT count(*) FROM monument) - (SELECT count(*) FROM monument WHERE deleted_at IS NOT NULL)
+
 -- name: frag_monuments_count_fts
 SELECT count(*) FROM monument_fts WHERE monument_fts MATCH ?
   AND rowid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)

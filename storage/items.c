@@ -359,14 +359,19 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
 }
 
 /* numberMatched without reading monument rows, when the only conditions are a bbox and/or
- * q= on live monuments (the usual map and search pages): 1 with the statement in sql and
- * its values in p; 0 when the general count must be used. */
+ * q= on live monuments (the usual map and search pages), or none (the first page of the
+ * collection): 1 with the statement in sql and its values in p; 0 when the general count
+ * must be used. */
 static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
 {
     if (q->collection != SP_COL_MONUMENTS || q->updated_since || q->id > 0 || q->datetime[0] ||
-        q->datetime[1] || q->neq > 0 || q->filter || (!q->has_bbox && !q->q) || q->damaged_since ||
-        q->act_overdue || q->hit_again || q->has_photo || q->has_agreement)
+        q->datetime[1] || q->neq > 0 || q->filter || q->damaged_since || q->act_overdue ||
+        q->hit_again || q->has_photo || q->has_agreement)
         return 0;
+    if (!q->has_bbox && !q->q) {
+        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_ALL]);
+        return sql->failed ? (sp_err_set(err, SP_ENOMEM, "out of memory"), -1) : 1;
+    }
     sp_strbuf match = {0};
     int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
     if (rc == SP_OK && q->has_bbox) {

@@ -1,6 +1,7 @@
 -- bench/load.d/mixed.lua - wrk script: the mixed traffic of a day after a strike, one request
 -- kind drawn per request by weight (per 100):
---   25 items pages (limit 50 at a random offset; every 5th with a q= search)
+--   25 items pages (limit 50: four in five among the first 10 pages, the fifth anywhere in the
+--      list; every 5th with a q= search)
 --   20 bbox queries (a city-zoom window, about 2 x 1.5 km, around a random monument)
 --   25 map tiles (z12-16 of the monuments and damage layers around random monuments)
 --   15 monument pages (10 the GeoJSON item, 5 the HTML page /monuments/{id})
@@ -52,8 +53,10 @@ function request()
   if w <= 25 then
     kind = "items"
     local q = math.random(5) == 1 and "&q=%D1%86%D0%B5%D1%80%D0%BA%D0%B2%D0%B0" or "" -- церква
+    -- most readers page from the start; one in five is a harvester deep in the list
+    local page = math.random(5) == 1 and math.random(0, 2000) or math.random(0, 9)
     req = wrk.format("GET", string.format("/collections/monuments/items?limit=50&offset=%d%s",
-                                          math.random(0, 2000) * 50, q))
+                                          page * 50, q))
   elseif w <= 45 then
     kind = "bbox"
     req = wrk.format("GET", string.format("/collections/monuments/items?limit=100&bbox=%.4f,%.4f,%.4f,%.4f",
