@@ -17,9 +17,8 @@ typedef struct sp_db_map_query {
     double bbox[4];      /* EPSG:4326 min lon, min lat, max lon, max lat (margin included) */
     int with_names;      /* name_uk wanted (labels) */
     int with_footprints; /* polygon geometry wanted (WKB) */
-    /* a point per monument is enough (a map thinned into cells): the centre of its box
-     * stands for its marker, and the answer comes from the public index alone when no
-     * names, footprints, kind, district or damage filter are asked for */
+    /* a point per monument is enough (no footprints, no labels): the answer then comes from
+     * the map's points alone (012) unless a kind, district or damage filter is asked for */
     int points_only;
     /* monuments filters, NULL for all: codes, a district's name, a first damage day */
     const char *significance, *kind_code, *condition, *district, *damaged_since;

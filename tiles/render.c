@@ -395,7 +395,8 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
         .bbox = {west, south, east, north},
         .with_names = d.pango != NULL,
         .with_footprints = req->z >= SP_TILE_FOOTPRINT_AT || req->layer == SP_TILE_ZONES,
-        .points_only = req->layer == SP_TILE_MONUMENTS && req->z < SP_TILE_THIN_BELOW,
+        .points_only = req->layer == SP_TILE_MONUMENTS && req->z < SP_TILE_FOOTPRINT_AT &&
+                       req->z < SP_TILE_LABEL_AT,
         .significance = req->significance,
         .kind_code = req->kind,
         .condition = req->condition,
