@@ -45,6 +45,8 @@ static int number(wkt *w, double *out)
     if ((rc = cql_number(p, &p->tok, &is_int, &i, &d)) != SP_OK)
         return rc;
     *out = is_int ? (double)i : d;
+    if (*out == 0) /* -0 would print as "-0", which reads back as the integer 0 */
+        *out = 0;
     return cql_lex_next(p);
 }
 

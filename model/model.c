@@ -161,7 +161,7 @@ static unsigned fold_cp(unsigned cp)
 char *sp_model_fold(const char *s)
 {
     size_t n = strlen(s);
-    char *out = malloc(n * 2 + 4); /* an apostrophe may grow from 1 to 3 bytes */
+    char *out = malloc(n * 3 + 1); /* an apostrophe may grow from 1 to 3 bytes */
     if (!out)
         return NULL;
     const unsigned char *p = (const unsigned char *)s;

@@ -69,7 +69,8 @@ void sp_http_cache_put(const sp_http_req *r)
         free(body);
         return;
     }
-    memcpy(body, r->body.data, r->body.len);
+    if (r->body.len) /* an empty body (a CSV of no rows) may have no buffer at all */
+        memcpy(body, r->body.data, r->body.len);
     slot *s = &slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
     pthread_mutex_lock(&lock);
     free(s->key);

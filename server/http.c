@@ -661,6 +661,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) {
         if (!(r = calloc(1, sizeof *r)))
             return MHD_NO;
+        r->file_fd = -1; /* not 0: on_completed closes it, also for a request cut short */
         r->started = sp_progress_now();
         r->id = atomic_fetch_add(&s->next_id, 1);
         r->photos = s->photos;

@@ -796,11 +796,6 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         return (void)sp_http_error(r, 400, "InvalidParameterValue",
                                    "filter-crs=%.120s: geometry literals are taken in " CRS84,
                                    fcrs);
-    if ((v = sp_http_arg_get(r, "filter"))) {
-        if (sp_cql_parse(v, strlen(v), &filter, &err) != SP_OK)
-            return (void)sp_http_error_from(r, &err);
-        q.filter = filter;
-    }
     if (!questions(r, &q))
         return;
     q.q = sp_http_arg_get(r, "q");
@@ -812,6 +807,12 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
                                        "date-time, e.g. 2026-05-01T10:00:00Z",
                                        v);
         q.updated_since = v;
+    }
+    /* Parsed last: every early return above would have to free it. */
+    if ((v = sp_http_arg_get(r, "filter"))) {
+        if (sp_cql_parse(v, strlen(v), &filter, &err) != SP_OK)
+            return (void)sp_http_error_from(r, &err);
+        q.filter = filter;
     }
     items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name, single_id > 0,
                    0};

@@ -109,6 +109,11 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     sp_err err;
     if (u->error)
         return MHD_YES;
+    if (!key) { /* libmicrohttpd passes NULL for a part whose name it could not read */
+        sp_err_set(&err, SP_EINVAL, "a form part without a readable name");
+        upload_fail(u, &err);
+        return MHD_YES;
+    }
     if (strcmp(key, "file") == 0) {
         if (off == 0) /* a part's first bytes */
             file_begin(u, r->photos, r->max_photo_bytes);
