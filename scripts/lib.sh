@@ -6,7 +6,7 @@ SP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build, the tests and the demo need.
 SP_DEB_PACKAGES=(
-  gcc make cmake pkg-config clang-format
+  gcc make cmake pkg-config clang-format clang libclang-rt-14-dev
   libgdal-dev gdal-bin libproj-dev proj-bin
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libjansson-dev libmicrohttpd-dev zlib1g-dev
