@@ -96,25 +96,16 @@ static int value_text(const sp_field *fd, json_t *v, char **out, sp_err *err)
     return SP_OK;
 }
 
-static int build_transform(int srid, OGRCoordinateTransformationH *out, sp_err *err)
+static int build_reproj(int srid, sp_imp_reproj *out, sp_err *err)
 {
-    *out = NULL;
+    out->fwd = out->back = NULL;
     if (srid == 4326)
         return SP_OK;
     OGRSpatialReferenceH src = OSRNewSpatialReference(NULL);
-    OGRSpatialReferenceH dst = OSRNewSpatialReference(NULL);
-    int rc = SP_OK;
-    if (!src || !dst || OSRImportFromEPSG(src, srid) != OGRERR_NONE ||
-        OSRImportFromEPSG(dst, 4326) != OGRERR_NONE) {
-        rc = sp_err_set(err, SP_EGDAL, "cannot set up EPSG:%d", srid);
-    } else {
-        OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-        OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!(*out = OCTNewCoordinateTransformation(src, dst)))
-            rc = sp_err_set(err, SP_EGDAL, "cannot reproject EPSG:%d to EPSG:4326", srid);
-    }
+    int rc = !src || OSRImportFromEPSG(src, srid) != OGRERR_NONE
+                 ? sp_err_set(err, SP_EGDAL, "cannot set up EPSG:%d", srid)
+                 : sp_imp_reproj_make(src, out, err);
     OSRDestroySpatialReference(src);
-    OSRDestroySpatialReference(dst);
     return rc;
 }
 
@@ -131,13 +122,13 @@ static int take_geometry(json_t *geom, int srid, int swap, sp_imp_feature *out, 
         return sp_err_set(err, SP_EINVAL, "geometry: not a valid GeoJSON geometry");
     if (swap) /* the CRS lists northing first (EPSG:4326, EPSG:6384) */
         OGR_G_SwapXY(g);
-    OGRCoordinateTransformationH ct;
-    if (build_transform(srid, &ct, err) != SP_OK) {
+    sp_imp_reproj rp;
+    if (build_reproj(srid, &rp, err) != SP_OK) {
         OGR_G_DestroyGeometry(g);
         return err->code;
     }
-    int rc = sp_imp_geometry_take(g, ct, &out->rec, &out->wkb, &out->repaired, err);
-    OCTDestroyCoordinateTransformation(ct);
+    int rc = sp_imp_geometry_take(g, &rp, &out->rec, &out->wkb, &out->repaired, err);
+    sp_imp_reproj_free(&rp);
     return rc;
 }
 

@@ -64,11 +64,22 @@ int sp_imp_src_value(const sp_src *src, OGRFeatureH f, char **out, sp_err *err);
  * On failure *out_field names the field to blame. */
 int sp_imp_values_finish(const sp_entity *e, char **values, char *out_field, size_t fieldsz,
                          sp_err *err);
+/* A source CRS to EPSG:4326 (lon/lat) and back. The way back checks each point: a CRS
+ * silently wraps what lies beyond its range (EPSG:3857 x = 1e8 m comes out as 178.3 degrees
+ * east), and a point that does not map back to itself is rejected. Both NULL when the
+ * source is EPSG:4326 already. */
+typedef struct sp_imp_reproj {
+    OGRCoordinateTransformationH fwd, back;
+} sp_imp_reproj;
+/* From src (its axis order is set to the GIS one here). */
+int sp_imp_reproj_make(OGRSpatialReferenceH src, sp_imp_reproj *out, sp_err *err);
+void sp_imp_reproj_free(sp_imp_reproj *rp);
+
 /* Makes a source geometry (taken, always destroyed) a stored one: flattened to 2D,
- * reprojected by ct (NULL: already EPSG:4326), range-checked, rounded to 1e-7 degree,
- * repaired when invalid (*out_repaired), with its point-on-surface marker and bounds in rec
- * and its WKB in *out_wkb (malloc'd, rec->wkb points at it). */
-int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_record *rec,
+ * reprojected by rp (NULL or rp->fwd NULL: already EPSG:4326), range-checked, rounded to
+ * 1e-7 degree, repaired when invalid (*out_repaired), with its point-on-surface marker and
+ * bounds in rec and its WKB in *out_wkb (malloc'd, rec->wkb points at it). */
+int sp_imp_geometry_take(OGRGeometryH g, const sp_imp_reproj *rp, sp_db_record *rec,
                          unsigned char **out_wkb, int *out_repaired, sp_err *err);
 /* The feature as JSON text (properties + geometry), malloc'd; never NULL unless OOM. */
 char *sp_imp_feature_json(OGRFeatureH f, const char *layer);

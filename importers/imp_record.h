@@ -23,7 +23,7 @@ static inline int sp_utf8_valid_str(const char *s)
 }
 
 int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH f,
-                        OGRCoordinateTransformationH ct, sp_imp_record *r, sp_err *err);
+                        const sp_imp_reproj *rp, sp_imp_record *r, sp_err *err);
 void sp_imp_record_clear(sp_imp_record *r);
 
 #endif

@@ -78,11 +78,17 @@ static int parse_src(json_t *spec, const char *what, const char *mapname, sp_src
             src->fields[src->nfields++] = json_string_value(item);
         }
     }
-    if (src->kind == SP_SRC_TEMPLATE) { /* fields named in {braces} */
+    if (src->kind == SP_SRC_TEMPLATE) { /* fields named in {braces}; bind_src gives each one
+                                           a slot of idx[] */
+        int n = 0;
         for (const char *p = strchr(src->text, '{'); p; p = strchr(p + 1, '{')) {
-            if (!strchr(p, '}') || src->nfields == 16)
+            if (!strchr(p, '}'))
                 return sp_err_set(err, SP_EINVAL, "mapping %s: %s template is malformed", mapname,
                                   what);
+            if (++n > (int)(sizeof src->idx / sizeof src->idx[0]))
+                return sp_err_set(err, SP_EINVAL,
+                                  "mapping %s: %s template names more than %d fields", mapname,
+                                  what, (int)(sizeof src->idx / sizeof src->idx[0]));
         }
     }
     if ((v = json_object_get(spec, "map"))) {

@@ -52,11 +52,11 @@ static int is_lonlat_name(const char *name)
     return 0;
 }
 
-/* The transformation from the layer's CRS to EPSG:4326 (NULL when they are the same). */
+/* The transformation from the layer's CRS to EPSG:4326 (none when they are the same). */
 static int make_transform(run_ctx *c, OGRLayerH layer, const sp_imp_mapping *m, const char *file,
-                          OGRCoordinateTransformationH *out, sp_err *err)
+                          sp_imp_reproj *out, sp_err *err)
 {
-    *out = NULL;
+    out->fwd = out->back = NULL;
     const char *user = c->opt->source_crs ? c->opt->source_crs : m->source_crs;
     OGRSpatialReferenceH src = NULL;
     if (user) {
@@ -80,19 +80,13 @@ static int make_transform(run_ctx *c, OGRLayerH layer, const sp_imp_mapping *m, 
                           "x/y fields; a mapping can name them under \"geometry\")",
                           file, OGR_L_GetName(layer));
     }
-    OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
-    OSRImportFromEPSG(wgs84, 4326);
-    OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
-    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-    int rc = SP_OK;
-    if (!OSRIsSame(src, wgs84)) {
-        *out = OCTNewCoordinateTransformation(src, wgs84);
-        if (!*out)
-            rc = sp_err_set(err, SP_EINVAL, "%s: cannot transform from its CRS to EPSG:4326: %s",
-                            file, CPLGetLastErrorMsg());
-    }
+    int rc = sp_imp_reproj_make(src, out, err);
     OSRDestroySpatialReference(src);
-    OSRDestroySpatialReference(wgs84);
+    if (rc != SP_OK) {
+        char why[SP_ERR_MSG_MAX];
+        snprintf(why, sizeof why, "%s", err->msg);
+        sp_err_set(err, rc, "%s: %s", file, why);
+    }
     return rc;
 }
 
@@ -231,7 +225,7 @@ typedef struct pipeline {
     OGRLayerH layer;
     const sp_imp_mapping *m;
     const sp_vocab *vocab;
-    OGRCoordinateTransformationH ct;
+    sp_imp_reproj rp;
     sp_keyset *seen; /* identities met so far in this import, with their row; NULL for
                         reports, whose repeated keys storage finds (memory stays flat) */
 } pipeline;
@@ -287,7 +281,7 @@ static void *reader_main(void *arg)
     while (go && (f = OGR_L_GetNextFeature(p->layer))) {
         queued *q = &batch[n++];
         *q = (queued){.f = f};
-        q->rc = sp_imp_record_build(p->m, p->vocab, f, p->ct, &q->r, &q->err);
+        q->rc = sp_imp_record_build(p->m, p->vocab, f, &p->rp, &q->r, &q->err);
         if (q->rc == SP_OK && p->seen)
             q->rc = check_repeat(p->seen, &q->r, (long long)OGR_F_GetFID(f), &q->err);
         if (q->rc != SP_OK || q->r.repaired) /* NULL on OOM: the writer tries again */
@@ -375,7 +369,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
     }
     int rc = sp_imp_mapping_bind(m, defn, lname, recode, err);
     if (rc == SP_OK && !c->is_report) /* a report has no geometry */
-        rc = make_transform(c, layer, m, file, &p->ct, err);
+        rc = make_transform(c, layer, m, file, &p->rp, err);
     /* Counted before the reader starts: from then on only the reader touches the layer. */
     long long total = rc == SP_OK ? OGR_L_GetFeatureCount(layer, 0) : -1;
     pthread_t reader;
@@ -421,8 +415,7 @@ static int import_layer(run_ctx *c, const char *file, OGRLayerH layer, const cha
     if (rc == SP_OK && p->read_error[0])
         rc = sp_err_set(err, SP_EINVAL, "%s layer '%s': read error after %lld records: %s", file,
                         lname, n, p->read_error);
-    if (p->ct)
-        OCTDestroyCoordinateTransformation(p->ct);
+    sp_imp_reproj_free(&p->rp);
     free(p);
     sp_imp_mapping_free(automap);
     return rc;

@@ -140,7 +140,104 @@ static int shape_ok(const sp_db_record *rec, OGRGeometryH g, sp_err *err)
                       OGR_G_GetGeometryName(g));
 }
 
-int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_record *rec,
+int sp_imp_reproj_make(OGRSpatialReferenceH src, sp_imp_reproj *out, sp_err *err)
+{
+    out->fwd = out->back = NULL;
+    OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+    if (!wgs84 || OSRImportFromEPSG(wgs84, 4326) != OGRERR_NONE) {
+        OSRDestroySpatialReference(wgs84);
+        return sp_err_set(err, SP_EGDAL, "cannot set up EPSG:4326");
+    }
+    OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+    int rc = SP_OK;
+    if (!OSRIsSame(src, wgs84)) {
+        out->fwd = OCTNewCoordinateTransformation(src, wgs84);
+        out->back = out->fwd ? OCTNewCoordinateTransformation(wgs84, src) : NULL;
+        if (!out->back) {
+            rc = sp_err_set(err, SP_EINVAL, "cannot transform from its CRS to EPSG:4326: %s",
+                            CPLGetLastErrorMsg());
+            sp_imp_reproj_free(out);
+        }
+    }
+    OSRDestroySpatialReference(wgs84);
+    return rc;
+}
+
+void sp_imp_reproj_free(sp_imp_reproj *rp)
+{
+    if (rp->fwd)
+        OCTDestroyCoordinateTransformation(rp->fwd);
+    if (rp->back)
+        OCTDestroyCoordinateTransformation(rp->back);
+    rp->fwd = rp->back = NULL;
+}
+
+/* No CRS on Earth needs source numbers beyond this (metres reach 4e7 with a zone prefix);
+ * bigger ones are wrong units or garbage, and PROJ may loop for minutes over them (its
+ * longitude adjustment steps 2 pi at a time: x = 1e18 m in EPSG:3857). */
+#define SP_SOURCE_COORD_MAX 1e9
+
+/* 1 when every vertex of a lies within rounding of the same vertex of b; else 0 with the
+ * first one that does not in *x, *y. */
+static int same_points(OGRGeometryH a, OGRGeometryH b, double *x, double *y)
+{
+    int parts = OGR_G_GetGeometryCount(a), n = OGR_G_GetPointCount(a);
+    if (parts != OGR_G_GetGeometryCount(b) || n != OGR_G_GetPointCount(b))
+        return 0;
+    for (int i = 0; i < parts; i++)
+        if (!same_points(OGR_G_GetGeometryRef(a, i), OGR_G_GetGeometryRef(b, i), x, y))
+            return 0;
+    for (int i = 0; i < n; i++) {
+        *x = OGR_G_GetX(a, i);
+        *y = OGR_G_GetY(a, i);
+        if (fabs(*x - OGR_G_GetX(b, i)) > 1e-3 + 1e-7 * fabs(*x) ||
+            fabs(*y - OGR_G_GetY(b, i)) > 1e-3 + 1e-7 * fabs(*y))
+            return 0;
+    }
+    return 1;
+}
+
+/* Source coordinates -> EPSG:4326 through rp, each point checked to map back. */
+static int reproject(OGRGeometryH g, const sp_imp_reproj *rp, sp_err *err)
+{
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    double most = fmax(fmax(fabs(e.MinX), fabs(e.MaxX)), fmax(fabs(e.MinY), fabs(e.MaxY)));
+    if (!(most <= SP_SOURCE_COORD_MAX)) /* NaN too */
+        return sp_err_set(err, SP_EINVAL,
+                          "geometry: coordinate %.6g is beyond the range of any CRS "
+                          "(x %.6g..%.6g, y %.6g..%.6g): wrong CRS or units?",
+                          most, e.MinX, e.MaxX, e.MinY, e.MaxY);
+    OGRGeometryH source = OGR_G_Clone(g);
+    if (!source)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    int rc = SP_OK;
+    double x = 0, y = 0;
+    if (OGR_G_Transform(g, rp->fwd) != OGRERR_NONE) {
+        rc = sp_err_set(err, SP_EINVAL, "geometry: cannot be reprojected to EPSG:4326");
+    } else if ((rc = envelope_ok(g, err)) != SP_OK) {
+        ;
+    } else {
+        OGRGeometryH back = OGR_G_Clone(g);
+        if (!back)
+            rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+        else if (OGR_G_Transform(back, rp->back) != OGRERR_NONE)
+            rc = sp_err_set(err, SP_EINVAL,
+                            "geometry: does not map back from EPSG:4326 to "
+                            "the source CRS: wrong CRS?");
+        else if (!same_points(source, back, &x, &y))
+            rc = sp_err_set(err, SP_EINVAL,
+                            "geometry: point (%.10g %.10g) lies outside the range of the "
+                            "source CRS (it does not map back from EPSG:4326): wrong CRS?",
+                            x, y);
+        OGR_G_DestroyGeometry(back);
+    }
+    OGR_G_DestroyGeometry(source);
+    return rc;
+}
+
+int sp_imp_geometry_take(OGRGeometryH g, const sp_imp_reproj *rp, sp_db_record *rec,
                          unsigned char **out_wkb, int *out_repaired, sp_err *err)
 {
     *out_repaired = 0;
@@ -152,11 +249,11 @@ int sp_imp_geometry_take(OGRGeometryH g, OGRCoordinateTransformationH ct, sp_db_
     }
     if ((rc = shape_ok(rec, g, err)) != SP_OK)
         goto done;
-    if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
-        rc = sp_err_set(err, SP_EINVAL, "geometry: cannot be reprojected to EPSG:4326");
-        goto done;
-    }
-    if ((rc = envelope_ok(g, err)) != SP_OK)
+    if (rp && rp->fwd)
+        rc = reproject(g, rp, err);
+    else
+        rc = envelope_ok(g, err);
+    if (rc != SP_OK)
         goto done;
     round_coords(g);
     if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) { /* valid, its own marker */
@@ -211,14 +308,14 @@ done:
 }
 
 /* Geometry pipeline; fills r->wkb and the marker. *out_repaired when MakeValid ran. */
-static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, OGRCoordinateTransformationH ct,
+static int build_geometry(const sp_imp_mapping *m, OGRFeatureH f, const sp_imp_reproj *rp,
                           sp_imp_record *r, int *out_repaired, sp_err *err)
 {
     *out_repaired = 0;
     OGRGeometryH g = source_geometry(m, f, r, err);
     if (!g)
         return err->code;
-    if (sp_imp_geometry_take(g, ct, &r->rec, &r->wkb, out_repaired, err) != SP_OK)
+    if (sp_imp_geometry_take(g, rp, &r->rec, &r->wkb, out_repaired, err) != SP_OK)
         return reject(r, "geometry", err);
     return SP_OK;
 }
@@ -320,7 +417,7 @@ static int build_report(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH 
 }
 
 int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH f,
-                        OGRCoordinateTransformationH ct, sp_imp_record *r, sp_err *err)
+                        const sp_imp_reproj *rp, sp_imp_record *r, sp_err *err)
 {
     const sp_entity *e = m->target;
     if (e->id == SP_ENT_REPORT)
@@ -360,5 +457,5 @@ int sp_imp_record_build(const sp_imp_mapping *m, const sp_vocab *v, OGRFeatureH 
         return err->code;
     if (!r->key || (e->key_field >= 0 && !r->rec.values[e->key_field]))
         return sp_err_set(err, SP_ENOMEM, "out of memory");
-    return build_geometry(m, f, ct, r, &r->repaired, err);
+    return build_geometry(m, f, rp, r, &r->repaired, err);
 }

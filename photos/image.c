@@ -323,6 +323,7 @@ int sp_photo_probe(const char *path, sp_photo_format f, long long max_pixels, sp
     sp_photo_exif_read(exif, exif_len, info);
     out->has_icc = vips_image_get_typeof(im, VIPS_META_ICC_NAME) != 0;
     out->longest = (int)(w > h ? w : h);
+    out->shortest = (int)(w > h ? h : w);
     int interlaced = 0;
     if (vips_image_get_typeof(im, META_INTERLACED) &&
         vips_image_get_int(im, META_INTERLACED, &interlaced) != 0)
@@ -380,7 +381,10 @@ static int web_copy(VipsSource *src, sp_photo_format f, const sp_photo_header *h
                                      "size", VIPS_SIZE_DOWN, "option_string", LOAD_FAIL_ON,
                                      "export_profile", profile, NULL);
     int shrink = 1;
-    while (shrink < JPEG_MAX_SHRINK && h->longest / (shrink * 2) >= SP_PHOTO_WEB_SIZE)
+    /* the short side must keep a pixel too (a 4 x 4000 strip at 1/8 would be 0 wide, and
+     * libvips aborts on that) */
+    while (shrink < JPEG_MAX_SHRINK && h->longest / (shrink * 2) >= SP_PHOTO_WEB_SIZE &&
+           h->shortest / (shrink * 2) >= 1)
         shrink *= 2;
     VipsImage *pre = NULL;
     if (vips_jpegload_source(src, &pre, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",

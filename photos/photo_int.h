@@ -57,6 +57,7 @@ typedef struct sp_photo_header {
     int has_icc;       /* an ICC profile is embedded: convert to sRGB before stripping it */
     int decodes_whole; /* progressive JPEG, interlaced PNG, HEIC: decoded whole in memory */
     int longest;       /* the longer side in pixels, as stored */
+    int shortest;      /* the shorter one */
 } sp_photo_header;
 
 /* Reads the header (no pixels): dimensions against max_pixels, EXIF into info. */

@@ -26,7 +26,11 @@ static const sp_queryable monument_q[] = {
     {"name_en", "m.name_en", SP_QT_TEXT, NULL, NULL},
     {"significance", "m.significance", SP_QT_TEXT, NULL, NULL},
     {"object_kind", "m.object_kind", SP_QT_TEXT, NULL, NULL},
-    {"kinds", "m.kinds", SP_QT_TEXT, NULL, NULL},
+    /* as monument_v joins them (001_init.sql); the counts read monument, which has no kinds */
+    {"kinds",
+     "(SELECT group_concat(kind, ';') FROM (SELECT mk.kind FROM monument_kind mk "
+     "JOIN vocab_kind vk ON vk.code = mk.kind WHERE mk.monument_id = m.id ORDER BY vk.sort))",
+     SP_QT_TEXT, NULL, NULL},
     {"protection_no", "m.protection_no", SP_QT_TEXT, NULL, NULL},
     {"dating", "m.dating", SP_QT_TEXT, NULL, NULL},
     {"year_from", "m.year_from", SP_QT_INT, NULL, NULL},

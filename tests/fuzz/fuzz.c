@@ -16,24 +16,6 @@
 
 static char tmp_dir[256];
 
-/* Known bugs outside what the fuzzing work may change, by a fragment of their message. */
-static const struct {
-    const char *fragment, *reproducer;
-} pending[] = {
-    /* storage/items.c + schemas/queries.sql: numberMatched counts FROM monument, which has no
-     * kinds column (only monument_v has), so filter=kinds... fails with a 500 (fuzz_query
-     * recognises it by its request: fuzz_http.c). */
-    {"no such column: m.kinds", "fuzz_cql/PENDING-kinds-number-matched"},
-};
-
-int sp_fuzz_is_pending(const char *msg)
-{
-    for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++)
-        if (strstr(msg, pending[i].fragment))
-            return 1;
-    return 0;
-}
-
 void sp_fuzz_fail(const void *input, size_t size, const char *fmt, ...)
 {
     va_list ap;

@@ -19,11 +19,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void sp_fuzz_fail(const void *input, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 
-/* 1 when an error message is that of a known bug in code the fuzz targets cannot fix yet (its
- * reproducer is tests/fuzz/regress/<target>/PENDING-*, which replay.c skips): fuzzing goes
- * on past it instead of stopping there again and again. Empty once every bug is fixed. */
-int sp_fuzz_is_pending(const char *msg);
-
 /* A temp folder of this process, removed with everything in it at exit; out gets
  * <folder>/<name>. */
 void sp_fuzz_path(const char *name, char *out, size_t outsz);

@@ -251,27 +251,6 @@ static size_t message_end(const char *a, size_t n, int is_head)
     return 0;
 }
 
-/* PENDING (regress/fuzz_query/PENDING-kinds-number-matched, see fuzz.c): a filter on kinds
- * fails with a 500 on /collections/monuments/items. 1 when the request line, %-decoded,
- * has a filter naming kinds. */
-static int is_pending_kinds(const char *req, size_t len)
-{
-    char line[8192];
-    size_t n = 0;
-    for (size_t i = 0; i < len && req[i] != '\n' && n + 1 < sizeof line; i++) {
-        unsigned v;
-        if (req[i] == '%' && i + 2 < len && sscanf(req + i + 1, "%2x", &v) == 1) {
-            line[n++] = (char)v;
-            i += 2;
-        } else {
-            line[n++] = req[i] == '+' ? ' ' : req[i];
-        }
-    }
-    line[n] = '\0';
-    const char *f = strstr(line, "filter=");
-    return f && strstr(f, "kinds");
-}
-
 /* 1 for a 5xx that breaks the rule "bad input gets a clear 4xx". Not: 503 (busy), 507 (the
  * disk is full: not the request's fault), and libmicrohttpd's own refusals of what is not
  * HTTP/1.x as it implements it, sent before any of our code runs (so without the headers
@@ -342,8 +321,7 @@ int sp_fuzz_http_send(const char *req, size_t len, const uint8_t *input, size_t 
         sp_fuzz_fail(input, input_size, "no answer in %d s to:\n%.*s", SP_FUZZ_TIMEOUT_S,
                      (int)(out.len > 2000 ? 2000 : out.len), out.data);
     const char *body = strstr(a, "\r\n\r\n");
-    if (is_server_error(status, a, body ? (size_t)(body - a) : strlen(a)) &&
-        !(status == 500 && is_pending_kinds(out.data, out.len))) {
+    if (is_server_error(status, a, body ? (size_t)(body - a) : strlen(a))) {
         sp_fuzz_fail(input, input_size, "status %d to:\n%.*s\nanswer: %.500s", status,
                      (int)(out.len > 2000 ? 2000 : out.len), out.data, body ? body + 4 : a);
     }

@@ -73,6 +73,16 @@ check_eq "3.1 POST in EPSG:3857" 201 "$(http /collections/monuments/items -X POS
   --data-binary '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [3396253.6, 6521435.9]}, "properties": {"name_uk": "Точка в Меркаторі"}}')"
 check_eq "3.2 stored in EPSG:4326 (x/R, 2 atan(exp(y/R)) - pi/2 in degrees)" "30.509065 50.432037" \
   "$(jq_ '"%.6f %.6f" % tuple(d["geometry"]["coordinates"])')"
+# Web Mercator wraps x beyond +-20037508 m round the world (1e8 m would be read as 178.3
+# degrees east): refused, and so is a number no CRS has, which PROJ would loop over.
+check_eq "3.2a a Mercator point beyond the world" 400 "$(http /collections/monuments/items -X POST "${AUTH[@]}" \
+  -H 'Content-Crs: <http://www.opengis.net/def/crs/EPSG/0/3857>' \
+  --data-binary '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [100000000, 6521435.9]}, "properties": {"name_uk": "x"}}')"
+check_contains "3.2b says why" "$(cat "$T/body")" "outside the range of the source CRS"
+check_eq "3.2c a coordinate of 1e18 metres" 400 "$(http /collections/monuments/items -X POST "${AUTH[@]}" \
+  -H 'Content-Crs: <http://www.opengis.net/def/crs/EPSG/0/3857>' \
+  --data-binary '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1e18, 6521435.9]}, "properties": {"name_uk": "x"}}')"
+check_contains "3.2d says why" "$(cat "$T/body")" "beyond the range of any CRS"
 check_eq "3.3 POST in EPSG:4326 (latitude first)" 201 "$(http /collections/monuments/items -X POST "${AUTH[@]}" \
   -H 'Content-Crs: <http://www.opengis.net/def/crs/EPSG/0/4326>' \
   --data-binary '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [50.4501, 30.5234]}, "properties": {"name_uk": "Точка широта-довгота"}}')"

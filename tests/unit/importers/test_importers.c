@@ -41,6 +41,12 @@ static void test_mapping__rejects_what_it_cannot_mean(void)
     expect_mapping_error("{\"geometry\": {\"x\": \"lon\"}}", "geometry needs");
     expect_mapping_error("{\"fields\": {\"name_uk\": {\"first\": []}}}", "list of 1-16");
     expect_mapping_error("{\"a\": 1, \"a\": 2}", "duplicate");
+    expect_mapping_error("{\"fields\": {\"name_uk\": {\"template\": \"{a} {b\"}}}",
+                         "template is malformed");
+    /* one slot per field for the binding (sp_src.idx): 17 would write past it */
+    expect_mapping_error("{\"fields\": {\"name_uk\": {\"template\": "
+                         "\"{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}{a}\"}}}",
+                         "more than 16 fields");
 }
 
 static void test_mapping__accepts_every_form(void)
