@@ -518,7 +518,21 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
     ELSE m.geom END)
     ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
     ELSE m.geom END), ?1) END END, ?3) AS geometry
-FROM monument_v m WHERE 1 = 1
+
+-- name: frag_monuments_from
+ FROM monument_v m WHERE 1 = 1
+
+-- A search and nothing else (q=, default order): the FTS index drives, in rowid order, and
+-- the page stops after its last row; frag_monuments_q_driving is its condition. Through
+-- frag_monuments_q instead, every hit of a common word would be collected first.
+-- name: frag_monuments_from_fts
+ FROM monument_fts f CROSS JOIN monument_v m ON m.id = f.rowid WHERE 1 = 1
+
+-- name: frag_monuments_q_driving
+ AND f.monument_fts MATCH ?
+
+-- name: frag_order_by_hit
+ ORDER BY f.rowid LIMIT ? OFFSET ?
 
 -- name: frag_monuments_count
 SELECT count(*) FROM monument m WHERE 1 = 1

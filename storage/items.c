@@ -179,8 +179,24 @@ static size_t separator_len(const unsigned char *p)
     return 0;
 }
 
+/* Prefix indexes of monument_fts cover 1 to this many characters (013_search_prefix.sql);
+ * a longer word is searched by its first this many, or FTS5 would merge lists again. */
+#define SP_FTS_PREFIX_MAX 10
+
+/* Bytes of the first n characters of the UTF-8 text p[0..len). */
+static size_t utf8_prefix(const unsigned char *p, size_t len, int n)
+{
+    size_t i = 0;
+    for (int k = 0; i < len && k < n; k++)
+        do
+            i++;
+        while (i < len && (p[i] & 0xC0) == 0x80);
+    return i;
+}
+
 /* The words of a q= search as an FTS5 query: split where FTS5's tokenizer would split, each
- * word quoted (no FTS syntax gets in) as a prefix: "києво"* AND "печерська"*. */
+ * word quoted (no FTS syntax gets in) as a prefix of at most SP_FTS_PREFIX_MAX characters:
+ * "києво"* AND "печерська"*. */
 static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
 {
     if (strlen(text) > SP_ITEMS_Q_MAX_BYTES)
@@ -199,7 +215,8 @@ static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
         if (++words > SP_ITEMS_Q_MAX_WORDS)
             return sp_err_set(err, SP_EINVAL, "q: more than %d words", SP_ITEMS_Q_MAX_WORDS);
         sp_strbuf_puts(out, words > 1 ? " AND \"" : "\"");
-        sp_strbuf_append(out, (const char *)start, (size_t)(p - start)); /* no '"' in a word */
+        sp_strbuf_append(out, (const char *)start, /* no '"' in a word */
+                         utf8_prefix(start, (size_t)(p - start), SP_FTS_PREFIX_MAX));
         sp_strbuf_puts(out, "\"*");
     }
     if (!words)
@@ -224,6 +241,21 @@ static int bbox_values(const double bbox[4], sp_collection c, int is_count, doub
     for (int i = 0; i < n; i++)
         out[i] = bbox[order[k][i]];
     return n;
+}
+
+/* 1 when q asks for live monuments with no condition but a bbox and/or q= (any order). */
+static int is_place_or_words(const sp_items_query *q)
+{
+    return q->collection == SP_COL_MONUMENTS && !q->updated_since && q->id <= 0 &&
+           !q->datetime[0] && !q->datetime[1] && q->neq == 0 && !q->filter && !q->damaged_since &&
+           !q->act_overdue && !q->hit_again && !q->has_photo && !q->has_agreement;
+}
+
+/* 1 when q is a search of monuments and nothing else, in the default order: the FTS index
+ * drives the page (frag_monuments_from_fts) and numberMatched is its count (fast_count). */
+static int is_search_only(const sp_items_query *q)
+{
+    return is_place_or_words(q) && q->q && !q->has_bbox && !q->sortby;
 }
 
 /* The conditions of q after the collection's select, with their values. */
@@ -307,7 +339,8 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
         sp_strbuf match = {0};
         int rc = fts_query(q->q, &match, err);
         if (rc == SP_OK) {
-            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_Q]);
+            sp_strbuf_puts(sql, sp_sql_query_text[is_search_only(q) ? SP_Q_FRAG_MONUMENTS_Q_DRIVING
+                                                                    : SP_Q_FRAG_MONUMENTS_Q]);
             rc = add_text(p, sp_strbuf_cstr(&match), err);
         }
         sp_strbuf_free(&match);
@@ -327,7 +360,9 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
 {
     const col_sql *cs = &sqls[q->collection];
     if (!q->sortby) {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY_ID]);
+        sp_strbuf_puts(
+            sql,
+            sp_sql_query_text[is_search_only(q) ? SP_Q_FRAG_ORDER_BY_HIT : SP_Q_FRAG_ORDER_BY_ID]);
         return SP_OK;
     }
     sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY]);
@@ -368,9 +403,7 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
  * must be used. */
 static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
 {
-    if (q->collection != SP_COL_MONUMENTS || q->updated_since || q->id > 0 || q->datetime[0] ||
-        q->datetime[1] || q->neq > 0 || q->filter || q->damaged_since || q->act_overdue ||
-        q->hit_again || q->has_photo || q->has_agreement)
+    if (!is_place_or_words(q))
         return 0;
     if (!q->has_bbox && !q->q) {
         sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_ALL]);
@@ -444,6 +477,9 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
     if (rc == SP_OK) {
         sp_strbuf_reset(&sql);
         sp_strbuf_puts(&sql, sp_sql_query_text[cs->select]);
+        if (q->collection == SP_COL_MONUMENTS) /* the others' select names its table */
+            sp_strbuf_puts(&sql, sp_sql_query_text[is_search_only(q) ? SP_Q_FRAG_MONUMENTS_FROM_FTS
+                                                                     : SP_Q_FRAG_MONUMENTS_FROM]);
         sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
         rc = order_by(q, &sql, err);
         if (rc == SP_OK && (add_int(&params, q->limit, err) || add_int(&params, q->offset, err)))
