@@ -67,8 +67,7 @@ typedef struct cell {
 } cell;
 
 typedef struct label {
-    double x, y, w, h; /* box in metatile-relative world px */
-    const char *text;  /* owned (strdup) */
+    double x, y, w, h; /* box in world px */
     PangoLayout *layout;
 } label;
 
@@ -80,15 +79,26 @@ typedef struct draw {
     int drew;
     cell *cells;
     int ncells, capcells;
-    int *slots; /* open addressing over cells by (cx, cy): index + 1, 0 empty; 2 x capcells */
-    label *labels;
+    int *slots;    /* open addressing over cells by (cx, cy): index + 1, 0 empty; 2 x capcells */
+    label *labels; /* placed, in the order read */
     int nlabels, caplabels;
+    double meta[4]; /* the metatile labels are placed in: x0, y0, x1, y1 in world px */
     PangoContext *pango;
     PangoFontDescription *font;
+    double line_px; /* height of one line of the label font */
 } draw;
+
+/* 1 when the box x0..x1, y0..y1 (tile px) comes within pad of the tile: the features of a
+ * whole metatile are read for its labels, and only this tile's are drawn. */
+static int meets_tile(double x0, double y0, double x1, double y1, double pad)
+{
+    return x1 >= -pad && y1 >= -pad && x0 <= SP_TILE_SIZE + pad && y0 <= SP_TILE_SIZE + pad;
+}
 
 static void dot(draw *d, double px, double py, double r, rgb c, int hollow)
 {
+    if (!meets_tile(px - r, py - r, px + r, py + r, 2.0)) /* the halo is 1.5 px */
+        return;
     cairo_t *cr = d->cr;
     cairo_new_path(cr);
     cairo_arc(cr, px, py, r, 0, 2 * M_PI);
@@ -106,12 +116,9 @@ static void dot(draw *d, double px, double py, double r, rgb c, int hollow)
     d->drew = 1;
 }
 
-/* Adds the polygon rings of a WKB geometry to the current path, in tile px. */
-static void wkb_path(draw *d, const unsigned char *wkb, size_t len)
+/* Adds the polygon rings of g to the current path, in tile px. */
+static void wkb_path(draw *d, OGRGeometryH g)
 {
-    OGRGeometryH g = NULL;
-    if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)len) != OGRERR_NONE || !g)
-        return;
     int nparts = OGR_G_GetGeometryCount(g);
     int is_multi = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiPolygon;
     for (int p = 0; p < (is_multi ? nparts : 1); p++) {
@@ -130,21 +137,31 @@ static void wkb_path(draw *d, const unsigned char *wkb, size_t len)
             cairo_close_path(d->cr);
         }
     }
-    OGR_G_DestroyGeometry(g);
 }
 
 static void area(draw *d, const unsigned char *wkb, size_t len, rgb c, double fill_alpha,
                  double line_alpha)
 {
-    cairo_new_path(d->cr);
-    cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
-    wkb_path(d, wkb, len);
-    cairo_set_source_rgba(d->cr, c.r, c.g, c.b, fill_alpha);
-    cairo_fill_preserve(d->cr);
-    cairo_set_source_rgba(d->cr, c.r, c.g, c.b, line_alpha);
-    cairo_set_line_width(d->cr, 1.2);
-    cairo_stroke(d->cr);
-    d->drew = 1;
+    OGRGeometryH g = NULL;
+    if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)len) != OGRERR_NONE || !g)
+        return;
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    double x0, y0, x1, y1; /* world px: north is up */
+    sp_tile_to_world(e.MinX, e.MaxY, d->world, &x0, &y0);
+    sp_tile_to_world(e.MaxX, e.MinY, d->world, &x1, &y1);
+    if (meets_tile(x0 - d->ox, y0 - d->oy, x1 - d->ox, y1 - d->oy, 1.0)) { /* line 1.2 px */
+        cairo_new_path(d->cr);
+        cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
+        wkb_path(d, g);
+        cairo_set_source_rgba(d->cr, c.r, c.g, c.b, fill_alpha);
+        cairo_fill_preserve(d->cr);
+        cairo_set_source_rgba(d->cr, c.r, c.g, c.b, line_alpha);
+        cairo_set_line_width(d->cr, 1.2);
+        cairo_stroke(d->cr);
+        d->drew = 1;
+    }
+    OGR_G_DestroyGeometry(g);
 }
 
 static unsigned cell_hash(long cx, long cy, int nslots)
@@ -197,18 +214,30 @@ static int add_cell(draw *d, double wx, double wy, int sev, int is_national, sp_
     return SP_OK;
 }
 
+/* 1 when box x, y, w, h, grown by the gap labels keep, meets label b's box. */
+static int crowds(double x, double y, double w, double h, const label *b)
+{
+    return !(x + w + 2 < b->x || b->x + b->w + 2 < x || y + h + 1 < b->y || b->y + b->h + 1 < y);
+}
+
+/* Places the label of a feature at world px (wx, wy) with a symbol of radius r, in the
+ * order read (most significant first): only where it meets no label placed before and
+ * stays inside the metatile. Its box starts at x = wx + r + 3 and grows right, centred on
+ * wy, at least half a line high (a line of the label font, d->line_px; half, for text in a
+ * fallback font), so when that much is outside the metatile or crowded the label is too,
+ * and is dropped before Pango shapes it: in a dense quarter nearly all are. */
 static int add_label(draw *d, double wx, double wy, double r, const char *text, sp_err *err)
 {
     if (!text || !*text)
         return SP_OK;
-    if (d->nlabels == d->caplabels) {
-        int cap = d->caplabels ? d->caplabels * 2 : 64;
-        label *l = realloc(d->labels, (size_t)cap * sizeof *l);
-        if (!l)
-            return sp_err_set(err, SP_ENOMEM, "out of memory");
-        d->labels = l;
-        d->caplabels = cap;
-    }
+    double x = wx + r + 3.0;
+    double least = d->line_px / 2;
+    if (x < d->meta[0] || wy - least / 2 < d->meta[1] || x > d->meta[2] ||
+        wy + least / 2 > d->meta[3])
+        return SP_OK;
+    for (int j = 0; j < d->nlabels; j++)
+        if (crowds(x, wy - least / 2, 0, least, &d->labels[j]))
+            return SP_OK;
     PangoLayout *layout = pango_layout_new(d->pango);
     pango_layout_set_font_description(layout, d->font);
     pango_layout_set_width(layout, (int)(SP_TILE_LABEL_MAX_PX * PANGO_SCALE));
@@ -216,7 +245,25 @@ static int add_label(draw *d, double wx, double wy, double r, const char *text, 
     pango_layout_set_text(layout, text, -1);
     int w, h;
     pango_layout_get_pixel_size(layout, &w, &h);
-    d->labels[d->nlabels++] = (label){wx + r + 3.0, wy - h / 2.0, w, h, NULL, layout};
+    double y = wy - h / 2.0;
+    int ok = y >= d->meta[1] && x + w <= d->meta[2] && y + h <= d->meta[3];
+    for (int j = 0; ok && j < d->nlabels; j++)
+        ok = !crowds(x, y, w, h, &d->labels[j]);
+    if (!ok) {
+        g_object_unref(layout);
+        return SP_OK;
+    }
+    if (d->nlabels == d->caplabels) {
+        int cap = d->caplabels ? d->caplabels * 2 : 64;
+        label *l = realloc(d->labels, (size_t)cap * sizeof *l);
+        if (!l) {
+            g_object_unref(layout);
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        }
+        d->labels = l;
+        d->caplabels = cap;
+    }
+    d->labels[d->nlabels++] = (label){x, y, w, h, layout};
     return SP_OK;
 }
 
@@ -292,37 +339,24 @@ static void draw_cells(draw *d)
     }
 }
 
-/* Places labels in the order read (most significant first), each only where it meets no
- * label placed before and stays inside the metatile; draws those that meet this tile. */
-static void draw_labels(draw *d, double mx0, double my0, double mx1, double my1)
+/* Draws the placed labels that meet this tile. */
+static void draw_labels(draw *d)
 {
     cairo_t *cr = d->cr;
-    int nplaced = 0;
     for (int i = 0; i < d->nlabels; i++) {
-        label *l = &d->labels[i];
-        int ok = l->x >= mx0 && l->y >= my0 && l->x + l->w <= mx1 && l->y + l->h <= my1;
-        for (int j = 0; ok && j < nplaced; j++) {
-            const label *o = &d->labels[j];
-            ok = l->x + l->w + 2 < o->x || o->x + o->w + 2 < l->x || l->y + l->h + 1 < o->y ||
-                 o->y + o->h + 1 < l->y;
-        }
-        if (!ok)
-            continue;
-        label placed = *l; /* keep placed labels first, for the checks above */
-        d->labels[i] = d->labels[nplaced];
-        d->labels[nplaced++] = placed;
-        double px = placed.x - d->ox, py = placed.y - d->oy;
-        if (px > SP_TILE_SIZE || py > SP_TILE_SIZE || px + placed.w < 0 || py + placed.h < 0)
+        const label *l = &d->labels[i];
+        double px = l->x - d->ox, py = l->y - d->oy;
+        if (!meets_tile(px, py, px + l->w, py + l->h, 2.0)) /* the halo is 1.5 px */
             continue;
         cairo_move_to(cr, px, py);
-        pango_cairo_layout_path(cr, placed.layout);
+        pango_cairo_layout_path(cr, l->layout);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
         cairo_set_line_width(cr, 3.0);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
         cairo_move_to(cr, px, py);
         cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-        pango_cairo_show_layout(cr, placed.layout);
+        pango_cairo_show_layout(cr, l->layout);
         d->drew = 1;
     }
 }
@@ -331,6 +365,7 @@ static void draw_labels(draw *d, double mx0, double my0, double mx1, double my1)
  * tile does not pay for font loading (the first tile of a thread does). */
 static _Thread_local PangoContext *thread_pango;
 static _Thread_local PangoFontDescription *thread_font;
+static _Thread_local int thread_line_px;
 
 static int ensure_pango(draw *d, sp_err *err)
 {
@@ -345,7 +380,13 @@ static int ensure_pango(draw *d, sp_err *err)
         cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
         pango_cairo_context_set_font_options(thread_pango, fo);
         cairo_font_options_destroy(fo);
+        PangoLayout *one = pango_layout_new(thread_pango);
+        pango_layout_set_font_description(one, thread_font);
+        pango_layout_set_text(one, "Й", -1);
+        pango_layout_get_pixel_size(one, NULL, &thread_line_px);
+        g_object_unref(one);
     }
+    d->line_px = thread_line_px;
     d->pango = thread_pango;
     d->font = thread_font;
     return SP_OK;
@@ -377,13 +418,12 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
      * in. Pixel boxes are in world px. */
     double x0 = d.ox, y0 = d.oy, x1 = d.ox + SP_TILE_SIZE, y1 = d.oy + SP_TILE_SIZE;
     double margin = SP_TILE_MARGIN_PX + (req->z < SP_TILE_THIN_BELOW ? SP_TILE_CELL_PX : 0);
-    double mx0 = 0, my0 = 0, mx1 = 0, my1 = 0;
     if (d.pango) {
-        mx0 = (double)(req->x / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
-        my0 = (double)(req->y / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
-        mx1 = mx0 + SP_TILE_META * SP_TILE_SIZE;
-        my1 = my0 + SP_TILE_META * SP_TILE_SIZE;
-        x0 = mx0, y0 = my0, x1 = mx1, y1 = my1;
+        d.meta[0] = (double)(req->x / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
+        d.meta[1] = (double)(req->y / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
+        d.meta[2] = d.meta[0] + SP_TILE_META * SP_TILE_SIZE;
+        d.meta[3] = d.meta[1] + SP_TILE_META * SP_TILE_SIZE;
+        x0 = d.meta[0], y0 = d.meta[1], x1 = d.meta[2], y1 = d.meta[3];
     }
     double west, east, north, south;
     sp_tile_from_world(x0 - margin, y0 - margin, d.world, &west, &north);
@@ -409,7 +449,7 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
     if (rc == SP_OK && d.ncells)
         draw_cells(&d);
     if (rc == SP_OK && d.nlabels)
-        draw_labels(&d, mx0, my0, mx1, my1);
+        draw_labels(&d);
     for (int i = 0; i < d.nlabels; i++)
         g_object_unref(d.labels[i].layout);
     free(d.labels);
