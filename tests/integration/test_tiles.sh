@@ -155,6 +155,31 @@ check_eq "HEAD of a tile" 200 "$(http "$near" -I)"
 check_eq "empty tile" 200 "$(http /tiles/monuments/3/1/1.png)"
 check_contains "empty tile: long cache lifetime" "$(header Cache-Control)" "max-age=3600"
 check_true "empty tile is small" test "$(stat -c %s "$T/body")" -lt 200
+# A z16 tile reads its whole 4 x 4 metatile to place labels, but draws only what meets it:
+# a tile of a metatile with monuments, none of them (or their labels) within its reach, is
+# the empty tile.
+quiet=$(sql "$DB" "SELECT ST_X(marker), ST_Y(marker), ST_AsText(ST_Envelope(geom)) FROM monument" | python3 -c '
+import math, re, sys
+def px(lon, lat):
+    n = 256 * 2 ** 16
+    return (lon + 180) / 360 * n, (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n
+boxes = []
+for line in sys.stdin:
+    x, y, env = line.rstrip().split("|", 2)
+    pts = [px(float(a), float(b)) for a, b in re.findall(r"([-\d.]+) ([-\d.]+)", env)] + [px(float(x), float(y))]
+    boxes.append((min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)))
+for bx0, by0, bx1, by1 in boxes:
+    tx, ty = int(bx0 // 256), int(by0 // 256)
+    for mx in range(tx // 4 * 4, tx // 4 * 4 + 4):
+        for my in range(ty // 4 * 4, ty // 4 * 4 + 4):
+            x0, y0 = mx * 256, my * 256  # labels reach 170 px right of their monument
+            if not any(b[2] >= x0 - 200 and b[0] <= x0 + 256 + 30 and b[3] >= y0 - 40 and b[1] <= y0 + 256 + 40 for b in boxes):
+                print("16/%d/%d" % (mx, my))
+                sys.exit(0)
+')
+check_true "the sample has a quiet tile in a busy metatile" test -n "$quiet"
+check_eq "quiet z16 tile $quiet" 200 "$(http "/tiles/monuments/$quiet.png")"
+check_contains "quiet z16 tile: the empty tile's cache lifetime" "$(header Cache-Control)" "max-age=3600"
 
 # spadok tiles seed fills the cache the server reads; export writes an MBTiles file that
 # GDAL opens (QGIS reads it the same way), rows counted from the south (TMS).
