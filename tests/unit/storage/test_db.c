@@ -1,11 +1,13 @@
 /* tests/unit/storage/test_db.c - open/migrate, upsert outcomes and audit, backup, export rows.
  * Runs on a real SpatiaLite file in a temp folder. */
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <ogr_api.h>
 
 #include "sp_db.h"
+#include "sp_db_items.h"
 #include "sp_db_tilecache.h"
 #include "sp_test.h"
 
@@ -241,6 +243,54 @@ static void test_db__upsert_insert_unchanged_update(void)
     sp_db_close(db);
 }
 
+/* The extent comes from the root node of the public R*Tree and the ends of two indexes
+ * (014_extents.sql): with enough monuments for a tree of several levels it must bound them
+ * as tightly as the R*Tree's float bounds allow. */
+static void test_db__extent_of_a_deep_rtree(void)
+{
+    sp_db *db = fresh("x.sqlite");
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    double want[4] = {180, 90, -180, -90};
+    int ymin = 9999, ymax = 0;
+    SP_CHECK(sp_db_begin(db, &err) == SP_OK);
+    for (int i = 0; i < 3000; i++) { /* an R*Tree node holds about 170 boxes */
+        double x = 22.5 + (i * 7919 % 10007) * 0.0017, y = 44.5 + (i * 104729 % 10009) * 0.0007;
+        char id[16], from[8], to[8];
+        snprintf(id, sizeof id, "x%d", i);
+        int y0 = 1000 + i * 37 % 900;
+        snprintf(from, sizeof from, "%d", y0);
+        snprintf(to, sizeof to, "%d", y0 + i % 50);
+        test_rec t;
+        make_point(&t, id, "Пам'ятка", x, y);
+        t.rec.values[SP_MF_YEAR_FROM] = from;
+        t.rec.values[SP_MF_YEAR_TO] = to;
+        sp_upsert_result res;
+        int64_t rid;
+        SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &rid, &err) == SP_OK);
+        want[0] = fmin(want[0], x), want[1] = fmin(want[1], y);
+        want[2] = fmax(want[2], x), want[3] = fmax(want[3], y);
+        ymin = y0 < ymin ? y0 : ymin;
+        ymax = y0 + i % 50 > ymax ? y0 + i % 50 : ymax;
+    }
+    SP_CHECK(sp_db_commit(db, &err) == SP_OK);
+    double got[4];
+    int has = 0;
+    char tmin[32], tmax[32], wmin[32], wmax[32];
+    SP_CHECK(sp_db_collection_extent(db, SP_COL_MONUMENTS, got, &has, tmin, tmax, &err) == SP_OK);
+    SP_CHECK(has == 1);
+    for (int k = 0; k < 4; k++) /* rounded outward to a float, never inward */
+        SP_CHECK(k < 2 ? got[k] <= want[k] && want[k] - got[k] < 1e-5
+                       : got[k] >= want[k] && got[k] - want[k] < 1e-5);
+    snprintf(wmin, sizeof wmin, "%04d-01-01T00:00:00Z", ymin);
+    snprintf(wmax, sizeof wmax, "%04d-12-31T23:59:59Z", ymax);
+    SP_CHECK_STR(tmin, wmin);
+    SP_CHECK_STR(tmax, wmax);
+    SP_CHECK(sp_db_collection_extent(db, SP_COL_ZONES, got, &has, tmin, tmax, &err) == SP_OK);
+    SP_CHECK(has == 0); /* no zones: no extent */
+    sp_db_close(db);
+}
+
 static void test_db__record_without_key_is_refused(void)
 {
     sp_db *db = fresh("k.sqlite");
@@ -352,6 +402,7 @@ int main(int argc, char **argv)
          test_db__tile_cache_keeps_evicts_and_refuses_stale_tiles},
         {"test_db__upsert_insert_unchanged_update", test_db__upsert_insert_unchanged_update},
         {"test_db__record_without_key_is_refused", test_db__record_without_key_is_refused},
+        {"test_db__extent_of_a_deep_rtree", test_db__extent_of_a_deep_rtree},
         {"test_db__bad_vocab_code_violates_foreign_key",
          test_db__bad_vocab_code_violates_foreign_key},
         {"test_db__export_rows_carry_model_fields", test_db__export_rows_carry_model_fields},
