@@ -57,7 +57,15 @@ int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, voi
     vocab_sorts sorts;
     if (narrow && load_sorts(db, &sorts, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, narrow ? SP_Q_MAP_POINTS : map_sql[q->kind], err);
+    sqlite3_stmt *st;
+    if (narrow) {
+        char sql[2048];
+        snprintf(sql, sizeof sql, "%s%s", sp_sql_query_text[SP_Q_FRAG_MAP_POINTS],
+                 q->any_order ? "" : sp_sql_query_text[SP_Q_FRAG_MAP_POINTS_ORDER]);
+        st = sp_db_stmt_sql(db, sql, err);
+    } else {
+        st = sp_db_stmt(db, map_sql[q->kind], err);
+    }
     if (!st)
         return err->code;
     /* Each statement uses the parameters it needs; binding one it lacks is a no-op. */

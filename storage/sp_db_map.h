@@ -20,6 +20,7 @@ typedef struct sp_db_map_query {
     /* a point per monument is enough (no footprints, no labels): the answer then comes from
      * the map's points alone (012) unless a kind, district or damage filter is asked for */
     int points_only;
+    int any_order; /* the caller only aggregates the features: they may come in any order */
     /* monuments filters, NULL for all: codes, a district's name, a first damage day */
     const char *significance, *kind_code, *condition, *district, *damaged_since;
 } sp_db_map_query;

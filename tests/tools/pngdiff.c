@@ -2,7 +2,9 @@
  * their encoding) for the reference-image tests of tiles: prints
  * "<width>x<height> differing=<pixels> maxdiff=<largest channel difference>" and exits 0,
  * or 2 when a file cannot be read or the sizes differ. Pixels differ when a channel differs
- * by more than TOLERANCE (default 0). `pngdiff --at FILE X Y` prints the RGBA of one pixel. */
+ * by more than TOLERANCE (default 0), colours premultiplied by alpha: an all but transparent
+ * pixel of an anti-aliased edge is not a difference, whatever colour it nominally has. `pngdiff
+ * --at FILE X Y` prints the RGBA of one pixel. */
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +58,9 @@ int main(int argc, char **argv)
     int maxdiff = 0;
     for (size_t i = 0; i < (size_t)a.width * a.height; i++) {
         int worst = 0;
-        for (int c = 0; c < 4; c++) {
-            int d = abs(pa[i * 4 + c] - pb[i * 4 + c]);
+        const unsigned char *x = pa + i * 4, *y = pb + i * 4;
+        for (int c = 0; c < 4; c++) { /* colours weighed by their alpha: what shows */
+            int d = c == 3 ? abs(x[3] - y[3]) : abs(x[c] * x[3] - y[c] * y[3]) / 255;
             worst = d > worst ? d : worst;
         }
         differing += worst > tol;
