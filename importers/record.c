@@ -2,7 +2,8 @@
  * A condition report (target condition_report) has values, a key and its monument's
  * protection number, and no geometry.
  * Geometry is taken from the layer, from x/y columns or from a WKT column, flattened to 2D,
- * reprojected to EPSG:4326, range-checked, repaired when invalid (GEOS MakeValid) and given
+ * reprojected to EPSG:4326 (each point must map back: a CRS wraps what lies beyond its
+ * range), range-checked, repaired when invalid (GEOS MakeValid) and given
  * a point-on-surface marker. Values go through the model's normaliser field by field, so a
  * rejection names the field. */
 #include <math.h>
