@@ -31,7 +31,7 @@ PRAGMA defer_foreign_keys = ON;
 -- it missing, and a rollback restores it. The text below must stay identical to
 -- schemas/001_init.sql (checked by tests/integration/test_shared_datasets.sh).
 -- The full-text index is filled the same way, in one statement at the end (the text of its
--- trigger must stay identical to schemas/002_search.sql).
+-- trigger must stay identical to schemas/015_search_names.sql).
 -- name: exec_bulk_index_off
 DROP TRIGGER gii_monument_geom;
 DROP TRIGGER monument_pub_insert;
@@ -64,8 +64,8 @@ CREATE TRIGGER map_point_insert AFTER INSERT ON monument WHEN NEW.marker IS NOT 
     CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END);
 END;
 CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
-  INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
-  VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.description, NEW.protection_no);
+  INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
+  VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.protection_no);
 END;
 CREATE TRIGGER map_change_monument_insert AFTER INSERT ON monument BEGIN
   INSERT INTO map_change (xmin, ymin, xmax, ymax)
@@ -117,8 +117,8 @@ FROM monument NEW WHERE id > ?1 AND marker IS NOT NULL
     | (NEW.deleted_at IS NOT NULL)));
 
 -- name: bulk_fts_fill
-INSERT INTO monument_fts (rowid, name_uk, name_en, address, description, protection_no)
-SELECT id, name_uk, name_en, address, description, protection_no FROM monument WHERE id > ?1;
+INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
+SELECT id, name_uk, name_en, address, protection_no FROM monument WHERE id > ?1;
 
 -- name: monument_rtree_insert
 INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5);

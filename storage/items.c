@@ -37,6 +37,7 @@ static const sp_queryable monument_q[] = {
     {"year_from", "m.year_from", SP_QT_INT, NULL, NULL},
     {"year_to", "m.year_to", SP_QT_INT, NULL, NULL},
     {"address", "m.address", SP_QT_TEXT, NULL, NULL},
+    {"description", "m.description", SP_QT_TEXT, NULL, NULL}, /* q= leaves it out (015) */
     {"district", "m.district", SP_QT_TEXT, NULL, NULL},
     {"condition", "m.condition", SP_QT_TEXT, NULL, NULL},
     {"last_inspected", "m.last_inspected", SP_QT_DATE, NULL, NULL},
