@@ -73,14 +73,24 @@ folder_check() {
   find "$PH" -path "$PH/tmp" -prune -o -type f -printf '%f\n' | sed 's/\..*//' | sort -u >"$T/files"
   orphans=$((orphans + $(comm -13 "$T/rows" "$T/files" | wc -l)))
 }
+# restarted ROUND: counts a restart whose /healthz answers 200; otherwise says what curl and
+# the server saw (a failure seen twice in loaded ctest runs, session 7, not yet explained).
+restarted() {
+  local code rc=0
+  code=$(curl -sS -o "$T/body" -w '%{http_code}' "$URL/healthz" 2>"$T/curl.err") || rc=$?
+  if [ "$code" = 200 ]; then
+    restarts=$((restarts + 1))
+    return
+  fi
+  echo "$1: /healthz answered [$code], curl exit $rc: $(cat "$T/curl.err")" >&2
+  kill -0 "$SERVER_PID" 2>/dev/null && echo "the server (pid $SERVER_PID) is running" >&2 ||
+    echo "the server (pid $SERVER_PID) is gone" >&2
+  echo "port $PORT; server log:" >&2
+  tail -20 "$T/server.log" >&2
+}
 for round in $(seq "$ROUNDS"); do
   start_server "$DB" --photos "$PH"
-  if [ "$(http /healthz)" = 200 ]; then
-    restarts=$((restarts + 1))
-  else # seen twice in a loaded ctest run (session 7): keep what the server said
-    echo "round $round: /healthz after the restart failed; server log:" >&2
-    tail -20 "$T/server.log" >&2
-  fi
+  restarted "round $round"
   folder_check
   IVAN=$(token ivan "inspect pass 2026")
   OLENA=$(token olena "edit pass 2026")
@@ -128,7 +138,7 @@ for round in $(seq "$ROUNDS"); do
   rowless=$((rowless + $(comm -23 "$T/rows" "$T/originals" | wc -l)))
 done
 start_server "$DB" --photos "$PH"
-[ "$(http /healthz)" = 200 ] && restarts=$((restarts + 1))
+restarted "after the last round"
 folder_check
 
 echo "rounds=$ROUNDS acknowledged: reports=$total_reports photos=$total_photos edits=$total_edits"
