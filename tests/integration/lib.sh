@@ -69,6 +69,9 @@ port_of() {
 start_server() {
   local db=$1; shift
   PORT=
+  # Emptied here, not only by the redirection below: that runs in the background child, and
+  # port_of could read the last server's port from the old log before the child opens it.
+  : >"$T/server.log"
   "$SPADOK" serve --db "$db" --port 0 "$@" >"$T/server.log" 2>&1 &
   SERVER_PID=$!
   trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
