@@ -218,7 +218,6 @@ int sp_imp_feature_parse(const char *json, size_t len, const sp_entity *e, const
             out->rec.wkb_len = base->wkb_len;
             out->rec.marker_x = base->marker_x;
             out->rec.marker_y = base->marker_y;
-            memcpy(out->rec.bbox, base->bbox, sizeof out->rec.bbox);
         } else
             rc = sp_err_set(err, SP_EINVAL, "geometry: a %s needs one", e->name);
     }

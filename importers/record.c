@@ -289,12 +289,6 @@ int sp_imp_geometry_take(OGRGeometryH g, const sp_imp_reproj *rp, sp_db_record *
     rec->marker_y = OGR_G_GetY(pt, 0);
     OGR_G_DestroyGeometry(pt);
 encode:;
-    OGREnvelope env;
-    OGR_G_GetEnvelope(g, &env);
-    rec->bbox[0] = env.MinX;
-    rec->bbox[1] = env.MinY;
-    rec->bbox[2] = env.MaxX;
-    rec->bbox[3] = env.MaxY;
     rec->wkb_len = (size_t)OGR_G_WkbSize(g);
     *out_wkb = malloc(rec->wkb_len);
     if (!*out_wkb) {

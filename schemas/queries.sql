@@ -24,11 +24,11 @@ BEGIN IMMEDIATE;
 BEGIN IMMEDIATE;
 PRAGMA defer_foreign_keys = ON;
 
--- Inside a bulk transaction storage writes the monument R*Tree itself, one row per insert
--- from the bounding box the importer computed: a trigger that writes the R*Tree makes SQLite
--- keep a statement journal for every insert, which costs more than the insert. The trigger
--- is dropped and re-created inside the same transaction, so no other connection ever sees
--- it missing, and a rollback restores it. The text below must stay identical to
+-- Inside a bulk transaction the monuments' insert triggers are off: storage fills the three
+-- R*Trees and the full-text index at the end, each in one pass over the new rows (a trigger
+-- that writes an R*Tree also makes SQLite keep a statement journal for every insert, which
+-- costs more than the insert). The triggers are dropped and re-created inside the same
+-- transaction, so no other connection ever sees them missing, and a rollback restores them. The text below must stay identical to
 -- schemas/001_init.sql (checked by tests/integration/test_shared_datasets.sh).
 -- The full-text index is filled the same way, in one statement at the end (the text of its
 -- trigger must stay identical to schemas/015_search_names.sql).
@@ -87,41 +87,36 @@ SELECT coalesce(max(id), 0) FROM map_change;
 -- name: map_changes_since
 SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
 
--- The public index (011) and the map's points (012) of the monuments a bulk import
--- inserted (but those a report of the same import has already put there, through their
--- update triggers).
--- name: bulk_pub_fill
-INSERT INTO idx_monument_pub (pkid, xmin, xmax, ymin, ymax)
+-- The boxes of the monuments a bulk import inserted, for storage/rtree.c to put in their
+-- R*Trees: the exact index (SpatiaLite's, 001), the public index (011) and the map's points
+-- (012). Each is the value its insert trigger writes (exec_bulk_index_on); a row already
+-- in the tree (a report of the same import updated the monument) is kept.
+-- name: bulk_geom_rows
+SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom)
+FROM monument WHERE id > ?1 AND geom IS NOT NULL;
+
+-- name: bulk_pub_rows
 SELECT id,
   CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMinX(geom) END,
   CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMaxX(geom) END,
   CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMinY(geom) END,
   CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMaxY(geom) END
-FROM monument WHERE id > ?1 AND geom IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM idx_monument_pub p WHERE p.pkid = monument.id);
+FROM monument WHERE id > ?1 AND geom IS NOT NULL;
 
--- name: bulk_map_point_fill
-INSERT INTO idx_map_point (key, xmin, xmax, ymin, ymax)
-SELECT (NEW.id << 8)
-    | (coalesce((SELECT sort FROM vocab_condition WHERE code = NEW.condition), 0) << 5)
-    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = NEW.significance), 15), 15) << 1)
-    | (NEW.deleted_at IS NOT NULL),
-    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END
-FROM monument NEW WHERE id > ?1 AND marker IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM idx_map_point p WHERE p.key = ((NEW.id << 8)
-    | (coalesce((SELECT sort FROM vocab_condition WHERE code = NEW.condition), 0) << 5)
-    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = NEW.significance), 15), 15) << 1)
-    | (NEW.deleted_at IS NOT NULL)));
+-- name: bulk_map_point_rows
+SELECT (id << 8)
+    | (coalesce((SELECT sort FROM vocab_condition WHERE code = m.condition), 0) << 5)
+    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = m.significance), 15), 15) << 1)
+    | (deleted_at IS NOT NULL),
+  x, x, y, y
+FROM (SELECT id, condition, significance, deleted_at,
+        CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE ST_X(marker) END AS x,
+        CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE ST_Y(marker) END AS y
+      FROM monument WHERE id > ?1 AND marker IS NOT NULL) m;
 
 -- name: bulk_fts_fill
 INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
 SELECT id, name_uk, name_en, address, protection_no FROM monument WHERE id > ?1;
-
--- name: monument_rtree_insert
-INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5);
 
 -- name: exec_commit
 COMMIT;
@@ -134,6 +129,12 @@ PRAGMA user_version;
 
 -- name: integrity_check
 PRAGMA integrity_check;
+
+-- Each R*Tree's structure (PRAGMA integrity_check reads its shadow tables as plain tables):
+-- its rows that are not "ok".
+-- name: rtree_check
+SELECT name, rtreecheck(name) AS res FROM sqlite_master
+WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING rtree%' AND res <> 'ok';
 
 -- name: foreign_key_check
 PRAGMA foreign_key_check;
@@ -329,8 +330,7 @@ SELECT count(*) FROM protection_zone WHERE id = ?1 AND deleted_at IS NULL;
 -- A zone as an edit starts from it (see monument_record).
 -- name: zone_record
 SELECT source_id, zone_type, monument_id, name_uk, decision, source, AsBinary(geom) AS wkb,
-  MbrMinX(geom) AS mbr0, MbrMinY(geom) AS mbr1, MbrMaxX(geom) AS mbr2, MbrMaxY(geom) AS mbr3,
-  ST_X(PointOnSurface(geom)) AS mbr4, ST_Y(PointOnSurface(geom)) AS mbr5, version,
+  ST_X(PointOnSurface(geom)) AS marker_x, ST_Y(PointOnSurface(geom)) AS marker_y, version,
   deleted_at IS NOT NULL AS is_deleted
 FROM protection_zone WHERE id = ?1;
 
@@ -963,14 +963,13 @@ SELECT count(*) FROM vocab_role WHERE code = ?1;
 -- name: monument_state
 SELECT version, deleted_at IS NOT NULL, content_hash FROM monument WHERE id = ?1;
 
--- A monument as an edit starts from it: model fields by name, geometry, bounds, marker.
+-- A monument as an edit starts from it: model fields by name, geometry, marker.
 -- name: monument_record
 SELECT source_id, protection_no, register_act, register_date, significance, object_kind, kinds,
   name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
   protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
   location_sensitive, description, source, AsBinary(geom) AS wkb,
-  MbrMinX(geom) AS mbr0, MbrMinY(geom) AS mbr1, MbrMaxX(geom) AS mbr2, MbrMaxY(geom) AS mbr3,
-  ST_X(marker) AS mbr4, ST_Y(marker) AS mbr5, version, deleted_at IS NOT NULL AS is_deleted
+  ST_X(marker) AS marker_x, ST_Y(marker) AS marker_y, version, deleted_at IS NOT NULL AS is_deleted
 FROM monument_v WHERE id = ?1;
 
 -- A deletion keeps the row as a tombstone (re-syncing clients learn of it through

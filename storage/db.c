@@ -252,6 +252,17 @@ int sp_db_integrity_check(sp_db *db, sp_err *err)
         return SP_EDB;
     }
     sqlite3_reset(st);
+    if (!(st = sp_db_stmt(db, SP_Q_RTREE_CHECK, err)))
+        return err->code;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sp_err_set(err, SP_EDB, "rtreecheck %s: %s", sqlite3_column_text(st, 0),
+                   sqlite3_column_text(st, 1));
+        sqlite3_reset(st);
+        return SP_EDB;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return sp_db_sqlerr(db, err, "rtreecheck");
     if (!(st = sp_db_stmt(db, SP_Q_FOREIGN_KEY_CHECK, err)))
         return err->code;
     rc = sqlite3_step(st);

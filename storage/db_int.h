@@ -54,4 +54,8 @@ int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const c
 int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
                     sp_err *err);
 
+/* Puts the rows of query `rows` (id, xmin, xmax, ymin, ymax; ?1 = after) into the R*Tree
+ * `table`: packed in one pass when the tree is empty, else one by one, keeping a row the
+ * tree already has (storage/rtree.c). */
+int sp_db_rtree_fill(sp_db *db, const char *table, enum sp_q rows, int64_t after, sp_err *err);
 #endif

@@ -200,19 +200,6 @@ static int district_at(sp_db *db, double x, double y, char *out, size_t outsz, s
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "district_at");
 }
 
-static int rtree_insert(sp_db *db, int64_t id, const double bbox[4], sp_err *err)
-{
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENT_RTREE_INSERT, err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_double(st, 2, bbox[0]);
-    sqlite3_bind_double(st, 3, bbox[2]);
-    sqlite3_bind_double(st, 4, bbox[1]);
-    sqlite3_bind_double(st, 5, bbox[3]);
-    return sp_db_step_done(db, st, "spatial index", err);
-}
-
 /* Writes rec as row id (0: a new row) unless its content hash equals old_hash: the district
  * from the marker when the record has none, the row, the kinds, the audit row. */
 static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_t id,
@@ -270,9 +257,7 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     if (!id)
         id = sqlite3_last_insert_rowid(db->conn);
     /* From here on the record is partly written: no failure may pass as a rejection. */
-    if (is_monument && !before && db->in_bulk) /* the trigger is off: see queries.sql */
-        rc = rtree_insert(db, id, rec->bbox, err);
-    if (rc == SP_OK && is_monument) /* a new row has no kinds to clear */
+    if (is_monument) /* a new row has no kinds to clear */
         rc = sp_db_write_set(db, before ? SP_Q_MONUMENT_KINDS_CLEAR : SP_Q_COUNT,
                              SP_Q_MONUMENT_KIND_INSERT, id, values[SP_MF_KINDS], err);
     /* An insert's audit row carries no JSON: the inserted state is the next change's
@@ -362,22 +347,19 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
 
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BULK_PUB_FILL, err);
-    if (!st)
-        return err->code;
-    sqlite3_bind_int64(st, 1, db->bulk_max_id);
-    if (sp_db_step_done(db, st, "fill the public spatial index", err) != SP_OK ||
-        !(st = sp_db_stmt(db, SP_Q_BULK_MAP_POINT_FILL, err)))
-        return err->code;
-    sqlite3_bind_int64(st, 1, db->bulk_max_id);
-    if (sp_db_step_done(db, st, "fill the map's points", err) != SP_OK ||
+    /* The insert triggers are off (see queries.sql): the new rows' index entries, here. */
+    sqlite3_stmt *st;
+    int64_t after = db->bulk_max_id;
+    if (sp_db_rtree_fill(db, "idx_monument_geom", SP_Q_BULK_GEOM_ROWS, after, err) != SP_OK ||
+        sp_db_rtree_fill(db, "idx_monument_pub", SP_Q_BULK_PUB_ROWS, after, err) != SP_OK ||
+        sp_db_rtree_fill(db, "idx_map_point", SP_Q_BULK_MAP_POINT_ROWS, after, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_BULK_FTS_FILL, err)))
         return err->code;
-    sqlite3_bind_int64(st, 1, db->bulk_max_id);
+    sqlite3_bind_int64(st, 1, after);
     if (sp_db_step_done(db, st, "fill the search index", err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_BULK_MAP_CHANGE, err)))
         return err->code;
-    sqlite3_bind_int64(st, 1, db->bulk_max_id);
+    sqlite3_bind_int64(st, 1, after);
     if (sp_db_step_done(db, st, "note the map change", err) != SP_OK ||
         sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_ON, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
@@ -385,7 +367,7 @@ int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
     sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
     if (actor->import_run_id)
         sqlite3_bind_int64(st, 2, actor->import_run_id);
-    sqlite3_bind_int64(st, 3, db->bulk_max_id);
+    sqlite3_bind_int64(st, 3, after);
     db->in_bulk = 0;
     return sp_db_step_done(db, st, "audit inserted monuments", err);
 }
@@ -508,14 +490,10 @@ int sp_db_item_get(sp_db *db, const sp_entity *e, int64_t id, sp_db_stored *out,
                 out->version = sqlite3_column_int64(st, i);
             } else if (strcmp(name, "is_deleted") == 0) {
                 out->is_deleted = sqlite3_column_int(st, i);
-            } else if (strncmp(name, "mbr", 3) == 0 && name[3] >= '0' && name[3] <= '5') {
-                double d = sqlite3_column_double(st, i);
-                if (name[3] < '4')
-                    out->rec.bbox[name[3] - '0'] = d;
-                else if (name[3] == '4')
-                    out->rec.marker_x = d;
-                else
-                    out->rec.marker_y = d;
+            } else if (strcmp(name, "marker_x") == 0) {
+                out->rec.marker_x = sqlite3_column_double(st, i);
+            } else if (strcmp(name, "marker_y") == 0) {
+                out->rec.marker_y = sqlite3_column_double(st, i);
             } else if ((fi = sp_model_field_index(e, name)) >= 0 && v) {
                 if (!(out->rec.values[fi] = strdup((const char *)sqlite3_column_text(st, i))))
                     rc = sp_err_set(err, SP_ENOMEM, "out of memory");

@@ -32,7 +32,9 @@ int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err);
 int sp_db_schema_latest(void);
 /* Applies pending migrations; *out_applied counts them. Run by sp_db_open too. */
 int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err);
-int sp_db_integrity_check(sp_db *db, sp_err *err); /* SP_OK only when "ok" and no FK errors */
+/* SP_OK only when integrity_check says "ok", every R*Tree passes rtreecheck() and no foreign
+ * key is broken. */
+int sp_db_integrity_check(sp_db *db, sp_err *err);
 int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err); /* "spatialite x sqlite y" */
 
 int sp_db_begin(sp_db *db, sp_err *err);
@@ -58,7 +60,6 @@ typedef struct sp_db_record {
     const unsigned char *wkb;    /* EPSG:4326 geometry, valid */
     size_t wkb_len;
     double marker_x, marker_y; /* point on surface */
-    double bbox[4];            /* min x, min y, max x, max y of the geometry */
 } sp_db_record;
 
 typedef enum { SP_UPSERT_INSERTED, SP_UPSERT_UPDATED, SP_UPSERT_UNCHANGED } sp_upsert_result;

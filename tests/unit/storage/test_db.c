@@ -291,6 +291,90 @@ static void test_db__extent_of_a_deep_rtree(void)
     sp_db_close(db);
 }
 
+/* Points on a 0.001-degree grid, spread by two primes so that they fill a box. */
+static void grid_point(int i, double *x, double *y)
+{
+    *x = 22.5 + (i * 7919 % 10007) * 0.001;
+    *y = 44.5 + (i * 104729 % 10009) * 0.001;
+}
+
+static int count_feature(void *ctx, const sp_db_feature *f, sp_err *err)
+{
+    (void)f, (void)err;
+    ++*(int *)ctx;
+    return SP_OK;
+}
+
+/* Monuments in a bbox through the public R*Tree, against a count of the points made. */
+static int bbox_mismatches(sp_db *db, int npoints)
+{
+    int bad = 0;
+    for (int b = 0; b < 40; b++) {
+        /* edges half-way between grid lines: no point on an edge */
+        double x0 = 22.5 + (b * 211 % 9000) * 0.001 + 0.0005,
+               y0 = 44.5 + (b * 373 % 9000) * 0.001 + 0.0005;
+        double w = (b % 4 + 1) * (b % 3 ? 0.05 : 0.8);
+        int want = 0, got = 0;
+        for (int i = 0; i < npoints; i++) {
+            double x, y;
+            grid_point(i, &x, &y);
+            want += x >= x0 && x <= x0 + w && y >= y0 && y <= y0 + w;
+        }
+        sp_items_query q = {0};
+        q.collection = SP_COL_MONUMENTS;
+        q.limit = 100000;
+        q.has_bbox = 1;
+        q.bbox[0] = x0, q.bbox[1] = y0, q.bbox[2] = x0 + w, q.bbox[3] = y0 + w;
+        long long matched = -1;
+        sp_err err = {0};
+        if (sp_db_items(db, &q, count_feature, &got, &matched, &err) != SP_OK || got != want) {
+            fprintf(stderr, "  bbox %d: %d monuments, want %d (%s)\n", b, got, want, err.msg);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void bulk_points(sp_db *db, int from, int to)
+{
+    sp_err err = {0};
+    sp_db_actor actor = {"unit", NULL, 0};
+    SP_CHECK(sp_db_bulk_begin(db, &err) == SP_OK);
+    for (int i = from; i < to; i++) {
+        char id[16];
+        double x, y;
+        snprintf(id, sizeof id, "b%d", i);
+        grid_point(i, &x, &y);
+        test_rec t;
+        make_point(&t, id, "Пам'ятка", x, y);
+        sp_upsert_result res;
+        int64_t rid;
+        SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &rid, &err) == SP_OK);
+    }
+    SP_CHECK(sp_db_bulk_finish(db, &actor, &err) == SP_OK);
+    SP_CHECK(sp_db_commit(db, &err) == SP_OK);
+}
+
+/* A bulk import into an empty registry packs its three R*Trees in one pass
+ * (storage/rtree.c); one into a registry that has rows adds to them row by row. Either way
+ * every tree passes rtreecheck() (in sp_db_integrity_check) and answers bbox questions as
+ * the points say. */
+static void test_db__bulk_import_packs_its_rtrees(void)
+{
+    sp_db *db = fresh("bulk.sqlite");
+    sp_err err = {0};
+    bulk_points(db, 0, 6000); /* 6,000 rows: three levels of 51-cell nodes */
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    SP_CHECK(monument_count(db) == 6000);
+    SP_CHECK(bbox_mismatches(db, 6000) == 0);
+    bulk_points(db, 6000, 7000);
+    SP_CHECK(sp_db_integrity_check(db, &err) == SP_OK);
+    SP_CHECK(bbox_mismatches(db, 7000) == 0);
+    if (err.code)
+        fprintf(stderr, "  %s\n", err.msg);
+    sp_db_close(db);
+}
+
 static void test_db__record_without_key_is_refused(void)
 {
     sp_db *db = fresh("k.sqlite");
@@ -403,6 +487,7 @@ int main(int argc, char **argv)
         {"test_db__upsert_insert_unchanged_update", test_db__upsert_insert_unchanged_update},
         {"test_db__record_without_key_is_refused", test_db__record_without_key_is_refused},
         {"test_db__extent_of_a_deep_rtree", test_db__extent_of_a_deep_rtree},
+        {"test_db__bulk_import_packs_its_rtrees", test_db__bulk_import_packs_its_rtrees},
         {"test_db__bad_vocab_code_violates_foreign_key",
          test_db__bad_vocab_code_violates_foreign_key},
         {"test_db__export_rows_carry_model_fields", test_db__export_rows_carry_model_fields},
