@@ -654,12 +654,25 @@ char *sp_imp_feature_json(OGRFeatureH f, const char *layer)
     json_object_set_new(root, "layer", json_string(layer ? layer : ""));
     json_object_set_new(root, "fid", json_integer(OGR_F_GetFID(f)));
     json_object_set_new(root, "properties", props);
+    char *head = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    if (!head)
+        return NULL;
+    /* The geometry's JSON goes in as GDAL wrote it (GDAL writes none for a NaN or infinite
+     * coordinate): parsing and printing a polygon's coordinates again cost more than the
+     * rest of the record. */
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     char *gj = g ? OGR_G_ExportToJson(g) : NULL;
-    json_t *geom = gj ? json_loads(gj, 0, NULL) : NULL;
-    json_object_set_new(root, "geometry", geom ? geom : json_null());
+    sp_strbuf b = {0};
+    sp_strbuf_append(&b, head, strlen(head) - 1); /* without its closing brace */
+    sp_strbuf_puts(&b, ",\"geometry\":");
+    sp_strbuf_puts(&b, gj ? gj : "null");
+    sp_strbuf_puts(&b, "}");
     CPLFree(gj);
-    char *text = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
-    return text;
+    free(head);
+    if (b.failed) {
+        sp_strbuf_free(&b);
+        return NULL;
+    }
+    return b.data; /* ownership passes to the caller */
 }

@@ -1,8 +1,12 @@
 /* tests/unit/importers/test_importers.c - mapping parsing and small real imports through GDAL.
  * Inputs are written to a temp folder by the test itself. */
+#include <jansson.h>
+#include <math.h>
+#include <ogr_api.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "imp_int.h"
 #include "sp_imp.h"
 #include "sp_test.h"
 
@@ -287,6 +291,43 @@ static void test_import__condition_reports_keyed_and_idempotent(void)
     sp_db_close(db);
 }
 
+/* A refused record's raw JSON: its fields, and its geometry as GDAL writes it, or null where
+ * a coordinate is NaN or infinite (which JSON cannot say). */
+static void test_import__raw_json_of_a_feature(void)
+{
+    OGRFeatureDefnH defn = OGR_FD_Create("raw");
+    OGRFieldDefnH fd = OGR_Fld_Create("name_uk", OFTString);
+    OGR_FD_AddFieldDefn(defn, fd);
+    OGR_Fld_Destroy(fd);
+    OGR_FD_Reference(defn);
+    OGRFeatureH f = OGR_F_Create(defn);
+    OGR_F_SetFieldString(f, 0, "Ворота \"Золоті\"");
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
+    OGR_G_AddPoint_2D(g, 30.5, 50.4);
+    OGR_G_AddPoint_2D(g, 30.6, -1.5e-7);
+    OGR_F_SetGeometry(f, g);
+    char *text = sp_imp_feature_json(f, "raw");
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *coords = json_object_get(json_object_get(j, "geometry"), "coordinates");
+    SP_CHECK(json_array_size(coords) == 2);
+    SP_CHECK(json_real_value(json_array_get(json_array_get(coords, 1), 1)) == -1.5e-7);
+    SP_CHECK_STR(json_string_value(json_object_get(json_object_get(j, "properties"), "name_uk")),
+                 "Ворота \"Золоті\"");
+    json_decref(j);
+    free(text);
+    OGR_G_SetPoint_2D(g, 1, NAN, 50.4);
+    OGR_F_SetGeometry(f, g);
+    text = sp_imp_feature_json(f, "raw");
+    SP_CHECK((j = text ? json_loads(text, 0, NULL) : NULL) != NULL);
+    SP_CHECK(json_is_null(json_object_get(j, "geometry")));
+    SP_CHECK(json_object_get(json_object_get(j, "properties"), "name_uk") != NULL);
+    json_decref(j);
+    free(text);
+    OGR_G_DestroyGeometry(g);
+    OGR_F_Destroy(f);
+    OGR_FD_Release(defn);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
@@ -303,6 +344,7 @@ int main(int argc, char **argv)
         {"test_mapping__condition_report_members", test_mapping__condition_report_members},
         {"test_import__condition_reports_keyed_and_idempotent",
          test_import__condition_reports_keyed_and_idempotent},
+        {"test_import__raw_json_of_a_feature", test_import__raw_json_of_a_feature},
         {NULL, NULL},
     };
     return sp_test_main_in_tmpdir(argc, argv, cases, dir, sizeof dir, "spadok-imp");
