@@ -61,6 +61,7 @@ struct sp_http_server {
     sp_db *dbs[SP_HTTP_MAX_DBS];
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
+    sp_watch watch;        /* the map's version, for tiles */
     sp_http_limiter login_limit;
     sp_http_limiter report_limit;
     sp_photo_store *photos;
@@ -693,6 +694,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->file_fd = -1;
     r->db_path = s->cfg.db_path;
     r->writer = &s->writer;
+    r->watch = &s->watch;
     r->login_limit = &s->login_limit;
     r->report_limit = &s->report_limit;
     r->citizen_per_hour =
@@ -814,6 +816,7 @@ static void free_server(sp_http_server *s)
     pthread_mutex_destroy(&s->login_limit.lock);
     pthread_mutex_destroy(&s->report_limit.lock);
     pthread_mutex_destroy(&s->dbs_lock);
+    sp_watch_close(&s->watch);
     free(s);
 }
 
@@ -845,6 +848,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (!s)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
+    sp_watch_open(&s->watch, cfg->db_path);
     char origin[400] = "";
     if (cfg->basemap_url && basemap_origin(cfg->basemap_url, origin, sizeof origin, err) != SP_OK) {
         free(s);

@@ -23,6 +23,20 @@ typedef struct sp_http_writer {
     sp_vocab *vocab; /* the vocabularies, for validating request bodies (read-only) */
 } sp_http_writer;
 
+/* The map's version (the registry's newest map_change id) for tile requests, read again
+ * only after the registry's files were written (server/watch.c). */
+typedef struct sp_watch {
+    int fd;                     /* inotify on the registry's folder; -1: none, every call reads */
+    char name[256];             /* the registry's file name in it */
+    pthread_mutex_t lock;       /* guards what follows */
+    double last_write, read_at; /* monotonic seconds: the last write seen, the last read begun */
+    int64_t version;
+    int has_version;
+} sp_watch;
+void sp_watch_open(sp_watch *w, const char *db_path); /* without inotify: fd -1 */
+void sp_watch_close(sp_watch *w);
+int sp_watch_map_version(sp_watch *w, sp_db *db, int64_t *out, sp_err *err);
+
 /* Requests per client address in a fixed window: login attempts, citizens' reports. */
 #define SP_HTTP_LIMIT_SLOTS 1024
 typedef struct sp_http_limiter {
@@ -55,6 +69,7 @@ typedef struct sp_http_req {
     sp_db *db;    /* this worker's read-only connection */
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
+    sp_watch *watch;
     sp_http_limiter *login_limit;
     sp_http_limiter *report_limit;
     sp_strbuf req_body;            /* the request body, up to SP_HTTP_MAX_BODY */

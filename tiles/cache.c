@@ -59,10 +59,10 @@ static int drop_box(void *ctx, int64_t id, const double *b, sp_err *err)
     return SP_OK;
 }
 
-int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err)
+int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t newest, int64_t *out_version, sp_err *err)
 {
-    int64_t newest = 0, seen = 0;
-    if (sp_db_map_change_max(db, &newest, err) != SP_OK)
+    int64_t seen = 0;
+    if (newest < 0 && sp_db_map_change_max(db, &newest, err) != SP_OK)
         return err->code;
     *out_version = newest;
     if (newest <= atomic_load(&applied))
@@ -212,7 +212,7 @@ static void hash_hex(const unsigned char *png, size_t len, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)sp_fnv1a(SP_FNV_INIT, png, len));
 }
 
-int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_bytes,
+int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t newest, int64_t max_bytes,
                 unsigned char **out_png, size_t *out_len, char out_hash[17], int *out_is_empty,
                 sp_err *err)
 {
@@ -224,7 +224,7 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_byt
     uint64_t k1, k2;
     hot_key(req, day, &k1, &k2);
     if (cache) {
-        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK)
+        if (sp_tile_cache_sync(db, cache, newest, &version, err) != SP_OK)
             return err->code;
         if (hot_get(k1, k2, version, out_png, out_len, out_hash, out_is_empty))
             return SP_OK;

@@ -59,14 +59,15 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
                    int *out_is_empty, sp_err *err);
 
 /* The tile from the cache (a connection from sp_db_tilecache_open), or drawn and kept there
- * (cache NULL: always drawn). out_hash: 16 hex digits of the PNG's bytes, for its ETag.
+ * (cache NULL: always drawn). newest: the registry's newest map_change id when the caller
+ * knows it, or -1 (read from db). out_hash: 16 hex digits of the PNG's bytes, for its ETag.
  * Past max_bytes of PNGs the least recently used tiles are dropped. */
-int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t max_bytes,
+int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t newest, int64_t max_bytes,
                 unsigned char **out_png, size_t *out_len, char out_hash[17], int *out_is_empty,
                 sp_err *err);
-/* Drops the cached tiles that the registry's changes since the cache last looked touched;
- * *out_version: the newest change applied. */
-int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err);
+/* Drops the cached tiles that the registry's changes up to newest (-1: the newest there is)
+ * touched, since the cache last looked; *out_version: the newest change applied. */
+int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t newest, int64_t *out_version, sp_err *err);
 
 /* Frees the tiles kept in memory (at server stop). */
 void sp_tile_hot_clear(void);

@@ -121,6 +121,19 @@ check_eq "the far tile's ETag did not change" "$etag_far" "$(header ETag)"
 check_eq "the cache applied the change" "$(sql "$DB" "SELECT max(id) FROM map_change")" \
   "$(sqlite3 "$DB.tiles" "SELECT value FROM tile_meta WHERE key = 'seen'")"
 
+# After a quiet second the server stops reading the map's version for every tile
+# (server/watch.c: it watches the registry's files instead): a write by another process must
+# still show on the very next tile, and so must one through the API.
+sleep 1.5
+http "$near" >/dev/null
+http "$near" >/dev/null
+etag_quiet=$(header ETag)
+sed 's/"national"/"local"/' "$T/edit.geojson" >"$T/edit2.geojson" # a smaller symbol
+"$SPADOK" import --quiet --db "$DB" --dataset tile-test "$T/edit2.geojson" >/dev/null 2>&1
+http "$near" >/dev/null
+check_true "after a quiet second, another process's edit shows on the next tile" \
+  test "$(header ETag)" != "$etag_quiet"
+
 # TileJSON 3.0.0
 check_eq "TileJSON" 200 "$(http /tiles/monuments.json)"
 tj=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
