@@ -8,7 +8,8 @@
  * again until the quiet time has passed since the write and one more read has been made
  * (the write that is seen comes before its commit is visible: the commit waits for fsync).
  * So an edit shows on the very next tile; the assumption is only that a commit becomes
- * visible within SP_WATCH_QUIET_S of its last write. Without inotify, every call reads. */
+ * visible within SP_WATCH_QUIET_S of its last write, and a disk that stalls longer leaves a
+ * tile behind for SP_WATCH_MAX_AGE_S at most. Without inotify, every call reads. */
 #include "http_int.h"
 
 #include <errno.h>
@@ -22,7 +23,8 @@
 #include "sp_db_tilecache.h"
 #include "sp_progress.h"
 
-#define SP_WATCH_QUIET_S 1.0
+#define SP_WATCH_QUIET_S   1.0
+#define SP_WATCH_MAX_AGE_S 5.0 /* and a read at least this often, whatever inotify says */
 
 void sp_watch_open(sp_watch *w, const char *db_path)
 {
@@ -87,7 +89,8 @@ int sp_watch_map_version(sp_watch *w, sp_db *db, int64_t *out, sp_err *err)
     double now = sp_progress_now();
     if (w->fd >= 0 && drain(w))
         w->last_write = now;
-    int trust = w->fd >= 0 && w->has_version && w->read_at >= w->last_write + SP_WATCH_QUIET_S;
+    int trust = w->fd >= 0 && w->has_version && w->read_at >= w->last_write + SP_WATCH_QUIET_S &&
+                now - w->read_at < SP_WATCH_MAX_AGE_S;
     *out = w->version;
     pthread_mutex_unlock(&w->lock);
     if (trust)
