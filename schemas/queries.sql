@@ -28,8 +28,9 @@ PRAGMA defer_foreign_keys = ON;
 -- R*Trees and the full-text index at the end, each in one pass over the new rows (a trigger
 -- that writes an R*Tree also makes SQLite keep a statement journal for every insert, which
 -- costs more than the insert). The triggers are dropped and re-created inside the same
--- transaction, so no other connection ever sees them missing, and a rollback restores them. The text below must stay identical to
--- schemas/001_init.sql (checked by tests/integration/test_shared_datasets.sh).
+-- transaction, so no other connection ever sees them missing, and a rollback restores them.
+-- The text below must stay identical to schemas/001_init.sql (checked by
+-- tests/integration/test_shared_datasets.sh).
 -- The full-text index is filled the same way, in one statement at the end (the text of its
 -- trigger must stay identical to schemas/015_search_names.sql).
 -- name: exec_bulk_index_off
