@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -31,6 +32,10 @@ void sp_watch_open(sp_watch *w, const char *db_path)
     memset(w, 0, sizeof *w);
     w->fd = -1;
     pthread_mutex_init(&w->lock, NULL);
+    /* SQLite puts the WAL beside the file a symbolic link names, so the watch goes there. */
+    char real[PATH_MAX];
+    if (realpath(db_path, real))
+        db_path = real;
     const char *slash = strrchr(db_path, '/');
     char dir[PATH_MAX];
     if (slash)
@@ -38,7 +43,7 @@ void sp_watch_open(sp_watch *w, const char *db_path)
                  db_path);
     else
         snprintf(dir, sizeof dir, ".");
-    snprintf(w->name, sizeof w->name, "%s", slash ? slash + 1 : db_path);
+    snprintf(w->name, sizeof w->name, "%.255s", slash ? slash + 1 : db_path); /* NAME_MAX */
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd >= 0 && inotify_add_watch(fd, dir,
                                      IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_TO |

@@ -236,4 +236,20 @@ for bad in "400 /tiles/monuments/20/0/0.png" "400 /tiles/monuments/1/2/0.png" \
   check_contains "$path: JSON error" "$(cat "$T/body")" '"code":'
 done
 check_eq "healthy after bad tile requests" 200 "$(http /healthz)"
+
+# A registry served through a symbolic link: SQLite writes the WAL beside the file the link
+# names, and the watch (server/watch.c) must be there too.
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+mkdir -p "$T/data"
+ln -s "$DB" "$T/data/link.sqlite"
+start_server "$T/data/link.sqlite"
+http "$near" >/dev/null
+sleep 1.5
+http "$near" >/dev/null
+http "$near" >/dev/null
+etag_quiet=$(header ETag)
+"$SPADOK" import --quiet --db "$DB" --dataset tile-test "$T/edit.geojson" >/dev/null 2>&1 # national again
+http "$near" >/dev/null
+check_true "served through a symbolic link, an edit shows on the next tile" \
+  test "$(header ETag)" != "$etag_quiet"
 finish
