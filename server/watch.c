@@ -12,8 +12,6 @@
  * tile behind for SP_WATCH_MAX_AGE_S at most. Without inotify, every call reads. */
 #include "http_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
