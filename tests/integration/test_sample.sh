@@ -38,6 +38,7 @@ check_contains "OSM historic buildings imported" "$out" "read $n = inserted $n"
 check_eq "OSM buildings got their district from the polygons" 0 \
   "$(sql "$DB" "SELECT count(*) FROM monument WHERE dataset='kyiv_abandoned_buildings_osm' AND district IS NULL")"
 check_eq "integrity_check" ok "$(sql "$DB" "PRAGMA integrity_check")"
+check_contains "spadok migrate --check (R*Trees included)" "$("$SPADOK" migrate --db "$DB" --check 2>&1)" "integrity ok"
 # The district checker shipped with the sample agrees.
 check_true "data/sample/check_districts.py passes" python3 "$S/check_districts.py" "$S/kyiv_monuments.csv" "$S/kyiv_raions.geojson"
 finish
