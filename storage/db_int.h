@@ -58,4 +58,7 @@ int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, co
  * `table`: packed in one pass when the tree is empty, else one by one, keeping a row the
  * tree already has (storage/rtree.c). */
 int sp_db_rtree_fill(sp_db *db, const char *table, enum sp_q rows, int64_t after, sp_err *err);
+/* The union of the cells of an R*Tree's root node blob p[0..n) into out (xmin, ymin, xmax,
+ * ymax); 0 when the tree is empty. */
+int sp_db_rtree_root_bounds(const unsigned char *p, int n, double out[4]);
 #endif

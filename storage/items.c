@@ -2,7 +2,6 @@
  * A query is composed from the fragments in schemas/queries.sql: the collection's select,
  * then one condition per filter (values always bound), then order and paging; the composed
  * text depends only on which filters are present, so the statement cache reuses it. */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,35 +530,6 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
     return rc;
 }
 
-/* The union of the cells of an R*Tree root node, in SQLite's R*Tree format (rtree.c): a
- * 2-byte depth, a 2-byte cell count, then per cell an 8-byte id and the bounds (xmin, xmax,
- * ymin, ymax) as big-endian 32-bit floats. 0 when the tree is empty. */
-static int rtree_root_bounds(const unsigned char *p, int n, double out[4])
-{
-    int cells = n >= 4 ? p[2] << 8 | p[3] : 0;
-    if (cells == 0 || 4 + cells * 24 > n)
-        return 0;
-    for (int i = 0; i < cells; i++) {
-        double v[4];
-        for (int k = 0; k < 4; k++) {
-            const unsigned char *b = p + 4 + i * 24 + 8 + k * 4;
-            uint32_t u = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-            float f;
-            memcpy(&f, &u, sizeof f);
-            v[k] = f;
-        }
-        if (i == 0 || v[0] < out[0])
-            out[0] = v[0];
-        if (i == 0 || v[2] < out[1])
-            out[1] = v[2];
-        if (i == 0 || v[1] > out[2])
-            out[2] = v[1];
-        if (i == 0 || v[3] > out[3])
-            out[3] = v[3];
-    }
-    return 1;
-}
-
 int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int *out_has_bbox,
                             char out_tmin[32], char out_tmax[32], sp_err *err)
 {
@@ -571,7 +541,7 @@ int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int 
         return err->code;
     double b[4];
     if (sqlite3_step(st) == SQLITE_ROW &&
-        rtree_root_bounds(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), b)) {
+        sp_db_rtree_root_bounds(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), b)) {
         memcpy(out_bbox, b, sizeof b);
         *out_has_bbox = 1;
     }

@@ -6,8 +6,9 @@
  * sorted boxes (Sort-Tile-Recursive: Leutenegger, Lopez and Edgington, 1997) and written
  * straight into the tree's shadow tables, whose format SQLite documents (%_node: a node's
  * blob; %_rowid: a row's leaf; %_parent: a node's parent), as GDAL does for GeoPackage
- * spatial indexes. sp_db_integrity_check runs rtreecheck() over every R*Tree, which the
- * import tests use. A tree that already has rows is filled row by row, as before. */
+ * spatial indexes. sp_db_integrity_check runs rtreecheck() over every R*Tree (test_db and
+ * the import tests check it). A tree that already has rows is filled row by row, as before.
+ * The node format is read here too: a collection's extent is its public tree's root. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,44 @@ static int by_id(const void *a, const void *b)
     return (p->id > q->id) - (p->id < q->id);
 }
 
+/* SQLite's R*Tree node (its rtree.c): a 2-byte depth (the root's), a 2-byte cell count, then
+ * per cell an 8-byte id and the bounds (xmin, xmax, ymin, ymax) as 32-bit floats, all
+ * big-endian. */
 static void put_be(unsigned char *p, uint64_t v, int bytes)
 {
     for (int i = bytes - 1; i >= 0; i--, v >>= 8)
         p[i] = (unsigned char)(v & 0xff);
+}
+
+/* The node's cell count, or -1 when the blob is too short for it or for its cells. */
+static int node_cells(const unsigned char *p, int n)
+{
+    int cells = p && n >= 4 ? p[2] << 8 | p[3] : -1;
+    return cells >= 0 && 4 + cells * SP_RTREE_CELL <= n ? cells : -1;
+}
+
+int sp_db_rtree_root_bounds(const unsigned char *p, int n, double out[4])
+{
+    int cells = node_cells(p, n);
+    for (int i = 0; i < cells; i++) {
+        double v[4];
+        for (int k = 0; k < 4; k++) {
+            const unsigned char *b = p + 4 + i * SP_RTREE_CELL + 8 + k * 4;
+            uint32_t u = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+            float f;
+            memcpy(&f, &u, sizeof f);
+            v[k] = f;
+        }
+        if (i == 0 || v[0] < out[0])
+            out[0] = v[0];
+        if (i == 0 || v[2] < out[1])
+            out[1] = v[2];
+        if (i == 0 || v[1] > out[2])
+            out[2] = v[1];
+        if (i == 0 || v[3] > out[3])
+            out[3] = v[3];
+    }
+    return cells > 0;
 }
 
 typedef struct packer {
@@ -207,7 +242,7 @@ static int empty_root_size(sp_db *db, const char *table, sp_err *err, int *out)
     if (rc == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(st, 0);
         int n = sqlite3_column_bytes(st, 0);
-        if (p && n >= 4 + 3 * SP_RTREE_CELL && (p[2] << 8 | p[3]) == 0)
+        if (n >= 4 + 3 * SP_RTREE_CELL && node_cells(p, n) == 0)
             *out = n;
     }
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, table);
