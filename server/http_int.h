@@ -30,8 +30,7 @@ typedef struct sp_watch {
     char name[256];             /* the registry's file name in it */
     pthread_mutex_t lock;       /* guards what follows */
     double last_write, read_at; /* monotonic seconds: the last write seen, the last read begun */
-    int64_t version;
-    int has_version;
+    int64_t version;            /* 0 until the first read */
 } sp_watch;
 void sp_watch_open(sp_watch *w, const char *db_path); /* without inotify: fd -1 */
 void sp_watch_close(sp_watch *w);

@@ -92,7 +92,8 @@ int sp_watch_map_version(sp_watch *w, sp_db *db, int64_t *out, sp_err *err)
     double now = sp_progress_now();
     if (w->fd >= 0 && drain(w))
         w->last_write = now;
-    int trust = w->fd >= 0 && w->has_version && w->read_at >= w->last_write + SP_WATCH_QUIET_S &&
+    /* Before the first read, read_at is 0: not trusted. */
+    int trust = w->fd >= 0 && w->read_at >= w->last_write + SP_WATCH_QUIET_S &&
                 now - w->read_at < SP_WATCH_MAX_AGE_S;
     *out = w->version;
     pthread_mutex_unlock(&w->lock);
@@ -104,11 +105,10 @@ int sp_watch_map_version(sp_watch *w, sp_db *db, int64_t *out, sp_err *err)
     pthread_mutex_lock(&w->lock);
     /* Reads made at once may end in any order: the version only grows, and read_at is
      * when the read began, so that it never claims to be later than what it saw. */
-    if (!w->has_version || v >= w->version) {
+    if (v >= w->version) {
         w->version = v;
         w->read_at = now > w->read_at ? now : w->read_at;
     }
-    w->has_version = 1;
     pthread_mutex_unlock(&w->lock);
     *out = v;
     return SP_OK;
