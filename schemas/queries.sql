@@ -89,31 +89,35 @@ SELECT coalesce(max(id), 0) FROM map_change;
 SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
 
 -- The boxes of the monuments a bulk import inserted, for storage/rtree.c to put in their
--- R*Trees: the exact index (SpatiaLite's, 001), the public index (011) and the map's points
--- (012). Each is the value its insert trigger writes (exec_bulk_index_on); a row already
--- in the tree (a report of the same import updated the monument) is kept.
--- name: bulk_geom_rows
-SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom)
-FROM monument WHERE id > ?1 AND geom IS NOT NULL;
-
--- name: bulk_pub_rows
-SELECT id,
-  CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMinX(geom) END,
-  CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE MbrMaxX(geom) END,
-  CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMinY(geom) END,
-  CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE MbrMaxY(geom) END
-FROM monument WHERE id > ?1 AND geom IS NOT NULL;
-
--- name: bulk_map_point_rows
-SELECT (id << 8)
-    | (coalesce((SELECT sort FROM vocab_condition WHERE code = m.condition), 0) << 5)
-    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = m.significance), 15), 15) << 1)
-    | (deleted_at IS NOT NULL),
-  x, x, y, y
-FROM (SELECT id, condition, significance, deleted_at,
-        CASE WHEN location_sensitive THEN round(ST_X(marker), 2) ELSE ST_X(marker) END AS x,
-        CASE WHEN location_sensitive THEN round(ST_Y(marker), 2) ELSE ST_Y(marker) END AS y
-      FROM monument WHERE id > ?1 AND marker IS NOT NULL) m;
+-- R*Trees, all three from one scan: the exact index (SpatiaLite's, 001), the public index
+-- (011) and the map's points (012), five columns each, the id NULL where the trigger would
+-- write no row. Each is the value its insert trigger writes (exec_bulk_index_on), checked
+-- by tests/unit/storage against row-by-row inserts; a marker's x and y are read as its box
+-- (MbrMinX is ST_X for a point, from the blob's header, without parsing the point), the
+-- vocabularies' sort order by a join on their key (the triggers' subqueries). A row already
+-- in a tree (a report of the same import updated the monument) is kept.
+-- name: bulk_tree_rows
+SELECT CASE WHEN has_geom THEN id END, gx0, gx1, gy0, gy1,
+  CASE WHEN has_geom THEN id END,
+  CASE WHEN sensitive THEN round(px, 2) ELSE gx0 END,
+  CASE WHEN sensitive THEN round(px, 2) ELSE gx1 END,
+  CASE WHEN sensitive THEN round(py, 2) ELSE gy0 END,
+  CASE WHEN sensitive THEN round(py, 2) ELSE gy1 END,
+  CASE WHEN has_marker THEN (id << 8) | (coalesce(condition_sort, 0) << 5)
+    | (min(coalesce(significance_sort, 15), 15) << 1) | (deleted_at IS NOT NULL) END,
+  CASE WHEN sensitive THEN round(px, 2) ELSE px END,
+  CASE WHEN sensitive THEN round(px, 2) ELSE px END,
+  CASE WHEN sensitive THEN round(py, 2) ELSE py END,
+  CASE WHEN sensitive THEN round(py, 2) ELSE py END
+FROM (SELECT m.id, m.geom IS NOT NULL AS has_geom, m.marker IS NOT NULL AS has_marker,
+        MbrMinX(m.geom) AS gx0, MbrMaxX(m.geom) AS gx1, MbrMinY(m.geom) AS gy0,
+        MbrMaxY(m.geom) AS gy1, MbrMinX(m.marker) AS px, MbrMinY(m.marker) AS py,
+        m.location_sensitive AS sensitive, m.deleted_at, c.sort AS condition_sort,
+        v.sort AS significance_sort
+      FROM monument m
+      LEFT JOIN vocab_condition c ON c.code = m.condition
+      LEFT JOIN vocab_significance v ON v.code = m.significance
+      WHERE m.id > ?1);
 
 -- name: bulk_fts_fill
 INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)

@@ -54,10 +54,13 @@ int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const c
 int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
                     sp_err *err);
 
-/* Puts the rows of query `rows` (id, xmin, xmax, ymin, ymax; ?1 = after) into the R*Tree
- * `table`: packed in one pass when the tree is empty, else one by one, keeping a row the
- * tree already has (storage/rtree.c). */
-int sp_db_rtree_fill(sp_db *db, const char *table, enum sp_q rows, int64_t after, sp_err *err);
+/* Puts the rows of query `rows` (?1 = after) into the R*Trees `tables`, all from one scan:
+ * five columns a tree (id, xmin, xmax, ymin, ymax), a NULL id where a row has no cell in
+ * that tree. An empty tree is packed in one pass, any other filled one row at a time,
+ * keeping a row it already has (storage/rtree.c). */
+#define SP_RTREE_FILL_MAX 4
+int sp_db_rtree_fill(sp_db *db, const char *const *tables, int ntables, enum sp_q rows,
+                     int64_t after, sp_err *err);
 /* The union of the cells of an R*Tree's root node blob p[0..n) into out (xmin, ymin, xmax,
  * ymax); 0 when the tree is empty. */
 int sp_db_rtree_root_bounds(const unsigned char *p, int n, double out[4]);

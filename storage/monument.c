@@ -350,9 +350,8 @@ int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
     /* The insert triggers are off (see queries.sql): the new rows' index entries, here. */
     sqlite3_stmt *st;
     int64_t after = db->bulk_max_id;
-    if (sp_db_rtree_fill(db, "idx_monument_geom", SP_Q_BULK_GEOM_ROWS, after, err) != SP_OK ||
-        sp_db_rtree_fill(db, "idx_monument_pub", SP_Q_BULK_PUB_ROWS, after, err) != SP_OK ||
-        sp_db_rtree_fill(db, "idx_map_point", SP_Q_BULK_MAP_POINT_ROWS, after, err) != SP_OK ||
+    static const char *const trees[] = {"idx_monument_geom", "idx_monument_pub", "idx_map_point"};
+    if (sp_db_rtree_fill(db, trees, 3, SP_Q_BULK_TREE_ROWS, after, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_BULK_FTS_FILL, err)))
         return err->code;
     sqlite3_bind_int64(st, 1, after);

@@ -250,62 +250,95 @@ static int empty_root_size(sp_db *db, const char *table, sp_err *err, int *out)
     return rc;
 }
 
-int sp_db_rtree_fill(sp_db *db, const char *table, enum sp_q rows, int64_t after, sp_err *err)
+/* One tree being filled: its cells gathered to be packed, or its rows put in one by one. */
+typedef struct tree_fill {
+    const char *table;
+    int node_size; /* of an empty tree's root; 0: the tree has rows */
+    int packing;
+    sqlite3_stmt *one; /* INSERT OR IGNORE of one row */
+    rt_cell *cells;
+    size_t n, cap;
+} tree_fill;
+
+/* Inserts one row, values from column `col` of st on (id, xmin, xmax, ymin, ymax). */
+static int insert_one(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err *err)
 {
-    int node_size = 0;
-    if (empty_root_size(db, table, err, &node_size) != SP_OK)
-        return err->code;
-    sqlite3_stmt *one =
-        prepare(db, "INSERT OR IGNORE INTO \"%w\" VALUES (?1, ?2, ?3, ?4, ?5)", table, err);
-    sqlite3_stmt *st = one ? sp_db_stmt(db, rows, err) : NULL;
-    if (!st) {
-        sqlite3_finalize(one);
-        return err->code;
-    }
-    sqlite3_bind_int64(st, 1, after);
-    rt_cell *cells = NULL;
-    size_t n = 0, cap = 0;
-    int step, rc = SP_OK, packing = node_size > 0;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (packing && n == cap) {
-            rt_cell *more = cap < SP_RTREE_PACK_MAX
-                                ? realloc(cells, (cap = cap ? cap * 2 : 4096) * sizeof *cells)
-                                : NULL;
-            if (!more) { /* too many (or no memory): the rest one by one, the tree as it is */
-                packing = 0;
-                for (size_t i = 0; rc == SP_OK && i < n; i++) {
-                    sqlite3_reset(one);
-                    sqlite3_bind_int64(one, 1, cells[i].id);
-                    for (int j = 0; j < 4; j++)
-                        sqlite3_bind_double(one, j + 2, cells[i].b[j]);
-                    rc = sp_db_step_done(db, one, table, err);
-                }
-            } else {
-                cells = more;
+    sqlite3_reset(t->one);
+    for (int j = 0; j < 5; j++)
+        sqlite3_bind_value(t->one, j + 1, sqlite3_column_value(st, col + j));
+    return sp_db_step_done(db, t->one, t->table, err);
+}
+
+/* Keeps the row at column `col` of st for packing; past the pack limit (or out of memory),
+ * the tree takes what was kept and the rest one row at a time. */
+static int keep_cell(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err *err)
+{
+    if (t->n == t->cap) {
+        rt_cell *more =
+            t->cap < SP_RTREE_PACK_MAX
+                ? realloc(t->cells, (t->cap = t->cap ? t->cap * 2 : 4096) * sizeof *t->cells)
+                : NULL;
+        if (!more) {
+            t->packing = 0;
+            int rc = SP_OK;
+            for (size_t i = 0; rc == SP_OK && i < t->n; i++) {
+                sqlite3_reset(t->one);
+                sqlite3_bind_int64(t->one, 1, t->cells[i].id);
+                for (int j = 0; j < 4; j++)
+                    sqlite3_bind_double(t->one, j + 2, t->cells[i].b[j]);
+                rc = sp_db_step_done(db, t->one, t->table, err);
             }
+            return rc == SP_OK ? insert_one(db, t, st, col, err) : rc;
         }
-        if (rc != SP_OK)
-            break;
-        if (packing) {
-            rt_cell *c = &cells[n++];
-            c->id = sqlite3_column_int64(st, 0);
-            c->b[0] = round_down(sqlite3_column_double(st, 1));
-            c->b[1] = round_up(sqlite3_column_double(st, 2));
-            c->b[2] = round_down(sqlite3_column_double(st, 3));
-            c->b[3] = round_up(sqlite3_column_double(st, 4));
-        } else {
-            sqlite3_reset(one);
-            for (int j = 0; j < 5; j++)
-                sqlite3_bind_value(one, j + 1, sqlite3_column_value(st, j));
-            rc = sp_db_step_done(db, one, table, err);
+        t->cells = more;
+    }
+    rt_cell *c = &t->cells[t->n++];
+    c->id = sqlite3_column_int64(st, col);
+    c->b[0] = round_down(sqlite3_column_double(st, col + 1));
+    c->b[1] = round_up(sqlite3_column_double(st, col + 2));
+    c->b[2] = round_down(sqlite3_column_double(st, col + 3));
+    c->b[3] = round_up(sqlite3_column_double(st, col + 4));
+    return SP_OK;
+}
+
+int sp_db_rtree_fill(sp_db *db, const char *const *tables, int ntables, enum sp_q rows,
+                     int64_t after, sp_err *err)
+{
+    tree_fill t[SP_RTREE_FILL_MAX] = {{0}};
+    if (ntables < 1 || ntables > SP_RTREE_FILL_MAX)
+        return sp_err_set(err, SP_EINTERNAL, "R*Tree fill of %d trees", ntables);
+    int rc = SP_OK;
+    for (int i = 0; i < ntables && rc == SP_OK; i++) {
+        t[i].table = tables[i];
+        if (empty_root_size(db, tables[i], err, &t[i].node_size) != SP_OK ||
+            !(t[i].one = prepare(db, "INSERT OR IGNORE INTO \"%w\" VALUES (?1, ?2, ?3, ?4, ?5)",
+                                 tables[i], err)))
+            rc = err->code;
+        t[i].packing = t[i].node_size > 0;
+    }
+    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, rows, err) : NULL;
+    if (!st)
+        rc = err->code;
+    else
+        sqlite3_bind_int64(st, 1, after);
+    int step = SQLITE_DONE;
+    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < ntables && rc == SP_OK; i++) {
+            if (sqlite3_column_type(st, 5 * i) == SQLITE_NULL)
+                continue; /* no cell in this tree */
+            rc = t[i].packing ? keep_cell(db, &t[i], st, 5 * i, err)
+                              : insert_one(db, &t[i], st, 5 * i, err);
         }
     }
     if (rc == SP_OK && step != SQLITE_DONE)
-        rc = sp_db_sqlerr(db, err, table);
-    sqlite3_reset(st);
-    if (rc == SP_OK && packing && n > 0)
-        rc = pack(db, table, node_size, cells, n, err);
-    free(cells);
-    sqlite3_finalize(one);
+        rc = sp_db_sqlerr(db, err, sp_sql_query_name[rows]);
+    if (st)
+        sqlite3_reset(st);
+    for (int i = 0; i < ntables; i++) {
+        if (rc == SP_OK && t[i].packing && t[i].n > 0)
+            rc = pack(db, t[i].table, t[i].node_size, t[i].cells, t[i].n, err);
+        free(t[i].cells);
+        sqlite3_finalize(t[i].one);
+    }
     return rc;
 }
