@@ -109,18 +109,18 @@ static int init_done, shut_down;
  * SVG, PDF...) it cost every command 8-14 ms of the dynamic loader's time at start, 3 % of
  * a 9,228-record `spadok import` (bench/RESULTS.md), and no command but `serve` uses it.
  * The functions used here are looked up by name once; vips.h gives their types. */
-#define SP_VIPS_FUNCS(X)                                                                           \
-    X(vips_init)                                                                                   \
-    X(vips_version) X(vips_error_buffer) X(vips_error_buffer_copy) X(vips_error_clear)             \
-        X(vips_cache_set_max) X(vips_block_untrusted_set) X(vips_shutdown)                         \
-            X(vips_source_new_from_file) X(vips_jpegload_source) X(vips_pngload_source)            \
-                X(vips_webpload_source) X(vips_heifload_source) X(vips_image_get_width)            \
-                    X(vips_image_get_height) X(vips_image_get_typeof) X(vips_image_get_blob)       \
-                        X(vips_image_get_int) X(vips_image_get_string)                             \
-                            X(vips_image_get_orientation_swap) X(vips_image_hasalpha)              \
-                                X(vips_array_double_newv) X(vips_area_unref) X(vips_flatten)       \
-                                    X(vips_jpegsave_buffer) X(vips_thumbnail_source)               \
-                                        X(vips_thumbnail_image) X(vips_thumbnail_buffer)
+/* clang-format off */
+#define SP_VIPS_FUNCS(X) \
+    X(vips_init) X(vips_version) X(vips_shutdown) X(vips_cache_set_max) \
+    X(vips_block_untrusted_set) X(vips_error_buffer) X(vips_error_buffer_copy) \
+    X(vips_error_clear) X(vips_source_new_from_file) X(vips_jpegload_source) \
+    X(vips_pngload_source) X(vips_webpload_source) X(vips_heifload_source) \
+    X(vips_image_get_width) X(vips_image_get_height) X(vips_image_get_typeof) \
+    X(vips_image_get_blob) X(vips_image_get_int) X(vips_image_get_string) \
+    X(vips_image_get_orientation_swap) X(vips_image_hasalpha) X(vips_array_double_newv) \
+    X(vips_area_unref) X(vips_flatten) X(vips_jpegsave_buffer) X(vips_thumbnail_source) \
+    X(vips_thumbnail_image) X(vips_thumbnail_buffer)
+/* clang-format on */
 
 #define SP_VIPS_POINTER(f) __typeof__(f) *f;
 static struct {
