@@ -90,13 +90,11 @@ static int palette_index(palette *p, uint32_t c)
     }
 }
 
-int sp_tile_encode_png(cairo_surface_t *s, unsigned char **out, size_t *out_len, sp_err *err)
+int sp_tile_encode_png(const unsigned char *src, int w, int h, int stride, unsigned char **out,
+                       size_t *out_len, sp_err *err)
 {
     *out = NULL;
     *out_len = 0;
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *src = cairo_image_surface_get_data(s);
     unsigned char *pix = malloc((size_t)w * h * 4); /* RGBA, or one index a pixel */
     palette *pal = calloc(1, sizeof *pal);
     if (!pix || !pal) {
@@ -192,11 +190,12 @@ static void make_empty(void)
 {
     for (int scale = 1; scale <= 2; scale++) {
         int px = SP_TILE_SIZE * scale;
-        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
+        unsigned char *clear = calloc((size_t)px * px, 4); /* ARGB32, all transparent */
         sp_err err = {0};
-        if (sp_tile_encode_png(s, &empty_png[scale], &empty_len[scale], &err) != SP_OK)
+        if (!clear || sp_tile_encode_png(clear, px, px, px * 4, &empty_png[scale],
+                                         &empty_len[scale], &err) != SP_OK)
             empty_png[scale] = NULL;
-        cairo_surface_destroy(s);
+        free(clear);
     }
 }
 

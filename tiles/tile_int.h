@@ -2,7 +2,6 @@
 #ifndef SP_TILE_INT_H
 #define SP_TILE_INT_H
 
-#include <cairo.h>
 #include <stddef.h>
 
 #include "sp_err.h"
@@ -16,8 +15,10 @@
 #define SP_TILE_META         4    /* labels are placed per META x META tiles */
 #define SP_TILE_MARGIN_PX    24.0 /* symbol margin read around a tile */
 
-/* Encodes an ARGB32 surface as PNG (palette when it has at most 256 colours: smaller and
- * pixel for pixel the same). *out is the caller's, to free. */
-int sp_tile_encode_png(cairo_surface_t *s, unsigned char **out, size_t *out_len, sp_err *err);
+/* Encodes w x h pixels of Cairo's ARGB32 (premultiplied, native-endian 32-bit words, rows
+ * `stride` bytes apart) as PNG (palette when they have at most 256 colours: smaller and pixel
+ * for pixel the same). *out is the caller's, to free. */
+int sp_tile_encode_png(const unsigned char *argb, int w, int h, int stride, unsigned char **out,
+                       size_t *out_len, sp_err *err);
 
 #endif

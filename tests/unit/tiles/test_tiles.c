@@ -1,6 +1,7 @@
 /* tests/unit/tiles/test_tiles.c - tile addresses (z/x/y, @2x, every refusal), bounds, and
  * the PNG encoder: palette and RGBA output both decode to exactly the pixels drawn. */
 #include <math.h>
+#include <cairo.h>
 #include <png.h>
 
 #include "sp_test.h"
@@ -54,7 +55,9 @@ static int roundtrip(cairo_surface_t *s, int *out_color_type, size_t *out_len)
     unsigned char *png = NULL;
     size_t len = 0;
     sp_err err = {0};
-    if (sp_tile_encode_png(s, &png, &len, &err) != SP_OK)
+    if (sp_tile_encode_png(cairo_image_surface_get_data(s), cairo_image_surface_get_width(s),
+                           cairo_image_surface_get_height(s), cairo_image_surface_get_stride(s),
+                           &png, &len, &err) != SP_OK)
         return 0;
     *out_len = len;
     *out_color_type = png[25]; /* IHDR colour type */
