@@ -137,10 +137,15 @@ int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)
         return sp_err_set(err, SP_EINVAL,
                           "database schema version %d is newer than this spadok knows (%d)",
                           version, sp_sql_migration_count);
+    if (version == sp_sql_migration_count)
+        return SP_OK;
+    /* All pending migrations are one transaction: a registry is at its old version or at the
+     * latest, never in between, and a new one costs one commit rather than one a migration
+     * (fifteen, with their syncs, were most of a small import's time). */
+    if ((rc = sp_db_begin(db, err)) != SP_OK)
+        return rc;
     for (int i = version; i < sp_sql_migration_count; i++) {
         const sp_sql_migration *m = &sp_sql_migrations[i];
-        if ((rc = sp_db_begin(db, err)) != SP_OK)
-            return rc;
         char *msg = NULL;
         if (sqlite3_exec(db->conn, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
             sp_err_set(err, SP_EDB, "migration %s failed: %s", m->name, msg ? msg : "?");
@@ -148,11 +153,12 @@ int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)
             sp_db_rollback(db);
             return SP_EDB;
         }
-        if ((rc = sp_db_commit(db, err)) != SP_OK)
-            return rc;
-        sp_log(SP_LOG_INFO, "msg=\"applied migration\" name=%s", m->name);
-        (*out_applied)++;
     }
+    if ((rc = sp_db_commit(db, err)) != SP_OK)
+        return rc;
+    for (int i = version; i < sp_sql_migration_count; i++)
+        sp_log(SP_LOG_INFO, "msg=\"applied migration\" name=%s", sp_sql_migrations[i].name);
+    *out_applied = sp_sql_migration_count - version;
     /* Statements prepared against the old schema are re-prepared by SQLite on demand. */
     return SP_OK;
 }
