@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sp_hash.h"
 #include "sp_utf8.h"
 
 #define SP_TEXT_MAX       4000
@@ -189,10 +190,93 @@ typedef struct vocab_entry {
     char *domain, *code, *fold_code, *fold_uk, *fold_en;
 } vocab_entry;
 
+/* A (domain, text) key of a hash index: the first entry that has it. */
+typedef struct vocab_slot {
+    uint64_t hash;
+    int item; /* -1: empty */
+} vocab_slot;
+
+/* Entries in load order (each domain's codes in display order, then the aliases), with two
+ * hash indexes built as they are added, so that resolving a value costs the same however
+ * large the vocabularies: exact codes, and the folded code and labels. Read-only once
+ * loaded (the server's threads share one). */
 struct sp_vocab {
     vocab_entry *items;
     int n, cap;
+    vocab_slot *codes, *folds;
+    size_t nslots; /* of each; a power of two, at least four times the entries */
 };
+
+static uint64_t key_hash(const char *domain, const char *text)
+{
+    return sp_fnv1a(sp_fnv1a(sp_fnv1a(SP_FNV_INIT, domain, strlen(domain)), "\x1f", 1), text,
+                    strlen(text));
+}
+
+static int has_fold(const vocab_entry *e, const char *f)
+{
+    return strcmp(e->fold_code, f) == 0 || (e->fold_uk[0] && strcmp(e->fold_uk, f) == 0) ||
+           (e->fold_en[0] && strcmp(e->fold_en, f) == 0);
+}
+
+/* The slot of (domain, text) in index `slots` (codes when is_code, else folds): its entry,
+ * or the empty slot where it would go. */
+static vocab_slot *vocab_find(const sp_vocab *v, vocab_slot *slots, int is_code, const char *domain,
+                              const char *text, uint64_t h)
+{
+    size_t i = (size_t)h & (v->nslots - 1);
+    for (;; i = (i + 1) & (v->nslots - 1)) {
+        vocab_slot *sl = &slots[i];
+        if (sl->item < 0)
+            return sl;
+        const vocab_entry *e = &v->items[sl->item];
+        if (sl->hash == h && strcmp(e->domain, domain) == 0 &&
+            (is_code ? strcmp(e->code, text) == 0 : has_fold(e, text)))
+            return sl;
+    }
+}
+
+static void vocab_index(sp_vocab *v, vocab_slot *slots, int is_code, const char *text, int item)
+{
+    const char *domain = v->items[item].domain;
+    uint64_t h = key_hash(domain, text);
+    vocab_slot *sl = vocab_find(v, slots, is_code, domain, text, h);
+    if (sl->item < 0) /* the first entry with the key keeps it */
+        *sl = (vocab_slot){h, item};
+}
+
+static void index_entry(sp_vocab *v, int i)
+{
+    const vocab_entry *e = &v->items[i];
+    vocab_index(v, v->codes, 1, e->code, i);
+    vocab_index(v, v->folds, 0, e->fold_code, i);
+    if (e->fold_uk[0])
+        vocab_index(v, v->folds, 0, e->fold_uk, i);
+    if (e->fold_en[0])
+        vocab_index(v, v->folds, 0, e->fold_en, i);
+}
+
+/* Makes room for one more entry in the indexes, rebuilding them larger when needed. */
+static int vocab_reserve(sp_vocab *v)
+{
+    if (v->nslots >= (size_t)(v->n + 1) * 4)
+        return 0;
+    size_t nslots = v->nslots ? v->nslots * 2 : 256;
+    vocab_slot *codes = malloc(nslots * sizeof *codes), *folds = malloc(nslots * sizeof *folds);
+    if (!codes || !folds) {
+        free(codes);
+        free(folds);
+        return -1;
+    }
+    for (size_t i = 0; i < nslots; i++)
+        codes[i].item = folds[i].item = -1;
+    free(v->codes);
+    free(v->folds);
+    v->codes = codes, v->folds = folds, v->nslots = nslots;
+    for (int i = 0; i < v->n; i++)
+        index_entry(v, i);
+    return 0;
+}
 
 sp_vocab *sp_vocab_new(void)
 {
@@ -211,6 +295,8 @@ void sp_vocab_free(sp_vocab *v)
         free(v->items[i].fold_en);
     }
     free(v->items);
+    free(v->codes);
+    free(v->folds);
     free(v);
 }
 
@@ -230,46 +316,47 @@ int sp_vocab_add(sp_vocab *v, const char *domain, const char *code, const char *
         v->items = items;
         v->cap = cap;
     }
+    if (vocab_reserve(v) != 0)
+        return sp_err_set(err, SP_ENOMEM, "out of memory loading vocabularies");
     vocab_entry *e = &v->items[v->n];
     e->domain = strdup(domain);
     e->code = strdup(code);
     e->fold_code = sp_model_fold(code);
     e->fold_uk = sp_model_fold(label_uk ? label_uk : "");
     e->fold_en = sp_model_fold(label_en ? label_en : "");
-    v->n++; /* counted before the check so sp_vocab_free releases partial entries */
-    if (!e->domain || !e->code || !e->fold_code || !e->fold_uk || !e->fold_en)
+    if (!e->domain || !e->code || !e->fold_code || !e->fold_uk || !e->fold_en) {
+        free(e->domain), free(e->code), free(e->fold_code), free(e->fold_uk), free(e->fold_en);
         return sp_err_set(err, SP_ENOMEM, "out of memory loading vocabularies");
+    }
+    index_entry(v, v->n++);
     return SP_OK;
+}
+
+/* The first entry whose code is text, or -1. */
+static int code_item(const sp_vocab *v, const char *domain, const char *text)
+{
+    if (!v->nslots)
+        return -1;
+    return vocab_find(v, v->codes, 1, domain, text, key_hash(domain, text))->item;
 }
 
 const char *sp_vocab_resolve(const sp_vocab *v, const char *domain, const char *text)
 {
-    for (int i = 0; i < v->n; i++) /* codes as they are: the common case, no folding */
-        if (strcmp(v->items[i].code, text) == 0 && strcmp(v->items[i].domain, domain) == 0)
-            return v->items[i].code;
+    int i = code_item(v, domain, text); /* codes as they are: the common case, no folding */
+    if (i >= 0 || !v->nslots)
+        return i >= 0 ? v->items[i].code : NULL;
     char *f = sp_model_fold(text);
     if (!f)
         return NULL;
-    const char *found = NULL;
-    for (int i = 0; i < v->n && !found; i++) {
-        const vocab_entry *e = &v->items[i];
-        if (strcmp(e->domain, domain) != 0)
-            continue;
-        if (strcmp(e->fold_code, f) == 0 || (e->fold_uk[0] && strcmp(e->fold_uk, f) == 0) ||
-            (e->fold_en[0] && strcmp(e->fold_en, f) == 0))
-            found = e->code;
-    }
+    i = vocab_find(v, v->folds, 0, domain, f, key_hash(domain, f))->item;
     free(f);
-    return found;
+    return i >= 0 ? v->items[i].code : NULL;
 }
 
 /* Position of a code in its vocabulary, to store sets in a canonical order. */
 static int vocab_rank(const sp_vocab *v, const char *domain, const char *code)
 {
-    for (int i = 0; i < v->n; i++)
-        if (strcmp(v->items[i].domain, domain) == 0 && strcmp(v->items[i].code, code) == 0)
-            return i;
-    return -1;
+    return code_item(v, domain, code);
 }
 
 /* ---- normalisation ----------------------------------------------------------------- */

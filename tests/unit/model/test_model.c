@@ -90,6 +90,38 @@ static void test_model__vocab_set_is_canonical(void)
     SP_CHECK_CONTAINS(err.msg, "unknown kind value 'dragons'");
 }
 
+/* The indexes hold across growth (500 entries: several rebuilds), keep domains apart (the
+ * same code in two domains), and give a label shared by two entries to the first. */
+static void test_model__vocab_large_and_domains_apart(void)
+{
+    sp_vocab *v = sp_vocab_new();
+    sp_err err = {0};
+    char domain[32], code[32], uk[64], en[64];
+    for (int i = 0; i < 500; i++) {
+        snprintf(domain, sizeof domain, "d%d", i % 20);
+        snprintf(code, sizeof code, "c%d", i / 20);
+        snprintf(uk, sizeof uk, "Значення %d", i);
+        snprintf(en, sizeof en, "Shared %d", i % 40); /* each shared by two entries of a domain */
+        SP_CHECK(sp_vocab_add(v, domain, code, uk, en, &err) == SP_OK);
+    }
+    SP_CHECK(sp_vocab_count(v) == 500);
+    for (int i = 0; i < 500; i++) {
+        snprintf(domain, sizeof domain, "d%d", i % 20);
+        snprintf(code, sizeof code, "c%d", i / 20);
+        snprintf(uk, sizeof uk, "ЗНАЧЕННЯ %d", i);
+        const char *got = sp_vocab_resolve(v, domain, code);
+        SP_CHECK(got && strcmp(got, code) == 0);
+        got = sp_vocab_resolve(v, domain, uk);
+        SP_CHECK(got && strcmp(got, code) == 0);
+    }
+    SP_CHECK(sp_vocab_resolve(v, "d3", "c25") == NULL);        /* no 25th code */
+    SP_CHECK(sp_vocab_resolve(v, "d99", "c1") == NULL);        /* no such domain */
+    SP_CHECK(sp_vocab_resolve(v, "d3", "Значення 4") == NULL); /* d4's label */
+    /* "Shared 3" is entry 3 (d3, c0) and entry 43 (d3, c2): the first has it */
+    SP_CHECK_STR(sp_vocab_resolve(v, "d3", "shared 3"), "c0");
+    sp_vocab_free(v);
+}
+
 static void test_model__dates(void)
 {
     sp_err err;
@@ -177,6 +209,7 @@ int main(int argc, char **argv)
         {"test_model__fold_cyrillic_and_apostrophes", test_model__fold_cyrillic_and_apostrophes},
         {"test_model__vocab_by_code_label_or_alias", test_model__vocab_by_code_label_or_alias},
         {"test_model__vocab_set_is_canonical", test_model__vocab_set_is_canonical},
+        {"test_model__vocab_large_and_domains_apart", test_model__vocab_large_and_domains_apart},
         {"test_model__dates", test_model__dates},
         {"test_model__ints_bools_wikidata_text", test_model__ints_bools_wikidata_text},
         {"test_model__dating_years", test_model__dating_years},
