@@ -92,6 +92,15 @@ static OGRGeometryH source_geometry(const sp_imp_mapping *m, OGRFeatureH f, sp_i
         return g;
     }
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    /* GDAL's CSV driver takes a column named WKT as the geometry, and leaves a feature
+     * without one when the text is not WKT: say so rather than "missing". */
+    int wkt = g ? -1 : OGR_F_GetFieldIndex(f, "WKT");
+    if (!g && wkt >= 0 && OGR_F_IsFieldSetAndNotNull(f, wkt) && *OGR_F_GetFieldAsString(f, wkt)) {
+        sp_err_set(err, SP_EINVAL, "geometry: column WKT is not valid WKT: '%.80s'",
+                   OGR_F_GetFieldAsString(f, wkt));
+        reject(r, "geometry", err);
+        return NULL;
+    }
     if (!g) {
         sp_err_set(err, SP_EINVAL, "geometry: missing");
         reject(r, "geometry", err);
