@@ -24,57 +24,10 @@ BEGIN IMMEDIATE;
 BEGIN IMMEDIATE;
 PRAGMA defer_foreign_keys = ON;
 
--- Inside a bulk transaction the monuments' insert triggers are off: storage fills the three
--- R*Trees and the full-text index at the end, each in one pass over the new rows (a trigger
--- that writes an R*Tree also makes SQLite keep a statement journal for every insert, which
--- costs more than the insert). The triggers are dropped and re-created inside the same
--- transaction, so no other connection ever sees them missing, and a rollback restores them.
--- The text below must stay identical to schemas/001_init.sql (checked by
--- tests/integration/test_shared_datasets.sh).
--- The full-text index is filled the same way, in one statement at the end (the text of its
--- trigger must stay identical to schemas/015_search_names.sql).
--- name: exec_bulk_index_off
-DROP TRIGGER gii_monument_geom;
-DROP TRIGGER monument_pub_insert;
-DROP TRIGGER map_point_insert;
-DROP TRIGGER monument_fts_insert;
-DROP TRIGGER map_change_monument_insert;
-
--- name: exec_bulk_index_on
-CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument BEGIN
-  INSERT INTO idx_monument_geom (pkid, xmin, xmax, ymin, ymax)
-  VALUES (NEW.id, MbrMinX(NEW.geom), MbrMaxX(NEW.geom), MbrMinY(NEW.geom), MbrMaxY(NEW.geom));
-END;
-CREATE TRIGGER monument_pub_insert AFTER INSERT ON monument WHEN NEW.geom IS NOT NULL BEGIN
-  INSERT INTO idx_monument_pub (pkid, xmin, xmax, ymin, ymax)
-  VALUES (NEW.id,
-    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE MbrMinX(NEW.geom) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE MbrMaxX(NEW.geom) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE MbrMinY(NEW.geom) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE MbrMaxY(NEW.geom) END);
-END;
-CREATE TRIGGER map_point_insert AFTER INSERT ON monument WHEN NEW.marker IS NOT NULL BEGIN
-  INSERT INTO idx_map_point (key, xmin, xmax, ymin, ymax)
-  VALUES ((NEW.id << 8)
-    | (coalesce((SELECT sort FROM vocab_condition WHERE code = NEW.condition), 0) << 5)
-    | (min(coalesce((SELECT sort FROM vocab_significance WHERE code = NEW.significance), 15), 15) << 1)
-    | (NEW.deleted_at IS NOT NULL),
-    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_X(NEW.marker), 2) ELSE ST_X(NEW.marker) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END,
-    CASE WHEN NEW.location_sensitive THEN round(ST_Y(NEW.marker), 2) ELSE ST_Y(NEW.marker) END);
-END;
-CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
-  INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
-  VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.protection_no);
-END;
-CREATE TRIGGER map_change_monument_insert AFTER INSERT ON monument BEGIN
-  INSERT INTO map_change (xmin, ymin, xmax, ymax)
-  VALUES (MbrMinX(NEW.geom) - 0.005 * NEW.location_sensitive,
-          MbrMinY(NEW.geom) - 0.005 * NEW.location_sensitive,
-          MbrMaxX(NEW.geom) + 0.005 * NEW.location_sensitive,
-          MbrMaxY(NEW.geom) + 0.005 * NEW.location_sensitive);
-END;
+-- A bulk transaction drops some triggers and re-creates them at its end from the SQL the
+-- schema holds (storage/db.c, sp_db_triggers_off): the migrations' text is the only one.
+-- name: trigger_sql
+SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1;
 
 -- The monuments a bulk import inserted, as one box for the tile cache (map_change, 004).
 -- name: bulk_map_change
@@ -91,7 +44,7 @@ SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
 -- The boxes of the monuments a bulk import inserted, for storage/rtree.c to put in their
 -- R*Trees, all three from one scan: the exact index (SpatiaLite's, 001), the public index
 -- (011) and the map's points (012), five columns each, the id NULL where the trigger would
--- write no row. Each is the value its insert trigger writes (exec_bulk_index_on), checked
+-- write no row. Each is the value its insert trigger writes (001, 011, 012), checked
 -- by tests/unit/storage against row-by-row inserts; a marker's x and y are read as its box
 -- (MbrMinX is ST_X for a point, from the blob's header, without parsing the point), the
 -- vocabularies' sort order by a join on their key (the triggers' subqueries). A row already
@@ -992,11 +945,10 @@ WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL;
 -- their work is done once per touched monument at its end (report_bulk_apply), with the same
 -- outcome: the same condition, last_inspected and version (one more per approved report), and
 -- map_change boxes that cover every box the triggers would have written. Dropped and created
--- inside the transaction, so no other connection sees them missing and a rollback restores
--- them; the text in exec_report_bulk_on must stay identical to schemas/006_monitoring.sql and
--- schemas/004_map_change.sql (tests/integration/test_report_import.sh checks it). The touched
--- monuments are noted in a temporary table as the reports go in: how many reports each got
--- that fire the trigger, and the last of them.
+-- inside the transaction (from the SQL the schema holds: trigger_sql), so no other
+-- connection sees them missing and a rollback restores them. The touched monuments are noted
+-- in a temporary table as the reports go in: how many reports each got that fire the
+-- trigger, and the last of them.
 
 -- name: report_import_mark
 SELECT coalesce(max(id), 0) FROM condition_report;
@@ -1008,47 +960,6 @@ CREATE TEMP TABLE IF NOT EXISTS report_touched (
   last_id     INTEGER NOT NULL     -- the last of them, 0 when none
 );
 DELETE FROM temp.report_touched;
-DROP TRIGGER condition_report_sets_condition;
-DROP TRIGGER map_change_report;
-DROP TRIGGER map_change_monument_update;
-
--- name: exec_report_bulk_on
-CREATE TRIGGER condition_report_sets_condition AFTER INSERT ON condition_report
-WHEN NEW.status = 'approved' AND NEW.verification <> 'rejected'
-BEGIN
-  UPDATE monument SET
-    condition = (SELECT r.condition FROM condition_report r
-                  WHERE r.monument_id = NEW.monument_id AND r.status = 'approved'
-                    AND r.verification <> 'rejected' AND r.condition IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM condition_report s WHERE s.supersedes_id = r.id)
-                  ORDER BY coalesce(r.observed_on, r.event_date, r.created_at) DESC, r.id DESC
-                  LIMIT 1),
-    last_inspected = (SELECT max(coalesce(r.observed_on, r.event_date)) FROM condition_report r
-                       WHERE r.monument_id = NEW.monument_id AND r.status = 'approved'
-                         AND r.report_type IN ('inspection', 'technical_act', 'post_restoration')
-                         AND NOT EXISTS (SELECT 1 FROM condition_report s
-                                          WHERE s.supersedes_id = r.id)),
-    version = version + 1,
-    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-  WHERE id = NEW.monument_id;
-END;
-CREATE TRIGGER map_change_report AFTER INSERT ON condition_report BEGIN
-  INSERT INTO map_change (xmin, ymin, xmax, ymax)
-  SELECT MbrMinX(geom) - 0.005, MbrMinY(geom) - 0.005, MbrMaxX(geom) + 0.005, MbrMaxY(geom) + 0.005
-  FROM monument WHERE id = NEW.monument_id;
-END;
-CREATE TRIGGER map_change_monument_update AFTER UPDATE OF geom, marker, condition, significance,
-  name_uk, location_sensitive, deleted_at ON monument BEGIN
-  INSERT INTO map_change (xmin, ymin, xmax, ymax)
-  VALUES (MbrMinX(OLD.geom) - 0.005 * OLD.location_sensitive,
-          MbrMinY(OLD.geom) - 0.005 * OLD.location_sensitive,
-          MbrMaxX(OLD.geom) + 0.005 * OLD.location_sensitive,
-          MbrMaxY(OLD.geom) + 0.005 * OLD.location_sensitive),
-         (MbrMinX(NEW.geom) - 0.005 * NEW.location_sensitive,
-          MbrMinY(NEW.geom) - 0.005 * NEW.location_sensitive,
-          MbrMaxX(NEW.geom) + 0.005 * NEW.location_sensitive,
-          MbrMaxY(NEW.geom) + 0.005 * NEW.location_sensitive);
-END;
 
 -- name: report_import_find
 SELECT id, content_hash FROM condition_report WHERE dataset = ?1 AND source_id = ?2;

@@ -222,6 +222,8 @@ void sp_db_close(sp_db *db)
         sqlite3_close(db->conn);
     if (db->splite_cache)
         spatialite_cleanup_ex(db->splite_cache);
+    sp_db_triggers_forget(&db->bulk_off);
+    sp_db_triggers_forget(&db->report_off);
     free(db);
 }
 
@@ -235,10 +237,59 @@ int sp_db_commit(sp_db *db, sp_err *err)
     return sp_db_exec(db, SP_Q_EXEC_COMMIT, err);
 }
 
+void sp_db_triggers_forget(sp_db_triggers *kept)
+{
+    for (int i = 0; i < kept->n; i++)
+        sqlite3_free(kept->sql[i]);
+    kept->n = 0;
+}
+
+int sp_db_triggers_off(sp_db *db, const char *const *names, int n, sp_db_triggers *kept,
+                       sp_err *err)
+{
+    sp_db_triggers_forget(kept);
+    if (n > SP_DB_TRIGGERS)
+        return sp_err_set(err, SP_EINTERNAL, "%d triggers to drop at once", n);
+    for (int i = 0; i < n; i++) {
+        sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TRIGGER_SQL, err);
+        if (!st)
+            return err->code;
+        sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        char *sql = step == SQLITE_ROW ? sqlite3_mprintf("%s", sqlite3_column_text(st, 0)) : NULL;
+        sqlite3_reset(st);
+        if (step != SQLITE_ROW)
+            return step == SQLITE_DONE
+                       ? sp_err_set(err, SP_EINTERNAL, "no trigger %s to drop", names[i])
+                       : sp_db_sqlerr(db, err, "trigger SQL");
+        if (!sql)
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        kept->sql[kept->n++] = sql;
+        char *drop = sqlite3_mprintf("DROP TRIGGER \"%w\"", names[i]);
+        int rc = drop ? sqlite3_exec(db->conn, drop, NULL, NULL, NULL) : SQLITE_NOMEM;
+        sqlite3_free(drop);
+        if (rc != SQLITE_OK)
+            return sp_db_sqlerr(db, err, "drop trigger");
+    }
+    return SP_OK;
+}
+
+int sp_db_triggers_on(sp_db *db, sp_db_triggers *kept, sp_err *err)
+{
+    int rc = SP_OK;
+    for (int i = 0; i < kept->n && rc == SP_OK; i++)
+        if (sqlite3_exec(db->conn, kept->sql[i], NULL, NULL, NULL) != SQLITE_OK)
+            rc = sp_db_sqlerr(db, err, "re-create trigger");
+    sp_db_triggers_forget(kept);
+    return rc;
+}
+
 void sp_db_rollback(sp_db *db)
 {
     sp_err ignored;
     db->in_bulk = 0;
+    sp_db_triggers_forget(&db->bulk_off); /* the rollback restores the triggers themselves */
+    sp_db_triggers_forget(&db->report_off);
     if (!sqlite3_get_autocommit(db->conn))
         sp_db_exec(db, SP_Q_EXEC_ROLLBACK, &ignored);
 }

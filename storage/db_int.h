@@ -8,6 +8,13 @@
 #include "sp_sql.h"
 
 #define SP_DB_SQL_CACHE 32 /* composed statements (items queries) kept prepared */
+#define SP_DB_TRIGGERS  8  /* triggers one bulk step drops */
+
+/* Triggers dropped for a bulk transaction, with the SQL that made them (sp_db_triggers_off). */
+typedef struct sp_db_triggers {
+    char *sql[SP_DB_TRIGGERS];
+    int n;
+} sp_db_triggers;
 
 struct sp_db {
     sqlite3 *conn;
@@ -23,6 +30,7 @@ struct sp_db {
     int in_bulk;            /* inside sp_db_bulk_begin .. sp_db_bulk_finish */
     int64_t bulk_max_id;    /* monument ids above it were inserted by the bulk transaction */
     int64_t bulk_districts; /* districts at the start of the bulk transaction */
+    sp_db_triggers bulk_off, report_off; /* dropped by the bulk transaction, to re-create */
 };
 
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
@@ -53,6 +61,14 @@ int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const c
  * SP_Q_COUNT: nothing to clear (a new row). */
 int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
                     sp_err *err);
+
+/* Drops the named triggers for the rest of the transaction, keeping in `kept` the SQL that
+ * made them as the schema holds it (the migrations' own text); sp_db_triggers_on runs it
+ * again. A rollback brings them back by itself (sp_db_rollback then forgets `kept`). */
+int sp_db_triggers_off(sp_db *db, const char *const *names, int n, sp_db_triggers *kept,
+                       sp_err *err);
+int sp_db_triggers_on(sp_db *db, sp_db_triggers *kept, sp_err *err);
+void sp_db_triggers_forget(sp_db_triggers *kept);
 
 /* Puts the rows of query `rows` (?1 = after) into the R*Trees `tables`, all from one scan:
  * five columns a tree (id, xmin, xmax, ymin, ymax), a NULL id where a row has no cell in

@@ -328,6 +328,16 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     return store(db, q, rec, id, old_hash, actor, out_result, out_id, err);
 }
 
+/* Inside a bulk transaction the monuments' insert triggers are off: sp_db_bulk_finish fills
+ * the three R*Trees and the full-text index in one pass each over the new rows, notes one
+ * map change and writes the audit rows in one statement (a trigger that writes an R*Tree
+ * also makes SQLite keep a statement journal for every insert, which costs more than the
+ * insert). They are dropped and re-created inside the transaction, from the SQL the schema
+ * holds, so no other connection sees them missing and a rollback restores them. */
+static const char *const bulk_triggers[] = {"gii_monument_geom", "monument_pub_insert",
+                                            "map_point_insert", "monument_fts_insert",
+                                            "map_change_monument_insert"};
+
 int sp_db_bulk_begin(sp_db *db, sp_err *err)
 {
     int rc = sp_db_exec(db, SP_Q_EXEC_BEGIN_BULK, err);
@@ -336,7 +346,8 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
     if (rc == SP_OK) /* no districts: no point-in-polygon look-up per monument */
         rc = sp_db_query_int(db, SP_Q_DISTRICT_COUNT, &db->bulk_districts, err);
     if (rc == SP_OK)
-        rc = sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_OFF, err);
+        rc = sp_db_triggers_off(db, bulk_triggers, sizeof bulk_triggers / sizeof bulk_triggers[0],
+                                &db->bulk_off, err);
     if (rc != SP_OK) {
         sp_db_rollback(db);
         return rc;
@@ -360,7 +371,7 @@ int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
         return err->code;
     sqlite3_bind_int64(st, 1, after);
     if (sp_db_step_done(db, st, "note the map change", err) != SP_OK ||
-        sp_db_exec(db, SP_Q_EXEC_BULK_INDEX_ON, err) != SP_OK ||
+        sp_db_triggers_on(db, &db->bulk_off, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
         return err->code;
     sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);

@@ -18,13 +18,22 @@
  * memory, temp_store) then holds a few MB of pages rather than the whole monument table. */
 #define SP_REPORT_APPLY_SLICE 2000
 
+/* The per-report triggers, off for the import (see schemas/queries.sql, report_import_mark). */
+static const char *const report_triggers[] = {"condition_report_sets_condition",
+                                              "map_change_report", "map_change_monument_update"};
+
 int sp_db_report_bulk_begin(sp_db *db, int64_t *out_mark, sp_err *err)
 {
     *out_mark = 0;
     if (!db->in_bulk)
         return sp_err_set(err, SP_EINTERNAL, "report import outside a bulk transaction");
     int rc = sp_db_query_int(db, SP_Q_REPORT_IMPORT_MARK, out_mark, err);
-    return rc == SP_OK ? sp_db_exec(db, SP_Q_EXEC_REPORT_BULK_OFF, err) : rc;
+    if (rc == SP_OK)
+        rc = sp_db_exec(db, SP_Q_EXEC_REPORT_BULK_OFF, err);
+    return rc == SP_OK ? sp_db_triggers_off(db, report_triggers,
+                                            sizeof report_triggers / sizeof report_triggers[0],
+                                            &db->report_off, err)
+                       : rc;
 }
 
 /* The last of the next SP_REPORT_APPLY_SLICE touched monuments after id `after`; 0 when none
@@ -68,7 +77,7 @@ int sp_db_report_bulk_finish(sp_db *db, int64_t mark, const sp_db_actor *actor, 
     sqlite3_bind_int64(st, 3, mark);
     if ((rc = sp_db_step_done(db, st, "audit imported reports", err)) != SP_OK)
         return rc;
-    return sp_db_exec(db, SP_Q_EXEC_REPORT_BULK_ON, err);
+    return sp_db_triggers_on(db, &db->report_off, err);
 }
 
 /* FNV-1a over the monument and every value, separated so "a","b" != "ab","". */

@@ -402,16 +402,11 @@ static void varied_record(int i, test_rec *t, char *key, size_t keysz)
     }
 }
 
-/* Every cell of an R*Tree, in row order, as text (a second, plain SQLite connection). */
-static char *tree_text(const char *file, const char *table)
+/* One text value of a query (a second, plain SQLite connection). */
+static char *query_text(const char *file, const char *sql)
 {
-    char p[512], sql[256], *out = NULL;
+    char p[512], *out = NULL;
     path(p, sizeof p, file);
-    snprintf(sql, sizeof sql,
-             "WITH t(c0, c1, c2, c3, c4) AS (SELECT * FROM %s) "
-             "SELECT group_concat(printf('%%lld %%.9g %%.9g %%.9g %%.9g', c0, c1, c2, c3, c4), "
-             "';') FROM (SELECT * FROM t ORDER BY c0)",
-             table);
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
@@ -419,10 +414,22 @@ static char *tree_text(const char *file, const char *table)
         sqlite3_column_text(st, 0))
         out = strdup((const char *)sqlite3_column_text(st, 0));
     else
-        fprintf(stderr, "  %s %s: %s\n", file, table, sqlite3_errmsg(db));
+        fprintf(stderr, "  %s %s: %s\n", file, sql, sqlite3_errmsg(db));
     sqlite3_finalize(st);
     sqlite3_close(db);
     return out;
+}
+
+/* Every cell of an R*Tree, in row order, as text. */
+static char *tree_text(const char *file, const char *table)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "WITH t(c0, c1, c2, c3, c4) AS (SELECT * FROM %s) "
+             "SELECT group_concat(printf('%%lld %%.9g %%.9g %%.9g %%.9g', c0, c1, c2, c3, c4), "
+             "';') FROM (SELECT * FROM t ORDER BY c0)",
+             table);
+    return query_text(file, sql);
 }
 
 /* The trees a bulk import packs from one scan (queries.sql bulk_tree_rows) hold what the
@@ -463,6 +470,14 @@ static void test_db__bulk_trees_hold_what_the_triggers_write(void)
         free(got);
         free(want);
     }
+    /* the triggers it dropped are back, word for word */
+    const char *triggers = "SELECT group_concat(name || ':' || sql, '|') FROM "
+                           "(SELECT * FROM sqlite_master WHERE type = 'trigger' ORDER BY name)";
+    char *got = query_text("tree-bulk.sqlite", triggers);
+    char *want = query_text("tree-rows.sqlite", triggers);
+    SP_CHECK(got && want && strcmp(got, want) == 0);
+    free(got);
+    free(want);
 }
 
 static void test_db__record_without_key_is_refused(void)
