@@ -274,10 +274,9 @@ static int insert_one(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err
 static int keep_cell(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err *err)
 {
     if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 4096;
         rt_cell *more =
-            t->cap < SP_RTREE_PACK_MAX
-                ? realloc(t->cells, (t->cap = t->cap ? t->cap * 2 : 4096) * sizeof *t->cells)
-                : NULL;
+            t->cap < SP_RTREE_PACK_MAX ? realloc(t->cells, cap * sizeof *t->cells) : NULL;
         if (!more) {
             t->packing = 0;
             int rc = SP_OK;
@@ -291,6 +290,7 @@ static int keep_cell(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err 
             return rc == SP_OK ? insert_one(db, t, st, col, err) : rc;
         }
         t->cells = more;
+        t->cap = cap;
     }
     rt_cell *c = &t->cells[t->n++];
     c->id = sqlite3_column_int64(st, col);
