@@ -13,6 +13,7 @@
 #include "sp_http.h"
 #include "sp_log.h"
 #include "sp_photo.h"
+#include "sp_tile.h"
 
 #define SP_SERVE_GRACE_S       10
 #define SP_SERVE_SPARE_FILES   256 /* files beside the connections: databases, photos, logs */
@@ -90,7 +91,8 @@ static int serve(const serve_opts *o)
         return SP_EXIT_FAIL;
     }
     sp_err err = {0};
-    if (sp_auth_init(&err) != SP_OK || sp_photo_init("spadok", &err) != SP_OK)
+    if (sp_auth_init(&err) != SP_OK || sp_photo_init("spadok", &err) != SP_OK ||
+        sp_tile_init(&err) != SP_OK)
         return sp_cli_fail(err.msg);
     sp_db *db = NULL;
     if (sp_db_open(db_path, SP_DB_READWRITE, &db, &err) != SP_OK) /* applies migrations */

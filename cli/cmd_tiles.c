@@ -204,7 +204,9 @@ int sp_cmd_tiles(int argc, char **argv)
     sp_err err = {0};
     char cache_path[4096];
     snprintf(cache_path, sizeof cache_path, "%s.tiles", db_path);
-    rc = sp_db_open(db_path, SP_DB_READONLY, &w.db, &err);
+    rc = sp_tile_init(&err);
+    if (rc == SP_OK)
+        rc = sp_db_open(db_path, SP_DB_READONLY, &w.db, &err);
     if (rc == SP_OK && !bbox) {
         int has = 0;
         char t0[32], t1[32];

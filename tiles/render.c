@@ -70,6 +70,13 @@ static void open_lib(void)
     SP_DRAW_FUNCS(SP_DRAW_LOOKUP)
 }
 
+int sp_tile_init(sp_err *err)
+{
+    pthread_once(&lib_once, open_lib);
+    return lib_error[0] ? sp_err_set(err, SP_EINTERNAL, "tiles cannot be drawn: %s", lib_error)
+                        : SP_OK;
+}
+
 typedef struct rgb {
     double r, g, b;
 } rgb;
@@ -470,9 +477,8 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
     *out_png = NULL;
     *out_len = 0;
     *out_is_empty = 0;
-    pthread_once(&lib_once, open_lib);
-    if (lib_error[0])
-        return sp_err_set(err, SP_EINTERNAL, "tiles cannot be drawn: %s", lib_error);
+    if (sp_tile_init(err) != SP_OK)
+        return err->code;
     int px = SP_TILE_SIZE * req->scale;
     cairo_surface_t *surface = lib.cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
     if (lib.cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
