@@ -61,7 +61,7 @@ struct sp_http_server {
     sp_db *dbs[SP_HTTP_MAX_DBS];
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
-    sp_watch watch;        /* the map's version, for tiles */
+    sp_watch watch;        /* the registry's versions (map, data) */
     sp_http_limiter login_limit;
     sp_http_limiter report_limit;
     sp_photo_store *photos;
@@ -756,7 +756,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                          MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
         if (!bad && !(r->db = thread_db(s, &err)))
             sp_http_error_from(r, &err);
-        else if (!bad && !is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
+        else if (!bad && !is_tile &&
+                 sp_watch_version(&s->watch, SP_WATCH_DATA, r->db, &r->data_version, &err) != SP_OK)
             sp_http_error_from(r, &err);
         else if (!bad && is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
             sp_http_error_from(r, &err);

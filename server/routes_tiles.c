@@ -81,7 +81,7 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     int is_empty = 0;
     char hash[17];
     int64_t newest = -1;
-    if ((r->tiles && sp_watch_map_version(r->watch, r->db, &newest, &err) != SP_OK) ||
+    if ((r->tiles && sp_watch_version(r->watch, SP_WATCH_MAP, r->db, &newest, &err) != SP_OK) ||
         sp_tile_get(r->db, r->tiles, &t, newest, r->tile_cache_max, &png, &len, hash, &is_empty,
                     &err) != SP_OK)
         return (void)sp_http_error_from(r, &err);

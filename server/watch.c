@@ -1,5 +1,6 @@
-/* server/watch.c - the map's version (the registry's newest map_change id) without a read
- * transaction per tile. A cached tile is worth ~10 us of work, and reading the version is a
+/* server/watch.c - the registry's versions without a read transaction per request: the
+ * map's (the newest map_change id) for tiles, the data's (the newest audit row) for the
+ * response cache and ETags. A cached tile is worth ~10 us of work, and reading a version is a
  * read transaction on the registry (two fcntl locks and an fstat, about 3 us; a third of the
  * server's time on cached tiles). Every commit to the registry, by this server or by another
  * process (`spadok import` beside a running server), writes the registry's WAL file, and
@@ -19,6 +20,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "sp_db_items.h"
 #include "sp_db_tilecache.h"
 #include "sp_progress.h"
 
@@ -86,28 +88,30 @@ static int drain(sp_watch *w)
     return hit;
 }
 
-int sp_watch_map_version(sp_watch *w, sp_db *db, int64_t *out, sp_err *err)
+int sp_watch_version(sp_watch *w, sp_watch_of which, sp_db *db, int64_t *out, sp_err *err)
 {
     pthread_mutex_lock(&w->lock);
     double now = sp_progress_now();
     if (w->fd >= 0 && drain(w))
         w->last_write = now;
     /* Before the first read, read_at is 0: not trusted. */
-    int trust = w->fd >= 0 && w->read_at >= w->last_write + SP_WATCH_QUIET_S &&
-                now - w->read_at < SP_WATCH_MAX_AGE_S;
-    *out = w->version;
+    double read_at = w->of[which].read_at;
+    int trust = w->fd >= 0 && read_at >= w->last_write + SP_WATCH_QUIET_S &&
+                now - read_at < SP_WATCH_MAX_AGE_S;
+    *out = w->of[which].version;
     pthread_mutex_unlock(&w->lock);
     if (trust)
         return SP_OK;
     int64_t v = 0;
-    if (sp_db_map_change_max(db, &v, err) != SP_OK)
+    if ((which == SP_WATCH_MAP ? sp_db_map_change_max(db, &v, err)
+                               : sp_db_data_version(db, &v, err)) != SP_OK)
         return err->code;
     pthread_mutex_lock(&w->lock);
-    /* Reads made at once may end in any order: the version only grows, and read_at is
-     * when the read began, so that it never claims to be later than what it saw. */
-    if (v >= w->version) {
-        w->version = v;
-        w->read_at = now > w->read_at ? now : w->read_at;
+    /* Reads made at once may end in any order: a version only grows, and read_at is when
+     * the read began, so that it never claims to be later than what it saw. */
+    if (v >= w->of[which].version) {
+        w->of[which].version = v;
+        w->of[which].read_at = now > read_at ? now : read_at;
     }
     pthread_mutex_unlock(&w->lock);
     *out = v;

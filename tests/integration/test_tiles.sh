@@ -133,6 +133,19 @@ sed 's/"national"/"local"/' "$T/edit.geojson" >"$T/edit2.geojson" # a smaller sy
 http "$near" >/dev/null
 check_true "after a quiet second, another process's edit shows on the next tile" \
   test "$(header ETag)" != "$etag_quiet"
+# The same for every other response: the response cache and the ETags follow the data's
+# version (the newest audit row), which the server also reads only after a write.
+item="/collections/monuments/items/$(sql "$DB" "SELECT id FROM monument WHERE source_id = 'tile-edit-1'")"
+sleep 1.5
+http "$item" >/dev/null
+http "$item" >/dev/null
+etag_item=$(header ETag)
+check_contains "the item as it was" "$(cat "$T/body")" '"significance":"local"'
+sed 's/"national"/"newly_identified"/' "$T/edit.geojson" >"$T/edit3.geojson"
+"$SPADOK" import --quiet --db "$DB" --dataset tile-test "$T/edit3.geojson" >/dev/null 2>&1
+check_eq "after a quiet second, another process's edit shows in the next response" 200 "$(http "$item")"
+check_true "with a new ETag" test "$(header ETag)" != "$etag_item"
+check_contains "and the new value" "$(cat "$T/body")" '"significance":"newly_identified"'
 
 # TileJSON 3.0.0
 check_eq "TileJSON" 200 "$(http /tiles/monuments.json)"
