@@ -71,6 +71,14 @@ static int grow(sp_keyset *s)
     return 0;
 }
 
+int sp_keyset_get(const sp_keyset *s, const char *key, long long *out_value)
+{
+    const slot *sl = find(s->slots, s->cap, sp_fnv1a(SP_FNV_INIT, key, strlen(key)), key);
+    if (sl->key)
+        *out_value = sl->value;
+    return sl->key != NULL;
+}
+
 int sp_keyset_add(sp_keyset *s, const char *key, long long value, long long *out_value)
 {
     uint64_t hash = sp_fnv1a(SP_FNV_INIT, key, strlen(key));

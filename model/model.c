@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_hash.h"
+#include "sp_keyset.h"
 #include "sp_utf8.h"
 
 #define SP_TEXT_MAX       4000
@@ -190,97 +190,55 @@ typedef struct vocab_entry {
     char *domain, *code, *fold_code, *fold_uk, *fold_en;
 } vocab_entry;
 
-/* A (domain, text) key of a hash index: the first entry that has it. */
-typedef struct vocab_slot {
-    uint64_t hash;
-    int item; /* -1: empty */
-} vocab_slot;
-
 /* Entries in load order (each domain's codes in display order, then the aliases), with two
- * hash indexes built as they are added, so that resolving a value costs the same however
- * large the vocabularies: exact codes, and the folded code and labels. Read-only once
- * loaded (the server's threads share one). */
+ * indexes from "domain<US>text" to the first entry that has it, so that resolving a value
+ * costs the same however large the vocabularies: exact codes, and the folded code and
+ * labels. Read-only once loaded (the server's threads share one). */
 struct sp_vocab {
     vocab_entry *items;
     int n, cap;
-    vocab_slot *codes, *folds;
-    size_t nslots; /* of each; a power of two, at least four times the entries */
+    sp_keyset *codes, *folds;
 };
 
-static uint64_t key_hash(const char *domain, const char *text)
-{
-    return sp_fnv1a(sp_fnv1a(sp_fnv1a(SP_FNV_INIT, domain, strlen(domain)), "\x1f", 1), text,
-                    strlen(text));
-}
+#define SP_VOCAB_KEY_MAX 1024 /* a domain and a code or label; longer is no entry's */
 
-static int has_fold(const vocab_entry *e, const char *f)
+/* "domain<US>text" into out; 0 when it does not fit. */
+static int vocab_key(char out[SP_VOCAB_KEY_MAX], const char *domain, const char *text)
 {
-    return strcmp(e->fold_code, f) == 0 || (e->fold_uk[0] && strcmp(e->fold_uk, f) == 0) ||
-           (e->fold_en[0] && strcmp(e->fold_en, f) == 0);
-}
-
-/* The slot of (domain, text) in index `slots` (codes when is_code, else folds): its entry,
- * or the empty slot where it would go. */
-static vocab_slot *vocab_find(const sp_vocab *v, vocab_slot *slots, int is_code, const char *domain,
-                              const char *text, uint64_t h)
-{
-    size_t i = (size_t)h & (v->nslots - 1);
-    for (;; i = (i + 1) & (v->nslots - 1)) {
-        vocab_slot *sl = &slots[i];
-        if (sl->item < 0)
-            return sl;
-        const vocab_entry *e = &v->items[sl->item];
-        if (sl->hash == h && strcmp(e->domain, domain) == 0 &&
-            (is_code ? strcmp(e->code, text) == 0 : has_fold(e, text)))
-            return sl;
-    }
-}
-
-static void vocab_index(sp_vocab *v, vocab_slot *slots, int is_code, const char *text, int item)
-{
-    const char *domain = v->items[item].domain;
-    uint64_t h = key_hash(domain, text);
-    vocab_slot *sl = vocab_find(v, slots, is_code, domain, text, h);
-    if (sl->item < 0) /* the first entry with the key keeps it */
-        *sl = (vocab_slot){h, item};
-}
-
-static void index_entry(sp_vocab *v, int i)
-{
-    const vocab_entry *e = &v->items[i];
-    vocab_index(v, v->codes, 1, e->code, i);
-    vocab_index(v, v->folds, 0, e->fold_code, i);
-    if (e->fold_uk[0])
-        vocab_index(v, v->folds, 0, e->fold_uk, i);
-    if (e->fold_en[0])
-        vocab_index(v, v->folds, 0, e->fold_en, i);
-}
-
-/* Makes room for one more entry in the indexes, rebuilding them larger when needed. */
-static int vocab_reserve(sp_vocab *v)
-{
-    if (v->nslots >= (size_t)(v->n + 1) * 4)
+    size_t d = strlen(domain), t = strlen(text);
+    if (d + 1 + t >= SP_VOCAB_KEY_MAX)
         return 0;
-    size_t nslots = v->nslots ? v->nslots * 2 : 256;
-    vocab_slot *codes = malloc(nslots * sizeof *codes), *folds = malloc(nslots * sizeof *folds);
-    if (!codes || !folds) {
-        free(codes);
-        free(folds);
-        return -1;
-    }
-    for (size_t i = 0; i < nslots; i++)
-        codes[i].item = folds[i].item = -1;
-    free(v->codes);
-    free(v->folds);
-    v->codes = codes, v->folds = folds, v->nslots = nslots;
-    for (int i = 0; i < v->n; i++)
-        index_entry(v, i);
-    return 0;
+    memcpy(out, domain, d);
+    out[d] = '\x1f';
+    memcpy(out + d + 1, text, t + 1);
+    return 1;
+}
+
+/* Indexes entry i under (its domain, text) unless an earlier entry has that key. */
+static int vocab_index(sp_keyset *index, const vocab_entry *e, const char *text, int i)
+{
+    char key[SP_VOCAB_KEY_MAX];
+    long long first;
+    return vocab_key(key, e->domain, text) && sp_keyset_add(index, key, i, &first) >= 0 ? 0 : -1;
+}
+
+/* The first entry with (domain, text) in index, or -1. */
+static int vocab_find(const sp_keyset *index, const char *domain, const char *text)
+{
+    char key[SP_VOCAB_KEY_MAX];
+    long long i;
+    return vocab_key(key, domain, text) && sp_keyset_get(index, key, &i) ? (int)i : -1;
 }
 
 sp_vocab *sp_vocab_new(void)
 {
-    return calloc(1, sizeof(sp_vocab));
+    sp_vocab *v = calloc(1, sizeof(sp_vocab));
+    if (v && (!(v->codes = sp_keyset_new()) || !(v->folds = sp_keyset_new()))) {
+        sp_keyset_free(v->codes);
+        free(v);
+        return NULL;
+    }
+    return v;
 }
 
 void sp_vocab_free(sp_vocab *v)
@@ -295,8 +253,8 @@ void sp_vocab_free(sp_vocab *v)
         free(v->items[i].fold_en);
     }
     free(v->items);
-    free(v->codes);
-    free(v->folds);
+    sp_keyset_free(v->codes);
+    sp_keyset_free(v->folds);
     free(v);
 }
 
@@ -316,39 +274,34 @@ int sp_vocab_add(sp_vocab *v, const char *domain, const char *code, const char *
         v->items = items;
         v->cap = cap;
     }
-    if (vocab_reserve(v) != 0)
-        return sp_err_set(err, SP_ENOMEM, "out of memory loading vocabularies");
     vocab_entry *e = &v->items[v->n];
     e->domain = strdup(domain);
     e->code = strdup(code);
     e->fold_code = sp_model_fold(code);
     e->fold_uk = sp_model_fold(label_uk ? label_uk : "");
     e->fold_en = sp_model_fold(label_en ? label_en : "");
-    if (!e->domain || !e->code || !e->fold_code || !e->fold_uk || !e->fold_en) {
-        free(e->domain), free(e->code), free(e->fold_code), free(e->fold_uk), free(e->fold_en);
+    v->n++; /* counted before the checks so sp_vocab_free releases partial entries */
+    int i = v->n - 1;
+    if (!e->domain || !e->code || !e->fold_code || !e->fold_uk || !e->fold_en)
         return sp_err_set(err, SP_ENOMEM, "out of memory loading vocabularies");
-    }
-    index_entry(v, v->n++);
+    if (vocab_index(v->codes, e, e->code, i) || vocab_index(v->folds, e, e->fold_code, i) ||
+        (e->fold_uk[0] && vocab_index(v->folds, e, e->fold_uk, i)) ||
+        (e->fold_en[0] && vocab_index(v->folds, e, e->fold_en, i)))
+        return sp_err_set(err, SP_ENOMEM,
+                          "vocabulary %s: entry %.60s is too long to index, or out of memory",
+                          domain, code);
     return SP_OK;
-}
-
-/* The first entry whose code is text, or -1. */
-static int code_item(const sp_vocab *v, const char *domain, const char *text)
-{
-    if (!v->nslots)
-        return -1;
-    return vocab_find(v, v->codes, 1, domain, text, key_hash(domain, text))->item;
 }
 
 const char *sp_vocab_resolve(const sp_vocab *v, const char *domain, const char *text)
 {
-    int i = code_item(v, domain, text); /* codes as they are: the common case, no folding */
-    if (i >= 0 || !v->nslots)
-        return i >= 0 ? v->items[i].code : NULL;
+    int i = vocab_find(v->codes, domain, text); /* codes as they are: the common case */
+    if (i >= 0)
+        return v->items[i].code;
     char *f = sp_model_fold(text);
     if (!f)
         return NULL;
-    i = vocab_find(v, v->folds, 0, domain, f, key_hash(domain, f))->item;
+    i = vocab_find(v->folds, domain, f);
     free(f);
     return i >= 0 ? v->items[i].code : NULL;
 }
@@ -356,7 +309,7 @@ const char *sp_vocab_resolve(const sp_vocab *v, const char *domain, const char *
 /* Position of a code in its vocabulary, to store sets in a canonical order. */
 static int vocab_rank(const sp_vocab *v, const char *domain, const char *code)
 {
-    return code_item(v, domain, code);
+    return vocab_find(v->codes, domain, code);
 }
 
 /* ---- normalisation ----------------------------------------------------------------- */
