@@ -5,12 +5,12 @@
  * server's time on cached tiles). Every commit to the registry, by this server or by another
  * process (`spadok import` beside a running server), writes the registry's WAL file, and
  * inotify reports each write as it is made: while none has come for SP_WATCH_QUIET_S, the
- * version read after the last one still holds; after a write, every tile request reads it
- * again until the quiet time has passed since the write and one more read has been made
- * (the write that is seen comes before its commit is visible: the commit waits for fsync).
- * So an edit shows on the very next tile; the assumption is only that a commit becomes
+ * version read after the last one still holds; after a write, every request reads it again
+ * until the quiet time has passed since the write and one more read has been made (the
+ * write that is seen comes before its commit is visible: the commit waits for fsync). So an
+ * edit shows in the very next response; the assumption is only that a commit becomes
  * visible within SP_WATCH_QUIET_S of its last write, and a disk that stalls longer leaves a
- * tile behind for SP_WATCH_MAX_AGE_S at most. Without inotify, every call reads. */
+ * response behind for SP_WATCH_MAX_AGE_S at most. Without inotify, every call reads. */
 #include "http_int.h"
 
 #include <limits.h>

@@ -358,7 +358,7 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
 
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 {
-    /* The insert triggers are off (see queries.sql): the new rows' index entries, here. */
+    /* The insert triggers are off (bulk_triggers): the new rows' index entries, here. */
     sqlite3_stmt *st;
     int64_t after = db->bulk_max_id;
     static const char *const trees[] = {"idx_monument_geom", "idx_monument_pub", "idx_map_point"};

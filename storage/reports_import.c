@@ -30,10 +30,11 @@ int sp_db_report_bulk_begin(sp_db *db, int64_t *out_mark, sp_err *err)
     int rc = sp_db_query_int(db, SP_Q_REPORT_IMPORT_MARK, out_mark, err);
     if (rc == SP_OK)
         rc = sp_db_exec(db, SP_Q_EXEC_REPORT_BULK_OFF, err);
-    return rc == SP_OK ? sp_db_triggers_off(db, report_triggers,
-                                            sizeof report_triggers / sizeof report_triggers[0],
-                                            &db->report_off, err)
-                       : rc;
+    if (rc == SP_OK)
+        rc = sp_db_triggers_off(db, report_triggers,
+                                sizeof report_triggers / sizeof report_triggers[0], &db->report_off,
+                                err);
+    return rc;
 }
 
 /* The last of the next SP_REPORT_APPLY_SLICE touched monuments after id `after`; 0 when none
