@@ -1,6 +1,8 @@
-/* exporters/export.c - `spadok export` (and later /exports/...): monuments through OGR.
+/* exporters/export.c - `spadok export` and /exports/...: monuments through OGR.
  * Rows come from sp_db_monument_foreach in the model's field order; each format's GDAL
- * options are in one table below. */
+ * options are in one table below. Every file says which view it is (public or staff) and
+ * credits the data sets it holds, under their licences (sp_exp_about). */
+#include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -12,6 +14,7 @@
 #include "sp_exp.h"
 #include "sp_model.h"
 #include "sp_progress.h"
+#include "sp_strbuf.h"
 
 typedef struct export_format {
     const char *name, *driver;
@@ -101,6 +104,61 @@ static int write_row(void *ctx, const sp_db_row *row, sp_err *err)
     return SP_OK;
 }
 
+/* ---- what an export says of itself ---------------------------------------------------- */
+
+typedef struct about_ctx {
+    sp_strbuf *b;
+    int has_odbl, has_unknown;
+} about_ctx;
+
+static int about_dataset(void *ctx, const sp_db_dataset *d, sp_err *err)
+{
+    about_ctx *a = ctx;
+    (void)err;
+    sp_strbuf_printf(a->b, "- %s", d->title ? d->title : d->name);
+    if (d->publisher)
+        sp_strbuf_printf(a->b, ", published by %s", d->publisher);
+    sp_strbuf_printf(a->b, "; licence: %s", d->licence ? d->licence : "unknown");
+    if (d->licence_url)
+        sp_strbuf_printf(a->b, " <%s>", d->licence_url);
+    if (d->attribution)
+        sp_strbuf_printf(a->b, "; credit: %s", d->attribution);
+    if (d->url)
+        sp_strbuf_printf(a->b, "; source: %s", d->url);
+    if (d->retrieved)
+        sp_strbuf_printf(a->b, "; retrieved %s", d->retrieved);
+    sp_strbuf_printf(a->b, " (data set \"%s\")\n", d->name);
+    a->has_odbl |= d->licence && strncmp(d->licence, "ODbL", 4) == 0;
+    a->has_unknown |= !d->licence || strcmp(d->licence, "unknown") == 0;
+    return SP_OK;
+}
+
+int sp_exp_about(sp_db *db, int is_public, sp_strbuf *out, sp_err *err)
+{
+    char *line = NULL;
+    int rc = sp_db_attribution(db, &line, err);
+    if (rc != SP_OK)
+        return rc;
+    sp_strbuf_printf(out, "Spadok heritage registry export: %s\n",
+                     is_public ? "public view (what the registry publishes: archaeological sites "
+                                 "and other location-sensitive places at 0.01 degree)"
+                               : "STAFF VIEW, exact locations of location-sensitive sites: for "
+                                 "the department's own use, not for publication (spadok export "
+                                 "--public writes the public view)");
+    sp_strbuf_printf(out, "Data: %s\nData sets and licences:\n", line);
+    free(line);
+    about_ctx a = {out, 0, 0};
+    rc = sp_db_dataset_foreach(db, 0, about_dataset, &a, err);
+    if (a.has_odbl)
+        sp_strbuf_puts(out, "Contains data under the Open Database License (ODbL 1.0): keep the "
+                            "credit above, and offer a database derived from it and made public "
+                            "under the ODbL too.\n");
+    if (a.has_unknown)
+        sp_strbuf_puts(out, "Data sets of unknown licence: ask their publisher before reusing "
+                            "them.\n");
+    return rc;
+}
+
 /* Side files some drivers write beside the main one (CSV: .csvt types, .prj CRS). */
 static void move_sidecars(const char *tmp, const char *out, int keep)
 {
@@ -117,6 +175,27 @@ static void move_sidecars(const char *tmp, const char *out, int keep)
         if (!keep || rename(from, to) != 0)
             unlink(from);
     }
+}
+
+/* OUT's README beside it (monuments.csv: monuments.README.txt), written whole or not at all. */
+static int write_readme(const char *out_path, const sp_strbuf *about, sp_err *err)
+{
+    char path[4200], tmp[4300];
+    const char *dot = strrchr(out_path, '.'), *slash = strrchr(out_path, '/');
+    int stem = dot && (!slash || dot > slash) ? (int)(dot - out_path) : (int)strlen(out_path);
+    snprintf(path, sizeof path, "%.*s.README.txt", stem, out_path);
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return sp_err_set(err, SP_EIO, "cannot write %s", path);
+    int ok = fwrite(about->data, 1, about->len, f) == about->len;
+    ok &= fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return sp_err_set(err, SP_EIO, "cannot write %s", path);
+    }
+    return SP_OK;
 }
 
 int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_public,
@@ -144,17 +223,34 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_publi
     if (rc != SP_OK)
         return rc;
     CPLPushErrorHandler(CPLQuietErrorHandler);
+    /* What the file is and whose data it holds: in the file where the format has a place
+     * for it (GeoPackage, GeoJSON), in a README beside it where not (CSV, KML). */
+    sp_strbuf about = {0};
+    if ((rc = sp_exp_about(db, is_public, &about, err)) != SP_OK) {
+        sp_strbuf_free(&about);
+        return rc;
+    }
+    char **lco = CSLDuplicate((char **)fmt->lco);
+    if (strcmp(fmt->name, "gpkg") == 0 || strcmp(fmt->name, "geojson") == 0)
+        lco = CSLSetNameValue(lco, "DESCRIPTION", sp_strbuf_cstr(&about));
     GDALDatasetH ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, (char **)fmt->dsco);
     if (!ds) {
         rc = sp_err_set(err, SP_EIO, "cannot create %s: %s", out_path, CPLGetLastErrorMsg());
         CPLPopErrorHandler();
+        CSLDestroy(lco);
+        sp_strbuf_free(&about);
         return rc;
+    }
+    if (strcmp(fmt->name, "gpkg") == 0) { /* gpkg_metadata, for QGIS's layer properties */
+        GDALSetMetadataItem(ds, "SPADOK_VIEW", is_public ? "public" : "staff", NULL);
+        GDALSetMetadataItem(ds, "SPADOK_ABOUT", sp_strbuf_cstr(&about), NULL);
     }
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(srs, 4326);
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     export_ctx x = {0};
-    x.layer = GDALDatasetCreateLayer(ds, "monuments", srs, wkbUnknown, (char **)fmt->lco);
+    x.layer = GDALDatasetCreateLayer(ds, "monuments", srs, wkbUnknown, lco);
+    CSLDestroy(lco);
     OSRDestroySpatialReference(srs);
     if (!x.layer)
         rc = sp_err_set(err, SP_EGDAL, "cannot create layer: %s", CPLGetLastErrorMsg());
@@ -171,6 +267,9 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_publi
     if (rc == SP_OK && CPLGetLastErrorType() >= CE_Failure)
         rc = sp_err_set(err, SP_EIO, "cannot finish %s: %s", out_path, CPLGetLastErrorMsg());
     CPLPopErrorHandler();
+    if (rc == SP_OK && (strcmp(fmt->name, "csv") == 0 || strcmp(fmt->name, "kml") == 0))
+        rc = write_readme(out_path, &about, err);
+    sp_strbuf_free(&about);
     if (rc == SP_OK && rename(tmp, out_path) != 0)
         rc = sp_err_set(err, SP_EIO, "cannot rename output to %s", out_path);
     if (rc != SP_OK)

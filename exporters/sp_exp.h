@@ -12,4 +12,10 @@
 int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_public,
                int show_progress, long long *out_count, sp_err *err);
 
+/* What an export is and whose data it holds, as text: the view (public, or the staff view
+ * with exact locations), the attribution, each data set with its licence, and what those
+ * licences ask of a reuser. Put in the file (GeoPackage, GeoJSON) or beside it (README). */
+struct sp_strbuf;
+int sp_exp_about(sp_db *db, int is_public, struct sp_strbuf *out, sp_err *err);
+
 #endif

@@ -39,6 +39,7 @@ struct sp_imp_mapping {
     json_t *root; /* owns every string the sp_src point to */
     char *name;
     const char *dataset, *layer, *source_crs, *encoding;
+    sp_db_dataset about; /* the data set's title, publisher, licence, ... (name: dataset) */
     const sp_entity *target;
     const char *x_field, *y_field, *wkt_field;
     int xi, yi, wkti; /* resolved per layer, -1 when absent */

@@ -188,9 +188,11 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     }
     json_object_foreach(root, key, v)
     {
-        static const char *const known[] = {
-            "dataset", "target", "layer",  "source_crs",  "encoding", "geometry", "key",
-            "uid",     "fields", "report", "description", "licence",  "monument", NULL};
+        static const char *const known[] = {"dataset",     "target",   "layer",       "source_crs",
+                                            "encoding",    "geometry", "key",         "uid",
+                                            "fields",      "report",   "description", "licence",
+                                            "monument",    "title",    "publisher",   "licence_url",
+                                            "attribution", "url",      "retrieved",   NULL};
         int ok = 0;
         for (int i = 0; known[i]; i++)
             ok |= strcmp(known[i], key) == 0;
@@ -200,6 +202,13 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
         }
     }
     m->dataset = opt_string(root, "dataset", name, err);
+    m->about.title = opt_string(root, "title", name, err);
+    m->about.publisher = opt_string(root, "publisher", name, err);
+    m->about.licence = opt_string(root, "licence", name, err);
+    m->about.licence_url = opt_string(root, "licence_url", name, err);
+    m->about.attribution = opt_string(root, "attribution", name, err);
+    m->about.url = opt_string(root, "url", name, err);
+    m->about.retrieved = opt_string(root, "retrieved", name, err);
     m->layer = opt_string(root, "layer", name, err);
     m->source_crs = opt_string(root, "source_crs", name, err);
     m->encoding = opt_string(root, "encoding", name, err);

@@ -2,7 +2,8 @@
  * The whole import is one transaction (a fatal error leaves the database as it was); a
  * record the store refuses is rejected alone (see store()). Records are monuments, districts,
  * protection zones, or condition reports of existing monuments (store_report()). The counts
- * obey read = inserted + updated + unchanged + rejected, checked again by import_run. */
+ * obey read = inserted + updated + unchanged + conflicted + rejected, checked again by
+ * import_run; a re-read data set's records it no longer has are noted, never deleted. */
 #include <gdal.h>
 #include <pthread.h>
 #include <libgen.h>
@@ -30,7 +31,33 @@ typedef struct run_ctx {
     int is_report;       /* the records are condition reports (target condition_report) */
     int64_t report_mark; /* reports above it were inserted by this import */
     sp_import_counts counts;
+    int had_records; /* the data set had records of this target before the run */
+    int64_t *ids;    /* the records the run met, to tell which it no longer has */
+    size_t nids, capids;
 } run_ctx;
+
+/* Notes record id as met by the run (only when the data set had records before it). */
+static int seen_id(run_ctx *c, int64_t id, sp_err *err)
+{
+    if (!c->had_records || !id)
+        return SP_OK;
+    if (c->nids == c->capids) {
+        size_t cap = c->capids ? 2 * c->capids : 1024;
+        int64_t *grown = realloc(c->ids, cap * sizeof *grown);
+        if (!grown)
+            return sp_err_set(err, SP_ENOMEM, "out of memory");
+        c->ids = grown;
+        c->capids = cap;
+    }
+    c->ids[c->nids++] = id;
+    return SP_OK;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
 
 /* Default data set name: the file's base name without extension. */
 static void base_name(const char *path, char *out, size_t outsz)
@@ -147,7 +174,11 @@ static int store_report(run_ctx *c, sp_imp_record *r, sp_err *err)
     c->counts.inserted += res == SP_UPSERT_INSERTED;
     c->counts.unchanged += res == SP_UPSERT_UNCHANGED;
     c->counts.reports += res == SP_UPSERT_INSERTED;
-    return SP_OK;
+    int64_t id = 0;
+    if (c->had_records && (rc = sp_db_find_source(c->db, sp_model_entity(SP_ENT_REPORT), c->dataset,
+                                                  r->key, &id, err)) != SP_OK)
+        return sp_err_set(err, SP_EDB, "%s (after the report was stored)", err->msg);
+    return seen_id(c, id, err);
 }
 
 /* Stores one built record and its report. Everything that can refuse a record is checked
@@ -162,7 +193,7 @@ static int store(run_ctx *c, sp_imp_record *r, sp_err *err)
         snprintf(r->field, sizeof r->field, "report.report_type");
         return sp_err_set(err, SP_EINVAL, "report: field 'report_type': required but empty");
     }
-    sp_db_actor actor = {"import", NULL, c->run_id};
+    sp_db_actor actor = {"import", NULL, c->run_id, c->opt->prefer_source};
     sp_upsert_result res;
     int64_t id = 0;
     r->rec.dataset = c->dataset;
@@ -185,8 +216,9 @@ static int store(run_ctx *c, sp_imp_record *r, sp_err *err)
     c->counts.inserted += res == SP_UPSERT_INSERTED;
     c->counts.updated += res == SP_UPSERT_UPDATED;
     c->counts.unchanged += res == SP_UPSERT_UNCHANGED;
+    c->counts.conflicted += res == SP_UPSERT_CONFLICTED;
     c->counts.reports += added;
-    return SP_OK;
+    return seen_id(c, id, err);
 }
 
 /* A record-level failure is a rejection; anything else stops the import. */
@@ -375,6 +407,11 @@ static int write_one(run_ctx *c, const char *file, const char *lname, queued *q,
     if (rrc != SP_OK && is_record_error(rrc)) {
         c->counts.rejected++;
         rc = note_problem(c, "rejected", lname, q->f, q->raw, r->key, r->field, q->err.msg, err);
+        int64_t id = 0; /* a refused record is not missing: its stored one stays as it was */
+        if (rc == SP_OK && c->had_records && r->key && r->rec.entity)
+            rc = sp_db_find_source(c->db, r->rec.entity, c->dataset, r->key, &id, err);
+        if (rc == SP_OK)
+            rc = seen_id(c, id, err);
     } else if (rrc != SP_OK) {
         rc = sp_err_set(err, rrc, "%s layer '%s' row %lld: %s", file, lname,
                         (long long)OGR_F_GetFID(q->f), q->err.msg);
@@ -585,6 +622,30 @@ int sp_imp_open(const char *const *files, int nfiles, const sp_imp_options *opt,
     return SP_OK;
 }
 
+/* The data set of the run: the options' details over the mapping's over what is known. */
+static int put_dataset(sp_db *db, const sp_imp_source *src, sp_err *err)
+{
+    static const sp_db_dataset none = {0};
+    const sp_db_dataset *m = src->mapping ? &src->mapping->about : &none, *o = &src->opt->about;
+    sp_db_dataset d = {src->dataset,
+                       o->title ? o->title : m->title,
+                       o->publisher ? o->publisher : m->publisher,
+                       o->licence ? o->licence : m->licence,
+                       o->licence_url ? o->licence_url : m->licence_url,
+                       o->attribution ? o->attribution : m->attribution,
+                       o->url ? o->url : m->url,
+                       o->retrieved ? o->retrieved : m->retrieved};
+    return sp_db_dataset_put(db, &d, err);
+}
+
+static int tell_conflict(void *ctx, const sp_db_conflict *c, sp_err *err)
+{
+    const sp_imp_options *opt = ctx;
+    opt->on_conflict(opt->conflict_ctx, c);
+    (void)err;
+    return SP_OK;
+}
+
 int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -603,19 +664,32 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
     if (rc == SP_OK)
         rc = sp_db_bulk_begin(db, err);
     int in_tx = rc == SP_OK;
+    const sp_entity *e = c.mapping ? c.mapping->target : sp_model_entity(SP_ENT_MONUMENT);
+    if (rc == SP_OK) /* the data set, with what the mapping and the options say of it */
+        rc = put_dataset(db, src, err);
+    if (rc == SP_OK) /* a whole data set read again: which records does it no longer have? */
+        rc = sp_db_dataset_has(db, e, src->dataset, &c.had_records, err);
+    c.had_records &= !opt->layer;
     if (rc == SP_OK)
         rc = sp_db_import_run_begin(db, src->dataset, sp_strbuf_cstr(&src->files),
-                                    opt->mapping_path, target, &c.run_id, err);
+                                    opt->mapping_path, target, opt->prefer_source, &c.run_id, err);
     if (rc == SP_OK && c.is_report)
         rc = sp_db_report_bulk_begin(db, &c.report_mark, err);
     for (int i = 0; i < src->nfiles && rc == SP_OK; i++)
         for (int k = 0; k < src->f[i].nlayers && rc == SP_OK; k++)
             rc = import_layer(&c, src->f[i].path, src->f[i].layers[k], src->f[i].recode, err);
-    sp_db_actor actor = {"import", NULL, c.run_id};
+    sp_db_actor actor = {"import", NULL, c.run_id, 0};
     if (rc == SP_OK && c.is_report)
         rc = sp_db_report_bulk_finish(db, c.report_mark, &actor, err);
     if (rc == SP_OK)
         rc = sp_db_bulk_finish(db, &actor, err);
+    if (rc == SP_OK && c.had_records) {
+        qsort(c.ids, c.nids, sizeof *c.ids, cmp_id);
+        rc = sp_db_missing_note(db, e, src->dataset, c.run_id, c.ids, c.nids,
+                                opt->missing == SP_IMP_MISSING_FLAG, &c.counts.missing, err);
+    }
+    if (rc == SP_OK && opt->on_conflict)
+        rc = sp_db_conflict_foreach(db, c.run_id, NULL, 0, tell_conflict, (void *)opt, err);
     if (rc == SP_OK)
         rc = sp_db_import_run_finish(db, c.run_id, &c.counts, 1, err);
     if (rc == SP_OK && !opt->is_dry_run)
@@ -627,6 +701,7 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
     out->run_id = opt->is_dry_run ? 0 : c.run_id;
     sp_vocab_free(c.vocab);
     sp_keyset_free(c.seen);
+    free(c.ids);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /* importers/sp_imp.h - read any OGR source into the registry, losing no record.
  * A mapping (JSON, importers/mappings/) says which source fields feed which model fields;
  * without one, source fields named like the model's are taken as they are. Every record
- * read ends inserted, updated, unchanged or rejected with a reason (import_error). */
+ * read ends inserted, updated, unchanged, conflicted (a person's value kept, noted for an
+ * editor) or rejected with a reason (import_error). */
 #ifndef SP_IMP_H
 #define SP_IMP_H
 
@@ -21,12 +22,21 @@ const char *sp_imp_mapping_target(const sp_imp_mapping *m); /* "monument", "dist
 
 typedef void (*sp_imp_reject_fn)(void *ctx, const char *layer, long long row, const char *key,
                                  const char *reason);
+/* Told of each conflict and missing record the run noted (storage's sp_db_conflict). */
+typedef void (*sp_imp_conflict_fn)(void *ctx, const sp_db_conflict *c);
+
+typedef enum { SP_IMP_MISSING_REPORT, SP_IMP_MISSING_FLAG } sp_imp_missing;
 
 typedef struct sp_imp_options {
-    const char *mapping_path;   /* NULL: fields named like the model's */
-    const char *layer;          /* overrides the mapping's; NULL: every layer */
-    const char *source_crs;     /* "EPSG:N" etc.: overrides the mapping's and the source's */
-    const char *dataset;        /* overrides the mapping's; default: the first file's base name */
+    const char *mapping_path; /* NULL: fields named like the model's */
+    const char *layer;        /* overrides the mapping's; NULL: every layer */
+    const char *source_crs;   /* "EPSG:N" etc.: overrides the mapping's and the source's */
+    const char *dataset;      /* overrides the mapping's; default: the first file's base name */
+    sp_db_dataset about;      /* licence, attribution, ...: override the mapping's */
+    int prefer_source;        /* take the source's values over people's edits (audited) */
+    sp_imp_missing missing;   /* what to do with records the data set no longer has */
+    sp_imp_conflict_fn on_conflict; /* may be NULL */
+    void *conflict_ctx;
     int is_dry_run;             /* do everything, then roll back */
     int show_progress;          /* progress bar on stderr (when it is a terminal) */
     sp_imp_reject_fn on_reject; /* told of each rejected or repaired record; may be NULL */

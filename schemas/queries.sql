@@ -20,6 +20,13 @@ PRAGMA journal_mode = WAL;
 -- name: exec_begin
 BEGIN IMMEDIATE;
 
+-- Migrations run with foreign keys off (storage/db.c); outside a transaction only.
+-- name: exec_foreign_keys_off
+PRAGMA foreign_keys = OFF;
+
+-- name: exec_foreign_keys_on
+PRAGMA foreign_keys = ON;
+
 -- name: exec_begin_bulk
 BEGIN IMMEDIATE;
 PRAGMA defer_foreign_keys = ON;
@@ -120,13 +127,16 @@ SELECT json_group_object(domain, json(items)) FROM (
 SELECT domain, code, alias FROM vocab_alias;
 
 -- name: import_run_insert
-INSERT INTO import_run (dataset, files, mapping, target) VALUES (?1, ?2, ?3, ?4);
+INSERT INTO import_run (dataset, files, mapping, target, prefer_source)
+VALUES (:dataset, :files, :mapping, :target, :prefer_source);
 
 -- name: import_run_finish
 UPDATE import_run
-   SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = ?2, read = ?3,
-       inserted = ?4, updated = ?5, unchanged = ?6, rejected = ?7, repaired = ?8, reports = ?9
- WHERE id = ?1;
+   SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = :status, read = :read,
+       inserted = :inserted, updated = :updated, unchanged = :unchanged,
+       conflicted = :conflicted, rejected = :rejected, repaired = :repaired,
+       reports = :reports, missing = :missing
+ WHERE id = :id;
 
 -- name: import_error_insert
 INSERT INTO import_error (run_id, kind, layer, row, source_key, field, reason, raw)
@@ -147,14 +157,23 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
 SELECT id, at, actor, actor_role, action, before, after, coalesce(import_run_id, 0)
 FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id;
 
+-- A record found by its key for an upsert: its content hash, data set, whether it is
+-- deleted and whether any field has an origin of its own (016: a person's edit or another
+-- data set), which makes an import merge field by field (storage/provenance.c).
 -- name: monument_by_uid
-SELECT id, content_hash FROM monument WHERE uid = ?1;
+SELECT id, content_hash, dataset, deleted_at IS NOT NULL,
+  EXISTS (SELECT 1 FROM field_origin WHERE entity = 'monument' AND entity_id = monument.id)
+FROM monument WHERE uid = ?1;
 
 -- name: monument_by_protection_no
-SELECT id, content_hash FROM monument WHERE protection_no = ?1;
+SELECT id, content_hash, dataset, deleted_at IS NOT NULL,
+  EXISTS (SELECT 1 FROM field_origin WHERE entity = 'monument' AND entity_id = monument.id)
+FROM monument WHERE protection_no = ?1;
 
 -- name: monument_by_source
-SELECT id, content_hash FROM monument WHERE dataset = ?1 AND source_id = ?2;
+SELECT id, content_hash, dataset, deleted_at IS NOT NULL,
+  EXISTS (SELECT 1 FROM field_origin WHERE entity = 'monument' AND entity_id = monument.id)
+FROM monument WHERE dataset = ?1 AND source_id = ?2;
 
 -- name: monument_insert
 INSERT INTO monument (uid, dataset, content_hash, geom, marker,
@@ -258,7 +277,10 @@ FROM district WHERE id = ?1;
 -- Fields bind from ?10 in model order: source_id, zone_type, monument_id, name_uk, decision,
 -- source.
 -- name: zone_by_source
-SELECT id, content_hash FROM protection_zone WHERE dataset = ?1 AND source_id = ?2;
+SELECT id, content_hash, dataset, deleted_at IS NOT NULL,
+  EXISTS (SELECT 1 FROM field_origin
+           WHERE entity = 'protection_zone' AND entity_id = protection_zone.id)
+FROM protection_zone WHERE dataset = ?1 AND source_id = ?2;
 
 -- name: zone_insert
 INSERT INTO protection_zone (dataset, content_hash, geom, source_id, zone_type, monument_id,
@@ -624,20 +646,24 @@ SELECT 'question', 'no_agreement', 'без охоронного договору
 -- name: frag_then_id
  m.id LIMIT ? OFFSET ?
 
+-- Zones as published (016: a zone of a location-sensitive site at 0.01 degree).
 -- name: frag_zones_select
 SELECT m.id, m.zone_type, m.name_uk, m.decision, m.monument_id, m.source, m.version,
   m.created_at, m.updated_at, m.deleted_at,
-  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN m.geom ELSE ST_Transform(m.geom, ?1) END) ELSE CASE ?1 WHEN 4326 THEN m.geom ELSE ST_Transform(m.geom, ?1) END END, ?3) AS geometry
-FROM protection_zone m WHERE 1 = 1
+  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN m.pub_geom ELSE ST_Transform(m.pub_geom, ?1) END) ELSE CASE ?1 WHEN 4326 THEN m.pub_geom ELSE ST_Transform(m.pub_geom, ?1) END END, ?3) AS geometry
+FROM protection_zone_pub m WHERE 1 = 1
 
 -- name: frag_zones_count
-SELECT count(*) FROM protection_zone m WHERE 1 = 1
+SELECT count(*) FROM protection_zone_pub m WHERE 1 = 1
 
+-- The R*Tree holds the exact boxes: candidates are taken 0.01 degree wider, so that a
+-- published (widened) zone is found wherever it is shown; the test is on the published shape.
 -- name: frag_zones_bbox
  AND m.id IN (SELECT pkid FROM idx_protection_zone_geom
-               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND (MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
-      AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
+               WHERE xmax >= ? - 0.01 AND xmin <= ? + 0.01 AND ymax >= ? - 0.01
+                 AND ymin <= ? + 0.01)
+ AND (MbrMinX(m.pub_geom) >= ? AND MbrMinY(m.pub_geom) >= ? AND MbrMaxX(m.pub_geom) <= ?
+      AND MbrMaxY(m.pub_geom) <= ? OR ST_Intersects(m.pub_geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
 
 -- name: frag_reports_select
 SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_uk,
@@ -787,10 +813,11 @@ WHERE m.deleted_at IS NULL
 ORDER BY d.at, m.id;
 
 -- name: map_zones
-SELECT z.id, 0, 0, NULL, NULL, CASE WHEN ?5 THEN z.name_uk END, AsBinary(z.geom)
-FROM protection_zone z
+SELECT z.id, 0, 0, NULL, NULL, CASE WHEN ?5 THEN z.name_uk END, AsBinary(z.pub_geom)
+FROM protection_zone_pub z
 WHERE z.id IN (SELECT pkid FROM idx_protection_zone_geom
-               WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)
+               WHERE xmax >= ?1 - 0.01 AND xmin <= ?3 + 0.01 AND ymax >= ?2 - 0.01
+                 AND ymin <= ?4 + 0.01)
   AND z.deleted_at IS NULL
 ORDER BY z.id;
 
@@ -1038,3 +1065,154 @@ GROUP BY CAST(g.xmin + 180 AS INTEGER), CAST(g.ymin + 90 AS INTEGER);
 -- name: report_bulk_audit
 INSERT INTO audit_log (actor, action, entity, entity_id, import_run_id)
 SELECT ?1, 'insert', 'condition_report', id, ?2 FROM condition_report WHERE id > ?3 ORDER BY id;
+
+-- ---- provenance, conflicts, data sets (storage/provenance.c, schemas/016) ------------------
+-- name: origin_of
+SELECT field, dataset, actor, at, declined FROM field_origin
+ WHERE entity = :entity AND entity_id = :id;
+
+-- name: origin_put
+INSERT INTO field_origin (entity, entity_id, field, dataset, actor, actor_role, import_run_id,
+  declined)
+VALUES (:entity, :id, :field, :dataset, :actor, :role, nullif(:run, 0), :declined)
+ON CONFLICT (entity, entity_id, field) DO UPDATE SET dataset = excluded.dataset,
+  actor = excluded.actor, actor_role = excluded.actor_role,
+  import_run_id = excluded.import_run_id, declined = excluded.declined,
+  at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
+
+-- An editor kept their value: the field stays theirs (or its data set's), and remembers the
+-- source value it was kept against.
+-- name: origin_decline
+INSERT INTO field_origin (entity, entity_id, field, actor, declined)
+VALUES (:entity, :id, :field, :actor, :declined)
+ON CONFLICT (entity, entity_id, field) DO UPDATE SET declined = excluded.declined;
+
+-- name: origin_forget
+DELETE FROM field_origin WHERE entity = :entity AND entity_id = :id AND field = :field;
+
+-- name: origin_forget_all
+DELETE FROM field_origin WHERE entity = :entity AND entity_id = :id;
+
+-- name: conflicts_taken
+UPDATE import_conflict SET status = 'taken', resolved_by = :by,
+  resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+ WHERE entity = :entity AND entity_id = :id AND kind = 'field' AND status = 'open';
+
+-- One open conflict a field: a later run refreshes it.
+-- name: conflict_refresh
+UPDATE import_conflict SET run_id = :run, dataset = :dataset,
+  source_value = coalesce(:source_value, AsGeoJSON(GeomFromWKB(:source_wkb, 4326), 7)),
+  source_wkb = :source_wkb,
+  current_value = coalesce(:current_value, AsGeoJSON(GeomFromWKB(:current_wkb, 4326), 7)),
+  changed_by = :changed_by, changed_at = :changed_at
+ WHERE entity = :entity AND entity_id = :id AND field = :field AND kind = 'field'
+   AND status = 'open';
+
+-- name: conflict_insert
+INSERT INTO import_conflict (run_id, dataset, entity, entity_id, kind, field, source_value,
+  source_wkb, current_value, changed_by, changed_at)
+VALUES (:run, :dataset, :entity, :id, 'field', :field,
+  coalesce(:source_value, AsGeoJSON(GeomFromWKB(:source_wkb, 4326), 7)), :source_wkb,
+  coalesce(:current_value, AsGeoJSON(GeomFromWKB(:current_wkb, 4326), 7)),
+  :changed_by, :changed_at);
+
+-- name: missing_refresh
+UPDATE import_conflict SET run_id = :run, status = CASE WHEN :status = 'open' THEN 'open'
+  ELSE status END
+ WHERE entity = :entity AND entity_id = :id AND kind = 'missing' AND dataset = :dataset
+   AND status IN ('open', 'noted');
+
+-- name: missing_insert
+INSERT INTO import_conflict (run_id, dataset, entity, entity_id, kind, status, current_value)
+SELECT :run, :dataset, :entity, :id, 'missing', :status,
+  CASE :entity WHEN 'monument' THEN (SELECT source_id FROM monument WHERE id = :id)
+    WHEN 'protection_zone' THEN (SELECT source_id FROM protection_zone WHERE id = :id)
+    ELSE (SELECT source_id FROM condition_report WHERE id = :id) END;
+
+-- Conflicts with the record's name and key, newest first.
+-- name: conflict_list
+SELECT c.id, c.run_id, c.entity_id, c.dataset, c.entity, c.kind, c.field, c.source_value,
+  c.current_value, c.changed_by, c.changed_at, c.status, c.resolved_by, c.resolved_at,
+  c.created_at, coalesce(m.name_uk, z.name_uk), coalesce(m.source_id, z.source_id, r.source_id)
+FROM import_conflict c
+LEFT JOIN monument m ON c.entity = 'monument' AND m.id = c.entity_id
+LEFT JOIN protection_zone z ON c.entity = 'protection_zone' AND z.id = c.entity_id
+LEFT JOIN condition_report r ON c.entity = 'condition_report' AND r.id = c.entity_id
+WHERE (:run = 0 OR c.run_id = :run) AND (:status IS NULL OR c.status = :status)
+ORDER BY c.id DESC LIMIT :limit;
+
+-- name: conflict_get
+SELECT entity, entity_id, kind, field, dataset, source_value, source_wkb, status
+FROM import_conflict WHERE id = :id;
+
+-- name: conflict_resolve
+UPDATE import_conflict SET status = :status, resolved_by = :by,
+  resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+ WHERE id = :id;
+
+-- name: conflict_json
+SELECT json_object('id', id, 'run_id', run_id, 'dataset', dataset, 'entity', entity,
+  'entity_id', entity_id, 'kind', kind, 'field', field, 'source_value', source_value,
+  'current_value', current_value, 'changed_by', changed_by, 'changed_at', changed_at,
+  'status', status, 'resolved_by', resolved_by, 'resolved_at', resolved_at)
+FROM import_conflict WHERE id = ?1;
+
+-- name: point_on_surface
+SELECT ST_X(p), ST_Y(p) FROM (SELECT PointOnSurface(GeomFromWKB(:wkb, 4326)) AS p);
+
+-- name: monument_dataset
+SELECT dataset FROM monument WHERE id = :id;
+
+-- name: zone_dataset
+SELECT dataset FROM protection_zone WHERE id = :id;
+
+-- name: monument_id_by_source
+SELECT id FROM monument WHERE dataset = ?1 AND source_id = ?2;
+
+-- name: zone_id_by_source
+SELECT id FROM protection_zone WHERE dataset = ?1 AND source_id = ?2;
+
+-- The live records a data set brought, for a re-import to tell which it no longer has.
+-- name: monument_ids_of_dataset
+SELECT id FROM monument WHERE dataset = :dataset AND deleted_at IS NULL AND source_id IS NOT NULL;
+
+-- name: zone_ids_of_dataset
+SELECT id FROM protection_zone
+ WHERE dataset = :dataset AND deleted_at IS NULL AND source_id IS NOT NULL;
+
+-- name: report_ids_of_dataset
+SELECT id FROM condition_report WHERE dataset = :dataset AND source_id IS NOT NULL;
+
+-- A data set, or the details given of one already known (NULL keeps what is known).
+-- name: dataset_put
+INSERT INTO dataset (name, title, publisher, licence, licence_url, attribution, url, retrieved)
+VALUES (:name, :title, :publisher, coalesce(:licence, 'unknown'), :licence_url, :attribution,
+  :url, :retrieved)
+ON CONFLICT (name) DO UPDATE SET title = coalesce(:title, title),
+  publisher = coalesce(:publisher, publisher), licence = coalesce(:licence, licence),
+  licence_url = coalesce(:licence_url, licence_url),
+  attribution = coalesce(:attribution, attribution), url = coalesce(:url, url),
+  retrieved = coalesce(:retrieved, retrieved),
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE :title IS NOT NULL OR :publisher IS NOT NULL OR :licence IS NOT NULL
+   OR :licence_url IS NOT NULL OR :attribution IS NOT NULL OR :url IS NOT NULL
+   OR :retrieved IS NOT NULL;
+
+-- The data sets whose values the registry holds in a live record (each EXISTS stops at the
+-- first row, by the UNIQUE (dataset, source_id) indexes).
+-- name: datasets_present
+SELECT name, title, publisher, licence, licence_url, attribution, url, retrieved
+FROM dataset d
+WHERE EXISTS (SELECT 1 FROM monument WHERE dataset = d.name AND deleted_at IS NULL)
+   OR EXISTS (SELECT 1 FROM protection_zone WHERE dataset = d.name AND deleted_at IS NULL)
+   OR EXISTS (SELECT 1 FROM district WHERE dataset = d.name)
+   OR EXISTS (SELECT 1 FROM condition_report WHERE dataset = d.name AND status = 'approved')
+   OR EXISTS (SELECT 1 FROM field_origin WHERE dataset = d.name)
+ORDER BY name;
+
+-- name: monument_datasets
+SELECT name, title, publisher, licence, licence_url, attribution, url, retrieved
+FROM dataset
+WHERE name = (SELECT dataset FROM monument WHERE id = :id)
+   OR name IN (SELECT dataset FROM field_origin WHERE entity = 'monument' AND entity_id = :id)
+ORDER BY name;

@@ -1,6 +1,7 @@
 /* server/html.c - the plain HTML face of the OGC API pages (f=html, or a browser's Accept):
  * bilingual (Ukrainian first), no scripts, one small inline style, fast on a phone. The
  * Content-Security-Policy allows nothing but that style. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http_int.h"
@@ -63,5 +64,13 @@ void sp_html_end(sp_http_req *r, const char *json_href)
     sp_html_text(b, json_href);
     sp_strbuf_puts(b, "\">JSON</a> · Спадок — реєстр пам’яток культурної спадщини "
                       "<span class=\"en\" lang=\"en\">heritage monument registry</span></p>"
-                      "</footer></body></html>\n");
+                      "<p class=\"attribution\">Дані <span class=\"en\" lang=\"en\">Data"
+                      "</span>: ");
+    sp_err err = {0};
+    char *line = NULL; /* a page already begun: a failure leaves the line out, not the page */
+    if (sp_db_attribution(r->db, &line, &err) == SP_OK)
+        sp_html_text(b, line);
+    free(line);
+    sp_strbuf_puts(b, " · <a href=\"/datasets\">джерела й ліцензії <span class=\"en\" "
+                      "lang=\"en\">sources and licences</span></a></p></footer></body></html>\n");
 }

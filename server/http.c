@@ -31,12 +31,38 @@
 #define SP_HTTP_MAX_DBS  256
 
 /* Metrics (Prometheus text at /metrics): requests by route and status, latency histogram. */
-static const char *const metric_routes[] = {
-    "landing",      "conformance", "api",         "healthz",    "metrics",        "collections",
-    "collection",   "items",       "item",        "queryables", "exports",        "tile",
-    "tilejson",     "auth",        "item_delete", "options",    "unknown",        "item_create",
-    "item_replace", "item_patch",  "history",     "reports",    "citizen_report", "moderation",
-    "photos",       "photo",       "stats",       "page",       "static",         "-"};
+static const char *const metric_routes[] = {"landing",
+                                            "conformance",
+                                            "api",
+                                            "healthz",
+                                            "metrics",
+                                            "collections",
+                                            "collection",
+                                            "items",
+                                            "item",
+                                            "queryables",
+                                            "exports",
+                                            "tile",
+                                            "tilejson",
+                                            "auth",
+                                            "item_delete",
+                                            "options",
+                                            "unknown",
+                                            "item_create",
+                                            "item_replace",
+                                            "item_patch",
+                                            "history",
+                                            "reports",
+                                            "citizen_report",
+                                            "moderation",
+                                            "photos",
+                                            "photo",
+                                            "stats",
+                                            "page",
+                                            "static",
+                                            "conflicts",
+                                            "datasets",
+                                            "-"};
 #define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
 static const int metric_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
                                       406, 409, 412, 413, 415, 428, 429, 500, 0};
@@ -353,7 +379,8 @@ static void route(sp_http_req *r)
     }
     int is_read = is(r, "GET") || is(r, "HEAD");
     int is_open = n > 0 && (strcmp(seg[0], "collections") == 0 || strcmp(seg[0], "auth") == 0 ||
-                            strcmp(seg[0], "reports") == 0 || strcmp(seg[0], "moderation") == 0);
+                            strcmp(seg[0], "reports") == 0 || strcmp(seg[0], "moderation") == 0 ||
+                            strcmp(seg[0], "conflicts") == 0);
     if (!is_read && !is_open)
         return r->route = "unknown", (void)method_ok(r, "GET");
     /* A browser asking for / gets the map; API clients (and ?f=html) the landing page. */
@@ -410,6 +437,12 @@ static void route(sp_http_req *r)
         return r->route = "moderation", sp_route_citizen_photo(r, seg[2], seg[3]);
     if (n <= 2 && strcmp(seg[0], "moderation") == 0 && method_ok(r, n == 1 ? "GET" : "POST"))
         return r->route = "moderation", sp_route_moderation(r, seg[1]);
+    if (n <= 2 && strcmp(seg[0], "conflicts") == 0 && method_ok(r, n == 1 ? "GET" : "POST"))
+        return r->route = "conflicts", sp_route_conflicts(r, seg[1]);
+    if (n == 1 && strcmp(seg[0], "datasets") == 0)
+        return r->route = "datasets", sp_route_datasets(r);
+    if (n == 2 && strcmp(seg[0], "department") == 0 && strcmp(seg[1], "conflicts") == 0)
+        return r->route = "page", sp_route_page(r, "conflicts.html");
     if (strcmp(seg[0], "collections") == 0) {
         if (n == 1 && method_ok(r, "GET"))
             return r->route = "collections", sp_ogc_collections(r);

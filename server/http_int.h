@@ -158,6 +158,16 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_citizen_report(sp_http_req *r);
 void sp_route_moderation(sp_http_req *r, const char *id);
+
+/* routes_provenance.c: data sets, licences, attribution, import conflicts */
+/* The attribution of the data sets the registry holds, as one line of text, into out. */
+int sp_http_attribution(sp_http_req *r, sp_strbuf *out);
+/* ",{rel: license ...}" for each data set with a licence URL, to go on a links array. */
+int sp_http_licence_links(sp_http_req *r, sp_strbuf *b);
+/* The data sets (of monument_id, or all held when 0) as a JSON array. */
+int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b);
+void sp_route_datasets(sp_http_req *r);
+void sp_route_conflicts(sp_http_req *r, const char *id);
 /* Photos (routes_photos.c). An upload is recognised on its headers, its body streamed into
  * the photo store as it arrives (never held whole), freed at completion. A photo upload
  * takes one image (raw body or multipart field `file`); a citizen's report form takes up to

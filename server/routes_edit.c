@@ -123,7 +123,7 @@ static void save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp
     sp_err err = {0};
     sp_db_stored base = {0};
     sp_imp_feature f = {0};
-    sp_db_actor actor = {u->login, u->role, 0};
+    sp_db_actor actor = {u->login, u->role, 0, 0};
     int64_t new_id = 0;
     int changed = 0, rc = SP_OK;
     pthread_mutex_lock(&r->writer->lock);
@@ -173,7 +173,7 @@ void sp_edit_create(sp_http_req *r, const char *collection)
 static void delete (sp_http_req *r, const editable *ed, const sp_db_user *u, long long id,
                     long long version)
 {
-    sp_db_actor actor = {u->login, u->role, 0};
+    sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     pthread_mutex_lock(&r->writer->lock);
     int rc = sp_db_item_delete(r->writer->db, ed->entity, id, version, &actor, &err);
@@ -211,8 +211,25 @@ void sp_edit_item(sp_http_req *r, const char *collection, const char *fid)
 typedef struct history_ctx {
     sp_http_req *r;
     int n;
-    int is_staff; /* staff see logins and exact geometry; the public sees roles */
+    int is_staff;     /* staff see logins and exact geometry; the public sees roles */
+    int is_sensitive; /* a location-sensitive site (or its zone): no place in public history */
 } history_ctx;
+
+/* What public history never shows of a location-sensitive site: where it was. */
+static int is_place(const char *key)
+{
+    static const char *const place[] = {"geometry", "address", "cadastral_no", "district", NULL};
+    for (int i = 0; place[i]; i++)
+        if (strcmp(key, place[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int says_sensitive(json_t *side)
+{
+    json_t *v = json_object_get(side, "location_sensitive");
+    return json_is_integer(v) && json_integer_value(v) != 0;
+}
 
 static void json_value(sp_strbuf *b, json_t *v)
 {
@@ -227,6 +244,7 @@ static void diff(history_ctx *x, json_t *before, json_t *after)
     sp_strbuf *b = &x->r->body;
     static const char *const skip[] = {"version", "id", NULL};
     json_t *sides[2] = {before, after};
+    int hides_place = x->is_sensitive || says_sensitive(before) || says_sensitive(after);
     int first = 1;
     sp_strbuf_puts(b, "{");
     for (int s = 0; s < 2; s++) {
@@ -244,7 +262,7 @@ static void diff(history_ctx *x, json_t *before, json_t *after)
             if ((json_is_null(old) || !old) && (json_is_null(new) || !new))
                 continue;
             sp_json_key(b, key, &first);
-            if (strcmp(key, "geometry") == 0 && !x->is_staff) {
+            if (!x->is_staff && (strcmp(key, "geometry") == 0 || (hides_place && is_place(key)))) {
                 sp_strbuf_puts(b, "{\"changed\":true}"); /* archaeological sites stay coarse */
                 continue;
             }
@@ -293,6 +311,27 @@ static int history_row(void *ctx, const sp_db_audit_row *row, sp_err *err)
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
+/* *out 1 when record id of e is a location-sensitive monument, or the zone of one. */
+static int sensitive(sp_http_req *r, const sp_entity *e, long long id, int *out, sp_err *err)
+{
+    sp_db_stored s;
+    *out = 0;
+    int rc = sp_db_item_get(r->db, e, id, &s, err);
+    if (rc != SP_OK)
+        return rc;
+    if (e->id == SP_ENT_MONUMENT) {
+        const char *flag = s.rec.values[SP_MF_LOCATION_SENSITIVE];
+        *out = flag && strcmp(flag, "0") != 0;
+    } else if (s.rec.values[SP_ZF_MONUMENT_ID]) { /* a zone: its monument's */
+        long long mid = atoll(s.rec.values[SP_ZF_MONUMENT_ID]);
+        sp_db_stored_clear(&s);
+        rc = sensitive(r, sp_model_entity(SP_ENT_MONUMENT), mid, out, err);
+        return rc == SP_ENOTFOUND ? SP_OK : rc;
+    }
+    sp_db_stored_clear(&s);
+    return rc;
+}
+
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
 {
     long long id;
@@ -302,7 +341,7 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
         return;
     if (r->format != SP_FMT_JSON)
         return (void)sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
-    history_ctx x = {r, 0, 0};
+    history_ctx x = {r, 0, 0, 0};
     sp_db_user u;
     if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization")) {
         if (!sp_http_auth(r, &u))
@@ -311,7 +350,8 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
         r->cache_control = "private, no-store";
     }
     sp_err err = {0};
-    if (sp_db_item_live(r->db, ed.entity, id, &err) != SP_OK)
+    if (sp_db_item_live(r->db, ed.entity, id, &err) != SP_OK ||
+        (!x.is_staff && sensitive(r, ed.entity, id, &x.is_sensitive, &err) != SP_OK))
         return (void)sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"history\":[", id);
     if (sp_db_audit_foreach(r->db, ed.entity->name, id, history_row, &x, &err) != SP_OK)

@@ -59,9 +59,20 @@ void sp_route_export(sp_http_req *r, const char *db_path, const char *file)
         if (strcmp(file, name) == 0)
             k = &kinds[i];
     }
+    if (!k && strcmp(file, "README.txt") == 0) { /* what the downloads are, whose data */
+        sp_err err = {0};
+        if (!sp_http_check_args(r, NULL))
+            return;
+        if (sp_exp_about(r->db, 1, &r->body, &err) != SP_OK)
+            return (void)sp_http_error_from(r, &err);
+        r->content_type = "text/plain; charset=utf-8";
+        return;
+    }
     if (!k)
-        return (void)sp_http_error(
-            r, 404, "NotFound", "no export '%.60s' (monuments.gpkg, .geojson, .csv, .kml)", file);
+        return (void)sp_http_error(r, 404, "NotFound",
+                                   "no export '%.60s' (monuments.gpkg, .geojson, .csv, .kml, "
+                                   "README.txt)",
+                                   file);
     if (!sp_http_check_args(r, NULL))
         return;
     char dir[4096], name[64], path[4200];

@@ -124,7 +124,13 @@ void sp_ogc_landing(sp_http_req *r)
     }
     sp_strbuf_puts(b, "{\"title\":\"Spadok — реєстр пам’яток культурної спадщини / heritage "
                       "monument registry\",\"description\":\"Monuments, protection zones and "
-                      "condition reports of the registry as OGC API - Features.\",\"links\":[");
+                      "condition reports of the registry as OGC API - Features.\","
+                      "\"attribution\":");
+    sp_strbuf credit = {0};
+    if (sp_http_attribution(r, &credit))
+        sp_json_str(b, sp_strbuf_cstr(&credit));
+    sp_strbuf_free(&credit);
+    sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     add_link(r, &first, "/", NULL, "self", "application/json", "This document");
     add_link(r, &first, "/api", NULL, "service-desc",
@@ -132,6 +138,9 @@ void sp_ogc_landing(sp_http_req *r)
     add_link(r, &first, "/conformance", NULL, "conformance", "application/json",
              "Conformance classes implemented");
     add_link(r, &first, "/collections", NULL, "data", "application/json", "Collections");
+    add_link(r, &first, "/datasets", NULL, "describedby", "application/json",
+             "The data sets, their publishers and licences");
+    sp_http_licence_links(r, b);
     sp_strbuf_puts(b, "]}");
 }
 
@@ -206,7 +215,12 @@ static void collection_json(sp_http_req *r, sp_collection c)
     sp_strbuf_puts(b, ",");
     sp_json_str(b, tmax[0] ? tmax : NULL);
     sp_strbuf_puts(b, "]],\"trs\":\"http://www.opengis.net/def/uom/ISO-8601/0/Gregorian\"}},"
-                      "\"links\":[");
+                      "\"attribution\":");
+    sp_strbuf credit = {0};
+    if (sp_http_attribution(r, &credit))
+        sp_json_str(b, sp_strbuf_cstr(&credit));
+    sp_strbuf_free(&credit);
+    sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     snprintf(path, sizeof path, "/collections/%s", info->name);
     add_link(r, &first, path, NULL, "self", "application/json", info->title_en);
@@ -215,6 +229,7 @@ static void collection_json(sp_http_req *r, sp_collection c)
     snprintf(path, sizeof path, "/collections/%s/queryables", info->name);
     add_link(r, &first, path, NULL, "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "application/schema+json", "What filter= can use");
+    sp_http_licence_links(r, b);
     sp_strbuf_puts(b, "]}");
 }
 
@@ -501,6 +516,13 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
             sp_strbuf_puts(b, f->values[i]);
         else
             sp_json_str(b, f->values[i]);
+    }
+    /* One monument: the data sets its values come from, with their licences. */
+    if (x->is_single && strcmp(x->collection, "monuments") == 0 &&
+        wanted(x->properties, "datasets")) {
+        sp_json_key(b, "datasets", &first);
+        if (!sp_http_datasets_json(x->r, f->id, b))
+            return sp_err_set(err, SP_EDB, "data sets of monument %lld", (long long)f->id);
     }
     sp_strbuf_puts(b, "}}");
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;

@@ -321,7 +321,7 @@ static void upload(sp_http_req *r, long long monument_id)
     sp_db_photo_in in = {monument_id, report_id, sp_http_photo_file(&info), {0}, user.id};
     for (int i = 0; i < SP_PM_COUNT; i++)
         in.meta[i] = u->fields[i];
-    sp_db_actor actor = {user.login, user.role, 0};
+    sp_db_actor actor = {user.login, user.role, 0, 0};
     int64_t id = 0;
     /* The writer connection is one thread's at a time: the row read back under the lock too
      * (read unlocked, it ran inside another request's transaction: test_crash.sh lost

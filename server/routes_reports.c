@@ -90,7 +90,7 @@ static void report_create(sp_http_req *r, long long monument_id)
                                    "and moderation");
     }
     sp_db_report_in in = {monument_id, f.rec.values, supersedes, NULL};
-    sp_db_actor actor = {u.login, u.role, 0};
+    sp_db_actor actor = {u.login, u.role, 0, 0};
     sp_err err = {0};
     int64_t rid = 0;
     pthread_mutex_lock(&r->writer->lock);
@@ -372,7 +372,7 @@ static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
         sp_imp_feature_clear(&f);
         return;
     }
-    sp_db_actor actor = {u->login, u->role, 0};
+    sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     int64_t rid = 0;
     pthread_mutex_lock(&r->writer->lock);

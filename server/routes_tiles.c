@@ -189,8 +189,17 @@ void sp_route_tilejson(sp_http_req *r, const char *file)
                      SP_TILE_MAX_ZOOM, bbox[0], bbox[1], bbox[2], bbox[3]);
     sp_strbuf_printf(b, "\"center\":[%.6f,%.6f,%d],", (bbox[0] + bbox[2]) / 2,
                      (bbox[1] + bbox[3]) / 2, 12);
-    sp_strbuf_puts(b, "\"attribution\":\"Spadok heritage registry; data: Kyiv City State "
-                      "Administration, OpenStreetMap contributors (ODbL)\",\"legend\":[");
+    sp_strbuf credit = {0}; /* composed from the data sets held, never written here */
+    sp_strbuf_puts(b, "\"attribution\":");
+    if (!sp_http_attribution(r, &credit)) {
+        sp_strbuf_free(&credit);
+        sp_strbuf_free(&url);
+        sp_strbuf_free(&path);
+        return;
+    }
+    sp_json_str(b, sp_strbuf_cstr(&credit));
+    sp_strbuf_free(&credit);
+    sp_strbuf_puts(b, ",\"legend\":[");
     const sp_tile_legend *lg = sp_tile_legend_of((sp_tile_layer)l);
     for (int i = 0; lg[i].code; i++) {
         sp_strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");

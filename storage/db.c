@@ -103,6 +103,52 @@ void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
         sqlite3_bind_null(st, idx);
 }
 
+/* The index of parameter `name` (":name" in the SQL), or 0 with SP_EINTERNAL set. */
+static int param(sqlite3_stmt *st, const char *name, sp_err *err)
+{
+    int idx = sqlite3_bind_parameter_index(st, name);
+    if (idx == 0)
+        sp_err_set(err, SP_EINTERNAL, "statement has no parameter %s: %.200s", name,
+                   sqlite3_sql(st));
+    return idx;
+}
+
+static int bound(sqlite3_stmt *st, int rc, const char *name, sp_err *err)
+{
+    if (rc == SQLITE_OK)
+        return SP_OK;
+    return sp_err_set(err, rc == SQLITE_NOMEM ? SP_ENOMEM : SP_EINTERNAL, "binding %s: %s", name,
+                      sqlite3_errstr(rc));
+    (void)st;
+}
+
+int sp_db_bind_text(sqlite3_stmt *st, const char *name, const char *v, sp_err *err)
+{
+    int idx = param(st, name, err);
+    if (!idx)
+        return err->code;
+    return bound(
+        st, v ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx),
+        name, err);
+}
+
+int sp_db_bind_int(sqlite3_stmt *st, const char *name, int64_t v, sp_err *err)
+{
+    int idx = param(st, name, err);
+    return idx ? bound(st, sqlite3_bind_int64(st, idx, v), name, err) : err->code;
+}
+
+int sp_db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n, sp_err *err)
+{
+    int idx = param(st, name, err);
+    if (!idx)
+        return err->code;
+    return bound(st,
+                 p ? sqlite3_bind_blob(st, idx, p, (int)n, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, idx),
+                 name, err);
+}
+
 int sp_db_schema_latest(void)
 {
     return sp_sql_migration_count;
@@ -127,6 +173,23 @@ int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err)
     return rc;
 }
 
+/* SP_OK when no foreign key is broken. */
+static int foreign_key_check(sp_db *db, sp_err *err)
+{
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_FOREIGN_KEY_CHECK, err);
+    if (!st)
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sp_err_set(err, SP_EDB, "foreign_key_check: table %s row %lld", sqlite3_column_text(st, 0),
+                   (long long)sqlite3_column_int64(st, 1));
+        sqlite3_reset(st);
+        return SP_EDB;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "foreign_key_check");
+}
+
 int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)
 {
     int version, rc;
@@ -142,20 +205,33 @@ int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)
     /* All pending migrations are one transaction: a registry is at its old version or at the
      * latest, never in between, and a new one costs one commit rather than one a migration
      * (fifteen, with their syncs, were most of a small import's time). */
-    if ((rc = sp_db_begin(db, err)) != SP_OK)
+    /* Foreign keys are off while migrations run (SQLite's way to rebuild a table that others
+     * reference: a DROP TABLE would otherwise cascade), and checked whole before the commit. */
+    if ((rc = sp_db_exec(db, SP_Q_EXEC_FOREIGN_KEYS_OFF, err)) != SP_OK)
         return rc;
-    for (int i = version; i < sp_sql_migration_count; i++) {
+    if ((rc = sp_db_begin(db, err)) != SP_OK) {
+        sp_db_exec(db, SP_Q_EXEC_FOREIGN_KEYS_ON, err);
+        return rc;
+    }
+    for (int i = version; i < sp_sql_migration_count && rc == SP_OK; i++) {
         const sp_sql_migration *m = &sp_sql_migrations[i];
         char *msg = NULL;
-        if (sqlite3_exec(db->conn, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
-            sp_err_set(err, SP_EDB, "migration %s failed: %s", m->name, msg ? msg : "?");
-            sqlite3_free(msg);
-            sp_db_rollback(db);
-            return SP_EDB;
-        }
+        if (sqlite3_exec(db->conn, m->sql, NULL, NULL, &msg) != SQLITE_OK)
+            rc = sp_err_set(err, SP_EDB, "migration %s failed: %s", m->name, msg ? msg : "?");
+        sqlite3_free(msg);
     }
-    if ((rc = sp_db_commit(db, err)) != SP_OK)
+    if (rc == SP_OK && (rc = foreign_key_check(db, err)) != SP_OK)
+        sp_err_prefix(err, "after the migrations");
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    sp_err on_err = {0};
+    int on = sp_db_exec(db, SP_Q_EXEC_FOREIGN_KEYS_ON, &on_err);
+    if (rc != SP_OK)
         return rc;
+    if (on != SP_OK)
+        return *err = on_err, on;
     for (int i = version; i < sp_sql_migration_count; i++)
         sp_log(SP_LOG_INFO, "msg=\"applied migration\" name=%s", sp_sql_migrations[i].name);
     *out_applied = sp_sql_migration_count - version;
@@ -320,17 +396,7 @@ int sp_db_integrity_check(sp_db *db, sp_err *err)
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return sp_db_sqlerr(db, err, "rtreecheck");
-    if (!(st = sp_db_stmt(db, SP_Q_FOREIGN_KEY_CHECK, err)))
-        return err->code;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        sp_err_set(err, SP_EDB, "foreign_key_check: table %s row %lld", sqlite3_column_text(st, 0),
-                   (long long)sqlite3_column_int64(st, 1));
-        sqlite3_reset(st);
-        return SP_EDB;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "foreign_key_check");
+    return foreign_key_check(db, err);
 }
 
 int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err)

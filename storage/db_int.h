@@ -45,6 +45,12 @@ int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what);
 /* Steps a statement that returns no rows (or whose rows are ignored), then resets it. */
 int sp_db_step_done(sp_db *db, sqlite3_stmt *st, const char *what, sp_err *err);
 void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* Bind by the parameter's name (":name" in schemas/queries.sql), copying the value (NULL binds
+ * SQL NULL); SP_EINTERNAL when the statement has no such parameter. Return SP_OK (0), so
+ * that `if (bind(...) || bind(...))` stops at the first failure, err set. */
+int sp_db_bind_text(sqlite3_stmt *st, const char *name, const char *v, sp_err *err);
+int sp_db_bind_int(sqlite3_stmt *st, const char *name, int64_t v, sp_err *err);
+int sp_db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n, sp_err *err);
 /* A photo file's sha256, media type, width, height, bytes, taken_at, lat, lon from
  * parameter first on (lat and lon NULL without GPS); storage/photos.c. */
 struct sp_db_photo_file;
@@ -61,6 +67,35 @@ int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const c
  * SP_Q_COUNT: nothing to clear (a new row). */
 int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
                     sp_err *err);
+
+/* ---- provenance (storage/monument.c, storage/provenance.c) ------------------------------ */
+#define SP_DB_NAME_MAX 256 /* a data set's name, in memory */
+
+/* store() of monument.c for another storage file: writes rec as row id (0: new) unless its
+ * content hash is old_hash, with its audit row; no provenance rule applied. */
+int sp_db_store_record(sp_db *db, const sp_db_record *rec, int64_t id, const char *old_hash,
+                       const sp_db_actor *actor, sp_upsert_result *out_result, int64_t *out_id,
+                       sp_err *err);
+/* Deletes (tombstones) record id at expected_version with its audit row, in the caller's
+ * transaction; a person's deletion is noted as their value of `deleted`. */
+int sp_db_delete_record(sp_db *db, const sp_entity *e, int64_t id, int64_t expected_version,
+                        const sp_db_actor *actor, sp_err *err);
+/* An import's record rec for stored record id (content hash old_hash, data set
+ * stored_dataset) that holds values of other origins: field by field, the source's value
+ * where the field still follows this data set, the current one (and a conflict) where not. */
+int sp_db_merge(sp_db *db, const sp_db_record *rec, int64_t id, const char *old_hash,
+                const char *stored_dataset, const sp_db_actor *actor, sp_upsert_result *out_result,
+                int64_t *out_id, sp_err *err);
+/* A person changed record id from `before` to `after`: the fields that differ are theirs. */
+int sp_db_origin_note_edit(sp_db *db, const sp_db_record *before, const sp_db_record *after,
+                           int64_t id, const sp_db_actor *actor, sp_err *err);
+/* Field `field` of record id now holds actor's value (a person's, dataset NULL). */
+int sp_db_origin_put(sp_db *db, const sp_entity *e, int64_t id, const char *field,
+                     const sp_db_actor *actor, sp_err *err);
+/* An import that prefers its source took every field: they follow its data set again, and
+ * the record's open conflicts are resolved as taken. */
+int sp_db_origin_reset(sp_db *db, const sp_entity *e, int64_t id, const sp_db_actor *actor,
+                       sp_err *err);
 
 /* Drops the named triggers for the rest of the transaction, keeping in `kept` the SQL that
  * made them as the schema holds it (the migrations' own text); sp_db_triggers_on runs it

@@ -4,15 +4,16 @@
 #include "db_int.h"
 
 int sp_db_import_run_begin(sp_db *db, const char *dataset, const char *files, const char *mapping,
-                           const char *target, int64_t *out_id, sp_err *err)
+                           const char *target, int prefer_source, int64_t *out_id, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_RUN_INSERT, err);
-    if (!st)
+    *out_id = 0;
+    if (!st || sp_db_bind_text(st, ":dataset", dataset, err) ||
+        sp_db_bind_text(st, ":files", files, err) ||
+        sp_db_bind_text(st, ":mapping", mapping, err) ||
+        sp_db_bind_text(st, ":target", target, err) ||
+        sp_db_bind_int(st, ":prefer_source", prefer_source != 0, err))
         return err->code;
-    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, files, -1, SQLITE_TRANSIENT);
-    sp_db_bind_text_or_null(st, 3, mapping);
-    sqlite3_bind_text(st, 4, target, -1, SQLITE_TRANSIENT);
     int rc = sp_db_step_done(db, st, "start import run", err);
     *out_id = rc == SP_OK ? sqlite3_last_insert_rowid(db->conn) : 0;
     return rc;
@@ -22,17 +23,18 @@ int sp_db_import_run_finish(sp_db *db, int64_t run_id, const sp_import_counts *c
                             sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_RUN_FINISH, err);
-    if (!st)
+    if (!st || sp_db_bind_int(st, ":id", run_id, err) ||
+        sp_db_bind_text(st, ":status", is_ok ? "ok" : "failed", err) ||
+        sp_db_bind_int(st, ":read", c->read, err) ||
+        sp_db_bind_int(st, ":inserted", c->inserted, err) ||
+        sp_db_bind_int(st, ":updated", c->updated, err) ||
+        sp_db_bind_int(st, ":unchanged", c->unchanged, err) ||
+        sp_db_bind_int(st, ":conflicted", c->conflicted, err) ||
+        sp_db_bind_int(st, ":rejected", c->rejected, err) ||
+        sp_db_bind_int(st, ":repaired", c->repaired, err) ||
+        sp_db_bind_int(st, ":reports", c->reports, err) ||
+        sp_db_bind_int(st, ":missing", c->missing, err))
         return err->code;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_text(st, 2, is_ok ? "ok" : "failed", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, c->read);
-    sqlite3_bind_int64(st, 4, c->inserted);
-    sqlite3_bind_int64(st, 5, c->updated);
-    sqlite3_bind_int64(st, 6, c->unchanged);
-    sqlite3_bind_int64(st, 7, c->rejected);
-    sqlite3_bind_int64(st, 8, c->repaired);
-    sqlite3_bind_int64(st, 9, c->reports);
     return sp_db_step_done(db, st, "finish import run", err);
 }
 

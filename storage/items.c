@@ -58,7 +58,9 @@ static const sp_queryable zone_q[] = {
     {"name_uk", "m.name_uk", SP_QT_TEXT, NULL, NULL},
     {"monument_id", "m.monument_id", SP_QT_INT, NULL, NULL},
     {"updated_at", "m.updated_at", SP_QT_DATE, NULL, NULL},
-    GEOM("idx_protection_zone_geom", "m.id", "m.geom"),
+    /* As published (016): no R*Tree prefilter, whose boxes are the exact ones; zones are a
+     * few thousand at most, tested one by one. */
+    GEOM(NULL, NULL, "m.pub_geom"),
 };
 static const sp_queryable report_q[] = {
     {"report_type", "m.report_type", SP_QT_TEXT, NULL, NULL},

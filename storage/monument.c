@@ -101,23 +101,35 @@ static void bind_fields(sqlite3_stmt *st, const sp_entity *e, char *const values
     }
 }
 
-/* Finds a row by one query with one or two text keys; *out_id 0 when absent. */
-static int find_by(sp_db *db, enum sp_q q, const char *k1, const char *k2, int64_t *out_id,
-                   char hash[17], sp_err *err)
+/* A record found by one of its keys (queries *_by_*: id, content hash, then for monuments
+ * and zones its data set, whether it is deleted, whether a field has an origin of its own). */
+typedef struct found {
+    int64_t id; /* 0 when absent */
+    char hash[17];
+    char dataset[SP_DB_NAME_MAX];
+    int is_deleted, has_origin;
+} found;
+
+/* Finds a row by one query with one or two text keys. */
+static int find_by(sp_db *db, enum sp_q q, const char *k1, const char *k2, found *out, sp_err *err)
 {
+    memset(out, 0, sizeof *out);
     sqlite3_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
         return err->code;
     sqlite3_bind_text(st, 1, k1, -1, SQLITE_TRANSIENT);
     if (k2)
         sqlite3_bind_text(st, 2, k2, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    *out_id = 0;
+    int rc = sqlite3_step(st), ncols = sqlite3_column_count(st);
     if (rc == SQLITE_ROW) {
-        *out_id = sqlite3_column_int64(st, 0);
-        if (hash && sqlite3_column_count(st) > 1) {
-            const char *h = (const char *)sqlite3_column_text(st, 1);
-            snprintf(hash, 17, "%s", h ? h : "");
+        out->id = sqlite3_column_int64(st, 0);
+        const char *h = ncols > 1 ? (const char *)sqlite3_column_text(st, 1) : NULL;
+        snprintf(out->hash, sizeof out->hash, "%s", h ? h : "");
+        if (ncols >= 5) {
+            const char *d = (const char *)sqlite3_column_text(st, 2);
+            snprintf(out->dataset, sizeof out->dataset, "%s", d ? d : "");
+            out->is_deleted = sqlite3_column_int(st, 3);
+            out->has_origin = sqlite3_column_int(st, 4);
         }
     }
     sqlite3_reset(st);
@@ -282,14 +294,14 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
  * another monument's, a zone that names a monument that does not exist. */
 static int check_links(sp_db *db, const sp_db_record *rec, int64_t id, sp_err *err)
 {
-    int64_t other = 0;
+    found other;
     const char *v;
     int rc = SP_OK;
     if (rec->entity->id == SP_ENT_MONUMENT && (v = rec->values[SP_MF_PROTECTION_NO])) {
-        rc = find_by(db, SP_Q_MONUMENT_BY_PROTECTION_NO, v, NULL, &other, NULL, err);
-        if (rc == SP_OK && other && other != id)
+        rc = find_by(db, SP_Q_MONUMENT_BY_PROTECTION_NO, v, NULL, &other, err);
+        if (rc == SP_OK && other.id && other.id != id)
             rc = sp_err_set(err, SP_ECONFLICT, "protection number %s is monument %lld's", v,
-                            (long long)other);
+                            (long long)other.id);
     } else if (rec->entity->id == SP_ENT_ZONE && (v = rec->values[SP_ZF_MONUMENT_ID])) {
         rc = sp_db_monument_live(db, strtoll(v, NULL, 10), err);
         if (rc == SP_ENOTFOUND)
@@ -308,24 +320,45 @@ int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
     int is_monument = e->id == SP_ENT_MONUMENT;
     const char *source_id = rec->values[e->key_field];
     const char *alt = q->alt_field >= 0 ? rec->values[q->alt_field] : NULL;
-    int64_t id = 0;
-    char old_hash[17] = "";
+    found f = {0};
     int rc = SP_OK;
     if (rec->uid && is_monument)
-        rc = find_by(db, SP_Q_MONUMENT_BY_UID, rec->uid, NULL, &id, old_hash, err);
-    if (rc == SP_OK && !id && alt)
-        rc = find_by(db, q->by_alt, alt, NULL, &id, old_hash, err);
-    if (rc == SP_OK && !id && source_id)
-        rc = find_by(db, q->by_source, rec->dataset, source_id, &id, old_hash, err);
+        rc = find_by(db, SP_Q_MONUMENT_BY_UID, rec->uid, NULL, &f, err);
+    if (rc == SP_OK && !f.id && alt)
+        rc = find_by(db, q->by_alt, alt, NULL, &f, err);
+    if (rc == SP_OK && !f.id && source_id)
+        rc = find_by(db, q->by_source, rec->dataset, source_id, &f, err);
     if (rc == SP_OK && e->id == SP_ENT_ZONE) /* the monument a zone names must exist */
-        rc = check_links(db, rec, id, err);
+        rc = check_links(db, rec, f.id, err);
     if (rc != SP_OK)
         return rc;
-    if (!id && !source_id && !alt && !rec->uid)
+    if (!f.id && !source_id && !alt && !rec->uid)
         return sp_err_set(err, SP_EINVAL, "record has no key (source_id%s%s or uid)",
                           q->alt_field >= 0 ? ", " : "",
                           q->alt_field >= 0 ? e->fields[q->alt_field].name : "");
-    return store(db, q, rec, id, old_hash, actor, out_result, out_id, err);
+    /* Provenance (storage/provenance.c): a record that holds a value someone else set is
+     * merged field by field, unless the import overwrites on purpose. */
+    int has_provenance = q->state != SP_Q_COUNT && f.id;
+    if (has_provenance && actor->import_run_id && !actor->prefer_source &&
+        (f.has_origin || strcmp(f.dataset, rec->dataset) != 0))
+        return sp_db_merge(db, rec, f.id, f.hash, f.dataset, actor, out_result, out_id, err);
+    if (f.is_deleted) /* deleted by its data set, and back: not "unchanged" */
+        f.hash[0] = '\0';
+    rc = store(db, q, rec, f.id, f.hash, actor, out_result, out_id, err);
+    if (rc == SP_OK && has_provenance && actor->prefer_source && f.has_origin &&
+        *out_result != SP_UPSERT_UNCHANGED)
+        rc = sp_db_origin_reset(db, e, f.id, actor, err);
+    return rc;
+}
+
+int sp_db_store_record(sp_db *db, const sp_db_record *rec, int64_t id, const char *old_hash,
+                       const sp_db_actor *actor, sp_upsert_result *out_result, int64_t *out_id,
+                       sp_err *err)
+{
+    const entity_sql *q = sql_for(rec->entity);
+    if (!q)
+        return sp_err_set(err, SP_EINTERNAL, "cannot store records of %s", rec->entity->name);
+    return store(db, q, rec, id, old_hash ? old_hash : "", actor, out_result, out_id, err);
 }
 
 /* Inside a bulk transaction the monuments' insert triggers are off: sp_db_bulk_finish fills
@@ -385,11 +418,12 @@ int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const char *source_id,
                      char *const values[], int *out_added, sp_err *err)
 {
-    int64_t id = 0;
-    int rc = find_by(db, SP_Q_REPORT_BY_SOURCE, dataset, source_id, &id, NULL, err);
+    found f;
+    int rc = find_by(db, SP_Q_REPORT_BY_SOURCE, dataset, source_id, &f, err);
     *out_added = 0;
-    if (rc != SP_OK || id)
+    if (rc != SP_OK || f.id)
         return rc;
+    int64_t id;
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_INSERT, err);
     if (!st)
         return err->code;
@@ -528,12 +562,18 @@ int sp_db_item_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db
     if (!q || sp_db_begin(db, err) != SP_OK)
         return err->code;
     char old_hash[17] = "";
+    sp_db_stored before = {0};
     int rc = id ? check_version(db, q, id, expected_version, old_hash, err) : SP_OK;
+    if (rc == SP_OK && id) /* what the person changed becomes theirs (provenance.c) */
+        rc = sp_db_item_get(db, rec->entity, id, &before, err);
     if (rc == SP_OK)
         rc = check_links(db, rec, id, err);
     sp_upsert_result result = SP_UPSERT_UNCHANGED;
     if (rc == SP_OK)
         rc = store(db, q, rec, id, old_hash, actor, &result, out_id, err);
+    if (rc == SP_OK && id && result != SP_UPSERT_UNCHANGED)
+        rc = sp_db_origin_note_edit(db, &before.rec, rec, id, actor, err);
+    sp_db_stored_clear(&before);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)
@@ -542,11 +582,11 @@ int sp_db_item_save(sp_db *db, int64_t id, int64_t expected_version, const sp_db
     return rc;
 }
 
-int sp_db_item_delete(sp_db *db, const sp_entity *e, int64_t id, int64_t expected_version,
-                      const sp_db_actor *actor, sp_err *err)
+int sp_db_delete_record(sp_db *db, const sp_entity *e, int64_t id, int64_t expected_version,
+                        const sp_db_actor *actor, sp_err *err)
 {
     const entity_sql *q = editable(e, err);
-    if (!q || sp_db_begin(db, err) != SP_OK)
+    if (!q)
         return err->code;
     int rc = check_version(db, q, id, expected_version, NULL, err);
     sqlite3_stmt *st = NULL;
@@ -562,7 +602,18 @@ int sp_db_item_delete(sp_db *db, const sp_entity *e, int64_t id, int64_t expecte
     }
     if (rc == SP_OK)
         rc = sp_db_audit(db, actor, "delete", e->name, id, before, NULL, err);
+    if (rc == SP_OK && !actor->import_run_id) /* a person's deletion: no import undoes it */
+        rc = sp_db_origin_put(db, e, id, "deleted", actor, err);
     sqlite3_free(before);
+    return rc;
+}
+
+int sp_db_item_delete(sp_db *db, const sp_entity *e, int64_t id, int64_t expected_version,
+                      const sp_db_actor *actor, sp_err *err)
+{
+    if (!editable(e, err) || sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    int rc = sp_db_delete_record(db, e, id, expected_version, actor, err);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)

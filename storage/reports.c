@@ -186,7 +186,7 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
     char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, *out_id, err) : NULL;
     if (rc == SP_OK && !after)
         rc = err->code;
-    sp_db_actor public = {"public", NULL, 0};
+    sp_db_actor public = {"public", NULL, 0, 0};
     if (rc == SP_OK)
         rc = sp_db_audit(db, &public, "insert", "citizen_report", *out_id, NULL, after, err);
     sqlite3_free(after);

@@ -62,12 +62,20 @@ typedef struct sp_db_record {
     double marker_x, marker_y; /* point on surface */
 } sp_db_record;
 
-typedef enum { SP_UPSERT_INSERTED, SP_UPSERT_UPDATED, SP_UPSERT_UNCHANGED } sp_upsert_result;
+/* CONFLICTED: the record holds a value a person (or another data set) set since, which the
+ * import left as it was; other fields may have been updated (storage/provenance.c). */
+typedef enum {
+    SP_UPSERT_INSERTED,
+    SP_UPSERT_UPDATED,
+    SP_UPSERT_UNCHANGED,
+    SP_UPSERT_CONFLICTED
+} sp_upsert_result;
 
 typedef struct sp_db_actor {
     const char *name; /* login, or "import" */
     const char *role;
     int64_t import_run_id; /* 0 when not an import */
+    int prefer_source;     /* an import that overwrites people's edits on purpose */
 } sp_db_actor;
 
 /* A transaction for many validated writes (an import): foreign keys are checked once, at
@@ -77,7 +85,10 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err);
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err);
 
 /* Inserts or updates by the stable key (uid, protection_no, then dataset + source_id),
- * writing an audit row with before/after JSON; "unchanged" writes nothing. SP_EINVAL or
+ * writing an audit row with before/after JSON; "unchanged" writes nothing. An import updates
+ * only the fields whose value still came from its data set: a field a person changed since
+ * (or another data set set) keeps its value and is noted as a conflict of the run, unless
+ * actor->prefer_source. SP_EINVAL or
  * SP_ECONFLICT mean nothing was written for this record; any failure after the record's
  * first write is SP_EDB, and the caller must roll its transaction back. */
 int sp_db_upsert(sp_db *db, const sp_db_record *rec, const sp_db_actor *actor,
@@ -156,16 +167,65 @@ int sp_db_monument_foreach(sp_db *db, int is_public, sp_db_row_fn fn, void *ctx,
 /* ---- import bookkeeping ---------------------------------------------------------------- */
 
 typedef struct sp_import_counts {
-    long long read, inserted, updated, unchanged, rejected, repaired, reports;
+    long long read, inserted, updated, unchanged, conflicted, rejected, repaired, reports;
+    long long missing; /* records of the data set the run no longer had (not read) */
 } sp_import_counts;
 
 int sp_db_import_run_begin(sp_db *db, const char *dataset, const char *files, const char *mapping,
-                           const char *target, int64_t *out_id, sp_err *err);
+                           const char *target, int prefer_source, int64_t *out_id, sp_err *err);
 int sp_db_import_run_finish(sp_db *db, int64_t run_id, const sp_import_counts *c, int is_ok,
                             sp_err *err);
 /* kind is "rejected" or "repaired"; raw is the source record as JSON. */
 int sp_db_import_error_add(sp_db *db, int64_t run_id, const char *kind, const char *layer,
                            long long row, const char *source_key, const char *field,
                            const char *reason, const char *raw, sp_err *err);
+
+/* ---- data sets and provenance (storage/provenance.c) ------------------------------------ */
+
+/* A data set: who published it, under which licence (an SPDX id, or "unknown"). */
+typedef struct sp_db_dataset {
+    const char *name, *title, *publisher, *licence, *licence_url, *attribution, *url, *retrieved;
+} sp_db_dataset;
+/* Records a data set, or updates the details given (NULL keeps what is known; a new data
+ * set without a licence gets "unknown"). */
+int sp_db_dataset_put(sp_db *db, const sp_db_dataset *d, sp_err *err);
+typedef int (*sp_db_dataset_fn)(void *ctx, const sp_db_dataset *d, sp_err *err);
+/* The data sets that the registry's live records hold values of, by name; with monument_id
+ * > 0, those of that monument only (its own and those of single fields). */
+int sp_db_dataset_foreach(sp_db *db, int64_t monument_id, sp_db_dataset_fn fn, void *ctx,
+                          sp_err *err);
+
+/* The credit line of the data sets the registry holds ("A (CC-BY-4.0); B (licence
+ * unknown)"), composed from their rows, never written in code; malloc'd, "" when none. */
+int sp_db_attribution(sp_db *db, char **out, sp_err *err);
+
+/* What an import left for an editor: a field whose source value it did not take, or a
+ * record that the data set no longer has. */
+typedef struct sp_db_conflict {
+    int64_t id, run_id, entity_id;
+    const char *dataset, *entity, *kind, *field, *source_value, *current_value, *changed_by,
+        *changed_at, *status, *resolved_by, *resolved_at, *created_at, *name, *source_id;
+} sp_db_conflict;
+typedef int (*sp_db_conflict_fn)(void *ctx, const sp_db_conflict *c, sp_err *err);
+/* run_id > 0: the conflicts noted by that run; else by status ("open", ...; NULL: all),
+ * newest first, at most limit (0: no limit). */
+int sp_db_conflict_foreach(sp_db *db, int64_t run_id, const char *status, int limit,
+                           sp_db_conflict_fn fn, void *ctx, sp_err *err);
+/* Resolves conflict id in one transaction with its audit row: "keep" (the current value
+ * stays, and a re-import bringing the same source value is no new conflict), "take" (the
+ * source's value replaces it, and the field follows its data set again), "delete" (a missing
+ * record is deleted). SP_ENOTFOUND, SP_ECONFLICT (already resolved), SP_EINVAL. */
+int sp_db_conflict_resolve(sp_db *db, int64_t id, const char *resolution, const sp_db_actor *actor,
+                           sp_err *err);
+/* Notes the records of data set `dataset` (entity e) not in `seen` (sorted ids) as missing
+ * from run run_id: 'open' for review when is_flag, else 'noted'. *out_n counts them. */
+int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64_t run_id,
+                       const int64_t *seen, size_t nseen, int is_flag, long long *out_n,
+                       sp_err *err);
+/* *out 1 when data set `dataset` has live records of e (monuments, zones, reports). */
+int sp_db_dataset_has(sp_db *db, const sp_entity *e, const char *dataset, int *out, sp_err *err);
+/* The id of the live or deleted record of e keyed dataset + source_id; 0 when none. */
+int sp_db_find_source(sp_db *db, const sp_entity *e, const char *dataset, const char *source_id,
+                      int64_t *out_id, sp_err *err);
 
 #endif

@@ -139,7 +139,7 @@
     map = L.map('map', { zoomControl: true, keyboard: true }).setView([state.lat, state.lon], state.z);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     monuments = L.tileLayer(tileUrl(), {
-      maxZoom: 19, minZoom: 5, attribution: 'Спадок / Spadok', className: 'monument-tiles',
+      maxZoom: 19, minZoom: 5, className: 'monument-tiles',
     }).addTo(map);
     map.on('click', onClick);
     map.on('moveend', writeHash);
@@ -155,6 +155,13 @@
       L.tileLayer(basemap.tiles[0], { maxZoom: 19, attribution: basemap.attribution, className: 'base-tiles' })
         .addTo(map).bringToBack();
     tilejson = tj;
+    // Whose data the map shows: composed by the server from the data sets held (credit.js).
+    const credit = await SP.credit;
+    if (credit?.attribution) {
+      const text = document.createElement('span');
+      text.textContent = credit.attribution;
+      map.attributionControl.addAttribution(`${text.innerHTML} · <a href="/datasets">${t('credit_sources')}</a>`);
+    }
     if (tilejson && !location.hash.includes('map='))
       map.setView([tilejson.center[1], tilejson.center[0]], tilejson.center[2]);
     const redraw = () => {

@@ -7,12 +7,12 @@
   const KEY = 'spadok.session';
   SP.addWords({
     uk: {
-      nav_dashboard: 'Огляд', nav_moderation: 'Модерація', nav_map: 'Мапа', logout: 'Вийти',
+      nav_dashboard: 'Огляд', nav_moderation: 'Модерація', nav_conflicts: 'Конфлікти імпорту', nav_map: 'Мапа', logout: 'Вийти',
       signed_in_as: 'Ви увійшли як', role_editor: 'редактор', role_inspector: 'інспектор',
       role_admin: 'адміністратор', dept_nav: 'Розділи департаменту',
     },
     en: {
-      nav_dashboard: 'Overview', nav_moderation: 'Moderation', nav_map: 'Map', logout: 'Log out',
+      nav_dashboard: 'Overview', nav_moderation: 'Moderation', nav_conflicts: 'Import conflicts', nav_map: 'Map', logout: 'Log out',
       signed_in_as: 'Signed in as', role_editor: 'editor', role_inspector: 'inspector',
       role_admin: 'administrator', dept_nav: 'Department sections',
     },
@@ -86,6 +86,7 @@
     out.addEventListener('click', logout);
     return el('nav', { class: 'dept-nav', 'aria-label': t('dept_nav'), 'data-i18n-aria': 'dept_nav' },
       link('nav_dashboard', '/department'), link('nav_moderation', '/department/moderation'),
+      link('nav_conflicts', '/department/conflicts'),
       link('nav_map', '/'), el('span', { class: 'spacer' }), who, out);
   }
 

@@ -78,7 +78,7 @@ static void make_db(void)
     for (int k = FOR_MONUMENT; k <= FOR_ZONE; k++) {
         sp_imp_body how = {SP_IMP_CREATE, NULL, 4326, 0};
         sp_imp_feature f;
-        sp_db_actor actor = {"fuzz", "admin", 0};
+        sp_db_actor actor = {"fuzz", "admin", 0, 0};
         int changed;
         if (sp_imp_feature_parse(bodies[k], strlen(bodies[k]), entity[k], vocab, &how, &f, &err) !=
                 SP_OK ||
@@ -117,7 +117,7 @@ static int is_client_error(int rc)
 /* Saves an accepted body as the server would; returns the result code. */
 static int save(body_for what, sp_imp_mode mode, const sp_imp_feature *f, sp_err *err)
 {
-    sp_db_actor actor = {"fuzz", "admin", 0};
+    sp_db_actor actor = {"fuzz", "admin", 0, 0};
     if (what == FOR_REPORT) {
         sp_db_report_in in = {base_id[FOR_MONUMENT], f->rec.values, 0, NULL};
         int64_t id;

@@ -82,7 +82,7 @@ static void add_records(sp_db *db)
     sp_vocab *v = sp_vocab_new();
     sp_imp_body how = {SP_IMP_CREATE, NULL, 0, 0};
     sp_imp_feature f, z;
-    sp_db_actor actor = {accounts[0].login, accounts[0].role, 0};
+    sp_db_actor actor = {accounts[0].login, accounts[0].role, 0, 0};
     sp_db_citizen_in citizen = {.monument_id = 1,
                                 .description = "Обвалився дах",
                                 .contact = "+380 00 000 00 00",

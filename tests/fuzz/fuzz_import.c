@@ -5,7 +5,7 @@
  * a dry run (everything, then rolled back) into one registry made from data/sample, so
  * that updates and unchanged records are reachable too. A source may be refused
  * (SP_EINVAL, SP_ENOTFOUND) and records rejected; the import must not fail otherwise, and
- * its counts must obey read = inserted + updated + unchanged + rejected. */
+ * its counts must obey read = inserted + updated + unchanged + conflicted + rejected. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_fuzz_fail(data, size, "import of %s (mapping %s): %s \"%s\"", file,
                      mapping ? mapping : "none", sp_err_name(rc), err.msg);
     const sp_import_counts *c = &res.counts;
-    if (rc == SP_OK && c->read != c->inserted + c->updated + c->unchanged + c->rejected)
+    if (rc == SP_OK &&
+        c->read != c->inserted + c->updated + c->unchanged + c->conflicted + c->rejected)
         sp_fuzz_fail(data, size,
                      "import of %s: read %lld != inserted %lld + updated %lld + unchanged %lld "
-                     "+ rejected %lld",
-                     file, c->read, c->inserted, c->updated, c->unchanged, c->rejected);
+                     "+ conflicted %lld + rejected %lld",
+                     file, c->read, c->inserted, c->updated, c->unchanged, c->conflicted,
+                     c->rejected);
     return 0;
 }

@@ -28,7 +28,7 @@ while IFS='|' read -r name args want_exit fragment want_rej want_rep; do
     check_eq "$name: repaired rows" "$want_rep" \
       "$(sql "$DB" "SELECT count(*) FROM import_error WHERE run_id=$run AND kind='repaired'")"
     check_eq "$name: counts add up" 1 \
-      "$(sql "$DB" "SELECT read = inserted + updated + unchanged + rejected AND read > 0 FROM import_run WHERE id=$run")"
+      "$(sql "$DB" "SELECT read = inserted + updated + unchanged + conflicted + rejected AND read > 0 FROM import_run WHERE id=$run")"
   fi
   check_eq "$name: integrity_check" ok "$(sql "$DB" "PRAGMA integrity_check")"
 done <"$BAD/CASES"

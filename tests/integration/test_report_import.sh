@@ -14,7 +14,7 @@ mon() { sql "$DB" "SELECT condition || '|' || coalesce(last_inspected, '') || '|
 # 1. The first import.
 out=$(imp)
 check_eq "1.1 exit 0" 0 $?
-check_contains "1.2 counts add up" "$out" "read 13 = inserted 8 + updated 0 + unchanged 0 + rejected 5 (repaired 0, reports 8)"
+check_contains "1.2 counts add up" "$out" "read 13 = inserted 8 + updated 0 + unchanged 0 + conflicted 0 + rejected 5 (repaired 0, reports 8, missing 0)"
 run=$(sql "$DB" "SELECT max(id) FROM import_run")
 check_eq "1.3 the run is a condition_report import, ok" "condition_report|ok|13|8|5" \
   "$(sql "$DB" "SELECT target, status, read, inserted, rejected FROM import_run WHERE id = $run")"
@@ -72,16 +72,16 @@ snap() { sql "$DB" "SELECT (SELECT count(*) FROM condition_report), (SELECT coun
   (SELECT group_concat(version) FROM monument), (SELECT count(*) FROM audit_log), (SELECT max(id) FROM map_change)"; }
 s0=$(snap)
 out=$(imp)
-check_contains "4.1 second import: all unchanged, the same rejections" "$out" "read 13 = inserted 0 + updated 0 + unchanged 8 + rejected 5 (repaired 0, reports 0)"
+check_contains "4.1 second import: all unchanged, the same rejections" "$out" "read 13 = inserted 0 + updated 0 + unchanged 8 + conflicted 0 + rejected 5 (repaired 0, reports 0, missing 0)"
 check_eq "4.2 nothing written" "$s0" "$(snap)"
 # A row whose values changed since is refused: reports are never changed in place.
 sed 's/Огляд садиби: тріщини в цоколі/Огляд садиби: тріщини в цоколі й стінах/' "$D/inspections.csv" >"$T/changed.csv"
 out=$("$SPADOK" import --quiet --db "$DB" --mapping "$D/inspections.json" "$T/changed.csv" 2>&1)
-check_contains "4.3 a changed row: rejected" "$out" "unchanged 7 + rejected 6"
+check_contains "4.3 a changed row: rejected" "$out" "unchanged 7 + conflicted 0 + rejected 6"
 check_contains "4.4 saying why" "$out" "key ОГ-2023-202: report 7 was imported with other values; reports are never changed"
 check_eq "4.5 nothing written" "$s0" "$(snap)"
 out=$("$SPADOK" import --quiet --db "$DB" --mapping "$D/inspections.json" --dataset other --dry-run "$D/inspections.csv" 2>&1)
-check_contains "4.6 a dry run under another data set would insert them" "$out" "inserted 8 + updated 0 + unchanged 0 + rejected 5"
+check_contains "4.6 a dry run under another data set would insert them" "$out" "inserted 8 + updated 0 + unchanged 0 + conflicted 0 + rejected 5"
 check_eq "4.7 and writes nothing" "$s0" "$(snap)"
 
 # 5. Mappings: a key is required; reports have no geometry; unknown fields are refused.

@@ -35,9 +35,9 @@ for fmt in gpkg geojson csv kml; do
 done
 # Every field survives: the GeoJSON export imports back as "unchanged".
 out=$("$SPADOK" import --quiet --db "$DB" "$T/пам’ятки.geojson" 2>&1)
-check_contains "re-import of the export is all unchanged" "$out" "read $total = inserted 0 + updated 0 + unchanged $total + rejected 0"
+check_contains "re-import of the export is all unchanged" "$out" "read $total = inserted 0 + updated 0 + unchanged $total + conflicted 0 + rejected 0"
 out=$("$SPADOK" import --quiet --db "$DB" "$T/пам’ятки.gpkg" 2>&1)
-check_contains "re-import of the GeoPackage is all unchanged" "$out" "read $total = inserted 0 + updated 0 + unchanged $total + rejected 0"
+check_contains "re-import of the GeoPackage is all unchanged" "$out" "read $total = inserted 0 + updated 0 + unchanged $total + conflicted 0 + rejected 0"
 # Into a fresh database: same uids, same fields.
 "$SPADOK" import --quiet --db "$T/fresh.sqlite" "$T/пам’ятки.gpkg" >/dev/null 2>&1
 check_eq "fresh database from the export has identical records" \

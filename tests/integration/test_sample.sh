@@ -10,7 +10,7 @@ check_eq "raions imported" 10 "$(sql "$DB" "SELECT count(*) FROM district")"
 out=$("$SPADOK" import --quiet --db "$DB" --mapping "$M/kyiv_sample_monuments.json" "$S/kyiv_monuments.csv" 2>&1)
 rows=$(($(grep -c . "$S/kyiv_monuments.csv") - 1))
 check_true "at least 50 hand-checked monuments" test "$rows" -ge 50
-check_contains "all sample rows inserted" "$out" "read $rows = inserted $rows + updated 0 + unchanged 0 + rejected 0"
+check_contains "all sample rows inserted" "$out" "read $rows = inserted $rows + updated 0 + unchanged 0 + conflicted 0 + rejected 0"
 check_eq "every monument lies inside the district its row names" "$rows" \
   "$(sql "$DB" "SELECT count(*) FROM monument m JOIN district d ON d.name_uk = m.district
                  WHERE m.dataset = 'kyiv_sample_monuments' AND ST_Within(m.marker, d.geom) = 1")"

@@ -129,6 +129,26 @@ check_true "3.7 the tile at the exact place no longer draws it" sh -c "! cmp -s 
 http "/tiles/monuments/$z/$(tile_of "$px" "$py").png" >/dev/null
 check_true "3.8 the tile at the published place does" test "$(stat -c %s "$T/body")" -gt 200
 
+# Its public history never shows where it was; its protection zone is no more precise.
+old_addr=$(sql "$DB" "SELECT address FROM monument WHERE id = $site")
+http "/collections/monuments/items/$site" >/dev/null
+check_eq "3.9 an editor corrects its address" 200 \
+  "$(http "/collections/monuments/items/$site" -X PATCH -H "Authorization: Bearer $OLENA" -H "If-Match: $(header ETag)" "${JSON[@]}" --data-binary '{"type": "Feature", "properties": {"address": "уточнена адреса розкопу"}}')"
+http "/collections/monuments/items/$site/history" >/dev/null
+check_true "3.10 the public history shows neither address" sh -c "! grep -q -e '$old_addr' -e 'уточнена адреса' '$T/body'"
+check_contains "3.11 only that it changed" "$(cat "$T/body")" '"address":{"changed":true}'
+http "/collections/monuments/items/$site/history" -H "Authorization: Bearer $OLENA" >/dev/null
+check_contains "3.12 staff see both" "$(cat "$T/body")" "$old_addr"
+zone=$(python3 -c "d=0.0004; print('{\"type\": \"Feature\", \"properties\": {\"zone_type\": \"archaeological_layer\", \"monument_id\": $site}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[%.7f, %.7f], [%.7f, %.7f], [%.7f, %.7f], [%.7f, %.7f], [%.7f, %.7f]]]}}' % ($ex-d, $ey-d, $ex+d, $ey-d, $ex+d, $ey+d, $ex-d, $ey+d, $ex-d, $ey-d))")
+check_eq "3.13 its archaeological layer zone" 201 "$(http /collections/protection_zones/items -X POST -H "Authorization: Bearer $OLENA" "${JSON[@]}" --data-binary "$zone")"
+zid=$(sql "$DB" "SELECT max(id) FROM protection_zone")
+http "/collections/protection_zones/items/$zid" >/dev/null
+check_eq "3.14 is published on the 0.01 degree grid only" "True" \
+  "$(jq_ "all(abs(round(c * 100) - c * 100) < 1e-6 for ring in d['geometry']['coordinates'] for p in ring for c in p)")"
+far=$(python3 -c "print('%.7f,%.7f,%.7f,%.7f' % (round($ex - 0.005, 2) + 0.0001, round($ey - 0.005, 2) + 0.0001, round($ex - 0.005, 2) + 0.0002, round($ey - 0.005, 2) + 0.0002))")
+check_eq "3.15 and found wherever it is shown, not only at the exact place" 1 \
+  "$(http "/collections/protection_zones/items?bbox=$far" >/dev/null; jq_ "sum(1 for f in d['features'] if f['id'] == $zid)")"
+
 # 4. Limits and paths.
 long=$(head -c 20000 /dev/zero | tr '\0' a)
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Long: $long" "$URL/healthz")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Imports every data set in ../shared/data with its mapping and checks that nothing is lost:
-# read equals ogrinfo's feature count, read = inserted + updated + unchanged + rejected,
+# read equals ogrinfo's feature count, read = inserted + updated + unchanged + conflicted + rejected,
 # every rejection has a reason and its raw record, a second import changes nothing.
 source "$(dirname "$0")/lib.sh"
 need_shared

@@ -134,7 +134,7 @@ static void test_db__fill_new_writes_without_wal_then_turns_wal_on(void)
     test_rec t;
     sp_upsert_result res;
     int64_t id;
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     SP_CHECK(sp_db_open(p, SP_DB_FILL_NEW, &db, &err) == SP_OK);
     make_point(&t, "f1", "Софійський собор", 30.514, 50.453);
     SP_CHECK(sp_db_upsert(db, &t.rec, &actor, &res, &id, &err) == SP_OK);
@@ -219,7 +219,7 @@ static void test_db__upsert_insert_unchanged_update(void)
 {
     sp_db *db = fresh("u.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     test_rec t;
     make_point(&t, "a1", "Золоті ворота", 30.5133, 50.4488);
     sp_upsert_result res;
@@ -251,7 +251,7 @@ static void test_db__extent_of_a_deep_rtree(void)
 {
     sp_db *db = fresh("x.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     double want[4] = {180, 90, -180, -90};
     int ymin = 9999, ymax = 0;
     SP_CHECK(sp_db_begin(db, &err) == SP_OK);
@@ -339,7 +339,7 @@ static int bbox_mismatches(sp_db *db, int npoints)
 static void bulk_points(sp_db *db, int from, int to)
 {
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     SP_CHECK(sp_db_bulk_begin(db, &err) == SP_OK);
     for (int i = from; i < to; i++) {
         char id[16];
@@ -440,7 +440,7 @@ static void test_db__bulk_trees_hold_what_the_triggers_write(void)
 {
     sp_db *bulk = fresh("tree-bulk.sqlite"), *rows = fresh("tree-rows.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     SP_CHECK(sp_db_bulk_begin(bulk, &err) == SP_OK);
     SP_CHECK(sp_db_begin(rows, &err) == SP_OK);
     for (int i = 0; i < 500; i++) {
@@ -484,7 +484,7 @@ static void test_db__record_without_key_is_refused(void)
 {
     sp_db *db = fresh("k.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     test_rec t;
     make_point(&t, NULL, "Без ключа", 30.5, 50.4);
     sp_upsert_result res;
@@ -498,7 +498,7 @@ static void test_db__bad_vocab_code_violates_foreign_key(void)
 {
     sp_db *db = fresh("fk.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     test_rec t;
     make_point(&t, "x", "Назва", 30.5, 50.4);
     t.rec.values[SP_MF_SIGNIFICANCE] = (char *)"imperial";
@@ -533,7 +533,7 @@ static void test_db__export_rows_carry_model_fields(void)
 {
     sp_db *db = fresh("e.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     test_rec t;
     make_point(&t, "s1", "Софійський собор", 30.5143, 50.4529);
     sp_upsert_result res;
@@ -551,7 +551,7 @@ static void test_db__backup_is_consistent_copy(void)
 {
     sp_db *db = fresh("b.sqlite");
     sp_err err = {0};
-    sp_db_actor actor = {"unit", NULL, 0};
+    sp_db_actor actor = {"unit", NULL, 0, 0};
     test_rec t;
     sp_upsert_result res;
     int64_t id;
