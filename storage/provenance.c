@@ -520,17 +520,23 @@ static int cmp_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The query of the live records of a data set, for entities a re-import can miss. */
+static enum sp_q ids_of_dataset(const sp_entity *e)
+{
+    return e->id == SP_ENT_MONUMENT ? SP_Q_MONUMENT_IDS_OF_DATASET
+           : e->id == SP_ENT_ZONE   ? SP_Q_ZONE_IDS_OF_DATASET
+           : e->id == SP_ENT_REPORT ? SP_Q_REPORT_IDS_OF_DATASET
+                                    : SP_Q_COUNT; /* districts are named, not deleted */
+}
+
 int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64_t run_id,
                        const int64_t *seen, size_t nseen, int is_flag, long long *out_n,
                        sp_err *err)
 {
     *out_n = 0;
-    enum sp_q q = e->id == SP_ENT_MONUMENT ? SP_Q_MONUMENT_IDS_OF_DATASET
-                  : e->id == SP_ENT_ZONE   ? SP_Q_ZONE_IDS_OF_DATASET
-                  : e->id == SP_ENT_REPORT ? SP_Q_REPORT_IDS_OF_DATASET
-                                           : SP_Q_COUNT;
+    enum sp_q q = ids_of_dataset(e);
     if (q == SP_Q_COUNT)
-        return SP_OK; /* districts are named, not deleted */
+        return SP_OK;
     /* Collect first: the notes are written by other statements of the same connection. */
     int64_t *missing = NULL;
     size_t n = 0, cap = 0;
@@ -577,10 +583,7 @@ int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64
 int sp_db_dataset_has(sp_db *db, const sp_entity *e, const char *dataset, int *out, sp_err *err)
 {
     *out = 0;
-    enum sp_q q = e->id == SP_ENT_MONUMENT ? SP_Q_MONUMENT_IDS_OF_DATASET
-                  : e->id == SP_ENT_ZONE   ? SP_Q_ZONE_IDS_OF_DATASET
-                  : e->id == SP_ENT_REPORT ? SP_Q_REPORT_IDS_OF_DATASET
-                                           : SP_Q_COUNT;
+    enum sp_q q = ids_of_dataset(e);
     if (q == SP_Q_COUNT)
         return SP_OK;
     sqlite3_stmt *st = sp_db_stmt(db, q, err);

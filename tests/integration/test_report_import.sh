@@ -83,6 +83,13 @@ check_eq "4.5 nothing written" "$s0" "$(snap)"
 out=$("$SPADOK" import --quiet --db "$DB" --mapping "$D/inspections.json" --dataset other --dry-run "$D/inspections.csv" 2>&1)
 check_contains "4.6 a dry run under another data set would insert them" "$out" "inserted 8 + updated 0 + unchanged 0 + conflicted 0 + rejected 5"
 check_eq "4.7 and writes nothing" "$s0" "$(snap)"
+check_contains "4.8 the refused row of 4.3 was not reported missing" \
+  "$("$SPADOK" import --quiet --db "$DB" --mapping "$D/inspections.json" --dry-run "$T/changed.csv" 2>&1)" "missing 0)"
+grep -v 'ОГ-2023-202' "$D/inspections.csv" >"$T/dropped.csv"
+out=$("$SPADOK" import --quiet --db "$DB" --mapping "$D/inspections.json" "$T/dropped.csv" 2>&1)
+check_contains "4.9 a report dropped from the register is reported missing" "$out" "missing 1)"
+check_contains "4.10 by its key" "$out" "missing: condition_report"
+check_eq "4.11 and kept" "$(echo "$s0" | cut -d'|' -f1)" "$(sql "$DB" "SELECT count(*) FROM condition_report")"
 
 # 5. Mappings: a key is required; reports have no geometry; unknown fields are refused.
 echo '{"target": "condition_report", "monument": "охоронний номер", "fields": {"report_type": "вид звіту"}}' >"$T/nokey.json"
