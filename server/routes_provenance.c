@@ -192,18 +192,18 @@ static void conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
         return (void)sp_http_error(r, 400, "InvalidBody",
                                    "send {\"resolution\": \"keep\" | \"take\" | \"delete\"}");
     }
+    const char *status = strcmp(resolution, "keep") == 0   ? "kept"
+                         : strcmp(resolution, "take") == 0 ? "taken"
+                                                           : "deleted";
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     pthread_mutex_lock(&r->writer->lock);
     int rc = sp_db_conflict_resolve(r->writer->db, id, resolution, &actor, &err);
     pthread_mutex_unlock(&r->writer->lock);
-    json_decref(body);
+    json_decref(body); /* resolution was body's */
     if (rc != SP_OK)
         return (void)sp_http_error_from(r, &err);
-    sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"%s\"}", id,
-                     strcmp(resolution, "keep") == 0   ? "kept"
-                     : strcmp(resolution, "take") == 0 ? "taken"
-                                                       : "deleted");
+    sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"%s\"}", id, status);
 }
 
 void sp_route_conflicts(sp_http_req *r, const char *id)

@@ -29,6 +29,16 @@ check_eq "a photo for the monument page" 201 "$(http "/collections/monuments/ite
 check_eq "an inspection for its timeline" 201 "$(http "/collections/monuments/items/$mid/reports" -X POST \
   -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
   --data-binary '{"report_type": "inspection", "condition": "satisfactory", "observed_on": "2026-11-01", "description": "Тріщини в кладці"}')"
+# An editor's change that the same import then leaves alone: a conflict for the department's
+# conflicts page (tests/browser/conflicts.test.mjs).
+cid=$(sql "$DB" "SELECT id FROM monument WHERE source_id = 'kyiv-hc-032'")
+OLENA=$(token olena "edit pass 2026")
+http "/collections/monuments/items/$cid" >/dev/null
+check_eq "an editor's change" 200 "$(http "/collections/monuments/items/$cid" -X PATCH \
+  -H "Authorization: Bearer $OLENA" -H "If-Match: $(header ETag)" -H 'Content-Type: application/merge-patch+json' \
+  --data-binary '{"type": "Feature", "properties": {"name_en": "St Nicholas on Askold’s Grave (edited)"}}')"
+check_contains "the same import leaves it: one conflict" "$("$SPADOK" import --quiet --db "$DB" \
+  --mapping "$ROOT/importers/mappings/kyiv_sample_monuments.json" "$ROOT/data/sample/kyiv_monuments.csv" 2>&1)" "conflicted 1"
 # A second server whose base map is the first one's zone tiles: another origin, as a real
 # base map is, for the map page's base layer and its attribution.
 "$SPADOK" serve --db "$DB" --port 0 --basemap "$URL/tiles/zones/{z}/{x}/{y}.png" \
@@ -38,7 +48,7 @@ trap 'kill $SERVER_PID $BASE_PID 2>/dev/null; wait $SERVER_PID $BASE_PID 2>/dev/
 BASE_PORT=$(port_of "$T/base.log")
 check_true "a second server with a base map" test -n "$BASE_PORT"
 ARTIFACTS=${SPADOK_ARTIFACTS:-$ROOT/build/screenshots}
-(cd "$ROOT" && SPADOK_URL=$URL SPADOK_BASEMAP_SITE=http://127.0.0.1:$BASE_PORT SPADOK_DB=$DB SPADOK_MONUMENT=$mid \
+(cd "$ROOT" && SPADOK_URL=$URL SPADOK_BASEMAP_SITE=http://127.0.0.1:$BASE_PORT SPADOK_DB=$DB SPADOK_MONUMENT=$mid SPADOK_CONFLICT_MONUMENT=$cid \
   SPADOK_INSPECTOR='ivan:inspect pass 2026' SPADOK_EDITOR='olena:edit pass 2026' SPADOK_MONUMENT_AT=$at SPADOK_ARTIFACTS=$ARTIFACTS \
   node --test ${SPADOK_BROWSER_TESTS:-tests/browser/}) >"$T/node.log" 2>&1
 status=$?

@@ -57,6 +57,7 @@ check_eq "2.5 a wrong resolution: 400" 400 "$(http "/conflicts/$name_c" -X POST 
 audit=$(sql "$DB" "SELECT count(*) FROM audit_log")
 check_eq "2.6 take the source's name" 200 "$(http "/conflicts/$name_c" -X POST \
   -H "Authorization: Bearer $OLENA" -H 'Content-Type: application/json' --data-binary '{"resolution": "take"}')"
+check_eq "2.6b the answer says so" taken "$(pj 'd["status"]')"
 check_eq "2.7 the source's name is back" "$src_name" "$(sql "$DB" "SELECT name_uk FROM monument WHERE id = $id")"
 check_eq "2.8 audited: the record's change and the resolution" "1 1" \
   "$(sql "$DB" "SELECT count(*) FROM audit_log WHERE id > $audit AND entity = 'monument' AND entity_id = $id AND actor = 'olena' AND action = 'update'") $(sql "$DB" "SELECT count(*) FROM audit_log WHERE id > $audit AND entity = 'import_conflict' AND entity_id = $name_c AND actor = 'olena' AND after LIKE '%taken%'")"
