@@ -411,25 +411,49 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 -- name: report_monument
 SELECT monument_id FROM condition_report WHERE id = ?1;
 
--- A photo's place is published at the precision of its monument's (archaeological sites:
--- 0.01 degree); ?2: the reader is staff.
+-- Where and when a photo was taken (EXIF) says where its author stood: the public sees them
+-- only once staff made the photo's location public (017), and then at the precision of its
+-- monument's place (archaeological sites: 0.01 degree); ?2: the reader is staff.
 -- name: photo_json
 SELECT json_object('id', p.id, 'monument_id', p.monument_id,
   'condition_report_id', p.condition_report_id, 'media_type', p.media_type, 'width', p.width,
-  'height', p.height, 'bytes', p.bytes, 'taken_at', p.taken_at,
-  'taken_lat', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lat, 2) ELSE p.taken_lat END,
-  'taken_lon', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lon, 2) ELSE p.taken_lon END,
+  'height', p.height, 'bytes', p.bytes,
+  'taken_at', CASE WHEN ?2 OR p.location_public THEN p.taken_at END,
+  'taken_lat', CASE WHEN ?2 THEN p.taken_lat WHEN p.location_public THEN
+    CASE WHEN m.location_sensitive THEN round(p.taken_lat, 2) ELSE p.taken_lat END END,
+  'taken_lon', CASE WHEN ?2 THEN p.taken_lon WHEN p.location_public THEN
+    CASE WHEN m.location_sensitive THEN round(p.taken_lon, 2) ELSE p.taken_lon END END,
+  'location_public', json(CASE WHEN p.location_public THEN 'true' ELSE 'false' END),
   'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
   'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
   'phase', p.phase, 'is_primary', p.is_primary, 'status', p.status,
   'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2 THEN p.sha256 END)
 FROM photo p JOIN monument m ON m.id = p.monument_id WHERE p.id = ?1;
 
--- The photos of a monument, each then written by photo_json. ?2: the reader is staff.
+-- The photos of a monument, each then written by photo_json. ?2: the reader is staff (the
+-- public's order does not follow a capture time it may not see).
 -- name: photo_list
 SELECT p.id FROM photo p
 WHERE p.monument_id = ?1 AND (?2 OR p.status = 'public')
-ORDER BY p.is_primary DESC, coalesce(p.taken_at, p.uploaded_at) DESC, p.id DESC;
+ORDER BY p.is_primary DESC,
+  coalesce(CASE WHEN ?2 OR p.location_public THEN p.taken_at END, p.uploaded_at) DESC, p.id DESC;
+
+-- A change to a photo's metadata (PATCH /photos/{id}): each field only when its :set_ is 1
+-- (the value NULL clears it); location_public NULL keeps it.
+-- name: photo_update
+UPDATE photo SET author = iif(:set_author, :author, author),
+  licence = iif(:set_licence, :licence, licence),
+  caption_uk = iif(:set_caption_uk, :caption_uk, caption_uk),
+  caption_en = iif(:set_caption_en, :caption_en, caption_en),
+  alt_uk = iif(:set_alt_uk, :alt_uk, alt_uk), alt_en = iif(:set_alt_en, :alt_en, alt_en),
+  view = iif(:set_view, :view, view), phase = iif(:set_phase, :phase, phase),
+  status = iif(:set_status, :status, status),
+  location_public = coalesce(:location_public, location_public)
+WHERE id = :id;
+
+-- A citizen's photo sent without consent to publish it stays restricted for good (017).
+-- name: photo_without_consent
+SELECT EXISTS (SELECT 1 FROM citizen_photo WHERE photo_id = :id AND licence IS NULL);
 
 -- name: photo_get
 SELECT p.id, p.monument_id, p.sha256, p.media_type, p.status, m.location_sensitive

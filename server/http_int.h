@@ -179,6 +179,8 @@ int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n)
 struct sp_db_photo_file sp_http_photo_file(const struct sp_photo_info *info);
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
+/* PATCH /photos/{id}: a photo's metadata and location_public, for inspectors and editors. */
+void sp_route_photo_patch(sp_http_req *r, const char *fid);
 /* The web pages and their assets (routes_web.c): GET /static/... and a page by file name. */
 void sp_route_static(sp_http_req *r);
 void sp_route_page(sp_http_req *r, const char *name);
