@@ -409,6 +409,10 @@ static void route(sp_http_req *r)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
     if (n == 1 && strcmp(seg[0], "reports") == 0 && method_ok(r, "POST"))
         return r->route = "citizen_report", sp_route_citizen_report(r);
+    if (n == 2 && strcmp(seg[0], "reports") == 0 && method_ok(r, "GET"))
+        return r->route = "citizen_report", sp_route_citizen_status(r, seg[1]);
+    if (n == 2 && strcmp(seg[0], "report") == 0)
+        return r->route = "page", sp_route_page(r, "status.html");
     if ((n == 3 || n == 4) && strcmp(seg[0], "moderation") == 0 && strcmp(seg[1], "photos") == 0 &&
         method_ok(r, "GET"))
         return r->route = "moderation", sp_route_citizen_photo(r, seg[2], seg[3]);

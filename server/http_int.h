@@ -154,9 +154,11 @@ void sp_edit_create(sp_http_req *r, const char *collection);
 void sp_edit_item(sp_http_req *r, const char *collection, const char *fid);
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 /* Condition reports and citizens' reports (routes_reports.c): POST and GET
- * .../items/{id}/reports, POST /reports, GET /moderation, POST /moderation/{id}. */
+ * .../items/{id}/reports, POST /reports, GET /reports/{ref} (a report's state, for its
+ * citizen), GET /moderation, POST /moderation/{id}. */
 void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_citizen_report(sp_http_req *r);
+void sp_route_citizen_status(sp_http_req *r, const char *ref);
 void sp_route_moderation(sp_http_req *r, const char *id);
 /* Photos (routes_photos.c). An upload is recognised on its headers, its body streamed into
  * the photo store as it arrives (never held whole), freed at completion. A photo upload

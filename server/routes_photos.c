@@ -33,8 +33,9 @@
 #define SP_UPLOAD_FIELDS  (SP_PM_COUNT + 1)
 
 /* The text fields of a citizen's report form (the photos come in `file` parts). */
-static const char *const report_fields[] = {"monument_id", "location",    "lon",
-                                            "lat",         "description", "contact"};
+static const char *const report_fields[] = {"monument_id",   "location",    "lon",
+                                            "lat",           "description", "contact",
+                                            "photo_licence", "photo_credit"};
 _Static_assert(sizeof report_fields / sizeof report_fields[0] <= SP_UPLOAD_FIELDS,
                "a report form's fields fit the upload's slots");
 
