@@ -369,7 +369,7 @@ RETURNING id, ref;
 -- name: citizen_json
 SELECT json_object('id', id, 'ref', ref, 'monument_id', monument_id, 'lon', lon, 'lat', lat,
   'description', description, 'contact', contact, 'status', status, 'reason', reason,
-  'report_id', report_id, 'moderated_by', moderated_by, 'moderated_at', moderated_at,
+  'public_reason', public_reason, 'review_at', review_at, 'report_id', report_id, 'moderated_by', moderated_by, 'moderated_at', moderated_at,
   'created_at', created_at)
 FROM citizen_report WHERE id = ?1;
 
@@ -377,11 +377,13 @@ FROM citizen_report WHERE id = ?1;
 SELECT json_group_array(json(j)) FROM (
   SELECT json_object('id', c.id, 'ref', c.ref, 'monument_id', c.monument_id,
     'monument_name_uk', m.name_uk, 'lon', c.lon, 'lat', c.lat, 'description', c.description,
-    'contact', c.contact, 'status', c.status, 'reason', c.reason, 'report_id', c.report_id,
+    'contact', c.contact, 'status', c.status, 'reason', c.reason,
+    'public_reason', c.public_reason, 'review_at', c.review_at, 'report_id', c.report_id,
     'created_at', c.created_at,
     'photos', (SELECT json_group_array(json_object('id', p.id, 'media_type', p.media_type,
                  'width', p.width, 'height', p.height, 'bytes', p.bytes, 'taken_at', p.taken_at,
                  'taken_lat', p.taken_lat, 'taken_lon', p.taken_lon, 'photo_id', p.photo_id,
+                 'licence', p.licence, 'credit', p.credit,
                  'href', '/moderation/photos/' || p.id))
                FROM citizen_photo p WHERE p.citizen_report_id = c.id)) AS j
   FROM citizen_report c LEFT JOIN monument m ON m.id = c.monument_id
@@ -392,24 +394,49 @@ SELECT status, monument_id, description, contact FROM citizen_report WHERE id = 
 
 -- name: citizen_decide
 UPDATE citizen_report SET status = ?2, reason = ?3, report_id = ?4, moderated_by = ?5,
-  moderated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+  public_reason = :public_reason, moderated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE id = ?1 AND status = 'pending';
 
+-- An editor takes a pending report up: the citizen sees it "under review" (017).
+-- name: citizen_review
+UPDATE citizen_report SET review_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE id = :id AND status = 'pending' AND review_at IS NULL;
+
+-- What a citizen sees of their report by its reference number (GET /reports/{ref}): its
+-- state and the reason written for the public; never the contact, the place, the internal
+-- reason or the photos' EXIF.
+-- name: citizen_status
+SELECT json_object('ref', c.ref,
+  'status', CASE c.status WHEN 'approved' THEN 'approved' WHEN 'rejected' THEN 'not_approved'
+            ELSE CASE WHEN c.review_at IS NULL THEN 'received' ELSE 'under_review' END END,
+  'received_on', substr(c.created_at, 1, 10),
+  'decided_on', substr(c.moderated_at, 1, 10),
+  'public_reason', CASE WHEN c.status = 'rejected' THEN c.public_reason END,
+  'monument_id', CASE WHEN c.status = 'approved' THEN r.monument_id END,
+  'photos', (SELECT count(*) FROM citizen_photo p WHERE p.citizen_report_id = c.id))
+FROM citizen_report c LEFT JOIN condition_report r ON r.id = c.report_id
+WHERE c.ref = :ref;
+
+-- :licence is the citizen's choice for the photos (NULL: do not publish), :credit the name
+-- to credit them by (NULL: anonymous).
 -- name: citizen_photo_insert
 INSERT INTO citizen_photo (citizen_report_id, sha256, media_type, width, height, bytes,
-  taken_at, taken_lat, taken_lon)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);
+  taken_at, taken_lat, taken_lon, licence, credit)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, :licence, :credit);
 
 -- name: citizen_photo_get
 SELECT sha256, media_type FROM citizen_photo WHERE id = ?1;
 
 -- An approved report's photos become the monument's, attached to its citizen's condition
--- report (?2 monument, ?3 report), public; each with its audit row.
+-- report (?2 monument, ?3 report), each with its audit row: as the citizen chose (017),
+-- public under their licence and credited by name or "anonymous", or restricted (staff
+-- only, for good) when they did not consent to publishing.
 -- name: citizen_photos_adopt
 INSERT INTO photo (monument_id, condition_report_id, sha256, media_type, width, height, bytes,
-  taken_at, taken_lat, taken_lon, author, status)
+  taken_at, taken_lat, taken_lon, author, licence, status)
 SELECT ?2, ?3, sha256, media_type, width, height, bytes, taken_at, taken_lat, taken_lon,
-  'citizen', 'public'
+  coalesce(credit, 'anonymous'), licence,
+  CASE WHEN licence IS NULL THEN 'restricted' ELSE 'public' END
 FROM citizen_photo WHERE citizen_report_id = ?1 ORDER BY id;
 
 -- name: citizen_photos_link
@@ -433,25 +460,49 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 -- name: report_monument
 SELECT monument_id FROM condition_report WHERE id = ?1;
 
--- A photo's place is published at the precision of its monument's (archaeological sites:
--- 0.01 degree); ?2: the reader is staff.
+-- Where and when a photo was taken (EXIF) says where its author stood: the public sees them
+-- only once staff made the photo's location public (017), and then at the precision of its
+-- monument's place (archaeological sites: 0.01 degree); ?2: the reader is staff.
 -- name: photo_json
 SELECT json_object('id', p.id, 'monument_id', p.monument_id,
   'condition_report_id', p.condition_report_id, 'media_type', p.media_type, 'width', p.width,
-  'height', p.height, 'bytes', p.bytes, 'taken_at', p.taken_at,
-  'taken_lat', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lat, 2) ELSE p.taken_lat END,
-  'taken_lon', CASE WHEN m.location_sensitive AND NOT ?2 THEN round(p.taken_lon, 2) ELSE p.taken_lon END,
+  'height', p.height, 'bytes', p.bytes,
+  'taken_at', CASE WHEN ?2 OR p.location_public THEN p.taken_at END,
+  'taken_lat', CASE WHEN ?2 THEN p.taken_lat WHEN p.location_public THEN
+    CASE WHEN m.location_sensitive THEN round(p.taken_lat, 2) ELSE p.taken_lat END END,
+  'taken_lon', CASE WHEN ?2 THEN p.taken_lon WHEN p.location_public THEN
+    CASE WHEN m.location_sensitive THEN round(p.taken_lon, 2) ELSE p.taken_lon END END,
+  'location_public', json(CASE WHEN p.location_public THEN 'true' ELSE 'false' END),
   'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
   'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
   'phase', p.phase, 'is_primary', p.is_primary, 'status', p.status,
   'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2 THEN p.sha256 END)
 FROM photo p JOIN monument m ON m.id = p.monument_id WHERE p.id = ?1;
 
--- The photos of a monument, each then written by photo_json. ?2: the reader is staff.
+-- The photos of a monument, each then written by photo_json. ?2: the reader is staff (the
+-- public's order does not follow a capture time it may not see).
 -- name: photo_list
 SELECT p.id FROM photo p
 WHERE p.monument_id = ?1 AND (?2 OR p.status = 'public')
-ORDER BY p.is_primary DESC, coalesce(p.taken_at, p.uploaded_at) DESC, p.id DESC;
+ORDER BY p.is_primary DESC,
+  coalesce(CASE WHEN ?2 OR p.location_public THEN p.taken_at END, p.uploaded_at) DESC, p.id DESC;
+
+-- A change to a photo's metadata (PATCH /photos/{id}): each field only when its :set_ is 1
+-- (the value NULL clears it); location_public NULL keeps it.
+-- name: photo_update
+UPDATE photo SET author = iif(:set_author, :author, author),
+  licence = iif(:set_licence, :licence, licence),
+  caption_uk = iif(:set_caption_uk, :caption_uk, caption_uk),
+  caption_en = iif(:set_caption_en, :caption_en, caption_en),
+  alt_uk = iif(:set_alt_uk, :alt_uk, alt_uk), alt_en = iif(:set_alt_en, :alt_en, alt_en),
+  view = iif(:set_view, :view, view), phase = iif(:set_phase, :phase, phase),
+  status = iif(:set_status, :status, status),
+  location_public = coalesce(:location_public, location_public)
+WHERE id = :id;
+
+-- A citizen's photo sent without consent to publish it stays restricted for good (017).
+-- name: photo_without_consent
+SELECT EXISTS (SELECT 1 FROM citizen_photo WHERE photo_id = :id AND licence IS NULL);
 
 -- name: photo_get
 SELECT p.id, p.monument_id, p.sha256, p.media_type, p.status, m.location_sensitive

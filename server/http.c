@@ -380,7 +380,7 @@ static void route(sp_http_req *r)
     int is_read = is(r, "GET") || is(r, "HEAD");
     int is_open = n > 0 && (strcmp(seg[0], "collections") == 0 || strcmp(seg[0], "auth") == 0 ||
                             strcmp(seg[0], "reports") == 0 || strcmp(seg[0], "moderation") == 0 ||
-                            strcmp(seg[0], "conflicts") == 0);
+                            strcmp(seg[0], "conflicts") == 0 || strcmp(seg[0], "photos") == 0);
     if (!is_read && !is_open)
         return r->route = "unknown", (void)method_ok(r, "GET");
     /* A browser asking for / gets the map; API clients (and ?f=html) the landing page. */
@@ -416,7 +416,10 @@ static void route(sp_http_req *r)
         r->cache_control = "no-store";
         return;
     }
-    if ((n == 2 || n == 3) && strcmp(seg[0], "photos") == 0)
+    if (n == 2 && strcmp(seg[0], "photos") == 0 && is(r, "PATCH"))
+        return r->route = "photo", sp_route_photo_patch(r, seg[1]);
+    if ((n == 2 || n == 3) && strcmp(seg[0], "photos") == 0 &&
+        method_ok(r, n == 2 ? "GET PATCH" : "GET"))
         return r->route = "photo", sp_route_photo(r, seg[1], seg[2]);
     if (n == 1 && strcmp(seg[0], "stats") == 0)
         return r->route = "stats", sp_route_stats(r);
@@ -432,6 +435,10 @@ static void route(sp_http_req *r)
         return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
     if (n == 1 && strcmp(seg[0], "reports") == 0 && method_ok(r, "POST"))
         return r->route = "citizen_report", sp_route_citizen_report(r);
+    if (n == 2 && strcmp(seg[0], "reports") == 0 && method_ok(r, "GET"))
+        return r->route = "citizen_report", sp_route_citizen_status(r, seg[1]);
+    if (n == 2 && strcmp(seg[0], "report") == 0)
+        return r->route = "page", sp_route_page(r, "status.html");
     if ((n == 3 || n == 4) && strcmp(seg[0], "moderation") == 0 && strcmp(seg[1], "photos") == 0 &&
         method_ok(r, "GET"))
         return r->route = "moderation", sp_route_citizen_photo(r, seg[2], seg[3]);

@@ -154,9 +154,11 @@ void sp_edit_create(sp_http_req *r, const char *collection);
 void sp_edit_item(sp_http_req *r, const char *collection, const char *fid);
 void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
 /* Condition reports and citizens' reports (routes_reports.c): POST and GET
- * .../items/{id}/reports, POST /reports, GET /moderation, POST /moderation/{id}. */
+ * .../items/{id}/reports, POST /reports, GET /reports/{ref} (a report's state, for its
+ * citizen), GET /moderation, POST /moderation/{id}. */
 void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_citizen_report(sp_http_req *r);
+void sp_route_citizen_status(sp_http_req *r, const char *ref);
 void sp_route_moderation(sp_http_req *r, const char *id);
 
 /* routes_provenance.c: data sets, licences, attribution, import conflicts */
@@ -189,6 +191,8 @@ int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n)
 struct sp_db_photo_file sp_http_photo_file(const struct sp_photo_info *info);
 void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
 void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
+/* PATCH /photos/{id}: a photo's metadata and location_public, for inspectors and editors. */
+void sp_route_photo_patch(sp_http_req *r, const char *fid);
 /* The web pages and their assets (routes_web.c): GET /static/... and a page by file name. */
 void sp_route_static(sp_http_req *r);
 void sp_route_page(sp_http_req *r, const char *name);

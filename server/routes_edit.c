@@ -257,6 +257,8 @@ static void diff(history_ctx *x, json_t *before, json_t *after)
             for (int k = 0; skip[k]; k++)
                 is_skipped |= strcmp(key, skip[k]) == 0;
             /* each key once: from the first side that has it */
+            /* where and when a contributor's photo was taken never reaches the public */
+            is_skipped |= !x->is_staff && strncmp(key, "taken_", 6) == 0;
             if (is_skipped || (s == 1 && old) || json_equal(old, new))
                 continue;
             if ((json_is_null(old) || !old) && (json_is_null(new) || !new))

@@ -7,7 +7,9 @@
  * straight through. The photos module proves it is an image and derives the copies; the row
  * is written after the files are in place. GET .../items/{id}/photos lists them;
  * GET /photos/{id}/thumb and /web serve the EXIF-free copies to everyone (public photos), and
- * /photos/{id} the original, with its metadata, to staff only. */
+ * /photos/{id} the original, with its metadata, to staff only. PATCH /photos/{id} (staff)
+ * changes a photo's metadata as a JSON Merge Patch, location_public included: where and when
+ * a photo was taken is published only once staff set it. */
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -24,14 +26,16 @@
 #include "sp_photo.h"
 
 #define SP_PHOTO_ROLE     "inspector"
-#define SP_FORM_FIELD_MAX 8000 /* bytes of one text field; routes check their own limits */
+#define SP_PHOTO_EDITOR   "editor" /* the department's editors may also change a photo */
+#define SP_FORM_FIELD_MAX 8000     /* bytes of one text field; routes check their own limits */
 #define SP_POST_BUFFER    (32 * 1024)
 #define SP_IMMUTABLE      "public, max-age=31536000, immutable"
 #define SP_UPLOAD_FIELDS  (SP_PM_COUNT + 1)
 
 /* The text fields of a citizen's report form (the photos come in `file` parts). */
-static const char *const report_fields[] = {"monument_id", "location",    "lon",
-                                            "lat",         "description", "contact"};
+static const char *const report_fields[] = {"monument_id",   "location",    "lon",
+                                            "lat",           "description", "contact",
+                                            "photo_licence", "photo_credit"};
 _Static_assert(sizeof report_fields / sizeof report_fields[0] <= SP_UPLOAD_FIELDS,
                "a report form's fields fit the upload's slots");
 
@@ -454,4 +458,101 @@ void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant
     if (!found || !r->photos)
         return (void)sp_http_error(r, 404, "NotFound", "no citizen photo %lld", id);
     serve_file(r, sha, media, (sp_photo_variant)v, 1);
+}
+
+/* ---- PATCH /photos/{id} ----------------------------------------------------------------- */
+
+/* The patch of a JSON object into *out: meta fields as text or null, location_public as a
+ * boolean; vocabulary fields resolved to their codes (into codes). 0 with 400 set. */
+static int photo_patch_of(sp_http_req *r, json_t *body, sp_db_photo_patch *out,
+                          const char *codes[SP_PM_COUNT])
+{
+    const char *key;
+    json_t *v;
+    out->location_public = -1;
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "location_public") == 0) {
+            if (!json_is_boolean(v))
+                return sp_http_error(r, 400, "InvalidParameterValue",
+                                     "location_public: true or false");
+            out->location_public = json_is_true(v);
+            continue;
+        }
+        int i = 0;
+        while (i < SP_PM_COUNT && strcmp(key, sp_db_photo_meta_name(i)) != 0)
+            i++;
+        if (i == SP_PM_COUNT)
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "%.60s: not a field of a photo (author, licence, caption_uk, "
+                                 "caption_en, alt_uk, alt_en, view, phase, status, "
+                                 "location_public)",
+                                 key);
+        if (!json_is_string(v) && !json_is_null(v))
+            return sp_http_error(r, 400, "InvalidParameterValue", "%s: text or null", key);
+        if (json_is_string(v) && json_string_length(v) > SP_FORM_FIELD_MAX)
+            return sp_http_error(r, 400, "InvalidParameterValue", "%s: over %d bytes", key,
+                                 SP_FORM_FIELD_MAX);
+        out->is_set[i] = 1;
+        out->meta[i] = json_string_value(v);
+        const char *domain = i == SP_PM_VIEW     ? "photo_view"
+                             : i == SP_PM_PHASE  ? "photo_phase"
+                             : i == SP_PM_STATUS ? "photo_status"
+                                                 : NULL;
+        if (domain && out->meta[i]) {
+            codes[i] = sp_vocab_resolve(r->writer->vocab, domain, out->meta[i]);
+            if (!codes[i])
+                return sp_http_error(r, 400, "InvalidParameterValue", "%s: '%.60s' is not a %s",
+                                     key, out->meta[i], domain);
+            out->meta[i] = codes[i];
+        }
+    }
+    return 1;
+}
+
+void sp_route_photo_patch(sp_http_req *r, const char *fid)
+{
+    long long id;
+    sp_db_user user;
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+    if (!sp_http_auth(r, &user) || !sp_http_parse_id(r, fid, "photo", &id) ||
+        !sp_http_check_args(r, NULL))
+        return;
+    if (strcmp(user.role, SP_PHOTO_ROLE) != 0 && strcmp(user.role, SP_PHOTO_EDITOR) != 0)
+        return (void)sp_http_error(r, 403, "Forbidden",
+                                   "changing a photo is for the inspector and editor roles; %s is "
+                                   "%s",
+                                   user.login, user.role);
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (!ct || (strncmp(ct, "application/merge-patch+json", 28) != 0 &&
+                strncmp(ct, "application/json", 16) != 0))
+        return (void)sp_http_error(r, 415, "UnsupportedMediaType",
+                                   "send a JSON Merge Patch (application/merge-patch+json)");
+    json_error_t jerr;
+    json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
+                              JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return (void)sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object");
+    }
+    sp_db_photo_patch patch = {0};
+    const char *codes[SP_PM_COUNT] = {0};
+    if (!photo_patch_of(r, body, &patch, codes)) {
+        json_decref(body);
+        return;
+    }
+    sp_db_actor actor = {user.login, user.role, 0};
+    sp_err err = {0};
+    char *json = NULL;
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_photo_update(r->writer->db, id, &patch, &actor, &err);
+    if (rc == SP_OK)
+        rc = sp_db_photo_json(r->writer->db, id, 1, &json, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    json_decref(body);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    sp_strbuf_puts(&r->body, json);
+    sp_db_free(json);
 }

@@ -3,7 +3,11 @@
  * never an edit); anyone may report damage (POST /reports, no account, limited per address),
  * which waits for an editor at /moderation to approve it as a citizen's report or reject it
  * with a reason. A monument's timeline is GET .../items/{id}/reports (the condition_reports
- * collection filtered to it). Bodies are validated by the importer's rules. */
+ * collection filtered to it). Bodies are validated by the importer's rules. A citizen says
+ * whether the photos may be published (photo_licence: CC-BY-4.0, CC0-1.0 or none; none when
+ * not said) and how to be credited (photo_credit; anonymous when empty), and follows the
+ * report by its reference number (GET /reports/{ref}: its state, never the contact, the
+ * place or the photos' EXIF). */
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <math.h>
@@ -25,6 +29,10 @@
 #define SP_CITIZEN_TEXT_MAX    4000
 #define SP_CITIZEN_CONTACT_MAX 200
 #define SP_MODERATION_LIST_MAX 500
+#define SP_CITIZEN_REF_MAX     31 /* "2026-1A2B3C4D" and room to grow */
+
+/* What a citizen may choose for the photos: an SPDX licence, or none (do not publish). */
+static const char *const photo_licences[] = {"CC-BY-4.0", "CC0-1.0", "none"};
 
 static json_t *json_request(sp_http_req *r)
 {
@@ -168,7 +176,7 @@ static json_t *form_as_json(sp_http_req *r)
 {
     json_t *o = json_object();
     const char *v, *lon = sp_http_upload_field(r, "lon"), *lat = sp_http_upload_field(r, "lat");
-    static const char *const texts[] = {"description", "contact"};
+    static const char *const texts[] = {"description", "contact", "photo_licence", "photo_credit"};
     char *end;
     int ok = o != NULL;
     if (ok && (v = sp_http_upload_field(r, "monument_id")) && *v) {
@@ -226,15 +234,34 @@ void sp_route_citizen_report(sp_http_req *r)
     const char *key;
     json_t *v;
     int ok = 1;
+    json_t *licence = json_object_get(body, "photo_licence"),
+           *credit = json_object_get(body, "photo_credit");
     json_object_foreach(body, key, v)
     {
         if (ok && strcmp(key, "monument_id") && strcmp(key, "location") &&
-            strcmp(key, "description") && strcmp(key, "contact"))
+            strcmp(key, "description") && strcmp(key, "contact") && strcmp(key, "photo_licence") &&
+            strcmp(key, "photo_credit"))
             ok = sp_http_error(r, 400, "InvalidParameterValue",
                                "%.60s: not a field of a report (monument_id, location, "
-                               "description, contact)",
+                               "description, contact, photo_licence, photo_credit)",
                                key);
     }
+    if (ok && licence && !json_is_null(licence)) {
+        const char *l = json_string_value(licence);
+        size_t i = 0, n = sizeof photo_licences / sizeof photo_licences[0];
+        while (l && i < n && strcmp(l, photo_licences[i]) != 0)
+            i++;
+        if (!l || i == n)
+            ok = sp_http_error(r, 400, "InvalidParameterValue",
+                               "photo_licence: CC-BY-4.0, CC0-1.0 or none (do not publish)");
+        else if (strcmp(l, "none") != 0)
+            in.photo_licence = l;
+    }
+    if (ok)
+        ok = text_ok(r, credit, "photo_credit", SP_CITIZEN_CONTACT_MAX, 0);
+    if (ok && json_is_string(credit) &&
+        strspn(json_string_value(credit), " \t\r\n") < json_string_length(credit))
+        in.photo_credit = json_string_value(credit);
     if (ok && mid && !json_is_null(mid)) {
         if (!json_is_integer(mid) || json_integer_value(mid) < 1)
             ok = sp_http_error(r, 400, "InvalidParameterValue",
@@ -299,6 +326,8 @@ void sp_route_citizen_report(sp_http_req *r)
     sp_strbuf_puts(&r->body, "{\"ref\":");
     sp_json_str(&r->body, ref);
     sp_strbuf_printf(&r->body, ",\"status\":\"pending\",\"photos\":%d", nphotos);
+    sp_strbuf_printf(&r->body, ",\"status_href\":\"/reports/%s\",\"page\":\"/report/%s\"", ref,
+                     ref);
     sp_strbuf_puts(&r->body,
                    ",\"message_uk\":\"Дякуємо! Повідомлення отримано й буде перевірене.\","
                    "\"message_en\":\"Thank you: the report is received and will be checked.\"}");
@@ -325,6 +354,19 @@ static void moderation_list(sp_http_req *r)
     sp_db_free(list);
 }
 
+/* An editor takes the report up: its citizen sees "under review". */
+static void review(sp_http_req *r, const sp_db_user *u, long long id)
+{
+    sp_db_actor actor = {u->login, u->role, 0};
+    sp_err err = {0};
+    pthread_mutex_lock(&r->writer->lock);
+    int rc = sp_db_citizen_review(r->writer->db, id, &actor, &err);
+    pthread_mutex_unlock(&r->writer->lock);
+    if (rc != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"pending\",\"under_review\":true}", id);
+}
+
 static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
 {
     json_t *body = json_request(r);
@@ -334,13 +376,22 @@ static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
     sp_db_moderation m = {0};
     sp_imp_feature f = {0};
     int ok = 1;
-    if (!decision || (strcmp(decision, "approve") && strcmp(decision, "reject")))
-        ok = sp_http_error(r, 400, "InvalidParameterValue", "decision: \"approve\" or \"reject\"");
+    if (!decision ||
+        (strcmp(decision, "approve") && strcmp(decision, "reject") && strcmp(decision, "review")))
+        ok = sp_http_error(r, 400, "InvalidParameterValue",
+                           "decision: \"approve\", \"reject\" or \"review\"");
+    if (ok && strcmp(decision, "review") == 0) {
+        json_decref(body);
+        return review(r, u, id);
+    }
     m.is_approved = ok && strcmp(decision, "approve") == 0;
     if (ok && !m.is_approved) {
-        json_t *reason = json_object_get(body, "reason");
-        ok = text_ok(r, reason, "reason", SP_CITIZEN_TEXT_MAX, 1);
+        json_t *reason = json_object_get(body, "reason"),
+               *public_reason = json_object_get(body, "public_reason");
+        ok = text_ok(r, reason, "reason", SP_CITIZEN_TEXT_MAX, 1) &&
+             text_ok(r, public_reason, "public_reason", SP_CITIZEN_TEXT_MAX, 0);
         m.reason = json_string_value(reason);
+        m.public_reason = json_string_value(public_reason);
     }
     if (ok && m.is_approved) {
         json_t *mid = json_object_get(body, "monument_id");
@@ -402,4 +453,23 @@ void sp_route_moderation(sp_http_req *r, const char *id)
     if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, id, "citizen report", &n))
         return;
     moderate(r, &u, n);
+}
+
+void sp_route_citizen_status(sp_http_req *r, const char *ref)
+{
+    r->cache_control = "no-store";
+    if (!sp_http_check_args(r, NULL))
+        return;
+    size_t n = strlen(ref);
+    if (n == 0 || n > SP_CITIZEN_REF_MAX ||
+        strspn(ref, "0123456789ABCDEFabcdef-") != n) /* never reaches the database */
+        return (void)sp_http_error(r, 404, "NotFound", "no report with the reference %.40s", ref);
+    char *json = NULL;
+    sp_err err = {0};
+    if (sp_db_citizen_status(r->db, ref, &json, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (!json)
+        return (void)sp_http_error(r, 404, "NotFound", "no report with the reference %.40s", ref);
+    sp_strbuf_puts(&r->body, json);
+    sp_db_free(json);
 }

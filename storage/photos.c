@@ -172,3 +172,76 @@ int sp_db_photo_referenced(sp_db *db, const char *sha256, sp_err *err)
     sqlite3_reset(st);
     return step == SQLITE_ROW ? n : sp_db_sqlerr(db, err, "photo by sha");
 }
+
+/* Binds the named parameter of st (it exists: the statement is ours). */
+static int param(sqlite3_stmt *st, const char *prefix, const char *name)
+{
+    char key[48];
+    snprintf(key, sizeof key, ":%s%s", prefix, name);
+    return sqlite3_bind_parameter_index(st, key);
+}
+
+/* SP_ECONFLICT when p makes public a photo its citizen did not consent to publish. */
+static int check_consent(sp_db *db, int64_t id, const sp_db_photo_patch *p, sp_err *err)
+{
+    if (!p->is_set[SP_PM_STATUS] || !p->meta[SP_PM_STATUS] ||
+        strcmp(p->meta[SP_PM_STATUS], "public") != 0)
+        return SP_OK;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_WITHOUT_CONSENT, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_int64(st, param(st, "", "id"), id);
+    int step = sqlite3_step(st), refused = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW)
+        return sp_db_sqlerr(db, err, "photo consent");
+    return refused ? sp_err_set(err, SP_ECONFLICT,
+                                "status: photo %lld was sent by a citizen who did not consent to "
+                                "publishing it; it stays restricted",
+                                (long long)id)
+                   : SP_OK;
+}
+
+int sp_db_photo_update(sp_db *db, int64_t id, const sp_db_photo_patch *p, const sp_db_actor *actor,
+                       sp_err *err)
+{
+    if (p->is_set[SP_PM_STATUS] && !p->meta[SP_PM_STATUS])
+        return sp_err_set(err, SP_EINVAL,
+                          "status: a photo always has one (public, restricted, "
+                          "pending)");
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    sp_db_photo cur;
+    int found = 0, rc = sp_db_photo_get(db, id, &cur, &found, err);
+    if (rc == SP_OK && !found)
+        rc = sp_err_set(err, SP_ENOTFOUND, "no photo %lld", (long long)id);
+    if (rc == SP_OK)
+        rc = check_consent(db, id, p, err);
+    char *before = NULL, *after = NULL;
+    if (rc == SP_OK)
+        rc = json_of(db, SP_Q_PHOTO_JSON, id, 1, &before, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_PHOTO_UPDATE, err)))
+        rc = err->code;
+    if (rc == SP_OK) {
+        for (int i = 0; i < SP_PM_COUNT; i++) {
+            sqlite3_bind_int(st, param(st, "set_", meta_names[i]), p->is_set[i]);
+            sp_db_bind_text_or_null(st, param(st, "", meta_names[i]), p->meta[i]);
+        }
+        if (p->location_public >= 0)
+            sqlite3_bind_int(st, param(st, "", "location_public"), p->location_public);
+        sqlite3_bind_int64(st, param(st, "", "id"), id);
+        rc = sp_db_step_done(db, st, "update photo", err);
+    }
+    if (rc == SP_OK)
+        rc = json_of(db, SP_Q_PHOTO_JSON, id, 1, &after, err);
+    if (rc == SP_OK)
+        rc = sp_db_audit(db, actor, "update", "photo", id, before, after, err);
+    sqlite3_free(before);
+    sqlite3_free(after);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
+}

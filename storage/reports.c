@@ -94,14 +94,16 @@ int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor 
     return rc;
 }
 
-static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_photo_file *p,
-                                sp_err *err)
+static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_citizen_in *in,
+                                const sp_db_photo_file *p, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_INSERT, err);
     if (!st)
         return err->code;
     sqlite3_bind_int64(st, 1, citizen_id);
     sp_db_bind_photo_file(st, 2, p);
+    sp_db_bind_text_or_null(st, sqlite3_bind_parameter_index(st, ":licence"), in->photo_licence);
+    sp_db_bind_text_or_null(st, sqlite3_bind_parameter_index(st, ":credit"), in->photo_credit);
     return sp_db_step_done(db, st, "insert citizen photo", err);
 }
 
@@ -181,7 +183,7 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
         sqlite3_reset(st);
     }
     for (int i = 0; rc == SP_OK && i < in->nphotos; i++)
-        rc = citizen_photo_insert(db, *out_id, &in->photos[i], err);
+        rc = citizen_photo_insert(db, *out_id, in, &in->photos[i], err);
     /* The audit log is for staff: it may keep the contact. */
     char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, *out_id, err) : NULL;
     if (rc == SP_OK && !after)
@@ -277,6 +279,8 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
         if (*out_report_id)
             sqlite3_bind_int64(st, 4, *out_report_id);
         sqlite3_bind_text(st, 5, actor->name, -1, SQLITE_TRANSIENT);
+        sp_db_bind_text_or_null(st, sqlite3_bind_parameter_index(st, ":public_reason"),
+                                m->is_approved ? NULL : m->public_reason);
         rc = sp_db_step_done(db, st, "moderate citizen report", err);
     }
     char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err) : NULL;
@@ -294,5 +298,64 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
         sp_db_rollback(db);
         *out_report_id = 0;
     }
+    return rc;
+}
+
+int sp_db_citizen_review(sp_db *db, int64_t id, const sp_db_actor *actor, sp_err *err)
+{
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    char *before = NULL, *after = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATE, err);
+    int rc = st ? SP_OK : err->code;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step != SQLITE_ROW)
+            rc = step == SQLITE_DONE
+                     ? sp_err_set(err, SP_ENOTFOUND, "no citizen report %lld", (long long)id)
+                     : sp_db_sqlerr(db, err, "citizen report");
+        else if (strcmp((const char *)sqlite3_column_text(st, 0), "pending") != 0)
+            rc = sp_err_set(err, SP_ECONFLICT, "citizen report %lld is already %s", (long long)id,
+                            (const char *)sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
+    }
+    if (rc == SP_OK && !(before = sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err)))
+        rc = err->code;
+    if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_CITIZEN_REVIEW, err)))
+        rc = err->code;
+    if (rc == SP_OK) {
+        sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+        rc = sp_db_step_done(db, st, "review citizen report", err);
+    }
+    int changed = rc == SP_OK && sqlite3_changes(db->conn) > 0;
+    if (changed && !(after = sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err)))
+        rc = err->code;
+    if (changed && rc == SP_OK)
+        rc = sp_db_audit(db, actor, "update", "citizen_report", id, before, after, err);
+    sqlite3_free(before);
+    sqlite3_free(after);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
+}
+
+int sp_db_citizen_status(sp_db *db, const char *ref, char **out, sp_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATUS, err);
+    if (!st)
+        return err->code;
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ref"), ref, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(st), rc = SP_OK;
+    if (step == SQLITE_ROW) {
+        if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+            rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+    } else if (step != SQLITE_DONE) {
+        rc = sp_db_sqlerr(db, err, "citizen report status");
+    }
+    sqlite3_reset(st);
     return rc;
 }

@@ -56,6 +56,19 @@ int sp_db_photo_get(sp_db *db, int64_t id, sp_db_photo *out, int *out_found, sp_
 int sp_db_photo_list(sp_db *db, int64_t monument_id, int is_staff, char **out, sp_err *err);
 /* One photo as JSON (as in the list), for the answer to an upload. */
 int sp_db_photo_json(sp_db *db, int64_t id, int is_staff, char **out, sp_err *err);
+/* A change to a photo's metadata: field i changes when is_set[i] (meta[i] NULL clears it;
+ * status cannot be cleared); location_public 1 lets the public see where and when it was
+ * taken, 0 hides them again, -1 keeps it. */
+typedef struct sp_db_photo_patch {
+    const char *meta[SP_PM_COUNT];
+    int is_set[SP_PM_COUNT];
+    int location_public;
+} sp_db_photo_patch;
+/* Changes it and writes its audit row in one transaction. SP_ENOTFOUND (no such photo of a
+ * live monument), SP_EINVAL (a vocabulary value, status cleared), SP_ECONFLICT (status public
+ * for a citizen's photo sent without consent to publish it). */
+int sp_db_photo_update(sp_db *db, int64_t id, const sp_db_photo_patch *p, const sp_db_actor *actor,
+                       sp_err *err);
 /* 1 when a photo row names this sha256, else 0; negative SP_E* on failure. */
 int sp_db_photo_referenced(sp_db *db, const char *sha256, sp_err *err);
 

@@ -29,6 +29,8 @@ typedef struct sp_db_citizen_in {
     const char *description, *contact, *client;
     const sp_db_photo_file *photos; /* sent with the report, already in the photo store */
     int nphotos;
+    const char *photo_licence; /* the photos' SPDX licence; NULL: do not publish them */
+    const char *photo_credit;  /* the name to credit them by; NULL: anonymous */
 } sp_db_citizen_in;
 
 /* Keeps a citizen's report as pending, with its photos, in one transaction; out_ref: the
@@ -43,10 +45,11 @@ void sp_db_free(void *p);
 
 typedef struct sp_db_moderation {
     int is_approved;
-    const char *verification; /* approve: unverified or confirmed */
-    int64_t monument_id;      /* approve: required when the report names no monument */
-    char *const *values;      /* approve: report fields the moderator set (condition, ...) */
-    const char *reason;       /* reject: required */
+    const char *verification;  /* approve: unverified or confirmed */
+    int64_t monument_id;       /* approve: required when the report names no monument */
+    char *const *values;       /* approve: report fields the moderator set (condition, ...) */
+    const char *reason;        /* reject: required, internal (staff only) */
+    const char *public_reason; /* reject: optional, shown to the citizen by reference */
 } sp_db_moderation;
 
 /* Approves (a condition report of type citizen is filed, *out_report_id, and the report's
@@ -54,6 +57,14 @@ typedef struct sp_db_moderation {
  * SP_ENOTFOUND, SP_ECONFLICT (already moderated), SP_EINVAL. */
 int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
                            const sp_db_actor *actor, int64_t *out_report_id, sp_err *err);
+
+/* An editor takes up a pending report: its citizen sees it "under review". SP_ENOTFOUND,
+ * SP_ECONFLICT (already moderated); taking it up twice changes nothing. */
+int sp_db_citizen_review(sp_db *db, int64_t id, const sp_db_actor *actor, sp_err *err);
+
+/* What the public sees of a citizen's report by its reference number, as a JSON object
+ * (sqlite3-allocated: sp_db_free); *out NULL when there is no such report. */
+int sp_db_citizen_status(sp_db *db, const char *ref, char **out, sp_err *err);
 
 /* The file of a photo sent with a citizen's report: *out_found 0 when there is none. */
 int sp_db_citizen_photo_get(sp_db *db, int64_t id, char sha256[65], char media_type[32],

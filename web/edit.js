@@ -52,6 +52,8 @@
       ph_caption_uk: 'Підпис українською', ph_caption_en: 'Підпис англійською',
       ph_alt_uk: 'Опис зображення для незрячих, українською', ph_alt_en: 'Опис зображення для незрячих, англійською',
       ph_author: 'Автор фото', ph_licence: 'Ліцензія', ph_view: 'Ракурс', ph_phase: 'Етап', ph_status: 'Доступ',
+      ph_place_public: 'Показувати всім, де й коли знято (дані камери)',
+      ph_taken: 'Знято', ph_place_failed: 'Не вдалося змінити:',
       ph_upload: 'Завантажити фото', ph_uploading: 'Завантаження {i} з {n}…', ph_done: 'Додано фото: {n}.',
       ph_failed: 'Фото «{name}» не прийнято.', ph_none_chosen: 'Виберіть хоча б один файл.',
       ph_list: 'Фото пам’ятки',
@@ -107,6 +109,8 @@
       ph_caption_uk: 'Caption in Ukrainian', ph_caption_en: 'Caption in English',
       ph_alt_uk: 'Text alternative for blind readers, Ukrainian', ph_alt_en: 'Text alternative for blind readers, English',
       ph_author: 'Photographer', ph_licence: 'Licence', ph_view: 'View', ph_phase: 'Phase', ph_status: 'Visibility',
+      ph_place_public: 'Show everyone where and when it was taken (camera data)',
+      ph_taken: 'Taken', ph_place_failed: 'Could not change it:',
       ph_upload: 'Upload photos', ph_uploading: 'Uploading {i} of {n}…', ph_done: 'Photos added: {n}.',
       ph_failed: 'The photo “{name}” was refused.', ph_none_chosen: 'Choose at least one file.',
       ph_list: 'The monument’s photos',
@@ -600,8 +604,28 @@
       const credit = [ph.author && `${t('photo_by')}: ${ph.author}`, ph.licence,
         ph.status !== 'public' ? SP.label('photo_status', ph.status) : null].filter(Boolean).join(' · ');
       return el('li', { 'data-photo': ph.id }, el('figure', {}, el('a', { href: `/photos/${ph.id}/web` }, img),
-        el('figcaption', {}, caption, caption && credit ? el('br') : null, credit)));
+        el('figcaption', {}, caption, caption && credit ? el('br') : null, credit)), placeToggle(ph));
     }));
+  }
+
+  // Where and when a photo was taken (its EXIF) is for staff until they make it public here
+  // (PATCH /photos/{id} location_public): it may say where its author stood.
+  function placeToggle(ph) {
+    if (ph.taken_lat == null && ph.taken_at == null) return null;
+    const id = `ph-place-${ph.id}`;
+    const where = ph.taken_lat != null ? `${ph.taken_lat.toFixed(5)}, ${ph.taken_lon.toFixed(5)}` : '';
+    const box = el('input', { id, type: 'checkbox', 'data-place-public': ph.id, checked: ph.location_public });
+    const note = el('span', { class: 'field-error', role: 'status' });
+    box.addEventListener('change', async () => {
+      note.textContent = '';
+      const res = await SP.staff.api(`/photos/${ph.id}`, { method: 'PATCH', body: { location_public: box.checked },
+        headers: { 'Content-Type': 'application/merge-patch+json' } }).catch(() => null);
+      if (res?.ok) { ph.location_public = box.checked; return; }
+      box.checked = !box.checked;
+      note.textContent = `${t('ph_place_failed')} ${res ? await SP.staff.errorText(res) : ''}`;
+    });
+    return el('p', { class: 'place-public' }, `${t('ph_taken')}: ${[ph.taken_at, where].filter(Boolean).join(' · ')}`, el('br'),
+      box, ' ', el('label', { for: id, text: t('ph_place_public') }), ' ', note);
   }
 
   function photoSection() {

@@ -18,6 +18,7 @@ window.SP = (() => {
       report_damage: 'Повідомити про пошкодження', by: 'хто', photo_by: 'Автор',
       licence: 'Ліцензія', title_map: 'Спадок — мапа пам’яток Києва',
       damaged_since: 'Пошкоджені від', damaged_since_hint: 'Лише пам’ятки з пошкодженням від цієї дати',
+      anonymous: 'анонімно',
     },
     en: {
       brand: 'Spadok', other_lang: 'Українська', search_label: 'Find a monument',
@@ -32,6 +33,7 @@ window.SP = (() => {
       report_damage: 'Report damage', by: 'by', photo_by: 'Author', licence: 'Licence',
       title_map: 'Spadok — map of Kyiv’s heritage',
       damaged_since: 'Damaged since', damaged_since_hint: 'Only monuments damaged on or after this day',
+      anonymous: 'anonymous',
     },
   };
   const stored = (() => { try { return localStorage.getItem('spadok.lang'); } catch (e) { return null; } })();

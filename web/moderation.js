@@ -30,6 +30,10 @@
       err_load: 'Не вдалося завантажити повідомлення.', err_decide: 'Рішення не збережено.',
       err_network: 'Сервер недоступний. Спробуйте ще раз.', server_said: 'Відповідь сервера:',
       working: 'Зберігаємо…',
+      consent: 'Згода на публікацію фото', consent_none: 'Не публікувати: фото лишаться лише для працівників',
+      credit_as: 'підпис', anonymous: 'анонімно',
+      public_reason_label: 'Причина для громадянина (необов’язково, її побачить автор за номером звернення)',
+      review: 'Взяти на розгляд', under_review: 'На розгляді', review_at: 'На розгляді з',
     },
     en: {
       mod_title: 'Citizens’ reports', title_moderation: 'Moderation — Spadok', show: 'Show',
@@ -52,6 +56,10 @@
       err_load: 'The reports could not be loaded.', err_decide: 'The decision was not saved.',
       err_network: 'The server cannot be reached. Please try again.', server_said: 'The server said:',
       working: 'Saving…',
+      consent: 'Consent to publish the photos', consent_none: 'Do not publish: the photos stay for staff only',
+      credit_as: 'credit', anonymous: 'anonymous',
+      public_reason_label: 'Reason for the citizen (optional; its author sees it by the reference number)',
+      review: 'Take up for review', under_review: 'Under review', review_at: 'Under review since',
     },
   });
 
@@ -119,7 +127,19 @@
       });
       return el('li', {}, btn);
     });
-    return el('div', { class: 'photos' }, word('h3', 'photos_n'), el('ul', { class: 'thumbs' }, ...items), large);
+    return el('div', { class: 'photos' }, word('h3', 'photos_n'), el('ul', { class: 'thumbs' }, ...items), consent(rep.photos[0]), large);
+  }
+
+  // What the citizen chose for the photos (one choice for all of a report's): approval follows it.
+  function consent(ph) {
+    const p = el('p', { class: 'consent' });
+    live(() => {
+      const what = ph.licence
+        ? `${ph.licence} · ${t('credit_as')}: ${ph.credit || t('anonymous')}`
+        : t('consent_none');
+      p.replaceChildren(el('strong', { text: `${t('consent')}: ` }), what);
+    });
+    return p;
   }
 
   function facts(rep) {
@@ -135,6 +155,11 @@
         el('a', { href: `/#map=18/${rep.lat.toFixed(5)}/${rep.lon.toFixed(5)}` }, '(', word('span', 'on_map'), ')'));
     row('description', el('span', { class: 'text', text: rep.description }));
     row('contact', rep.contact ? el('span', { text: rep.contact }) : word('span', 'no_contact', { class: 'muted' }));
+    if (rep.status === 'pending' && rep.review_at) {
+      const since = el('time', { datetime: rep.review_at });
+      live(() => { since.textContent = when(rep.review_at); });
+      row('review_at', since);
+    }
     if (rep.status !== 'pending') {
       const st = el('span');
       live(() => { st.textContent = label('report_status', rep.status); });
@@ -189,9 +214,11 @@
 
     const reason = el('textarea', { id: `reason-${id}`, rows: 3, required: true, 'aria-describedby': `reason-err-${id}` });
     const reasonErr = el('p', { id: `reason-err-${id}`, class: 'field-error' });
+    const publicReason = el('textarea', { id: `public-reason-${id}`, rows: 2 });
     const rejectBtn = word('button', 'reject', { type: 'submit', class: 'btn danger' });
     const rejectForm = el('form', { class: 'form reject', novalidate: true },
-      word('label', 'reason_label', { for: `reason-${id}` }), reason, reasonErr, el('p', {}, rejectBtn));
+      word('label', 'reason_label', { for: `reason-${id}` }), reason, reasonErr,
+      word('label', 'public_reason_label', { for: `public-reason-${id}` }), publicReason, el('p', {}, rejectBtn));
     reason.addEventListener('input', () => { reasonErr.textContent = ''; reason.removeAttribute('aria-invalid'); });
 
     let shown = null;
@@ -244,9 +271,21 @@
         reason.focus();
         return;
       }
-      send({ decision: 'reject', reason: reason.value.trim() }, rejectBtn);
+      const body = { decision: 'reject', reason: reason.value.trim() };
+      if (publicReason.value.trim()) body.public_reason = publicReason.value.trim();
+      send(body, rejectBtn);
     });
-    return el('div', { class: 'decide' }, box,
+    // Taking it up tells its citizen (GET /reports/{ref}) that it is under review.
+    const reviewBtn = word('button', rep.review_at ? 'under_review' : 'review', { type: 'button', class: 'btn secondary', disabled: !!rep.review_at });
+    reviewBtn.addEventListener('click', async () => {
+      reviewBtn.disabled = true;
+      const res = await SP.staff.api(`/moderation/${id}`, { method: 'POST', body: { decision: 'review' } }).catch(() => null);
+      if (res?.ok) { rep.review_at = new Date().toISOString(); reviewBtn.dataset.i18n = 'under_review'; reviewBtn.textContent = t('under_review'); return; }
+      reviewBtn.disabled = false;
+      shown = res ? { key: 'err_decide', detail: `${res.status} ${res.statusText}` } : { key: 'err_network' };
+      alertBox(box, shown);
+    });
+    return el('div', { class: 'decide' }, box, el('p', {}, reviewBtn),
       el('section', { class: 'choice', 'aria-labelledby': `ap-${id}` }, word('h3', 'approve', { id: `ap-${id}` }), approveForm),
       el('section', { class: 'choice', 'aria-labelledby': `rj-${id}` }, word('h3', 'reject', { id: `rj-${id}` }), rejectForm));
   }

@@ -29,7 +29,9 @@
       const alt = (SP.lang === 'en' ? ph.alt_en : ph.alt_uk) || ph.alt_uk || ph.alt_en ||
         (SP.lang === 'en' ? ph.caption_en : ph.caption_uk) || name(data.feature.properties);
       const caption = (SP.lang === 'en' ? ph.caption_en : ph.caption_uk) || '';
-      const credit = [ph.author && `${t('photo_by')}: ${ph.author}`, ph.licence].filter(Boolean).join(' · ');
+      // a citizen who gave no name is credited "anonymous" (stored so), said in the page's language
+      const author = ph.author === 'anonymous' ? t('anonymous') : ph.author;
+      const credit = [author && `${t('photo_by')}: ${author}`, ph.licence].filter(Boolean).join(' · ');
       return el('li', {}, el('figure', {},
         el('a', { href: `/photos/${ph.id}/web` },
           el('img', { src: `/photos/${ph.id}/thumb`, alt, loading: 'lazy', width: 320 })),

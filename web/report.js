@@ -1,15 +1,18 @@
 // web/report.js - the public's damage report (/report, /report?monument=ID), made for a phone:
 // the monument chosen by name (the map page's search) or a place marked on a small map (a tap,
 // the map's centre, or the phone's location), what is damaged, up to 5 photos with previews,
-// an optional contact; sent as multipart/form-data to POST /reports (no account). The answer
-// is a receipt with the reference number; a refusal (400, 413, 415, 429) is said in plain words
+// whether the photos may be published (CC BY 4.0, the default; CC0 1.0; or not at all) and how
+// to credit them (a name, or anonymous), an optional contact; sent as multipart/form-data to
+// POST /reports (no account). The answer is a receipt with the reference number and a link to
+// the report's status page (/report/{ref}); a refusal (400, 413, 415, 429) is said in plain words
 // beside the field it concerns, and everything typed and attached stays.
 'use strict';
 (() => {
   const { t, name, el } = SP;
   const MAX_PHOTOS = 5;
   const MAX_TEXT_BYTES = 4000; // the server's limits (server/routes_reports.c), in UTF-8 bytes
-  const MAX_CONTACT_BYTES = 200;
+  const MAX_CONTACT_BYTES = 200; // also a credit's
+
   const KYIV = [50.4501, 30.5234];
 
   SP.addWords({
@@ -60,6 +63,15 @@
       next_3: 'Ваш контакт бачать лише працівники департаменту; він ніде не публікується.',
       to_map: '← До мапи', to_monument: 'Сторінка пам’ятки', to_point: 'Це місце на мапі',
       another: 'Надіслати ще одне повідомлення',
+      consent_legend: 'Чи можна опублікувати ваші фото?',
+      consent_hint: 'Після схвалення фото можуть з’явитися в галереї пам’ятки. Де й коли їх знято (дані камери), ми не публікуємо.',
+      lic_by: 'Так, за ліцензією CC BY 4.0 (із зазначенням автора)',
+      lic_cc0: 'Так, як суспільне надбання (CC0 1.0)',
+      lic_none: 'Ні, не публікувати: лише для працівників департаменту',
+      credit: 'Як вас підписати під фото (необов’язково)',
+      credit_hint: 'Ім’я або псевдонім. Якщо залишити порожнім — «анонімно».',
+      err_credit_long: 'Підпис задовгий: залиште лише ім’я.',
+      follow: 'Стежити за станом повідомлення',
     },
     en: {
       report_title: 'Report damage',
@@ -108,6 +120,15 @@
       next_3: 'Only the department’s staff see your contact; it is never published.',
       to_map: '← Back to the map', to_monument: 'The monument’s page', to_point: 'This place on the map',
       another: 'Send another report',
+      consent_legend: 'May we publish your photos?',
+      consent_hint: 'Once approved, the photos may appear in the monument’s gallery. Where and when they were taken (the camera’s data) is not published.',
+      lic_by: 'Yes, under CC BY 4.0 (with credit)',
+      lic_cc0: 'Yes, in the public domain (CC0 1.0)',
+      lic_none: 'No, do not publish: for the department’s staff only',
+      credit: 'How to credit you under the photos (optional)',
+      credit_hint: 'A name or a pseudonym. Left empty: “anonymous”.',
+      err_credit_long: 'The credit is too long: leave just a name.',
+      follow: 'Follow the report’s status',
     },
   });
 
@@ -246,7 +267,8 @@
     if (!d.trim()) problems.push(['description', 'err_description']);
     else if (bytes(d) > MAX_TEXT_BYTES) problems.push(['description', 'err_description_long']);
     if (bytes($('contact').value.trim()) > MAX_CONTACT_BYTES) problems.push(['contact', 'err_contact_long']);
-    for (const f of ['place', 'description', 'contact']) fieldError(f, problems.filter(([g]) => g === f).map(([, k]) => [k]));
+    if (bytes($('credit').value.trim()) > MAX_CONTACT_BYTES) problems.push(['credit', 'err_credit_long']);
+    for (const f of ['place', 'description', 'contact', 'credit']) fieldError(f, problems.filter(([g]) => g === f).map(([, k]) => [k]));
     return problems;
   }
 
@@ -259,6 +281,7 @@
     if (status >= 500) return ['', 'err_server'];
     if (/^description/.test(text)) return ['description', /bytes/.test(text) ? 'err_description_long' : 'err_description'];
     if (/^contact/.test(text)) return ['contact', 'err_contact_long'];
+    if (/^photo_credit/.test(text)) return ['credit', 'err_credit_long'];
     if (/^monument_id/.test(text)) return ['place', 'err_monument'];
     if (/^(say where|location|lon and lat)/.test(text)) return ['place', 'err_place'];
     if (/photo/.test(text)) return ['photos', /at most/.test(text) ? 'err_too_many_photos' : 'err_not_image'];
@@ -282,6 +305,11 @@
     fd.append('description', $('description').value.trim());
     const contact = $('contact').value.trim();
     if (contact) fd.append('contact', contact);
+    if (state.photos.length) {
+      fd.append('photo_licence', document.querySelector('input[name="photo_licence"]:checked')?.value || 'none');
+      const credit = $('credit').value.trim();
+      if (credit) fd.append('photo_credit', credit);
+    }
     for (const ph of state.photos) fd.append('file', ph.file, ph.file.name);
 
     const button = $('submit');
@@ -329,6 +357,7 @@
         el('p', { text: SP.lang === 'en' ? r.message_en : r.message_uk }),
         el('p', { class: 'ref-line' }, `${t('ref_is')} `, el('strong', { class: 'ref', id: 'ref', text: r.ref })),
         el('p', { text: t('keep_ref') }),
+        el('p', {}, el('a', { id: 'status-link', href: r.page || `/report/${encodeURIComponent(r.ref)}`, text: t('follow') })),
         r.photos ? el('p', { text: `${t('photos_received')} ${r.photos}` }) : null),
       el('h2', { text: t('next_title') }),
       el('ol', {}, el('li', { text: t('next_1') }), el('li', { text: t('next_2') }), el('li', { text: t('next_3') })),
@@ -341,7 +370,7 @@
     drawPlace();
     drawPhotos();
     drawAlert();
-    for (const f of ['place', 'description', 'contact', 'photos'])
+    for (const f of ['place', 'description', 'contact', 'photos', 'credit'])
       fieldError(f, JSON.parse($(`${f}-error`).dataset.parts || '[]'));
     drawReceipt();
   }

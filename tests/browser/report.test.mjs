@@ -7,7 +7,8 @@
 // in at /login (a wrong password is refused; an inspector is told moderation is not theirs); the
 // editor lands on the moderation queue, sees the report with its contact and its photo (fetched
 // with the token), rejects one without a reason (refused) and with one, approves the other,
-// which leaves the queue, and its photo and description reach the monument's public page.
+// which leaves the queue, and its photo and description reach the monument's public page,
+// credited and licensed as the citizen chose (the form's default: CC BY 4.0, anonymous).
 // axe-core on every page; no console errors beyond the refusals the test asks for.
 // Few reports are sent: they are limited to 20 an hour per address.
 import { test, before, after } from 'node:test';
@@ -269,6 +270,8 @@ test('the editor signs in, sees the reports with their photos, rejects one and a
     return img && img.complete && img.naturalWidth > 0;
   }, byMonument);
   assert.match(await thumb.getAttribute('src'), /^blob:/);
+  // The citizen's choice for the photos (the form's default), which approval follows.
+  assert.match(await mine.locator('.consent').textContent(), /CC-BY-4\.0 · підпис: анонімно/);
   assert.ok(await thumb.getAttribute('alt'), 'the thumbnail has alt text');
   await shot(page, 'moderation-1280x800');
   assert.deepEqual(await axe(page), []);
@@ -296,8 +299,9 @@ test('the editor signs in, sees the reports with their photos, rejects one and a
   assert.match(await other.locator('.approve .field-error').textContent(), /Оберіть пам’ятку/);
   await other.locator('button', { hasText: 'Відхилити' }).click();
   assert.equal(await other.locator('.reject .field-error').textContent(), 'Напишіть причину відхилення.');
-  assert.equal(await other.locator('.reject textarea').getAttribute('aria-invalid'), 'true');
-  await other.locator('.reject textarea').fill('Не пам’ятка: огорожа скверу');
+  assert.equal(await other.locator('.reject textarea[required]').getAttribute('aria-invalid'), 'true');
+  await other.locator('.reject textarea[required]').fill('Не пам’ятка: огорожа скверу');
+  await other.getByLabel('Причина для громадянина').fill('Огорожа скверу не є пам’яткою.');
   await other.locator('button', { hasText: 'Відхилити' }).click();
   await other.waitFor({ state: 'detached' });
   assert.match(await page.textContent('#mod-status[role="status"]'), /Відхилено повідомлення \d{4}-[0-9A-F]{8}/);
@@ -327,6 +331,7 @@ test('the editor signs in, sees the reports with their photos, rejects one and a
   assert.equal(await after.page.locator('.gallery img').count(), photosBefore + 1, 'one more photo');
   await after.page.waitForFunction(() => [...document.querySelectorAll('.gallery img')].every((i) => i.naturalWidth > 0));
   assert.match(await after.page.textContent('.timeline'), new RegExp(stamp));
+  assert.match(await after.page.textContent('.gallery'), /Автор: анонімно · CC-BY-4\.0/, 'credited as the citizen chose');
   assert.deepEqual(after.problems, []);
   await after.context.close();
 });
