@@ -23,6 +23,8 @@ test('the map shows the monument tiles, in Ukrainian, without errors', async () 
   assert.equal(await page.getAttribute('html', 'lang'), 'uk');
   assert.equal(await page.textContent('#filters-toggle'), 'Фільтри');
   assert.equal(await page.locator('#legend li').count() > 3, true, 'the key is drawn from TileJSON');
+  // Issue 20: the sizes' key says an unknown significance is unknown, apart from local.
+  assert.match(await page.textContent('#legend-sizes'), /місцевого значення.*значення не встановлено/s);
   await shot(page, 'map-1280x800');
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(problems, []);
@@ -63,18 +65,18 @@ test('a filter redraws the tiles and is kept in the address', async () => {
   const { page, context, problems } = await open(`/#map=14/${lat}/${lon}`);
   const before = await tilesLoaded(page);
   await page.click('#filters-toggle');
-  await page.selectOption('#f-significance', 'local');
+  await page.selectOption('#f-significance', 'not_established');
   await page.waitForFunction(() => [...document.querySelectorAll('.monument-tiles img')]
-    .some((i) => i.src.includes('significance=local')));
+    .some((i) => i.src.includes('significance=not_established')));
   const after = await tilesLoaded(page);
   assert.ok(!before.some((s) => s.includes('significance=')));
-  assert.ok(after.some((s) => s.includes('significance=local')));
-  assert.match(page.url(), /significance=local/);
+  assert.ok(after.some((s) => s.includes('significance=not_established')));
+  assert.match(page.url(), /significance=not_established/);
   // The shared link shows the same filter.
   const shared = await context.newPage();
   await shared.goto(page.url());
   await shared.waitForSelector('body[data-ready="true"]');
-  assert.equal(await shared.inputValue('#f-significance'), 'local');
+  assert.equal(await shared.inputValue('#f-significance'), 'not_established');
   assert.deepEqual(problems, []);
   await context.close();
 });
