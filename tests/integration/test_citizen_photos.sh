@@ -25,7 +25,7 @@ if [ -f "$SHARED/photos_exif/DSCN0010.jpg" ]; then
   cp "$SHARED/photos_exif/DSCN0010.jpg" "$T/gps.jpg"
   has_gps=1
 else
-  echo "SKIP the EXIF GPS checks: ../shared/data/photos_exif absent"
+  skip_part "2.8, the EXIF GPS check: ../shared/data/photos_exif absent"
   cp "$T/grey.jpg" "$T/gps.jpg"
   has_gps=0
 fi
