@@ -542,7 +542,7 @@ void sp_route_photo_patch(sp_http_req *r, const char *fid)
         json_decref(body);
         return;
     }
-    sp_db_actor actor = {user.login, user.role, 0};
+    sp_db_actor actor = {user.login, user.role, 0, 0};
     sp_err err = {0};
     char *json = NULL;
     pthread_mutex_lock(&r->writer->lock);

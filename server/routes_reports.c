@@ -357,7 +357,7 @@ static void moderation_list(sp_http_req *r)
 /* An editor takes the report up: its citizen sees "under review". */
 static void review(sp_http_req *r, const sp_db_user *u, long long id)
 {
-    sp_db_actor actor = {u->login, u->role, 0};
+    sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     pthread_mutex_lock(&r->writer->lock);
     int rc = sp_db_citizen_review(r->writer->db, id, &actor, &err);

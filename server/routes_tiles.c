@@ -150,7 +150,8 @@ void sp_route_tilesets(sp_http_req *r)
 }
 
 /* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend
- * of the layer's colours (an extension field) so a map can draw its key from it. */
+ * of the layer's colours and (monuments) sizes (extension fields) so a map can draw its key
+ * from it. */
 void sp_route_tilejson(sp_http_req *r, const char *file)
 {
     char name[64];
@@ -212,7 +213,23 @@ void sp_route_tilejson(sp_http_req *r, const char *file)
         sp_json_str(b, lg[i].color);
         sp_strbuf_puts(b, "}");
     }
-    sp_strbuf_puts(b, "]}");
+    sp_strbuf_puts(b, "]");
+    if (l == SP_TILE_MONUMENTS) { /* and what a symbol's size says, "unknown" included */
+        const sp_tile_size *sz = sp_tile_sizes();
+        sp_strbuf_puts(b, ",\"sizes\":[");
+        for (int i = 0; sz[i].code; i++) {
+            sp_strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");
+            sp_json_str(b, sz[i].code);
+            sp_strbuf_puts(b, ",\"label_uk\":");
+            sp_json_str(b, sz[i].label_uk);
+            sp_strbuf_puts(b, ",\"label_en\":");
+            sp_json_str(b, sz[i].label_en);
+            sp_strbuf_printf(b, ",\"radius\":%.1f,\"ring\":%s}", sz[i].radius,
+                             sz[i].is_ring ? "true" : "false");
+        }
+        sp_strbuf_puts(b, "]");
+    }
+    sp_strbuf_puts(b, "}");
     sp_strbuf_free(&url);
     sp_strbuf_free(&path);
     r->cache_control = "public, max-age=60";

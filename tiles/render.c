@@ -105,17 +105,6 @@ static rgb condition_color(int sev)
     return hex(l[sev == 0 ? 6 : sev - 1].color);
 }
 
-static double significance_radius(const char *sig)
-{
-    if (!sig)
-        return 3.5;
-    if (strcmp(sig, "national") == 0)
-        return 6.0;
-    if (strcmp(sig, "local") == 0)
-        return 4.5;
-    return 3.5; /* newly identified, delisted */
-}
-
 typedef struct cell {
     long cx, cy;
     int64_t sx, sy; /* sums of world px in 1/256, for the centre: integers, so that the sum
@@ -377,13 +366,13 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
         d->drew = 1;
     } else {
         rgb c = condition_color(sev);
-        r = significance_radius(f->significance);
+        const sp_tile_size *size = sp_tile_size_of(f->significance);
+        r = size->radius;
         if (f->wkb && q->z >= SP_TILE_FOOTPRINT_AT) {
             area(d, f->wkb, f->wkb_len, c, 0.35, 0.9);
             r *= 0.75;
         }
-        const char *s = f->significance ? f->significance : "";
-        dot(d, px, py, r, c, strcmp(s, "newly_identified") == 0);
+        dot(d, px, py, r, c, size->is_ring);
     }
     return q->z >= SP_TILE_LABEL_AT ? add_label(d, wx, wy, r, f->name, err) : SP_OK;
 }

@@ -37,10 +37,21 @@ typedef struct sp_tile_legend {
     const char *color; /* "#rrggbb" */
 } sp_tile_legend;
 
+/* A symbol size on the monuments layer: what it says of a monument's significance. */
+typedef struct sp_tile_size {
+    const char *code, *label_uk, *label_en;
+    double radius; /* CSS px, from zoom 14 (below, points are thinned into cells) */
+    int is_ring;   /* drawn as a ring rather than a disc */
+} sp_tile_size;
+
 const char *sp_tile_layer_name(sp_tile_layer l);
 int sp_tile_layer_by_name(const char *name); /* -1 when unknown */
 /* The colours of a layer's symbols (NULL-terminated by code). */
 const sp_tile_legend *sp_tile_legend_of(sp_tile_layer l);
+/* The monuments' sizes by significance (NULL-terminated by code), and the one of a code: a
+ * significance that is NULL or not established gets the last, "unknown", never a guess. */
+const sp_tile_size *sp_tile_sizes(void);
+const sp_tile_size *sp_tile_size_of(const char *significance);
 
 /* Parses "{z}/{x}/{y}.png" or "{z}/{x}/{y}@2x.png" into req (layer and filters untouched):
  * SP_EINVAL with a message naming what is wrong (zoom over 19, x or y out of range, suffix). */

@@ -27,6 +27,16 @@ static const sp_tile_legend damage_legend[] = {
     {"older", "давніше", "older", "#6f6f6f"},
     {NULL, NULL, NULL, NULL},
 };
+/* What a size means. A significance that is NULL or not established is "unknown", a small
+ * disc (as delisted): never drawn at the local size, as if it were known to be local. */
+static const sp_tile_size monuments_sizes[] = {
+    {"national", "національного значення", "national significance", 6.0, 0},
+    {"local", "місцевого значення", "local significance", 4.5, 0},
+    {"newly_identified", "щойно виявлений", "newly identified", 3.5, 1},
+    {"delisted", "виключений з реєстру", "delisted", 3.5, 0},
+    {"unknown", "значення не встановлено", "significance not established", 3.5, 0},
+    {NULL, NULL, NULL, 0, 0},
+};
 static const sp_tile_legend zones_legend[] = {
     {"zone", "охоронна зона", "protection zone", "#0072b2"},
     {NULL, NULL, NULL, NULL},
@@ -51,6 +61,20 @@ const sp_tile_legend *sp_tile_legend_of(sp_tile_layer l)
     return l == SP_TILE_DAMAGE  ? damage_legend
            : l == SP_TILE_ZONES ? zones_legend
                                 : monuments_legend;
+}
+
+const sp_tile_size *sp_tile_sizes(void)
+{
+    return monuments_sizes;
+}
+
+const sp_tile_size *sp_tile_size_of(const char *significance)
+{
+    const sp_tile_size *s = monuments_sizes;
+    for (; s[1].code; s++) /* the last, "unknown": NULL, not_established, anything else */
+        if (significance && strcmp(s->code, significance) == 0)
+            break;
+    return s;
 }
 
 /* A whole number 0..max from the text of a path segment: -1 when it is not one. */

@@ -46,6 +46,13 @@
     ul.replaceChildren(...(tilejson?.legend || []).map((item) => el('li', {},
       el('span', { class: 'swatch', style: `background:${item.color}`, 'aria-hidden': 'true' }),
       SP.lang === 'en' ? item.label_en : item.label_uk)));
+    // Sizes by significance, "unknown" among them: a dot the size of none known is not local.
+    document.getElementById('legend-sizes').replaceChildren(...(tilejson?.sizes || []).map((item) => {
+      const d = 2 * item.radius, pad = Math.max(0, 14 - d) / 2; // centred in 14 px: labels align
+      const style = `width:${d}px;height:${d}px;margin:0 ${pad}px;${item.ring ? 'background:#fff;border-width:2px' : 'background:#767676'}`;
+      return el('li', {}, el('span', { class: 'swatch', style, 'aria-hidden': 'true' }),
+        SP.lang === 'en' ? item.label_en : item.label_uk);
+    }));
   }
 
   // The point a feature is drawn at (its point, or the middle of its outline's box).

@@ -1,26 +1,100 @@
-// web/monument.js - a monument's page (/monuments/{id}): its public fields, a small map of
-// its place or outline, the photo gallery (thumbnails opening the web copy; author, licence
-// and alt text), the condition timeline (its reports, newest first), the public history of
-// the record, and the record as GeoJSON to download. Everything comes from the public API.
+// web/monument.js - a monument's page (/monuments/{id}): everything the public may see of
+// it. Names in both languages, the description, its facts (significance, kinds, condition,
+// dating, address: an unknown is said to be unknown, never filled with a guess), the
+// protection documents that are known, a small map of its place or outline, the public
+// sources of its facts (links where they are addresses), the datasets it came from with
+// their licences, the photo gallery (thumbnails opening the web copy; author, licence and
+// alt text), the condition timeline (its reports, newest first), the public history of the
+// record, and the record as GeoJSON to download. Everything comes from the public API and
+// is built with el(), never as HTML text.
 'use strict';
 (() => {
   const { t, label, name, el } = SP;
+  SP.addWords({
+    uk: {
+      description: 'Опис', object_kind: 'Тип об’єкта', documents: 'Охоронні документи',
+      register_act: 'Рішення про занесення до реєстру', register_date: 'Дата занесення',
+      agreement: 'Охоронний договір', passport_ref: 'Облікова документація (паспорт)',
+      no_documents: 'Охоронних документів у реєстрі не зазначено.', sources: 'Джерела',
+      no_sources: 'Джерела не зазначено.', datasets: 'Набори даних',
+      licence_unknown: 'ліцензія невідома', retrieved: 'отримано', dataset_link: 'набір даних',
+      dated: 'від', no_description: 'Опису ще немає.',
+    },
+    en: {
+      description: 'Description', object_kind: 'Type of object', documents: 'Protection documents',
+      register_act: 'Decision listing it in the register', register_date: 'Date of listing',
+      agreement: 'Protection agreement', passport_ref: 'Record documentation (passport)',
+      no_documents: 'No protection documents are recorded.', sources: 'Sources',
+      no_sources: 'No sources are recorded.', datasets: 'Datasets',
+      licence_unknown: 'licence unknown', retrieved: 'retrieved', dataset_link: 'dataset',
+      dated: 'of', no_description: 'No description yet.',
+    },
+  });
   const id = Number(location.pathname.split('/')[2]);
   const root = document.getElementById('monument');
   const api = (path) => fetch(path, { headers: { Accept: 'application/json' } })
     .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const isUrl = (s) => typeof s === 'string' && /^https?:\/\/\S+$/i.test(s);
   let data = null;
 
+  // An address as a link that opens no door back into this page; its text readable
+  // (percent-escapes of Cyrillic titles decoded).
+  function link(href, text) {
+    let shown = text;
+    if (shown == null) try { shown = decodeURI(href); } catch (e) { shown = href; }
+    return el('a', { href, rel: 'noopener', text: shown });
+  }
+
   function facts(p) {
-    const rows = [
+    const kinds = (p.kinds || '').split(';').filter(Boolean).map((k) => label('kind', k)).join(', ');
+    const rows = [ // the first five are always shown: unknown when not known
       ['significance', label('significance', p.significance)],
-      ['kind', (p.kinds || '').split(';').filter(Boolean).map((k) => label('kind', k)).join(', ')],
+      ['object_kind', label('object_kind', p.object_kind)],
+      ['kind', kinds || t('unknown')],
       ['condition', label('condition', p.condition)],
-      ['dating', p.dating], ['address', p.address], ['district', p.district],
-      ['protection_no', p.protection_no], ['last_inspected', p.last_inspected],
+      ['dating', p.dating || t('unknown')], ['address', p.address || t('unknown')],
+      ['district', p.district], ['last_inspected', p.last_inspected],
     ];
     return el('dl', { class: 'facts' }, ...rows.filter(([, v]) => v).flatMap(([k, v]) =>
-      [el('dt', { text: t(k) }), el('dd', { text: v })]));
+      [el('dt', { text: t(k) }), el('dd', { 'data-field': k, text: v })]));
+  }
+
+  // The register act, protection number, agreement and passport: only those that are known.
+  function documents(p) {
+    const dated = (what, date) => [what, date && `${t('dated')} ${date}`].filter(Boolean).join(' ');
+    const rows = [
+      ['register_act', p.register_act || p.register_date ? dated(p.register_act || '—', p.register_date) : null],
+      ['protection_no', p.protection_no],
+      ['agreement', p.agreement_no || p.agreement_date ? dated(p.agreement_no ? `№ ${p.agreement_no}` : '—', p.agreement_date) : null],
+      ['passport_ref', p.passport_ref],
+    ].filter(([, v]) => v);
+    if (!rows.length) return el('p', { text: t('no_documents') });
+    return el('dl', { class: 'facts documents' }, ...rows.flatMap(([k, v]) =>
+      [el('dt', { text: t(k) }), el('dd', { 'data-field': k, text: v })]));
+  }
+
+  // The `source` property: ';'-separated addresses and titles, mixed. An address is a link;
+  // anything else, an address inside a sentence included, stays text.
+  function sources(p) {
+    const items = (p.source || '').split(';').map((s) => s.trim()).filter(Boolean);
+    if (!items.length) return el('p', { text: t('no_sources') });
+    return el('ul', { class: 'sources' }, ...items.map((s) => el('li', {}, isUrl(s) ? link(s) : s)));
+  }
+
+  // properties.datasets (when the server gives it): each with its licence, said to be
+  // unknown when it is.
+  function datasets(list) {
+    return el('ul', { class: 'datasets' }, ...list.map((d) => {
+      const known = d.licence && d.licence !== 'unknown';
+      const licence = !known ? el('span', { class: 'unknown', text: t('licence_unknown') })
+        : el('span', {}, `${t('licence')}: `, isUrl(d.licence_url) ? link(d.licence_url, d.licence) : d.licence);
+      const parts = [d.publisher, d.attribution].filter(Boolean);
+      return el('li', {}, el('strong', { text: d.title || d.name || '' }),
+        parts.length ? ` — ${parts.join('. ')}` : null,
+        el('br'), licence,
+        isUrl(d.url) ? ' · ' : null, isUrl(d.url) ? link(d.url, t('dataset_link')) : null,
+        d.retrieved ? ` · ${t('retrieved')} ${d.retrieved}` : null);
+    }));
   }
 
   function gallery(photos) {
@@ -31,7 +105,7 @@
       const caption = (SP.lang === 'en' ? ph.caption_en : ph.caption_uk) || '';
       // a citizen who gave no name is credited "anonymous" (stored so), said in the page's language
       const author = ph.author === 'anonymous' ? t('anonymous') : ph.author;
-      const credit = [author && `${t('photo_by')}: ${author}`, ph.licence].filter(Boolean).join(' · ');
+      const credit = `${t('photo_by')}: ${author || t('unknown')} · ${t('licence')}: ${ph.licence || t('unknown')}`;
       return el('li', {}, el('figure', {},
         el('a', { href: `/photos/${ph.id}/web` },
           el('img', { src: `/photos/${ph.id}/thumb`, alt, loading: 'lazy', width: 320 })),
@@ -64,17 +138,23 @@
     const { feature, photos, reports, hist } = data;
     const p = feature.properties;
     const title = name(p);
+    const sets = Array.isArray(p.datasets) && p.datasets.length ? p.datasets : null;
     document.title = `${title} — ${t('brand')}`;
     const mini = el('div', { id: 'mini-map', role: 'region', 'aria-label': `${t('map_label')}: ${title}` });
-    root.replaceChildren(
+    root.replaceChildren(...[ // (replaceChildren would write a null as "null")
       el('p', {}, el('a', { href: '/', text: t('back') })),
       el('h1', { text: title }),
       (SP.lang === 'en' ? p.name_uk : p.name_en) ? el('p', { lang: SP.lang === 'en' ? 'uk' : 'en', text: SP.lang === 'en' ? p.name_uk : p.name_en }) : null,
+      p.description ? el('p', { class: 'description', lang: 'uk', text: p.description })
+        : el('p', { class: 'description', text: t('no_description') }),
       facts(p), el('p', {}, el('a', { href: `/report?monument=${id}`, text: t('report_damage') })), mini,
+      el('h2', { text: t('documents') }), documents(p),
+      el('h2', { text: t('sources') }), sources(p),
+      sets ? el('h2', { text: t('datasets') }) : null, sets ? datasets(sets) : null,
       el('h2', { text: t('photos') }), gallery(photos),
       el('h2', { text: t('timeline') }), timeline(reports),
       el('h2', { text: t('history') }), history(hist),
-      el('p', {}, el('a', { href: `/collections/monuments/items/${id}?f=json`, download: `monument-${id}.geojson`, type: 'application/geo+json', text: t('download') })));
+      el('p', {}, el('a', { href: `/collections/monuments/items/${id}?f=json`, download: `monument-${id}.geojson`, type: 'application/geo+json', text: t('download') }))].filter(Boolean));
     if (feature.geometry) {
       const m = L.map(mini, { attributionControl: false, zoomControl: true, scrollWheelZoom: false });
       const shape = L.geoJSON(feature, {

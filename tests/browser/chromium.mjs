@@ -64,8 +64,9 @@ export async function axe(page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-export async function shot(page, name) {
-  if (artifacts) await page.screenshot({ path: `${artifacts}/${name}.png` });
+// options as for page.screenshot (fullPage: true for a long page).
+export async function shot(page, name, options = {}) {
+  if (artifacts) await page.screenshot({ path: `${artifacts}/${name}.png`, ...options });
 }
 
 // Staff accounts from the environment ('login:password'), set by test_browser.sh.

@@ -1,7 +1,9 @@
 // tests/browser/web.test.mjs - the public web pages in Debian's Chromium against the real
 // server: the map shows Spadok's tiles; a click on a known monument opens its popup; a
 // Cyrillic search finds it; a filter redraws the tiles; English replaces the labels and is
-// remembered; the monument page shows its photo and condition timeline; no console errors;
+// remembered; the monument page shows its photo and condition timeline, description,
+// dating, protection documents, sources as links, datasets with their licences, and a
+// significance not established as such (issue 20); no console errors;
 // axe-core finds no serious or critical accessibility problem; screenshots at 1280x800 and
 // 360x740 are saved to $SPADOK_ARTIFACTS.
 import { test, before, after } from 'node:test';
@@ -23,6 +25,8 @@ test('the map shows the monument tiles, in Ukrainian, without errors', async () 
   assert.equal(await page.getAttribute('html', 'lang'), 'uk');
   assert.equal(await page.textContent('#filters-toggle'), 'Фільтри');
   assert.equal(await page.locator('#legend li').count() > 3, true, 'the key is drawn from TileJSON');
+  // Issue 20: the sizes' key says an unknown significance is unknown, apart from local.
+  assert.match(await page.textContent('#legend-sizes'), /місцевого значення.*значення не встановлено/s);
   await shot(page, 'map-1280x800');
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(problems, []);
@@ -63,18 +67,18 @@ test('a filter redraws the tiles and is kept in the address', async () => {
   const { page, context, problems } = await open(`/#map=14/${lat}/${lon}`);
   const before = await tilesLoaded(page);
   await page.click('#filters-toggle');
-  await page.selectOption('#f-significance', 'local');
+  await page.selectOption('#f-significance', 'not_established');
   await page.waitForFunction(() => [...document.querySelectorAll('.monument-tiles img')]
-    .some((i) => i.src.includes('significance=local')));
+    .some((i) => i.src.includes('significance=not_established')));
   const after = await tilesLoaded(page);
   assert.ok(!before.some((s) => s.includes('significance=')));
-  assert.ok(after.some((s) => s.includes('significance=local')));
-  assert.match(page.url(), /significance=local/);
+  assert.ok(after.some((s) => s.includes('significance=not_established')));
+  assert.match(page.url(), /significance=not_established/);
   // The shared link shows the same filter.
   const shared = await context.newPage();
   await shared.goto(page.url());
   await shared.waitForSelector('body[data-ready="true"]');
-  assert.equal(await shared.inputValue('#f-significance'), 'local');
+  assert.equal(await shared.inputValue('#f-significance'), 'not_established');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -158,12 +162,83 @@ for (const [w, h] of [[1280, 800], [360, 740]]) {
     await page.waitForFunction(() => document.querySelector('.gallery img')?.naturalWidth > 0);
     assert.match(await page.textContent('.timeline'), /огляд|технічн/);
     assert.equal(await page.getAttribute('a[download]', 'href'), `/collections/monuments/items/${monument}?f=json`);
-    await shot(page, `monument-${w}x${h}`);
+    // Issue 20: all the public may see. The description, both names, the dating, the
+    // protection documents known (test_browser.sh sets them), the sources as links.
+    assert.match(await page.textContent('.description'), /брами міста Ярослава/);
+    assert.match(await page.textContent('main'), /Golden Gate of Kyiv/);
+    assert.match(await page.textContent('[data-field="dating"]'), /1017–1024/);
+    assert.equal(await page.textContent('[data-field="significance"]'), 'національного значення');
+    assert.equal(await page.textContent('[data-field="register_act"]'), 'Тестовий наказ № 1 від 2001-01-01');
+    assert.equal(await page.textContent('[data-field="agreement"]'), '№ Т-1 від 2002-02-02');
+    assert.equal(await page.textContent('[data-field="passport_ref"]'), 'Тестовий паспорт 1');
+    const src = page.locator('.sources a[href="https://via-regia.org.ua/sights/zoloti-vorota-1017-1024-rr/"]');
+    assert.equal(await src.getAttribute('rel'), 'noopener');
+    assert.match(await page.textContent('.sources'), /coords: compiler estimate/, 'a title stays text');
+    assert.equal(await page.locator('.sources a').count(), 2);
+    assert.equal(await page.locator('.datasets').count(), 0, 'no datasets section when the item has none');
+    assert.doesNotMatch(await page.textContent('main'), /null|undefined/);
+    assert.match(await page.textContent('.gallery figcaption'), /Автор: Іван · Ліцензія: CC BY 4.0/);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= w, `nothing wider than the screen (${wide} px)`);
+    await shot(page, `monument-${w}x${h}`, { fullPage: true });
     assert.deepEqual(await axe(page), []);
     assert.deepEqual(problems, []);
     await context.close();
   });
 }
+
+// Issue 20: a significance nobody established is said to be so, not "місцевого значення".
+const yar = async () => (await (await fetch(`${base}/collections/monuments/items?q=${encodeURIComponent('Бабин Яр')}&limit=1`)).json()).features[0];
+for (const [w, h] of [[1280, 800], [360, 740]]) {
+  test(`a significance not established is shown as such at ${w}x${h}, in both languages`, async () => {
+    const { id } = await yar();
+    const { page, context, problems } = await open(`/monuments/${id}`, { width: w, height: h });
+    assert.equal(await page.textContent('h1'), 'Бабин Яр');
+    assert.equal(await page.textContent('[data-field="significance"]'), 'значення не встановлено');
+    assert.doesNotMatch(await page.textContent('main'), /місцевого значення/);
+    assert.equal(await page.textContent('[data-field="condition"]'), 'невідомо');
+    assert.match(await page.textContent('main'), /Охоронних документів у реєстрі не зазначено/);
+    await shot(page, `monument-not-established-${w}x${h}`, { fullPage: true });
+    assert.deepEqual(await axe(page), []);
+    await page.click('#lang');
+    assert.equal(await page.textContent('[data-field="significance"]'), 'significance not established');
+    assert.doesNotMatch(await page.textContent('main'), /local significance/);
+    await page.click('#lang');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('the datasets of an item, with their licences, and "licence unknown" when it is', async () => {
+  const { id } = await yar();
+  const { page, context, problems } = await newPage(browser);
+  // The server's `datasets` property is another change of issue 20: given here as it will be.
+  await page.route(`${base}/collections/monuments/items/${id}`, async (route) => {
+    const res = await route.fetch();
+    const f = await res.json();
+    f.properties.datasets = [
+      { name: 'kyiv_sample_monuments', title: 'Пам’ятки Києва (вибірка)', publisher: 'Spadok',
+        licence: 'CC-BY-4.0', licence_url: 'https://creativecommons.org/licenses/by/4.0/',
+        attribution: 'Укладач вибірки Spadok', url: 'https://example.org/sample', retrieved: '2026-11-30' },
+      { name: 'mystery', title: '', publisher: null, licence: 'unknown', licence_url: null,
+        attribution: null, url: 'javascript:alert(1)', retrieved: null },
+    ];
+    await route.fulfill({ response: res, json: f });
+  });
+  await page.goto(`${base}/monuments/${id}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const items = page.locator('.datasets li');
+  assert.equal(await items.count(), 2);
+  assert.match(await items.nth(0).textContent(), /Пам’ятки Києва \(вибірка\) — Spadok\. Укладач вибірки Spadok/);
+  assert.equal(await items.nth(0).locator('a', { hasText: 'CC-BY-4.0' }).getAttribute('href'),
+    'https://creativecommons.org/licenses/by/4.0/');
+  assert.match(await items.nth(1).textContent(), /mystery.*ліцензія невідома/s);
+  assert.equal(await items.nth(1).locator('a').count(), 0, 'no link from a non-http address');
+  await shot(page, 'monument-datasets-1280x800', { fullPage: true });
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 
 test('an unknown monument says so', async () => {
   const { page, context } = await open('/monuments/99999999');

@@ -5,13 +5,16 @@
  * regressions this way, so every crash once found stays a test in every build. A folder
  * that does not exist is skipped with a note: a target may have no regressions yet. Files
  * named PENDING-* are skipped too, with a note: they reproduce a known bug not fixed yet
- * (fuzz.c lists them), and lose the prefix when it is. */
+ * (fuzz.c lists them), and lose the prefix when it is. A replay that found nothing at all
+ * to run exits 77, which ctest reports as skipped (SKIP_RETURN_CODE), never as passed. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#define SKIP_CODE 77 /* ctest's SKIP_RETURN_CODE (tests/fuzz/CMakeLists.txt) */
 
 __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -127,5 +130,9 @@ int main(int argc, char **argv)
             runs += n;
     }
     printf("replayed %d inputs%s\n", runs, failed ? " (some could not be read)" : "");
+    if (!failed && runs == 0) {
+        printf("SKIPPED: no input to replay\n");
+        return SKIP_CODE;
+    }
     return failed;
 }

@@ -14,6 +14,10 @@ DB=$T/r.sqlite
   "$ROOT/data/sample/kyiv_raions.geojson" >/dev/null 2>&1
 "$SPADOK" import --quiet --db "$DB" --mapping "$ROOT/importers/mappings/kyiv_sample_monuments.json" \
   "$ROOT/data/sample/kyiv_monuments.csv" >/dev/null 2>&1
+# Protection documents for Золоті ворота's page (test values, not the monument's real ones).
+sql "$DB" "UPDATE monument SET register_act = 'Тестовий наказ № 1', register_date = '2001-01-01',
+             agreement_no = 'Т-1', agreement_date = '2002-02-02', passport_ref = 'Тестовий паспорт 1'
+           WHERE name_uk = 'Золоті ворота'" >/dev/null
 printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
 printf 'edit pass 2026\n' | "$SPADOK" user add olena --role editor --db "$DB" >/dev/null 2>&1
 start_server "$DB"

@@ -10,7 +10,7 @@ if [ -d "$SHARED" ]; then
   "$SPADOK" import --quiet --db "$DB" --mapping "$M/schleswig_holstein_denkmalliste.json" \
     "$SHARED/schleswig_holstein_denkmalliste/sh_denkmalliste.geojson" >/dev/null 2>&1
 else
-  echo "note: ../shared/data absent, round trip uses the bundled sample only"
+  skip_part "the round trip of ../shared/data's Schleswig-Holstein list: ../shared/data absent (the bundled sample only)"
 fi
 total=$(sql "$DB" "SELECT count(*) FROM monument")
 

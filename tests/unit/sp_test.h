@@ -1,6 +1,9 @@
 /* tests/unit/sp_test.h - the smallest test harness that does the job: cases are functions,
  * checks record file:line and go on, main() runs the cases named on the command line (or
- * all) and ends with the "N passed, N failed" line that CI reads. */
+ * all, or all but those named with a leading '-') and ends with the "N passed, N failed, N
+ * skipped" line that CI reads. A name that is no case fails the run: a typo must not pass.
+ * A case that cannot run here calls SP_SKIP with the reason; a run whose cases all skipped
+ * exits 77, which ctest (SKIP_RETURN_CODE) reports as skipped, not passed. */
 #ifndef SP_TEST_H
 #define SP_TEST_H
 
@@ -14,6 +17,17 @@ typedef struct sp_test_case {
 } sp_test_case;
 
 static int sp_test_failures;
+static int sp_test_skipped; /* set by SP_SKIP in the running case */
+
+#define SP_TEST_SKIP_CODE 77 /* ctest's SKIP_RETURN_CODE (tests/CMakeLists.txt) */
+
+/* The running case cannot run here (why says what it lacks): it ends, reported skipped. */
+#define SP_SKIP(why)                                                                               \
+    do {                                                                                           \
+        printf("  skipped: %s\n", (why));                                                          \
+        sp_test_skipped = 1;                                                                       \
+        return;                                                                                    \
+    } while (0)
 
 #define SP_CHECK(cond)                                                                             \
     do {                                                                                           \
@@ -43,27 +57,54 @@ static int sp_test_failures;
         }                                                                                          \
     } while (0)
 
+/* 1 when name is one of the cases. */
+static inline int sp_test_known(const sp_test_case *cases, const char *name)
+{
+    for (const sp_test_case *c = cases; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return 1;
+    return 0;
+}
+
 static inline int sp_test_main(int argc, char **argv, const sp_test_case *cases)
 {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0, unknown = 0, only = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *n = argv[i][0] == '-' ? argv[i] + 1 : argv[i];
+        only |= argv[i][0] != '-';
+        if (!sp_test_known(cases, n)) {
+            fprintf(stderr, "no such case: %s\n", n);
+            unknown++;
+        }
+    }
     for (const sp_test_case *c = cases; c->name; c++) {
-        int wanted = argc < 2;
-        for (int i = 1; i < argc; i++)
-            wanted |= strcmp(argv[i], c->name) == 0;
+        int wanted = !only;
+        for (int i = 1; i < argc; i++) {
+            if (argv[i][0] == '-' && strcmp(argv[i] + 1, c->name) == 0)
+                wanted = 0;
+            else if (strcmp(argv[i], c->name) == 0)
+                wanted = 1;
+        }
         if (!wanted)
             continue;
         int before = sp_test_failures;
+        sp_test_skipped = 0;
         c->fn();
-        if (sp_test_failures == before) {
-            passed++;
-            printf("ok   %s\n", c->name);
-        } else {
+        if (sp_test_failures != before) {
             failed++;
             printf("FAIL %s\n", c->name);
+        } else if (sp_test_skipped) {
+            skipped++;
+            printf("SKIP %s\n", c->name);
+        } else {
+            passed++;
+            printf("ok   %s\n", c->name);
         }
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("%d passed, %d failed, %d skipped\n", passed, failed + unknown, skipped);
+    if (failed || unknown)
+        return 1;
+    return skipped && !passed ? SP_TEST_SKIP_CODE : 0;
 }
 
 /* Runs the cases inside a fresh temp folder (its path in dir), removed afterwards. */

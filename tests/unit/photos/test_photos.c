@@ -4,7 +4,8 @@
  * with its code and message and nothing left on disk, the sweep, and uploads from several
  * threads at once. Test images are made here (libvips, libpng, libexif); the real camera
  * photos of ../shared/data/photos_exif are used too when this checkout sits beside shared/
- * (they are not in a user's clone: those cases then say SKIPPED and pass). */
+ * (they are not in a user's clone: those cases then skip, and ctest runs them as a test of
+ * their own, unit_test_photos_shared, which it reports skipped). */
 #include <dirent.h>
 #include <libexif/exif-data.h>
 #include <math.h>
@@ -114,15 +115,18 @@ static int count_files(const char *dir)
     return n;
 }
 
-static int have_shared(const char *test)
+/* 1 when ../shared/data/photos_exif is there (only a checkout beside shared/ has it). */
+static int have_shared(void)
 {
     struct stat st;
-    if (stat(SHARED_PHOTOS "/SOURCE.txt", &st) == 0)
-        return 1;
-    printf("SKIPPED %s: %s is absent (only a checkout beside shared/ has it)\n", test,
-           SHARED_PHOTOS);
-    return 0;
+    return stat(SHARED_PHOTOS "/SOURCE.txt", &st) == 0;
 }
+
+#define SP_SKIP_WITHOUT_SHARED()                                                                   \
+    do {                                                                                           \
+        if (!have_shared())                                                                        \
+            SP_SKIP(SHARED_PHOTOS " is absent (only a checkout beside shared/ has it)");           \
+    } while (0)
 
 /* A w x h RGB (or RGBA) test picture: a colour ramp, not flat, so JPEGs have real data. */
 static VipsImage *picture(int w, int h, int with_alpha)
@@ -723,8 +727,7 @@ static void test_photos__threads(void)
 
 static void test_photos__shared_exif(void)
 {
-    if (!have_shared("shared_exif"))
-        return;
+    SP_SKIP_WITHOUT_SHARED();
     char dir[600];
     sp_photo_store *s = new_store(dir);
     /* clang-format off */
@@ -776,8 +779,7 @@ static void test_photos__shared_exif(void)
 
 static void test_photos__shared_truncated(void)
 {
-    if (!have_shared("shared_truncated"))
-        return;
+    SP_SKIP_WITHOUT_SHARED();
     char dir[600];
     sp_photo_store *s = new_store(dir);
     static const char *const files[] = {"DSCN0010.jpg", "HMD_Nokia_8.3_5G.jpg"};

@@ -49,6 +49,26 @@ static void test_tiles__bounds(void)
     SP_CHECK_STR(sp_tile_legend_of(SP_TILE_MONUMENTS)[0].code, "good");
 }
 
+/* Issue 20: a significance nobody established is drawn as unknown, never at local's size. */
+static void test_tiles__unknown_significance_is_not_local(void)
+{
+    const sp_tile_size *local = sp_tile_size_of("local");
+    SP_CHECK_STR(local->code, "local");
+    SP_CHECK_STR(sp_tile_size_of("national")->code, "national");
+    SP_CHECK(sp_tile_size_of("newly_identified")->is_ring);
+    const char *unknown[] = {NULL, "not_established", "no_such_code"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        const sp_tile_size *s = sp_tile_size_of(unknown[i]);
+        SP_CHECK_STR(s->code, "unknown");
+        SP_CHECK_STR(s->label_uk, "значення не встановлено");
+        SP_CHECK(s->radius < local->radius && !s->is_ring);
+    }
+    int n = 0;
+    while (sp_tile_sizes()[n].code)
+        n++;
+    SP_CHECK(n == 5 && sp_tile_size_of(NULL) == &sp_tile_sizes()[n - 1]);
+}
+
 /* Encodes the surface, decodes the PNG as RGBA and compares with the surface's pixels. */
 static int roundtrip(cairo_surface_t *s, int *out_color_type, size_t *out_len)
 {
@@ -120,6 +140,8 @@ int main(int argc, char **argv)
     static const sp_test_case cases[] = {
         {"test_tiles__parse_addresses", test_tiles__parse_addresses},
         {"test_tiles__bounds", test_tiles__bounds},
+        {"test_tiles__unknown_significance_is_not_local",
+         test_tiles__unknown_significance_is_not_local},
         {"test_tiles__png_palette_and_rgba_keep_every_pixel",
          test_tiles__png_palette_and_rgba_keep_every_pixel},
         {NULL, NULL},
