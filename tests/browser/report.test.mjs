@@ -331,7 +331,7 @@ test('the editor signs in, sees the reports with their photos, rejects one and a
   assert.equal(await after.page.locator('.gallery img').count(), photosBefore + 1, 'one more photo');
   await after.page.waitForFunction(() => [...document.querySelectorAll('.gallery img')].every((i) => i.naturalWidth > 0));
   assert.match(await after.page.textContent('.timeline'), new RegExp(stamp));
-  assert.match(await after.page.textContent('.gallery'), /Автор: анонімно · CC-BY-4\.0/, 'credited as the citizen chose');
+  assert.match(await after.page.textContent('.gallery'), /Автор: анонімно · Ліцензія: CC-BY-4\.0/, 'credited as the citizen chose');
   assert.deepEqual(after.problems, []);
   await after.context.close();
 });

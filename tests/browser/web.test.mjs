@@ -175,7 +175,12 @@ for (const [w, h] of [[1280, 800], [360, 740]]) {
     assert.equal(await src.getAttribute('rel'), 'noopener');
     assert.match(await page.textContent('.sources'), /coords: compiler estimate/, 'a title stays text');
     assert.equal(await page.locator('.sources a').count(), 2);
-    assert.equal(await page.locator('.datasets').count(), 0, 'no datasets section when the item has none');
+    // The data set its values come from, with its licence, from the item's `datasets`.
+    const set = page.locator('.datasets li');
+    assert.equal(await set.count(), 1);
+    assert.match(await set.textContent(), /Spadok sample monument list \(Kyiv\)/);
+    assert.equal(await set.locator('a', { hasText: 'CC-BY-4.0' }).getAttribute('href'),
+      'https://creativecommons.org/licenses/by/4.0/');
     assert.doesNotMatch(await page.textContent('main'), /null|undefined/);
     assert.match(await page.textContent('.gallery figcaption'), /Автор: Іван · Ліцензія: CC BY 4.0/);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -212,7 +217,8 @@ for (const [w, h] of [[1280, 800], [360, 740]]) {
 test('the datasets of an item, with their licences, and "licence unknown" when it is', async () => {
   const { id } = await yar();
   const { page, context, problems } = await newPage(browser);
-  // The server's `datasets` property is another change of issue 20: given here as it will be.
+  // Any registry's data sets: one with every detail, one that declared nothing (and an
+  // address that is no web address), given to the page in place of the server's.
   await page.route(`${base}/collections/monuments/items/${id}`, async (route) => {
     const res = await route.fetch();
     const f = await res.json();
