@@ -118,5 +118,19 @@ check_eq "5.7 DELETE again: 412 (the version moved on)" 412 \
   "$(http "$Z/$zid" -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: $etag")"
 check_eq "5.8 condition reports cannot be edited here: 405" 405 \
   "$(http /collections/condition_reports/items -X POST "${AUTH[@]}" --data-binary "$zone")"
+# 6. Re-import (issue 20): an editor's change to an imported zone is kept, as a conflict.
+z1=$(sql "$DB" "SELECT id FROM protection_zone WHERE source_id = 'z1'")
+etag=$(http "$Z/$z1" >/dev/null; header ETag)
+check_eq "6.1 an editor renames the imported zone" 200 "$(http "$Z/$z1" -X PATCH "${AUTH[@]}" \
+  -H "If-Match: $etag" --data-binary '{"type": "Feature", "properties": {"name_uk": "Зона Золотих воріт (уточнено)"}}')"
+out=$("$SPADOK" import --quiet --db "$DB" --mapping "$T/zones.json" "$T/зони.geojson" 2>&1)
+check_contains "6.2 the same import: the zone conflicted" "$out" "unchanged 1 + conflicted 1 + rejected 2"
+check_contains "6.3 naming both names" "$out" "name_uk: source 'Зона Золотих воріт', current 'Зона Золотих воріт (уточнено)'"
+check_eq "6.4 the editor's name stays" "Зона Золотих воріт (уточнено)" \
+  "$(sql "$DB" "SELECT name_uk FROM protection_zone WHERE id = $z1")"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["features"] = d["features"][:1]; print(json.dumps(d))' "$T/зони.geojson" >"$T/one.geojson"
+out=$("$SPADOK" import --quiet --db "$DB" --mapping "$T/zones.json" "$T/one.geojson" 2>&1)
+check_contains "6.5 a zone dropped from the source is reported missing, not deleted" "$out" "missing 1)"
+check_eq "6.6 still there" 0 "$(sql "$DB" "SELECT count(*) FROM protection_zone WHERE source_id = 'z2' AND deleted_at IS NOT NULL")"
 check_eq "healthy" 200 "$(http /healthz)"
 finish
