@@ -684,7 +684,8 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
     if (rc == SP_OK)
         rc = sp_db_bulk_finish(db, &actor, err);
     if (rc == SP_OK && c.had_records) {
-        qsort(c.ids, c.nids, sizeof *c.ids, cmp_id);
+        if (c.nids) /* none met: qsort may not be given NULL */
+            qsort(c.ids, c.nids, sizeof *c.ids, cmp_id);
         rc = sp_db_missing_note(db, e, src->dataset, c.run_id, c.ids, c.nids,
                                 opt->missing == SP_IMP_MISSING_FLAG, &c.counts.missing, err);
     }

@@ -546,7 +546,7 @@ int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64
     int step, rc = SP_OK;
     while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        if (bsearch(&id, seen, nseen, sizeof *seen, cmp_id))
+        if (nseen && bsearch(&id, seen, nseen, sizeof *seen, cmp_id)) /* no NULL to bsearch */
             continue;
         if (n == cap) {
             int64_t *grown = realloc(missing, (cap = cap ? 2 * cap : 64) * sizeof *grown);
