@@ -133,22 +133,26 @@ static int write_metadata(walk *w, sp_err *err)
              (w->bbox[1] + w->bbox[3]) / 2, w->zmin);
     snprintf(zmin, sizeof zmin, "%d", w->zmin);
     snprintf(zmax, sizeof zmax, "%d", w->zmax);
+    char *credit = NULL; /* the data sets drawn, under their licences (never written here) */
+    if (sp_db_attribution(w->db, &credit, err) != SP_OK)
+        return err->code;
     const char *kv[][2] = {
         {"name", "Спадок / Spadok: heritage monuments"},
         {"format", "png"},
         {"type", "overlay"},
         {"version", "1"},
         {"description", sp_tile_layer_name(w->req.layer)},
-        {"attribution", "Spadok heritage registry; OpenStreetMap contributors (ODbL)"},
+        {"attribution", credit},
         {"bounds", bounds},
         {"center", center},
         {"minzoom", zmin},
         {"maxzoom", zmax},
     };
-    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
-        if (sp_db_mbtiles_meta(w->mbtiles, kv[i][0], kv[i][1], err) != SP_OK)
-            return err->code;
-    return SP_OK;
+    int rc = SP_OK;
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0] && rc == SP_OK; i++)
+        rc = sp_db_mbtiles_meta(w->mbtiles, kv[i][0], kv[i][1], err);
+    free(credit);
+    return rc;
 }
 
 int sp_cmd_tiles(int argc, char **argv)

@@ -222,6 +222,9 @@ check_contains "with its zooms" "$info" "ZOOM_LEVEL=16"
 check_eq "MBTiles metadata (format, maxzoom, minzoom)" "png|16|12" \
   "$(sqlite3 "$T/kyiv.mbtiles" "SELECT group_concat(value, '|') FROM (SELECT value FROM metadata WHERE name IN ('format', 'minzoom', 'maxzoom') ORDER BY name)")"
 IFS=/ read -r sz sx sy <<<"$(tile 16 $sofia)"
+check_contains "the MBTiles credits the data sets drawn, with their licences (issue 20)" \
+  "$(sqlite3 "$T/kyiv.mbtiles" "SELECT value FROM metadata WHERE name = 'attribution'")" \
+  "Spadok sample monument list, CC BY 4.0"
 sqlite3 "$T/kyiv.mbtiles" "SELECT writefile('$T/from-mbtiles.png', tile_data) FROM tiles WHERE zoom_level = 16 AND tile_column = $sx AND tile_row = $(((1 << 16) - 1 - sy))" >/dev/null
 http "/tiles/monuments/16/$sx/$sy.png" >/dev/null
 check_true "the MBTiles tile (TMS row) is the served tile" cmp -s "$T/from-mbtiles.png" "$T/body"
