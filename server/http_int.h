@@ -164,6 +164,8 @@ void sp_route_moderation(sp_http_req *r, const char *id);
 /* routes_provenance.c: data sets, licences, attribution, import conflicts */
 /* The attribution of the data sets the registry holds, as one line of text, into out. */
 int sp_http_attribution(sp_http_req *r, sp_strbuf *out);
+/* "attribution": that line, as a JSON member (an error answer is set when it cannot be read). */
+void sp_http_attribution_json(sp_http_req *r, sp_strbuf *b);
 /* ",{rel: license ...}" for each data set with a licence URL, to go on a links array. */
 int sp_http_licence_links(sp_http_req *r, sp_strbuf *b);
 /* The data sets (of monument_id, or all held when 0) as a JSON array. */

@@ -124,12 +124,8 @@ void sp_ogc_landing(sp_http_req *r)
     }
     sp_strbuf_puts(b, "{\"title\":\"Spadok — реєстр пам’яток культурної спадщини / heritage "
                       "monument registry\",\"description\":\"Monuments, protection zones and "
-                      "condition reports of the registry as OGC API - Features.\","
-                      "\"attribution\":");
-    sp_strbuf credit = {0};
-    if (sp_http_attribution(r, &credit))
-        sp_json_str(b, sp_strbuf_cstr(&credit));
-    sp_strbuf_free(&credit);
+                      "condition reports of the registry as OGC API - Features.\",");
+    sp_http_attribution_json(r, b);
     sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     add_link(r, &first, "/", NULL, "self", "application/json", "This document");
@@ -214,12 +210,8 @@ static void collection_json(sp_http_req *r, sp_collection c)
     sp_json_str(b, tmin[0] ? tmin : NULL);
     sp_strbuf_puts(b, ",");
     sp_json_str(b, tmax[0] ? tmax : NULL);
-    sp_strbuf_puts(b, "]],\"trs\":\"http://www.opengis.net/def/uom/ISO-8601/0/Gregorian\"}},"
-                      "\"attribution\":");
-    sp_strbuf credit = {0};
-    if (sp_http_attribution(r, &credit))
-        sp_json_str(b, sp_strbuf_cstr(&credit));
-    sp_strbuf_free(&credit);
+    sp_strbuf_puts(b, "]],\"trs\":\"http://www.opengis.net/def/uom/ISO-8601/0/Gregorian\"}},");
+    sp_http_attribution_json(r, b);
     sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     snprintf(path, sizeof path, "/collections/%s", info->name);

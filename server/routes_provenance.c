@@ -29,6 +29,15 @@ int sp_http_attribution(sp_http_req *r, sp_strbuf *out)
     return 1;
 }
 
+void sp_http_attribution_json(sp_http_req *r, sp_strbuf *b)
+{
+    sp_strbuf credit = {0};
+    sp_strbuf_puts(b, "\"attribution\":");
+    if (sp_http_attribution(r, &credit))
+        sp_json_str(b, sp_strbuf_cstr(&credit));
+    sp_strbuf_free(&credit);
+}
+
 /* One data set as JSON: its details, and a licence link when its licence is known. */
 static void dataset_json(sp_strbuf *b, const sp_db_dataset *d)
 {
