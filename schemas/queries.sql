@@ -1,8 +1,8 @@
 -- schemas/queries.sql - every statement Spadok runs, by name. cmake/embed.c turns each
 -- block that starts with a line "-- name: x" into SP_Q_X; storage/db.c prepares them once per connection.
 -- Names starting with exec_ are run with sqlite3_exec (several statements, no values).
--- Monument and district columns are bound as ?(10 + field index) of model/sp_model.h, so the
--- field table and these statements stay in step (tests/unit/storage checks it).
+-- A record's model fields are bound by name, :<field> as model/sp_model.h names it
+-- (sp_db_bind_fields); a statement lacking one of its entity's fields fails at its first use.
 
 -- name: exec_connection_setup
 -- 8 KiB pages (for a new file; SQLite ignores it once the file has content): half the WAL
@@ -181,23 +181,23 @@ INSERT INTO monument (uid, dataset, content_hash, geom, marker,
   name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
   protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
   location_sensitive, description, source)
-VALUES (coalesce(?7, lower(hex(randomblob(16)))), ?1, ?2, GeomFromWKB(?3, 4326),
-  MakePoint(?4, ?5, 4326), ?10, ?11, ?12, ?13, ?14, ?15,
-  ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,
-  ?25, ?26, ?27, ?28, ?29, ?30,
-  coalesce(?31, 0), ?32, ?33);
+VALUES (coalesce(:uid, lower(hex(randomblob(16)))), :dataset, :content_hash, GeomFromWKB(:wkb, 4326),
+  MakePoint(:marker_x, :marker_y, 4326), :source_id, :protection_no, :register_act, :register_date, :significance, :object_kind,
+  :name_uk, :name_en, :dating, :year_from, :year_to, :address, :district, :cadastral_no,
+  :protected_subject, :agreement_no, :agreement_date, :passport_ref, :wikidata, :wlm_id,
+  coalesce(:location_sensitive, 0), :description, :source);
 
 -- name: monument_update
-UPDATE monument SET content_hash = ?2, geom = GeomFromWKB(?3, 4326),
-  marker = MakePoint(?4, ?5, 4326),
-  source_id = ?10, protection_no = ?11, register_act = ?12, register_date = ?13,
-  significance = ?14, object_kind = ?15, name_uk = ?17, name_en = ?18, dating = ?19,
-  year_from = ?20, year_to = ?21, address = ?22, district = ?23, cadastral_no = ?24,
-  protected_subject = ?25, agreement_no = ?26, agreement_date = ?27, passport_ref = ?28,
-  wikidata = ?29, wlm_id = ?30, location_sensitive = coalesce(?31, 0), description = ?32,
-  source = ?33, version = version + 1, deleted_at = NULL,
+UPDATE monument SET content_hash = :content_hash, geom = GeomFromWKB(:wkb, 4326),
+  marker = MakePoint(:marker_x, :marker_y, 4326),
+  source_id = :source_id, protection_no = :protection_no, register_act = :register_act, register_date = :register_date,
+  significance = :significance, object_kind = :object_kind, name_uk = :name_uk, name_en = :name_en, dating = :dating,
+  year_from = :year_from, year_to = :year_to, address = :address, district = :district, cadastral_no = :cadastral_no,
+  protected_subject = :protected_subject, agreement_no = :agreement_no, agreement_date = :agreement_date, passport_ref = :passport_ref,
+  wikidata = :wikidata, wlm_id = :wlm_id, location_sensitive = coalesce(:location_sensitive, 0), description = :description,
+  source = :source, version = version + 1, deleted_at = NULL,
   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE id = ?6;
+WHERE id = :id;
 
 -- name: monument_kinds_clear
 DELETE FROM monument_kind WHERE monument_id = ?1;
@@ -260,13 +260,13 @@ SELECT id, content_hash FROM district WHERE name_uk = ?1;
 
 -- name: district_insert
 INSERT INTO district (dataset, content_hash, geom, source_id, name_uk, name_en)
-VALUES (?1, ?2, GeomFromWKB(?3, 4326), ?10, ?11, ?12);
+VALUES (:dataset, :content_hash, GeomFromWKB(:wkb, 4326), :source_id, :name_uk, :name_en);
 
 -- name: district_update
-UPDATE district SET content_hash = ?2, geom = GeomFromWKB(?3, 4326),
-  source_id = ?10, name_uk = ?11, name_en = ?12,
+UPDATE district SET content_hash = :content_hash, geom = GeomFromWKB(:wkb, 4326),
+  source_id = :source_id, name_uk = :name_uk, name_en = :name_en,
   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE id = ?6;
+WHERE id = :id;
 
 -- name: district_json
 SELECT json_object('id', id, 'dataset', dataset, 'source_id', source_id, 'name_uk', name_uk,
@@ -285,14 +285,14 @@ FROM protection_zone WHERE dataset = ?1 AND source_id = ?2;
 -- name: zone_insert
 INSERT INTO protection_zone (dataset, content_hash, geom, source_id, zone_type, monument_id,
   name_uk, decision, source)
-VALUES (?1, ?2, GeomFromWKB(?3, 4326), ?10, ?11, ?12, ?13, ?14, ?15);
+VALUES (:dataset, :content_hash, GeomFromWKB(:wkb, 4326), :source_id, :zone_type, :monument_id, :name_uk, :decision, :source);
 
 -- name: zone_update
-UPDATE protection_zone SET content_hash = ?2, geom = GeomFromWKB(?3, 4326),
-  source_id = ?10, zone_type = ?11, monument_id = ?12, name_uk = ?13, decision = ?14,
-  source = ?15, version = version + 1, deleted_at = NULL,
+UPDATE protection_zone SET content_hash = :content_hash, geom = GeomFromWKB(:wkb, 4326),
+  source_id = :source_id, zone_type = :zone_type, monument_id = :monument_id, name_uk = :name_uk, decision = :decision,
+  source = :source, version = version + 1, deleted_at = NULL,
   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE id = ?6;
+WHERE id = :id;
 
 -- name: zone_json
 SELECT json_object('id', id, 'dataset', dataset, 'source_id', source_id,
@@ -327,9 +327,9 @@ INSERT INTO condition_report (monument_id, dataset, source_id,
   report_type, observed_on, event_date, condition, damage_level, damage_extent,
   repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
   next_due)
-VALUES (?1, ?2, ?3,
-  ?10, ?11, ?12, ?13, ?14, ?15,
-  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25, ?26);
+VALUES (:monument_id, :dataset, :source_key,
+  :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
+  :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification, 'unverified'), :author, :next_due);
 
 -- A report filed through the API: approved (staff reports need no moderation), by a user;
 -- a technical act is due again after 5 years unless the report says when.
@@ -338,11 +338,11 @@ INSERT INTO condition_report (monument_id, supersedes_id, created_by, submitter_
   report_type, observed_on, event_date, condition, damage_level, damage_extent,
   repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
   next_due)
-VALUES (?1, ?2, ?3, ?4,
-  ?10, ?11, ?12, ?13, ?14, ?15,
-  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25,
-  coalesce(?26, CASE WHEN ?10 = 'technical_act'
-                     THEN date(coalesce(?11, ?12, 'now'), '+5 years') END));
+VALUES (:monument_id, :supersedes_id, :created_by, :submitter_contact,
+  :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
+  :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification, 'unverified'), :author,
+  coalesce(:next_due, CASE WHEN :report_type = 'technical_act'
+                     THEN date(coalesce(:observed_on, :event_date, 'now'), '+5 years') END));
 
 -- name: report_of
 SELECT monument_id, EXISTS (SELECT 1 FROM condition_report s WHERE s.supersedes_id = ?1)
@@ -1052,11 +1052,11 @@ INSERT INTO condition_report (monument_id, dataset, source_id, content_hash,
   report_type, observed_on, event_date, condition, damage_level, damage_extent,
   repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
   next_due)
-VALUES (?1, ?2, ?3, ?4,
-  ?10, ?11, ?12, ?13, ?14, ?15,
-  ?18, ?19, ?20, ?21, ?22, ?23, coalesce(?24, 'unverified'), ?25,
-  coalesce(?26, CASE WHEN ?10 = 'technical_act'
-                     THEN date(coalesce(?11, ?12, 'now'), '+5 years') END));
+VALUES (:monument_id, :dataset, :source_key, :content_hash,
+  :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
+  :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification, 'unverified'), :author,
+  coalesce(:next_due, CASE WHEN :report_type = 'technical_act'
+                     THEN date(coalesce(:observed_on, :event_date, 'now'), '+5 years') END));
 
 -- The monument ?1 got report ?3; ?2 is 1 when that report fires the trigger (approved, its
 -- verification not rejected: the WHEN of condition_report_sets_condition), else 0.

@@ -138,6 +138,12 @@ int sp_db_bind_int(sqlite3_stmt *st, const char *name, int64_t v, sp_err *err)
     return idx ? bound(st, sqlite3_bind_int64(st, idx, v), name, err) : err->code;
 }
 
+int sp_db_bind_double(sqlite3_stmt *st, const char *name, double v, sp_err *err)
+{
+    int idx = param(st, name, err);
+    return idx ? bound(st, sqlite3_bind_double(st, idx, v), name, err) : err->code;
+}
+
 int sp_db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n, sp_err *err)
 {
     int idx = param(st, name, err);
@@ -147,6 +153,35 @@ int sp_db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n,
                  p ? sqlite3_bind_blob(st, idx, p, (int)n, SQLITE_TRANSIENT)
                    : sqlite3_bind_null(st, idx),
                  name, err);
+}
+
+int sp_db_bind_fields(sp_db *db, enum sp_q q, sqlite3_stmt *st, const sp_entity *e,
+                      char *const values[], sp_err *err)
+{
+    short *idx = db->field_param[q];
+    for (int i = 0; i < e->nfields; i++) {
+        const sp_field *f = &e->fields[i];
+        if (f->type == SP_FT_VOCAB_SET)
+            continue;      /* stored in a join table */
+        if (idx[i] == 0) { /* first use of q on this connection: where is :<field>? */
+            char name[64];
+            snprintf(name, sizeof name, ":%s", f->name);
+            int k = sqlite3_bind_parameter_index(st, name);
+            idx[i] = k > 0 ? (short)k : -1;
+        }
+        if (idx[i] < 0)
+            return sp_err_set(err, SP_EINTERNAL, "statement %s has no parameter :%s",
+                              sp_sql_query_name[q], f->name);
+        const char *v = values[i];
+        int rc = !v ? sqlite3_bind_null(st, idx[i])
+                 : f->type == SP_FT_INT || f->type == SP_FT_BOOL || f->type == SP_FT_ID
+                     ? sqlite3_bind_int64(st, idx[i], strtoll(v, NULL, 10))
+                     : sqlite3_bind_text(st, idx[i], v, -1, SQLITE_STATIC);
+        if (rc != SQLITE_OK)
+            return sp_err_set(err, rc == SQLITE_NOMEM ? SP_ENOMEM : SP_EINTERNAL, "binding :%s: %s",
+                              f->name, sqlite3_errstr(rc));
+    }
+    return SP_OK;
 }
 
 int sp_db_schema_latest(void)

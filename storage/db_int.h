@@ -31,6 +31,9 @@ struct sp_db {
     int64_t bulk_max_id;    /* monument ids above it were inserted by the bulk transaction */
     int64_t bulk_districts; /* districts at the start of the bulk transaction */
     sp_db_triggers bulk_off, report_off; /* dropped by the bulk transaction, to re-create */
+    /* Parameter index of each model field in statement q, found once (sp_db_bind_fields):
+     * 0 not looked up yet, -1 the statement has no such parameter. */
+    short field_param[SP_Q_COUNT][SP_MAX_FIELDS];
 };
 
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
@@ -50,7 +53,13 @@ void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
  * that `if (bind(...) || bind(...))` stops at the first failure, err set. */
 int sp_db_bind_text(sqlite3_stmt *st, const char *name, const char *v, sp_err *err);
 int sp_db_bind_int(sqlite3_stmt *st, const char *name, int64_t v, sp_err *err);
+int sp_db_bind_double(sqlite3_stmt *st, const char *name, double v, sp_err *err);
 int sp_db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n, sp_err *err);
+/* Binds a record's model fields of e to statement q's parameters :<field name> (NULL values
+ * as SQL NULL; whole numbers as integers). Sets of codes go to join tables and are skipped;
+ * any other field the statement lacks is SP_EINTERNAL. Values must outlive the step. */
+int sp_db_bind_fields(sp_db *db, enum sp_q q, sqlite3_stmt *st, const sp_entity *e,
+                      char *const values[], sp_err *err);
 /* A photo file's sha256, media type, width, height, bytes, taken_at, lat, lon from
  * parameter first on (lat and lon NULL without GPS); storage/photos.c. */
 struct sp_db_photo_file;

@@ -9,8 +9,6 @@
 #include "db_int.h"
 #include "sp_hash.h"
 
-#define SP_PARAM_FIELD0 10 /* field i binds to ?(10 + i), see schemas/queries.sql */
-
 typedef struct entity_sql {
     enum sp_q by_source, by_alt, insert, update, json;
     int alt_field; /* second natural key (protection_no, name_uk), or -1 */
@@ -83,22 +81,6 @@ static void content_hash(const sp_db_record *rec, char out[17])
     }
     h = sp_fnv1a(h, rec->wkb, rec->wkb_len);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-static void bind_fields(sqlite3_stmt *st, const sp_entity *e, char *const values[])
-{
-    for (int i = 0; i < e->nfields; i++) {
-        const sp_field *f = &e->fields[i];
-        int idx = SP_PARAM_FIELD0 + i;
-        if (f->type == SP_FT_VOCAB_SET)
-            continue; /* stored in a join table */
-        if (!values[i])
-            sqlite3_bind_null(st, idx);
-        else if (f->type == SP_FT_INT || f->type == SP_FT_BOOL || f->type == SP_FT_ID)
-            sqlite3_bind_int64(st, idx, strtoll(values[i], NULL, 10));
-        else
-            sqlite3_bind_text(st, idx, values[i], -1, SQLITE_STATIC); /* stepped at once */
-    }
 }
 
 /* A record found by one of its keys (queries *_by_*: id, content hash, then for monuments
@@ -244,24 +226,20 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     char *before = id ? sp_db_row_json(db, q->json, id, err) : NULL;
     if (id && !before)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, id ? q->update : q->insert, err);
-    if (!st) {
+    enum sp_q qs = id ? q->update : q->insert;
+    sqlite3_stmt *st = sp_db_stmt(db, qs, err);
+    /* An update keeps the data set the record first came from. */
+    if (!st || (!id && sp_db_bind_text(st, ":dataset", rec->dataset, err)) ||
+        sp_db_bind_text(st, ":content_hash", new_hash, err) ||
+        sp_db_bind_blob(st, ":wkb", rec->wkb, rec->wkb_len, err) ||
+        (is_monument && (sp_db_bind_double(st, ":marker_x", rec->marker_x, err) ||
+                         sp_db_bind_double(st, ":marker_y", rec->marker_y, err))) ||
+        (id && sp_db_bind_int(st, ":id", id, err)) ||
+        (!id && is_monument && sp_db_bind_text(st, ":uid", rec->uid, err)) ||
+        sp_db_bind_fields(db, qs, st, e, values, err)) {
         sqlite3_free(before);
         return err->code;
     }
-    if (!id) /* an update keeps the data set the record first came from */
-        sqlite3_bind_text(st, 1, rec->dataset, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, new_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(st, 3, rec->wkb, (int)rec->wkb_len, SQLITE_STATIC);
-    if (is_monument) {
-        sqlite3_bind_double(st, 4, rec->marker_x);
-        sqlite3_bind_double(st, 5, rec->marker_y);
-    }
-    if (id)
-        sqlite3_bind_int64(st, 6, id);
-    else if (is_monument && rec->uid)
-        sqlite3_bind_text(st, 7, rec->uid, -1, SQLITE_TRANSIENT);
-    bind_fields(st, e, values);
     if ((rc = sp_db_step_done(db, st, id ? "update" : "insert", err)) != SP_OK) {
         sqlite3_free(before);
         return rc;
@@ -425,12 +403,11 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
         return rc;
     int64_t id;
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_INSERT, err);
-    if (!st)
+    if (!st || sp_db_bind_int(st, ":monument_id", monument_id, err) ||
+        sp_db_bind_text(st, ":dataset", dataset, err) ||
+        sp_db_bind_text(st, ":source_key", source_id, err) ||
+        sp_db_bind_fields(db, SP_Q_REPORT_INSERT, st, sp_model_entity(SP_ENT_REPORT), values, err))
         return err->code;
-    sqlite3_bind_int64(st, 1, monument_id);
-    sqlite3_bind_text(st, 2, dataset, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, source_id, -1, SQLITE_TRANSIENT);
-    bind_fields(st, sp_model_entity(SP_ENT_REPORT), values);
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc;
     id = sqlite3_last_insert_rowid(db->conn);

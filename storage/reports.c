@@ -8,8 +8,6 @@
 #include "db_int.h"
 #include "sp_db_reports.h"
 
-#define SP_PARAM_FIELD0 10 /* report field i binds to ?(10 + i), see schemas/queries.sql */
-
 void sp_db_free(void *p)
 {
     sqlite3_free(p);
@@ -48,21 +46,12 @@ static int insert_report(sp_db *db, const sp_db_report_in *in, const sp_db_actor
     sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_REPORT_CREATE, err) : NULL;
     if (rc != SP_OK || !st)
         return err->code;
-    sqlite3_bind_int64(st, 1, in->monument_id);
-    if (in->supersedes_id)
-        sqlite3_bind_int64(st, 2, in->supersedes_id);
-    if (user_id)
-        sqlite3_bind_int64(st, 3, user_id);
-    sp_db_bind_text_or_null(st, 4, in->submitter_contact);
-    for (int i = 0; i < e->nfields; i++) {
-        const char *v = in->values[i];
-        if (e->fields[i].type == SP_FT_VOCAB_SET || !v)
-            continue; /* sets go to join tables; NULL stays unbound */
-        if (e->fields[i].type == SP_FT_BOOL || e->fields[i].type == SP_FT_INT)
-            sqlite3_bind_int64(st, SP_PARAM_FIELD0 + i, strtoll(v, NULL, 10));
-        else
-            sqlite3_bind_text(st, SP_PARAM_FIELD0 + i, v, -1, SQLITE_STATIC);
-    }
+    if (sp_db_bind_int(st, ":monument_id", in->monument_id, err) ||
+        (in->supersedes_id && sp_db_bind_int(st, ":supersedes_id", in->supersedes_id, err)) ||
+        (user_id && sp_db_bind_int(st, ":created_by", user_id, err)) ||
+        sp_db_bind_text(st, ":submitter_contact", in->submitter_contact, err) ||
+        sp_db_bind_fields(db, SP_Q_REPORT_CREATE, st, e, in->values, err))
+        return err->code;
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc;
     int64_t id = sqlite3_last_insert_rowid(db->conn);

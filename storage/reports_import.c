@@ -13,7 +13,6 @@
 #include "db_int.h"
 #include "sp_hash.h"
 
-#define SP_PARAM_FIELD0 10 /* report field i binds to ?(10 + i), see schemas/queries.sql */
 /* Monuments updated by one statement at the end of an import: its statement journal (in
  * memory, temp_store) then holds a few MB of pages rather than the whole monument table. */
 #define SP_REPORT_APPLY_SLICE 2000
@@ -155,20 +154,6 @@ static int note_touched(sp_db *db, int64_t monument_id, int64_t report_id, char 
     return sp_db_step_done(db, st, "note the reported monument", err);
 }
 
-static void bind_values(sqlite3_stmt *st, char *const values[])
-{
-    const sp_entity *e = sp_model_entity(SP_ENT_REPORT);
-    for (int i = 0; i < e->nfields; i++) {
-        const char *v = values[i];
-        if (e->fields[i].type == SP_FT_VOCAB_SET || !v)
-            continue; /* sets go to join tables; NULL stays unbound */
-        if (e->fields[i].type == SP_FT_BOOL || e->fields[i].type == SP_FT_INT)
-            sqlite3_bind_int64(st, SP_PARAM_FIELD0 + i, strtoll(v, NULL, 10));
-        else
-            sqlite3_bind_text(st, SP_PARAM_FIELD0 + i, v, -1, SQLITE_STATIC);
-    }
-}
-
 int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char *source_id,
                         const char *protection_no, char *const values[],
                         sp_upsert_result *out_result, sp_err *err)
@@ -195,13 +180,13 @@ int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char
                           "never changed: file a correction that supersedes it",
                           source_id, (long long)id);
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_INSERT, err);
-    if (!st)
+    if (!st || sp_db_bind_int(st, ":monument_id", monument_id, err) ||
+        sp_db_bind_text(st, ":dataset", dataset, err) ||
+        sp_db_bind_text(st, ":source_key", source_id, err) ||
+        sp_db_bind_int(st, ":content_hash", hash, err) ||
+        sp_db_bind_fields(db, SP_Q_REPORT_IMPORT_INSERT, st, sp_model_entity(SP_ENT_REPORT), values,
+                          err))
         return err->code;
-    sqlite3_bind_int64(st, 1, monument_id);
-    sqlite3_bind_text(st, 2, dataset, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, source_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, hash);
-    bind_values(st, values);
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc; /* SQLite undid the statement: nothing of this report is written */
     id = sqlite3_last_insert_rowid(db->conn);

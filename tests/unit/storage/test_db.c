@@ -2,11 +2,13 @@
  * Runs on a real SpatiaLite file in a temp folder. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <ogr_api.h>
 #include <sqlite3.h>
 
+#include "db_int.h" /* the statements and their binding, tested here */
 #include "sp_db.h"
 #include "sp_db_items.h"
 #include "sp_db_tilecache.h"
@@ -579,6 +581,40 @@ static void test_db__backup_is_consistent_copy(void)
     sp_db_close(db);
 }
 
+/* Every statement that stores a record names each of its entity's fields as :<field>, and a
+ * statement that lacks one is refused at once rather than bound at the wrong place. */
+static void test_db__record_statements_bind_every_field_by_name(void)
+{
+    static const struct {
+        enum sp_q q;
+        sp_entity_id e;
+    } uses[] = {
+        {SP_Q_MONUMENT_INSERT, SP_ENT_MONUMENT},
+        {SP_Q_MONUMENT_UPDATE, SP_ENT_MONUMENT},
+        {SP_Q_DISTRICT_INSERT, SP_ENT_DISTRICT},
+        {SP_Q_DISTRICT_UPDATE, SP_ENT_DISTRICT},
+        {SP_Q_ZONE_INSERT, SP_ENT_ZONE},
+        {SP_Q_ZONE_UPDATE, SP_ENT_ZONE},
+        {SP_Q_REPORT_INSERT, SP_ENT_REPORT},
+        {SP_Q_REPORT_CREATE, SP_ENT_REPORT},
+        {SP_Q_REPORT_IMPORT_INSERT, SP_ENT_REPORT},
+    };
+    sp_db *db = fresh("bind.sqlite");
+    sp_err err = {0};
+    char *none[SP_MAX_FIELDS] = {0};
+    for (size_t i = 0; i < sizeof uses / sizeof uses[0]; i++) {
+        sqlite3_stmt *st = sp_db_stmt(db, uses[i].q, &err);
+        SP_CHECK(st != NULL);
+        SP_CHECK(sp_db_bind_fields(db, uses[i].q, st, sp_model_entity(uses[i].e), none, &err) ==
+                 SP_OK);
+    }
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ZONE_INSERT, &err);
+    SP_CHECK(sp_db_bind_fields(db, SP_Q_ZONE_INSERT, st, sp_model_entity(SP_ENT_MONUMENT), none,
+                               &err) == SP_EINTERNAL);
+    SP_CHECK(strstr(err.msg, "zone_insert has no parameter :") != NULL);
+    sp_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
@@ -599,6 +635,8 @@ int main(int argc, char **argv)
          test_db__bad_vocab_code_violates_foreign_key},
         {"test_db__export_rows_carry_model_fields", test_db__export_rows_carry_model_fields},
         {"test_db__backup_is_consistent_copy", test_db__backup_is_consistent_copy},
+        {"test_db__record_statements_bind_every_field_by_name",
+         test_db__record_statements_bind_every_field_by_name},
         {NULL, NULL},
     };
     return sp_test_main_in_tmpdir(argc, argv, cases, dir, sizeof dir, "spadok-unit");
