@@ -1,6 +1,7 @@
 /* server/http.c - libmicrohttpd plumbing: start/stop, per-thread database connections,
  * routing, and what every response shares (format negotiation, ETag and 304, gzip, CORS,
  * Cache-Control, JSON errors, one log line per request). Routes only fill a body. */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -30,56 +31,9 @@
 #define SP_HTTP_GZIP_MIN 1024 /* smaller bodies are sent as they are */
 #define SP_HTTP_MAX_DBS  256
 
-/* Metrics (Prometheus text at /metrics): requests by route and status, latency histogram. */
-static const char *const metric_routes[] = {"landing",
-                                            "conformance",
-                                            "api",
-                                            "healthz",
-                                            "metrics",
-                                            "collections",
-                                            "collection",
-                                            "items",
-                                            "item",
-                                            "queryables",
-                                            "exports",
-                                            "tile",
-                                            "tilejson",
-                                            "auth",
-                                            "item_delete",
-                                            "options",
-                                            "unknown",
-                                            "item_create",
-                                            "item_replace",
-                                            "item_patch",
-                                            "history",
-                                            "reports",
-                                            "citizen_report",
-                                            "moderation",
-                                            "photos",
-                                            "photo",
-                                            "stats",
-                                            "page",
-                                            "static",
-                                            "conflicts",
-                                            "datasets",
-                                            "-"};
-#define SP_NROUTES ((int)(sizeof metric_routes / sizeof metric_routes[0]))
-static const int metric_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
-                                      406, 409, 412, 413, 415, 428, 429, 500, 0};
-#define SP_NSTATUS ((int)(sizeof metric_statuses / sizeof metric_statuses[0]))
-static const double metric_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                        0.1,   0.25,   0.5,   1.0,  2.5};
-#define SP_NBUCKETS ((int)(sizeof metric_buckets / sizeof metric_buckets[0]))
-
-typedef struct sp_metrics {
-    atomic_ullong requests[SP_NROUTES][SP_NSTATUS]; /* status 0: any other */
-    atomic_ullong buckets[SP_NBUCKETS + 1];         /* last: +Inf */
-    atomic_ullong micros_total;
-} sp_metrics;
-
 struct sp_http_server {
     struct MHD_Daemon *daemon;
-    sp_metrics metrics;
+    sp_http_metrics *metrics;
     sp_http_config cfg;
     int port;
     atomic_uint_fast64_t next_id;
@@ -335,158 +289,6 @@ static int negotiate(sp_http_req *r)
     return 1;
 }
 
-static int is(const sp_http_req *r, const char *method)
-{
-    return strcmp(r->method, method) == 0;
-}
-
-/* 1 when the request's method is in allowed ("GET PUT"; GET takes HEAD too), else 405 with
- * the Allow header naming them. */
-static int method_ok(sp_http_req *r, const char *allowed)
-{
-    size_t n = strlen(r->method);
-    for (const char *p = allowed; (p = strstr(p, r->method)); p += n)
-        if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return 1;
-    if (is(r, "HEAD") && strstr(allowed, "GET"))
-        return 1;
-    sp_strbuf b = {0};
-    for (const char *p = allowed; *p;) {
-        size_t len = strcspn(p, " ");
-        sp_strbuf_printf(&b, "%s%.*s%s", b.len ? ", " : "", (int)len, p,
-                         strncmp(p, "GET", len) == 0 ? ", HEAD" : "");
-        p += len + (p[len] == ' ');
-    }
-    snprintf(r->allow, sizeof r->allow, "%s", b.len ? b.data : "");
-    sp_strbuf_free(&b);
-    sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s (allowed: %s)",
-                  r->method, r->path, allowed);
-    return 0;
-}
-
-static void route(sp_http_req *r)
-{
-    /* Split the path into at most 4 segments after the leading slash. */
-    char path[512];
-    if (snprintf(path, sizeof path, "%s", r->path) >= (int)sizeof path)
-        return (void)sp_http_error(r, 404, "NotFound", "no such path");
-    char *seg[5] = {0};
-    int n = 0;
-    for (char *save = NULL, *t = strtok_r(path, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-        if (n == 5)
-            return (void)sp_http_error(r, 404, "NotFound", "no such path");
-        seg[n++] = t;
-    }
-    int is_read = is(r, "GET") || is(r, "HEAD");
-    int is_open = n > 0 && (strcmp(seg[0], "collections") == 0 || strcmp(seg[0], "auth") == 0 ||
-                            strcmp(seg[0], "reports") == 0 || strcmp(seg[0], "moderation") == 0 ||
-                            strcmp(seg[0], "conflicts") == 0 || strcmp(seg[0], "photos") == 0);
-    if (!is_read && !is_open)
-        return r->route = "unknown", (void)method_ok(r, "GET");
-    /* A browser asking for / gets the map; API clients (and ?f=html) the landing page. */
-    if (n == 0 && r->format == SP_FMT_HTML && !r->format_is_explicit)
-        return r->route = "page", sp_route_page(r, "index.html");
-    if (n == 0)
-        return r->route = "landing", sp_ogc_landing(r);
-    if (n == 1 && strcmp(seg[0], "vocabularies") == 0)
-        return r->route = "page", sp_route_vocabularies(r);
-    if (n == 1 && strcmp(seg[0], "favicon.ico") == 0) /* asked for by browsers regardless */
-        return r->route = "static", sp_route_page(r, "favicon.svg");
-    if (n >= 2 && strcmp(seg[0], "static") == 0)
-        return r->route = "static", sp_route_static(r);
-    if (n == 2 && strcmp(seg[0], "monuments") == 0)
-        return r->route = "page", sp_route_page(r, "monument.html");
-    if (n == 1 && (strcmp(seg[0], "report") == 0 || strcmp(seg[0], "login") == 0 ||
-                   strcmp(seg[0], "department") == 0)) {
-        char page[32];
-        snprintf(page, sizeof page, "%s.html", seg[0]);
-        return r->route = "page", sp_route_page(r, page);
-    }
-    if (n == 2 && strcmp(seg[0], "department") == 0 && strcmp(seg[1], "moderation") == 0)
-        return r->route = "page", sp_route_page(r, "moderation.html");
-    if (n == 3 && strcmp(seg[0], "department") == 0 && strcmp(seg[1], "monuments") == 0)
-        return r->route = "page", sp_route_page(r, "edit.html");
-    if (n == 1 && strcmp(seg[0], "conformance") == 0)
-        return r->route = "conformance", sp_ogc_conformance(r);
-    if (n == 1 && strcmp(seg[0], "api") == 0)
-        return r->route = "api", sp_ogc_api(r);
-    if (n == 1 && strcmp(seg[0], "healthz") == 0) {
-        r->route = "healthz";
-        sp_strbuf_puts(&r->body, "{\"status\":\"ok\"}");
-        r->cache_control = "no-store";
-        return;
-    }
-    if (n == 2 && strcmp(seg[0], "photos") == 0 && is(r, "PATCH"))
-        return r->route = "photo", sp_route_photo_patch(r, seg[1]);
-    if ((n == 2 || n == 3) && strcmp(seg[0], "photos") == 0 &&
-        method_ok(r, n == 2 ? "GET PATCH" : "GET"))
-        return r->route = "photo", sp_route_photo(r, seg[1], seg[2]);
-    if (n == 1 && strcmp(seg[0], "stats") == 0)
-        return r->route = "stats", sp_route_stats(r);
-    if (n == 2 && strcmp(seg[0], "auth") == 0)
-        return r->route = "auth", sp_route_auth(r, seg[1]);
-    if (n == 1 && strcmp(seg[0], "tiles") == 0)
-        return r->route = "tilejson", sp_route_tilesets(r);
-    if (n == 2 && strcmp(seg[0], "tiles") == 0)
-        return r->route = "tilejson", sp_route_tilejson(r, seg[1]);
-    if (n == 5 && strcmp(seg[0], "tiles") == 0)
-        return r->route = "tile", sp_route_tile(r, seg[1], seg[2], seg[3], seg[4]);
-    if (n == 2 && strcmp(seg[0], "exports") == 0)
-        return r->route = "exports", sp_route_export(r, r->db_path, seg[1]);
-    if (n == 1 && strcmp(seg[0], "reports") == 0 && method_ok(r, "POST"))
-        return r->route = "citizen_report", sp_route_citizen_report(r);
-    if (n == 2 && strcmp(seg[0], "reports") == 0 && method_ok(r, "GET"))
-        return r->route = "citizen_report", sp_route_citizen_status(r, seg[1]);
-    if (n == 2 && strcmp(seg[0], "report") == 0)
-        return r->route = "page", sp_route_page(r, "status.html");
-    if ((n == 3 || n == 4) && strcmp(seg[0], "moderation") == 0 && strcmp(seg[1], "photos") == 0 &&
-        method_ok(r, "GET"))
-        return r->route = "moderation", sp_route_citizen_photo(r, seg[2], seg[3]);
-    if (n <= 2 && strcmp(seg[0], "moderation") == 0 && method_ok(r, n == 1 ? "GET" : "POST"))
-        return r->route = "moderation", sp_route_moderation(r, seg[1]);
-    if (n <= 2 && strcmp(seg[0], "conflicts") == 0 && method_ok(r, n == 1 ? "GET" : "POST"))
-        return r->route = "conflicts", sp_route_conflicts(r, seg[1]);
-    if (n == 1 && strcmp(seg[0], "datasets") == 0)
-        return r->route = "datasets", sp_route_datasets(r);
-    if (n == 2 && strcmp(seg[0], "department") == 0 && strcmp(seg[1], "conflicts") == 0)
-        return r->route = "page", sp_route_page(r, "conflicts.html");
-    if (strcmp(seg[0], "collections") == 0) {
-        if (n == 1 && method_ok(r, "GET"))
-            return r->route = "collections", sp_ogc_collections(r);
-        if (n == 2 && method_ok(r, "GET"))
-            return r->route = "collection", sp_ogc_collection(r, seg[1]);
-        if (n == 3 && strcmp(seg[2], "queryables") == 0 && method_ok(r, "GET"))
-            return r->route = "queryables", sp_ogc_queryables(r, seg[1]);
-        if (n == 3 && strcmp(seg[2], "items") == 0 && method_ok(r, "GET POST")) {
-            if (is(r, "POST"))
-                return r->route = "item_create", sp_edit_create(r, seg[1]);
-            return r->route = "items", sp_ogc_items(r, seg[1]);
-        }
-        if (n == 4 && strcmp(seg[2], "items") == 0 && method_ok(r, "GET PUT PATCH DELETE")) {
-            r->route = is(r, "PUT")      ? "item_replace"
-                       : is(r, "PATCH")  ? "item_patch"
-                       : is(r, "DELETE") ? "item_delete"
-                                         : "item";
-            if (strcmp(r->route, "item") == 0)
-                return sp_ogc_item(r, seg[1], seg[3]);
-            return sp_edit_item(r, seg[1], seg[3]);
-        }
-        if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "history") == 0 &&
-            method_ok(r, "GET"))
-            return r->route = "history", sp_edit_history(r, seg[1], seg[3]);
-        if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "reports") == 0 &&
-            method_ok(r, "GET POST"))
-            return r->route = "reports", sp_route_monument_reports(r, seg[1], seg[3]);
-        if (n == 5 && strcmp(seg[2], "items") == 0 && strcmp(seg[4], "photos") == 0 &&
-            method_ok(r, "GET POST"))
-            return r->route = "photos", sp_route_monument_photos(r, seg[1], seg[3]);
-    }
-    if (r->status == 405)
-        return (void)(r->route = "unknown");
-    r->route = "unknown";
-    sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
-}
-
 /* Compresses r->body in place when the client takes gzip and it is worth it. */
 static int maybe_gzip(sp_http_req *r)
 {
@@ -612,84 +414,52 @@ static void set_base(sp_http_req *r)
              proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : "localhost");
 }
 
-static void count(sp_metrics *m, const char *route, int status, double seconds)
+/* The matched row's answer: from the response cache when the row is cached, the request
+ * public and the data version the same, else from its handler. A tile carries the ETag of
+ * its bytes and has a cache of its own, kept exact by the map_change log: neither the data
+ * version nor the response cache is needed. Writes, sign-in and whatever a token may change
+ * are not cached. */
+static void answer(sp_http_server *s, sp_http_req *r)
 {
-    int ri = SP_NROUTES - 1, si = SP_NSTATUS - 1, bi = SP_NBUCKETS;
-    for (int i = 0; i < SP_NROUTES; i++)
-        if (strcmp(metric_routes[i], route) == 0)
-            ri = i;
-    for (int i = 0; i < SP_NSTATUS - 1; i++)
-        if (metric_statuses[i] == status)
-            si = i;
-    for (int i = SP_NBUCKETS - 1; i >= 0; i--)
-        if (seconds <= metric_buckets[i])
-            bi = i;
-    atomic_fetch_add(&m->requests[ri][si], 1);
-    atomic_fetch_add(&m->buckets[bi], 1);
-    atomic_fetch_add(&m->micros_total, (unsigned long long)(seconds * 1e6));
+    sp_err err = {0};
+    int is_tile = (r->route_row->flags & SP_ROUTE_TILE) != 0;
+    int is_cached = (r->route_row->flags & SP_ROUTE_CACHED) &&
+                    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
+                    !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    if (!(r->db = thread_db(s, &err)))
+        return (void)sp_http_error_from(r, &err);
+    if (!is_tile &&
+        sp_watch_version(&s->watch, SP_WATCH_DATA, r->db, &r->data_version, &err) != SP_OK)
+        return (void)sp_http_error_from(r, &err);
+    if (is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
+        return (void)sp_http_error_from(r, &err);
+    r->has_etag = strcmp(r->route_row->metric, "metrics") != 0;
+    if (is_cached && sp_http_cache_get(r))
+        return;
+    sp_http_route_run(r);
+    if (is_cached && !r->body.failed)
+        sp_http_cache_put(r);
 }
 
-/* GET /metrics: Prometheus text exposition format 0.0.4. */
-static void metrics_page(sp_http_server *s, sp_http_req *r)
+/* libmicrohttpd's %-decoding of the path and the query, except that %00 becomes a byte
+ * never valid in UTF-8: a C string would end at the NUL ("/exports/monuments.gpkg%00.csv"
+ * would name the GeoPackage), and the UTF-8 check answers 400 instead. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
-    sp_strbuf *b = &r->body;
-    sp_strbuf_puts(b, "# HELP spadok_http_requests_total HTTP requests by route and status.\n"
-                      "# TYPE spadok_http_requests_total counter\n");
-    for (int i = 0; i < SP_NROUTES; i++)
-        for (int k = 0; k < SP_NSTATUS; k++) {
-            unsigned long long n = atomic_load(&s->metrics.requests[i][k]);
-            if (!n)
-                continue;
-            if (metric_statuses[k])
-                sp_strbuf_printf(b, "spadok_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-                                 metric_routes[i], metric_statuses[k], n);
-            else
-                sp_strbuf_printf(b,
-                                 "spadok_http_requests_total{route=\"%s\",status=\"other\"} %llu\n",
-                                 metric_routes[i], n);
-        }
-    sp_strbuf_puts(b, "# HELP spadok_http_request_duration_seconds Time to answer a request.\n"
-                      "# TYPE spadok_http_request_duration_seconds histogram\n");
-    unsigned long long cum = 0;
-    for (int i = 0; i <= SP_NBUCKETS; i++) {
-        cum += atomic_load(&s->metrics.buckets[i]);
-        if (i < SP_NBUCKETS)
-            sp_strbuf_printf(b, "spadok_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-                             metric_buckets[i], cum);
-        else
-            sp_strbuf_printf(b, "spadok_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-                             cum);
+    (void)cls;
+    (void)conn;
+    char *out = s;
+    for (const char *p = s; *p; p++) {
+        unsigned v;
+        if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
+            sscanf(p + 1, "%2x", &v) == 1) {
+            *out++ = v ? (char)v : (char)0xFF;
+            p += 2;
+        } else
+            *out++ = *p;
     }
-    sp_strbuf_printf(b,
-                     "spadok_http_request_duration_seconds_sum %.6f\n"
-                     "spadok_http_request_duration_seconds_count %llu\n",
-                     (double)atomic_load(&s->metrics.micros_total) / 1e6, cum);
-    struct stat st;
-    long long bytes = 0;
-    char wal[4096];
-    if (stat(s->cfg.db_path, &st) == 0)
-        bytes += (long long)st.st_size;
-    snprintf(wal, sizeof wal, "%s-wal", s->cfg.db_path);
-    if (stat(wal, &st) == 0)
-        bytes += (long long)st.st_size;
-    sp_strbuf_printf(b,
-                     "# HELP spadok_db_bytes Size of the database file and its WAL.\n"
-                     "# TYPE spadok_db_bytes gauge\nspadok_db_bytes %lld\n"
-                     "# HELP spadok_data_version The registry's data version (newest audit row).\n"
-                     "# TYPE spadok_data_version gauge\nspadok_data_version %lld\n",
-                     bytes, (long long)r->data_version);
-    r->content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r->cache_control = "no-store";
-    r->has_etag = 0;
-}
-
-/* POST /collections/monuments/items/{id}/photos */
-static int is_photo_upload(const char *url)
-{
-    static const char prefix[] = "/collections/monuments/items/", suffix[] = "/photos";
-    size_t n = strlen(url), p = sizeof prefix - 1, sfx = sizeof suffix - 1;
-    return n > p + sfx && strncmp(url, prefix, p) == 0 && strcmp(url + n - sfx, suffix) == 0 &&
-           strspn(url + p, "0123456789") == n - p - sfx;
+    *out = '\0';
+    return (size_t)(out - s);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -706,14 +476,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->started = sp_progress_now();
         r->id = atomic_fetch_add(&s->next_id, 1);
         r->photos = s->photos;
-        r->max_photo_bytes = s->cfg.max_photo_bytes;
+        r->cfg = &s->cfg; /* the upload limits are read before the body */
         *req_cls = r;
+        /* The row decides whether the body streams to the photo store (never held whole). */
+        unsigned allowed;
+        const char *params[SP_HTTP_MAX_PARAMS];
+        const sp_http_route *rt =
+            sp_http_route_find(method, url, r->segs, sizeof r->segs, params, &allowed);
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
-        if (strcmp(method, "POST") == 0 && is_photo_upload(url) &&
-            !sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
+        if (rt && rt->body == SP_BODY_PHOTO && !sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
             return MHD_NO;
-        if (strcmp(method, "POST") == 0 && strcmp(url, "/reports") == 0 && is_form &&
+        if (rt && rt->body == SP_BODY_FORM && is_form &&
             !sp_http_photo_start(r, conn, SP_UPLOAD_REPORT))
             return MHD_NO;
         return MHD_YES; /* headers only so far */
@@ -732,16 +506,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     r->conn = conn;
     r->file_fd = -1;
-    r->db_path = s->cfg.db_path;
+    r->cfg = &s->cfg;
+    r->metrics = s->metrics;
     r->writer = &s->writer;
     r->watch = &s->watch;
     r->login_limit = &s->login_limit;
     r->report_limit = &s->report_limit;
-    r->citizen_per_hour =
-        s->cfg.citizen_per_hour > 0 ? s->cfg.citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR;
     r->csp = s->csp;
-    r->basemap_url = s->cfg.basemap_url;
-    r->basemap_attribution = s->cfg.basemap_attribution;
     r->method = method;
     r->path = url;
     r->status = 200;
@@ -767,7 +538,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         MHD_destroy_response(resp);
         return ret;
     }
-    sp_err err = {0};
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (!is_get && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
         strcmp(method, "PATCH") != 0 && strcmp(method, "DELETE") != 0) {
@@ -788,35 +558,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
                 bad = sp_http_error(r, 400, "InvalidParameterValue",
                                     "query parameter %d is not UTF-8 text", i + 1) == 0;
-        /* A tile carries the ETag of its bytes and has a cache of its own, kept exact by
-         * the map_change log: neither the data version nor the response cache is needed. */
-        int is_tile = strncmp(url, "/tiles/", 7) == 0 && strchr(url + 7, '/');
-        /* Writes, sign-in and whatever a token may change are not cached. */
-        int is_private = strncmp(url, "/auth/", 6) == 0 || !is_get ||
-                         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
-        if (!bad && !(r->db = thread_db(s, &err)))
-            sp_http_error_from(r, &err);
-        else if (!bad && !is_tile &&
-                 sp_watch_version(&s->watch, SP_WATCH_DATA, r->db, &r->data_version, &err) != SP_OK)
-            sp_http_error_from(r, &err);
-        else if (!bad && is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
-            sp_http_error_from(r, &err);
-        else if (!bad && strcmp(url, "/metrics") == 0) {
-            r->route = "metrics";
-            metrics_page(s, r);
-        } else if (!bad) {
-            r->has_etag = 1;
-            r->tile_cache_max = (int64_t)s->cfg.tile_cache_mb * 1024 * 1024;
-            if (is_tile || is_private || !sp_http_cache_get(r)) {
-                route(r);
-                if (!is_tile && !is_private && !r->body.failed)
-                    sp_http_cache_put(r);
-            }
-        }
+        if (!bad && sp_http_route_match(r) == SP_OK)
+            answer(s, r);
     }
     if (r->body.failed)
         sp_http_error(r, 500, "ServerError", "out of memory");
     return send_response(r);
+}
+
+/* A request's value for the log line, with what could end the field or forge a line
+ * (controls, spaces, quotes, backslashes, bytes that are not UTF-8) as \xHH. */
+static const char *log_value(sp_strbuf *b, const char *v)
+{
+    int is_utf8 = sp_utf8_valid(v, strlen(v));
+    sp_strbuf_reset(b);
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\' || (*p >= 0x80 && !is_utf8))
+            sp_strbuf_printf(b, "\\x%02X", *p);
+        else
+            sp_strbuf_append(b, (const char *)p, 1);
+    return b->failed ? "-" : sp_strbuf_cstr(b);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -828,13 +589,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!r)
         return;
     if (r->path)
-        count(&s->metrics, r->route, r->status, sp_progress_now() - r->started);
-    if (r->path)
+        sp_http_metrics_count(s->metrics, r, sp_progress_now() - r->started);
+    if (r->path) {
+        sp_strbuf m = {0}, p = {0}, q = {0};
         sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s",
-               (unsigned long long)r->id, r->method, r->path,
-               r->query.len ? sp_strbuf_cstr(&r->query) : "-", r->status,
+               (unsigned long long)r->id, log_value(&m, r->method), log_value(&p, r->path),
+               r->query.len ? log_value(&q, sp_strbuf_cstr(&r->query)) : "-", r->status,
                (sp_progress_now() - r->started) * 1000.0, r->route,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+        sp_strbuf_free(&m);
+        sp_strbuf_free(&p);
+        sp_strbuf_free(&q);
+    }
     if (r->file_fd >= 0)
         close(r->file_fd);
     sp_http_photo_free(r);
@@ -858,6 +624,7 @@ static void free_server(sp_http_server *s)
     pthread_mutex_destroy(&s->report_limit.lock);
     pthread_mutex_destroy(&s->dbs_lock);
     sp_watch_close(&s->watch);
+    sp_http_metrics_free(s->metrics);
     free(s);
 }
 
@@ -889,6 +656,10 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (!s)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
+    if (!(s->metrics = sp_http_metrics_new())) {
+        free(s);
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
     sp_watch_open(&s->watch, cfg->db_path);
     char origin[400] = "";
     if (cfg->basemap_url && basemap_origin(cfg->basemap_url, origin, sizeof origin, err) != SP_OK) {
@@ -936,8 +707,8 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(cfg->max_per_ip > 0 ? cfg->max_per_ip : SP_HTTP_MAX_PER_IP),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s > 0 ? cfg->timeout_s : 30),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         free_server(s);
         return sp_err_set(err, SP_EIO, "cannot listen on %s:%d: %s",

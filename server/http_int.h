@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sp_db.h"
+#include "sp_db_users.h"
 #include "sp_http.h"
 #include "sp_strbuf.h"
 
@@ -61,8 +62,57 @@ typedef struct sp_http_arg {
     const char *key, *value; /* borrowed from libmicrohttpd, valid for the request */
 } sp_http_arg;
 
-typedef struct sp_http_req {
+/* The route table (routes.c): one row per path pattern and method set. The router
+ * (router.c) matches a request to a row, answers 404/405 (Allow from the rows), checks the
+ * row's roles before its handler runs, and counts the answer under the row's metric. */
+enum {
+    SP_M_GET = 1, /* takes HEAD too */
+    SP_M_POST = 2,
+    SP_M_PUT = 4,
+    SP_M_PATCH = 8,
+    SP_M_DELETE = 16,
+};
+enum { /* who may: no bits is everyone; else a valid token of one of these roles */
+       SP_ROLE_INSPECTOR = 1,
+       SP_ROLE_EDITOR = 2,
+       SP_ROLE_ADMIN = 4,
+       SP_ROLE_STAFF = 7, /* any role */
+};
+typedef enum { SP_BODY_NONE, SP_BODY_JSON, SP_BODY_PHOTO, SP_BODY_FORM } sp_http_body_kind;
+enum {
+    SP_ROUTE_CACHED = 1, /* a public GET kept in the response cache (data version in its key) */
+    SP_ROUTE_TILE = 2,   /* a tile: ETag of its bytes and a cache of its own, no data version */
+    SP_ROUTE_PAGE = 4,   /* a web page or asset, not in the OpenAPI document */
+};
+typedef struct sp_http_req sp_http_req;
+/* SP_OK when the response is set; otherwise an SP_E* the router answers (or the error
+ * answer the handler already set). */
+typedef int (*sp_http_handler)(sp_http_req *r);
+typedef struct sp_http_route {
+    unsigned methods;
+    const char *pattern; /* "/collections/{collection}/items/{fid}"; "{*}" last: the rest */
+    sp_http_handler handler;
+    unsigned roles;   /* SP_ROLE_* bits; 0: public */
+    const char *what; /* the action, for a 403 ("adding monuments") */
+    sp_http_body_kind body;
+    unsigned flags;     /* SP_ROUTE_* */
+    const char *metric; /* the route's name in logs and /metrics */
+    const char *arg;    /* handler-specific (the page's file) */
+} sp_http_route;
+extern const sp_http_route sp_http_routes[];
+extern const int sp_http_nroutes;
+#define SP_HTTP_MAX_PARAMS 6
+
+typedef struct sp_http_metrics sp_http_metrics; /* router.c */
+
+struct sp_http_req {
     struct MHD_Connection *conn;
+    const sp_http_config *cfg;              /* the server's, read-only */
+    const sp_http_route *route_row;         /* the matched row; NULL: none (404/405) */
+    const char *params[SP_HTTP_MAX_PARAMS]; /* the row's {params} in order, into segs */
+    char segs[512];                         /* the path, split */
+    sp_db_user user;                        /* who, when the row needs a role */
+    sp_http_metrics *metrics;
     const char *method, *path;
     sp_http_arg args[SP_HTTP_MAX_ARGS];
     int nargs;
@@ -79,14 +129,9 @@ typedef struct sp_http_req {
     sp_strbuf req_body;            /* the request body, up to SP_HTTP_MAX_BODY */
     sp_http_upload *upload;        /* a photo upload streams here instead */
     struct sp_photo_store *photos; /* the photo folder, or NULL */
-    long long max_photo_bytes;
     uint64_t req_body_total;
-    int64_t tile_cache_max; /* bytes */
-    const char *csp;        /* the HTML pages' Content-Security-Policy (the server's) */
-    int retry_after;        /* seconds, for a 429's Retry-After */
-    int citizen_per_hour;   /* citizens' reports per address and hour */
-    const char *basemap_url, *basemap_attribution; /* the web map's base map, or NULL */
-    const char *db_path;
+    const char *csp; /* the HTML pages' Content-Security-Policy (the server's) */
+    int retry_after; /* seconds, for a 429's Retry-After */
     int64_t data_version;
     uint64_t id;
     double started;
@@ -107,13 +152,15 @@ typedef struct sp_http_req {
     char location[384];   /* Location header (201 Created), when not empty */
     char etag_tag[24];    /* what the ETag names instead of the data version ("m12v3": an
                              item's version; "t<hash>": a tile's bytes), when not empty */
-} sp_http_req;
+};
 
 /* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
 int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int sp_http_error_from(sp_http_req *r, const sp_err *err);
 const char *sp_http_arg_get(const sp_http_req *r, const char *key);
+/* The path segment matched by {name} in the route's pattern, NULL when it has none. */
+const char *sp_http_param(const sp_http_req *r, const char *name);
 /* The client's IPv4 address in network order, 0 when it has none (limits, citizens' reports). */
 uint32_t sp_http_client_ipv4(const sp_http_req *r);
 /* A record id from a path segment (digits, > 0); 0 with a 404 naming what set otherwise. */
@@ -132,46 +179,63 @@ int sp_http_cache_get(sp_http_req *r);
 void sp_http_cache_put(const sp_http_req *r);
 void sp_http_cache_clear(void);
 
+/* The router (router.c). route_find: the row for method and path (its {params} into params,
+ * pointing into segs), or NULL and the methods the path allows (0: no such path). match: the
+ * same for a request, with 404 or 405 (Allow) set when none. run: the row's role check, then
+ * its handler; an error code without an answer is answered by sp_http_error_from. */
+const sp_http_route *sp_http_route_find(const char *method, const char *path, char *segs,
+                                        size_t size, const char **params, unsigned *out_allowed);
+void sp_http_allow_header(unsigned methods, char *out, size_t size);
+int sp_http_route_match(sp_http_req *r);
+int sp_http_route_run(sp_http_req *r);
+sp_http_metrics *sp_http_metrics_new(void);
+void sp_http_metrics_free(sp_http_metrics *m);
+void sp_http_metrics_count(sp_http_metrics *m, const sp_http_req *r, double seconds);
+int sp_http_metrics_page(sp_http_req *r);
+int sp_http_healthz(sp_http_req *r);
+
 /* HTML pages (html.c): text escaping, page head and foot (bilingual, no scripts). */
 void sp_html_text(sp_strbuf *b, const char *s);
 void sp_html_begin(sp_http_req *r, const char *title_uk, const char *title_en);
 void sp_html_end(sp_http_req *r, const char *json_href);
 
 /* Routes (routes_ogc.c). Each fills r->status, r->body, r->content_type. */
-void sp_ogc_landing(sp_http_req *r);
-void sp_ogc_conformance(sp_http_req *r);
-void sp_ogc_api(sp_http_req *r);
-void sp_ogc_collections(sp_http_req *r);
-void sp_ogc_collection(sp_http_req *r, const char *id);
-void sp_ogc_queryables(sp_http_req *r, const char *id);
-void sp_ogc_items(sp_http_req *r, const char *id);
-void sp_ogc_item(sp_http_req *r, const char *id, const char *fid);
+int sp_ogc_landing(sp_http_req *r);
+int sp_ogc_conformance(sp_http_req *r);
+int sp_ogc_api(sp_http_req *r);
+int sp_ogc_collections(sp_http_req *r);
+int sp_ogc_collection(sp_http_req *r);
+int sp_ogc_queryables(sp_http_req *r);
+int sp_ogc_items(sp_http_req *r);
+int sp_ogc_item(sp_http_req *r);
+/* GET of item fid of collection id (also the answer to an edit). */
+int sp_ogc_item_of(sp_http_req *r, const char *id, const char *fid);
 /* A CRS of OGC API Part 2 by URI or short name: its SRID and axis order; 0 when unknown. */
 int sp_http_crs_by_uri(const char *uri, int *out_srid, int *out_swap);
 /* Part 4 and history (routes_edit.c): POST .../items, PUT/PATCH/DELETE .../items/{id},
  * GET .../items/{id}/history. */
-void sp_edit_create(sp_http_req *r, const char *collection);
-void sp_edit_item(sp_http_req *r, const char *collection, const char *fid);
-void sp_edit_history(sp_http_req *r, const char *collection, const char *fid);
+int sp_edit_create(sp_http_req *r);
+int sp_edit_item(sp_http_req *r);
+int sp_edit_history(sp_http_req *r);
 /* Condition reports and citizens' reports (routes_reports.c): POST and GET
  * .../items/{id}/reports, POST /reports, GET /reports/{ref} (a report's state, for its
  * citizen), GET /moderation, POST /moderation/{id}. */
-void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid);
-void sp_route_citizen_report(sp_http_req *r);
-void sp_route_citizen_status(sp_http_req *r, const char *ref);
-void sp_route_moderation(sp_http_req *r, const char *id);
+int sp_route_monument_reports(sp_http_req *r);
+int sp_route_citizen_report(sp_http_req *r);
+int sp_route_citizen_status(sp_http_req *r);
+int sp_route_moderation(sp_http_req *r);
 
 /* routes_provenance.c: data sets, licences, attribution, import conflicts */
 /* The attribution of the data sets the registry holds, as one line of text, into out. */
 int sp_http_attribution(sp_http_req *r, sp_strbuf *out);
 /* "attribution": that line, as a JSON member (an error answer is set when it cannot be read). */
-void sp_http_attribution_json(sp_http_req *r, sp_strbuf *b);
+int sp_http_attribution_json(sp_http_req *r, sp_strbuf *b);
 /* ",{rel: license ...}" for each data set with a licence URL, to go on a links array. */
 int sp_http_licence_links(sp_http_req *r, sp_strbuf *b);
 /* The data sets (of monument_id, or all held when 0) as a JSON array. */
 int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b);
-void sp_route_datasets(sp_http_req *r);
-void sp_route_conflicts(sp_http_req *r, const char *id);
+int sp_route_datasets(sp_http_req *r);
+int sp_route_conflicts(sp_http_req *r);
 /* Photos (routes_photos.c). An upload is recognised on its headers, its body streamed into
  * the photo store as it arrives (never held whole), freed at completion. A photo upload
  * takes one image (raw body or multipart field `file`); a citizen's report form takes up to
@@ -191,36 +255,36 @@ const char *sp_http_upload_field(sp_http_req *r, const char *name);
 int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n);
 /* What the registry keeps of a stored photo file (pointing into info). */
 struct sp_db_photo_file sp_http_photo_file(const struct sp_photo_info *info);
-void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid);
-void sp_route_photo(sp_http_req *r, const char *fid, const char *variant);
+int sp_route_monument_photos(sp_http_req *r);
+int sp_route_photo(sp_http_req *r);
 /* PATCH /photos/{id}: a photo's metadata and location_public, for inspectors and editors. */
-void sp_route_photo_patch(sp_http_req *r, const char *fid);
+int sp_route_photo_patch(sp_http_req *r);
 /* The web pages and their assets (routes_web.c): GET /static/... and a page by file name. */
-void sp_route_static(sp_http_req *r);
-void sp_route_page(sp_http_req *r, const char *name);
-void sp_route_vocabularies(sp_http_req *r);
+int sp_route_static(sp_http_req *r);
+int sp_route_page(sp_http_req *r);
+/* The web page of that file name (web/), as sp_route_page answers it. */
+int sp_http_page(sp_http_req *r, const char *name);
+int sp_route_vocabularies(sp_http_req *r);
 /* GET /moderation/photos/{id}[/thumb|/web]: a citizen's photo, for editors. */
-void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant);
+int sp_route_citizen_photo(sp_http_req *r);
 /* GET /stats (routes_stats.c). */
-void sp_route_stats(sp_http_req *r);
+int sp_route_stats(sp_http_req *r);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
-void sp_route_auth(sp_http_req *r, const char *what);
+int sp_route_login(sp_http_req *r);
+int sp_route_logout(sp_http_req *r);
+int sp_route_me(sp_http_req *r);
 /* 1 when this client may do one more of `what` in this window of window_s seconds (and
  * counts it), else 0 with 429 set. */
 int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what);
 /* The staff member behind the request's bearer token, or 0 with a 401 set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);
-/* The same, and 403 set (0 returned) unless the user has this role; what names the action
- * in the message ("editing monuments"). Each write is for exactly one role. */
-int sp_http_staff(sp_http_req *r, const char *role, const char *what, struct sp_db_user *out);
 
 /* /tiles/{layer}/{z}/{x}/{y}[@2x].png and /tiles/{layer}.json (routes_tiles.c). */
-void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,
-                   const char *yfile);
-void sp_route_tilejson(sp_http_req *r, const char *file);
-void sp_route_tilesets(sp_http_req *r);
+int sp_route_tile(sp_http_req *r);
+int sp_route_tilejson(sp_http_req *r);
+int sp_route_tilesets(sp_http_req *r);
 /* /exports/<file> (routes_exports.c). */
-void sp_route_export(sp_http_req *r, const char *db_path, const char *file);
+int sp_route_export(sp_http_req *r);
 
 #endif

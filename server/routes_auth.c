@@ -42,33 +42,33 @@ int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, con
     return ok;
 }
 
-static void login(sp_http_req *r)
+static int login(sp_http_req *r)
 {
     if (!sp_http_limit(r, r->login_limit, SP_LOGIN_WINDOW_S, SP_LOGIN_MAX_ATTEMPTS,
                        "login attempts"))
-        return;
+        return SP_OK;
     json_error_t jerr;
     json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len, 0, &jerr);
     const char *user = body ? json_string_value(json_object_get(body, "login")) : NULL;
     const char *pass = body ? json_string_value(json_object_get(body, "password")) : NULL;
     if (!body || !json_is_object(body) || !user || !pass) {
         json_decref(body);
-        return (void)sp_http_error(r, 400, "InvalidBody",
-                                   "expected JSON {\"login\": \"...\", \"password\": \"...\"}");
+        return sp_http_error(r, 400, "InvalidBody",
+                             "expected JSON {\"login\": \"...\", \"password\": \"...\"}");
     }
     sp_db_user u;
     int found = 0;
     sp_err err = {0};
     if (sp_db_user_by_login(r->db, user, &u, &found, &err) != SP_OK) {
         json_decref(body);
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     }
     /* An unknown login costs the same Argon2id check as a known one. */
     int ok = sp_auth_password_ok(found ? u.password_hash : sp_auth_dummy_hash(), pass) && found &&
              !u.disabled;
     json_decref(body);
     if (!ok)
-        return (void)sp_http_error(r, 401, "Unauthorized", "wrong login or password");
+        return sp_http_error(r, 401, "Unauthorized", "wrong login or password");
     char token[SP_AUTH_TOKEN_LEN], expires[32] = "";
     unsigned char hash[SP_AUTH_TOKEN_HASH];
     sp_auth_new_token(token, hash);
@@ -77,7 +77,7 @@ static void login(sp_http_req *r)
         sp_db_token_add(r->writer->db, u.id, hash, sizeof hash, SP_AUTH_TOKEN_TTL, expires, &err);
     pthread_mutex_unlock(&r->writer->lock);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, "{\"token\":");
     sp_json_str(&r->body, token);
     sp_strbuf_puts(&r->body, ",\"expires\":");
@@ -87,6 +87,7 @@ static void login(sp_http_req *r)
     sp_strbuf_puts(&r->body, ",\"role\":");
     sp_json_str(&r->body, u.role);
     sp_strbuf_puts(&r->body, "}");
+    return SP_OK;
 }
 
 /* The token of "Authorization: Bearer <token>", or NULL. */
@@ -122,22 +123,8 @@ int sp_http_auth(sp_http_req *r, sp_db_user *out)
     return found;
 }
 
-int sp_http_staff(sp_http_req *r, const char *role, const char *what, sp_db_user *out)
+static int logout(sp_http_req *r)
 {
-    if (!sp_http_auth(r, out))
-        return 0;
-    if (strcmp(out->role, role) != 0)
-        return sp_http_error(r, 403, "Forbidden", "%s is for the %s role; %s is %s", what, role,
-                             out->login, out->role),
-               0;
-    return 1;
-}
-
-static void logout(sp_http_req *r)
-{
-    sp_db_user u;
-    if (!sp_http_auth(r, &u))
-        return;
     size_t len = 0;
     const char *token = bearer(r, &len);
     unsigned char hash[SP_AUTH_TOKEN_HASH];
@@ -147,40 +134,47 @@ static void logout(sp_http_req *r)
     int rc = sp_db_token_revoke(r->writer->db, hash, sizeof hash, &err);
     pthread_mutex_unlock(&r->writer->lock);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, "{\"status\":\"logged out\"}");
+    return SP_OK;
 }
 
-static void me(sp_http_req *r)
+static int me(sp_http_req *r)
 {
-    sp_db_user u;
-    if (!sp_http_auth(r, &u))
-        return;
+    const sp_db_user *u = &r->user; /* the router checked the token */
     sp_strbuf_puts(&r->body, "{\"login\":");
-    sp_json_str(&r->body, u.login);
+    sp_json_str(&r->body, u->login);
     sp_strbuf_puts(&r->body, ",\"role\":");
-    sp_json_str(&r->body, u.role);
+    sp_json_str(&r->body, u->role);
     sp_strbuf_puts(&r->body, ",\"expires\":");
-    sp_json_str(&r->body, u.expires);
+    sp_json_str(&r->body, u->expires);
     sp_strbuf_puts(&r->body, "}");
+    return SP_OK;
 }
 
-void sp_route_auth(sp_http_req *r, const char *what)
+int sp_route_login(sp_http_req *r)
 {
     r->cache_control = "no-store";
     r->has_etag = 0;
-    int is_post = strcmp(r->method, "POST") == 0;
     if (!sp_http_check_args(r, NULL))
-        return;
-    if (strcmp(what, "login") == 0 || strcmp(what, "logout") == 0) {
-        if (!is_post)
-            return (void)sp_http_error(r, 405, "MethodNotAllowed", "/auth/%s takes POST", what);
-        return what[3] == 'i' ? login(r) : logout(r);
-    }
-    if (strcmp(what, "me") == 0) {
-        if (is_post)
-            return (void)sp_http_error(r, 405, "MethodNotAllowed", "/auth/me takes GET");
-        return me(r);
-    }
-    sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
+        return SP_OK;
+    return login(r);
+}
+
+int sp_route_logout(sp_http_req *r)
+{
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+    if (!sp_http_check_args(r, NULL))
+        return SP_OK;
+    return logout(r);
+}
+
+int sp_route_me(sp_http_req *r)
+{
+    r->cache_control = "no-store";
+    r->has_etag = 0;
+    if (!sp_http_check_args(r, NULL))
+        return SP_OK;
+    return me(r);
 }

@@ -102,24 +102,25 @@ static int json_body(sp_http_req *r)
 }
 
 /* After a write: the record as GET shows it (with its new ETag), and the status. */
-static void answer(sp_http_req *r, const editable *ed, long long id, int status)
+static int answer(sp_http_req *r, const editable *ed, long long id, int status)
 {
     char fid[24];
     snprintf(fid, sizeof fid, "%lld", id);
-    sp_ogc_item(r, ed->collection, fid);
+    sp_ogc_item_of(r, ed->collection, fid);
     if (r->status == 200) {
         r->status = status;
         r->cache_control = "no-store";
     }
+    return SP_OK;
 }
 
 /* Validates the body (against base for PUT/PATCH) and saves it; id 0 creates. */
-static void save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp_mode mode,
-                 long long id, long long version)
+static int save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp_mode mode,
+                long long id, long long version)
 {
     int srid, swap;
     if (!content_crs(r, &srid, &swap) || !json_body(r))
-        return;
+        return SP_OK;
     sp_err err = {0};
     sp_db_stored base = {0};
     sp_imp_feature f = {0};
@@ -147,31 +148,30 @@ static void save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp
     sp_imp_feature_clear(&f);
     sp_db_stored_clear(&base);
     if (rc == SP_ECONFLICT && mode != SP_IMP_CREATE && strstr(err.msg, "version"))
-        return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
+        return sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (mode == SP_IMP_CREATE)
         snprintf(r->location, sizeof r->location, "%s/collections/%s/items/%lld", r->base,
                  ed->collection, (long long)new_id);
     answer(r, ed, new_id, mode == SP_IMP_CREATE ? 201 : 200);
+    return SP_OK;
 }
 
-void sp_edit_create(sp_http_req *r, const char *collection)
+int sp_edit_create(sp_http_req *r)
 {
+    const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
     r->cache_control = "no-store";
-    sp_db_user u;
+    sp_db_user u = r->user; /* the router checked the role */
     editable ed = {0};
-    char what[64];
     if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL))
-        return;
-    snprintf(what, sizeof what, "adding %ss", ed.noun);
-    if (!sp_http_staff(r, SP_EDIT_ROLE, what, &u))
-        return;
+        return SP_OK;
     save(r, &ed, &u, SP_IMP_CREATE, 0, 0);
+    return SP_OK;
 }
 
-static void delete (sp_http_req *r, const editable *ed, const sp_db_user *u, long long id,
-                    long long version)
+static int delete (sp_http_req *r, const editable *ed, const sp_db_user *u, long long id,
+                   long long version)
 {
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
@@ -179,31 +179,34 @@ static void delete (sp_http_req *r, const editable *ed, const sp_db_user *u, lon
     int rc = sp_db_item_delete(r->writer->db, ed->entity, id, version, &actor, &err);
     pthread_mutex_unlock(&r->writer->lock);
     if (rc == SP_ECONFLICT)
-        return (void)sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
+        return sp_http_error(r, 412, "PreconditionFailed", "%s", err.msg);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     r->status = 204;
     r->has_etag = 0;
+    return SP_OK;
 }
 
-void sp_edit_item(sp_http_req *r, const char *collection, const char *fid)
+int sp_edit_item(sp_http_req *r)
 {
+    const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
+    const char *fid = sp_http_param(r, "fid");
     r->cache_control = "no-store";
     long long id, version = 0;
     editable ed = {0};
     if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
         !sp_http_parse_id(r, fid, ed.noun, &id))
-        return;
-    /* Who may comes before what they send: a stranger learns nothing from 428/412. */
-    sp_db_user u;
+        return SP_OK;
+    /* Who may (checked by the router) comes before what they send: a stranger learns
+     * nothing from 428/412. */
+    sp_db_user u = r->user;
     int is_delete = strcmp(r->method, "DELETE") == 0;
-    char what[64];
-    snprintf(what, sizeof what, "%s %ss", is_delete ? "deleting" : "editing", ed.noun);
-    if (!sp_http_staff(r, SP_EDIT_ROLE, what, &u) || !if_match(r, &ed, id, &version))
-        return;
+    if (!if_match(r, &ed, id, &version))
+        return SP_OK;
     if (is_delete)
         return delete (r, &ed, &u, id, version);
     save(r, &ed, &u, strcmp(r->method, "PUT") == 0 ? SP_IMP_REPLACE : SP_IMP_PATCH, id, version);
+    return SP_OK;
 }
 
 /* ---- history -------------------------------------------------------------------------- */
@@ -334,30 +337,32 @@ static int sensitive(sp_http_req *r, const sp_entity *e, long long id, int *out,
     return rc;
 }
 
-void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
+int sp_edit_history(sp_http_req *r)
 {
+    const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
+    const char *fid = sp_http_param(r, "fid");
     long long id;
     editable ed = {0};
     if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
         !sp_http_parse_id(r, fid, ed.noun, &id))
-        return;
+        return SP_OK;
     if (r->format != SP_FMT_JSON)
-        return (void)sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
+        return sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
     history_ctx x = {r, 0, 0, 0};
     sp_db_user u;
     if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization")) {
         if (!sp_http_auth(r, &u))
-            return;
+            return SP_OK;
         x.is_staff = 1;
         r->cache_control = "private, no-store";
     }
     sp_err err = {0};
     if (sp_db_item_live(r->db, ed.entity, id, &err) != SP_OK ||
         (!x.is_staff && sensitive(r, ed.entity, id, &x.is_sensitive, &err) != SP_OK))
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"history\":[", id);
     if (sp_db_audit_foreach(r->db, ed.entity->name, id, history_row, &x, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, "],\"links\":[{\"href\":");
     sp_strbuf url = {0};
     char path[96];
@@ -366,4 +371,5 @@ void sp_edit_history(sp_http_req *r, const char *collection, const char *fid)
     sp_json_str(&r->body, sp_strbuf_cstr(&url));
     sp_strbuf_free(&url);
     sp_strbuf_puts(&r->body, ",\"rel\":\"about\",\"type\":\"application/geo+json\"}]}");
+    return SP_OK;
 }

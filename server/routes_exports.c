@@ -50,8 +50,10 @@ static void remove_old(const char *dir, const char *ext, const char *keep)
     closedir(d);
 }
 
-void sp_route_export(sp_http_req *r, const char *db_path, const char *file)
+int sp_route_export(sp_http_req *r)
 {
+    const char *db_path = r->cfg->db_path;
+    const char *file = sp_http_param(r, "file");
     const export_kind *k = NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char name[32];
@@ -62,19 +64,19 @@ void sp_route_export(sp_http_req *r, const char *db_path, const char *file)
     if (!k && strcmp(file, "README.txt") == 0) { /* what the downloads are, whose data */
         sp_err err = {0};
         if (!sp_http_check_args(r, NULL))
-            return;
+            return SP_OK;
         if (sp_exp_about(r->db, 1, &r->body, &err) != SP_OK)
-            return (void)sp_http_error_from(r, &err);
+            return sp_http_error_from(r, &err);
         r->content_type = "text/plain; charset=utf-8";
-        return;
+        return SP_OK;
     }
     if (!k)
-        return (void)sp_http_error(r, 404, "NotFound",
-                                   "no export '%.60s' (monuments.gpkg, .geojson, .csv, .kml, "
-                                   "README.txt)",
-                                   file);
+        return sp_http_error(r, 404, "NotFound",
+                             "no export '%.60s' (monuments.gpkg, .geojson, .csv, .kml, "
+                             "README.txt)",
+                             file);
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     char dir[4096], name[64], path[4200];
     snprintf(dir, sizeof dir, "%s.exports", db_path);
     snprintf(name, sizeof name, "monuments-%lld.%s", (long long)r->data_version, k->ext);
@@ -94,12 +96,12 @@ void sp_route_export(sp_http_req *r, const char *db_path, const char *file)
     }
     pthread_mutex_unlock(&export_lock);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0) {
         if (fd >= 0)
             close(fd);
-        return (void)sp_http_error(r, 500, "ServerError", "export not readable");
+        return sp_http_error(r, 500, "ServerError", "export not readable");
     }
     r->file_fd = fd;
     r->file_size = (uint64_t)st.st_size;
@@ -107,4 +109,5 @@ void sp_route_export(sp_http_req *r, const char *db_path, const char *file)
     r->cache_control = "public, max-age=300";
     snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"monuments.%s\"",
              k->ext);
+    return SP_OK;
 }

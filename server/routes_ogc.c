@@ -47,8 +47,8 @@ int sp_http_crs_by_uri(const char *uri, int *out_srid, int *out_swap)
     return 0;
 }
 
-static void add_link(sp_http_req *r, int *first, const char *href_path, const char *query,
-                     const char *rel, const char *type, const char *title)
+static int add_link(sp_http_req *r, int *first, const char *href_path, const char *query,
+                    const char *rel, const char *type, const char *title)
 {
     if (!*first)
         sp_strbuf_puts(&r->body, ",");
@@ -67,6 +67,7 @@ static void add_link(sp_http_req *r, int *first, const char *href_path, const ch
         sp_json_str(&r->body, title);
     }
     sp_strbuf_puts(&r->body, "}");
+    return SP_OK;
 }
 
 /* Resources offered as JSON only: an explicit f=html|csv is refused (406); a browser's
@@ -102,10 +103,14 @@ static void html_link(sp_strbuf *b, const char *href, const char *uk, const char
     sp_strbuf_puts(b, "</a>");
 }
 
-void sp_ogc_landing(sp_http_req *r)
+int sp_ogc_landing(sp_http_req *r)
 {
+    if (r->format == SP_FMT_HTML && !r->format_is_explicit) { /* a browser: the map */
+        r->route = "page";
+        return sp_http_page(r, "index.html");
+    }
     if (!sp_http_check_args(r, NULL) || !json_or_html(r))
-        return;
+        return SP_OK;
     sp_strbuf *b = &r->body;
     if (r->format == SP_FMT_HTML) {
         sp_html_begin(r, "Спадок: реєстр пам’яток культурної спадщини",
@@ -120,7 +125,7 @@ void sp_ogc_landing(sp_http_req *r)
         html_link(b, "/conformance", "Відповідність стандартам", "Conformance");
         sp_strbuf_puts(b, "</li></ul>");
         sp_html_end(r, "/?f=json");
-        return;
+        return SP_OK;
     }
     sp_strbuf_puts(b, "{\"title\":\"Spadok — реєстр пам’яток культурної спадщини / heritage "
                       "monument registry\",\"description\":\"Monuments, protection zones and "
@@ -138,12 +143,13 @@ void sp_ogc_landing(sp_http_req *r)
              "The data sets, their publishers and licences");
     sp_http_licence_links(r, b);
     sp_strbuf_puts(b, "]}");
+    return SP_OK;
 }
 
-void sp_ogc_conformance(sp_http_req *r)
+int sp_ogc_conformance(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL) || !json_only(r))
-        return;
+        return SP_OK;
     static const char *const classes[] = {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
@@ -165,6 +171,7 @@ void sp_ogc_conformance(sp_http_req *r)
         sp_json_str(&r->body, classes[i]);
     }
     sp_strbuf_puts(&r->body, "]}");
+    return SP_OK;
 }
 
 static int collection_id(sp_http_req *r, const char *id)
@@ -178,7 +185,7 @@ static int collection_id(sp_http_req *r, const char *id)
     return c;
 }
 
-static void collection_json(sp_http_req *r, sp_collection c)
+static int collection_json(sp_http_req *r, sp_collection c)
 {
     const sp_collection_info *info = sp_db_collection(c);
     sp_strbuf *b = &r->body;
@@ -223,9 +230,10 @@ static void collection_json(sp_http_req *r, sp_collection c)
              "application/schema+json", "What filter= can use");
     sp_http_licence_links(r, b);
     sp_strbuf_puts(b, "]}");
+    return SP_OK;
 }
 
-static void collection_html(sp_http_req *r, sp_collection c, int is_heading)
+static int collection_html(sp_http_req *r, sp_collection c, int is_heading)
 {
     const sp_collection_info *info = sp_db_collection(c);
     sp_strbuf *b = &r->body;
@@ -235,7 +243,7 @@ static void collection_html(sp_http_req *r, sp_collection c, int is_heading)
         sp_strbuf_puts(b, "<li>");
         html_link(b, href, info->title_uk, info->title_en);
         sp_strbuf_puts(b, "</li>");
-        return;
+        return SP_OK;
     }
     sp_strbuf_puts(b, "<p lang=\"en\">");
     sp_html_text(b, info->description_en);
@@ -248,12 +256,13 @@ static void collection_html(sp_http_req *r, sp_collection c, int is_heading)
     sp_strbuf_puts(b, "</li><li>");
     html_link(b, href, "Поля для фільтрів", "Queryables");
     sp_strbuf_puts(b, "</li></ul>");
+    return SP_OK;
 }
 
-void sp_ogc_collections(sp_http_req *r)
+int sp_ogc_collections(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL) || !json_or_html(r))
-        return;
+        return SP_OK;
     if (r->format == SP_FMT_HTML) {
         sp_html_begin(r, "Колекції", "Collections");
         sp_strbuf_puts(&r->body, "<ul>");
@@ -261,7 +270,7 @@ void sp_ogc_collections(sp_http_req *r)
             collection_html(r, c, 0);
         sp_strbuf_puts(&r->body, "</ul>");
         sp_html_end(r, "/collections?f=json");
-        return;
+        return SP_OK;
     }
     sp_strbuf_puts(&r->body, "{\"links\":[");
     int first = 1;
@@ -273,29 +282,33 @@ void sp_ogc_collections(sp_http_req *r)
         collection_json(r, c);
     }
     sp_strbuf_puts(&r->body, "]}");
+    return SP_OK;
 }
 
-void sp_ogc_collection(sp_http_req *r, const char *id)
+int sp_ogc_collection(sp_http_req *r)
 {
+    const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
     if (c < 0 || !sp_http_check_args(r, NULL) || !json_or_html(r))
-        return;
+        return SP_OK;
     if (r->format == SP_FMT_HTML) {
         char json[160];
         snprintf(json, sizeof json, "/collections/%s?f=json", id);
         sp_html_begin(r, sp_db_collection(c)->title_uk, sp_db_collection(c)->title_en);
         collection_html(r, c, 1);
         sp_html_end(r, json);
-        return;
+        return SP_OK;
     }
     collection_json(r, c);
+    return SP_OK;
 }
 
-void sp_ogc_queryables(sp_http_req *r, const char *id)
+int sp_ogc_queryables(sp_http_req *r)
 {
+    const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
     if (c < 0 || !sp_http_check_args(r, NULL) || !json_only(r))
-        return;
+        return SP_OK;
     int n;
     const sp_queryable *q = sp_db_queryables(c, &n);
     sp_strbuf *b = &r->body;
@@ -321,6 +334,7 @@ void sp_ogc_queryables(sp_http_req *r, const char *id)
     }
     sp_strbuf_puts(b, "},\"additionalProperties\":false}");
     r->content_type = "application/schema+json";
+    return SP_OK;
 }
 
 /* ---- items ------------------------------------------------------------------------------ */
@@ -609,7 +623,7 @@ static int write_feature_html(void *ctx, const sp_db_feature *f, sp_err *err)
 }
 
 /* The query string with offset replaced (and limit made explicit), for next/prev links. */
-static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long long offset)
+static int page_query(sp_http_req *r, sp_strbuf *out, long long limit, long long offset)
 {
     for (int i = 0; i < r->nargs; i++) {
         if (strcmp(r->args[i].key, "offset") == 0 || strcmp(r->args[i].key, "limit") == 0)
@@ -627,6 +641,7 @@ static void page_query(sp_http_req *r, sp_strbuf *out, long long limit, long lon
         }
     }
     sp_strbuf_printf(out, "%slimit=%lld&offset=%lld", out->len ? "&" : "", limit, offset);
+    return SP_OK;
 }
 
 static const char *const item_args[] = {
@@ -672,8 +687,8 @@ static const crs_def *crs_param(sp_http_req *r, const char *name)
 }
 
 /* The HTML page of items (a table with paging links) or of one item. */
-static void items_html(sp_http_req *r, sp_collection c, const sp_items_query *q, items_ctx *x,
-                       sp_cql_expr *filter)
+static int items_html(sp_http_req *r, sp_collection c, const sp_items_query *q, items_ctx *x,
+                      sp_cql_expr *filter)
 {
     const sp_collection_info *info = sp_db_collection(c);
     sp_strbuf *b = &r->body;
@@ -694,13 +709,13 @@ static void items_html(sp_http_req *r, sp_collection c, const sp_items_query *q,
     int rc = sp_db_items(r->db, q, write_feature_html, x, &matched, &err);
     sp_cql_free(filter);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (q->id > 0) {
         if (x->n == 0)
-            return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
-                                       (long long)q->id, info->name);
+            return sp_http_error(r, 404, "NotFound", "no feature %lld in %s", (long long)q->id,
+                                 info->name);
         sp_html_end(r, json);
-        return;
+        return SP_OK;
     }
     sp_strbuf_printf(b, "</tbody></table><p>%lld–%lld / %lld</p><p>", x->n ? q->offset + 1 : 0,
                      q->offset + x->n, matched);
@@ -724,6 +739,7 @@ static void items_html(sp_http_req *r, sp_collection c, const sp_items_query *q,
     sp_strbuf_free(&url);
     sp_strbuf_puts(b, "</p>");
     sp_html_end(r, json);
+    return SP_OK;
 }
 
 /* A yes/no parameter: 1 with *out set (SP_ANY when absent), else 0 with a 400 set. */
@@ -753,7 +769,7 @@ static int questions(sp_http_req *r, sp_items_query *q)
     return 1;
 }
 
-static void items(sp_http_req *r, sp_collection c, int64_t single_id)
+static int items(sp_http_req *r, sp_collection c, int64_t single_id)
 {
     sp_items_query q = {0};
     q.collection = c;
@@ -764,68 +780,66 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     char dtbuf[2][80];
     sp_cql_expr *filter = NULL;
     if ((v = sp_http_arg_get(r, "limit")) && !parse_int(v, 1, 1000000000LL, &q.limit))
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "limit=%.40s: expected a whole number from 1 to %d", v,
-                                   SP_LIMIT_MAX);
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "limit=%.40s: expected a whole number from 1 to %d", v, SP_LIMIT_MAX);
     if (q.limit > SP_LIMIT_MAX) /* OGC API: a larger limit is served at the maximum */
         q.limit = SP_LIMIT_MAX;
     if ((v = sp_http_arg_get(r, "offset")) && !parse_int(v, 0, SP_OFFSET_MAX, &q.offset))
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "offset=%.40s: expected a whole number from 0", v);
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "offset=%.40s: expected a whole number from 0", v);
     const crs_def *bbox_crs = crs_param(r, "bbox-crs"), *out_crs = crs_param(r, "crs");
     if (!bbox_crs || !out_crs)
-        return;
+        return SP_OK;
     sp_err err = {0};
     if ((v = sp_http_arg_get(r, "bbox"))) {
         if (!parse_bbox(r, v, bbox_crs, q.bbox))
-            return;
+            return SP_OK;
         if (bbox_crs->srid != 4326 &&
             sp_db_bbox_to_4326(r->db, bbox_crs->srid, q.bbox, q.bbox, &err) != SP_OK)
-            return (void)sp_http_error_from(r, &err);
+            return sp_http_error_from(r, &err);
         q.has_bbox = 1;
     } else if (sp_http_arg_get(r, "bbox-crs")) {
-        return (void)sp_http_error(r, 400, "InvalidParameterValue", "bbox-crs without bbox");
+        return sp_http_error(r, 400, "InvalidParameterValue", "bbox-crs without bbox");
     }
     q.out_srid = out_crs->srid;
     q.out_swap = out_crs->swap;
     q.out_decimals = out_crs->decimals;
     if ((v = sp_http_arg_get(r, "datetime")) && !parse_datetime(r, v, &q, dtbuf))
-        return;
+        return SP_OK;
     for (size_t i = 0; i < sizeof simple_filters / sizeof simple_filters[0]; i++) {
         if (!(v = sp_http_arg_get(r, simple_filters[i].param)))
             continue;
         if (!(simple_filters[i].collections & SP_IN(c)))
-            return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                       "%s does not filter the %s collection",
-                                       simple_filters[i].param, sp_db_collection(c)->name);
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "%s does not filter the %s collection", simple_filters[i].param,
+                                 sp_db_collection(c)->name);
         q.eq_name[q.neq] = simple_filters[i].queryable;
         q.eq_value[q.neq++] = v;
     }
     const char *lang = sp_http_arg_get(r, "filter-lang");
     if (lang && strcmp(lang, "cql2-text") != 0)
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "filter-lang=%.40s: only cql2-text is supported", lang);
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "filter-lang=%.40s: only cql2-text is supported", lang);
     const char *fcrs = sp_http_arg_get(r, "filter-crs");
     if (fcrs && strcmp(fcrs, CRS84) != 0 && strcmp(fcrs, "CRS84") != 0)
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "filter-crs=%.120s: geometry literals are taken in " CRS84,
-                                   fcrs);
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "filter-crs=%.120s: geometry literals are taken in " CRS84, fcrs);
     if (!questions(r, &q))
-        return;
+        return SP_OK;
     q.q = sp_http_arg_get(r, "q");
     q.sortby = sp_http_arg_get(r, "sortby");
     if ((v = sp_http_arg_get(r, "updated_since"))) {
         if (!valid_instant(v))
-            return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                       "updated_since=%.60s: expected an RFC 3339 date or "
-                                       "date-time, e.g. 2026-05-01T10:00:00Z",
-                                       v);
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "updated_since=%.60s: expected an RFC 3339 date or "
+                                 "date-time, e.g. 2026-05-01T10:00:00Z",
+                                 v);
         q.updated_since = v;
     }
     /* Parsed last: every early return above would have to free it. */
     if ((v = sp_http_arg_get(r, "filter"))) {
         if (sp_cql_parse(v, strlen(v), &filter, &err) != SP_OK)
-            return (void)sp_http_error_from(r, &err);
+            return sp_http_error_from(r, &err);
         q.filter = filter;
     }
     items_ctx x = {r, 0, sp_http_arg_get(r, "properties"), sp_db_collection(c)->name, single_id > 0,
@@ -838,32 +852,32 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
         int rc = sp_db_items(r->db, &q, write_feature_csv, &x, &matched, &err);
         sp_cql_free(filter);
         if (rc != SP_OK)
-            return (void)sp_http_error_from(r, &err);
+            return sp_http_error_from(r, &err);
         if (single_id && x.n == 0)
-            return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
-                                       (long long)single_id, x.collection);
+            return sp_http_error(r, 404, "NotFound", "no feature %lld in %s", (long long)single_id,
+                                 x.collection);
         r->content_type = "text/csv; charset=utf-8; header=present";
-        return;
+        return SP_OK;
     }
     if (!single_id)
         sp_strbuf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
     int rc = sp_db_items(r->db, &q, write_feature, &x, &matched, &err);
     sp_cql_free(filter);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     r->content_type = "application/geo+json";
     r->content_crs = out_crs->uri;
     if (single_id) {
         if (x.n == 0)
-            return (void)sp_http_error(r, 404, "NotFound", "no feature %lld in %s",
-                                       (long long)single_id, x.collection);
+            return sp_http_error(r, 404, "NotFound", "no feature %lld in %s", (long long)single_id,
+                                 x.collection);
         /* Revalidated each time (a 304 when unchanged): its ETag is what an edit's If-Match
          * names, and an editor reading it back must see their change. */
         r->cache_control = "no-cache";
         if (c == SP_COL_MONUMENTS || c == SP_COL_ZONES) /* If-Match for Part 4 edits */
             snprintf(r->etag_tag, sizeof r->etag_tag, "%c%lldv%lld",
                      c == SP_COL_MONUMENTS ? 'm' : 'z', (long long)single_id, x.version);
-        return;
+        return SP_OK;
     }
     char ts[32];
     sp_log_utc_now(ts);
@@ -891,35 +905,45 @@ static void items(sp_http_req *r, sp_collection c, int64_t single_id)
     snprintf(path, sizeof path, "/collections/%s", x.collection);
     add_link(r, &first, path, NULL, "collection", "application/json", "The collection");
     sp_strbuf_puts(b, "]}");
+    return SP_OK;
 }
 
-void sp_ogc_items(sp_http_req *r, const char *id)
+int sp_ogc_items(sp_http_req *r)
 {
+    const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
     if (c < 0 || !sp_http_check_args(r, item_args)) /* JSON, HTML and CSV */
-        return;
+        return SP_OK;
     items(r, c, 0);
+    return SP_OK;
 }
 
-void sp_ogc_item(sp_http_req *r, const char *id, const char *fid)
+int sp_ogc_item(sp_http_req *r)
+{
+    return sp_ogc_item_of(r, sp_http_param(r, "id"), sp_http_param(r, "fid"));
+}
+
+int sp_ogc_item_of(sp_http_req *r, const char *id, const char *fid)
 {
     static const char *const one_args[] = {"crs", "properties", NULL};
     int c = collection_id(r, id);
     long long n;
     if (c < 0 || !sp_http_check_args(r, one_args) || !json_or_html(r))
-        return;
+        return SP_OK;
     if (!parse_int(fid, 1, INT64_MAX, &n))
-        return (void)sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
+        return sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
     items(r, c, n);
+    return SP_OK;
 }
 
 extern const char sp_openapi_json[]; /* server/openapi.json, embedded at build time */
 
-void sp_ogc_api(sp_http_req *r)
+int sp_ogc_api(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL) || !json_only(r))
-        return;
+        return SP_OK;
     sp_strbuf_puts(&r->body, sp_openapi_json);
     r->content_type = "application/vnd.oai.openapi+json;version=3.0";
     r->cache_control = "public, max-age=3600";
+    return SP_OK;
 }

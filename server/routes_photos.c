@@ -120,7 +120,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     }
     if (strcmp(key, "file") == 0) {
         if (off == 0) /* a part's first bytes */
-            file_begin(u, r->photos, r->max_photo_bytes);
+            file_begin(u, r->photos, r->cfg->max_photo_bytes);
         file_write(u, data, size);
         return MHD_YES;
     }
@@ -162,9 +162,9 @@ int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upl
         return 1;
     }
     const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (len && strtoll(len, NULL, 10) > r->max_photo_bytes * u->max_files + SP_POST_BUFFER) {
+    if (len && strtoll(len, NULL, 10) > r->cfg->max_photo_bytes * u->max_files + SP_POST_BUFFER) {
         sp_err_set(&u->err, SP_ETOOLARGE, "the upload is %s bytes; photos are limited to %lld%s",
-                   len, r->max_photo_bytes, u->max_files > 1 ? " each" : "");
+                   len, r->cfg->max_photo_bytes, u->max_files > 1 ? " each" : "");
         u->error = SP_ETOOLARGE;
         return 1;
     }
@@ -193,8 +193,8 @@ void sp_http_photo_data(sp_http_req *r, const char *data, size_t n)
         return; /* discarded: the answer is already decided */
     if (!u->is_multipart) {
         if (!u->nfiles)
-            file_begin(u, r->photos, r->max_photo_bytes);
-        return file_write(u, data, n);
+            file_begin(u, r->photos, r->cfg->max_photo_bytes);
+        return (void)file_write(u, data, n);
     }
     if (MHD_post_process(u->pp, data, n) != MHD_YES && !u->error) {
         sp_err err;
@@ -293,35 +293,34 @@ static int photo_vocab(sp_http_req *r, sp_http_upload *u)
     return 1;
 }
 
-static void upload(sp_http_req *r, long long monument_id)
+static int upload(sp_http_req *r, long long monument_id)
 {
     sp_http_upload *u = r->upload;
-    sp_db_user user;
-    if (!sp_http_staff(r, SP_PHOTO_ROLE, "adding photos", &user) || !sp_http_upload_received(r))
-        return;
+    sp_db_user user = r->user; /* the router checked the role */
+    if (!sp_http_upload_received(r))
+        return SP_OK;
     if (!u->nfiles)
-        return (void)sp_http_error(r, 415, "UnsupportedMediaType", "%s",
-                                   u->is_multipart
-                                       ? "no image in the form: send it in the field `file`"
-                                       : "the request has no body: 0 bytes are no image");
+        return sp_http_error(r, 415, "UnsupportedMediaType", "%s",
+                             u->is_multipart ? "no image in the form: send it in the field `file`"
+                                             : "the request has no body: 0 bytes are no image");
     long long report_id = 0;
     const char *rid = u->fields[SP_PM_COUNT];
     if (rid) {
         char *end;
         report_id = strtoll(rid, &end, 10);
         if (*end || report_id < 1)
-            return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                       "condition_report_id: '%.40s' is not a report number", rid);
+            return sp_http_error(r, 400, "InvalidParameterValue",
+                                 "condition_report_id: '%.40s' is not a report number", rid);
     }
     if (!photo_vocab(r, u))
-        return;
+        return SP_OK;
     sp_err err = {0};
     if (sp_db_monument_live(r->db, monument_id, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_photo_info info;
     int n;
     if (!sp_http_upload_finish(r, &info, &n))
-        return;
+        return SP_OK;
     sp_db_photo_in in = {monument_id, report_id, sp_http_photo_file(&info), {0}, user.id};
     for (int i = 0; i < SP_PM_COUNT; i++)
         in.meta[i] = u->fields[i];
@@ -339,21 +338,24 @@ static void upload(sp_http_req *r, long long monument_id)
     /* A refused row leaves a stored file that no row names: the sweep at the next start
      * removes it (removing it here could race an upload of the same bytes). */
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     r->status = 201;
     r->has_etag = 0;
     snprintf(r->location, sizeof r->location, "%s/photos/%lld", r->base, (long long)id);
     sp_strbuf_puts(&r->body, json);
     sp_db_free(json);
+    return SP_OK;
 }
 
-void sp_route_monument_photos(sp_http_req *r, const char *collection, const char *fid)
+int sp_route_monument_photos(sp_http_req *r)
 {
+    const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
+    const char *fid = sp_http_param(r, "fid");
     long long id;
     if (strcmp(collection, "monuments") != 0)
-        return (void)sp_http_error(r, 404, "NotFound", "photos belong to monuments");
+        return sp_http_error(r, 404, "NotFound", "photos belong to monuments");
     if (!sp_http_parse_id(r, fid, "monument", &id) || !sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     if (strcmp(r->method, "POST") == 0) {
         r->cache_control = "no-store";
         return upload(r, id);
@@ -362,18 +364,19 @@ void sp_route_monument_photos(sp_http_req *r, const char *collection, const char
     int is_staff = 0;
     if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization")) {
         if (!sp_http_auth(r, &user))
-            return;
+            return SP_OK;
         is_staff = 1;
         r->cache_control = "private, no-store";
     }
     sp_err err = {0};
     if (sp_db_monument_live(r->db, id, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     char *list = NULL;
     if (sp_db_photo_list(r->db, id, is_staff, &list, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"monument_id\":%lld,\"photos\":%s}", id, list);
     sp_db_free(list);
+    return SP_OK;
 }
 
 /* The variant named by the last path segment (none: the original), or -1 with 404 set. */
@@ -390,21 +393,20 @@ static int photo_variant(sp_http_req *r, const char *variant)
 }
 
 /* Answers with a stored photo file; is_private: staff only, not kept by shared caches. */
-static void serve_file(sp_http_req *r, const char *sha256, const char *media_type,
-                       sp_photo_variant v, int is_private)
+static int serve_file(sp_http_req *r, const char *sha256, const char *media_type,
+                      sp_photo_variant v, int is_private)
 {
     char path[4096];
     sp_err err = {0};
     if (sp_photo_path(r->photos, sha256, v, path, sizeof path, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     /* Never out of the folder: a symlink planted in it is not followed. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
-        return (void)sp_http_error(r, 500, "ServerError", "photo %.12s: its file is missing",
-                                   sha256);
+        return sp_http_error(r, 500, "ServerError", "photo %.12s: its file is missing", sha256);
     }
     r->file_fd = fd;
     r->file_size = (uint64_t)st.st_size;
@@ -413,51 +415,56 @@ static void serve_file(sp_http_req *r, const char *sha256, const char *media_typ
     r->cache_control = is_private ? "private, max-age=3600" : SP_IMMUTABLE;
     /* The bytes never change for this address: the ETag names them. */
     snprintf(r->etag_tag, sizeof r->etag_tag, "p%.12s%d", sha256, (int)v);
+    return SP_OK;
 }
 
-void sp_route_photo(sp_http_req *r, const char *fid, const char *variant)
+int sp_route_photo(sp_http_req *r)
 {
+    const char *fid = sp_http_param(r, "fid");
+    const char *variant = sp_http_param(r, "variant");
     long long id;
     if (!sp_http_parse_id(r, fid, "photo", &id) || !sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     int v = photo_variant(r, variant);
     if (v < 0)
-        return;
+        return SP_OK;
     sp_db_photo p;
     int found = 0;
     sp_err err = {0};
     if (sp_db_photo_get(r->db, id, &p, &found, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (!found || !r->photos)
-        return (void)sp_http_error(r, 404, "NotFound", "no photo %lld", id);
+        return sp_http_error(r, 404, "NotFound", "no photo %lld", id);
     /* The original keeps the contributor's EXIF (place, device): staff only, as are photos
      * not (yet) public. */
     int needs_staff = v == SP_PHOTO_ORIGINAL || strcmp(p.status, "public") != 0;
     sp_db_user user;
     if (needs_staff && !sp_http_auth(r, &user))
-        return;
+        return SP_OK;
     serve_file(r, p.sha256, p.media_type, (sp_photo_variant)v, needs_staff);
+    return SP_OK;
 }
 
-void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant)
+int sp_route_citizen_photo(sp_http_req *r)
 {
+    const char *fid = sp_http_param(r, "fid");
+    const char *variant = sp_http_param(r, "variant");
     long long id;
-    sp_db_user user;
     r->cache_control = "private, no-store";
-    if (!sp_http_staff(r, "editor", "seeing citizens' photos", &user) ||
-        !sp_http_parse_id(r, fid, "citizen photo", &id) || !sp_http_check_args(r, NULL))
-        return;
+    if (!sp_http_parse_id(r, fid, "citizen photo", &id) || !sp_http_check_args(r, NULL))
+        return SP_OK;
     int v = photo_variant(r, variant);
     if (v < 0)
-        return;
+        return SP_OK;
     char sha[65], media[32];
     int found = 0;
     sp_err err = {0};
     if (sp_db_citizen_photo_get(r->db, id, sha, media, &found, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (!found || !r->photos)
-        return (void)sp_http_error(r, 404, "NotFound", "no citizen photo %lld", id);
+        return sp_http_error(r, 404, "NotFound", "no citizen photo %lld", id);
     serve_file(r, sha, media, (sp_photo_variant)v, 1);
+    return SP_OK;
 }
 
 /* ---- PATCH /photos/{id} ----------------------------------------------------------------- */
@@ -510,37 +517,32 @@ static int photo_patch_of(sp_http_req *r, json_t *body, sp_db_photo_patch *out,
     return 1;
 }
 
-void sp_route_photo_patch(sp_http_req *r, const char *fid)
+int sp_route_photo_patch(sp_http_req *r)
 {
+    const char *fid = sp_http_param(r, "fid");
     long long id;
-    sp_db_user user;
+    sp_db_user user = r->user; /* the router checked the role */
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_auth(r, &user) || !sp_http_parse_id(r, fid, "photo", &id) ||
-        !sp_http_check_args(r, NULL))
-        return;
-    if (strcmp(user.role, SP_PHOTO_ROLE) != 0 && strcmp(user.role, SP_PHOTO_EDITOR) != 0)
-        return (void)sp_http_error(r, 403, "Forbidden",
-                                   "changing a photo is for the inspector and editor roles; %s is "
-                                   "%s",
-                                   user.login, user.role);
+    if (!sp_http_parse_id(r, fid, "photo", &id) || !sp_http_check_args(r, NULL))
+        return SP_OK;
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (!ct || (strncmp(ct, "application/merge-patch+json", 28) != 0 &&
                 strncmp(ct, "application/json", 16) != 0))
-        return (void)sp_http_error(r, 415, "UnsupportedMediaType",
-                                   "send a JSON Merge Patch (application/merge-patch+json)");
+        return sp_http_error(r, 415, "UnsupportedMediaType",
+                             "send a JSON Merge Patch (application/merge-patch+json)");
     json_error_t jerr;
     json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
                               JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(body)) {
         json_decref(body);
-        return (void)sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object");
+        return sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object");
     }
     sp_db_photo_patch patch = {0};
     const char *codes[SP_PM_COUNT] = {0};
     if (!photo_patch_of(r, body, &patch, codes)) {
         json_decref(body);
-        return;
+        return SP_OK;
     }
     sp_db_actor actor = {user.login, user.role, 0, 0};
     sp_err err = {0};
@@ -552,7 +554,8 @@ void sp_route_photo_patch(sp_http_req *r, const char *fid)
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, json);
     sp_db_free(json);
+    return SP_OK;
 }

@@ -29,13 +29,14 @@ int sp_http_attribution(sp_http_req *r, sp_strbuf *out)
     return 1;
 }
 
-void sp_http_attribution_json(sp_http_req *r, sp_strbuf *b)
+int sp_http_attribution_json(sp_http_req *r, sp_strbuf *b)
 {
     sp_strbuf credit = {0};
     sp_strbuf_puts(b, "\"attribution\":");
     if (sp_http_attribution(r, &credit))
         sp_json_str(b, sp_strbuf_cstr(&credit));
     sp_strbuf_free(&credit);
+    return SP_OK;
 }
 
 /* One data set as JSON: its details, and a licence link when its licence is known. */
@@ -111,10 +112,10 @@ int sp_http_licence_links(sp_http_req *r, sp_strbuf *b)
 
 /* GET /datasets: the data sets the registry holds, with their licences and the composed
  * attribution line. */
-void sp_route_datasets(sp_http_req *r)
+int sp_route_datasets(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     sp_strbuf credit = {0};
     sp_strbuf_puts(&r->body, "{\"datasets\":");
     if (sp_http_datasets_json(r, 0, &r->body) && sp_http_attribution(r, &credit)) {
@@ -123,6 +124,7 @@ void sp_route_datasets(sp_http_req *r)
         sp_strbuf_puts(&r->body, "}");
     }
     sp_strbuf_free(&credit);
+    return SP_OK;
 }
 
 /* ---- conflicts ----------------------------------------------------------------------------- */
@@ -161,11 +163,11 @@ static int add_conflict(void *ctx, const sp_db_conflict *c, sp_err *err)
     return SP_OK;
 }
 
-static void conflict_list(sp_http_req *r)
+static int conflict_list(sp_http_req *r)
 {
     static const char *const args[] = {"status", "run", NULL};
     if (!sp_http_check_args(r, args))
-        return;
+        return SP_OK;
     const char *status = sp_http_arg_get(r, "status"), *run = sp_http_arg_get(r, "run");
     static const char *const statuses[] = {"open",    "noted", "kept", "taken",
                                            "deleted", "all",   NULL};
@@ -173,24 +175,24 @@ static void conflict_list(sp_http_req *r)
     for (int i = 0; status && statuses[i]; i++)
         ok |= strcmp(status, statuses[i]) == 0;
     if (!ok)
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "status=%.40s: open, noted, kept, taken, deleted or all",
-                                   status);
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "status=%.40s: open, noted, kept, taken, deleted or all", status);
     if (!status)
         status = "open";
     long long run_id = 0;
     if (run && !sp_http_parse_id(r, run, "import run", &run_id))
-        return;
+        return SP_OK;
     json_list l = {&r->body, 0};
     sp_err err = {0};
     sp_strbuf_puts(&r->body, "{\"conflicts\":[");
     if (sp_db_conflict_foreach(r->db, run_id, strcmp(status, "all") ? status : NULL,
                                SP_CONFLICT_LIST_MAX, add_conflict, &l, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "],\"numberReturned\":%d}", l.n);
+    return SP_OK;
 }
 
-static void conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
+static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
 {
     json_error_t jerr;
     json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
@@ -198,8 +200,8 @@ static void conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
     const char *resolution = json_string_value(json_object_get(body, "resolution"));
     if (!body || !json_is_object(body) || !resolution) {
         json_decref(body);
-        return (void)sp_http_error(r, 400, "InvalidBody",
-                                   "send {\"resolution\": \"keep\" | \"take\" | \"delete\"}");
+        return sp_http_error(r, 400, "InvalidBody",
+                             "send {\"resolution\": \"keep\" | \"take\" | \"delete\"}");
     }
     const char *status = strcmp(resolution, "keep") == 0   ? "kept"
                          : strcmp(resolution, "take") == 0 ? "taken"
@@ -211,21 +213,22 @@ static void conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body); /* resolution was body's */
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"%s\"}", id, status);
+    return SP_OK;
 }
 
-void sp_route_conflicts(sp_http_req *r, const char *id)
+int sp_route_conflicts(sp_http_req *r)
 {
+    const char *id = sp_http_param(r, "id");
     r->cache_control = "no-store";
     r->has_etag = 0;
-    sp_db_user u;
+    sp_db_user u = r->user; /* the router checked the role */
     long long n = 0;
-    if (!sp_http_staff(r, SP_CONFLICT_ROLE, "import conflicts", &u))
-        return;
     if (!id)
         return conflict_list(r);
     if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, id, "conflict", &n))
-        return;
+        return SP_OK;
     conflict_resolve(r, &u, n);
+    return SP_OK;
 }

@@ -68,34 +68,32 @@ static int report_values(sp_http_req *r, json_t *obj, sp_imp_feature *out)
     return 1;
 }
 
-static void report_create(sp_http_req *r, long long monument_id)
+static int report_create(sp_http_req *r, long long monument_id)
 {
-    sp_db_user u;
-    if (!sp_http_staff(r, SP_REPORT_ROLE, "filing condition reports", &u))
-        return;
+    sp_db_user u = r->user; /* the router checked the role */
     json_t *body = json_request(r);
     if (!body)
-        return;
+        return SP_OK;
     json_t *props = json_object_get(body, "properties");
     json_t *obj = json_is_object(props) ? props : body;
     json_t *sup = json_object_get(obj, "supersedes_id");
     sp_imp_feature f = {0};
     if (sup && !json_is_integer(sup) && !json_is_null(sup)) {
         json_decref(body);
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "supersedes_id: expected the id of the report it corrects");
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "supersedes_id: expected the id of the report it corrects");
     }
     long long supersedes = json_is_integer(sup) ? (long long)json_integer_value(sup) : 0;
     int ok = report_values(r, obj, &f);
     json_decref(body);
     if (!ok)
-        return;
+        return SP_OK;
     const char *type = f.rec.values[SP_RF_REPORT_TYPE];
     if (strcmp(type, "citizen") == 0) {
         sp_imp_feature_clear(&f);
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "report_type: citizens' reports come through POST /reports "
-                                   "and moderation");
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "report_type: citizens' reports come through POST /reports "
+                             "and moderation");
     }
     sp_db_report_in in = {monument_id, f.rec.values, supersedes, NULL};
     sp_db_actor actor = {u.login, u.role, 0, 0};
@@ -106,25 +104,28 @@ static void report_create(sp_http_req *r, long long monument_id)
     pthread_mutex_unlock(&r->writer->lock);
     sp_imp_feature_clear(&f);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     char fid[24];
     snprintf(fid, sizeof fid, "%lld", (long long)rid);
     snprintf(r->location, sizeof r->location, "%s/collections/condition_reports/items/%s", r->base,
              fid);
-    sp_ogc_item(r, "condition_reports", fid);
+    sp_ogc_item_of(r, "condition_reports", fid);
     if (r->status == 200) {
         r->status = 201;
         r->cache_control = "no-store";
     }
+    return SP_OK;
 }
 
-void sp_route_monument_reports(sp_http_req *r, const char *collection, const char *fid)
+int sp_route_monument_reports(sp_http_req *r)
 {
+    const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
+    const char *fid = sp_http_param(r, "fid");
     long long id;
     if (strcmp(collection, "monuments") != 0)
-        return (void)sp_http_error(r, 404, "NotFound", "reports are filed on monuments");
+        return sp_http_error(r, 404, "NotFound", "reports are filed on monuments");
     if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, fid, "monument", &id))
-        return;
+        return SP_OK;
     if (strcmp(r->method, "POST") == 0) {
         r->cache_control = "no-store";
         return report_create(r, id);
@@ -139,6 +140,7 @@ void sp_route_monument_reports(sp_http_req *r, const char *collection, const cha
     sp_strbuf_puts(&r->body, "{\"href\":");
     sp_json_str(&r->body, r->location);
     sp_strbuf_puts(&r->body, "}");
+    return SP_OK;
 }
 
 /* ---- citizens' reports ------------------------------------------------------------------ */
@@ -216,17 +218,17 @@ static json_t *form_as_json(sp_http_req *r)
     return o;
 }
 
-void sp_route_citizen_report(sp_http_req *r)
+int sp_route_citizen_report(sp_http_req *r)
 {
     r->cache_control = "no-store";
     r->has_etag = 0;
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     if (r->upload && !sp_http_upload_received(r))
-        return;
+        return SP_OK;
     json_t *body = r->upload ? form_as_json(r) : json_request(r);
     if (!body)
-        return;
+        return SP_OK;
     sp_db_citizen_in in = {0};
     json_t *mid = json_object_get(body, "monument_id"), *loc = json_object_get(body, "location");
     json_t *desc = json_object_get(body, "description"),
@@ -291,7 +293,10 @@ void sp_route_citizen_report(sp_http_req *r)
              text_ok(r, contact, "contact", SP_CITIZEN_CONTACT_MAX, 0);
     /* Counted only once the report is well formed: a typo does not use up the quota. */
     if (ok)
-        ok = sp_http_limit(r, r->report_limit, SP_CITIZEN_WINDOW_S, r->citizen_per_hour, "reports");
+        ok = sp_http_limit(
+            r, r->report_limit, SP_CITIZEN_WINDOW_S,
+            (r->cfg->citizen_per_hour > 0 ? r->cfg->citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR),
+            "reports");
     /* The photos are decoded (proved images) and stored only now: after the cheap checks. */
     sp_photo_info info[SP_UPLOAD_MAX_FILES];
     sp_db_photo_file photos[SP_UPLOAD_MAX_FILES];
@@ -300,7 +305,7 @@ void sp_route_citizen_report(sp_http_req *r)
         ok = sp_http_upload_finish(r, info, &nphotos);
     if (!ok) {
         json_decref(body);
-        return;
+        return SP_OK;
     }
     for (int i = 0; i < nphotos; i++)
         photos[i] = sp_http_photo_file(&info[i]);
@@ -319,9 +324,9 @@ void sp_route_citizen_report(sp_http_req *r)
     /* A refused report leaves stored photo files that no row names: the sweep at the next
      * start removes them. */
     if (rc == SP_ENOTFOUND) /* the path exists; the monument named in the body does not */
-        return (void)sp_http_error(r, 400, "InvalidParameterValue", "monument_id: %s", err.msg);
+        return sp_http_error(r, 400, "InvalidParameterValue", "monument_id: %s", err.msg);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     r->status = 201;
     sp_strbuf_puts(&r->body, "{\"ref\":");
     sp_json_str(&r->body, ref);
@@ -331,31 +336,33 @@ void sp_route_citizen_report(sp_http_req *r)
     sp_strbuf_puts(&r->body,
                    ",\"message_uk\":\"Дякуємо! Повідомлення отримано й буде перевірене.\","
                    "\"message_en\":\"Thank you: the report is received and will be checked.\"}");
+    return SP_OK;
 }
 
 /* ---- moderation ------------------------------------------------------------------------- */
 
-static void moderation_list(sp_http_req *r)
+static int moderation_list(sp_http_req *r)
 {
     static const char *const args[] = {"status", NULL};
     if (!sp_http_check_args(r, args))
-        return;
+        return SP_OK;
     const char *status = sp_http_arg_get(r, "status");
     if (!status)
         status = "pending";
     if (strcmp(status, "pending") && strcmp(status, "approved") && strcmp(status, "rejected"))
-        return (void)sp_http_error(r, 400, "InvalidParameterValue",
-                                   "status=%.40s: pending, approved or rejected", status);
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "status=%.40s: pending, approved or rejected", status);
     char *list = NULL;
     sp_err err = {0};
     if (sp_db_citizen_list(r->db, status, SP_MODERATION_LIST_MAX, &list, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"status\":\"%s\",\"reports\":%s}", status, list);
     sp_db_free(list);
+    return SP_OK;
 }
 
 /* An editor takes the report up: its citizen sees "under review". */
-static void review(sp_http_req *r, const sp_db_user *u, long long id)
+static int review(sp_http_req *r, const sp_db_user *u, long long id)
 {
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
@@ -363,15 +370,16 @@ static void review(sp_http_req *r, const sp_db_user *u, long long id)
     int rc = sp_db_citizen_review(r->writer->db, id, &actor, &err);
     pthread_mutex_unlock(&r->writer->lock);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"pending\",\"under_review\":true}", id);
+    return SP_OK;
 }
 
-static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
+static int moderate(sp_http_req *r, const sp_db_user *u, long long id)
 {
     json_t *body = json_request(r);
     if (!body)
-        return;
+        return SP_OK;
     const char *decision = json_string_value(json_object_get(body, "decision"));
     sp_db_moderation m = {0};
     sp_imp_feature f = {0};
@@ -421,7 +429,7 @@ static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
     if (!ok) {
         json_decref(body);
         sp_imp_feature_clear(&f);
-        return;
+        return SP_OK;
     }
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
@@ -432,44 +440,47 @@ static void moderate(sp_http_req *r, const sp_db_user *u, long long id)
     json_decref(body);
     sp_imp_feature_clear(&f);
     if (rc != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_printf(&r->body, "{\"id\":%lld,\"status\":\"%s\"", id,
                      m.is_approved ? "approved" : "rejected");
     if (rid)
         sp_strbuf_printf(&r->body, ",\"report_id\":%lld", (long long)rid);
     sp_strbuf_puts(&r->body, "}");
+    return SP_OK;
 }
 
-void sp_route_moderation(sp_http_req *r, const char *id)
+int sp_route_moderation(sp_http_req *r)
 {
+    const char *id = sp_http_param(r, "id");
     r->cache_control = "no-store";
     r->has_etag = 0;
-    sp_db_user u;
+    sp_db_user u = r->user; /* the router checked the role */
     long long n = 0;
-    if (!sp_http_staff(r, SP_MODERATOR_ROLE, "moderation", &u))
-        return;
     if (!id)
         return moderation_list(r);
     if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, id, "citizen report", &n))
-        return;
+        return SP_OK;
     moderate(r, &u, n);
+    return SP_OK;
 }
 
-void sp_route_citizen_status(sp_http_req *r, const char *ref)
+int sp_route_citizen_status(sp_http_req *r)
 {
+    const char *ref = sp_http_param(r, "ref");
     r->cache_control = "no-store";
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     size_t n = strlen(ref);
     if (n == 0 || n > SP_CITIZEN_REF_MAX ||
         strspn(ref, "0123456789ABCDEFabcdef-") != n) /* never reaches the database */
-        return (void)sp_http_error(r, 404, "NotFound", "no report with the reference %.40s", ref);
+        return sp_http_error(r, 404, "NotFound", "no report with the reference %.40s", ref);
     char *json = NULL;
     sp_err err = {0};
     if (sp_db_citizen_status(r->db, ref, &json, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (!json)
-        return (void)sp_http_error(r, 404, "NotFound", "no report with the reference %.40s", ref);
+        return sp_http_error(r, 404, "NotFound", "no report with the reference %.40s", ref);
     sp_strbuf_puts(&r->body, json);
     sp_db_free(json);
+    return SP_OK;
 }

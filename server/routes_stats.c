@@ -83,10 +83,10 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
-void sp_route_stats(sp_http_req *r)
+int sp_route_stats(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     if (r->format == SP_FMT_HTML)
         r->format = SP_FMT_JSON; /* a browser gets the JSON */
     stats_ctx x = {r, ""};
@@ -96,13 +96,14 @@ void sp_route_stats(sp_http_req *r)
     else
         sp_strbuf_puts(&r->body, "{");
     if (sp_db_stats(r->db, stat_row, &x, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (r->format == SP_FMT_CSV) {
         r->content_type = "text/csv; charset=utf-8; header=present";
         snprintf(r->disposition, sizeof r->disposition, "inline; filename=\"stats.csv\"");
-        return;
+        return SP_OK;
     }
     char ts[32];
     sp_log_utc_now(ts);
     sp_strbuf_printf(&r->body, "%s,\"timeStamp\":\"%s\"}", x.group[0] ? "]" : "", ts);
+    return SP_OK;
 }

@@ -63,32 +63,35 @@ static int layer_of(sp_http_req *r, const char *name)
     return l;
 }
 
-void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char *x,
-                   const char *yfile)
+int sp_route_tile(sp_http_req *r)
 {
+    const char *layer = sp_http_param(r, "layer");
+    const char *z = sp_http_param(r, "z");
+    const char *x = sp_http_param(r, "x");
+    const char *yfile = sp_http_param(r, "yfile");
     sp_tile_req t = {0};
     sp_err err = {0};
     int l = layer_of(r, layer);
     if (l < 0)
-        return;
+        return SP_OK;
     t.layer = (sp_tile_layer)l;
     if (sp_tile_parse_zxy(z, x, yfile, &t, &err) != SP_OK)
-        return (void)sp_http_error(r, 400, "InvalidParameterValue", "%s", err.msg);
+        return sp_http_error(r, 400, "InvalidParameterValue", "%s", err.msg);
     if (!tile_filters(r, &t))
-        return;
+        return SP_OK;
     unsigned char *png = NULL;
     size_t len = 0;
     int is_empty = 0;
     char hash[17];
     int64_t newest = -1;
     if ((r->tiles && sp_watch_version(r->watch, SP_WATCH_MAP, r->db, &newest, &err) != SP_OK) ||
-        sp_tile_get(r->db, r->tiles, &t, newest, r->tile_cache_max, &png, &len, hash, &is_empty,
-                    &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        sp_tile_get(r->db, r->tiles, &t, newest, (int64_t)r->cfg->tile_cache_mb * 1024 * 1024, &png,
+                    &len, hash, &is_empty, &err) != SP_OK)
+        return sp_http_error_from(r, &err);
     char *body = realloc(png, len + 1); /* the body takes the PNG, NUL-terminated */
     if (!body) {
         free(png);
-        return (void)sp_http_error(r, 500, "ServerError", "out of memory");
+        return sp_http_error(r, 500, "ServerError", "out of memory");
     }
     body[len] = '\0';
     sp_strbuf_free(&r->body);
@@ -98,40 +101,42 @@ void sp_route_tile(sp_http_req *r, const char *layer, const char *z, const char 
     r->cache_control = is_empty ? SP_EMPTY_CACHE_CONTROL : SP_TILE_CACHE_CONTROL;
     r->content_type = "image/png";
     snprintf(r->etag_tag, sizeof r->etag_tag, "t%s", hash);
+    return SP_OK;
 }
 
 /* The base map's TileJSON (serve --basemap): another server's tiles, drawn under Spadok's,
  * with the attribution its licence asks for (OpenStreetMap's when none is given for its
  * tiles). */
-static void basemap_tilejson(sp_http_req *r)
+static int basemap_tilejson(sp_http_req *r)
 {
-    if (!r->basemap_url)
-        return (void)sp_http_error(r, 404, "NotFound",
-                                   "no base map is configured (spadok serve --basemap URL)");
-    const char *attribution = r->basemap_attribution;
-    if (!attribution && strstr(r->basemap_url, "openstreetmap.org"))
+    if (!r->cfg->basemap_url)
+        return sp_http_error(r, 404, "NotFound",
+                             "no base map is configured (spadok serve --basemap URL)");
+    const char *attribution = r->cfg->basemap_attribution;
+    if (!attribution && strstr(r->cfg->basemap_url, "openstreetmap.org"))
         attribution = SP_OSM_ATTRIBUTION;
     sp_strbuf *b = &r->body;
     sp_strbuf_puts(b, "{\"tilejson\":\"3.0.0\",\"name\":\"basemap\",\"tiles\":[");
-    sp_json_str(b, r->basemap_url);
+    sp_json_str(b, r->cfg->basemap_url);
     sp_strbuf_printf(
         b, "],\"scheme\":\"xyz\",\"minzoom\":0,\"maxzoom\":%d,\"attribution\":", SP_TILE_MAX_ZOOM);
     sp_json_str(b, attribution ? attribution : "");
     sp_strbuf_puts(b, "}");
     r->cache_control = "public, max-age=60";
+    return SP_OK;
 }
 
 /* GET /tiles: the tile sets, each with its TileJSON (the base map's when one is set). */
-void sp_route_tilesets(sp_http_req *r)
+int sp_route_tilesets(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     sp_strbuf *b = &r->body, url = {0}, path = {0};
     sp_strbuf_puts(b, "{\"tilesets\":[");
     for (int l = 0; l <= SP_TILE_LAYER_COUNT; l++) {
         const char *name =
             l < SP_TILE_LAYER_COUNT ? sp_tile_layer_name((sp_tile_layer)l) : "basemap";
-        if (l == SP_TILE_LAYER_COUNT && !r->basemap_url)
+        if (l == SP_TILE_LAYER_COUNT && !r->cfg->basemap_url)
             break;
         sp_strbuf_reset(&path);
         sp_strbuf_reset(&url);
@@ -147,31 +152,33 @@ void sp_route_tilesets(sp_http_req *r)
     sp_strbuf_free(&url);
     sp_strbuf_free(&path);
     r->cache_control = "public, max-age=60";
+    return SP_OK;
 }
 
 /* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend
  * of the layer's colours and (monuments) sizes (extension fields) so a map can draw its key
  * from it. */
-void sp_route_tilejson(sp_http_req *r, const char *file)
+int sp_route_tilejson(sp_http_req *r)
 {
+    const char *file = sp_http_param(r, "file");
     char name[64];
     size_t n = strlen(file);
     if (n < 6 || n - 5 >= sizeof name || strcmp(file + n - 5, ".json") != 0)
-        return (void)sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
+        return sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
     snprintf(name, sizeof name, "%.*s", (int)(n - 5), file);
     if (strcmp(name, "basemap") == 0)
-        return sp_http_check_args(r, NULL) ? basemap_tilejson(r) : (void)0;
+        return sp_http_check_args(r, NULL) ? basemap_tilejson(r) : SP_OK;
     int l = layer_of(r, name);
     sp_tile_req checked = {0}; /* the filters are checked here, and kept in the tile URL */
     if (l < 0 || !tile_filters(r, &checked))
-        return;
+        return SP_OK;
     double bbox[4] = {22.1, 44.3, 40.3, 52.4}; /* Ukraine, when the registry is empty */
     int has_bbox = 0;
     char tmin[32], tmax[32];
     sp_err err = {0};
     if (sp_db_collection_extent(r->db, l == SP_TILE_ZONES ? SP_COL_ZONES : SP_COL_MONUMENTS, bbox,
                                 &has_bbox, tmin, tmax, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (!has_bbox) {
         bbox[0] = 22.1, bbox[1] = 44.3, bbox[2] = 40.3, bbox[3] = 52.4;
     }
@@ -196,7 +203,7 @@ void sp_route_tilejson(sp_http_req *r, const char *file)
         sp_strbuf_free(&credit);
         sp_strbuf_free(&url);
         sp_strbuf_free(&path);
-        return;
+        return SP_OK;
     }
     sp_json_str(b, sp_strbuf_cstr(&credit));
     sp_strbuf_free(&credit);
@@ -233,4 +240,5 @@ void sp_route_tilejson(sp_http_req *r, const char *file)
     sp_strbuf_free(&url);
     sp_strbuf_free(&path);
     r->cache_control = "public, max-age=60";
+    return SP_OK;
 }

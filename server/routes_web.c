@@ -23,45 +23,54 @@ static const sp_asset *find(const char *path)
     return NULL;
 }
 
-static void serve(sp_http_req *r, const sp_asset *a, const char *cache_control)
+static int serve(sp_http_req *r, const sp_asset *a, const char *cache_control)
 {
     r->content_type = a->media_type;
     r->cache_control = cache_control;
     snprintf(r->etag_tag, sizeof r->etag_tag, "s%s", a->hash);
     sp_strbuf_append(&r->body, (const char *)a->data, a->len);
+    return SP_OK;
 }
 
-void sp_route_static(sp_http_req *r)
+int sp_route_static(sp_http_req *r)
 {
     static const char *const args[] = {"v", NULL};
     if (!sp_http_check_args(r, args))
-        return;
+        return SP_OK;
     const sp_asset *a = find(r->path);
     if (!a || strstr(a->media_type, "text/html"))
-        return (void)sp_http_error(r, 404, "NotFound", "no such file: %.200s", r->path);
+        return sp_http_error(r, 404, "NotFound", "no such file: %.200s", r->path);
     const char *v = sp_http_arg_get(r, "v");
     serve(r, a, v && strcmp(v, a->hash) == 0 ? SP_IMMUTABLE : "public, max-age=300");
+    return SP_OK;
 }
 
-void sp_route_page(sp_http_req *r, const char *name)
+int sp_route_page(sp_http_req *r)
+{
+    return sp_http_page(r, r->route_row->arg);
+}
+
+int sp_http_page(sp_http_req *r, const char *name)
 {
     char path[96];
     snprintf(path, sizeof path, "/static/%s", name);
     const sp_asset *a = find(path);
     if (!a)
-        return (void)sp_http_error(r, 404, "NotFound", "no page %s", name);
+        return sp_http_error(r, 404, "NotFound", "no page %s", name);
     serve(r, a, "no-cache");
+    return SP_OK;
 }
 
-void sp_route_vocabularies(sp_http_req *r)
+int sp_route_vocabularies(sp_http_req *r)
 {
     if (!sp_http_check_args(r, NULL))
-        return;
+        return SP_OK;
     char *json = NULL;
     sp_err err = {0};
     if (sp_db_vocab_json(r->db, &json, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, json);
     sp_db_free(json);
     r->cache_control = "public, max-age=300";
+    return SP_OK;
 }
