@@ -1,4 +1,5 @@
-/* cli/opts.c - one option table per subcommand drives parsing and --help alike. */
+/* cli/opts.c - one option table per subcommand drives parsing, --help and the man pages
+ * (`spadok help --man CMD`, run by the build: see CMakeLists.txt) alike. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +7,81 @@
 
 #include "sp_cli.h"
 
+/* The man page's name while `spadok help --man` runs, else NULL: set once by main before it
+ * calls the one command, in a single-threaded process. */
+static const char *man_name;
+
+void sp_cli_help_as_man(const char *name)
+{
+    man_name = name;
+}
+
+/* Writes text for roff: a backslash as \e, a hyphen as \- (so it stays ASCII and can be
+ * searched and copied), a line that would start with '.' or '\'' escaped with \&. */
+static void roff_n(FILE *out, const char *text, size_t len)
+{
+    int at_line_start = 1;
+    for (const char *c = text; c < text + len; c++) {
+        if (at_line_start && (*c == '.' || *c == '\''))
+            fputs("\\&", out);
+        if (*c == '\\')
+            fputs("\\e", out);
+        else if (*c == '-')
+            fputs("\\-", out);
+        else
+            fputc(*c, out);
+        at_line_start = *c == '\n';
+    }
+}
+
+void sp_cli_roff(FILE *out, const char *text)
+{
+    roff_n(out, text, strlen(text));
+}
+
+static void print_man(const sp_cli_cmd *cmd)
+{
+    printf(".TH \"");
+    for (const char *c = man_name; *c; c++)
+        putchar(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+    printf("\" 1 \"\" \"spadok %s\" \"Spadok manual\"\n.SH NAME\n", SPADOK_VERSION);
+    sp_cli_roff(stdout, man_name);
+    printf(" \\- ");
+    const char *nl = strchr(cmd->summary, '\n'); /* the first line, as whatis wants it */
+    roff_n(stdout, cmd->summary, nl ? (size_t)(nl - cmd->summary) : strlen(cmd->summary));
+    printf("\n.SH SYNOPSIS\n.nf\n");
+    for (const char *line = cmd->usage; *line;) { /* each usage line without its indent */
+        line += strspn(line, " ");
+        size_t len = strcspn(line, "\n");
+        roff_n(stdout, line, len);
+        putchar('\n');
+        line += len + (line[len] == '\n');
+    }
+    printf(".fi\n.SH DESCRIPTION\n");
+    sp_cli_roff(stdout, cmd->summary);
+    printf("\n.SH OPTIONS\n");
+    for (const sp_cli_opt *o = cmd->opts; o && o->name; o++) {
+        printf(".TP\n\\fB\\-\\-");
+        sp_cli_roff(stdout, o->name);
+        printf("\\fR");
+        if (o->arg) {
+            printf(" \\fI");
+            sp_cli_roff(stdout, o->arg);
+            printf("\\fR");
+        }
+        putchar('\n');
+        sp_cli_roff(stdout, o->help);
+        putchar('\n');
+    }
+    printf(".TP\n\\fB\\-\\-help\\fR\nshow this help\n.SH SEE ALSO\n.BR spadok (1)\n");
+}
+
 static void print_help(const sp_cli_cmd *cmd)
 {
+    if (man_name) {
+        print_man(cmd);
+        return;
+    }
     printf("usage: %s\n\n%s\n\noptions:\n", cmd->usage, cmd->summary);
     for (const sp_cli_opt *o = cmd->opts; o && o->name; o++) {
         char left[64];

@@ -3,6 +3,8 @@
 #ifndef SP_CLI_H
 #define SP_CLI_H
 
+#include <stdio.h>
+
 typedef struct sp_cli_opt {
     const char *name; /* long name without "--" */
     const char *arg;  /* argument name shown in help, NULL for a flag */
@@ -30,6 +32,11 @@ int sp_cli_config_load(const char *path, const sp_cli_opt *opts, char **out_text
 /* A whole number option value: -1 when absent (NULL), -2 when not a whole number in
  * [lo, hi]. */
 long sp_cli_number(const char *s, long lo, long hi);
+/* From now on --help writes the man page NAME(1) instead (`spadok help --man CMD`, which
+ * the build runs to make the man pages from these same tables). */
+void sp_cli_help_as_man(const char *name);
+/* Writes text escaped for roff (man pages). */
+void sp_cli_roff(FILE *out, const char *text);
 /* Prints "spadok: <msg>" on stderr and returns SP_EXIT_FAIL. */
 int sp_cli_fail(const char *msg);
 

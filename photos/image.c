@@ -49,7 +49,6 @@
  * and file descriptors of uploads. The error buffer of libvips is process-wide: under
  * concurrent failures the decoder's text in one upload's message may be another's; the code
  * (SP_EMEDIA) and "truncated", checked on the file itself, are always this upload's. */
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <pthread.h>
@@ -102,54 +101,6 @@ static const format_desc formats[] = {
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_done, shut_down;
 
-/* ---- the library ------------------------------------------------------------------------ */
-
-/* libvips is opened by sp_photo_init (the server, the tests and benches of photos), not
- * linked into the binary: with the thirty libraries it loads (HEIF, OpenEXR, FITS, Matlab,
- * SVG, PDF...) it cost every command 8-14 ms of the dynamic loader's time at start, 3 % of
- * a 9,228-record `spadok import` (bench/RESULTS.md), and no command but `serve` uses it.
- * The functions used here are looked up by name once; vips.h gives their types. */
-/* clang-format off */
-#define SP_VIPS_FUNCS(X) \
-    X(vips_init) X(vips_version) X(vips_shutdown) X(vips_cache_set_max) \
-    X(vips_block_untrusted_set) X(vips_error_buffer) X(vips_error_buffer_copy) \
-    X(vips_error_clear) X(vips_source_new_from_file) X(vips_jpegload_source) \
-    X(vips_pngload_source) X(vips_webpload_source) X(vips_heifload_source) \
-    X(vips_image_get_width) X(vips_image_get_height) X(vips_image_get_typeof) \
-    X(vips_image_get_blob) X(vips_image_get_int) X(vips_image_get_string) \
-    X(vips_image_get_orientation_swap) X(vips_image_hasalpha) X(vips_array_double_newv) \
-    X(vips_area_unref) X(vips_flatten) X(vips_jpegsave_buffer) X(vips_thumbnail_source) \
-    X(vips_thumbnail_image) X(vips_thumbnail_buffer)
-/* clang-format on */
-
-#define SP_VIPS_POINTER(f) __typeof__(f) *f;
-static struct {
-    SP_VIPS_FUNCS(SP_VIPS_POINTER)
-} lib; /* set once by open_vips, under init_lock */
-
-/* Opens the libvips whose ABI vips.h describes (as VIPS_INIT checks it: the library's
- * current - age, which is also its soname's number) and takes its functions. */
-static int open_vips(sp_err *err)
-{
-    char name[32];
-    snprintf(name, sizeof name, "libvips.so.%d", VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE);
-    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (!h)
-        return sp_err_set(err, SP_EINTERNAL, "libvips cannot be loaded: %s", dlerror());
-    const char *missing = NULL;
-#define SP_VIPS_LOOKUP(f)                                                                          \
-    if (!missing && !(*(void **)&lib.f = dlsym(h, #f)))                                            \
-        missing = #f;
-    SP_VIPS_FUNCS(SP_VIPS_LOOKUP)
-    if (missing) /* the handle stays open: the functions found so far are never called */
-        return sp_err_set(err, SP_EINTERNAL, "%s has no %s", name, missing);
-    int abi = lib.vips_version(3) - lib.vips_version(5);
-    if (abi != VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE)
-        return sp_err_set(err, SP_EINTERNAL, "%s has ABI version %d, Spadok was built for %d", name,
-                          abi, VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE);
-    return SP_OK;
-}
-
 /* libvips's warnings ("premature end of JPEG file" when fail_on lets it through) go to our
  * log as debug lines rather than to stderr. */
 static void vips_log_handler(const gchar *domain, GLogLevelFlags level, const gchar *message,
@@ -169,14 +120,12 @@ int sp_photo_init(const char *argv0, sp_err *err)
     else if (!init_done) {
         if (sodium_init() < 0)
             rc = sp_err_set(err, SP_EINTERNAL, "libsodium cannot start");
-        else if (open_vips(err) != SP_OK)
-            rc = err->code;
-        else if (lib.vips_init(argv0 ? argv0 : "spadok") != 0) {
-            rc = sp_err_set(err, SP_EINTERNAL, "libvips cannot start: %s", lib.vips_error_buffer());
-            lib.vips_error_clear();
+        else if (vips_init(argv0 ? argv0 : "spadok") != 0) {
+            rc = sp_err_set(err, SP_EINTERNAL, "libvips cannot start: %s", vips_error_buffer());
+            vips_error_clear();
         } else {
-            lib.vips_cache_set_max(0);
-            lib.vips_block_untrusted_set(TRUE);
+            vips_cache_set_max(0);
+            vips_block_untrusted_set(TRUE);
             g_log_set_handler("VIPS", G_LOG_LEVEL_MASK, vips_log_handler, NULL);
             init_done = 1;
         }
@@ -189,7 +138,7 @@ void sp_photo_shutdown(void)
 {
     pthread_mutex_lock(&init_lock);
     if (init_done && !shut_down) {
-        lib.vips_shutdown();
+        vips_shutdown();
         shut_down = 1;
     }
     pthread_mutex_unlock(&init_lock);
@@ -297,7 +246,7 @@ static int ends_early(const char *path, sp_photo_format f)
  * code and the truncation check are always this one's. */
 static int media_error(const char *path, sp_photo_format f, sp_err *err)
 {
-    char *text = lib.vips_error_buffer_copy();
+    char *text = vips_error_buffer_copy();
     char line[ERR_LINE_MAX] = "";
     if (text) {
         size_t n = strcspn(text, "\n");
@@ -326,17 +275,17 @@ static int load_header(VipsSource *src, sp_photo_format f, VipsImage **out)
 {
     switch (f) {
     case SP_PHOTO_FMT_JPEG:
-        return lib.vips_jpegload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                        VIPS_FAIL_ON_TRUNCATED, NULL);
+        return vips_jpegload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                    VIPS_FAIL_ON_TRUNCATED, NULL);
     case SP_PHOTO_FMT_PNG:
-        return lib.vips_pngload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                       VIPS_FAIL_ON_TRUNCATED, NULL);
+        return vips_pngload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                   VIPS_FAIL_ON_TRUNCATED, NULL);
     case SP_PHOTO_FMT_WEBP:
-        return lib.vips_webpload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                        VIPS_FAIL_ON_TRUNCATED, NULL);
+        return vips_webpload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                    VIPS_FAIL_ON_TRUNCATED, NULL);
     case SP_PHOTO_FMT_HEIC:
-        return lib.vips_heifload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                        VIPS_FAIL_ON_TRUNCATED, NULL);
+        return vips_heifload_source(src, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                    VIPS_FAIL_ON_TRUNCATED, NULL);
     case SP_PHOTO_FMT_NONE:
         break;
     }
@@ -346,9 +295,9 @@ static int load_header(VipsSource *src, sp_photo_format f, VipsImage **out)
 int sp_photo_probe(const char *path, sp_photo_format f, long long max_pixels, sp_photo_info *info,
                    sp_photo_header *out, sp_err *err)
 {
-    VipsSource *src = lib.vips_source_new_from_file(path);
+    VipsSource *src = vips_source_new_from_file(path);
     if (!src) {
-        lib.vips_error_clear();
+        vips_error_clear();
         return sp_err_set(err, SP_EIO, "cannot read %s", path);
     }
     VipsImage *im = NULL;
@@ -356,7 +305,7 @@ int sp_photo_probe(const char *path, sp_photo_format f, long long max_pixels, sp
     g_object_unref(src);
     if (rc != 0)
         return media_error(path, f, err);
-    long long w = lib.vips_image_get_width(im), h = lib.vips_image_get_height(im);
+    long long w = vips_image_get_width(im), h = vips_image_get_height(im);
     if (w * h > max_pixels) {
         g_object_unref(im);
         return sp_err_set(err, SP_EMEDIA,
@@ -365,24 +314,24 @@ int sp_photo_probe(const char *path, sp_photo_format f, long long max_pixels, sp
     }
     const void *exif = NULL;
     size_t exif_len = 0;
-    if (lib.vips_image_get_typeof(im, VIPS_META_EXIF_NAME) &&
-        lib.vips_image_get_blob(im, VIPS_META_EXIF_NAME, &exif, &exif_len) != 0) {
+    if (vips_image_get_typeof(im, VIPS_META_EXIF_NAME) &&
+        vips_image_get_blob(im, VIPS_META_EXIF_NAME, &exif, &exif_len) != 0) {
         exif = NULL;
         exif_len = 0;
-        lib.vips_error_clear();
+        vips_error_clear();
     }
     sp_photo_exif_read(exif, exif_len, info);
-    out->has_icc = lib.vips_image_get_typeof(im, VIPS_META_ICC_NAME) != 0;
+    out->has_icc = vips_image_get_typeof(im, VIPS_META_ICC_NAME) != 0;
     out->longest = (int)(w > h ? w : h);
     out->shortest = (int)(w > h ? h : w);
     int interlaced = 0;
-    if (lib.vips_image_get_typeof(im, META_INTERLACED) &&
-        lib.vips_image_get_int(im, META_INTERLACED, &interlaced) != 0)
-        lib.vips_error_clear();
+    if (vips_image_get_typeof(im, META_INTERLACED) &&
+        vips_image_get_int(im, META_INTERLACED, &interlaced) != 0)
+        vips_error_clear();
     out->decodes_whole = interlaced || f == SP_PHOTO_FMT_HEIC;
     /* What the derivatives will show: libvips rotates by the orientation it read (for HEIC
      * libheif has already applied the container's rotation and libvips reports none). */
-    int swap = lib.vips_image_get_orientation_swap(im);
+    int swap = vips_image_get_orientation_swap(im);
     info->width = (int)(swap ? h : w);
     info->height = (int)(swap ? w : h);
     g_object_unref(im);
@@ -402,17 +351,17 @@ static pthread_mutex_t whole_lock = PTHREAD_MUTEX_INITIALIZER;
 static int encode_jpeg(VipsImage *in, void **buf, size_t *len)
 {
     VipsImage *flat = NULL;
-    if (lib.vips_image_hasalpha(in)) {
+    if (vips_image_hasalpha(in)) {
         double white = in->BandFmt == VIPS_FORMAT_USHORT ? MAX_ALPHA_16 : MAX_ALPHA_8;
-        VipsArrayDouble *bg = lib.vips_array_double_newv(1, white);
-        int rc = lib.vips_flatten(in, &flat, "background", bg, NULL);
-        lib.vips_area_unref(VIPS_AREA(bg));
+        VipsArrayDouble *bg = vips_array_double_newv(1, white);
+        int rc = vips_flatten(in, &flat, "background", bg, NULL);
+        vips_area_unref(VIPS_AREA(bg));
         if (rc != 0)
             return -1;
         in = flat;
     }
-    int rc = lib.vips_jpegsave_buffer(in, buf, len, "Q", JPEG_QUALITY, "strip", TRUE,
-                                      "optimize_coding", TRUE, NULL);
+    int rc = vips_jpegsave_buffer(in, buf, len, "Q", JPEG_QUALITY, "strip", TRUE, "optimize_coding",
+                                  TRUE, NULL);
     if (flat)
         g_object_unref(flat);
     return rc;
@@ -428,9 +377,9 @@ static int web_copy(VipsSource *src, sp_photo_format f, const sp_photo_header *h
 {
     const char *profile = h->has_icc ? SRGB_PROFILE : NULL;
     if (f != SP_PHOTO_FMT_JPEG)
-        return lib.vips_thumbnail_source(src, out, SP_PHOTO_WEB_SIZE, "height", SP_PHOTO_WEB_SIZE,
-                                         "size", VIPS_SIZE_DOWN, "option_string", LOAD_FAIL_ON,
-                                         "export_profile", profile, NULL);
+        return vips_thumbnail_source(src, out, SP_PHOTO_WEB_SIZE, "height", SP_PHOTO_WEB_SIZE,
+                                     "size", VIPS_SIZE_DOWN, "option_string", LOAD_FAIL_ON,
+                                     "export_profile", profile, NULL);
     int shrink = 1;
     /* the short side must keep a pixel too (a 4 x 4000 strip at 1/8 would be 0 wide, and
      * libvips aborts on that) */
@@ -438,11 +387,11 @@ static int web_copy(VipsSource *src, sp_photo_format f, const sp_photo_header *h
            h->shortest / (shrink * 2) >= 1)
         shrink *= 2;
     VipsImage *pre = NULL;
-    if (lib.vips_jpegload_source(src, &pre, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                 VIPS_FAIL_ON_TRUNCATED, "shrink", shrink, NULL) != 0)
+    if (vips_jpegload_source(src, &pre, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                             VIPS_FAIL_ON_TRUNCATED, "shrink", shrink, NULL) != 0)
         return -1;
-    int rc = lib.vips_thumbnail_image(pre, out, SP_PHOTO_WEB_SIZE, "height", SP_PHOTO_WEB_SIZE,
-                                      "size", VIPS_SIZE_DOWN, "export_profile", profile, NULL);
+    int rc = vips_thumbnail_image(pre, out, SP_PHOTO_WEB_SIZE, "height", SP_PHOTO_WEB_SIZE, "size",
+                                  VIPS_SIZE_DOWN, "export_profile", profile, NULL);
     g_object_unref(pre);
     return rc;
 }
@@ -452,9 +401,9 @@ int sp_photo_derive(const sp_photo_store *s, const char *path, sp_photo_format f
                     char thumb[SP_PHOTO_PATH_MAX], sp_err *err)
 {
     web[0] = thumb[0] = '\0';
-    VipsSource *src = lib.vips_source_new_from_file(path);
+    VipsSource *src = vips_source_new_from_file(path);
     if (!src) {
-        lib.vips_error_clear();
+        vips_error_clear();
         return sp_err_set(err, SP_EIO, "cannot read %s", path);
     }
     VipsImage *im = NULL;
@@ -465,12 +414,12 @@ int sp_photo_derive(const sp_photo_store *s, const char *path, sp_photo_format f
     int rc = web_copy(src, f, h, &im);
     g_object_unref(src);
     const char *loader = NULL;
-    if (rc == 0 && (lib.vips_image_get_string(im, VIPS_META_LOADER, &loader) != 0 ||
+    if (rc == 0 && (vips_image_get_string(im, VIPS_META_LOADER, &loader) != 0 ||
                     strcmp(loader, formats[f].loader) != 0)) {
         g_object_unref(im);
         if (h->decodes_whole)
             pthread_mutex_unlock(&whole_lock);
-        lib.vips_error_clear();
+        vips_error_clear();
         return sp_err_set(err, SP_EMEDIA, "damaged %s: read as %s", formats[f].name,
                           loader ? loader : "an unknown format");
     }
@@ -484,16 +433,16 @@ int sp_photo_derive(const sp_photo_store *s, const char *path, sp_photo_format f
         return media_error(path, f, err);
 
     /* The thumbnail from the web copy (already upright and sRGB). */
-    rc = lib.vips_thumbnail_buffer(web_buf, web_len, &im, SP_PHOTO_THUMB_SIZE, "height",
-                                   SP_PHOTO_THUMB_SIZE, "size", VIPS_SIZE_DOWN, "fail_on",
-                                   VIPS_FAIL_ON_TRUNCATED, NULL);
+    rc = vips_thumbnail_buffer(web_buf, web_len, &im, SP_PHOTO_THUMB_SIZE, "height",
+                               SP_PHOTO_THUMB_SIZE, "size", VIPS_SIZE_DOWN, "fail_on",
+                               VIPS_FAIL_ON_TRUNCATED, NULL);
     if (rc == 0) {
         rc = encode_jpeg(im, &thumb_buf, &thumb_len);
         g_object_unref(im);
     }
     int code = SP_OK;
     if (rc != 0) {
-        char *text = lib.vips_error_buffer_copy();
+        char *text = vips_error_buffer_copy();
         code = sp_err_set(err, SP_EINTERNAL, "thumbnail of the web copy failed: %s", text);
         g_free(text);
     }

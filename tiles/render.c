@@ -7,11 +7,9 @@
  * of 4 x 4 tiles (a "metatile") at once, in the same order on every tile of the block, and
  * never across the block's edge: a label across a tile edge is then drawn alike on both
  * tiles. */
-#include <dlfcn.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <pango/pangocairo.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,57 +22,14 @@
 #define SP_TILE_LABEL_FONT   "DejaVu Sans 8.5"
 #define SP_TILE_LABEL_MAX_PX 160.0 /* longer names are wrapped */
 
-/* ---- the drawing libraries ----------------------------------------------------------------
- * Cairo and Pango (with the fonts, X and text-shaping libraries they load) are opened on the
- * first tile drawn, not linked into the binary: they cost every command 8 ms of the dynamic
- * loader's time at start, and only `serve` and `tiles` draw. The functions used here are
- * looked up by name once (their headers give their types) from Pango's Cairo binding,
- * whose dependencies are Pango and Cairo. */
-#define SP_DRAW_LIB "libpangocairo-1.0.so.0"
-
-/* clang-format off */
-#define SP_DRAW_FUNCS(X) \
-    X(cairo_arc) X(cairo_close_path) X(cairo_create) X(cairo_destroy) X(cairo_fill) \
-    X(cairo_fill_preserve) X(cairo_font_options_create) X(cairo_font_options_destroy) \
-    X(cairo_font_options_set_hint_metrics) X(cairo_font_options_set_hint_style) \
-    X(cairo_image_surface_create) X(cairo_image_surface_get_data) \
-    X(cairo_image_surface_get_stride) X(cairo_line_to) X(cairo_move_to) X(cairo_new_path) \
-    X(cairo_scale) X(cairo_set_fill_rule) X(cairo_set_line_cap) X(cairo_set_line_join) \
-    X(cairo_set_line_width) X(cairo_set_source_rgb) X(cairo_set_source_rgba) X(cairo_stroke) \
-    X(cairo_stroke_preserve) X(cairo_surface_destroy) X(cairo_surface_flush) \
-    X(cairo_surface_status) X(pango_cairo_context_set_font_options) \
-    X(pango_cairo_font_map_get_default) X(pango_cairo_layout_path) X(pango_cairo_show_layout) \
-    X(pango_cairo_update_context) X(pango_font_description_from_string) \
-    X(pango_font_map_create_context) X(pango_layout_get_pixel_size) X(pango_layout_new) \
-    X(pango_layout_set_font_description) X(pango_layout_set_text) X(pango_layout_set_width) \
-    X(pango_layout_set_wrap)
-/* clang-format on */
-
-#define SP_DRAW_POINTER(f) __typeof__(f) *f;
-static struct {
-    SP_DRAW_FUNCS(SP_DRAW_POINTER)
-} lib; /* set once by open_lib */
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
-static char lib_error[256]; /* why the libraries could not be opened; "" when they were */
-
-static void open_lib(void)
-{
-    void *h = dlopen(SP_DRAW_LIB, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(lib_error, sizeof lib_error, "cannot load %s: %s", SP_DRAW_LIB, dlerror());
-        return;
-    }
-#define SP_DRAW_LOOKUP(f)                                                                          \
-    if (!lib_error[0] && !(*(void **)&lib.f = dlsym(h, #f)))                                       \
-        snprintf(lib_error, sizeof lib_error, "%s has no %s", SP_DRAW_LIB, #f);
-    SP_DRAW_FUNCS(SP_DRAW_LOOKUP)
-}
-
+/* Cairo and Pango are linked normally, as libvips is (photos/image.c): issue 21 traded the
+ * start-up that opening the three at run time saved (`spadok --help`, hyperfine, shared
+ * 2-core machine: 60-68 ms mean opened late, 92 ms linked) for ~100 fewer lines of function
+ * tables. Nothing is left to open before the first tile. */
 int sp_tile_init(sp_err *err)
 {
-    pthread_once(&lib_once, open_lib);
-    return lib_error[0] ? sp_err_set(err, SP_EINTERNAL, "tiles cannot be drawn: %s", lib_error)
-                        : SP_OK;
+    (void)err;
+    return SP_OK;
 }
 
 typedef struct rgb {
@@ -146,23 +101,23 @@ static void dot(draw *d, double px, double py, double r, rgb c, int hollow)
     if (!meets_tile(px - r, py - r, px + r, py + r, 2.0)) /* the halo is 1.5 px */
         return;
     cairo_t *cr = d->cr;
-    lib.cairo_new_path(cr);
+    cairo_new_path(cr);
     if (hollow) { /* a ring: a white halo, then the colour */
-        lib.cairo_arc(cr, px, py, r, 0, 2 * M_PI);
-        lib.cairo_set_source_rgb(cr, 1, 1, 1);
-        lib.cairo_set_line_width(cr, 3.0);
-        lib.cairo_stroke_preserve(cr);
-        lib.cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        lib.cairo_set_line_width(cr, 1.6);
-        lib.cairo_stroke(cr);
+        cairo_arc(cr, px, py, r, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 3.0);
+        cairo_stroke_preserve(cr);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_set_line_width(cr, 1.6);
+        cairo_stroke(cr);
     } else { /* a white disc 1.5 px wider under the coloured one: two fills cost less than a
                 stroke and a fill (a dense z10 tile draws a thousand) */
-        lib.cairo_arc(cr, px, py, r + 1.5, 0, 2 * M_PI);
-        lib.cairo_set_source_rgb(cr, 1, 1, 1);
-        lib.cairo_fill(cr);
-        lib.cairo_arc(cr, px, py, r, 0, 2 * M_PI);
-        lib.cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        lib.cairo_fill(cr);
+        cairo_arc(cr, px, py, r + 1.5, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill(cr);
+        cairo_arc(cr, px, py, r, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_fill(cr);
     }
     d->drew = 1;
 }
@@ -181,11 +136,11 @@ static void wkb_path(draw *d, OGRGeometryH g)
                 double wx, wy;
                 sp_tile_to_world(OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), d->world, &wx, &wy);
                 if (i == 0)
-                    lib.cairo_move_to(d->cr, wx - d->ox, wy - d->oy);
+                    cairo_move_to(d->cr, wx - d->ox, wy - d->oy);
                 else
-                    lib.cairo_line_to(d->cr, wx - d->ox, wy - d->oy);
+                    cairo_line_to(d->cr, wx - d->ox, wy - d->oy);
             }
-            lib.cairo_close_path(d->cr);
+            cairo_close_path(d->cr);
         }
     }
 }
@@ -202,14 +157,14 @@ static void area(draw *d, const unsigned char *wkb, size_t len, rgb c, double fi
     sp_tile_to_world(e.MinX, e.MaxY, d->world, &x0, &y0);
     sp_tile_to_world(e.MaxX, e.MinY, d->world, &x1, &y1);
     if (meets_tile(x0 - d->ox, y0 - d->oy, x1 - d->ox, y1 - d->oy, 1.0)) { /* line 1.2 px */
-        lib.cairo_new_path(d->cr);
-        lib.cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_new_path(d->cr);
+        cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
         wkb_path(d, g);
-        lib.cairo_set_source_rgba(d->cr, c.r, c.g, c.b, fill_alpha);
-        lib.cairo_fill_preserve(d->cr);
-        lib.cairo_set_source_rgba(d->cr, c.r, c.g, c.b, line_alpha);
-        lib.cairo_set_line_width(d->cr, 1.2);
-        lib.cairo_stroke(d->cr);
+        cairo_set_source_rgba(d->cr, c.r, c.g, c.b, fill_alpha);
+        cairo_fill_preserve(d->cr);
+        cairo_set_source_rgba(d->cr, c.r, c.g, c.b, line_alpha);
+        cairo_set_line_width(d->cr, 1.2);
+        cairo_stroke(d->cr);
         d->drew = 1;
     }
     OGR_G_DestroyGeometry(g);
@@ -289,13 +244,13 @@ static int add_label(draw *d, double wx, double wy, double r, const char *text, 
     for (int j = 0; j < d->nlabels; j++)
         if (crowds(x, wy - least / 2, 0, least, &d->labels[j]))
             return SP_OK;
-    PangoLayout *layout = lib.pango_layout_new(d->pango);
-    lib.pango_layout_set_font_description(layout, d->font);
-    lib.pango_layout_set_width(layout, (int)(SP_TILE_LABEL_MAX_PX * PANGO_SCALE));
-    lib.pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
-    lib.pango_layout_set_text(layout, text, -1);
+    PangoLayout *layout = pango_layout_new(d->pango);
+    pango_layout_set_font_description(layout, d->font);
+    pango_layout_set_width(layout, (int)(SP_TILE_LABEL_MAX_PX * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
+    pango_layout_set_text(layout, text, -1);
     int w, h;
-    lib.pango_layout_get_pixel_size(layout, &w, &h);
+    pango_layout_get_pixel_size(layout, &w, &h);
     double y = wy - h / 2.0;
     int ok = y >= d->meta[1] && x + w <= d->meta[2] && y + h <= d->meta[3];
     for (int j = 0; ok && j < d->nlabels; j++)
@@ -343,25 +298,25 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
             : strcmp(lv, "moderate") == 0 ? 5.5
                                           : 4.5;
         cairo_t *cr = d->cr;
-        lib.cairo_new_path(cr);
-        lib.cairo_move_to(cr, px, py - r);
-        lib.cairo_line_to(cr, px + r, py);
-        lib.cairo_line_to(cr, px, py + r);
-        lib.cairo_line_to(cr, px - r, py);
-        lib.cairo_close_path(cr);
-        lib.cairo_set_source_rgb(cr, 1, 1, 1);
-        lib.cairo_set_line_width(cr, 3.0);
-        lib.cairo_stroke_preserve(cr);
-        lib.cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        lib.cairo_fill(cr);
+        cairo_new_path(cr);
+        cairo_move_to(cr, px, py - r);
+        cairo_line_to(cr, px + r, py);
+        cairo_line_to(cr, px, py + r);
+        cairo_line_to(cr, px - r, py);
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 3.0);
+        cairo_stroke_preserve(cr);
+        cairo_set_source_rgb(cr, c.r, c.g, c.b);
+        cairo_fill(cr);
         if (strcmp(lv, "destroyed") == 0) { /* a cross on what is gone */
-            lib.cairo_set_source_rgb(cr, 1, 1, 1);
-            lib.cairo_set_line_width(cr, 1.5);
-            lib.cairo_move_to(cr, px - r / 2.5, py - r / 2.5);
-            lib.cairo_line_to(cr, px + r / 2.5, py + r / 2.5);
-            lib.cairo_move_to(cr, px + r / 2.5, py - r / 2.5);
-            lib.cairo_line_to(cr, px - r / 2.5, py + r / 2.5);
-            lib.cairo_stroke(cr);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 1.5);
+            cairo_move_to(cr, px - r / 2.5, py - r / 2.5);
+            cairo_line_to(cr, px + r / 2.5, py + r / 2.5);
+            cairo_move_to(cr, px + r / 2.5, py - r / 2.5);
+            cairo_line_to(cr, px - r / 2.5, py + r / 2.5);
+            cairo_stroke(cr);
         }
         d->drew = 1;
     } else {
@@ -416,15 +371,15 @@ static void draw_labels(draw *d)
         double px = l->x - d->ox, py = l->y - d->oy;
         if (!meets_tile(px, py, px + l->w, py + l->h, 2.0)) /* the halo is 1.5 px */
             continue;
-        lib.cairo_move_to(cr, px, py);
-        lib.pango_cairo_layout_path(cr, l->layout);
-        lib.cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-        lib.cairo_set_line_width(cr, 3.0);
-        lib.cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        lib.cairo_stroke(cr);
-        lib.cairo_move_to(cr, px, py);
-        lib.cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-        lib.pango_cairo_show_layout(cr, l->layout);
+        cairo_move_to(cr, px, py);
+        pango_cairo_layout_path(cr, l->layout);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+        cairo_set_line_width(cr, 3.0);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_move_to(cr, px, py);
+        cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
+        pango_cairo_show_layout(cr, l->layout);
         d->drew = 1;
     }
 }
@@ -438,20 +393,20 @@ static _Thread_local int thread_line_px;
 static int ensure_pango(draw *d, sp_err *err)
 {
     if (!thread_pango) {
-        PangoFontMap *fm = lib.pango_cairo_font_map_get_default();
-        thread_pango = fm ? lib.pango_font_map_create_context(fm) : NULL;
-        thread_font = lib.pango_font_description_from_string(SP_TILE_LABEL_FONT);
+        PangoFontMap *fm = pango_cairo_font_map_get_default();
+        thread_pango = fm ? pango_font_map_create_context(fm) : NULL;
+        thread_font = pango_font_description_from_string(SP_TILE_LABEL_FONT);
         if (!thread_pango || !thread_font)
             return sp_err_set(err, SP_EINTERNAL, "cannot set up Pango for labels");
-        cairo_font_options_t *fo = lib.cairo_font_options_create();
-        lib.cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-        lib.cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-        lib.pango_cairo_context_set_font_options(thread_pango, fo);
-        lib.cairo_font_options_destroy(fo);
-        PangoLayout *one = lib.pango_layout_new(thread_pango);
-        lib.pango_layout_set_font_description(one, thread_font);
-        lib.pango_layout_set_text(one, "Й", -1);
-        lib.pango_layout_get_pixel_size(one, NULL, &thread_line_px);
+        cairo_font_options_t *fo = cairo_font_options_create();
+        cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+        cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+        pango_cairo_context_set_font_options(thread_pango, fo);
+        cairo_font_options_destroy(fo);
+        PangoLayout *one = pango_layout_new(thread_pango);
+        pango_layout_set_font_description(one, thread_font);
+        pango_layout_set_text(one, "Й", -1);
+        pango_layout_get_pixel_size(one, NULL, &thread_line_px);
         g_object_unref(one);
     }
     d->line_px = thread_line_px;
@@ -466,22 +421,20 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
     *out_png = NULL;
     *out_len = 0;
     *out_is_empty = 0;
-    if (sp_tile_init(err) != SP_OK)
-        return err->code;
     int px = SP_TILE_SIZE * req->scale;
-    cairo_surface_t *surface = lib.cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
-    if (lib.cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-        lib.cairo_surface_destroy(surface);
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
         return sp_err_set(err, SP_ENOMEM, "cannot create a %d px surface", px);
     }
-    draw d = {.req = req, .cr = lib.cairo_create(surface), .world = ldexp(SP_TILE_SIZE, req->z)};
+    draw d = {.req = req, .cr = cairo_create(surface), .world = ldexp(SP_TILE_SIZE, req->z)};
     d.ox = (double)req->x * SP_TILE_SIZE;
     d.oy = (double)req->y * SP_TILE_SIZE;
-    lib.cairo_scale(d.cr, req->scale, req->scale);
+    cairo_scale(d.cr, req->scale, req->scale);
     int rc =
         req->z >= SP_TILE_LABEL_AT && req->layer != SP_TILE_ZONES ? ensure_pango(&d, err) : SP_OK;
     if (rc == SP_OK && d.pango)
-        lib.pango_cairo_update_context(d.cr, d.pango);
+        pango_cairo_update_context(d.cr, d.pango);
 
     /* What to read: the tile plus the symbol margin (plus one thinning cell below
      * SP_TILE_THIN_BELOW); from SP_TILE_LABEL_AT, the whole metatile the labels are placed
@@ -514,7 +467,7 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
         .district = req->district,
         .damaged_since = req->damaged_since,
     };
-    lib.cairo_set_line_cap(d.cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_line_cap(d.cr, CAIRO_LINE_CAP_ROUND);
     if (rc == SP_OK)
         rc = sp_db_map_features(db, &q, on_feature, &d, err);
     if (rc == SP_OK && d.ncells)
@@ -526,13 +479,13 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
     free(d.labels);
     free(d.cells);
     free(d.slots);
-    lib.cairo_destroy(d.cr);
-    lib.cairo_surface_flush(surface);
+    cairo_destroy(d.cr);
+    cairo_surface_flush(surface);
     if (rc == SP_OK && !d.drew)
         *out_is_empty = 1;
     else if (rc == SP_OK)
-        rc = sp_tile_encode_png(lib.cairo_image_surface_get_data(surface), px, px,
-                                lib.cairo_image_surface_get_stride(surface), out_png, out_len, err);
-    lib.cairo_surface_destroy(surface);
+        rc = sp_tile_encode_png(cairo_image_surface_get_data(surface), px, px,
+                                cairo_image_surface_get_stride(surface), out_png, out_len, err);
+    cairo_surface_destroy(surface);
     return rc;
 }

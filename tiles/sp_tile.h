@@ -64,8 +64,8 @@ void sp_tile_from_world(double wx, double wy, double world, double *lon, double 
 /* The tile's bounds in EPSG:4326: min lon, min lat, max lon, max lat. */
 void sp_tile_bounds(int z, int x, int y, double out[4]);
 
-/* Opens the drawing libraries (Cairo, Pango), once; sp_tile_render does too, but a server
- * calls it at start so that a machine without them fails then, not on its first tile. */
+/* Prepares drawing (Cairo and Pango are linked, so today there is nothing to do); a server
+ * and `tiles seed` call it at start, so a future setup step fails then, not on a tile. */
 int sp_tile_init(sp_err *err);
 
 /* Draws the tile and encodes it as PNG into *out_png (caller frees with free). *out_is_empty
