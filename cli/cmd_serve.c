@@ -24,7 +24,7 @@
 /* The options as given (NULL: not given). */
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
-        *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour;
+        *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour, *trusted_proxy;
 } serve_opts;
 
 /* Each connection is a file descriptor: raises the soft limit of open files (up to the
@@ -120,7 +120,8 @@ static int serve(const serve_opts *o)
                           (long long)photo_mp * 1000 * 1000,
                           o->basemap,
                           o->basemap_attribution,
-                          citizen > 0 ? (int)citizen : 0};
+                          citizen > 0 ? (int)citizen : 0,
+                          o->trusted_proxy};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -173,9 +174,14 @@ int sp_cmd_serve(int argc, char **argv)
          "that works offline); its origin is allowed in the pages' Content-Security-Policy",
          &o.basemap, NULL},
         {"citizen-reports-per-hour", "N",
-         "citizens' reports accepted per address and hour (default 20; 429 beyond); raise it "
+         "citizens' reports accepted per address in any hour (default 20; 429 beyond); raise it "
          "where many share an address (a proxy, a mobile network)",
          &o.citizen_per_hour, NULL},
+        {"trusted-proxy", "CIDR",
+         "the reverse proxy in front (an address or block, e.g. 127.0.0.1 or 10.0.0.0/8): "
+         "X-Forwarded-For is taken as the client's address (for the login and report limits) "
+         "only on connections from it (default: none, the header is ignored)",
+         &o.trusted_proxy, NULL},
         {"basemap-attribution", "HTML",
          "the base map's attribution (default: OpenStreetMap's for openstreetmap.org tiles)",
          &o.basemap_attribution, NULL},

@@ -88,8 +88,9 @@ struct sp_http_server {
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
     sp_watch watch;        /* the registry's versions (map, data) */
-    sp_http_limiter login_limit;
-    sp_http_limiter report_limit;
+    sp_limiter *login_limit;
+    sp_limiter *report_limit;
+    sp_cidr trusted_proxy;
     sp_photo_store *photos;
     char csp[640]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
 };
@@ -735,8 +736,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->db_path = s->cfg.db_path;
     r->writer = &s->writer;
     r->watch = &s->watch;
-    r->login_limit = &s->login_limit;
-    r->report_limit = &s->report_limit;
+    r->login_limit = s->login_limit;
+    r->report_limit = s->report_limit;
+    r->trusted_proxy = s->cfg.trusted_proxy ? &s->trusted_proxy : NULL;
     r->citizen_per_hour =
         s->cfg.citizen_per_hour > 0 ? s->cfg.citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR;
     r->csp = s->csp;
@@ -854,8 +856,8 @@ static void free_server(sp_http_server *s)
     sp_vocab_free(s->writer.vocab);
     sp_photo_store_close(s->photos);
     pthread_mutex_destroy(&s->writer.lock);
-    pthread_mutex_destroy(&s->login_limit.lock);
-    pthread_mutex_destroy(&s->report_limit.lock);
+    sp_limiter_free(s->login_limit);
+    sp_limiter_free(s->report_limit);
     pthread_mutex_destroy(&s->dbs_lock);
     sp_watch_close(&s->watch);
     free(s);
@@ -898,11 +900,13 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     snprintf(s->csp, sizeof s->csp, SP_CSP_FORMAT, origin[0] ? " " : "", origin);
     pthread_mutex_init(&s->dbs_lock, NULL);
     pthread_mutex_init(&s->writer.lock, NULL);
-    pthread_mutex_init(&s->login_limit.lock, NULL);
-    pthread_mutex_init(&s->report_limit.lock, NULL);
     /* The writer connection first: the server fails early and clearly when the database
      * cannot be opened. */
-    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
+    int citizen = cfg->citizen_per_hour > 0 ? cfg->citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR;
+    if ((cfg->trusted_proxy && sp_cidr_parse(cfg->trusted_proxy, &s->trusted_proxy, err)) ||
+        sp_limiter_new(SP_HTTP_LOGIN_WINDOW_S, SP_HTTP_LOGIN_MAX_ATTEMPTS, &s->login_limit, err) ||
+        sp_limiter_new(SP_HTTP_CITIZEN_WINDOW_S, citizen, &s->report_limit, err) ||
+        sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
         (!(s->writer.vocab = sp_vocab_new()) && sp_err_set(err, SP_ENOMEM, "out of memory")) ||
         sp_db_load_vocab(s->writer.db, s->writer.vocab, err) != SP_OK) {
         free_server(s);

@@ -9,6 +9,7 @@
 
 #include "sp_db.h"
 #include "sp_http.h"
+#include "sp_limit.h"
 #include "sp_strbuf.h"
 
 #define SP_HTTP_MAX_QUERY    8192 /* bytes of query string accepted */
@@ -41,16 +42,10 @@ void sp_watch_open(sp_watch *w, const char *db_path); /* without inotify: fd -1 
 void sp_watch_close(sp_watch *w);
 int sp_watch_version(sp_watch *w, sp_watch_of which, sp_db *db, int64_t *out, sp_err *err);
 
-/* Requests per client address in a fixed window: login attempts, citizens' reports. */
-#define SP_HTTP_LIMIT_SLOTS 1024
-typedef struct sp_http_limiter {
-    pthread_mutex_t lock;
-    struct {
-        uint32_t addr;
-        int64_t window;
-        int count;
-    } slots[SP_HTTP_LIMIT_SLOTS];
-} sp_http_limiter;
+/* Login attempts per client address in any window (server/limit.c). */
+#define SP_HTTP_LOGIN_WINDOW_S     60
+#define SP_HTTP_LOGIN_MAX_ATTEMPTS 10
+#define SP_HTTP_CITIZEN_WINDOW_S   3600 /* citizens' reports are limited per hour */
 
 struct sp_photo_store;
 typedef struct sp_http_upload sp_http_upload; /* a photo upload in progress (routes_photos.c) */
@@ -74,8 +69,9 @@ typedef struct sp_http_req {
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
     sp_watch *watch;
-    sp_http_limiter *login_limit;
-    sp_http_limiter *report_limit;
+    sp_limiter *login_limit;
+    sp_limiter *report_limit;
+    const sp_cidr *trusted_proxy;  /* X-Forwarded-For is honoured from it only; NULL: never */
     sp_strbuf req_body;            /* the request body, up to SP_HTTP_MAX_BODY */
     sp_http_upload *upload;        /* a photo upload streams here instead */
     struct sp_photo_store *photos; /* the photo folder, or NULL */
@@ -205,9 +201,11 @@ void sp_route_citizen_photo(sp_http_req *r, const char *fid, const char *variant
 void sp_route_stats(sp_http_req *r);
 /* /auth/login, /auth/logout, /auth/me (routes_auth.c). */
 void sp_route_auth(sp_http_req *r, const char *what);
-/* 1 when this client may do one more of `what` in this window of window_s seconds (and
- * counts it), else 0 with 429 set. */
-int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what);
+/* The client's address: the peer's, or, when the peer is the trusted proxy, the nearest
+ * address in X-Forwarded-For that is not the proxy's. 0 when it has none. */
+int sp_http_client_addr(const sp_http_req *r, sp_addr *out);
+/* 1 when this client may do one more of `what` (and counts it), else 0 with 429 set. */
+int sp_http_limit(sp_http_req *r, sp_limiter *l, const char *what);
 /* The staff member behind the request's bearer token, or 0 with a 401 set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);

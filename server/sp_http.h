@@ -27,9 +27,12 @@ typedef struct sp_http_config {
     /* The web map's base map: an XYZ URL template (http or https, with {z}, {x} and {y}) and
      * its attribution; NULL: none (a plain background, which works offline). */
     const char *basemap_url, *basemap_attribution;
-    /* Citizens' reports accepted per client address and clock hour (429 beyond); 0: the
+    /* Citizens' reports accepted per client address in any hour (429 beyond); 0: the
      * default SP_HTTP_CITIZEN_PER_HOUR. Raise it where many citizens share an address. */
     int citizen_per_hour;
+    /* The reverse proxy in front (an address or CIDR block, e.g. 127.0.0.1/32): only from it
+     * is X-Forwarded-For taken as the client's address (limits); NULL: never. */
+    const char *trusted_proxy;
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;
