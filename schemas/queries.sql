@@ -962,8 +962,9 @@ INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALU
 -- name: user_insert
 INSERT INTO app_user (login, password_hash, role, display_name) VALUES (?1, ?2, ?3, ?4);
 
+-- A new password leaves a disabled account disabled (issue 21); its tokens are revoked.
 -- name: user_set_password
-UPDATE app_user SET password_hash = ?2, disabled = 0 WHERE login = ?1;
+UPDATE app_user SET password_hash = :hash WHERE login = :login RETURNING disabled;
 
 -- A disabled account's tokens stop working at once (they are revoked with it).
 -- name: user_disable
@@ -971,7 +972,7 @@ UPDATE app_user SET disabled = 1 WHERE login = ?1;
 
 -- name: user_tokens_revoke
 UPDATE api_token SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE login = ?1);
+WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE login = :login);
 
 -- name: user_by_login
 SELECT id, password_hash, role, disabled FROM app_user WHERE login = ?1;
