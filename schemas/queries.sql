@@ -755,8 +755,13 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
 SELECT MbrMinX(b), MbrMinY(b), MbrMaxX(b), MbrMaxY(b) FROM
   (SELECT ST_Transform(ST_Segmentize(BuildMbr(?1, ?2, ?3, ?4, ?5), (?3 - ?1) / 16.0), 4326) AS b);
 
+-- The public data version (ETags, the response cache, the exports): the newest audit row of
+-- public data. A citizen's report and its photos are not public data until an editor
+-- approves it (issue 21: anonymous reports kept every cache cold); the approval writes the
+-- condition report's and the photos' rows, which change it. Read from the newest row back.
 -- name: data_version
-SELECT coalesce(max(id), 0) FROM audit_log;
+SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
+                 ORDER BY id DESC LIMIT 1), 0);
 
 -- The spatial extent of a collection: its R*Tree's root node, whose cells bound everything
 -- below them (storage/items.c reads the blob), one row instead of every box (1,000,000

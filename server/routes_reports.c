@@ -457,7 +457,10 @@ void sp_route_moderation(sp_http_req *r, const char *id)
 
 void sp_route_citizen_status(sp_http_req *r, const char *ref)
 {
+    /* A report's state is not public data: the public data version (ETags, the response
+     * cache) does not follow its moderation. */
     r->cache_control = "no-store";
+    r->has_etag = 0;
     if (!sp_http_check_args(r, NULL))
         return;
     size_t n = strlen(ref);
