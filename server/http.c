@@ -537,7 +537,9 @@ static enum MHD_Result send_response(sp_http_req *r)
         snprintf(etag, sizeof etag, "\"%s-%016llx\"", r->etag_tag[0] ? r->etag_tag : version,
                  (unsigned long long)h);
         const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
-        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+        /* 304 is for GET and HEAD only (RFC 9110 13.1.2): a write has been made by now. */
+        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0) &&
+            (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)) {
             r->status = 304;
             sp_strbuf_reset(&r->body);
         }
