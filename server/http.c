@@ -23,6 +23,7 @@
 #include "sp_db_photos.h"
 #include "sp_log.h"
 #include "sp_photo.h"
+#include "sp_pool.h"
 #include "sp_progress.h"
 #include "sp_tile.h"
 #include "sp_utf8.h"
@@ -91,6 +92,7 @@ struct sp_http_server {
     sp_limiter *login_limit;
     sp_limiter *report_limit;
     sp_cidr trusted_proxy;
+    sp_pool *pool; /* heavy work, off libmicrohttpd's threads */
     sp_photo_store *photos;
     char csp[640]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
 };
@@ -571,7 +573,7 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"spadok\"");
-    if ((r->status == 429 || r->status == 507) && r->retry_after > 0) {
+    if ((r->status == 429 || r->status == 503 || r->status == 507) && r->retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", r->retry_after);
         MHD_add_response_header(resp, "Retry-After", secs);
@@ -695,6 +697,61 @@ static int is_photo_upload(const char *url)
            strspn(url + p, "0123456789") == n - p - sfx;
 }
 
+/* Photo decoding, Argon2id and export rebuilds: run in the pool, not on this thread. */
+static int is_heavy(const char *method, const char *url)
+{
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+        return strncmp(url, "/exports/", 9) == 0;
+    return strcmp(method, "POST") == 0 && (strcmp(url, "/auth/login") == 0 ||
+                                           strcmp(url, "/reports") == 0 || is_photo_upload(url));
+}
+
+typedef struct heavy_job {
+    sp_http_server *s;
+    sp_http_req *r;
+    int is_cacheable;
+} heavy_job;
+
+static void run_heavy(void *arg)
+{
+    heavy_job *j = arg;
+    sp_http_req *r = j->r;
+    sp_err err = {0};
+    if (!(r->db = thread_db(j->s, &err))) { /* the pool thread's own connection */
+        sp_http_error_from(r, &err);
+    } else {
+        route(r);
+        if (j->is_cacheable && !r->body.failed)
+            sp_http_cache_put(r);
+    }
+    free(j);
+    r->job = SP_HTTP_JOB_DONE;
+    MHD_resume_connection(r->conn); /* on_request is called again and sends the answer */
+}
+
+/* Suspends the connection while the pool runs its route; 503 + Retry-After when full. */
+static enum MHD_Result in_pool(sp_http_server *s, sp_http_req *r, int is_cacheable)
+{
+    sp_err err = {0};
+    heavy_job *j = malloc(sizeof *j);
+    if (!j) {
+        sp_http_error(r, 500, "ServerError", "out of memory");
+        return send_response(r);
+    }
+    *j = (heavy_job){s, r, is_cacheable};
+    r->job = SP_HTTP_JOB_RUNNING;
+    MHD_suspend_connection(r->conn);
+    if (sp_pool_submit(s->pool, run_heavy, j, &err) != SP_OK) {
+        free(j);
+        r->retry_after = SP_POOL_RETRY_S;
+        sp_http_error(r, 503, "ServiceUnavailable", "%s: try again in %d seconds", err.msg,
+                      SP_POOL_RETRY_S);
+        r->job = SP_HTTP_JOB_DONE;
+        MHD_resume_connection(r->conn);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **req_cls)
@@ -710,6 +767,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->id = atomic_fetch_add(&s->next_id, 1);
         r->photos = s->photos;
         r->max_photo_bytes = s->cfg.max_photo_bytes;
+        r->max_citizen_pixels =
+            s->cfg.max_citizen_pixels > 0 ? s->cfg.max_citizen_pixels : SP_HTTP_CITIZEN_PIXELS;
         *req_cls = r;
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
@@ -721,6 +780,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         return MHD_YES; /* headers only so far */
     }
+    if (r->job == SP_HTTP_JOB_DONE) /* the pool has run the route */
+        return send_response(r);
     if (*upload_size && r->upload) { /* a photo: streamed to the store, never kept whole */
         sp_http_photo_data(r, upload_data, *upload_size);
         *upload_size = 0;
@@ -812,6 +873,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             r->has_etag = 1;
             r->tile_cache_max = (int64_t)s->cfg.tile_cache_mb * 1024 * 1024;
             if (is_tile || is_private || !sp_http_cache_get(r)) {
+                if (is_heavy(method, url))
+                    return in_pool(s, r, !is_tile && !is_private);
                 route(r);
                 if (!is_tile && !is_private && !r->body.failed)
                     sp_http_cache_put(r);
@@ -858,6 +921,7 @@ static void free_server(sp_http_server *s)
     sp_vocab_free(s->writer.vocab);
     sp_photo_store_close(s->photos);
     pthread_mutex_destroy(&s->writer.lock);
+    sp_pool_free(s->pool);
     sp_limiter_free(s->login_limit);
     sp_limiter_free(s->report_limit);
     pthread_mutex_destroy(&s->dbs_lock);
@@ -904,10 +968,13 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     pthread_mutex_init(&s->writer.lock, NULL);
     /* The writer connection first: the server fails early and clearly when the database
      * cannot be opened. */
+    int heavy = cfg->heavy_jobs > 0 ? cfg->heavy_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    heavy = heavy > 0 ? heavy : 1;
     int citizen = cfg->citizen_per_hour > 0 ? cfg->citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR;
     if ((cfg->trusted_proxy && sp_cidr_parse(cfg->trusted_proxy, &s->trusted_proxy, err)) ||
         sp_limiter_new(SP_HTTP_LOGIN_WINDOW_S, SP_HTTP_LOGIN_MAX_ATTEMPTS, &s->login_limit, err) ||
         sp_limiter_new(SP_HTTP_CITIZEN_WINDOW_S, citizen, &s->report_limit, err) ||
+        sp_pool_new(heavy, heavy, &s->pool, err) ||
         sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
         (!(s->writer.vocab = sp_vocab_new()) && sp_err_set(err, SP_ENOMEM, "out of memory")) ||
         sp_db_load_vocab(s->writer.db, s->writer.vocab, err) != SP_OK) {
@@ -935,9 +1002,10 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     }
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
-        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
+        MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : SP_HTTP_MAX_CONNECTIONS),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(cfg->max_per_ip > 0 ? cfg->max_per_ip : SP_HTTP_MAX_PER_IP),
@@ -977,6 +1045,8 @@ void sp_http_stop(sp_http_server *s, int grace_s)
             break;
         usleep(50000);
     }
+    sp_pool_free(s->pool); /* its jobs finish and resume their connections first */
+    s->pool = NULL;
     MHD_stop_daemon(s->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);

@@ -51,6 +51,7 @@ struct sp_photo_store;
 typedef struct sp_http_upload sp_http_upload; /* a photo upload in progress (routes_photos.c) */
 
 typedef enum { SP_FMT_JSON, SP_FMT_HTML, SP_FMT_CSV } sp_http_format;
+enum { SP_HTTP_JOB_NONE, SP_HTTP_JOB_RUNNING, SP_HTTP_JOB_DONE };
 
 typedef struct sp_http_arg {
     const char *key, *value; /* borrowed from libmicrohttpd, valid for the request */
@@ -76,6 +77,8 @@ typedef struct sp_http_req {
     sp_http_upload *upload;        /* a photo upload streams here instead */
     struct sp_photo_store *photos; /* the photo folder, or NULL */
     long long max_photo_bytes;
+    long long max_citizen_pixels; /* per photo of a citizen's (anonymous) report */
+    int job; /* SP_HTTP_JOB_*: heavy work runs in the server's pool (sp_pool.h) */
     uint64_t req_body_total;
     int64_t tile_cache_max; /* bytes */
     const char *csp;        /* the HTML pages' Content-Security-Policy (the server's) */

@@ -250,6 +250,8 @@ int sp_http_upload_finish(sp_http_req *r, sp_photo_info *out, int *out_n)
     sp_err err = {0};
     *out_n = 0;
     for (int i = 0; i < u->nfiles; i++) {
+        if (u->kind == SP_UPLOAD_REPORT) /* anonymous: a lower whole-decode limit */
+            sp_photo_upload_set_max_pixels(u->files[i], r->max_citizen_pixels);
         int rc = sp_photo_upload_finish(u->files[i], &out[i], &err);
         u->files[i] = NULL; /* freed by finish, whatever the result */
         if (rc != SP_OK) {
