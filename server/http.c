@@ -697,6 +697,23 @@ static int is_photo_upload(const char *url)
            strspn(url + p, "0123456789") == n - p - sfx;
 }
 
+/* A photo upload is checked on its headers, before its body is read (issue 21): token,
+ * role and monument. 0 with the answer set. */
+static int upload_allowed(sp_http_server *s, sp_http_req *r, struct MHD_Connection *conn,
+                          const char *method, const char *url)
+{
+    sp_err err = {0};
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->route = "photos";
+    r->status = 200;
+    r->content_type = "application/json";
+    if (!(r->db = thread_db(s, &err)))
+        return sp_http_error_from(r, &err);
+    return sp_http_photo_precheck(r, url);
+}
+
 /* Photo decoding, Argon2id and export rebuilds: run in the pool, not on this thread. */
 static int is_heavy(const char *method, const char *url)
 {
@@ -772,9 +789,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = r;
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
-        if (strcmp(method, "POST") == 0 && is_photo_upload(url) &&
-            !sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
-            return MHD_NO;
+        if (strcmp(method, "POST") == 0 && is_photo_upload(url)) {
+            if (!upload_allowed(s, r, conn, method, url))
+                return send_response(r); /* at once: the body is not read */
+            if (!sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
+                return MHD_NO;
+        }
         if (strcmp(method, "POST") == 0 && strcmp(url, "/reports") == 0 && is_form &&
             !sp_http_photo_start(r, conn, SP_UPLOAD_REPORT))
             return MHD_NO;

@@ -179,6 +179,9 @@ void sp_route_conflicts(sp_http_req *r, const char *id);
 typedef enum { SP_UPLOAD_PHOTO, SP_UPLOAD_REPORT } sp_http_upload_kind;
 struct sp_photo_info;
 int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upload_kind kind);
+/* On the headers of POST /collections/monuments/items/{id}/photos, before its body is read:
+ * the token, its role and the monument. 0 with the answer set (the body is never read). */
+int sp_http_photo_precheck(sp_http_req *r, const char *url);
 void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
 void sp_http_photo_free(sp_http_req *r);
 /* After the body: 1, or 0 with the error of a refused body (too large, malformed, ...) set. */

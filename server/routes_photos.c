@@ -295,6 +295,19 @@ static int photo_vocab(sp_http_req *r, sp_http_upload *u)
     return 1;
 }
 
+int sp_http_photo_precheck(sp_http_req *r, const char *url)
+{
+    static const char prefix[] = "/collections/monuments/items/";
+    sp_db_user user;
+    sp_err err = {0};
+    long long id = strtoll(url + sizeof prefix - 1, NULL, 10);
+    if (!sp_http_staff(r, SP_PHOTO_ROLE, "adding photos", &user))
+        return 0;
+    if (sp_db_monument_live(r->db, id, &err) != SP_OK)
+        return sp_http_error_from(r, &err);
+    return 1;
+}
+
 static void upload(sp_http_req *r, long long monument_id)
 {
     sp_http_upload *u = r->upload;
