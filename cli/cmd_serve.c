@@ -24,7 +24,8 @@
 /* The options as given (NULL: not given). */
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
-        *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour;
+        *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour, *trusted_proxy,
+        *citizen_mp, *heavy_jobs;
 } serve_opts;
 
 /* Each connection is a file descriptor: raises the soft limit of open files (up to the
@@ -59,8 +60,11 @@ static int serve(const serve_opts *o)
     const char *db_path = o->db_path, *bind = o->bind;
     long photo_mb = o->photo_mb ? sp_cli_number(o->photo_mb, 1, 4096) : SP_SERVE_PHOTO_MB;
     long photo_mp = o->photo_mp ? sp_cli_number(o->photo_mp, 1, 1000) : SP_SERVE_PHOTO_MP;
-    if (photo_mb < 0 || photo_mp < 0) {
-        fprintf(stderr, "spadok: --max-photo-mb takes 1 to 4096, --max-photo-mp 1 to 1000\n");
+    long citizen_mp = o->citizen_mp ? sp_cli_number(o->citizen_mp, 1, 1000) : 0;
+    long heavy = o->heavy_jobs ? sp_cli_number(o->heavy_jobs, 1, 256) : 0;
+    if (photo_mb < 0 || photo_mp < 0 || citizen_mp < 0 || heavy < 0) {
+        fprintf(stderr, "spadok: --max-photo-mb takes 1 to 4096, --max-photo-mp and "
+                        "--max-citizen-photo-mp 1 to 1000, --heavy-jobs 1 to 256\n");
         return SP_EXIT_USAGE;
     }
     char photos_default[4096];
@@ -120,7 +124,10 @@ static int serve(const serve_opts *o)
                           (long long)photo_mp * 1000 * 1000,
                           o->basemap,
                           o->basemap_attribution,
-                          citizen > 0 ? (int)citizen : 0};
+                          citizen > 0 ? (int)citizen : 0,
+                          o->trusted_proxy,
+                          (long long)citizen_mp * 1000 * 1000,
+                          (int)heavy};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -172,10 +179,24 @@ int sp_cmd_serve(int argc, char **argv)
          "https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, a plain background "
          "that works offline); its origin is allowed in the pages' Content-Security-Policy",
          &o.basemap, NULL},
+        {"max-citizen-photo-mp", "N",
+         "most megapixels of a photo in a citizen's (anonymous) report (default 24, at most "
+         "--max-photo-mp; 415 beyond): anonymous uploads cannot make the server decode posters",
+         &o.citizen_mp, NULL},
+        {"heavy-jobs", "N",
+         "heavy requests (photo decoding, sign-in's Argon2id, export rebuilds) run at once in a "
+         "pool of N threads, N more wait, beyond that 503 with Retry-After; the request threads "
+         "stay free for cheap requests (default: number of cores)",
+         &o.heavy_jobs, NULL},
         {"citizen-reports-per-hour", "N",
-         "citizens' reports accepted per address and hour (default 20; 429 beyond); raise it "
+         "citizens' reports accepted per address in any hour (default 20; 429 beyond); raise it "
          "where many share an address (a proxy, a mobile network)",
          &o.citizen_per_hour, NULL},
+        {"trusted-proxy", "CIDR",
+         "the reverse proxy in front (an address or block, e.g. 127.0.0.1 or 10.0.0.0/8): "
+         "X-Forwarded-For is taken as the client's address (for the login and report limits) "
+         "only on connections from it (default: none, the header is ignored)",
+         &o.trusted_proxy, NULL},
         {"basemap-attribution", "HTML",
          "the base map's attribution (default: OpenStreetMap's for openstreetmap.org tiles)",
          &o.basemap_attribution, NULL},

@@ -86,11 +86,12 @@ int sp_cmd_user(int argc, char **argv)
     }
     memset(password, 0, sizeof password);
     sp_db *db = NULL;
+    int is_disabled = 0;
     rc = sp_db_open(db_path, SP_DB_READWRITE, &db, &err);
     if (rc == SP_OK && is_add)
         rc = sp_db_user_add(db, login, hash, role, name, &err);
     else if (rc == SP_OK && is_passwd)
-        rc = sp_db_user_set_password(db, login, hash, &err);
+        rc = sp_db_user_set_password(db, login, hash, &is_disabled, &err);
     else if (rc == SP_OK)
         rc = sp_db_user_disable(db, login, &err);
     sp_db_close(db);
@@ -98,7 +99,9 @@ int sp_cmd_user(int argc, char **argv)
         return sp_cli_fail(err.msg);
     printf("%s: %s\n", login,
            is_add      ? "added"
-           : is_passwd ? "password set"
+           : is_passwd ? (is_disabled ? "password set, its tokens revoked; the account stays "
+                                        "disabled"
+                                      : "password set, its tokens revoked")
                        : "disabled, its tokens revoked");
     return SP_EXIT_OK;
 }

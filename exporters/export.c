@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sp_csv.h"
 #include "sp_exp.h"
 #include "sp_model.h"
 #include "sp_progress.h"
@@ -37,6 +38,9 @@ typedef struct export_ctx {
     OGRLayerH layer;
     int has_fields;
     int idx[SP_EXPORT_MAX_COLS]; /* layer field index of each column: drivers may add their own */
+    int is_text[SP_EXPORT_MAX_COLS];
+    int is_csv;        /* text values are neutralised for spreadsheets (sp_csv.h) */
+    sp_strbuf scratch; /* a neutralised value */
     sp_progress bar;
     long long n;
 } export_ctx;
@@ -63,7 +67,9 @@ static int create_fields(export_ctx *x, const sp_db_row *row, sp_err *err)
         return sp_err_set(err, SP_EINTERNAL, "too many export columns");
     for (int i = 0; i < row->ncols; i++) {
         OGRFieldSubType sub;
-        OGRFieldDefnH fd = OGR_Fld_Create(row->names[i], field_type(row->names[i], &sub));
+        OGRFieldType type = field_type(row->names[i], &sub);
+        x->is_text[i] = type == OFTString;
+        OGRFieldDefnH fd = OGR_Fld_Create(row->names[i], type);
         OGR_Fld_SetSubType(fd, sub);
         OGRErr e = OGR_L_CreateField(x->layer, fd, 1);
         OGR_Fld_Destroy(fd);
@@ -85,9 +91,18 @@ static int write_row(void *ctx, const sp_db_row *row, sp_err *err)
     if (!x->has_fields && create_fields(x, row, err) != SP_OK)
         return err->code;
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(x->layer));
-    for (int i = 0; i < row->ncols; i++)
-        if (row->values[i])
-            OGR_F_SetFieldString(f, x->idx[i], row->values[i]);
+    for (int i = 0; i < row->ncols; i++) {
+        const char *v = row->values[i];
+        if (v && x->is_csv && x->is_text[i] && sp_csv_is_formula(v)) {
+            if (sp_csv_neutral(v, &x->scratch) != SP_OK) {
+                OGR_F_Destroy(f);
+                return sp_err_set(err, SP_ENOMEM, "out of memory (export)");
+            }
+            v = sp_strbuf_cstr(&x->scratch);
+        }
+        if (v)
+            OGR_F_SetFieldString(f, x->idx[i], v);
+    }
     OGRGeometryH g = NULL;
     if (OGR_G_CreateFromWkb(row->wkb, NULL, &g, (int)row->wkb_len) != OGRERR_NONE) {
         OGR_F_Destroy(f);
@@ -249,6 +264,7 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_publi
     OSRImportFromEPSG(srs, 4326);
     OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     export_ctx x = {0};
+    x.is_csv = strcmp(fmt->name, "csv") == 0;
     x.layer = GDALDatasetCreateLayer(ds, "monuments", srs, wkbUnknown, lco);
     CSLDestroy(lco);
     OSRDestroySpatialReference(srs);
@@ -262,6 +278,7 @@ int sp_exp_run(sp_db *db, const char *format, const char *out_path, int is_publi
     if (in_tx && rc == SP_OK && OGR_L_CommitTransaction(x.layer) != OGRERR_NONE)
         rc = sp_err_set(err, SP_EIO, "cannot commit %s: %s", out_path, CPLGetLastErrorMsg());
     sp_progress_finish(&x.bar);
+    sp_strbuf_free(&x.scratch);
     CPLErrorReset();
     GDALClose(ds); /* returns void before GDAL 3.7: read the error state instead */
     if (rc == SP_OK && CPLGetLastErrorType() >= CE_Failure)

@@ -70,6 +70,8 @@ int sp_photo_upload_write(sp_photo_upload *u, const void *data, size_t n, sp_err
  * whatever the result; on failure nothing of this upload is left on disk. */
 int sp_photo_upload_finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err);
 void sp_photo_upload_abort(sp_photo_upload *u); /* removes the temp file, frees; NULL is fine */
+/* A lower pixel limit for this upload than the store's (anonymous uploads); 0: the store's. */
+void sp_photo_upload_set_max_pixels(sp_photo_upload *u, long long max_pixels);
 
 /* Crash recovery, at startup before uploads begin (it removes uploads in progress): empties
  * DIR/tmp/ and removes every stored file whose sha fn does not reference; with fn NULL only

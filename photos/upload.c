@@ -25,7 +25,13 @@ struct sp_photo_upload {
     crypto_hash_sha256_state sha;
     unsigned char head[SP_PHOTO_SNIFF_LEN]; /* the first bytes, to recognise the format */
     int failed;                             /* the SP_E* of a refused write */
+    long long max_pixels;                   /* 0: the store's */
 };
+
+void sp_photo_upload_set_max_pixels(sp_photo_upload *u, long long max_pixels)
+{
+    u->max_pixels = max_pixels;
+}
 
 /* Closes and removes the temp file (an upload that failed, or whose bytes are stored). */
 static void drop_temp(sp_photo_upload *u)
@@ -172,7 +178,9 @@ static int finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err)
                           "not an image: the content is not JPEG, PNG, WebP or HEIC");
     snprintf(out->media_type, sizeof out->media_type, "%s", sp_photo_media_type(f));
     sp_photo_header h = {0};
-    if (sp_photo_probe(u->path, f, s->max_pixels, out, &h, err) != SP_OK)
+    long long max_pixels =
+        u->max_pixels > 0 && u->max_pixels < s->max_pixels ? u->max_pixels : s->max_pixels;
+    if (sp_photo_probe(u->path, f, max_pixels, out, &h, err) != SP_OK)
         return err->code;
 
     char orig[SP_PHOTO_PATH_MAX], thumb[SP_PHOTO_PATH_MAX], web[SP_PHOTO_PATH_MAX];

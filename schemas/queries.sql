@@ -755,8 +755,13 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
 SELECT MbrMinX(b), MbrMinY(b), MbrMaxX(b), MbrMaxY(b) FROM
   (SELECT ST_Transform(ST_Segmentize(BuildMbr(?1, ?2, ?3, ?4, ?5), (?3 - ?1) / 16.0), 4326) AS b);
 
+-- The public data version (ETags, the response cache, the exports): the newest audit row of
+-- public data. A citizen's report and its photos are not public data until an editor
+-- approves it (issue 21: anonymous reports kept every cache cold); the approval writes the
+-- condition report's and the photos' rows, which change it. Read from the newest row back.
 -- name: data_version
-SELECT coalesce(max(id), 0) FROM audit_log;
+SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
+                 ORDER BY id DESC LIMIT 1), 0);
 
 -- The spatial extent of a collection: its R*Tree's root node, whose cells bound everything
 -- below them (storage/items.c reads the blob), one row instead of every box (1,000,000
@@ -962,8 +967,9 @@ INSERT OR REPLACE INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALU
 -- name: user_insert
 INSERT INTO app_user (login, password_hash, role, display_name) VALUES (?1, ?2, ?3, ?4);
 
+-- A new password leaves a disabled account disabled (issue 21); its tokens are revoked.
 -- name: user_set_password
-UPDATE app_user SET password_hash = ?2, disabled = 0 WHERE login = ?1;
+UPDATE app_user SET password_hash = :hash WHERE login = :login RETURNING disabled;
 
 -- A disabled account's tokens stop working at once (they are revoked with it).
 -- name: user_disable
@@ -971,7 +977,7 @@ UPDATE app_user SET disabled = 1 WHERE login = ?1;
 
 -- name: user_tokens_revoke
 UPDATE api_token SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE login = ?1);
+WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE login = :login);
 
 -- name: user_by_login
 SELECT id, password_hash, role, disabled FROM app_user WHERE login = ?1;

@@ -24,6 +24,7 @@
 #include "sp_db_photos.h"
 #include "sp_log.h"
 #include "sp_photo.h"
+#include "sp_pool.h"
 #include "sp_progress.h"
 #include "sp_tile.h"
 #include "sp_utf8.h"
@@ -42,8 +43,10 @@ struct sp_http_server {
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
     sp_watch watch;        /* the registry's versions (map, data) */
-    sp_http_limiter login_limit;
-    sp_http_limiter report_limit;
+    sp_limiter *login_limit;
+    sp_limiter *report_limit;
+    sp_cidr trusted_proxy;
+    sp_pool *pool; /* heavy work, off libmicrohttpd's threads */
     sp_photo_store *photos;
     char csp[640]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
 };
@@ -338,7 +341,9 @@ static enum MHD_Result send_response(sp_http_req *r)
         snprintf(etag, sizeof etag, "\"%s-%016llx\"", r->etag_tag[0] ? r->etag_tag : version,
                  (unsigned long long)h);
         const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
-        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+        /* 304 is for GET and HEAD only (RFC 9110 13.1.2): a write has been made by now. */
+        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0) &&
+            (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)) {
             r->status = 304;
             sp_strbuf_reset(&r->body);
         }
@@ -370,7 +375,7 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"spadok\"");
-    if ((r->status == 429 || r->status == 507) && r->retry_after > 0) {
+    if ((r->status == 429 || r->status == 503 || r->status == 507) && r->retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", r->retry_after);
         MHD_add_response_header(resp, "Retry-After", secs);
@@ -419,6 +424,8 @@ static void set_base(sp_http_req *r)
  * its bytes and has a cache of its own, kept exact by the map_change log: neither the data
  * version nor the response cache is needed. Writes, sign-in and whatever a token may change
  * are not cached. */
+static enum MHD_Result in_pool(sp_http_server *s, sp_http_req *r, int is_cacheable);
+
 static void answer(sp_http_server *s, sp_http_req *r)
 {
     sp_err err = {0};
@@ -436,6 +443,8 @@ static void answer(sp_http_server *s, sp_http_req *r)
     r->has_etag = strcmp(r->route_row->metric, "metrics") != 0;
     if (is_cached && sp_http_cache_get(r))
         return;
+    if (r->route_row->flags & SP_ROUTE_HEAVY) /* decoding, hashing, exports: in the pool */
+        return (void)in_pool(s, r, is_cached);
     sp_http_route_run(r);
     if (is_cached && !r->body.failed)
         sp_http_cache_put(r);
@@ -462,6 +471,72 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
     return (size_t)(out - s);
 }
 
+/* A photo upload is checked on its headers, before its body is read (issue 21): token and
+ * role (the row's, as the router checks them) and monument. 0 with the answer set. */
+static int upload_allowed(sp_http_server *s, sp_http_req *r, struct MHD_Connection *conn,
+                          const char *method, const char *url, const sp_http_route *rt,
+                          const char *const *params)
+{
+    sp_err err = {0};
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->route_row = rt;
+    r->route = rt->metric;
+    memcpy(r->params, params, sizeof r->params);
+    r->status = 200;
+    r->content_type = "application/json";
+    if (!(r->db = thread_db(s, &err)))
+        return sp_http_error_from(r, &err), 0;
+    return sp_http_route_allowed(r) == SP_OK && sp_http_photo_precheck(r);
+}
+
+typedef struct heavy_job {
+    sp_http_server *s;
+    sp_http_req *r;
+    int is_cacheable;
+} heavy_job;
+
+static void run_heavy(void *arg)
+{
+    heavy_job *j = arg;
+    sp_http_req *r = j->r;
+    sp_err err = {0};
+    if (!(r->db = thread_db(j->s, &err))) { /* the pool thread's own connection */
+        sp_http_error_from(r, &err);
+    } else {
+        sp_http_route_run(r);
+        if (j->is_cacheable && !r->body.failed)
+            sp_http_cache_put(r);
+    }
+    free(j);
+    r->job = SP_HTTP_JOB_DONE;
+    MHD_resume_connection(r->conn); /* on_request is called again and sends the answer */
+}
+
+/* Suspends the connection while the pool runs its route; 503 + Retry-After when full. */
+static enum MHD_Result in_pool(sp_http_server *s, sp_http_req *r, int is_cacheable)
+{
+    sp_err err = {0};
+    heavy_job *j = malloc(sizeof *j);
+    if (!j) {
+        sp_http_error(r, 500, "ServerError", "out of memory");
+        return send_response(r);
+    }
+    *j = (heavy_job){s, r, is_cacheable};
+    r->job = SP_HTTP_JOB_RUNNING;
+    MHD_suspend_connection(r->conn);
+    if (sp_pool_submit(s->pool, run_heavy, j, &err) != SP_OK) {
+        free(j);
+        r->retry_after = SP_POOL_RETRY_S;
+        sp_http_error(r, 503, "ServiceUnavailable", "%s: try again in %d seconds", err.msg,
+                      SP_POOL_RETRY_S);
+        r->job = SP_HTTP_JOB_DONE;
+        MHD_resume_connection(r->conn);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **req_cls)
@@ -485,13 +560,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             sp_http_route_find(method, url, r->segs, sizeof r->segs, params, &allowed);
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
-        if (rt && rt->body == SP_BODY_PHOTO && !sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
-            return MHD_NO;
+        if (rt && rt->body == SP_BODY_PHOTO) {
+            if (!upload_allowed(s, r, conn, method, url, rt, params))
+                return send_response(r); /* at once: the body is not read */
+            if (!sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
+                return MHD_NO;
+        }
         if (rt && rt->body == SP_BODY_FORM && is_form &&
             !sp_http_photo_start(r, conn, SP_UPLOAD_REPORT))
             return MHD_NO;
         return MHD_YES; /* headers only so far */
     }
+    if (r->job == SP_HTTP_JOB_DONE) /* the pool has run the route */
+        return send_response(r);
     if (*upload_size && r->upload) { /* a photo: streamed to the store, never kept whole */
         sp_http_photo_data(r, upload_data, *upload_size);
         *upload_size = 0;
@@ -510,8 +591,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->metrics = s->metrics;
     r->writer = &s->writer;
     r->watch = &s->watch;
-    r->login_limit = &s->login_limit;
-    r->report_limit = &s->report_limit;
+    r->login_limit = s->login_limit;
+    r->report_limit = s->report_limit;
+    r->trusted_proxy = s->cfg.trusted_proxy ? &s->trusted_proxy : NULL;
     r->csp = s->csp;
     r->method = method;
     r->path = url;
@@ -560,6 +642,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                     "query parameter %d is not UTF-8 text", i + 1) == 0;
         if (!bad && sp_http_route_match(r) == SP_OK)
             answer(s, r);
+        if (r->job != SP_HTTP_JOB_NONE)
+            return MHD_YES; /* the pool has it: answered when it resumes the connection */
     }
     if (r->body.failed)
         sp_http_error(r, 500, "ServerError", "out of memory");
@@ -620,8 +704,9 @@ static void free_server(sp_http_server *s)
     sp_vocab_free(s->writer.vocab);
     sp_photo_store_close(s->photos);
     pthread_mutex_destroy(&s->writer.lock);
-    pthread_mutex_destroy(&s->login_limit.lock);
-    pthread_mutex_destroy(&s->report_limit.lock);
+    sp_pool_free(s->pool);
+    sp_limiter_free(s->login_limit);
+    sp_limiter_free(s->report_limit);
     pthread_mutex_destroy(&s->dbs_lock);
     sp_watch_close(&s->watch);
     sp_http_metrics_free(s->metrics);
@@ -669,11 +754,16 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     snprintf(s->csp, sizeof s->csp, SP_CSP_FORMAT, origin[0] ? " " : "", origin);
     pthread_mutex_init(&s->dbs_lock, NULL);
     pthread_mutex_init(&s->writer.lock, NULL);
-    pthread_mutex_init(&s->login_limit.lock, NULL);
-    pthread_mutex_init(&s->report_limit.lock, NULL);
     /* The writer connection first: the server fails early and clearly when the database
      * cannot be opened. */
-    if (sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
+    int heavy = cfg->heavy_jobs > 0 ? cfg->heavy_jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    heavy = heavy > 0 ? heavy : 1;
+    int citizen = cfg->citizen_per_hour > 0 ? cfg->citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR;
+    if ((cfg->trusted_proxy && sp_cidr_parse(cfg->trusted_proxy, &s->trusted_proxy, err)) ||
+        sp_limiter_new(SP_HTTP_LOGIN_WINDOW_S, SP_HTTP_LOGIN_MAX_ATTEMPTS, &s->login_limit, err) ||
+        sp_limiter_new(SP_HTTP_CITIZEN_WINDOW_S, citizen, &s->report_limit, err) ||
+        sp_pool_new(heavy, heavy, &s->pool, err) ||
+        sp_db_open(cfg->db_path, SP_DB_READWRITE, &s->writer.db, err) != SP_OK ||
         (!(s->writer.vocab = sp_vocab_new()) && sp_err_set(err, SP_ENOMEM, "out of memory")) ||
         sp_db_load_vocab(s->writer.db, s->writer.vocab, err) != SP_OK) {
         free_server(s);
@@ -700,9 +790,10 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     }
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     s->daemon = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
-        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)(threads > 0 ? threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 0 ? threads : 1),
+        MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : SP_HTTP_MAX_CONNECTIONS),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)(cfg->max_per_ip > 0 ? cfg->max_per_ip : SP_HTTP_MAX_PER_IP),
@@ -742,6 +833,8 @@ void sp_http_stop(sp_http_server *s, int grace_s)
             break;
         usleep(50000);
     }
+    sp_pool_free(s->pool); /* its jobs finish and resume their connections first */
+    s->pool = NULL;
     MHD_stop_daemon(s->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);

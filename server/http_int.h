@@ -10,6 +10,7 @@
 #include "sp_db.h"
 #include "sp_db_users.h"
 #include "sp_http.h"
+#include "sp_limit.h"
 #include "sp_strbuf.h"
 
 #define SP_HTTP_MAX_QUERY    8192 /* bytes of query string accepted */
@@ -42,21 +43,16 @@ void sp_watch_open(sp_watch *w, const char *db_path); /* without inotify: fd -1 
 void sp_watch_close(sp_watch *w);
 int sp_watch_version(sp_watch *w, sp_watch_of which, sp_db *db, int64_t *out, sp_err *err);
 
-/* Requests per client address in a fixed window: login attempts, citizens' reports. */
-#define SP_HTTP_LIMIT_SLOTS 1024
-typedef struct sp_http_limiter {
-    pthread_mutex_t lock;
-    struct {
-        uint32_t addr;
-        int64_t window;
-        int count;
-    } slots[SP_HTTP_LIMIT_SLOTS];
-} sp_http_limiter;
+/* Login attempts per client address in any window (server/limit.c). */
+#define SP_HTTP_LOGIN_WINDOW_S     60
+#define SP_HTTP_LOGIN_MAX_ATTEMPTS 10
+#define SP_HTTP_CITIZEN_WINDOW_S   3600 /* citizens' reports are limited per hour */
 
 struct sp_photo_store;
 typedef struct sp_http_upload sp_http_upload; /* a photo upload in progress (routes_photos.c) */
 
 typedef enum { SP_FMT_JSON, SP_FMT_HTML, SP_FMT_CSV } sp_http_format;
+enum { SP_HTTP_JOB_NONE, SP_HTTP_JOB_RUNNING, SP_HTTP_JOB_DONE };
 
 typedef struct sp_http_arg {
     const char *key, *value; /* borrowed from libmicrohttpd, valid for the request */
@@ -83,6 +79,7 @@ enum {
     SP_ROUTE_CACHED = 1, /* a public GET kept in the response cache (data version in its key) */
     SP_ROUTE_TILE = 2,   /* a tile: ETag of its bytes and a cache of its own, no data version */
     SP_ROUTE_PAGE = 4,   /* a web page or asset, not in the OpenAPI document */
+    SP_ROUTE_HEAVY = 8,  /* decoding, hashing or an export: run in the pool (sp_pool.h) */
 };
 typedef struct sp_http_req sp_http_req;
 /* SP_OK when the response is set; otherwise an SP_E* the router answers (or the error
@@ -124,11 +121,13 @@ struct sp_http_req {
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
     sp_watch *watch;
-    sp_http_limiter *login_limit;
-    sp_http_limiter *report_limit;
+    sp_limiter *login_limit;
+    sp_limiter *report_limit;
+    const sp_cidr *trusted_proxy;  /* X-Forwarded-For is honoured from it only; NULL: never */
     sp_strbuf req_body;            /* the request body, up to SP_HTTP_MAX_BODY */
     sp_http_upload *upload;        /* a photo upload streams here instead */
     struct sp_photo_store *photos; /* the photo folder, or NULL */
+    int job; /* SP_HTTP_JOB_*: heavy work runs in the server's pool (sp_pool.h) */
     uint64_t req_body_total;
     const char *csp; /* the HTML pages' Content-Security-Policy (the server's) */
     int retry_after; /* seconds, for a 429's Retry-After */
@@ -188,6 +187,8 @@ const sp_http_route *sp_http_route_find(const char *method, const char *path, ch
 void sp_http_allow_header(unsigned methods, char *out, size_t size);
 int sp_http_route_match(sp_http_req *r);
 int sp_http_route_run(sp_http_req *r);
+/* The row's role check alone (401/403 set when it fails), e.g. on an upload's headers. */
+int sp_http_route_allowed(sp_http_req *r);
 sp_http_metrics *sp_http_metrics_new(void);
 void sp_http_metrics_free(sp_http_metrics *m);
 void sp_http_metrics_count(sp_http_metrics *m, const sp_http_req *r, double seconds);
@@ -244,6 +245,9 @@ int sp_route_conflicts(sp_http_req *r);
 typedef enum { SP_UPLOAD_PHOTO, SP_UPLOAD_REPORT } sp_http_upload_kind;
 struct sp_photo_info;
 int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upload_kind kind);
+/* On the headers of POST /collections/monuments/items/{id}/photos, before its body is read:
+ * the token, its role and the monument. 0 with the answer set (the body is never read). */
+int sp_http_photo_precheck(sp_http_req *r);
 void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
 void sp_http_photo_free(sp_http_req *r);
 /* After the body: 1, or 0 with the error of a refused body (too large, malformed, ...) set. */
@@ -273,9 +277,11 @@ int sp_route_stats(sp_http_req *r);
 int sp_route_login(sp_http_req *r);
 int sp_route_logout(sp_http_req *r);
 int sp_route_me(sp_http_req *r);
-/* 1 when this client may do one more of `what` in this window of window_s seconds (and
- * counts it), else 0 with 429 set. */
-int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what);
+/* The client's address: the peer's, or, when the peer is the trusted proxy, the nearest
+ * address in X-Forwarded-For that is not the proxy's. 0 when it has none. */
+int sp_http_client_addr(const sp_http_req *r, sp_addr *out);
+/* 1 when this client may do one more of `what` (and counts it), else 0 with 429 set. */
+int sp_http_limit(sp_http_req *r, sp_limiter *l, const char *what);
 /* The staff member behind the request's bearer token, or 0 with a 401 set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);

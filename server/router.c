@@ -177,6 +177,11 @@ static int check_role(sp_http_req *r, const sp_http_route *rt)
     return SP_EINVAL;
 }
 
+int sp_http_route_allowed(sp_http_req *r)
+{
+    return check_role(r, r->route_row);
+}
+
 int sp_http_route_run(sp_http_req *r)
 {
     const sp_http_route *rt = r->route_row;

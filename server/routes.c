@@ -16,6 +16,7 @@
 #define STAFF  SP_ROLE_STAFF
 #define CACHED SP_ROUTE_CACHED
 #define TILE   SP_ROUTE_TILE
+#define HEAVY  SP_ROUTE_HEAVY
 #define PAGE   (SP_ROUTE_PAGE | SP_ROUTE_CACHED)
 #define NOBODY SP_BODY_NONE
 #define JSON   SP_BODY_JSON
@@ -45,20 +46,20 @@ const sp_http_route sp_http_routes[] = {
     {GET,        "/collections/{collection}/items/{fid}/reports",    sp_route_monument_reports, 0,    NULL,                      NOBODY,        CACHED, "reports",        NULL},
     {POST,       "/collections/monuments/items/{fid}/reports",       sp_route_monument_reports, INSP, "filing condition reports", JSON,         0,      "reports",        "monuments"},
     {GET,        "/collections/{collection}/items/{fid}/photos",     sp_route_monument_photos, 0,     NULL,                      NOBODY,        CACHED, "photos",         NULL},
-    {POST,       "/collections/monuments/items/{fid}/photos",        sp_route_monument_photos, INSP,  "adding photos",           SP_BODY_PHOTO, 0,      "photos",         "monuments"},
+    {POST,       "/collections/monuments/items/{fid}/photos",        sp_route_monument_photos, INSP,  "adding photos",           SP_BODY_PHOTO, HEAVY,  "photos",         "monuments"},
     {GET,        "/photos/{fid}",                                    sp_route_photo,           0,     NULL,                      NOBODY,        CACHED, "photo",          NULL},
     {PATCH,      "/photos/{fid}",                                    sp_route_photo_patch,     INSP | EDIT, "changing a photo",  JSON,          0,      "photo",          NULL},
     {GET,        "/photos/{fid}/{variant}",                          sp_route_photo,           0,     NULL,                      NOBODY,        CACHED, "photo",          NULL},
     {GET,        "/stats",                                           sp_route_stats,           0,     NULL,                      NOBODY,        CACHED, "stats",          NULL},
-    {POST,       "/auth/login",                                      sp_route_login,           0,     NULL,                      JSON,          0,      "auth",           NULL},
+    {POST,       "/auth/login",                                      sp_route_login,           0,     NULL,                      JSON,          HEAVY,  "auth",           NULL},
     {POST,       "/auth/logout",                                     sp_route_logout,          STAFF, NULL,                      NOBODY,        0,      "auth",           NULL},
     {GET,        "/auth/me",                                         sp_route_me,              STAFF, NULL,                      NOBODY,        0,      "auth",           NULL},
     {GET,        "/tiles",                                           sp_route_tilesets,        0,     NULL,                      NOBODY,        CACHED, "tilejson",       NULL},
     {GET,        "/tiles/{file}",                                    sp_route_tilejson,        0,     NULL,                      NOBODY,        CACHED, "tilejson",       NULL},
     {GET,        "/tiles/{layer}/{z}/{x}/{yfile}",                   sp_route_tile,            0,     NULL,                      NOBODY,        TILE,   "tile",           NULL},
-    {GET,        "/exports/{file}",                                  sp_route_export,          0,     NULL,                      NOBODY,        CACHED, "exports",        NULL},
-    {POST,       "/reports",                                         sp_route_citizen_report,  0,     NULL,                      SP_BODY_FORM,  0,      "citizen_report", NULL},
-    {GET,        "/reports/{ref}",                                   sp_route_citizen_status,  0,     NULL,                      NOBODY,        CACHED, "citizen_report", NULL},
+    {GET,        "/exports/{file}",                                  sp_route_export,          0,     NULL,                      NOBODY,        CACHED | HEAVY, "exports",        NULL},
+    {POST,       "/reports",                                         sp_route_citizen_report,  0,     NULL,                      SP_BODY_FORM,  HEAVY,  "citizen_report", NULL},
+    {GET,        "/reports/{ref}",                                   sp_route_citizen_status,  0,     NULL,                      NOBODY,        0,      "citizen_report", NULL},
     {GET,        "/moderation",                                      sp_route_moderation,      EDIT,  "moderation",              NOBODY,        0,      "moderation",     NULL},
     {POST,       "/moderation/{id}",                                 sp_route_moderation,      EDIT,  "moderation",              JSON,          0,      "moderation",     NULL},
     {GET,        "/moderation/photos/{fid}",                         sp_route_citizen_photo,   EDIT,  "seeing citizens' photos", NOBODY,        0,      "moderation",     NULL},

@@ -16,36 +16,89 @@
 #include "sp_db_users.h"
 #include "sp_json.h"
 
-#define SP_AUTH_TOKEN_TTL     "+12 hours"
-#define SP_LOGIN_WINDOW_S     60
-#define SP_LOGIN_MAX_ATTEMPTS 10 /* per address and window */
+#define SP_AUTH_TOKEN_TTL "+12 hours"
+#define SP_FORWARDED_MAX  64 /* bytes of one X-Forwarded-For entry */
 
-int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what)
+/* The address of one X-Forwarded-For entry (spaces around it, an IPv4 port or a bracketed
+ * IPv6 ignored); 0 when it is none. */
+static int forwarded_entry(const char *s, size_t n, sp_addr *out)
 {
-    uint32_t addr = sp_http_client_ipv4(r);
-    int64_t now = (int64_t)time(NULL), window = now / window_s;
-    pthread_mutex_lock(&l->lock);
-    __typeof__(l->slots[0]) *slot = &l->slots[addr % SP_HTTP_LIMIT_SLOTS];
-    if (slot->addr != addr || slot->window != window) {
-        slot->addr = addr;
-        slot->window = window;
-        slot->count = 0;
+    char buf[SP_FORWARDED_MAX];
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n && *s == '[') { /* [2001:db8::1]:443 */
+        const char *close = memchr(s, ']', n);
+        if (!close)
+            return 0;
+        n = (size_t)(close - s - 1), s++;
+    } else if (memchr(s, '.', n) && memchr(s, ':', n)) { /* 192.0.2.1:443 */
+        n = (size_t)((const char *)memchr(s, ':', n) - s);
     }
-    int ok = ++slot->count <= max;
-    pthread_mutex_unlock(&l->lock);
-    if (!ok) {
-        r->retry_after = (int)(window_s - now % window_s);
-        sp_http_error(r, 429, "TooManyRequests",
-                      "more than %d %s in %d minutes from this address: please wait", max, what,
-                      window_s / 60);
+    if (!n || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    sp_err err = {0};
+    return sp_addr_parse(buf, out, &err) == SP_OK;
+}
+
+int sp_http_client_addr(const sp_http_req *r, sp_addr *out)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    memset(out, 0, sizeof *out);
+    if (!ci || !ci->client_addr)
+        return 0;
+    if (ci->client_addr->sa_family == AF_INET) {
+        out->b[10] = out->b[11] = 0xff;
+        memcpy(out->b + 12, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+               4);
+    } else if (ci->client_addr->sa_family == AF_INET6) {
+        memcpy(out->b, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+               16);
+    } else {
+        return 0;
     }
-    return ok;
+    if (!r->trusted_proxy || !sp_cidr_has(r->trusted_proxy, out))
+        return 1; /* X-Forwarded-For from anyone else is the client's own claim */
+    /* From the right: each proxy appends the address it was connected from. The first that
+     * is not the trusted proxy's is the client's; a malformed entry stops the walk there. */
+    const char *xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    size_t end = xff ? strlen(xff) : 0;
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        sp_addr a;
+        if (!forwarded_entry(xff + start, end - start, &a))
+            break;
+        *out = a;
+        if (!sp_cidr_has(r->trusted_proxy, &a))
+            break;
+        end = start ? start - 1 : 0;
+    }
+    return 1;
+}
+
+int sp_http_limit(sp_http_req *r, sp_limiter *l, const char *what)
+{
+    sp_addr addr;
+    struct timespec ts;
+    int retry_s = 0;
+    sp_http_client_addr(r, &addr); /* no address (a socket pair): all such share one key */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (sp_limiter_hit(l, &addr, (double)ts.tv_sec + ts.tv_nsec / 1e9, &retry_s) == SP_OK)
+        return 1;
+    r->retry_after = retry_s;
+    return sp_http_error(r, 429, "TooManyRequests",
+                         "too many %s from this address: please wait %d seconds", what, retry_s);
 }
 
 static int login(sp_http_req *r)
 {
-    if (!sp_http_limit(r, r->login_limit, SP_LOGIN_WINDOW_S, SP_LOGIN_MAX_ATTEMPTS,
-                       "login attempts"))
+    if (!sp_http_limit(r, r->login_limit, "login attempts"))
         return SP_OK;
     json_error_t jerr;
     json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len, 0, &jerr);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http_int.h"
+#include "sp_csv.h"
 #include "sp_db_users.h"
 #include "sp_cql.h"
 #include "sp_db_items.h"
@@ -537,27 +538,6 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
 /* CSV (RFC 4180, UTF-8): a header from the first feature's columns, the geometry as GeoJSON
  * text in the last column. A leading =, +, - or @ is quoted with ' so spreadsheets do not
  * take a name for a formula. */
-static void csv_cell(sp_strbuf *b, const char *v)
-{
-    if (!v)
-        return;
-    int is_formula = v[0] && strchr("=+-@", v[0]) != NULL;
-    int needs = is_formula || strpbrk(v, ",\"\r\n") != NULL;
-    if (!needs) {
-        sp_strbuf_puts(b, v);
-        return;
-    }
-    sp_strbuf_puts(b, "\"");
-    if (is_formula)
-        sp_strbuf_puts(b, "'");
-    for (const char *p = v; *p; p++) {
-        if (*p == '"')
-            sp_strbuf_puts(b, "\""); /* doubled */
-        sp_strbuf_append(b, p, 1);
-    }
-    sp_strbuf_puts(b, "\"");
-}
-
 static int write_feature_csv(void *ctx, const sp_db_feature *f, sp_err *err)
 {
     items_ctx *x = ctx;
@@ -574,10 +554,10 @@ static int write_feature_csv(void *ctx, const sp_db_feature *f, sp_err *err)
         if (!wanted(x->properties, f->names[i]))
             continue;
         sp_strbuf_puts(b, ",");
-        csv_cell(b, f->values[i]);
+        sp_csv_cell(b, f->values[i]);
     }
     sp_strbuf_puts(b, ",");
-    csv_cell(b, f->geometry);
+    sp_csv_cell(b, f->geometry);
     sp_strbuf_puts(b, "\r\n");
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }

@@ -250,6 +250,10 @@ int sp_http_upload_finish(sp_http_req *r, sp_photo_info *out, int *out_n)
     sp_err err = {0};
     *out_n = 0;
     for (int i = 0; i < u->nfiles; i++) {
+        if (u->kind == SP_UPLOAD_REPORT) /* anonymous: a lower whole-decode limit */
+            sp_photo_upload_set_max_pixels(u->files[i], r->cfg->max_citizen_pixels > 0
+                                                            ? r->cfg->max_citizen_pixels
+                                                            : SP_HTTP_CITIZEN_PIXELS);
         int rc = sp_photo_upload_finish(u->files[i], &out[i], &err);
         u->files[i] = NULL; /* freed by finish, whatever the result */
         if (rc != SP_OK) {
@@ -290,6 +294,15 @@ static int photo_vocab(sp_http_req *r, sp_http_upload *u)
         free(raw);
         u->fields[v[i].field] = dup;
     }
+    return 1;
+}
+
+int sp_http_photo_precheck(sp_http_req *r)
+{
+    sp_err err = {0};
+    long long id = strtoll(sp_http_param(r, "fid"), NULL, 10);
+    if (sp_db_monument_live(r->db, id, &err) != SP_OK)
+        return sp_http_error_from(r, &err), 0;
     return 1;
 }
 

@@ -25,7 +25,6 @@
 
 #define SP_REPORT_ROLE         "inspector"
 #define SP_MODERATOR_ROLE      "editor"
-#define SP_CITIZEN_WINDOW_S    3600
 #define SP_CITIZEN_TEXT_MAX    4000
 #define SP_CITIZEN_CONTACT_MAX 200
 #define SP_MODERATION_LIST_MAX 500
@@ -147,10 +146,11 @@ int sp_route_monument_reports(sp_http_req *r)
 
 static const char *client_addr(sp_http_req *r, char *buf, size_t n)
 {
-    struct in_addr a = {sp_http_client_ipv4(r)};
-    if (!a.s_addr || !inet_ntop(AF_INET, &a, buf, (socklen_t)n))
+    sp_addr a;
+    if (!sp_http_client_addr(r, &a))
         return NULL;
-    return buf;
+    sp_addr_format(&a, buf, (int)n);
+    return buf[0] ? buf : NULL;
 }
 
 static int text_ok(sp_http_req *r, json_t *v, const char *name, size_t max, int is_required)
@@ -293,10 +293,7 @@ int sp_route_citizen_report(sp_http_req *r)
              text_ok(r, contact, "contact", SP_CITIZEN_CONTACT_MAX, 0);
     /* Counted only once the report is well formed: a typo does not use up the quota. */
     if (ok)
-        ok = sp_http_limit(
-            r, r->report_limit, SP_CITIZEN_WINDOW_S,
-            (r->cfg->citizen_per_hour > 0 ? r->cfg->citizen_per_hour : SP_HTTP_CITIZEN_PER_HOUR),
-            "reports");
+        ok = sp_http_limit(r, r->report_limit, "reports");
     /* The photos are decoded (proved images) and stored only now: after the cheap checks. */
     sp_photo_info info[SP_UPLOAD_MAX_FILES];
     sp_db_photo_file photos[SP_UPLOAD_MAX_FILES];
@@ -466,8 +463,11 @@ int sp_route_moderation(sp_http_req *r)
 
 int sp_route_citizen_status(sp_http_req *r)
 {
+    /* A report's state is not public data: the public data version (ETags, the response
+     * cache) does not follow its moderation. */
     const char *ref = sp_http_param(r, "ref");
     r->cache_control = "no-store";
+    r->has_etag = 0;
     if (!sp_http_check_args(r, NULL))
         return SP_OK;
     size_t n = strlen(ref);

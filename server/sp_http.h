@@ -11,6 +11,7 @@
 #define SP_HTTP_MAX_CONNECTIONS  4096
 #define SP_HTTP_MAX_PER_IP       256
 #define SP_HTTP_CITIZEN_PER_HOUR 20
+#define SP_HTTP_CITIZEN_PIXELS   (24LL * 1000 * 1000) /* a phone's photo, not a poster */
 
 typedef struct sp_http_config {
     const char *db_path;
@@ -27,9 +28,18 @@ typedef struct sp_http_config {
     /* The web map's base map: an XYZ URL template (http or https, with {z}, {x} and {y}) and
      * its attribution; NULL: none (a plain background, which works offline). */
     const char *basemap_url, *basemap_attribution;
-    /* Citizens' reports accepted per client address and clock hour (429 beyond); 0: the
+    /* Citizens' reports accepted per client address in any hour (429 beyond); 0: the
      * default SP_HTTP_CITIZEN_PER_HOUR. Raise it where many citizens share an address. */
     int citizen_per_hour;
+    /* The reverse proxy in front (an address or CIDR block, e.g. 127.0.0.1/32): only from it
+     * is X-Forwarded-For taken as the client's address (limits); NULL: never. */
+    const char *trusted_proxy;
+    /* Per photo of a citizen's (anonymous) report, lower than staff's: decoding costs time
+     * and memory; 0: the default SP_HTTP_CITIZEN_PIXELS. */
+    long long max_citizen_pixels;
+    /* Heavy requests (photo decoding, sign-in, export rebuilds) run at once in a pool of
+     * this many threads, as many more wait, beyond that 503; 0: the number of cores. */
+    int heavy_jobs;
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;

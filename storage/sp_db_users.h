@@ -19,8 +19,10 @@ typedef struct sp_db_user {
 /* SP_ECONFLICT when the login exists, SP_EINVAL for an unknown role. */
 int sp_db_user_add(sp_db *db, const char *login, const char *password_hash, const char *role,
                    const char *display_name, sp_err *err);
-/* Sets the password (and enables the account); SP_ENOTFOUND for an unknown login. */
-int sp_db_user_set_password(sp_db *db, const char *login, const char *password_hash, sp_err *err);
+/* Sets the password and revokes the account's tokens; a disabled account stays disabled
+ * (*out_is_disabled says so). SP_ENOTFOUND for an unknown login. */
+int sp_db_user_set_password(sp_db *db, const char *login, const char *password_hash,
+                            int *out_is_disabled, sp_err *err);
 /* Disables the account and revokes its tokens; SP_ENOTFOUND for an unknown login. */
 int sp_db_user_disable(sp_db *db, const char *login, sp_err *err);
 /* *out_found 0 for an unknown login. */

@@ -51,9 +51,43 @@ static int by_login(sp_db *db, enum sp_q q, const char *login, const char *value
                : sp_err_set(err, SP_ENOTFOUND, "no login '%.100s'", login);
 }
 
-int sp_db_user_set_password(sp_db *db, const char *login, const char *password_hash, sp_err *err)
+/* Revokes the live tokens of login (inside the caller's transaction). */
+static int revoke_tokens(sp_db *db, const char *login, sp_err *err)
 {
-    return by_login(db, SP_Q_USER_SET_PASSWORD, login, password_hash, err);
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_TOKENS_REVOKE, err);
+    if (!st || sp_db_bind_text(st, ":login", login, err) != SP_OK)
+        return err->code;
+    return sp_db_step_done(db, st, "revoke tokens", err);
+}
+
+int sp_db_user_set_password(sp_db *db, const char *login, const char *password_hash,
+                            int *out_is_disabled, sp_err *err)
+{
+    *out_is_disabled = 0;
+    if (sp_db_begin(db, err) != SP_OK)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_SET_PASSWORD, err);
+    int rc = st ? SP_OK : err->code;
+    if (rc == SP_OK && (sp_db_bind_text(st, ":login", login, err) != SP_OK ||
+                        sp_db_bind_text(st, ":hash", password_hash, err) != SP_OK))
+        rc = err->code;
+    if (rc == SP_OK) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            *out_is_disabled = sqlite3_column_int(st, 0);
+        else if (step == SQLITE_DONE)
+            rc = sp_err_set(err, SP_ENOTFOUND, "no login '%.100s'", login);
+        else
+            rc = sp_db_sqlerr(db, err, "set password");
+        sqlite3_reset(st);
+    }
+    if (rc == SP_OK)
+        rc = revoke_tokens(db, login, err);
+    if (rc == SP_OK)
+        rc = sp_db_commit(db, err);
+    if (rc != SP_OK)
+        sp_db_rollback(db);
+    return rc;
 }
 
 int sp_db_user_disable(sp_db *db, const char *login, sp_err *err)
@@ -61,13 +95,8 @@ int sp_db_user_disable(sp_db *db, const char *login, sp_err *err)
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
     int rc = by_login(db, SP_Q_USER_DISABLE, login, NULL, err);
-    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_USER_TOKENS_REVOKE, err) : NULL;
-    if (rc == SP_OK && !st)
-        rc = err->code;
-    if (rc == SP_OK) {
-        sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-        rc = sp_db_step_done(db, st, "revoke tokens", err);
-    }
+    if (rc == SP_OK)
+        rc = revoke_tokens(db, login, err);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)

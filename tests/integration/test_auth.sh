@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Staff accounts and bearer tokens against a real server: `spadok user` (password from
 # standard input, Argon2id stored), POST /auth/login, GET /auth/me, POST /auth/logout, and
-# every way a token stops working (logout, expiry, a disabled account, a new password does
-# not revoke but the old password stops working); wrong password and unknown login answered
+# every way a token stops working (logout, expiry, a disabled account, a new password: it
+# revokes the tokens and keeps a disabled account disabled, issue 21); wrong password and unknown login answered
 # alike; bodies too large, bad JSON, wrong methods; login attempts limited per address.
 source "$(dirname "$0")/lib.sh"
 DB=$T/r.sqlite
@@ -63,13 +63,21 @@ check_eq "an expired token is refused" 401 "$(http /auth/me -H "Authorization: B
 login ivan "inspector pass 2026" >/dev/null
 T3=$(field token)
 check_eq "ivan's token works" 200 "$(http /auth/me -H "Authorization: Bearer $T3")"
-printf '%s\n' "inspector pass 2027" | "$SPADOK" user passwd ivan --db "$DB" >/dev/null 2>&1
+out=$(printf '%s\n' "inspector pass 2027" | "$SPADOK" user passwd ivan --db "$DB" 2>&1)
+check_eq "user passwd says the tokens are revoked" "ivan: password set, its tokens revoked" "$out"
+check_eq "issue 21: a new password revokes the account's tokens" 401 \
+  "$(http /auth/me -H "Authorization: Bearer $T3")"
 check_eq "the old password stops working" 401 "$(login ivan "inspector pass 2026")"
 check_eq "the new one works" 200 "$(login ivan "inspector pass 2027")"
 out=$("$SPADOK" user disable ivan --db "$DB" 2>&1)
 check_contains "user disable" "$out" "disabled"
 check_eq "a disabled account's token is refused" 401 "$(http /auth/me -H "Authorization: Bearer $T3")"
 check_eq "a disabled account cannot log in" 401 "$(login ivan "inspector pass 2027")"
+out=$(printf '%s\n' "inspector pass 2028" | "$SPADOK" user passwd ivan --db "$DB" 2>&1)
+check_contains "issue 21: passwd says a disabled account stays disabled" "$out" "stays disabled"
+check_eq "issue 21: ... and it does" 1 "$(sql "$DB" "SELECT disabled FROM app_user WHERE login = 'ivan'")"
+check_eq "issue 21: a disabled account still cannot log in with the new password" 401 \
+  "$(login ivan "inspector pass 2028")"
 "$SPADOK" user disable nobody --db "$DB" >/dev/null 2>"$T/err"
 check_contains "disabling an unknown login fails clearly" "$(cat "$T/err")" "no login 'nobody'"
 

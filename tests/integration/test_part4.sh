@@ -41,6 +41,13 @@ check_eq "1.6 GET finds it" 200 "$(http "/collections/monuments/items/$id")"
 check_eq "1.7 the same protection number again: 409" 409 \
   "$(http /collections/monuments/items -X POST "${AUTH[@]}" --data-binary "$new")"
 check_contains "1.8 saying whose it is" "$(cat "$T/body")" "T-0001 is monument $id"
+# Issue 21: If-None-Match: * on a create holds (the item is new): 201 with Location, never a
+# 304 after the write (which invited a duplicate on retry).
+before=$(audit_rows)
+check_eq "1.9 issue 21: POST with If-None-Match: * creates: 201" 201 \
+  "$(http /collections/monuments/items -X POST "${AUTH[@]}" -H 'If-None-Match: *' --data-binary "${new//T-0001/T-0002}")"
+check_contains "1.10 issue 21: with its Location" "$(header Location)" "/collections/monuments/items/"
+check_eq "1.11 issue 21: one item written" "$((before + 1))" "$(audit_rows)"
 
 # 2. Bad bodies: a clear 400 each, nothing written.
 before=$(audit_rows)

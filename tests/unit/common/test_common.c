@@ -1,4 +1,5 @@
 /* tests/unit/common/test_common.c - UTF-8 validation, sp_err, sp_strbuf. */
+#include "sp_csv.h"
 #include "sp_err.h"
 #include "sp_keyset.h"
 #include "sp_strbuf.h"
@@ -70,9 +71,32 @@ static void test_keyset__finds_repeats_across_growth(void)
     sp_keyset_free(NULL);
 }
 
+/* Issue 21: one rule for every CSV (items?f=csv and the export). */
+static void test_csv__issue21_formulas_are_text(void)
+{
+    SP_CHECK(sp_csv_is_formula("=HYPERLINK(\"http://x\")"));
+    SP_CHECK(sp_csv_is_formula("+cmd"));
+    SP_CHECK(sp_csv_is_formula("-1+2"));
+    SP_CHECK(sp_csv_is_formula("@SUM(A1)"));
+    SP_CHECK(sp_csv_is_formula("\tx"));
+    SP_CHECK(!sp_csv_is_formula("-500"));
+    SP_CHECK(!sp_csv_is_formula("+3.5"));
+    SP_CHECK(!sp_csv_is_formula("Лавра"));
+    SP_CHECK(!sp_csv_is_formula(""));
+    SP_CHECK(!sp_csv_is_formula(NULL));
+    sp_strbuf b = {0};
+    SP_CHECK(sp_csv_neutral("=1+1", &b) == SP_OK);
+    SP_CHECK_STR(sp_strbuf_cstr(&b), "'=1+1");
+    sp_strbuf_reset(&b);
+    sp_csv_cell(&b, "=A1,\"x\"");
+    SP_CHECK_STR(sp_strbuf_cstr(&b), "\"'=A1,\"\"x\"\"\"");
+    sp_strbuf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
+        {"test_csv__issue21_formulas_are_text", test_csv__issue21_formulas_are_text},
         {"test_utf8__accepts_ukrainian", test_utf8__accepts_ukrainian},
         {"test_utf8__rejects_malformed", test_utf8__rejects_malformed},
         {"test_err__set_and_prefix", test_err__set_and_prefix},
