@@ -30,6 +30,7 @@
 
 #define SP_HTTP_GZIP_MIN 1024 /* smaller bodies are sent as they are */
 #define SP_HTTP_MAX_DBS  256
+#define SP_HTTP_MAX_BASE 200 /* bytes of the public URL */
 
 struct sp_http_server {
     struct MHD_Daemon *daemon;
@@ -46,6 +47,7 @@ struct sp_http_server {
     sp_http_limiter report_limit;
     sp_photo_store *photos;
     char csp[640]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
+    char base[SP_HTTP_MAX_BASE]; /* what absolute links start with (cfg.public_url or ours) */
 };
 
 #define SP_CSP_FORMAT                                                                              \
@@ -54,6 +56,29 @@ struct sp_http_server {
 
 /* The base map's origin (scheme://host[:port]) into origin, SP_EINVAL when the URL is not an
  * http(s) XYZ template: it goes into a header, so only characters a URL needs are let in. */
+/* The public URL (--public-url) into s->base without its trailing '/', SP_EINVAL unless it is
+ * an http(s) URL of characters a URL needs (it goes into links and Location headers). */
+static int public_base(sp_http_server *s, const char *url, sp_err *err)
+{
+    size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
+                                     : strncmp(url, "http://", 7) == 0 ? 7
+                                                                       : 0;
+    while (n > scheme && url[n - 1] == '/')
+        n--;
+    int ok =
+        scheme && n > scheme && url[scheme] != '/' && n < sizeof s->base && strcspn(url, "?#") >= n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (url[i] >= 'a' && url[i] <= 'z') || (url[i] >= 'A' && url[i] <= 'Z') ||
+             (url[i] >= '0' && url[i] <= '9') || strchr("-._~:/[]@!$&()*+,;=%", url[i]);
+    if (!ok)
+        return sp_err_set(err, SP_EINVAL,
+                          "--public-url %.100s: expected an http(s) URL such as "
+                          "https://heritage.example/spadok",
+                          url);
+    snprintf(s->base, sizeof s->base, "%.*s", (int)n, url);
+    return SP_OK;
+}
+
 static int basemap_origin(const char *url, char *origin, size_t size, sp_err *err)
 {
     size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
@@ -403,17 +428,6 @@ static enum MHD_Result send_response(sp_http_req *r)
     return ret;
 }
 
-static void set_base(sp_http_req *r)
-{
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-    int ok = host && strlen(host) < 200 &&
-             strspn(host, "abcdefghijklmnopqrstuvwxyz"
-                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host);
-    snprintf(r->base, sizeof r->base, "%s://%s",
-             proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : "localhost");
-}
-
 /* The matched row's answer: from the response cache when the row is cached, the request
  * public and the data version the same, else from its handler. A tile carries the ETag of
  * its bytes and has a cache of its own, kept exact by the map_change log: neither the data
@@ -519,7 +533,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->content_type = "application/json";
     r->cache_control = "public, max-age=60";
     r->route = "-";
-    set_base(r);
+    r->base = s->base;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
     if (strcmp(method, "OPTIONS") == 0) {
         r->route = "options";
@@ -656,6 +670,10 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (!s)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
+    if (cfg->public_url && public_base(s, cfg->public_url, err) != SP_OK) {
+        free(s);
+        return err->code;
+    }
     if (!(s->metrics = sp_http_metrics_new())) {
         free(s);
         return sp_err_set(err, SP_ENOMEM, "out of memory");
@@ -716,6 +734,9 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
+    if (!cfg->public_url)
+        snprintf(s->base, sizeof s->base, "http://%s:%d", cfg->bind ? cfg->bind : "127.0.0.1",
+                 s->port);
     *out = s;
     return SP_OK;
 }

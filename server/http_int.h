@@ -117,8 +117,8 @@ struct sp_http_req {
     sp_http_arg args[SP_HTTP_MAX_ARGS];
     int nargs;
     int args_overflow;
-    sp_strbuf query; /* the query string re-encoded in order, for links and ETags */
-    char base[256];  /* scheme://host of this request, for absolute links */
+    sp_strbuf query;  /* the query string re-encoded in order, for links and ETags */
+    const char *base; /* the server's public URL, for absolute links (no trailing '/') */
     sp_http_format format;
     sp_db *db;    /* this worker's read-only connection */
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */

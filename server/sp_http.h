@@ -30,6 +30,9 @@ typedef struct sp_http_config {
     /* Citizens' reports accepted per client address and clock hour (429 beyond); 0: the
      * default SP_HTTP_CITIZEN_PER_HOUR. Raise it where many citizens share an address. */
     int citizen_per_hour;
+    /* What absolute links start with (scheme://host[:port][/path]), since the server may sit
+     * behind a proxy; NULL: http://BIND:PORT as it listens. The Host header is never read. */
+    const char *public_url;
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;
