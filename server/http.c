@@ -35,6 +35,8 @@
 struct sp_http_server {
     struct MHD_Daemon *daemon;
     sp_http_metrics *metrics;
+    sp_http_cache *cache;   /* finished public responses */
+    sp_tile_hot *hot_tiles; /* the tiles asked for most recently */
     sp_http_config cfg;
     int port;
     atomic_uint_fast64_t next_id;
@@ -523,6 +525,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->cfg = &s->cfg;
     r->metrics = s->metrics;
     r->writer = &s->writer;
+    r->cache = s->cache;
+    r->hot_tiles = s->hot_tiles;
     r->watch = &s->watch;
     r->login_limit = &s->login_limit;
     r->report_limit = &s->report_limit;
@@ -639,6 +643,8 @@ static void free_server(sp_http_server *s)
     pthread_mutex_destroy(&s->dbs_lock);
     sp_watch_close(&s->watch);
     sp_http_metrics_free(s->metrics);
+    sp_http_cache_free(s->cache);
+    sp_tile_hot_free(s->hot_tiles);
     free(s);
 }
 
@@ -674,7 +680,10 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         free(s);
         return err->code;
     }
-    if (!(s->metrics = sp_http_metrics_new())) {
+    if (!(s->metrics = sp_http_metrics_new()) || !(s->cache = sp_http_cache_new()) ||
+        !(s->hot_tiles = sp_tile_hot_new())) {
+        sp_http_metrics_free(s->metrics);
+        sp_http_cache_free(s->cache);
         free(s);
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     }
@@ -766,7 +775,5 @@ void sp_http_stop(sp_http_server *s, int grace_s)
     MHD_stop_daemon(s->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
-    sp_http_cache_clear();
-    sp_tile_hot_clear();
     free_server(s);
 }

@@ -11,6 +11,7 @@
 #include "sp_db_users.h"
 #include "sp_http.h"
 #include "sp_strbuf.h"
+#include "sp_tile.h"
 
 #define SP_HTTP_MAX_QUERY    8192 /* bytes of query string accepted */
 #define SP_HTTP_MAX_ARGS     64
@@ -104,6 +105,7 @@ extern const int sp_http_nroutes;
 #define SP_HTTP_MAX_PARAMS 6
 
 typedef struct sp_http_metrics sp_http_metrics; /* router.c */
+typedef struct sp_http_cache sp_http_cache;     /* cache.c */
 
 struct sp_http_req {
     struct MHD_Connection *conn;
@@ -123,6 +125,8 @@ struct sp_http_req {
     sp_db *db;    /* this worker's read-only connection */
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
+    sp_http_cache *cache;   /* the server's response cache */
+    sp_tile_hot *hot_tiles; /* the server's tiles in memory */
     sp_watch *watch;
     sp_http_limiter *login_limit;
     sp_http_limiter *report_limit;
@@ -173,11 +177,12 @@ int sp_http_date_arg(sp_http_req *r, const char *name, const char **out);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
 
-/* Response cache (cache.c): 1 and the response filled on a hit for this request and data
- * version; put keeps a finished 200 response; clear frees everything (at stop). */
+/* Response cache (cache.c), one per server: get is 1 and the response filled on a hit for
+ * this request and data version; put keeps a finished 200 response. */
+sp_http_cache *sp_http_cache_new(void); /* NULL: out of memory */
+void sp_http_cache_free(sp_http_cache *c);
 int sp_http_cache_get(sp_http_req *r);
 void sp_http_cache_put(const sp_http_req *r);
-void sp_http_cache_clear(void);
 
 /* The router (router.c). route_find: the row for method and path (its {params} into params,
  * pointing into segs), or NULL and the methods the path allows (0: no such path). match: the
