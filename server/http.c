@@ -140,6 +140,26 @@ static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
     return worker_tiles;
 }
 
+/* The SP_E* an error answer of that status stands for, so that the answer can travel up. */
+static int code_of_status(int status)
+{
+    switch (status) {
+    case 404:
+        return SP_ENOTFOUND;
+    case 409:
+    case 412:
+        return SP_ECONFLICT;
+    case 413:
+        return SP_ETOOLARGE;
+    case 415:
+        return SP_EMEDIA;
+    case 507:
+        return SP_ENOSPACE;
+    default:
+        return status >= 500 ? SP_EINTERNAL : SP_EINVAL;
+    }
+}
+
 int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
 {
     char msg[1024];
@@ -160,7 +180,7 @@ int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt,
     r->content_type = "application/json";
     r->cache_control = "no-store";
     r->has_etag = 0;
-    return 0;
+    return code_of_status(status);
 }
 
 int sp_http_error_from(sp_http_req *r, const sp_err *err)
@@ -205,7 +225,7 @@ int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long 
     if (n < 1 || *end)
         return sp_http_error(r, 404, "NotFound", "no %s '%.40s'", what, s ? s : "");
     *out = n;
-    return 1;
+    return SP_OK;
 }
 
 const char *sp_http_arg_get(const sp_http_req *r, const char *key)
@@ -231,7 +251,7 @@ int sp_http_check_args(sp_http_req *r, const char *const *allowed)
                 return sp_http_error(r, 400, "InvalidParameterValue",
                                      "query parameter '%.100s' given more than once", k);
     }
-    return 1;
+    return SP_OK;
 }
 
 int sp_http_date_arg(sp_http_req *r, const char *name, const char **out)
@@ -243,7 +263,7 @@ int sp_http_date_arg(sp_http_req *r, const char *name, const char **out)
               m > 12 || d < 1 || d > 31))
         return sp_http_error(r, 400, "InvalidParameterValue",
                              "%s=%.40s: expected a date, YYYY-MM-DD", name, v);
-    return 1;
+    return SP_OK;
 }
 
 static void url_encode(sp_strbuf *b, const char *s)
@@ -305,7 +325,7 @@ static int negotiate(sp_http_req *r)
         else
             return sp_http_error(r, 400, "InvalidParameterValue",
                                  "f=%.40s: supported formats are json, html, csv", f);
-        return 1;
+        return SP_OK;
     }
     const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept");
     r->format = SP_FMT_JSON;
@@ -313,7 +333,7 @@ static int negotiate(sp_http_req *r)
         r->format = SP_FMT_HTML;
     else if (accept && strstr(accept, "text/csv") && !strstr(accept, "json"))
         r->format = SP_FMT_CSV;
-    return 1;
+    return SP_OK;
 }
 
 /* Compresses r->body in place when the client takes gzip and it is worth it. */
@@ -435,7 +455,7 @@ static enum MHD_Result send_response(sp_http_req *r)
  * its bytes and has a cache of its own, kept exact by the map_change log: neither the data
  * version nor the response cache is needed. Writes, sign-in and whatever a token may change
  * are not cached. */
-static void answer(sp_http_server *s, sp_http_req *r)
+static int answer(sp_http_server *s, sp_http_req *r)
 {
     sp_err err = {0};
     int is_tile = (r->route_row->flags & SP_ROUTE_TILE) != 0;
@@ -443,18 +463,46 @@ static void answer(sp_http_server *s, sp_http_req *r)
                     (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
                     !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
     if (!(r->db = thread_db(s, &err)))
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (!is_tile &&
         sp_watch_version(&s->watch, SP_WATCH_DATA, r->db, &r->data_version, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     r->has_etag = strcmp(r->route_row->metric, "metrics") != 0;
     if (is_cached && sp_http_cache_get(r))
-        return;
-    sp_http_route_run(r);
-    if (is_cached && !r->body.failed)
+        return SP_OK;
+    int rc = sp_http_route_run(r);
+    if (rc == SP_OK && is_cached && !r->body.failed)
         sp_http_cache_put(r);
+    return rc;
+}
+
+/* What is checked of every request before routing: its method, sizes, UTF-8, format. */
+static int check_request(sp_http_req *r)
+{
+    const char *method = r->method, *url = r->path;
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (!is_get && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
+        strcmp(method, "PATCH") != 0 && strcmp(method, "DELETE") != 0)
+        return sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method,
+                             url);
+    if (r->req_body_total > SP_HTTP_MAX_BODY)
+        return sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
+                             SP_HTTP_MAX_BODY);
+    if (r->args_overflow || r->query.len > SP_HTTP_MAX_QUERY)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "query string too long (at most %d bytes and %d parameters)",
+                             SP_HTTP_MAX_QUERY, SP_HTTP_MAX_ARGS);
+    if (!sp_utf8_valid(url, strlen(url)))
+        return sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
+    int rc = negotiate(r);
+    for (int i = 0; i < r->nargs && rc == SP_OK; i++)
+        if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
+            !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
+                               "query parameter %d is not UTF-8 text", i + 1);
+    return rc;
 }
 
 /* libmicrohttpd's %-decoding of the path and the query, except that %00 becomes a byte
@@ -556,29 +604,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         MHD_destroy_response(resp);
         return ret;
     }
-    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (!is_get && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
-        strcmp(method, "PATCH") != 0 && strcmp(method, "DELETE") != 0) {
-        sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method, url);
-    } else if (r->req_body_total > SP_HTTP_MAX_BODY) {
-        sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
-                      SP_HTTP_MAX_BODY);
-    } else if (r->args_overflow || r->query.len > SP_HTTP_MAX_QUERY) {
-        sp_http_error(r, 400, "InvalidParameterValue",
-                      "query string too long (at most %d bytes and %d parameters)",
-                      SP_HTTP_MAX_QUERY, SP_HTTP_MAX_ARGS);
-    } else if (!sp_utf8_valid(url, strlen(url))) {
-        sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
-    } else if (negotiate(r) && r->status == 200) {
-        int bad = 0;
-        for (int i = 0; i < r->nargs && !bad; i++)
-            if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
-                !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
-                bad = sp_http_error(r, 400, "InvalidParameterValue",
-                                    "query parameter %d is not UTF-8 text", i + 1) == 0;
-        if (!bad && sp_http_route_match(r) == SP_OK)
-            answer(s, r);
-    }
+    if (check_request(r) == SP_OK && sp_http_route_match(r) == SP_OK)
+        answer(s, r); /* an error travels up with its answer set */
     if (r->body.failed)
         sp_http_error(r, 500, "ServerError", "out of memory");
     return send_response(r);

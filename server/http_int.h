@@ -158,7 +158,12 @@ struct sp_http_req {
                              item's version; "t<hash>": a tile's bytes), when not empty */
 };
 
-/* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
+/* The server's one error convention: every helper returns SP_OK, or a negative SP_E* after
+ * setting the error answer (sp_http_error); a handler returns that code up, and the router
+ * answers a code that comes without an answer through sp_http_error_from, the one map from
+ * SP_E* to HTTP. As in libgit2: if ((rc = helper(r, ...)) != SP_OK) return rc;
+ * sp_http_error sets a JSON error {"code","description"} as the response and returns the
+ * SP_E* of its status (404 SP_ENOTFOUND, 409/412 SP_ECONFLICT, 413 SP_ETOOLARGE, ...). */
 int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int sp_http_error_from(sp_http_req *r, const sp_err *err);
@@ -167,12 +172,12 @@ const char *sp_http_arg_get(const sp_http_req *r, const char *key);
 const char *sp_http_param(const sp_http_req *r, const char *name);
 /* The client's IPv4 address in network order, 0 when it has none (limits, citizens' reports). */
 uint32_t sp_http_client_ipv4(const sp_http_req *r);
-/* A record id from a path segment (digits, > 0); 0 with a 404 naming what set otherwise. */
+/* A record id from a path segment (digits, > 0); a 404 naming what otherwise. */
 int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out);
-/* 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
+/* A 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
 int sp_http_check_args(sp_http_req *r, const char *const *allowed);
-/* The query parameter `name` as a date (YYYY-MM-DD) into *out, NULL when absent; 0 with a
- * 400 set when it is not one. */
+/* The query parameter `name` as a date (YYYY-MM-DD) into *out, NULL when absent; a 400 when
+ * it is not one. */
 int sp_http_date_arg(sp_http_req *r, const char *name, const char **out);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
@@ -251,12 +256,12 @@ struct sp_photo_info;
 int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upload_kind kind);
 void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
 void sp_http_photo_free(sp_http_req *r);
-/* After the body: 1, or 0 with the error of a refused body (too large, malformed, ...) set. */
+/* After the body: SP_OK, or the error of a refused body (too large, malformed, ...). */
 int sp_http_upload_received(sp_http_req *r);
 /* A text field of the form, NULL when not sent. */
 const char *sp_http_upload_field(sp_http_req *r, const char *name);
-/* Proves each received file is an image and stores it (out[SP_UPLOAD_MAX_FILES]); 0 with
- * the error set (413, 415, ...) when one is refused. */
+/* Proves each received file is an image and stores it (out[SP_UPLOAD_MAX_FILES]); an error
+ * (413, 415, ...) when one is refused. */
 int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n);
 /* What the registry keeps of a stored photo file (pointing into info). */
 struct sp_db_photo_file sp_http_photo_file(const struct sp_photo_info *info);
@@ -281,7 +286,8 @@ int sp_route_me(sp_http_req *r);
 /* 1 when this client may do one more of `what` in this window of window_s seconds (and
  * counts it), else 0 with 429 set. */
 int sp_http_limit(sp_http_req *r, sp_http_limiter *l, int window_s, int max, const char *what);
-/* The staff member behind the request's bearer token, or 0 with a 401 set. */
+/* The staff member behind the request's bearer token: SP_OK, or an error with its answer
+ * (401) set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);
 

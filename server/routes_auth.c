@@ -113,14 +113,14 @@ int sp_http_auth(sp_http_req *r, sp_db_user *out)
         unsigned char hash[SP_AUTH_TOKEN_HASH];
         sp_auth_token_hash(token, len, hash);
         if (sp_db_token_user(r->db, hash, sizeof hash, out, &found, &err) != SP_OK)
-            return sp_http_error_from(r, &err), 0;
+            return sp_http_error_from(r, &err);
     }
     if (!found)
-        sp_http_error(r, 401, "Unauthorized",
-                      token ? "the token is unknown, expired or revoked: log in again"
-                            : "this needs a staff token: Authorization: Bearer <token> from "
-                              "POST /auth/login");
-    return found;
+        return sp_http_error(r, 401, "Unauthorized",
+                             token ? "the token is unknown, expired or revoked: log in again"
+                                   : "this needs a staff token: Authorization: Bearer <token> "
+                                     "from POST /auth/login");
+    return SP_OK;
 }
 
 static int logout(sp_http_req *r)
@@ -154,27 +154,30 @@ static int me(sp_http_req *r)
 
 int sp_route_login(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     return login(r);
 }
 
 int sp_route_logout(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     return logout(r);
 }
 
 int sp_route_me(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     return me(r);
 }
