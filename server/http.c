@@ -1,10 +1,10 @@
-/* server/http.c - libmicrohttpd plumbing: start/stop, per-thread database connections,
- * routing, and what every response shares (format negotiation, ETag and 304, gzip, CORS,
- * Cache-Control, JSON errors, one log line per request). Routes only fill a body. */
+/* server/http.c - the daemon: libmicrohttpd start/stop, per-thread database connections,
+ * the request's life (checks before routing, answer, completion) and what every response
+ * shares (ETag and 304, gzip, CORS, Cache-Control, one log line per request). The router
+ * (router.c) picks the handler; handlers ask their request through request.c. */
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,6 @@
 #include "sp_db_items.h"
 #include "sp_db_tilecache.h"
 #include "sp_hash.h"
-#include "sp_json.h"
 #include "sp_db_photos.h"
 #include "sp_log.h"
 #include "sp_photo.h"
@@ -138,202 +137,6 @@ static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
     if (!worker_tiles && s->cfg.tile_cache_mb > 0 && open_tiles(s, &db, err) == SP_OK)
         worker_tiles = keep(s, db);
     return worker_tiles;
-}
-
-/* The SP_E* an error answer of that status stands for, so that the answer can travel up. */
-static int code_of_status(int status)
-{
-    switch (status) {
-    case 404:
-        return SP_ENOTFOUND;
-    case 409:
-    case 412:
-        return SP_ECONFLICT;
-    case 413:
-        return SP_ETOOLARGE;
-    case 415:
-        return SP_EMEDIA;
-    case 507:
-        return SP_ENOSPACE;
-    default:
-        return status >= 500 ? SP_EINTERNAL : SP_EINVAL;
-    }
-}
-
-int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    /* Messages may quote request bytes: keep the JSON valid whatever they are. */
-    if (!sp_utf8_valid(msg, strlen(msg)))
-        snprintf(msg, sizeof msg, "%s", "the request contains bytes that are not UTF-8");
-    sp_strbuf_reset(&r->body);
-    sp_strbuf_puts(&r->body, "{\"code\":");
-    sp_json_str(&r->body, code);
-    sp_strbuf_puts(&r->body, ",\"description\":");
-    sp_json_str(&r->body, msg);
-    sp_strbuf_puts(&r->body, "}");
-    r->status = status;
-    r->content_type = "application/json";
-    r->cache_control = "no-store";
-    r->has_etag = 0;
-    return code_of_status(status);
-}
-
-int sp_http_error_from(sp_http_req *r, const sp_err *err)
-{
-    switch (err->code) {
-    case SP_EINVAL:
-        return sp_http_error(r, 400, "InvalidParameterValue", "%s", err->msg);
-    case SP_ENOTFOUND:
-        return sp_http_error(r, 404, "NotFound", "%s", err->msg);
-    case SP_ECONFLICT:
-        return sp_http_error(r, 409, "Conflict", "%s", err->msg);
-    case SP_ETOOLARGE:
-        return sp_http_error(r, 413, "PayloadTooLarge", "%s", err->msg);
-    case SP_EMEDIA:
-        return sp_http_error(r, 415, "UnsupportedMediaType", "%s", err->msg);
-    case SP_ENOSPACE: /* the detail names files: for the log, not the client */
-        sp_log(SP_LOG_ERROR, "req=%llx msg=\"disk full\" detail=\"%s\"", (unsigned long long)r->id,
-               err->msg);
-        r->retry_after = SP_HTTP_FULL_RETRY_S;
-        return sp_http_error(r, 507, "InsufficientStorage",
-                             "the server's disk is full: nothing was written; try again later");
-    default:
-        sp_log(SP_LOG_ERROR, "req=%llx msg=\"%s\"", (unsigned long long)r->id, err->msg);
-        return sp_http_error(r, 500, "ServerError", "internal error (logged as req %llx)",
-                             (unsigned long long)r->id);
-    }
-}
-
-uint32_t sp_http_client_ipv4(const sp_http_req *r)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        return ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
-    return 0;
-}
-
-int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out)
-{
-    char *end;
-    long long n = s && *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : 0;
-    if (n < 1 || *end)
-        return sp_http_error(r, 404, "NotFound", "no %s '%.40s'", what, s ? s : "");
-    *out = n;
-    return SP_OK;
-}
-
-const char *sp_http_arg_get(const sp_http_req *r, const char *key)
-{
-    for (int i = 0; i < r->nargs; i++)
-        if (strcmp(r->args[i].key, key) == 0)
-            return r->args[i].value;
-    return NULL;
-}
-
-int sp_http_check_args(sp_http_req *r, const char *const *allowed)
-{
-    for (int i = 0; i < r->nargs; i++) {
-        const char *k = r->args[i].key;
-        int ok = strcmp(k, "f") == 0;
-        for (int j = 0; allowed && allowed[j] && !ok; j++)
-            ok = strcmp(k, allowed[j]) == 0;
-        if (!ok)
-            return sp_http_error(r, 400, "InvalidParameterValue",
-                                 "unknown query parameter '%.100s' for %s", k, r->path);
-        for (int j = 0; j < i; j++)
-            if (strcmp(r->args[j].key, k) == 0)
-                return sp_http_error(r, 400, "InvalidParameterValue",
-                                     "query parameter '%.100s' given more than once", k);
-    }
-    return SP_OK;
-}
-
-int sp_http_date_arg(sp_http_req *r, const char *name, const char **out)
-{
-    const char *v = sp_http_arg_get(r, name);
-    int y, m, d, n = 0;
-    *out = v;
-    if (v && (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || v[n] || m < 1 ||
-              m > 12 || d < 1 || d > 31))
-        return sp_http_error(r, 400, "InvalidParameterValue",
-                             "%s=%.40s: expected a date, YYYY-MM-DD", name, v);
-    return SP_OK;
-}
-
-static void url_encode(sp_strbuf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~,:", *p))
-            sp_strbuf_append(b, (const char *)p, 1);
-        else {
-            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            sp_strbuf_append(b, e, 3);
-        }
-    }
-}
-
-void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query)
-{
-    sp_strbuf_puts(b, r->base);
-    sp_strbuf_puts(b, path);
-    if (query && *query) {
-        sp_strbuf_puts(b, "?");
-        sp_strbuf_puts(b, query);
-    }
-}
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    (void)kind;
-    sp_http_req *r = cls;
-    if (r->nargs == SP_HTTP_MAX_ARGS) {
-        r->args_overflow = 1;
-        return MHD_NO;
-    }
-    r->args[r->nargs].key = key;
-    r->args[r->nargs].value = value ? value : "";
-    r->nargs++;
-    if (r->query.len)
-        sp_strbuf_puts(&r->query, "&");
-    url_encode(&r->query, key);
-    sp_strbuf_puts(&r->query, "=");
-    url_encode(&r->query, value ? value : "");
-    return MHD_YES;
-}
-
-/* f= wins over Accept; browsers asking for text/html get HTML. */
-static int negotiate(sp_http_req *r)
-{
-    const char *f = sp_http_arg_get(r, "f");
-    r->format_is_explicit = f != NULL;
-    if (f) {
-        if (strcmp(f, "json") == 0 || strcmp(f, "geojson") == 0)
-            r->format = SP_FMT_JSON;
-        else if (strcmp(f, "html") == 0)
-            r->format = SP_FMT_HTML;
-        else if (strcmp(f, "csv") == 0)
-            r->format = SP_FMT_CSV;
-        else
-            return sp_http_error(r, 400, "InvalidParameterValue",
-                                 "f=%.40s: supported formats are json, html, csv", f);
-        return SP_OK;
-    }
-    const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept");
-    r->format = SP_FMT_JSON;
-    if (accept && strstr(accept, "text/html") && !strstr(accept, "json"))
-        r->format = SP_FMT_HTML;
-    else if (accept && strstr(accept, "text/csv") && !strstr(accept, "json"))
-        r->format = SP_FMT_CSV;
-    return SP_OK;
 }
 
 /* Compresses r->body in place when the client takes gzip and it is worth it. */
@@ -496,7 +299,7 @@ static int check_request(sp_http_req *r)
                              SP_HTTP_MAX_QUERY, SP_HTTP_MAX_ARGS);
     if (!sp_utf8_valid(url, strlen(url)))
         return sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
-    int rc = negotiate(r);
+    int rc = sp_http_negotiate(r);
     for (int i = 0; i < r->nargs && rc == SP_OK; i++)
         if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
             !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
@@ -586,7 +389,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->cache_control = "public, max-age=60";
     r->route = "-";
     r->base = s->base;
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, sp_http_collect_arg, r);
     if (strcmp(method, "OPTIONS") == 0) {
         r->route = "options";
         r->status = 204;

@@ -1,8 +1,10 @@
 /* server/http_int.h - what the server's files share: the request, the response being built,
- * and the helpers every route uses (errors, links, formats). Not for other modules. */
+ * the route table, and the helpers every route uses (request.c: errors, arguments, links,
+ * formats, JSON bodies). Not for other modules. */
 #ifndef SP_HTTP_INT_H
 #define SP_HTTP_INT_H
 
+#include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -181,6 +183,15 @@ int sp_http_check_args(sp_http_req *r, const char *const *allowed);
 int sp_http_date_arg(sp_http_req *r, const char *name, const char **out);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
+/* libmicrohttpd's iterator over the query: each argument into r->args and r->query. */
+enum MHD_Result sp_http_collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value);
+/* r->format from f= (a 400 when unknown), else from Accept. */
+int sp_http_negotiate(sp_http_req *r);
+/* The request body as a JSON object (duplicate keys refused) into *out, the caller's to
+ * json_decref: a 415 ("send <what>") when its Content-Type starts with none of types
+ * (NULL-terminated; NULL: any), a 400 when it is not a JSON object. */
+int sp_http_json_body(sp_http_req *r, const char *const *types, const char *what, json_t **out);
 
 /* Response cache (cache.c), one per server: get is 1 and the response filled on a hit for
  * this request and data version; put keeps a finished 200 response. */

@@ -537,18 +537,11 @@ int sp_route_photo_patch(sp_http_req *r)
     if ((rc = sp_http_parse_id(r, fid, "photo", &id)) != SP_OK ||
         (rc = sp_http_check_args(r, NULL)) != SP_OK)
         return rc;
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-    if (!ct || (strncmp(ct, "application/merge-patch+json", 28) != 0 &&
-                strncmp(ct, "application/json", 16) != 0))
-        return sp_http_error(r, 415, "UnsupportedMediaType",
-                             "send a JSON Merge Patch (application/merge-patch+json)");
-    json_error_t jerr;
-    json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
-                              JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        json_decref(body);
-        return sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object");
-    }
+    static const char *const types[] = {"application/merge-patch+json", "application/json", NULL};
+    json_t *body = NULL;
+    if ((rc = sp_http_json_body(r, types, "a JSON Merge Patch (application/merge-patch+json)",
+                                &body)) != SP_OK)
+        return rc;
     sp_db_photo_patch patch = {0};
     const char *codes[SP_PM_COUNT] = {0};
     if ((rc = photo_patch_of(r, body, &patch, codes)) != SP_OK) {

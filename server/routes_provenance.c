@@ -198,11 +198,12 @@ static int conflict_list(sp_http_req *r)
 
 static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
-                              JSON_REJECT_DUPLICATES, &jerr);
+    json_t *body = NULL;
+    int rc = sp_http_json_body(r, NULL, "JSON", &body);
+    if (rc != SP_OK)
+        return rc;
     const char *resolution = json_string_value(json_object_get(body, "resolution"));
-    if (!body || !json_is_object(body) || !resolution) {
+    if (!resolution) {
         json_decref(body);
         return sp_http_error(r, 400, "InvalidBody",
                              "send {\"resolution\": \"keep\" | \"take\" | \"delete\"}");
@@ -213,7 +214,7 @@ static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_conflict_resolve(r->writer->db, id, resolution, &actor, &err);
+    rc = sp_db_conflict_resolve(r->writer->db, id, resolution, &actor, &err);
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body); /* resolution was body's */
     if (rc != SP_OK)
@@ -235,6 +236,5 @@ int sp_route_conflicts(sp_http_req *r)
     if ((rc = sp_http_check_args(r, NULL)) != SP_OK ||
         (rc = sp_http_parse_id(r, id, "conflict", &n)) != SP_OK)
         return rc;
-    conflict_resolve(r, &u, n);
-    return SP_OK;
+    return conflict_resolve(r, &u, n);
 }

@@ -34,21 +34,12 @@
 /* What a citizen may choose for the photos: an SPDX licence, or none (do not publish). */
 static const char *const photo_licences[] = {"CC-BY-4.0", "CC0-1.0", "none"};
 
+/* The request body as a JSON object (JSON or GeoJSON), NULL with the error answer set. */
 static json_t *json_request(sp_http_req *r)
 {
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-    if (!ct ||
-        (strncmp(ct, "application/json", 16) != 0 && strncmp(ct, "application/geo+json", 20) != 0))
-        return sp_http_error(r, 415, "UnsupportedMediaType", "send JSON (application/json)"), NULL;
-    json_error_t jerr;
-    json_t *j = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
-                           JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        return sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object%s%s",
-                             j ? "" : ": ", j ? "" : jerr.text),
-               NULL;
-    }
+    static const char *const types[] = {"application/json", "application/geo+json", NULL};
+    json_t *j = NULL;
+    sp_http_json_body(r, types, "JSON (application/json)", &j);
     return j;
 }
 
