@@ -339,7 +339,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) {
         if (!(r = calloc(1, sizeof *r)))
             return MHD_NO;
-        r->file_fd = -1; /* not 0: on_completed closes it, also for a request cut short */
+        sp_arena_init(&r->arena); /* freed once, in on_completed */
+        r->file_fd = -1;          /* not 0: on_completed closes it, also for a request cut short */
         r->started = sp_progress_now();
         r->id = atomic_fetch_add(&s->next_id, 1);
         r->photos = s->photos;
@@ -347,9 +348,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = r;
         /* The row decides whether the body streams to the photo store (never held whole). */
         unsigned allowed;
+        size_t size;
         const char *params[SP_HTTP_MAX_PARAMS];
+        char *segs = sp_http_route_segs(r, url, &size);
         const sp_http_route *rt =
-            sp_http_route_find(method, url, r->segs, sizeof r->segs, params, &allowed);
+            segs ? sp_http_route_find(method, url, segs, size, params, &allowed) : NULL;
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
         if (rt && rt->body == SP_BODY_PHOTO && !sp_http_photo_start(r, conn, SP_UPLOAD_PHOTO))
@@ -416,16 +419,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 /* A request's value for the log line, with what could end the field or forge a line
  * (controls, spaces, quotes, backslashes, bytes that are not UTF-8) as \xHH. */
-static const char *log_value(sp_strbuf *b, const char *v)
+static const char *log_value(sp_arena *a, const char *v)
 {
     int is_utf8 = sp_utf8_valid(v, strlen(v));
-    sp_strbuf_reset(b);
+    char *out = sp_arena_alloc(a, 4 * strlen(v) + 1), *o = out;
+    if (!out)
+        return "-";
     for (const unsigned char *p = (const unsigned char *)v; *p; p++)
         if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\' || (*p >= 0x80 && !is_utf8))
-            sp_strbuf_printf(b, "\\x%02X", *p);
+            o += sprintf(o, "\\x%02X", *p);
         else
-            sp_strbuf_append(b, (const char *)p, 1);
-    return b->failed ? "-" : sp_strbuf_cstr(b);
+            *o++ = (char)*p;
+    *o = '\0';
+    return out;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -439,15 +445,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (r->path)
         sp_http_metrics_count(s->metrics, r, sp_progress_now() - r->started);
     if (r->path) {
-        sp_strbuf m = {0}, p = {0}, q = {0};
         sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s",
-               (unsigned long long)r->id, log_value(&m, r->method), log_value(&p, r->path),
-               r->query.len ? log_value(&q, sp_strbuf_cstr(&r->query)) : "-", r->status,
+               (unsigned long long)r->id, log_value(&r->arena, r->method),
+               log_value(&r->arena, r->path),
+               r->query.len ? log_value(&r->arena, sp_strbuf_cstr(&r->query)) : "-", r->status,
                (sp_progress_now() - r->started) * 1000.0, r->route,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-        sp_strbuf_free(&m);
-        sp_strbuf_free(&p);
-        sp_strbuf_free(&q);
     }
     if (r->file_fd >= 0)
         close(r->file_fd);
@@ -455,6 +458,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     sp_strbuf_free(&r->body);
     sp_strbuf_free(&r->query);
     sp_strbuf_free(&r->req_body);
+    sp_arena_free_all(&r->arena);
     free(r);
     *req_cls = NULL;
 }

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "sp_arena.h"
 #include "sp_db.h"
 #include "sp_db_users.h"
 #include "sp_http.h"
@@ -105,6 +106,7 @@ typedef struct sp_http_route {
 extern const sp_http_route sp_http_routes[];
 extern const int sp_http_nroutes;
 #define SP_HTTP_MAX_PARAMS 6
+#define SP_HTTP_MAX_PATH   512 /* bytes of a path the router splits; longer: no route */
 
 typedef struct sp_http_metrics sp_http_metrics; /* router.c */
 typedef struct sp_http_cache sp_http_cache;     /* cache.c */
@@ -113,8 +115,9 @@ struct sp_http_req {
     struct MHD_Connection *conn;
     const sp_http_config *cfg;              /* the server's, read-only */
     const sp_http_route *route_row;         /* the matched row; NULL: none (404/405) */
+    sp_arena arena;                         /* what dies with the request (on_completed) */
     const char *params[SP_HTTP_MAX_PARAMS]; /* the row's {params} in order, into segs */
-    char segs[512];                         /* the path, split */
+    char *segs;                             /* the path, split (in the arena) */
     sp_db_user user;                        /* who, when the row needs a role */
     sp_http_metrics *metrics;
     const char *method, *path;
@@ -206,6 +209,9 @@ void sp_http_cache_put(const sp_http_req *r);
  * its handler; an error code without an answer is answered by sp_http_error_from. */
 const sp_http_route *sp_http_route_find(const char *method, const char *path, char *segs,
                                         size_t size, const char **params, unsigned *out_allowed);
+/* A buffer in the request's arena for sp_http_route_find to split r's path into; NULL: out
+ * of memory. */
+char *sp_http_route_segs(sp_http_req *r, const char *path, size_t *out_size);
 void sp_http_allow_header(unsigned methods, char *out, size_t size);
 int sp_http_route_match(sp_http_req *r);
 int sp_http_route_run(sp_http_req *r);

@@ -124,11 +124,20 @@ const char *sp_http_param(const sp_http_req *r, const char *name)
     return NULL;
 }
 
+char *sp_http_route_segs(sp_http_req *r, const char *path, size_t *out_size)
+{
+    size_t n = strlen(path) + 1;
+    *out_size = n < SP_HTTP_MAX_PATH ? n : SP_HTTP_MAX_PATH; /* longer: cut, so no route */
+    return sp_arena_alloc(&r->arena, *out_size);
+}
+
 int sp_http_route_match(sp_http_req *r)
 {
     unsigned allowed = 0;
-    r->route_row =
-        sp_http_route_find(r->method, r->path, r->segs, sizeof r->segs, r->params, &allowed);
+    size_t size;
+    if (!(r->segs = sp_http_route_segs(r, r->path, &size)))
+        return sp_http_error(r, 500, "ServerError", "out of memory");
+    r->route_row = sp_http_route_find(r->method, r->path, r->segs, size, r->params, &allowed);
     if (r->route_row) {
         r->route = r->route_row->metric;
         return SP_OK;
