@@ -25,7 +25,7 @@
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
         *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour, *trusted_proxy,
-        *citizen_mp, *heavy_jobs;
+        *citizen_mp, *heavy_jobs, *public_url;
 } serve_opts;
 
 /* Each connection is a file descriptor: raises the soft limit of open files (up to the
@@ -127,7 +127,8 @@ static int serve(const serve_opts *o)
                           citizen > 0 ? (int)citizen : 0,
                           o->trusted_proxy,
                           (long long)citizen_mp * 1000 * 1000,
-                          (int)heavy};
+                          (int)heavy,
+                          o->public_url};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -200,6 +201,10 @@ int sp_cmd_serve(int argc, char **argv)
         {"basemap-attribution", "HTML",
          "the base map's attribution (default: OpenStreetMap's for openstreetmap.org tiles)",
          &o.basemap_attribution, NULL},
+        {"public-url", "URL",
+         "what absolute links start with, e.g. https://heritage.example/spadok behind a proxy "
+         "(default: http://ADDR:PORT as the server listens; the Host header is never used)",
+         &o.public_url, NULL},
         {"config", "FILE",
          "read these settings from FILE, one 'name = value' a line "
          "(the command line wins)",

@@ -109,7 +109,7 @@ static int run(walk *w, int show_progress, sp_err *err)
                 size_t len = 0;
                 char hash[17];
                 int is_empty = 0;
-                rc = sp_tile_get(w->db, w->cache, &w->req, -1, w->max_bytes, &png, &len, hash,
+                rc = sp_tile_get(w->db, w->cache, NULL, &w->req, -1, w->max_bytes, &png, &len, hash,
                                  &is_empty, err);
                 if (rc == SP_OK && !is_empty && w->mbtiles) {
                     rc = sp_db_mbtiles_put(w->mbtiles, z, x, y, png, len, err);

@@ -1,7 +1,8 @@
 /* cli/config.c - `--config FILE`: the same options as the command line, one "name = value"
  * per line, so that a service's settings live in a file an administrator can keep under
  * version control (systemd runs `spadok serve --config /etc/spadok.conf`). Names are the
- * long option names; '#' starts a comment; a value given on the command line wins. */
+ * long option names ('_' may stand for '-': public_url); '#' starts a comment; a value given on the
+ * command line wins. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,14 @@ static char *trim(char *s)
     while (e > s && isspace((unsigned char)e[-1]))
         *--e = '\0';
     return s;
+}
+
+/* An option's name as the file may spell it: public_url for public-url. */
+static int same_name(const char *option, const char *name)
+{
+    for (; *option && (*option == *name || (*option == '-' && *name == '_')); option++, name++)
+        ;
+    return *option == '\0' && *name == '\0';
 }
 
 int sp_cli_config_load(const char *path, const sp_cli_opt *opts, char **out_text, char *msg,
@@ -58,7 +67,7 @@ int sp_cli_config_load(const char *path, const sp_cli_opt *opts, char **out_text
         *eq = '\0';
         const char *name = trim(s), *value = trim(eq + 1);
         const sp_cli_opt *o = opts;
-        while (o->name && (strcmp(o->name, name) != 0 || !o->arg || strcmp(name, "config") == 0))
+        while (o->name && (!same_name(o->name, name) || !o->arg || strcmp(name, "config") == 0))
             o++;
         if (!o->name) {
             snprintf(msg, msgsz, "%s line %d: unknown setting '%.60s'", path, line, name);

@@ -1,8 +1,9 @@
 /* server/cache.c - the response cache: a finished 200 response kept by the request that made
- * it (host, path, query, format) and the data version it was made from. After a strike many
+ * it (path, query, format) and the data version it was made from. After a strike many
  * people open the same pages at once; a hit costs a copy instead of a query. Any change to the
  * registry changes the version, so a stale page is never served. Direct-mapped slots under
- * one lock; bodies over SP_CACHE_MAX_BODY are not kept, so memory stays bounded. */
+ * one lock, compared by their whole key; bodies over SP_CACHE_MAX_BODY are not kept, so memory
+ * stays bounded. Each server has its own. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,34 @@ typedef struct slot {
     char etag_tag[24];
 } slot;
 
-static slot slots[SP_CACHE_SLOTS];
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* guards slots */
+struct sp_http_cache {
+    pthread_mutex_t lock; /* guards slots */
+    slot slots[SP_CACHE_SLOTS];
+};
+
+sp_http_cache *sp_http_cache_new(void)
+{
+    sp_http_cache *c = calloc(1, sizeof *c);
+    if (c)
+        pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void sp_http_cache_free(sp_http_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < SP_CACHE_SLOTS; i++) {
+        free(c->slots[i].key);
+        free(c->slots[i].body);
+    }
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
 
 static void key_of(const sp_http_req *r, sp_strbuf *k)
 {
-    sp_strbuf_printf(k, "%d|%s%s?", (int)r->format, r->base, r->path);
+    sp_strbuf_printf(k, "%d|%s?", (int)r->format, r->path);
     sp_strbuf_append(k, sp_strbuf_cstr(&r->query), r->query.len);
 }
 
@@ -39,9 +62,9 @@ int sp_http_cache_get(sp_http_req *r)
         sp_strbuf_free(&k);
         return 0;
     }
-    slot *s = &slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
+    slot *s = &r->cache->slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
     int hit = 0;
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&r->cache->lock);
     if (s->key && s->version == r->data_version && strcmp(s->key, k.data) == 0) {
         sp_strbuf_reset(&r->body);
         sp_strbuf_append(&r->body, s->body, s->len);
@@ -52,7 +75,7 @@ int sp_http_cache_get(sp_http_req *r)
         memcpy(r->etag_tag, s->etag_tag, sizeof r->etag_tag);
         hit = !r->body.failed;
     }
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&r->cache->lock);
     sp_strbuf_free(&k);
     return hit;
 }
@@ -71,8 +94,8 @@ void sp_http_cache_put(const sp_http_req *r)
     }
     if (r->body.len) /* an empty body (a CSV of no rows) may have no buffer at all */
         memcpy(body, r->body.data, r->body.len);
-    slot *s = &slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
-    pthread_mutex_lock(&lock);
+    slot *s = &r->cache->slots[sp_fnv1a(SP_FNV_INIT, k.data, k.len) % SP_CACHE_SLOTS];
+    pthread_mutex_lock(&r->cache->lock);
     free(s->key);
     free(s->body);
     s->key = k.data; /* the slot owns both now */
@@ -84,16 +107,5 @@ void sp_http_cache_put(const sp_http_req *r)
     s->content_crs = r->content_crs;
     s->route = r->route;
     memcpy(s->etag_tag, r->etag_tag, sizeof s->etag_tag);
-    pthread_mutex_unlock(&lock);
-}
-
-void sp_http_cache_clear(void)
-{
-    pthread_mutex_lock(&lock);
-    for (int i = 0; i < SP_CACHE_SLOTS; i++) {
-        free(slots[i].key);
-        free(slots[i].body);
-        memset(&slots[i], 0, sizeof slots[i]);
-    }
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&r->cache->lock);
 }

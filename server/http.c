@@ -1,10 +1,10 @@
-/* server/http.c - libmicrohttpd plumbing: start/stop, per-thread database connections,
- * routing, and what every response shares (format negotiation, ETag and 304, gzip, CORS,
- * Cache-Control, JSON errors, one log line per request). Routes only fill a body. */
+/* server/http.c - the daemon: libmicrohttpd start/stop, per-thread database connections,
+ * the request's life (checks before routing, answer, completion) and what every response
+ * shares (ETag and 304, gzip, CORS, Cache-Control, one log line per request). The router
+ * (router.c) picks the handler; handlers ask their request through request.c. */
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,6 @@
 #include "sp_db_items.h"
 #include "sp_db_tilecache.h"
 #include "sp_hash.h"
-#include "sp_json.h"
 #include "sp_db_photos.h"
 #include "sp_log.h"
 #include "sp_photo.h"
@@ -31,10 +30,13 @@
 
 #define SP_HTTP_GZIP_MIN 1024 /* smaller bodies are sent as they are */
 #define SP_HTTP_MAX_DBS  256
+#define SP_HTTP_MAX_BASE 200 /* bytes of the public URL */
 
 struct sp_http_server {
     struct MHD_Daemon *daemon;
     sp_http_metrics *metrics;
+    sp_http_cache *cache;   /* finished public responses */
+    sp_tile_hot *hot_tiles; /* the tiles asked for most recently */
     sp_http_config cfg;
     int port;
     atomic_uint_fast64_t next_id;
@@ -49,6 +51,7 @@ struct sp_http_server {
     sp_pool *pool; /* heavy work, off libmicrohttpd's threads */
     sp_photo_store *photos;
     char csp[640]; /* the HTML pages' Content-Security-Policy (the base map's origin in it) */
+    char base[SP_HTTP_MAX_BASE]; /* what absolute links start with (cfg.public_url or ours) */
 };
 
 #define SP_CSP_FORMAT                                                                              \
@@ -57,6 +60,29 @@ struct sp_http_server {
 
 /* The base map's origin (scheme://host[:port]) into origin, SP_EINVAL when the URL is not an
  * http(s) XYZ template: it goes into a header, so only characters a URL needs are let in. */
+/* The public URL (--public-url) into s->base without its trailing '/', SP_EINVAL unless it is
+ * an http(s) URL of characters a URL needs (it goes into links and Location headers). */
+static int public_base(sp_http_server *s, const char *url, sp_err *err)
+{
+    size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
+                                     : strncmp(url, "http://", 7) == 0 ? 7
+                                                                       : 0;
+    while (n > scheme && url[n - 1] == '/')
+        n--;
+    int ok =
+        scheme && n > scheme && url[scheme] != '/' && n < sizeof s->base && strcspn(url, "?#") >= n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (url[i] >= 'a' && url[i] <= 'z') || (url[i] >= 'A' && url[i] <= 'Z') ||
+             (url[i] >= '0' && url[i] <= '9') || strchr("-._~:/[]@!$&()*+,;=%", url[i]);
+    if (!ok)
+        return sp_err_set(err, SP_EINVAL,
+                          "--public-url %.100s: expected an http(s) URL such as "
+                          "https://heritage.example/spadok",
+                          url);
+    snprintf(s->base, sizeof s->base, "%.*s", (int)n, url);
+    return SP_OK;
+}
+
 static int basemap_origin(const char *url, char *origin, size_t size, sp_err *err)
 {
     size_t n = strlen(url), scheme = strncmp(url, "https://", 8) == 0  ? 8
@@ -114,182 +140,6 @@ static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
     if (!worker_tiles && s->cfg.tile_cache_mb > 0 && open_tiles(s, &db, err) == SP_OK)
         worker_tiles = keep(s, db);
     return worker_tiles;
-}
-
-int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    /* Messages may quote request bytes: keep the JSON valid whatever they are. */
-    if (!sp_utf8_valid(msg, strlen(msg)))
-        snprintf(msg, sizeof msg, "%s", "the request contains bytes that are not UTF-8");
-    sp_strbuf_reset(&r->body);
-    sp_strbuf_puts(&r->body, "{\"code\":");
-    sp_json_str(&r->body, code);
-    sp_strbuf_puts(&r->body, ",\"description\":");
-    sp_json_str(&r->body, msg);
-    sp_strbuf_puts(&r->body, "}");
-    r->status = status;
-    r->content_type = "application/json";
-    r->cache_control = "no-store";
-    r->has_etag = 0;
-    return 0;
-}
-
-int sp_http_error_from(sp_http_req *r, const sp_err *err)
-{
-    switch (err->code) {
-    case SP_EINVAL:
-        return sp_http_error(r, 400, "InvalidParameterValue", "%s", err->msg);
-    case SP_ENOTFOUND:
-        return sp_http_error(r, 404, "NotFound", "%s", err->msg);
-    case SP_ECONFLICT:
-        return sp_http_error(r, 409, "Conflict", "%s", err->msg);
-    case SP_ETOOLARGE:
-        return sp_http_error(r, 413, "PayloadTooLarge", "%s", err->msg);
-    case SP_EMEDIA:
-        return sp_http_error(r, 415, "UnsupportedMediaType", "%s", err->msg);
-    case SP_ENOSPACE: /* the detail names files: for the log, not the client */
-        sp_log(SP_LOG_ERROR, "req=%llx msg=\"disk full\" detail=\"%s\"", (unsigned long long)r->id,
-               err->msg);
-        r->retry_after = SP_HTTP_FULL_RETRY_S;
-        return sp_http_error(r, 507, "InsufficientStorage",
-                             "the server's disk is full: nothing was written; try again later");
-    default:
-        sp_log(SP_LOG_ERROR, "req=%llx msg=\"%s\"", (unsigned long long)r->id, err->msg);
-        return sp_http_error(r, 500, "ServerError", "internal error (logged as req %llx)",
-                             (unsigned long long)r->id);
-    }
-}
-
-uint32_t sp_http_client_ipv4(const sp_http_req *r)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        return ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
-    return 0;
-}
-
-int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out)
-{
-    char *end;
-    long long n = s && *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : 0;
-    if (n < 1 || *end)
-        return sp_http_error(r, 404, "NotFound", "no %s '%.40s'", what, s ? s : "");
-    *out = n;
-    return 1;
-}
-
-const char *sp_http_arg_get(const sp_http_req *r, const char *key)
-{
-    for (int i = 0; i < r->nargs; i++)
-        if (strcmp(r->args[i].key, key) == 0)
-            return r->args[i].value;
-    return NULL;
-}
-
-int sp_http_check_args(sp_http_req *r, const char *const *allowed)
-{
-    for (int i = 0; i < r->nargs; i++) {
-        const char *k = r->args[i].key;
-        int ok = strcmp(k, "f") == 0;
-        for (int j = 0; allowed && allowed[j] && !ok; j++)
-            ok = strcmp(k, allowed[j]) == 0;
-        if (!ok)
-            return sp_http_error(r, 400, "InvalidParameterValue",
-                                 "unknown query parameter '%.100s' for %s", k, r->path);
-        for (int j = 0; j < i; j++)
-            if (strcmp(r->args[j].key, k) == 0)
-                return sp_http_error(r, 400, "InvalidParameterValue",
-                                     "query parameter '%.100s' given more than once", k);
-    }
-    return 1;
-}
-
-int sp_http_date_arg(sp_http_req *r, const char *name, const char **out)
-{
-    const char *v = sp_http_arg_get(r, name);
-    int y, m, d, n = 0;
-    *out = v;
-    if (v && (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || v[n] || m < 1 ||
-              m > 12 || d < 1 || d > 31))
-        return sp_http_error(r, 400, "InvalidParameterValue",
-                             "%s=%.40s: expected a date, YYYY-MM-DD", name, v);
-    return 1;
-}
-
-static void url_encode(sp_strbuf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~,:", *p))
-            sp_strbuf_append(b, (const char *)p, 1);
-        else {
-            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            sp_strbuf_append(b, e, 3);
-        }
-    }
-}
-
-void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query)
-{
-    sp_strbuf_puts(b, r->base);
-    sp_strbuf_puts(b, path);
-    if (query && *query) {
-        sp_strbuf_puts(b, "?");
-        sp_strbuf_puts(b, query);
-    }
-}
-
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    (void)kind;
-    sp_http_req *r = cls;
-    if (r->nargs == SP_HTTP_MAX_ARGS) {
-        r->args_overflow = 1;
-        return MHD_NO;
-    }
-    r->args[r->nargs].key = key;
-    r->args[r->nargs].value = value ? value : "";
-    r->nargs++;
-    if (r->query.len)
-        sp_strbuf_puts(&r->query, "&");
-    url_encode(&r->query, key);
-    sp_strbuf_puts(&r->query, "=");
-    url_encode(&r->query, value ? value : "");
-    return MHD_YES;
-}
-
-/* f= wins over Accept; browsers asking for text/html get HTML. */
-static int negotiate(sp_http_req *r)
-{
-    const char *f = sp_http_arg_get(r, "f");
-    r->format_is_explicit = f != NULL;
-    if (f) {
-        if (strcmp(f, "json") == 0 || strcmp(f, "geojson") == 0)
-            r->format = SP_FMT_JSON;
-        else if (strcmp(f, "html") == 0)
-            r->format = SP_FMT_HTML;
-        else if (strcmp(f, "csv") == 0)
-            r->format = SP_FMT_CSV;
-        else
-            return sp_http_error(r, 400, "InvalidParameterValue",
-                                 "f=%.40s: supported formats are json, html, csv", f);
-        return 1;
-    }
-    const char *accept = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept");
-    r->format = SP_FMT_JSON;
-    if (accept && strstr(accept, "text/html") && !strstr(accept, "json"))
-        r->format = SP_FMT_HTML;
-    else if (accept && strstr(accept, "text/csv") && !strstr(accept, "json"))
-        r->format = SP_FMT_CSV;
-    return 1;
 }
 
 /* Compresses r->body in place when the client takes gzip and it is worth it. */
@@ -408,17 +258,6 @@ static enum MHD_Result send_response(sp_http_req *r)
     return ret;
 }
 
-static void set_base(sp_http_req *r)
-{
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-    int ok = host && strlen(host) < 200 &&
-             strspn(host, "abcdefghijklmnopqrstuvwxyz"
-                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(host);
-    snprintf(r->base, sizeof r->base, "%s://%s",
-             proto && strcmp(proto, "https") == 0 ? "https" : "http", ok ? host : "localhost");
-}
-
 /* The matched row's answer: from the response cache when the row is cached, the request
  * public and the data version the same, else from its handler. A tile carries the ETag of
  * its bytes and has a cache of its own, kept exact by the map_change log: neither the data
@@ -426,7 +265,7 @@ static void set_base(sp_http_req *r)
  * are not cached. */
 static enum MHD_Result in_pool(sp_http_server *s, sp_http_req *r, int is_cacheable);
 
-static void answer(sp_http_server *s, sp_http_req *r)
+static int answer(sp_http_server *s, sp_http_req *r)
 {
     sp_err err = {0};
     int is_tile = (r->route_row->flags & SP_ROUTE_TILE) != 0;
@@ -434,20 +273,48 @@ static void answer(sp_http_server *s, sp_http_req *r)
                     (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
                     !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
     if (!(r->db = thread_db(s, &err)))
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (!is_tile &&
         sp_watch_version(&s->watch, SP_WATCH_DATA, r->db, &r->data_version, &err) != SP_OK)
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     if (is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
-        return (void)sp_http_error_from(r, &err);
+        return sp_http_error_from(r, &err);
     r->has_etag = strcmp(r->route_row->metric, "metrics") != 0;
     if (is_cached && sp_http_cache_get(r))
-        return;
+        return SP_OK;
     if (r->route_row->flags & SP_ROUTE_HEAVY) /* decoding, hashing, exports: in the pool */
-        return (void)in_pool(s, r, is_cached);
-    sp_http_route_run(r);
-    if (is_cached && !r->body.failed)
+        return in_pool(s, r, is_cached), SP_OK;
+    int rc = sp_http_route_run(r);
+    if (rc == SP_OK && is_cached && !r->body.failed)
         sp_http_cache_put(r);
+    return rc;
+}
+
+/* What is checked of every request before routing: its method, sizes, UTF-8, format. */
+static int check_request(sp_http_req *r)
+{
+    const char *method = r->method, *url = r->path;
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (!is_get && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
+        strcmp(method, "PATCH") != 0 && strcmp(method, "DELETE") != 0)
+        return sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method,
+                             url);
+    if (r->req_body_total > SP_HTTP_MAX_BODY)
+        return sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
+                             SP_HTTP_MAX_BODY);
+    if (r->args_overflow || r->query.len > SP_HTTP_MAX_QUERY)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "query string too long (at most %d bytes and %d parameters)",
+                             SP_HTTP_MAX_QUERY, SP_HTTP_MAX_ARGS);
+    if (!sp_utf8_valid(url, strlen(url)))
+        return sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
+    int rc = sp_http_negotiate(r);
+    for (int i = 0; i < r->nargs && rc == SP_OK; i++)
+        if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
+            !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
+                               "query parameter %d is not UTF-8 text", i + 1);
+    return rc;
 }
 
 /* libmicrohttpd's %-decoding of the path and the query, except that %00 becomes a byte
@@ -547,7 +414,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) {
         if (!(r = calloc(1, sizeof *r)))
             return MHD_NO;
-        r->file_fd = -1; /* not 0: on_completed closes it, also for a request cut short */
+        sp_arena_init(&r->arena); /* freed once, in on_completed */
+        r->file_fd = -1;          /* not 0: on_completed closes it, also for a request cut short */
         r->started = sp_progress_now();
         r->id = atomic_fetch_add(&s->next_id, 1);
         r->photos = s->photos;
@@ -555,9 +423,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *req_cls = r;
         /* The row decides whether the body streams to the photo store (never held whole). */
         unsigned allowed;
+        size_t size;
         const char *params[SP_HTTP_MAX_PARAMS];
+        char *segs = sp_http_route_segs(r, url, &size);
         const sp_http_route *rt =
-            sp_http_route_find(method, url, r->segs, sizeof r->segs, params, &allowed);
+            segs ? sp_http_route_find(method, url, segs, size, params, &allowed) : NULL;
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
         if (rt && rt->body == SP_BODY_PHOTO) {
@@ -590,6 +460,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->cfg = &s->cfg;
     r->metrics = s->metrics;
     r->writer = &s->writer;
+    r->cache = s->cache;
+    r->hot_tiles = s->hot_tiles;
     r->watch = &s->watch;
     r->login_limit = s->login_limit;
     r->report_limit = s->report_limit;
@@ -601,8 +473,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->content_type = "application/json";
     r->cache_control = "public, max-age=60";
     r->route = "-";
-    set_base(r);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
+    r->base = s->base;
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, sp_http_collect_arg, r);
     if (strcmp(method, "OPTIONS") == 0) {
         r->route = "options";
         r->status = 204;
@@ -620,31 +492,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         MHD_destroy_response(resp);
         return ret;
     }
-    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (!is_get && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0 &&
-        strcmp(method, "PATCH") != 0 && strcmp(method, "DELETE") != 0) {
-        sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s", method, url);
-    } else if (r->req_body_total > SP_HTTP_MAX_BODY) {
-        sp_http_error(r, 413, "PayloadTooLarge", "the request body is over %d bytes",
-                      SP_HTTP_MAX_BODY);
-    } else if (r->args_overflow || r->query.len > SP_HTTP_MAX_QUERY) {
-        sp_http_error(r, 400, "InvalidParameterValue",
-                      "query string too long (at most %d bytes and %d parameters)",
-                      SP_HTTP_MAX_QUERY, SP_HTTP_MAX_ARGS);
-    } else if (!sp_utf8_valid(url, strlen(url))) {
-        sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
-    } else if (negotiate(r) && r->status == 200) {
-        int bad = 0;
-        for (int i = 0; i < r->nargs && !bad; i++)
-            if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
-                !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))
-                bad = sp_http_error(r, 400, "InvalidParameterValue",
-                                    "query parameter %d is not UTF-8 text", i + 1) == 0;
-        if (!bad && sp_http_route_match(r) == SP_OK)
-            answer(s, r);
-        if (r->job != SP_HTTP_JOB_NONE)
-            return MHD_YES; /* the pool has it: answered when it resumes the connection */
-    }
+    if (check_request(r) == SP_OK && sp_http_route_match(r) == SP_OK)
+        answer(s, r); /* an error travels up with its answer set */
+    if (r->job != SP_HTTP_JOB_NONE)
+        return MHD_YES; /* the pool has it: answered when it resumes the connection */
     if (r->body.failed)
         sp_http_error(r, 500, "ServerError", "out of memory");
     return send_response(r);
@@ -652,16 +503,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 /* A request's value for the log line, with what could end the field or forge a line
  * (controls, spaces, quotes, backslashes, bytes that are not UTF-8) as \xHH. */
-static const char *log_value(sp_strbuf *b, const char *v)
+static const char *log_value(sp_arena *a, const char *v)
 {
     int is_utf8 = sp_utf8_valid(v, strlen(v));
-    sp_strbuf_reset(b);
+    char *out = sp_arena_alloc(a, 4 * strlen(v) + 1), *o = out;
+    if (!out)
+        return "-";
     for (const unsigned char *p = (const unsigned char *)v; *p; p++)
         if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\' || (*p >= 0x80 && !is_utf8))
-            sp_strbuf_printf(b, "\\x%02X", *p);
+            o += sprintf(o, "\\x%02X", *p);
         else
-            sp_strbuf_append(b, (const char *)p, 1);
-    return b->failed ? "-" : sp_strbuf_cstr(b);
+            *o++ = (char)*p;
+    *o = '\0';
+    return out;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -675,15 +529,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (r->path)
         sp_http_metrics_count(s->metrics, r, sp_progress_now() - r->started);
     if (r->path) {
-        sp_strbuf m = {0}, p = {0}, q = {0};
         sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s",
-               (unsigned long long)r->id, log_value(&m, r->method), log_value(&p, r->path),
-               r->query.len ? log_value(&q, sp_strbuf_cstr(&r->query)) : "-", r->status,
+               (unsigned long long)r->id, log_value(&r->arena, r->method),
+               log_value(&r->arena, r->path),
+               r->query.len ? log_value(&r->arena, sp_strbuf_cstr(&r->query)) : "-", r->status,
                (sp_progress_now() - r->started) * 1000.0, r->route,
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
-        sp_strbuf_free(&m);
-        sp_strbuf_free(&p);
-        sp_strbuf_free(&q);
     }
     if (r->file_fd >= 0)
         close(r->file_fd);
@@ -691,6 +542,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     sp_strbuf_free(&r->body);
     sp_strbuf_free(&r->query);
     sp_strbuf_free(&r->req_body);
+    sp_arena_free_all(&r->arena);
     free(r);
     *req_cls = NULL;
 }
@@ -710,6 +562,8 @@ static void free_server(sp_http_server *s)
     pthread_mutex_destroy(&s->dbs_lock);
     sp_watch_close(&s->watch);
     sp_http_metrics_free(s->metrics);
+    sp_http_cache_free(s->cache);
+    sp_tile_hot_free(s->hot_tiles);
     free(s);
 }
 
@@ -741,7 +595,14 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (!s)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
-    if (!(s->metrics = sp_http_metrics_new())) {
+    if (cfg->public_url && public_base(s, cfg->public_url, err) != SP_OK) {
+        free(s);
+        return err->code;
+    }
+    if (!(s->metrics = sp_http_metrics_new()) || !(s->cache = sp_http_cache_new()) ||
+        !(s->hot_tiles = sp_tile_hot_new())) {
+        sp_http_metrics_free(s->metrics);
+        sp_http_cache_free(s->cache);
         free(s);
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     }
@@ -807,6 +668,9 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
+    if (!cfg->public_url)
+        snprintf(s->base, sizeof s->base, "http://%s:%d", cfg->bind ? cfg->bind : "127.0.0.1",
+                 s->port);
     *out = s;
     return SP_OK;
 }
@@ -838,7 +702,5 @@ void sp_http_stop(sp_http_server *s, int grace_s)
     MHD_stop_daemon(s->daemon);
     if (listener != MHD_INVALID_SOCKET)
         close(listener);
-    sp_http_cache_clear();
-    sp_tile_hot_clear();
     free_server(s);
 }

@@ -1,17 +1,21 @@
 /* server/http_int.h - what the server's files share: the request, the response being built,
- * and the helpers every route uses (errors, links, formats). Not for other modules. */
+ * the route table, and the helpers every route uses (request.c: errors, arguments, links,
+ * formats, JSON bodies). Not for other modules. */
 #ifndef SP_HTTP_INT_H
 #define SP_HTTP_INT_H
 
+#include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdint.h>
 
+#include "sp_arena.h"
 #include "sp_db.h"
 #include "sp_db_users.h"
 #include "sp_http.h"
 #include "sp_limit.h"
 #include "sp_strbuf.h"
+#include "sp_tile.h"
 
 #define SP_HTTP_MAX_QUERY    8192 /* bytes of query string accepted */
 #define SP_HTTP_MAX_ARGS     64
@@ -99,27 +103,32 @@ typedef struct sp_http_route {
 extern const sp_http_route sp_http_routes[];
 extern const int sp_http_nroutes;
 #define SP_HTTP_MAX_PARAMS 6
+#define SP_HTTP_MAX_PATH   512 /* bytes of a path the router splits; longer: no route */
 
 typedef struct sp_http_metrics sp_http_metrics; /* router.c */
+typedef struct sp_http_cache sp_http_cache;     /* cache.c */
 
 struct sp_http_req {
     struct MHD_Connection *conn;
     const sp_http_config *cfg;              /* the server's, read-only */
     const sp_http_route *route_row;         /* the matched row; NULL: none (404/405) */
+    sp_arena arena;                         /* what dies with the request (on_completed) */
     const char *params[SP_HTTP_MAX_PARAMS]; /* the row's {params} in order, into segs */
-    char segs[512];                         /* the path, split */
+    char *segs;                             /* the path, split (in the arena) */
     sp_db_user user;                        /* who, when the row needs a role */
     sp_http_metrics *metrics;
     const char *method, *path;
     sp_http_arg args[SP_HTTP_MAX_ARGS];
     int nargs;
     int args_overflow;
-    sp_strbuf query; /* the query string re-encoded in order, for links and ETags */
-    char base[256];  /* scheme://host of this request, for absolute links */
+    sp_strbuf query;  /* the query string re-encoded in order, for links and ETags */
+    const char *base; /* the server's public URL, for absolute links (no trailing '/') */
     sp_http_format format;
     sp_db *db;    /* this worker's read-only connection */
     sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
+    sp_http_cache *cache;   /* the server's response cache */
+    sp_tile_hot *hot_tiles; /* the server's tiles in memory */
     sp_watch *watch;
     sp_limiter *login_limit;
     sp_limiter *report_limit;
@@ -153,7 +162,12 @@ struct sp_http_req {
                              item's version; "t<hash>": a tile's bytes), when not empty */
 };
 
-/* Sets a JSON error {"code","description"} as the response; returns 0 for chaining. */
+/* The server's one error convention: every helper returns SP_OK, or a negative SP_E* after
+ * setting the error answer (sp_http_error); a handler returns that code up, and the router
+ * answers a code that comes without an answer through sp_http_error_from, the one map from
+ * SP_E* to HTTP. As in libgit2: if ((rc = helper(r, ...)) != SP_OK) return rc;
+ * sp_http_error sets a JSON error {"code","description"} as the response and returns the
+ * SP_E* of its status (404 SP_ENOTFOUND, 409/412 SP_ECONFLICT, 413 SP_ETOOLARGE, ...). */
 int sp_http_error(sp_http_req *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int sp_http_error_from(sp_http_req *r, const sp_err *err);
@@ -162,21 +176,31 @@ const char *sp_http_arg_get(const sp_http_req *r, const char *key);
 const char *sp_http_param(const sp_http_req *r, const char *name);
 /* The client's IPv4 address in network order, 0 when it has none (limits, citizens' reports). */
 uint32_t sp_http_client_ipv4(const sp_http_req *r);
-/* A record id from a path segment (digits, > 0); 0 with a 404 naming what set otherwise. */
+/* A record id from a path segment (digits, > 0); a 404 naming what otherwise. */
 int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out);
-/* 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
+/* A 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
 int sp_http_check_args(sp_http_req *r, const char *const *allowed);
-/* The query parameter `name` as a date (YYYY-MM-DD) into *out, NULL when absent; 0 with a
- * 400 set when it is not one. */
+/* The query parameter `name` as a date (YYYY-MM-DD) into *out, NULL when absent; a 400 when
+ * it is not one. */
 int sp_http_date_arg(sp_http_req *r, const char *name, const char **out);
 /* Appends base + path (+ "?" + query when non-empty). */
 void sp_http_link_url(sp_http_req *r, sp_strbuf *b, const char *path, const char *query);
+/* libmicrohttpd's iterator over the query: each argument into r->args and r->query. */
+enum MHD_Result sp_http_collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value);
+/* r->format from f= (a 400 when unknown), else from Accept. */
+int sp_http_negotiate(sp_http_req *r);
+/* The request body as a JSON object (duplicate keys refused) into *out, the caller's to
+ * json_decref: a 415 ("send <what>") when its Content-Type starts with none of types
+ * (NULL-terminated; NULL: any), a 400 when it is not a JSON object. */
+int sp_http_json_body(sp_http_req *r, const char *const *types, const char *what, json_t **out);
 
-/* Response cache (cache.c): 1 and the response filled on a hit for this request and data
- * version; put keeps a finished 200 response; clear frees everything (at stop). */
+/* Response cache (cache.c), one per server: get is 1 and the response filled on a hit for
+ * this request and data version; put keeps a finished 200 response. */
+sp_http_cache *sp_http_cache_new(void); /* NULL: out of memory */
+void sp_http_cache_free(sp_http_cache *c);
 int sp_http_cache_get(sp_http_req *r);
 void sp_http_cache_put(const sp_http_req *r);
-void sp_http_cache_clear(void);
 
 /* The router (router.c). route_find: the row for method and path (its {params} into params,
  * pointing into segs), or NULL and the methods the path allows (0: no such path). match: the
@@ -184,6 +208,9 @@ void sp_http_cache_clear(void);
  * its handler; an error code without an answer is answered by sp_http_error_from. */
 const sp_http_route *sp_http_route_find(const char *method, const char *path, char *segs,
                                         size_t size, const char **params, unsigned *out_allowed);
+/* A buffer in the request's arena for sp_http_route_find to split r's path into; NULL: out
+ * of memory. */
+char *sp_http_route_segs(sp_http_req *r, const char *path, size_t *out_size);
 void sp_http_allow_header(unsigned methods, char *out, size_t size);
 int sp_http_route_match(sp_http_req *r);
 int sp_http_route_run(sp_http_req *r);
@@ -250,12 +277,12 @@ int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upl
 int sp_http_photo_precheck(sp_http_req *r);
 void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
 void sp_http_photo_free(sp_http_req *r);
-/* After the body: 1, or 0 with the error of a refused body (too large, malformed, ...) set. */
+/* After the body: SP_OK, or the error of a refused body (too large, malformed, ...). */
 int sp_http_upload_received(sp_http_req *r);
 /* A text field of the form, NULL when not sent. */
 const char *sp_http_upload_field(sp_http_req *r, const char *name);
-/* Proves each received file is an image and stores it (out[SP_UPLOAD_MAX_FILES]); 0 with
- * the error set (413, 415, ...) when one is refused. */
+/* Proves each received file is an image and stores it (out[SP_UPLOAD_MAX_FILES]); an error
+ * (413, 415, ...) when one is refused. */
 int sp_http_upload_finish(sp_http_req *r, struct sp_photo_info *out, int *out_n);
 /* What the registry keeps of a stored photo file (pointing into info). */
 struct sp_db_photo_file sp_http_photo_file(const struct sp_photo_info *info);
@@ -280,9 +307,11 @@ int sp_route_me(sp_http_req *r);
 /* The client's address: the peer's, or, when the peer is the trusted proxy, the nearest
  * address in X-Forwarded-For that is not the proxy's. 0 when it has none. */
 int sp_http_client_addr(const sp_http_req *r, sp_addr *out);
-/* 1 when this client may do one more of `what` (and counts it), else 0 with 429 set. */
+/* SP_OK when this client may do one more of `what` (and counts it), else an error with 429
+ * set. */
 int sp_http_limit(sp_http_req *r, sp_limiter *l, const char *what);
-/* The staff member behind the request's bearer token, or 0 with a 401 set. */
+/* The staff member behind the request's bearer token: SP_OK, or an error with its answer
+ * (401) set. */
 struct sp_db_user;
 int sp_http_auth(sp_http_req *r, struct sp_db_user *out);
 

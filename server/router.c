@@ -124,22 +124,30 @@ const char *sp_http_param(const sp_http_req *r, const char *name)
     return NULL;
 }
 
+char *sp_http_route_segs(sp_http_req *r, const char *path, size_t *out_size)
+{
+    size_t n = strlen(path) + 1;
+    *out_size = n < SP_HTTP_MAX_PATH ? n : SP_HTTP_MAX_PATH; /* longer: cut, so no route */
+    return sp_arena_alloc(&r->arena, *out_size);
+}
+
 int sp_http_route_match(sp_http_req *r)
 {
     unsigned allowed = 0;
-    r->route_row =
-        sp_http_route_find(r->method, r->path, r->segs, sizeof r->segs, r->params, &allowed);
+    size_t size;
+    if (!(r->segs = sp_http_route_segs(r, r->path, &size)))
+        return sp_http_error(r, 500, "ServerError", "out of memory");
+    r->route_row = sp_http_route_find(r->method, r->path, r->segs, size, r->params, &allowed);
     if (r->route_row) {
         r->route = r->route_row->metric;
         return SP_OK;
     }
     r->route = "unknown";
     if (!allowed)
-        return sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path), SP_ENOTFOUND;
+        return sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
     sp_http_allow_header(allowed, r->allow, sizeof r->allow);
     return sp_http_error(r, 405, "MethodNotAllowed", "%s is not allowed on %.200s (allowed: %s)",
-                         r->method, r->path, r->allow),
-           SP_EINVAL;
+                         r->method, r->path, r->allow);
 }
 
 static unsigned role_bit(const char *role)
@@ -155,8 +163,9 @@ static int check_role(sp_http_req *r, const sp_http_route *rt)
 {
     if (!rt->roles)
         return SP_OK;
-    if (!sp_http_auth(r, &r->user))
-        return SP_EINVAL;
+    int rc = sp_http_auth(r, &r->user);
+    if (rc != SP_OK)
+        return rc;
     if (role_bit(r->user.role) & rt->roles)
         return SP_OK;
     static const char *const names[] = {"inspector", "editor", "admin"};
@@ -171,10 +180,9 @@ static int check_role(sp_http_req *r, const sp_http_route *rt)
             snprintf(roles + len, sizeof roles - len, "%s%s", j == 0 ? "" : " and ", names[i]);
             j++;
         }
-    sp_http_error(r, 403, "Forbidden", "%s is for the %s role%s; %s is %s",
-                  rt->what ? rt->what : "this", roles, k > 1 ? "s" : "", r->user.login,
-                  r->user.role);
-    return SP_EINVAL;
+    return sp_http_error(r, 403, "Forbidden", "%s is for the %s role%s; %s is %s",
+                         rt->what ? rt->what : "this", roles, k > 1 ? "s" : "", r->user.login,
+                         r->user.role);
 }
 
 int sp_http_route_allowed(sp_http_req *r)

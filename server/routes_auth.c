@@ -90,7 +90,7 @@ int sp_http_limit(sp_http_req *r, sp_limiter *l, const char *what)
     sp_http_client_addr(r, &addr); /* no address (a socket pair): all such share one key */
     clock_gettime(CLOCK_MONOTONIC, &ts);
     if (sp_limiter_hit(l, &addr, (double)ts.tv_sec + ts.tv_nsec / 1e9, &retry_s) == SP_OK)
-        return 1;
+        return SP_OK;
     r->retry_after = retry_s;
     return sp_http_error(r, 429, "TooManyRequests",
                          "too many %s from this address: please wait %d seconds", what, retry_s);
@@ -98,8 +98,9 @@ int sp_http_limit(sp_http_req *r, sp_limiter *l, const char *what)
 
 static int login(sp_http_req *r)
 {
-    if (!sp_http_limit(r, r->login_limit, "login attempts"))
-        return SP_OK;
+    int limited = sp_http_limit(r, r->login_limit, "login attempts");
+    if (limited != SP_OK)
+        return limited;
     json_error_t jerr;
     json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len, 0, &jerr);
     const char *user = body ? json_string_value(json_object_get(body, "login")) : NULL;
@@ -166,14 +167,14 @@ int sp_http_auth(sp_http_req *r, sp_db_user *out)
         unsigned char hash[SP_AUTH_TOKEN_HASH];
         sp_auth_token_hash(token, len, hash);
         if (sp_db_token_user(r->db, hash, sizeof hash, out, &found, &err) != SP_OK)
-            return sp_http_error_from(r, &err), 0;
+            return sp_http_error_from(r, &err);
     }
     if (!found)
-        sp_http_error(r, 401, "Unauthorized",
-                      token ? "the token is unknown, expired or revoked: log in again"
-                            : "this needs a staff token: Authorization: Bearer <token> from "
-                              "POST /auth/login");
-    return found;
+        return sp_http_error(r, 401, "Unauthorized",
+                             token ? "the token is unknown, expired or revoked: log in again"
+                                   : "this needs a staff token: Authorization: Bearer <token> "
+                                     "from POST /auth/login");
+    return SP_OK;
 }
 
 static int logout(sp_http_req *r)
@@ -207,27 +208,30 @@ static int me(sp_http_req *r)
 
 int sp_route_login(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     return login(r);
 }
 
 int sp_route_logout(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     return logout(r);
 }
 
 int sp_route_me(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     return me(r);
 }

@@ -26,7 +26,7 @@ typedef struct editable {
     char etag_prefix; /* ETags are "<prefix><id>v<version>-...", see routes_ogc.c */
 } editable;
 
-/* The edited collection named by the path in *out, or 0 with the error set. */
+/* The edited collection named by the path in *out; else the error. */
 static int edited(sp_http_req *r, const char *collection, editable *out)
 {
     int c = sp_db_collection_by_name(collection);
@@ -41,10 +41,10 @@ static int edited(sp_http_req *r, const char *collection, editable *out)
                              "%s cannot be edited through the API: condition reports are "
                              "added with POST /collections/monuments/items/{id}/reports",
                              collection);
-    return 1;
+    return SP_OK;
 }
 
-/* The version named by If-Match (an ETag of GET .../items/{id}), or 0 with 428/412 set. */
+/* The version named by If-Match (an ETag of GET .../items/{id}); else 428 or 412. */
 static int if_match(sp_http_req *r, const editable *ed, long long id, long long *out_version)
 {
     const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match");
@@ -61,7 +61,7 @@ static int if_match(sp_http_req *r, const editable *ed, long long id, long long 
     if (eid != id || prefix != ed->etag_prefix)
         return sp_http_error(r, 412, "PreconditionFailed",
                              "If-Match %.60s is not an ETag of %s %lld", im, ed->noun, id);
-    return 1;
+    return SP_OK;
 }
 
 /* The body's CRS from Content-Crs (OGC API Part 4 with Part 2), CRS84 when absent. */
@@ -71,7 +71,7 @@ static int content_crs(sp_http_req *r, int *srid, int *swap)
     *srid = 4326;
     *swap = 0;
     if (!h)
-        return 1;
+        return SP_OK;
     char uri[160];
     size_t n = strlen(h);
     if (n >= sizeof uri)
@@ -85,7 +85,7 @@ static int content_crs(sp_http_req *r, int *srid, int *swap)
                              "Content-Crs %.100s: supported are CRS84, EPSG 4326, 3857 and 6384 "
                              "(as http://www.opengis.net/def/crs/... URIs)",
                              h);
-    return 1;
+    return SP_OK;
 }
 
 static int json_body(sp_http_req *r)
@@ -98,7 +98,7 @@ static int json_body(sp_http_req *r)
                              "send the feature as Content-Type: application/geo+json");
     if (!r->req_body.len)
         return sp_http_error(r, 400, "InvalidBody", "the request has no body");
-    return 1;
+    return SP_OK;
 }
 
 /* After a write: the record as GET shows it (with its new ETag), and the status. */
@@ -118,15 +118,16 @@ static int answer(sp_http_req *r, const editable *ed, long long id, int status)
 static int save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp_mode mode,
                 long long id, long long version)
 {
+    int rc = SP_OK;
     int srid, swap;
-    if (!content_crs(r, &srid, &swap) || !json_body(r))
-        return SP_OK;
+    if ((rc = content_crs(r, &srid, &swap)) != SP_OK || (rc = json_body(r)) != SP_OK)
+        return rc;
     sp_err err = {0};
     sp_db_stored base = {0};
     sp_imp_feature f = {0};
     sp_db_actor actor = {u->login, u->role, 0, 0};
     int64_t new_id = 0;
-    int changed = 0, rc = SP_OK;
+    int changed = 0;
     pthread_mutex_lock(&r->writer->lock);
     if (mode != SP_IMP_CREATE) {
         rc = sp_db_item_get(r->writer->db, ed->entity, id, &base, &err);
@@ -160,12 +161,13 @@ static int save(sp_http_req *r, const editable *ed, const sp_db_user *u, sp_imp_
 
 int sp_edit_create(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
     r->cache_control = "no-store";
     sp_db_user u = r->user; /* the router checked the role */
     editable ed = {0};
-    if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = edited(r, collection, &ed)) != SP_OK || (rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     save(r, &ed, &u, SP_IMP_CREATE, 0, 0);
     return SP_OK;
 }
@@ -189,20 +191,21 @@ static int delete (sp_http_req *r, const editable *ed, const sp_db_user *u, long
 
 int sp_edit_item(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
     const char *fid = sp_http_param(r, "fid");
     r->cache_control = "no-store";
     long long id, version = 0;
     editable ed = {0};
-    if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
-        !sp_http_parse_id(r, fid, ed.noun, &id))
-        return SP_OK;
+    if ((rc = edited(r, collection, &ed)) != SP_OK || (rc = sp_http_check_args(r, NULL)) != SP_OK ||
+        (rc = sp_http_parse_id(r, fid, ed.noun, &id)) != SP_OK)
+        return rc;
     /* Who may (checked by the router) comes before what they send: a stranger learns
      * nothing from 428/412. */
     sp_db_user u = r->user;
     int is_delete = strcmp(r->method, "DELETE") == 0;
-    if (!if_match(r, &ed, id, &version))
-        return SP_OK;
+    if ((rc = if_match(r, &ed, id, &version)) != SP_OK)
+        return rc;
     if (is_delete)
         return delete (r, &ed, &u, id, version);
     save(r, &ed, &u, strcmp(r->method, "PUT") == 0 ? SP_IMP_REPLACE : SP_IMP_PATCH, id, version);
@@ -339,20 +342,22 @@ static int sensitive(sp_http_req *r, const sp_entity *e, long long id, int *out,
 
 int sp_edit_history(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
     const char *fid = sp_http_param(r, "fid");
     long long id;
     editable ed = {0};
-    if (!edited(r, collection, &ed) || !sp_http_check_args(r, NULL) ||
-        !sp_http_parse_id(r, fid, ed.noun, &id))
-        return SP_OK;
+    if ((rc = edited(r, collection, &ed)) != SP_OK || (rc = sp_http_check_args(r, NULL)) != SP_OK ||
+        (rc = sp_http_parse_id(r, fid, ed.noun, &id)) != SP_OK)
+        return rc;
     if (r->format != SP_FMT_JSON)
         return sp_http_error(r, 406, "NotAcceptable", "history is served as JSON");
     history_ctx x = {r, 0, 0, 0};
     sp_db_user u;
     if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization")) {
-        if (!sp_http_auth(r, &u))
-            return SP_OK;
+        rc = sp_http_auth(r, &u);
+        if (rc != SP_OK)
+            return rc;
         x.is_staff = 1;
         r->cache_control = "private, no-store";
     }

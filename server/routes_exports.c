@@ -52,6 +52,7 @@ static void remove_old(const char *dir, const char *ext, const char *keep)
 
 int sp_route_export(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *db_path = r->cfg->db_path;
     const char *file = sp_http_param(r, "file");
     const export_kind *k = NULL;
@@ -63,8 +64,8 @@ int sp_route_export(sp_http_req *r)
     }
     if (!k && strcmp(file, "README.txt") == 0) { /* what the downloads are, whose data */
         sp_err err = {0};
-        if (!sp_http_check_args(r, NULL))
-            return SP_OK;
+        if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+            return rc;
         if (sp_exp_about(r->db, 1, &r->body, &err) != SP_OK)
             return sp_http_error_from(r, &err);
         r->content_type = "text/plain; charset=utf-8";
@@ -75,8 +76,8 @@ int sp_route_export(sp_http_req *r)
                              "no export '%.60s' (monuments.gpkg, .geojson, .csv, .kml, "
                              "README.txt)",
                              file);
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     char dir[4096], name[64], path[4200];
     snprintf(dir, sizeof dir, "%s.exports", db_path);
     snprintf(name, sizeof name, "monuments-%lld.%s", (long long)r->data_version, k->ext);
@@ -84,7 +85,6 @@ int sp_route_export(sp_http_req *r)
     sp_err err = {0};
     pthread_mutex_lock(&export_lock);
     struct stat st;
-    int rc = SP_OK;
     if (stat(path, &st) != 0) {
         long long n = 0;
         if (mkdir(dir, 0755) != 0 && errno != EEXIST)

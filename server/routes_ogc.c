@@ -77,7 +77,7 @@ static int json_only(sp_http_req *r)
 {
     if (r->format == SP_FMT_JSON || !r->format_is_explicit) {
         r->format = SP_FMT_JSON;
-        return 1;
+        return SP_OK;
     }
     return sp_http_error(r, 406, "NotAcceptable", "this resource is available as f=json only");
 }
@@ -86,7 +86,7 @@ static int json_only(sp_http_req *r)
 static int json_or_html(sp_http_req *r)
 {
     if (r->format != SP_FMT_CSV)
-        return 1;
+        return SP_OK;
     return sp_http_error(r, 406, "NotAcceptable", "this resource is available as json or html");
 }
 
@@ -106,12 +106,13 @@ static void html_link(sp_strbuf *b, const char *href, const char *uk, const char
 
 int sp_ogc_landing(sp_http_req *r)
 {
+    int rc = SP_OK;
     if (r->format == SP_FMT_HTML && !r->format_is_explicit) { /* a browser: the map */
         r->route = "page";
         return sp_http_page(r, "index.html");
     }
-    if (!sp_http_check_args(r, NULL) || !json_or_html(r))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+        return rc;
     sp_strbuf *b = &r->body;
     if (r->format == SP_FMT_HTML) {
         sp_html_begin(r, "Спадок: реєстр пам’яток культурної спадщини",
@@ -149,8 +150,9 @@ int sp_ogc_landing(sp_http_req *r)
 
 int sp_ogc_conformance(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL) || !json_only(r))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_only(r)) != SP_OK)
+        return rc;
     static const char *const classes[] = {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
@@ -262,8 +264,9 @@ static int collection_html(sp_http_req *r, sp_collection c, int is_heading)
 
 int sp_ogc_collections(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL) || !json_or_html(r))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+        return rc;
     if (r->format == SP_FMT_HTML) {
         sp_html_begin(r, "Колекції", "Collections");
         sp_strbuf_puts(&r->body, "<ul>");
@@ -288,10 +291,11 @@ int sp_ogc_collections(sp_http_req *r)
 
 int sp_ogc_collection(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
-    if (c < 0 || !sp_http_check_args(r, NULL) || !json_or_html(r))
-        return SP_OK;
+    if (c < 0 || (rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+        return rc;
     if (r->format == SP_FMT_HTML) {
         char json[160];
         snprintf(json, sizeof json, "/collections/%s?f=json", id);
@@ -306,10 +310,11 @@ int sp_ogc_collection(sp_http_req *r)
 
 int sp_ogc_queryables(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
-    if (c < 0 || !sp_http_check_args(r, NULL) || !json_only(r))
-        return SP_OK;
+    if (c < 0 || (rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_only(r)) != SP_OK)
+        return rc;
     int n;
     const sp_queryable *q = sp_db_queryables(c, &n);
     sp_strbuf *b = &r->body;
@@ -389,7 +394,7 @@ static int parse_bbox(sp_http_req *r, const char *s, const crs_def *crs, double 
                              "(lon -180..180, lat -90..90, min before max)",
                              s);
     memcpy(out, v, 4 * sizeof *out);
-    return 1;
+    return SP_OK;
 }
 
 /* ISO 8601 date or date-time, as RFC 3339 / OGC datetime wants; ".." or "" is open. */
@@ -443,7 +448,7 @@ static int parse_datetime(sp_http_req *r, const char *s, sp_items_query *q, char
                              "datetime=%.80s: the interval ends before it starts", s);
     if (!slash && !q->datetime[0])
         return sp_http_error(r, 400, "InvalidParameterValue", "datetime is empty");
-    return 1;
+    return SP_OK;
 }
 
 typedef struct items_ctx {
@@ -528,7 +533,7 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
     if (x->is_single && strcmp(x->collection, "monuments") == 0 &&
         wanted(x->properties, "datasets")) {
         sp_json_key(b, "datasets", &first);
-        if (!sp_http_datasets_json(x->r, f->id, b))
+        if (sp_http_datasets_json(x->r, f->id, b) != SP_OK)
             return sp_err_set(err, SP_EDB, "data sets of monument %lld", (long long)f->id);
     }
     sp_strbuf_puts(b, "}}");
@@ -722,35 +727,39 @@ static int items_html(sp_http_req *r, sp_collection c, const sp_items_query *q, 
     return SP_OK;
 }
 
-/* A yes/no parameter: 1 with *out set (SP_ANY when absent), else 0 with a 400 set. */
+/* A yes/no parameter: *out (SP_ANY when absent), or a 400. */
 static int yes_no(sp_http_req *r, const char *name, sp_tristate *out)
 {
     const char *v = sp_http_arg_get(r, name);
     *out = !v ? SP_ANY : strcmp(v, "true") == 0 ? SP_YES : strcmp(v, "false") == 0 ? SP_NO : -1;
     if ((int)*out < 0)
         return sp_http_error(r, 400, "InvalidParameterValue", "%s=%.40s: true or false", name, v);
-    return 1;
+    return SP_OK;
 }
 
 /* The department's questions (damaged_since, act_overdue, hit_again, has_photo,
- * has_agreement) into q; 0 with a 400 set when one is malformed. */
+ * has_agreement) into q; a 400 when one is malformed. */
 static int questions(sp_http_req *r, sp_items_query *q)
 {
+    int rc = SP_OK;
     sp_tristate overdue, again;
-    if (!sp_http_date_arg(r, "damaged_since", &q->damaged_since) ||
-        !yes_no(r, "act_overdue", &overdue) || !yes_no(r, "hit_again", &again) ||
-        !yes_no(r, "has_photo", &q->has_photo) || !yes_no(r, "has_agreement", &q->has_agreement))
-        return 0;
+    if ((rc = sp_http_date_arg(r, "damaged_since", &q->damaged_since)) != SP_OK ||
+        (rc = yes_no(r, "act_overdue", &overdue)) != SP_OK ||
+        (rc = yes_no(r, "hit_again", &again)) != SP_OK ||
+        (rc = yes_no(r, "has_photo", &q->has_photo)) != SP_OK ||
+        (rc = yes_no(r, "has_agreement", &q->has_agreement)) != SP_OK)
+        return rc;
     if (overdue == SP_NO || again == SP_NO)
         return sp_http_error(r, 400, "InvalidParameterValue",
                              "act_overdue and hit_again are asked with =true");
     q->act_overdue = overdue == SP_YES;
     q->hit_again = again == SP_YES;
-    return 1;
+    return SP_OK;
 }
 
 static int items(sp_http_req *r, sp_collection c, int64_t single_id)
 {
+    int rc = SP_OK;
     sp_items_query q = {0};
     q.collection = c;
     q.limit = SP_LIMIT_DEFAULT;
@@ -772,8 +781,8 @@ static int items(sp_http_req *r, sp_collection c, int64_t single_id)
         return SP_OK;
     sp_err err = {0};
     if ((v = sp_http_arg_get(r, "bbox"))) {
-        if (!parse_bbox(r, v, bbox_crs, q.bbox))
-            return SP_OK;
+        if ((rc = parse_bbox(r, v, bbox_crs, q.bbox)) != SP_OK)
+            return rc;
         if (bbox_crs->srid != 4326 &&
             sp_db_bbox_to_4326(r->db, bbox_crs->srid, q.bbox, q.bbox, &err) != SP_OK)
             return sp_http_error_from(r, &err);
@@ -784,8 +793,8 @@ static int items(sp_http_req *r, sp_collection c, int64_t single_id)
     q.out_srid = out_crs->srid;
     q.out_swap = out_crs->swap;
     q.out_decimals = out_crs->decimals;
-    if ((v = sp_http_arg_get(r, "datetime")) && !parse_datetime(r, v, &q, dtbuf))
-        return SP_OK;
+    if ((v = sp_http_arg_get(r, "datetime")) && (rc = parse_datetime(r, v, &q, dtbuf)) != SP_OK)
+        return rc;
     for (size_t i = 0; i < sizeof simple_filters / sizeof simple_filters[0]; i++) {
         if (!(v = sp_http_arg_get(r, simple_filters[i].param)))
             continue;
@@ -804,8 +813,8 @@ static int items(sp_http_req *r, sp_collection c, int64_t single_id)
     if (fcrs && strcmp(fcrs, CRS84) != 0 && strcmp(fcrs, "CRS84") != 0)
         return sp_http_error(r, 400, "InvalidParameterValue",
                              "filter-crs=%.120s: geometry literals are taken in " CRS84, fcrs);
-    if (!questions(r, &q))
-        return SP_OK;
+    if ((rc = questions(r, &q)) != SP_OK)
+        return rc;
     q.q = sp_http_arg_get(r, "q");
     q.sortby = sp_http_arg_get(r, "sortby");
     if ((v = sp_http_arg_get(r, "updated_since"))) {
@@ -829,7 +838,7 @@ static int items(sp_http_req *r, sp_collection c, int64_t single_id)
     if (r->format == SP_FMT_HTML)
         return items_html(r, c, &q, &x, filter);
     if (r->format == SP_FMT_CSV) {
-        int rc = sp_db_items(r->db, &q, write_feature_csv, &x, &matched, &err);
+        rc = sp_db_items(r->db, &q, write_feature_csv, &x, &matched, &err);
         sp_cql_free(filter);
         if (rc != SP_OK)
             return sp_http_error_from(r, &err);
@@ -841,7 +850,7 @@ static int items(sp_http_req *r, sp_collection c, int64_t single_id)
     }
     if (!single_id)
         sp_strbuf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
-    int rc = sp_db_items(r->db, &q, write_feature, &x, &matched, &err);
+    rc = sp_db_items(r->db, &q, write_feature, &x, &matched, &err);
     sp_cql_free(filter);
     if (rc != SP_OK)
         return sp_http_error_from(r, &err);
@@ -890,9 +899,10 @@ static int items(sp_http_req *r, sp_collection c, int64_t single_id)
 
 int sp_ogc_items(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
-    if (c < 0 || !sp_http_check_args(r, item_args)) /* JSON, HTML and CSV */
+    if (c < 0 || (rc = sp_http_check_args(r, item_args)) != SP_OK) /* JSON, HTML and CSV */
         return SP_OK;
     items(r, c, 0);
     return SP_OK;
@@ -905,11 +915,12 @@ int sp_ogc_item(sp_http_req *r)
 
 int sp_ogc_item_of(sp_http_req *r, const char *id, const char *fid)
 {
+    int rc = SP_OK;
     static const char *const one_args[] = {"crs", "properties", NULL};
     int c = collection_id(r, id);
     long long n;
-    if (c < 0 || !sp_http_check_args(r, one_args) || !json_or_html(r))
-        return SP_OK;
+    if (c < 0 || (rc = sp_http_check_args(r, one_args)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+        return rc;
     if (!parse_int(fid, 1, INT64_MAX, &n))
         return sp_http_error(r, 404, "NotFound", "no feature '%.40s' in %s", fid, id);
     items(r, c, n);
@@ -920,8 +931,9 @@ extern const char sp_openapi_json[]; /* server/openapi.json, embedded at build t
 
 int sp_ogc_api(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL) || !json_only(r))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_only(r)) != SP_OK)
+        return rc;
     sp_strbuf_puts(&r->body, sp_openapi_json);
     r->content_type = "application/vnd.oai.openapi+json;version=3.0";
     r->cache_control = "public, max-age=3600";

@@ -227,7 +227,7 @@ int sp_http_upload_received(sp_http_req *r)
     }
     if (u->error)
         return sp_http_error_from(r, &u->err);
-    return 1;
+    return SP_OK;
 }
 
 const char *sp_http_upload_field(sp_http_req *r, const char *name)
@@ -269,10 +269,10 @@ int sp_http_upload_finish(sp_http_req *r, sp_photo_info *out, int *out_n)
     }
     *out_n = u->nfiles;
     u->nfiles = 0;
-    return 1;
+    return SP_OK;
 }
 
-/* Vocabulary fields of a photo (view, phase, status) resolved to codes; 0 with 400 set. */
+/* Vocabulary fields of a photo (view, phase, status) resolved to codes; a 400 otherwise. */
 static int photo_vocab(sp_http_req *r, sp_http_upload *u)
 {
     static const struct {
@@ -294,7 +294,7 @@ static int photo_vocab(sp_http_req *r, sp_http_upload *u)
         free(raw);
         u->fields[v[i].field] = dup;
     }
-    return 1;
+    return SP_OK;
 }
 
 int sp_http_photo_precheck(sp_http_req *r)
@@ -308,10 +308,11 @@ int sp_http_photo_precheck(sp_http_req *r)
 
 static int upload(sp_http_req *r, long long monument_id)
 {
+    int rc = SP_OK;
     sp_http_upload *u = r->upload;
     sp_db_user user = r->user; /* the router checked the role */
-    if (!sp_http_upload_received(r))
-        return SP_OK;
+    if ((rc = sp_http_upload_received(r)) != SP_OK)
+        return rc;
     if (!u->nfiles)
         return sp_http_error(r, 415, "UnsupportedMediaType", "%s",
                              u->is_multipart ? "no image in the form: send it in the field `file`"
@@ -325,15 +326,15 @@ static int upload(sp_http_req *r, long long monument_id)
             return sp_http_error(r, 400, "InvalidParameterValue",
                                  "condition_report_id: '%.40s' is not a report number", rid);
     }
-    if (!photo_vocab(r, u))
-        return SP_OK;
+    if ((rc = photo_vocab(r, u)) != SP_OK)
+        return rc;
     sp_err err = {0};
     if (sp_db_monument_live(r->db, monument_id, &err) != SP_OK)
         return sp_http_error_from(r, &err);
     sp_photo_info info;
     int n;
-    if (!sp_http_upload_finish(r, &info, &n))
-        return SP_OK;
+    if ((rc = sp_http_upload_finish(r, &info, &n)) != SP_OK)
+        return rc;
     sp_db_photo_in in = {monument_id, report_id, sp_http_photo_file(&info), {0}, user.id};
     for (int i = 0; i < SP_PM_COUNT; i++)
         in.meta[i] = u->fields[i];
@@ -344,7 +345,7 @@ static int upload(sp_http_req *r, long long monument_id)
      * acknowledged edits that way). */
     char *json = NULL;
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_photo_add(r->writer->db, &in, &actor, &id, &err);
+    rc = sp_db_photo_add(r->writer->db, &in, &actor, &id, &err);
     if (rc == SP_OK)
         rc = sp_db_photo_json(r->writer->db, id, 1, &json, &err);
     pthread_mutex_unlock(&r->writer->lock);
@@ -362,13 +363,15 @@ static int upload(sp_http_req *r, long long monument_id)
 
 int sp_route_monument_photos(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
     const char *fid = sp_http_param(r, "fid");
     long long id;
     if (strcmp(collection, "monuments") != 0)
         return sp_http_error(r, 404, "NotFound", "photos belong to monuments");
-    if (!sp_http_parse_id(r, fid, "monument", &id) || !sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_parse_id(r, fid, "monument", &id)) != SP_OK ||
+        (rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     if (strcmp(r->method, "POST") == 0) {
         r->cache_control = "no-store";
         return upload(r, id);
@@ -376,8 +379,9 @@ int sp_route_monument_photos(sp_http_req *r)
     sp_db_user user;
     int is_staff = 0;
     if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization")) {
-        if (!sp_http_auth(r, &user))
-            return SP_OK;
+        rc = sp_http_auth(r, &user);
+        if (rc != SP_OK)
+            return rc;
         is_staff = 1;
         r->cache_control = "private, no-store";
     }
@@ -433,11 +437,13 @@ static int serve_file(sp_http_req *r, const char *sha256, const char *media_type
 
 int sp_route_photo(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *fid = sp_http_param(r, "fid");
     const char *variant = sp_http_param(r, "variant");
     long long id;
-    if (!sp_http_parse_id(r, fid, "photo", &id) || !sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_parse_id(r, fid, "photo", &id)) != SP_OK ||
+        (rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     int v = photo_variant(r, variant);
     if (v < 0)
         return SP_OK;
@@ -452,20 +458,23 @@ int sp_route_photo(sp_http_req *r)
      * not (yet) public. */
     int needs_staff = v == SP_PHOTO_ORIGINAL || strcmp(p.status, "public") != 0;
     sp_db_user user;
-    if (needs_staff && !sp_http_auth(r, &user))
-        return SP_OK;
+    rc = needs_staff ? sp_http_auth(r, &user) : SP_OK;
+    if (rc != SP_OK)
+        return rc;
     serve_file(r, p.sha256, p.media_type, (sp_photo_variant)v, needs_staff);
     return SP_OK;
 }
 
 int sp_route_citizen_photo(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *fid = sp_http_param(r, "fid");
     const char *variant = sp_http_param(r, "variant");
     long long id;
     r->cache_control = "private, no-store";
-    if (!sp_http_parse_id(r, fid, "citizen photo", &id) || !sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_parse_id(r, fid, "citizen photo", &id)) != SP_OK ||
+        (rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     int v = photo_variant(r, variant);
     if (v < 0)
         return SP_OK;
@@ -483,7 +492,7 @@ int sp_route_citizen_photo(sp_http_req *r)
 /* ---- PATCH /photos/{id} ----------------------------------------------------------------- */
 
 /* The patch of a JSON object into *out: meta fields as text or null, location_public as a
- * boolean; vocabulary fields resolved to their codes (into codes). 0 with 400 set. */
+ * boolean; vocabulary fields resolved to their codes (into codes). A 400 otherwise. */
 static int photo_patch_of(sp_http_req *r, json_t *body, sp_db_photo_patch *out,
                           const char *codes[SP_PM_COUNT])
 {
@@ -527,33 +536,28 @@ static int photo_patch_of(sp_http_req *r, json_t *body, sp_db_photo_patch *out,
             out->meta[i] = codes[i];
         }
     }
-    return 1;
+    return SP_OK;
 }
 
 int sp_route_photo_patch(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *fid = sp_http_param(r, "fid");
     long long id;
     sp_db_user user = r->user; /* the router checked the role */
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_parse_id(r, fid, "photo", &id) || !sp_http_check_args(r, NULL))
-        return SP_OK;
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-    if (!ct || (strncmp(ct, "application/merge-patch+json", 28) != 0 &&
-                strncmp(ct, "application/json", 16) != 0))
-        return sp_http_error(r, 415, "UnsupportedMediaType",
-                             "send a JSON Merge Patch (application/merge-patch+json)");
-    json_error_t jerr;
-    json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
-                              JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(body)) {
-        json_decref(body);
-        return sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object");
-    }
+    if ((rc = sp_http_parse_id(r, fid, "photo", &id)) != SP_OK ||
+        (rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
+    static const char *const types[] = {"application/merge-patch+json", "application/json", NULL};
+    json_t *body = NULL;
+    if ((rc = sp_http_json_body(r, types, "a JSON Merge Patch (application/merge-patch+json)",
+                                &body)) != SP_OK)
+        return rc;
     sp_db_photo_patch patch = {0};
     const char *codes[SP_PM_COUNT] = {0};
-    if (!photo_patch_of(r, body, &patch, codes)) {
+    if ((rc = photo_patch_of(r, body, &patch, codes)) != SP_OK) {
         json_decref(body);
         return SP_OK;
     }
@@ -561,7 +565,7 @@ int sp_route_photo_patch(sp_http_req *r)
     sp_err err = {0};
     char *json = NULL;
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_photo_update(r->writer->db, id, &patch, &actor, &err);
+    rc = sp_db_photo_update(r->writer->db, id, &patch, &actor, &err);
     if (rc == SP_OK)
         rc = sp_db_photo_json(r->writer->db, id, 1, &json, &err);
     pthread_mutex_unlock(&r->writer->lock);

@@ -23,20 +23,21 @@ int sp_http_attribution(sp_http_req *r, sp_strbuf *out)
     sp_err err = {0};
     char *line = NULL;
     if (sp_db_attribution(r->db, &line, &err) != SP_OK)
-        return sp_http_error_from(r, &err), 0;
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(out, line);
     free(line);
-    return 1;
+    return SP_OK;
 }
 
 int sp_http_attribution_json(sp_http_req *r, sp_strbuf *b)
 {
     sp_strbuf credit = {0};
     sp_strbuf_puts(b, "\"attribution\":");
-    if (sp_http_attribution(r, &credit))
+    int rc = sp_http_attribution(r, &credit);
+    if (rc == SP_OK)
         sp_json_str(b, sp_strbuf_cstr(&credit));
     sp_strbuf_free(&credit);
-    return SP_OK;
+    return rc;
 }
 
 /* One data set as JSON: its details, and a licence link when its licence is known. */
@@ -78,9 +79,9 @@ int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b)
     sp_err err = {0};
     sp_strbuf_puts(b, "[");
     if (sp_db_dataset_foreach(r->db, monument_id, add_dataset, &l, &err) != SP_OK)
-        return sp_http_error_from(r, &err), 0;
+        return sp_http_error_from(r, &err);
     sp_strbuf_puts(b, "]");
-    return 1;
+    return SP_OK;
 }
 
 /* The OGC links of the licences: rel=license for each data set with a known licence text,
@@ -106,25 +107,27 @@ int sp_http_licence_links(sp_http_req *r, sp_strbuf *b)
 {
     sp_err err = {0};
     if (sp_db_dataset_foreach(r->db, 0, add_licence_link, b, &err) != SP_OK)
-        return sp_http_error_from(r, &err), 0;
-    return 1;
+        return sp_http_error_from(r, &err);
+    return SP_OK;
 }
 
 /* GET /datasets: the data sets the registry holds, with their licences and the composed
  * attribution line. */
 int sp_route_datasets(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     sp_strbuf credit = {0};
     sp_strbuf_puts(&r->body, "{\"datasets\":");
-    if (sp_http_datasets_json(r, 0, &r->body) && sp_http_attribution(r, &credit)) {
+    if ((rc = sp_http_datasets_json(r, 0, &r->body)) == SP_OK &&
+        (rc = sp_http_attribution(r, &credit)) == SP_OK) {
         sp_strbuf_puts(&r->body, ",\"attribution\":");
         sp_json_str(&r->body, sp_strbuf_cstr(&credit));
         sp_strbuf_puts(&r->body, "}");
     }
     sp_strbuf_free(&credit);
-    return SP_OK;
+    return rc;
 }
 
 /* ---- conflicts ----------------------------------------------------------------------------- */
@@ -165,9 +168,10 @@ static int add_conflict(void *ctx, const sp_db_conflict *c, sp_err *err)
 
 static int conflict_list(sp_http_req *r)
 {
+    int rc = SP_OK;
     static const char *const args[] = {"status", "run", NULL};
-    if (!sp_http_check_args(r, args))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, args)) != SP_OK)
+        return rc;
     const char *status = sp_http_arg_get(r, "status"), *run = sp_http_arg_get(r, "run");
     static const char *const statuses[] = {"open",    "noted", "kept", "taken",
                                            "deleted", "all",   NULL};
@@ -180,8 +184,8 @@ static int conflict_list(sp_http_req *r)
     if (!status)
         status = "open";
     long long run_id = 0;
-    if (run && !sp_http_parse_id(r, run, "import run", &run_id))
-        return SP_OK;
+    if (run && (rc = sp_http_parse_id(r, run, "import run", &run_id)) != SP_OK)
+        return rc;
     json_list l = {&r->body, 0};
     sp_err err = {0};
     sp_strbuf_puts(&r->body, "{\"conflicts\":[");
@@ -194,11 +198,12 @@ static int conflict_list(sp_http_req *r)
 
 static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
 {
-    json_error_t jerr;
-    json_t *body = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
-                              JSON_REJECT_DUPLICATES, &jerr);
+    json_t *body = NULL;
+    int rc = sp_http_json_body(r, NULL, "JSON", &body);
+    if (rc != SP_OK)
+        return rc;
     const char *resolution = json_string_value(json_object_get(body, "resolution"));
-    if (!body || !json_is_object(body) || !resolution) {
+    if (!resolution) {
         json_decref(body);
         return sp_http_error(r, 400, "InvalidBody",
                              "send {\"resolution\": \"keep\" | \"take\" | \"delete\"}");
@@ -209,7 +214,7 @@ static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_conflict_resolve(r->writer->db, id, resolution, &actor, &err);
+    rc = sp_db_conflict_resolve(r->writer->db, id, resolution, &actor, &err);
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body); /* resolution was body's */
     if (rc != SP_OK)
@@ -220,6 +225,7 @@ static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
 
 int sp_route_conflicts(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     r->cache_control = "no-store";
     r->has_etag = 0;
@@ -227,8 +233,8 @@ int sp_route_conflicts(sp_http_req *r)
     long long n = 0;
     if (!id)
         return conflict_list(r);
-    if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, id, "conflict", &n))
-        return SP_OK;
-    conflict_resolve(r, &u, n);
-    return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK ||
+        (rc = sp_http_parse_id(r, id, "conflict", &n)) != SP_OK)
+        return rc;
+    return conflict_resolve(r, &u, n);
 }

@@ -33,21 +33,12 @@
 /* What a citizen may choose for the photos: an SPDX licence, or none (do not publish). */
 static const char *const photo_licences[] = {"CC-BY-4.0", "CC0-1.0", "none"};
 
+/* The request body as a JSON object (JSON or GeoJSON), NULL with the error answer set. */
 static json_t *json_request(sp_http_req *r)
 {
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-    if (!ct ||
-        (strncmp(ct, "application/json", 16) != 0 && strncmp(ct, "application/geo+json", 20) != 0))
-        return sp_http_error(r, 415, "UnsupportedMediaType", "send JSON (application/json)"), NULL;
-    json_error_t jerr;
-    json_t *j = json_loadb(r->req_body.data ? r->req_body.data : "", r->req_body.len,
-                           JSON_REJECT_DUPLICATES, &jerr);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        return sp_http_error(r, 400, "InvalidBody", "the body is not a JSON object%s%s",
-                             j ? "" : ": ", j ? "" : jerr.text),
-               NULL;
-    }
+    static const char *const types[] = {"application/json", "application/geo+json", NULL};
+    json_t *j = NULL;
+    sp_http_json_body(r, types, "JSON (application/json)", &j);
     return j;
 }
 
@@ -64,7 +55,7 @@ static int report_values(sp_http_req *r, json_t *obj, sp_imp_feature *out)
     free(text);
     if (rc != SP_OK)
         return sp_http_error_from(r, &err);
-    return 1;
+    return SP_OK;
 }
 
 static int report_create(sp_http_req *r, long long monument_id)
@@ -83,10 +74,10 @@ static int report_create(sp_http_req *r, long long monument_id)
                              "supersedes_id: expected the id of the report it corrects");
     }
     long long supersedes = json_is_integer(sup) ? (long long)json_integer_value(sup) : 0;
-    int ok = report_values(r, obj, &f);
+    int rc = report_values(r, obj, &f);
     json_decref(body);
-    if (!ok)
-        return SP_OK;
+    if (rc != SP_OK)
+        return rc;
     const char *type = f.rec.values[SP_RF_REPORT_TYPE];
     if (strcmp(type, "citizen") == 0) {
         sp_imp_feature_clear(&f);
@@ -99,7 +90,7 @@ static int report_create(sp_http_req *r, long long monument_id)
     sp_err err = {0};
     int64_t rid = 0;
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_report_create(r->writer->db, &in, &actor, u.id, &rid, &err);
+    rc = sp_db_report_create(r->writer->db, &in, &actor, u.id, &rid, &err);
     pthread_mutex_unlock(&r->writer->lock);
     sp_imp_feature_clear(&f);
     if (rc != SP_OK)
@@ -118,13 +109,15 @@ static int report_create(sp_http_req *r, long long monument_id)
 
 int sp_route_monument_reports(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *collection = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "collection");
     const char *fid = sp_http_param(r, "fid");
     long long id;
     if (strcmp(collection, "monuments") != 0)
         return sp_http_error(r, 404, "NotFound", "reports are filed on monuments");
-    if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, fid, "monument", &id))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK ||
+        (rc = sp_http_parse_id(r, fid, "monument", &id)) != SP_OK)
+        return rc;
     if (strcmp(r->method, "POST") == 0) {
         r->cache_control = "no-store";
         return report_create(r, id);
@@ -158,7 +151,7 @@ static int text_ok(sp_http_req *r, json_t *v, const char *name, size_t max, int 
     if (!v || json_is_null(v)) {
         if (is_required)
             return sp_http_error(r, 400, "InvalidParameterValue", "%s: required", name);
-        return 1;
+        return SP_OK;
     }
     if (!json_is_string(v))
         return sp_http_error(r, 400, "InvalidParameterValue", "%s: expected text", name);
@@ -168,7 +161,7 @@ static int text_ok(sp_http_req *r, json_t *v, const char *name, size_t max, int 
                              len, max);
     if (is_required && strspn(json_string_value(v), " \t\r\n") == len)
         return sp_http_error(r, 400, "InvalidParameterValue", "%s: required", name);
-    return 1;
+    return SP_OK;
 }
 
 /* A report form (multipart/form-data, with photos) as the JSON object a client would send:
@@ -180,39 +173,37 @@ static json_t *form_as_json(sp_http_req *r)
     const char *v, *lon = sp_http_upload_field(r, "lon"), *lat = sp_http_upload_field(r, "lat");
     static const char *const texts[] = {"description", "contact", "photo_licence", "photo_credit"};
     char *end;
-    int ok = o != NULL;
-    if (ok && (v = sp_http_upload_field(r, "monument_id")) && *v) {
+    int rc = o ? SP_OK : sp_http_error(r, 500, "ServerError", "out of memory");
+    if (rc == SP_OK && (v = sp_http_upload_field(r, "monument_id")) && *v) {
         long long n = strtoll(v, &end, 10);
         if (*end)
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "monument_id: expected the number of a monument");
         json_object_set_new(o, "monument_id", json_integer(n));
     }
-    if (ok && (v = sp_http_upload_field(r, "location")) && *v) {
+    if (rc == SP_OK && (v = sp_http_upload_field(r, "location")) && *v) {
         json_t *loc = json_loads(v, JSON_REJECT_DUPLICATES, NULL);
         if (!loc)
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "location: expected a GeoJSON Point [longitude, latitude]");
         json_object_set_new(o, "location", loc);
-    } else if (ok && (lon || lat)) {
+    } else if (rc == SP_OK && (lon || lat)) {
         double x = lon ? strtod(lon, &end) : NAN;
         int bad = !lon || *end || !*lon;
         double y = lat ? strtod(lat, &end) : NAN;
         bad |= !lat || *end || !*lat;
         if (bad)
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "lon and lat: expected both, as decimal degrees");
         else
             json_object_set_new(o, "location",
                                 json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates", x, y));
     }
-    for (size_t i = 0; ok && i < sizeof texts / sizeof texts[0]; i++)
+    for (size_t i = 0; rc == SP_OK && i < sizeof texts / sizeof texts[0]; i++)
         if ((v = sp_http_upload_field(r, texts[i])))
             json_object_set_new(o, texts[i], json_string(v));
-    if (!ok || !o) {
+    if (rc != SP_OK) {
         json_decref(o);
-        if (ok)
-            sp_http_error(r, 500, "ServerError", "out of memory");
         return NULL;
     }
     return o;
@@ -220,12 +211,13 @@ static json_t *form_as_json(sp_http_req *r)
 
 int sp_route_citizen_report(sp_http_req *r)
 {
+    int rc = SP_OK;
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
-    if (r->upload && !sp_http_upload_received(r))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
+    if (r->upload && (rc = sp_http_upload_received(r)) != SP_OK)
+        return rc;
     json_t *body = r->upload ? form_as_json(r) : json_request(r);
     if (!body)
         return SP_OK;
@@ -235,43 +227,42 @@ int sp_route_citizen_report(sp_http_req *r)
            *contact = json_object_get(body, "contact");
     const char *key;
     json_t *v;
-    int ok = 1;
     json_t *licence = json_object_get(body, "photo_licence"),
            *credit = json_object_get(body, "photo_credit");
     json_object_foreach(body, key, v)
     {
-        if (ok && strcmp(key, "monument_id") && strcmp(key, "location") &&
+        if (rc == SP_OK && strcmp(key, "monument_id") && strcmp(key, "location") &&
             strcmp(key, "description") && strcmp(key, "contact") && strcmp(key, "photo_licence") &&
             strcmp(key, "photo_credit"))
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "%.60s: not a field of a report (monument_id, location, "
                                "description, contact, photo_licence, photo_credit)",
                                key);
     }
-    if (ok && licence && !json_is_null(licence)) {
+    if (rc == SP_OK && licence && !json_is_null(licence)) {
         const char *l = json_string_value(licence);
         size_t i = 0, n = sizeof photo_licences / sizeof photo_licences[0];
         while (l && i < n && strcmp(l, photo_licences[i]) != 0)
             i++;
         if (!l || i == n)
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "photo_licence: CC-BY-4.0, CC0-1.0 or none (do not publish)");
         else if (strcmp(l, "none") != 0)
             in.photo_licence = l;
     }
-    if (ok)
-        ok = text_ok(r, credit, "photo_credit", SP_CITIZEN_CONTACT_MAX, 0);
-    if (ok && json_is_string(credit) &&
+    if (rc == SP_OK)
+        rc = text_ok(r, credit, "photo_credit", SP_CITIZEN_CONTACT_MAX, 0);
+    if (rc == SP_OK && json_is_string(credit) &&
         strspn(json_string_value(credit), " \t\r\n") < json_string_length(credit))
         in.photo_credit = json_string_value(credit);
-    if (ok && mid && !json_is_null(mid)) {
+    if (rc == SP_OK && mid && !json_is_null(mid)) {
         if (!json_is_integer(mid) || json_integer_value(mid) < 1)
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "monument_id: expected the number of a monument");
         else
             in.monument_id = json_integer_value(mid);
     }
-    if (ok && loc && !json_is_null(loc)) {
+    if (rc == SP_OK && loc && !json_is_null(loc)) {
         json_t *c = json_object_get(loc, "coordinates");
         const char *t = json_string_value(json_object_get(loc, "type"));
         double lon = json_number_value(json_array_get(c, 0));
@@ -279,30 +270,31 @@ int sp_route_citizen_report(sp_http_req *r)
         if (!t || strcmp(t, "Point") != 0 || json_array_size(c) != 2 ||
             !json_is_number(json_array_get(c, 0)) || !json_is_number(json_array_get(c, 1)) ||
             !isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "location: expected a GeoJSON Point [longitude, latitude]");
         in.has_location = 1;
         in.lon = lon;
         in.lat = lat;
     }
-    if (ok && !in.monument_id && !in.has_location)
-        ok = sp_http_error(r, 400, "InvalidParameterValue",
+    if (rc == SP_OK && !in.monument_id && !in.has_location)
+        rc = sp_http_error(r, 400, "InvalidParameterValue",
                            "say where: monument_id, or location (a GeoJSON Point)");
-    if (ok)
-        ok = text_ok(r, desc, "description", SP_CITIZEN_TEXT_MAX, 1) &&
-             text_ok(r, contact, "contact", SP_CITIZEN_CONTACT_MAX, 0);
+    if (rc == SP_OK)
+        rc = text_ok(r, desc, "description", SP_CITIZEN_TEXT_MAX, 1);
+    if (rc == SP_OK)
+        rc = text_ok(r, contact, "contact", SP_CITIZEN_CONTACT_MAX, 0);
     /* Counted only once the report is well formed: a typo does not use up the quota. */
-    if (ok)
-        ok = sp_http_limit(r, r->report_limit, "reports");
+    if (rc == SP_OK)
+        rc = sp_http_limit(r, r->report_limit, "reports"); /* 429 set when over */
     /* The photos are decoded (proved images) and stored only now: after the cheap checks. */
     sp_photo_info info[SP_UPLOAD_MAX_FILES];
     sp_db_photo_file photos[SP_UPLOAD_MAX_FILES];
     int nphotos = 0;
-    if (ok && r->upload)
-        ok = sp_http_upload_finish(r, info, &nphotos);
-    if (!ok) {
+    if (rc == SP_OK && r->upload)
+        rc = sp_http_upload_finish(r, info, &nphotos);
+    if (rc != SP_OK) {
         json_decref(body);
-        return SP_OK;
+        return rc;
     }
     for (int i = 0; i < nphotos; i++)
         photos[i] = sp_http_photo_file(&info[i]);
@@ -315,7 +307,7 @@ int sp_route_citizen_report(sp_http_req *r)
     sp_err err = {0};
     int64_t id = 0;
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_citizen_add(r->writer->db, &in, &id, ref, &err);
+    rc = sp_db_citizen_add(r->writer->db, &in, &id, ref, &err);
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body);
     /* A refused report leaves stored photo files that no row names: the sweep at the next
@@ -340,9 +332,10 @@ int sp_route_citizen_report(sp_http_req *r)
 
 static int moderation_list(sp_http_req *r)
 {
+    int rc = SP_OK;
     static const char *const args[] = {"status", NULL};
-    if (!sp_http_check_args(r, args))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, args)) != SP_OK)
+        return rc;
     const char *status = sp_http_arg_get(r, "status");
     if (!status)
         status = "pending";
@@ -380,34 +373,35 @@ static int moderate(sp_http_req *r, const sp_db_user *u, long long id)
     const char *decision = json_string_value(json_object_get(body, "decision"));
     sp_db_moderation m = {0};
     sp_imp_feature f = {0};
-    int ok = 1;
+    int rc = SP_OK;
     if (!decision ||
         (strcmp(decision, "approve") && strcmp(decision, "reject") && strcmp(decision, "review")))
-        ok = sp_http_error(r, 400, "InvalidParameterValue",
+        rc = sp_http_error(r, 400, "InvalidParameterValue",
                            "decision: \"approve\", \"reject\" or \"review\"");
-    if (ok && strcmp(decision, "review") == 0) {
+    if (rc == SP_OK && strcmp(decision, "review") == 0) {
         json_decref(body);
         return review(r, u, id);
     }
-    m.is_approved = ok && strcmp(decision, "approve") == 0;
-    if (ok && !m.is_approved) {
+    m.is_approved = rc == SP_OK && strcmp(decision, "approve") == 0;
+    if (rc == SP_OK && !m.is_approved) {
         json_t *reason = json_object_get(body, "reason"),
                *public_reason = json_object_get(body, "public_reason");
-        ok = text_ok(r, reason, "reason", SP_CITIZEN_TEXT_MAX, 1) &&
-             text_ok(r, public_reason, "public_reason", SP_CITIZEN_TEXT_MAX, 0);
+        rc = text_ok(r, reason, "reason", SP_CITIZEN_TEXT_MAX, 1);
+        if (rc == SP_OK)
+            rc = text_ok(r, public_reason, "public_reason", SP_CITIZEN_TEXT_MAX, 0);
         m.reason = json_string_value(reason);
         m.public_reason = json_string_value(public_reason);
     }
-    if (ok && m.is_approved) {
+    if (rc == SP_OK && m.is_approved) {
         json_t *mid = json_object_get(body, "monument_id");
         if (mid && !json_is_integer(mid))
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "monument_id: expected the number of a monument");
         m.monument_id = json_integer_value(mid);
         const char *ver = json_string_value(json_object_get(body, "verification"));
-        if (ok && json_object_get(body, "verification") &&
+        if (rc == SP_OK && json_object_get(body, "verification") &&
             (!ver || (strcmp(ver, "unverified") && strcmp(ver, "confirmed"))))
-            ok = sp_http_error(r, 400, "InvalidParameterValue",
+            rc = sp_http_error(r, 400, "InvalidParameterValue",
                                "verification: \"unverified\" or \"confirmed\"");
         m.verification = ver;
         /* The rest are report fields the moderator sets (condition, damage_level, ...). */
@@ -416,23 +410,23 @@ static int moderate(sp_http_req *r, const sp_db_user *u, long long id)
         json_object_del(fields, "monument_id");
         json_object_del(fields, "verification");
         json_object_set_new(fields, "report_type", json_string("citizen"));
-        if (ok && fields && json_object_get(fields, "source"))
-            ok = sp_http_error(r, 400, "InvalidParameterValue", "source: a citizen's, always");
-        if (ok)
-            ok = report_values(r, fields, &f);
+        if (rc == SP_OK && fields && json_object_get(fields, "source"))
+            rc = sp_http_error(r, 400, "InvalidParameterValue", "source: a citizen's, always");
+        if (rc == SP_OK)
+            rc = report_values(r, fields, &f);
         json_decref(fields);
         m.values = f.rec.values;
     }
-    if (!ok) {
+    if (rc != SP_OK) {
         json_decref(body);
         sp_imp_feature_clear(&f);
-        return SP_OK;
+        return rc;
     }
     sp_db_actor actor = {u->login, u->role, 0, 0};
     sp_err err = {0};
     int64_t rid = 0;
     pthread_mutex_lock(&r->writer->lock);
-    int rc = sp_db_citizen_moderate(r->writer->db, id, &m, &actor, &rid, &err);
+    rc = sp_db_citizen_moderate(r->writer->db, id, &m, &actor, &rid, &err);
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body);
     sp_imp_feature_clear(&f);
@@ -448,6 +442,7 @@ static int moderate(sp_http_req *r, const sp_db_user *u, long long id)
 
 int sp_route_moderation(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     r->cache_control = "no-store";
     r->has_etag = 0;
@@ -455,8 +450,9 @@ int sp_route_moderation(sp_http_req *r)
     long long n = 0;
     if (!id)
         return moderation_list(r);
-    if (!sp_http_check_args(r, NULL) || !sp_http_parse_id(r, id, "citizen report", &n))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK ||
+        (rc = sp_http_parse_id(r, id, "citizen report", &n)) != SP_OK)
+        return rc;
     moderate(r, &u, n);
     return SP_OK;
 }
@@ -465,11 +461,12 @@ int sp_route_citizen_status(sp_http_req *r)
 {
     /* A report's state is not public data: the public data version (ETags, the response
      * cache) does not follow its moderation. */
+    int rc = SP_OK;
     const char *ref = sp_http_param(r, "ref");
     r->cache_control = "no-store";
     r->has_etag = 0;
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     size_t n = strlen(ref);
     if (n == 0 || n > SP_CITIZEN_REF_MAX ||
         strspn(ref, "0123456789ABCDEFabcdef-") != n) /* never reaches the database */

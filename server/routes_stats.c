@@ -85,8 +85,9 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
 
 int sp_route_stats(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     if (r->format == SP_FMT_HTML)
         r->format = SP_FMT_JSON; /* a browser gets the JSON */
     stats_ctx x = {r, ""};

@@ -28,31 +28,35 @@ static int filter_arg(sp_http_req *r, const char *name, const char **out)
     const char *v = sp_http_arg_get(r, name);
     *out = v;
     if (!v)
-        return 1;
+        return SP_OK;
     size_t n = strlen(v);
     int ok = n > 0 && n <= SP_TILE_FILTER_MAX && strspn(v, "abcdefghijklmnopqrstuvwxyz_") == n;
     if (!ok)
-        sp_http_error(r, 400, "InvalidParameterValue",
-                      "%s=%.60s: expected a vocabulary code such as 'national' or 'emergency'",
-                      name, v);
-    return ok;
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "%s=%.60s: expected a vocabulary code such as 'national' or "
+                             "'emergency'",
+                             name, v);
+    return SP_OK;
 }
 
-/* The query's filters into t (their only parameters); 0 with a 400 set. A district is named
+/* The query's filters into t (their only parameters); a 400 otherwise. A district is named
  * as the items name it (its Ukrainian name, valid UTF-8 as every argument is). */
 static int tile_filters(sp_http_req *r, sp_tile_req *t)
 {
-    if (!sp_http_check_args(r, tile_args) || !filter_arg(r, "significance", &t->significance) ||
-        !filter_arg(r, "kind", &t->kind) || !filter_arg(r, "condition", &t->condition) ||
-        !sp_http_date_arg(r, "damaged_since", &t->damaged_since))
-        return 0;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, tile_args)) != SP_OK ||
+        (rc = filter_arg(r, "significance", &t->significance)) != SP_OK ||
+        (rc = filter_arg(r, "kind", &t->kind)) != SP_OK ||
+        (rc = filter_arg(r, "condition", &t->condition)) != SP_OK ||
+        (rc = sp_http_date_arg(r, "damaged_since", &t->damaged_since)) != SP_OK)
+        return rc;
     t->district = sp_http_arg_get(r, "district");
     size_t n = t->district ? strlen(t->district) : 1;
     if (n == 0 || n > SP_TILE_DISTRICT_MAX)
         return sp_http_error(r, 400, "InvalidParameterValue",
                              "district: expected a district's name, 1 to %d bytes",
                              SP_TILE_DISTRICT_MAX);
-    return 1;
+    return SP_OK;
 }
 
 static int layer_of(sp_http_req *r, const char *name)
@@ -65,6 +69,7 @@ static int layer_of(sp_http_req *r, const char *name)
 
 int sp_route_tile(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *layer = sp_http_param(r, "layer");
     const char *z = sp_http_param(r, "z");
     const char *x = sp_http_param(r, "x");
@@ -77,16 +82,17 @@ int sp_route_tile(sp_http_req *r)
     t.layer = (sp_tile_layer)l;
     if (sp_tile_parse_zxy(z, x, yfile, &t, &err) != SP_OK)
         return sp_http_error(r, 400, "InvalidParameterValue", "%s", err.msg);
-    if (!tile_filters(r, &t))
-        return SP_OK;
+    if ((rc = tile_filters(r, &t)) != SP_OK)
+        return rc;
     unsigned char *png = NULL;
     size_t len = 0;
     int is_empty = 0;
     char hash[17];
     int64_t newest = -1;
     if ((r->tiles && sp_watch_version(r->watch, SP_WATCH_MAP, r->db, &newest, &err) != SP_OK) ||
-        sp_tile_get(r->db, r->tiles, &t, newest, (int64_t)r->cfg->tile_cache_mb * 1024 * 1024, &png,
-                    &len, hash, &is_empty, &err) != SP_OK)
+        sp_tile_get(r->db, r->tiles, r->hot_tiles, &t, newest,
+                    (int64_t)r->cfg->tile_cache_mb * 1024 * 1024, &png, &len, hash, &is_empty,
+                    &err) != SP_OK)
         return sp_http_error_from(r, &err);
     char *body = realloc(png, len + 1); /* the body takes the PNG, NUL-terminated */
     if (!body) {
@@ -129,8 +135,9 @@ static int basemap_tilejson(sp_http_req *r)
 /* GET /tiles: the tile sets, each with its TileJSON (the base map's when one is set). */
 int sp_route_tilesets(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     sp_strbuf *b = &r->body, url = {0}, path = {0};
     sp_strbuf_puts(b, "{\"tilesets\":[");
     for (int l = 0; l <= SP_TILE_LAYER_COUNT; l++) {
@@ -160,6 +167,7 @@ int sp_route_tilesets(sp_http_req *r)
  * from it. */
 int sp_route_tilejson(sp_http_req *r)
 {
+    int rc = SP_OK;
     const char *file = sp_http_param(r, "file");
     char name[64];
     size_t n = strlen(file);
@@ -167,11 +175,11 @@ int sp_route_tilejson(sp_http_req *r)
         return sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
     snprintf(name, sizeof name, "%.*s", (int)(n - 5), file);
     if (strcmp(name, "basemap") == 0)
-        return sp_http_check_args(r, NULL) ? basemap_tilejson(r) : SP_OK;
+        return (rc = sp_http_check_args(r, NULL)) != SP_OK ? rc : basemap_tilejson(r);
     int l = layer_of(r, name);
     sp_tile_req checked = {0}; /* the filters are checked here, and kept in the tile URL */
-    if (l < 0 || !tile_filters(r, &checked))
-        return SP_OK;
+    if (l < 0 || (rc = tile_filters(r, &checked)) != SP_OK)
+        return rc;
     double bbox[4] = {22.1, 44.3, 40.3, 52.4}; /* Ukraine, when the registry is empty */
     int has_bbox = 0;
     char tmin[32], tmax[32];
@@ -199,7 +207,7 @@ int sp_route_tilejson(sp_http_req *r)
                      (bbox[1] + bbox[3]) / 2, 12);
     sp_strbuf credit = {0}; /* composed from the data sets held, never written here */
     sp_strbuf_puts(b, "\"attribution\":");
-    if (!sp_http_attribution(r, &credit)) {
+    if ((rc = sp_http_attribution(r, &credit)) != SP_OK) {
         sp_strbuf_free(&credit);
         sp_strbuf_free(&url);
         sp_strbuf_free(&path);

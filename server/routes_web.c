@@ -34,9 +34,10 @@ static int serve(sp_http_req *r, const sp_asset *a, const char *cache_control)
 
 int sp_route_static(sp_http_req *r)
 {
+    int rc = SP_OK;
     static const char *const args[] = {"v", NULL};
-    if (!sp_http_check_args(r, args))
-        return SP_OK;
+    if ((rc = sp_http_check_args(r, args)) != SP_OK)
+        return rc;
     const sp_asset *a = find(r->path);
     if (!a || strstr(a->media_type, "text/html"))
         return sp_http_error(r, 404, "NotFound", "no such file: %.200s", r->path);
@@ -63,8 +64,9 @@ int sp_http_page(sp_http_req *r, const char *name)
 
 int sp_route_vocabularies(sp_http_req *r)
 {
-    if (!sp_http_check_args(r, NULL))
-        return SP_OK;
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+        return rc;
     char *json = NULL;
     sp_err err = {0};
     if (sp_db_vocab_json(r->db, &json, &err) != SP_OK)

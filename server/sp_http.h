@@ -40,6 +40,9 @@ typedef struct sp_http_config {
     /* Heavy requests (photo decoding, sign-in, export rebuilds) run at once in a pool of
      * this many threads, as many more wait, beyond that 503; 0: the number of cores. */
     int heavy_jobs;
+    /* What absolute links start with (scheme://host[:port][/path]), since the server may sit
+     * behind a proxy; NULL: http://BIND:PORT as it listens. The Host header is never read. */
+    const char *public_url;
 } sp_http_config;
 
 typedef struct sp_http_server sp_http_server;

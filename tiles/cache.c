@@ -20,6 +20,7 @@
 #include "sp_hash.h"
 #include "sp_tile.h"
 #include "tile_int.h"
+#include "tile_int.h"
 
 /* The last change this process applied: a hint that spares the cache database a look when
  * nothing changed; the cache's own `seen` decides. */
@@ -92,111 +93,108 @@ int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t newest, int64_t *out_ver
 
 /* ---- the hot tiles, in memory ---------------------------------------------------------
  * In front of the cache database: the tiles asked for most recently, in two-way sets by a
- * 128-bit hash of their key, each valid only for the map_change version it was stored at
- * (any change makes them all stale at once; the database keeps the exact invalidation). A
- * hit costs one look at the registry's change log and a copy. */
+ * hash of their key, each valid only for the map_change version it was stored at (any change
+ * makes them all stale at once; the database keeps the exact invalidation). A hit compares
+ * the whole key (it holds user-supplied filters: a hash alone could be forged to collide)
+ * and costs one look at the registry's change log and a copy. Owned by a server. */
 #define SP_HOT_SLOTS     131072              /* a city's tiles over several zooms */
 #define SP_HOT_MAX_BYTES (64 * 1024)         /* bigger tiles are not kept */
 #define SP_HOT_TOTAL     (64L * 1024 * 1024) /* bytes of PNGs kept in memory at most */
 
-typedef struct hot {
-    uint64_t k1, k2; /* the key's hash, two seeds */
+typedef struct hot_slot {
+    char *key; /* the whole key; NULL: empty */
     int64_t version;
     uint64_t stamp; /* last use, for the choice of the slot to reuse */
     unsigned char *png;
     size_t len;
     char hash[17];
     int is_empty;
-} hot;
+} hot_slot;
 
-static hot hots[SP_HOT_SLOTS];
-static long hot_bytes;
-static uint64_t hot_clock;
-static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the hot_* and hots */
+struct sp_tile_hot {
+    pthread_mutex_t lock; /* guards what follows */
+    long bytes;
+    uint64_t clock;
+    hot_slot slots[SP_HOT_SLOTS];
+};
 
-/* The key's two hashes, from the request itself (no text to format on the hot path). */
-static void hot_key(const sp_tile_req *req, int day, uint64_t *k1, uint64_t *k2)
+sp_tile_hot *sp_tile_hot_new(void)
 {
-    const char *parts[6] = {sp_tile_layer_name(req->layer),
-                            req->significance,
-                            req->kind,
-                            req->condition,
-                            req->district,
-                            req->damaged_since};
-    const int nums[6] = {SP_TILE_STYLE_REV, day, req->z, req->x, req->y, req->scale};
-    uint64_t h1 = SP_FNV_INIT, h2 = 0x9e3779b97f4a7c15ULL;
-    for (int i = 0; i < 6; i++) {
-        const char *p = parts[i] ? parts[i] : "";
-        size_t n = strlen(p) + 1; /* with its NUL: "a","" and "","a" differ */
-        h1 = sp_fnv1a(h1, p, n);
-        h2 = sp_fnv1a(h2, p, n);
+    sp_tile_hot *c = calloc(1, sizeof *c);
+    if (c)
+        pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void sp_tile_hot_free(sp_tile_hot *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < SP_HOT_SLOTS; i++) {
+        free(c->slots[i].key);
+        free(c->slots[i].png);
     }
-    *k1 = sp_fnv1a(h1, nums, sizeof nums);
-    *k2 = sp_fnv1a(h2, nums, sizeof nums);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
 }
 
-static hot *hot_set(uint64_t k1)
+static hot_slot *hot_set(sp_tile_hot *c, uint64_t h)
 {
-    return &hots[(k1 % (SP_HOT_SLOTS / 2)) * 2];
+    return &c->slots[(h % (SP_HOT_SLOTS / 2)) * 2];
 }
 
-static int hot_get(uint64_t k1, uint64_t k2, int64_t version, unsigned char **out, size_t *out_len,
-                   char hash[17], int *is_empty)
+int sp_tile_hot_get(sp_tile_hot *c, uint64_t h, const char *key, int64_t version,
+                    unsigned char **out, size_t *out_len, char hash[17], int *is_empty)
 {
-    hot *set = hot_set(k1);
+    hot_slot *set = hot_set(c, h);
     int hit = 0;
-    pthread_mutex_lock(&hot_lock);
+    pthread_mutex_lock(&c->lock);
     for (int i = 0; i < 2 && !hit; i++) {
-        hot *h = &set[i];
-        if (h->png && h->k1 == k1 && h->k2 == k2 && h->version == version &&
-            (*out = malloc(h->len + 1))) {
-            memcpy(*out, h->png, h->len);
-            *out_len = h->len;
-            memcpy(hash, h->hash, 17);
-            *is_empty = h->is_empty;
-            h->stamp = ++hot_clock;
+        hot_slot *e = &set[i];
+        if (e->png && e->version == version && strcmp(e->key, key) == 0 &&
+            (*out = malloc(e->len + 1))) {
+            memcpy(*out, e->png, e->len);
+            *out_len = e->len;
+            memcpy(hash, e->hash, 17);
+            *is_empty = e->is_empty;
+            e->stamp = ++c->clock;
             hit = 1;
         }
     }
-    pthread_mutex_unlock(&hot_lock);
+    pthread_mutex_unlock(&c->lock);
     return hit;
 }
 
-static void hot_put(uint64_t k1, uint64_t k2, int64_t version, const unsigned char *png, size_t len,
-                    const char hash[17], int is_empty)
+void sp_tile_hot_put(sp_tile_hot *c, uint64_t h, const char *key, int64_t version,
+                     const unsigned char *png, size_t len, const char hash[17], int is_empty)
 {
     unsigned char *copy = len <= SP_HOT_MAX_BYTES ? malloc(len ? len : 1) : NULL;
-    if (!copy)
-        return;
-    memcpy(copy, png, len);
-    hot *set = hot_set(k1);
-    pthread_mutex_lock(&hot_lock);
-    hot *h = set[0].k1 == k1 && set[0].k2 == k2   ? &set[0]
-             : set[1].k1 == k1 && set[1].k2 == k2 ? &set[1]
-             : set[0].stamp <= set[1].stamp       ? &set[0]
-                                                  : &set[1];
-    long after = hot_bytes - (h->png ? (long)h->len : 0) + (long)len;
-    if (after > SP_HOT_TOTAL) { /* full: the tile stays in the cache database only */
-        pthread_mutex_unlock(&hot_lock);
+    char *key_copy = copy ? strdup(key) : NULL;
+    if (!key_copy) {
         free(copy);
         return;
     }
-    hot_bytes = after;
-    free(h->png);
-    *h = (hot){k1, k2, version, ++hot_clock, copy, len, "", is_empty}; /* the slot owns copy */
-    memcpy(h->hash, hash, 17);
-    pthread_mutex_unlock(&hot_lock);
-}
-
-void sp_tile_hot_clear(void)
-{
-    pthread_mutex_lock(&hot_lock);
-    for (int i = 0; i < SP_HOT_SLOTS; i++) {
-        free(hots[i].png);
-        hots[i].png = NULL;
+    memcpy(copy, png, len);
+    hot_slot *set = hot_set(c, h);
+    pthread_mutex_lock(&c->lock);
+    hot_slot *e = set[0].key && strcmp(set[0].key, key) == 0   ? &set[0]
+                  : set[1].key && strcmp(set[1].key, key) == 0 ? &set[1]
+                  : set[0].stamp <= set[1].stamp               ? &set[0]
+                                                               : &set[1];
+    long after = c->bytes - (e->png ? (long)e->len : 0) + (long)len;
+    if (after > SP_HOT_TOTAL) { /* full: the tile stays in the cache database only */
+        pthread_mutex_unlock(&c->lock);
+        free(copy);
+        free(key_copy);
+        return;
     }
-    hot_bytes = 0;
-    pthread_mutex_unlock(&hot_lock);
+    c->bytes = after;
+    free(e->png);
+    free(e->key);
+    *e =
+        (hot_slot){key_copy, version, ++c->clock, copy, len, "", is_empty}; /* the slot owns both */
+    memcpy(e->hash, hash, 17);
+    pthread_mutex_unlock(&c->lock);
 }
 
 /* The cache key's filter: the filters in a fixed order. */
@@ -212,25 +210,26 @@ static void hash_hex(const unsigned char *png, size_t len, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)sp_fnv1a(SP_FNV_INIT, png, len));
 }
 
-int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t newest, int64_t max_bytes,
-                unsigned char **out_png, size_t *out_len, char out_hash[17], int *out_is_empty,
-                sp_err *err)
+int sp_tile_get(sp_db *db, sp_db *cache, sp_tile_hot *hot, const sp_tile_req *req, int64_t newest,
+                int64_t max_bytes, unsigned char **out_png, size_t *out_len, char out_hash[17],
+                int *out_is_empty, sp_err *err)
 {
     *out_png = NULL;
     *out_len = 0;
     *out_is_empty = 0;
     int64_t version = 0, now = (int64_t)time(NULL);
     int day = req->layer == SP_TILE_DAMAGE ? (int)(now / 86400) : 0;
-    uint64_t k1, k2;
-    hot_key(req, day, &k1, &k2);
+    char filter[3 * 48 + 160], key[sizeof filter + 96];
+    filter_key(req, filter, sizeof filter);
+    snprintf(key, sizeof key, "%s|%d|%d|%d|%d|%d|%d|%s", sp_tile_layer_name(req->layer),
+             SP_TILE_STYLE_REV, day, req->z, req->x, req->y, req->scale, filter);
+    uint64_t h = sp_fnv1a(SP_FNV_INIT, key, strlen(key));
     if (cache) {
         if (sp_tile_cache_sync(db, cache, newest, &version, err) != SP_OK)
             return err->code;
-        if (hot_get(k1, k2, version, out_png, out_len, out_hash, out_is_empty))
+        if (hot && sp_tile_hot_get(hot, h, key, version, out_png, out_len, out_hash, out_is_empty))
             return SP_OK;
     }
-    char filter[3 * 48 + 160];
-    filter_key(req, filter, sizeof filter);
     sp_db_tile_key k = {sp_tile_layer_name(req->layer),
                         SP_TILE_STYLE_REV,
                         filter,
@@ -248,7 +247,8 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t newest,
             return err->code;
         if (*out_png) {
             *out_is_empty = *out_len == elen && memcmp(*out_png, empty, elen) == 0;
-            hot_put(k1, k2, version, *out_png, *out_len, out_hash, *out_is_empty);
+            if (hot)
+                sp_tile_hot_put(hot, h, key, version, *out_png, *out_len, out_hash, *out_is_empty);
             return SP_OK;
         }
     }
@@ -272,8 +272,8 @@ int sp_tile_get(sp_db *db, sp_db *cache, const sp_tile_req *req, int64_t newest,
         free(png);
         return err->code;
     }
-    if (kept)
-        hot_put(k1, k2, version, png, len, out_hash, is_empty);
+    if (kept && hot)
+        sp_tile_hot_put(hot, h, key, version, png, len, out_hash, is_empty);
     *out_png = png;
     *out_len = len;
     *out_is_empty = is_empty;

@@ -3,6 +3,9 @@
 #define SP_TILE_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sp_tile.h"
 
 #include "sp_err.h"
 
@@ -20,5 +23,13 @@
  * for pixel the same). *out is the caller's, to free. */
 int sp_tile_encode_png(const unsigned char *argb, int w, int h, int stride, unsigned char **out,
                        size_t *out_len, sp_err *err);
+
+/* The hot tiles by key and that key's hash h (the set it lives in): get is 1 and a copy of the
+ * PNG (the caller's) when key is kept at version, whatever else shares h; put keeps a copy.
+ * Apart from sp_tile_get so that a test can give two keys one hash. */
+int sp_tile_hot_get(sp_tile_hot *c, uint64_t h, const char *key, int64_t version,
+                    unsigned char **out, size_t *out_len, char hash[17], int *is_empty);
+void sp_tile_hot_put(sp_tile_hot *c, uint64_t h, const char *key, int64_t version,
+                     const unsigned char *png, size_t len, const char hash[17], int is_empty);
 
 #endif

@@ -270,6 +270,20 @@ after=$(count_items "/collections/monuments/items?limit=5")
 check_eq "after an import the answer is fresh" "$(( ${before%% *} + 2 )) 5" "$after"
 check_true "and its ETag changed" test "$etag1" != "$(header ETag)"
 
+# Issue 21: links and the response cache never read Host. A forged Host gets the configured
+# base (default http://BIND:PORT, the port the server really listens on) and the very body
+# and ETag a plain request gets; --public-url (or public_url in the config file) sets it.
+links_of() { http "$@" >/dev/null; python3 -c 'import json,sys; print(" ".join(sorted({l["href"] for l in json.load(open(sys.argv[1]))["links"]})))' "$T/body"; }
+plain=$(links_of "/collections/monuments/items?limit=2&f=json")
+cp "$T/body" "$T/plain.json"
+etag_plain=$(header ETag)
+forged=$(links_of "/collections/monuments/items?limit=2&f=json" -H "Host: evil.example")
+check_contains "issue 21: links use the listening address by default" "$plain" "$URL/collections/monuments/items"
+check_eq "issue 21: a forged Host does not reach the links" "$plain" "$forged"
+check_true "issue 21: a forged Host gets the same cached body" cmp -s "$T/plain.json" "$T/body"
+check_eq "issue 21: and the same ETag" "$etag_plain" "$(header ETag)"
+check_eq "issue 21: no evil.example in the landing page" "" "$(http "/?f=json" -H "Host: evil.example" >/dev/null; grep -o evil.example "$T/body")"
+
 # Graceful stop on SIGTERM: a request in flight (its headers half sent when the signal comes)
 # is still answered; new connections are refused; then the server exits.
 python3 - "$PORT" "$SERVER_PID" >"$T/inflight.out" 2>&1 <<'PY' &
@@ -298,4 +312,14 @@ check_eq "SIGTERM: clean exit" 0 $?
 check_eq "SIGTERM: the request in flight is answered, new ones refused" \
   "new connection refused|HTTP/1.1 200 OK 3" "$(paste -sd'|' "$T/inflight.out")"
 check_contains "SIGTERM: logged" "$(cat "$T/server.log")" "msg=stopped"
+# --public-url https://heritage.example/spadok: every absolute link starts with it.
+start_server "$DB" --public-url https://heritage.example/spadok/
+check_contains "issue 21: --public-url in the links" \
+  "$(links_of "/collections?f=json" -H "Host: evil.example")" "https://heritage.example/spadok/collections"
+check_eq "issue 21: --public-url: no Host in the links" "" "$(grep -o 'evil.example\|127.0.0.1' "$T/body")"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+printf 'public_url = https://conf.example\n' >"$T/spadok.conf"
+start_server "$DB" --config "$T/spadok.conf"
+check_contains "issue 21: public_url in the config file" "$(links_of "/collections?f=json")" "https://conf.example/collections"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
 finish

@@ -1,4 +1,9 @@
-/* tests/unit/common/test_common.c - UTF-8 validation, sp_err, sp_strbuf. */
+/* tests/unit/common/test_common.c - UTF-8 validation, sp_err, sp_strbuf, sp_csv, sp_arena. */
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sp_arena.h"
 #include "sp_csv.h"
 #include "sp_err.h"
 #include "sp_keyset.h"
@@ -93,6 +98,28 @@ static void test_csv__issue21_formulas_are_text(void)
     sp_strbuf_free(&b);
 }
 
+static void test_arena__allocates_aligned_and_frees_once(void)
+{
+    sp_arena a;
+    sp_arena_init(&a);
+    char *first = sp_arena_strdup(&a, "Києво-Печерська лавра");
+    SP_CHECK_STR(first, "Києво-Печерська лавра");
+    for (int i = 0; i < 1000; i++) { /* many chunks */
+        double *d = sp_arena_alloc(&a, (size_t)(1 + i % 40));
+        SP_CHECK(d && (uintptr_t)d % alignof(max_align_t) == 0);
+        *d = i;
+    }
+    char *big = sp_arena_alloc(&a, 3 * SP_ARENA_CHUNK); /* a chunk of its own */
+    SP_CHECK(big != NULL);
+    memset(big, 'x', 3 * SP_ARENA_CHUNK);
+    SP_CHECK(sp_arena_strdup(&a, "") && *sp_arena_strdup(&a, "ї") != '\0');
+    SP_CHECK_STR(first, "Києво-Печерська лавра"); /* nothing moved */
+    sp_arena_free_all(&a);
+    SP_CHECK(a.chunks == NULL);
+    SP_CHECK(sp_arena_alloc(&a, 3 * SP_ARENA_CHUNK) && sp_arena_alloc(&a, 8)); /* usable again */
+    sp_arena_free_all(&a);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
@@ -102,6 +129,8 @@ int main(int argc, char **argv)
         {"test_err__set_and_prefix", test_err__set_and_prefix},
         {"test_strbuf__grows_and_formats", test_strbuf__grows_and_formats},
         {"test_keyset__finds_repeats_across_growth", test_keyset__finds_repeats_across_growth},
+        {"test_arena__allocates_aligned_and_frees_once",
+         test_arena__allocates_aligned_and_frees_once},
         {NULL, NULL},
     };
     return sp_test_main(argc, argv, cases);

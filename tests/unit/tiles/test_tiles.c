@@ -135,6 +135,35 @@ static void test_tiles__png_palette_and_rgba_keep_every_pixel(void)
     SP_CHECK(e2 && e2 != e && e2[19] == 0 && e2[18] == 2); /* 512 px wide */
 }
 
+/* Issue 21: the hot tiles' key holds user-supplied filters; two keys sharing a hash (here
+ * forced: the same h for both) are still two tiles, and neither is served for the other. */
+static void test_tiles__hot_keys_with_one_hash_are_not_confused(void)
+{
+    sp_tile_hot *hot = sp_tile_hot_new();
+    SP_CHECK(hot != NULL);
+    const uint64_t h = 42;
+    const char *ka = "monuments|1|0|12|2390|1380|1|||||",
+               *kb = "monuments|1|0|12|2390|1380|1||||Подільський|";
+    const unsigned char pa[] = "tile a", pb[] = "tile b";
+    unsigned char *out = NULL;
+    size_t len = 0;
+    char hash[17];
+    int is_empty = 0;
+    sp_tile_hot_put(hot, h, ka, 7, pa, sizeof pa, "aaaaaaaaaaaaaaaa", 0);
+    SP_CHECK(!sp_tile_hot_get(hot, h, kb, 7, &out, &len, hash, &is_empty));
+    sp_tile_hot_put(hot, h, kb, 7, pb, sizeof pb, "bbbbbbbbbbbbbbbb", 0);
+    SP_CHECK(sp_tile_hot_get(hot, h, ka, 7, &out, &len, hash, &is_empty));
+    SP_CHECK(len == sizeof pa && memcmp(out, pa, len) == 0 &&
+             strcmp(hash, "aaaaaaaaaaaaaaaa") == 0);
+    free(out);
+    SP_CHECK(sp_tile_hot_get(hot, h, kb, 7, &out, &len, hash, &is_empty));
+    SP_CHECK(len == sizeof pb && memcmp(out, pb, len) == 0 &&
+             strcmp(hash, "bbbbbbbbbbbbbbbb") == 0);
+    free(out);
+    SP_CHECK(!sp_tile_hot_get(hot, h, kb, 8, &out, &len, hash, &is_empty)); /* stale version */
+    sp_tile_hot_free(hot);
+}
+
 int main(int argc, char **argv)
 {
     static const sp_test_case cases[] = {
@@ -144,6 +173,8 @@ int main(int argc, char **argv)
          test_tiles__unknown_significance_is_not_local},
         {"test_tiles__png_palette_and_rgba_keep_every_pixel",
          test_tiles__png_palette_and_rgba_keep_every_pixel},
+        {"test_tiles__hot_keys_with_one_hash_are_not_confused",
+         test_tiles__hot_keys_with_one_hash_are_not_confused},
         {NULL, NULL},
     };
     return sp_test_main(argc, argv, cases);
