@@ -53,12 +53,6 @@ static int seen_id(run_ctx *c, int64_t id, sp_err *err)
     return SP_OK;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Default data set name: the file's base name without extension. */
 static void base_name(const char *path, char *out, size_t outsz)
 {
@@ -653,8 +647,6 @@ int sp_imp_run_source(sp_db *db, sp_imp_source *src, sp_imp_result *out, sp_err 
     if (rc == SP_OK)
         rc = sp_db_bulk_finish(db, &actor, err);
     if (rc == SP_OK && c.had_records) {
-        if (c.nids) /* none met: qsort may not be given NULL */
-            qsort(c.ids, c.nids, sizeof *c.ids, cmp_id);
         rc = sp_db_missing_note(db, e, src->dataset, c.run_id, c.ids, c.nids,
                                 opt->missing == SP_IMP_MISSING_FLAG, &c.counts.missing, err);
     }

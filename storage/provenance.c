@@ -530,10 +530,11 @@ static enum sp_q ids_of_dataset(const sp_entity *e)
 }
 
 int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64_t run_id,
-                       const int64_t *seen, size_t nseen, int is_flag, long long *out_n,
-                       sp_err *err)
+                       int64_t *seen, size_t nseen, int is_flag, long long *out_n, sp_err *err)
 {
     *out_n = 0;
+    if (nseen) /* none met: qsort and bsearch may not be given NULL */
+        qsort(seen, nseen, sizeof *seen, cmp_id);
     enum sp_q q = ids_of_dataset(e);
     if (q == SP_Q_COUNT)
         return SP_OK;
@@ -546,7 +547,7 @@ int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64
     int step, rc = SP_OK;
     while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        if (nseen && bsearch(&id, seen, nseen, sizeof *seen, cmp_id)) /* no NULL to bsearch */
+        if (nseen && bsearch(&id, seen, nseen, sizeof *seen, cmp_id))
             continue;
         if (n == cap) {
             int64_t *grown = realloc(missing, (cap = cap ? 2 * cap : 64) * sizeof *grown);

@@ -217,11 +217,10 @@ int sp_db_conflict_foreach(sp_db *db, int64_t run_id, const char *status, int li
  * record is deleted). SP_ENOTFOUND, SP_ECONFLICT (already resolved), SP_EINVAL. */
 int sp_db_conflict_resolve(sp_db *db, int64_t id, const char *resolution, const sp_db_actor *actor,
                            sp_err *err);
-/* Notes the records of data set `dataset` (entity e) not in `seen` (sorted ids) as missing
- * from run run_id: 'open' for review when is_flag, else 'noted'. *out_n counts them. */
+/* Notes the records of data set `dataset` (entity e) not in `seen` (ids, sorted here) as
+ * missing from run run_id: 'open' for review when is_flag, else 'noted'. *out_n counts them. */
 int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64_t run_id,
-                       const int64_t *seen, size_t nseen, int is_flag, long long *out_n,
-                       sp_err *err);
+                       int64_t *seen, size_t nseen, int is_flag, long long *out_n, sp_err *err);
 /* *out 1 when data set `dataset` has live records of e (monuments, zones, reports). */
 int sp_db_dataset_has(sp_db *db, const sp_entity *e, const char *dataset, int *out, sp_err *err);
 /* The id of the live or deleted record of e keyed dataset + source_id; 0 when none. */
