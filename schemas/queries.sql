@@ -59,19 +59,14 @@ SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1 ORDER BY id;
 -- name: bulk_tree_rows
 SELECT CASE WHEN has_geom THEN id END, gx0, gx1, gy0, gy1,
   CASE WHEN has_geom THEN id END,
-  CASE WHEN sensitive THEN round(px, 2) ELSE gx0 END,
-  CASE WHEN sensitive THEN round(px, 2) ELSE gx1 END,
-  CASE WHEN sensitive THEN round(py, 2) ELSE gy0 END,
-  CASE WHEN sensitive THEN round(py, 2) ELSE gy1 END,
+  CASE WHEN sensitive THEN px ELSE gx0 END, CASE WHEN sensitive THEN px ELSE gx1 END,
+  CASE WHEN sensitive THEN py ELSE gy0 END, CASE WHEN sensitive THEN py ELSE gy1 END,
   CASE WHEN has_marker THEN (id << 8) | (coalesce(condition_sort, 0) << 5)
     | (min(coalesce(significance_sort, 15), 15) << 1) | (deleted_at IS NOT NULL) END,
-  CASE WHEN sensitive THEN round(px, 2) ELSE px END,
-  CASE WHEN sensitive THEN round(px, 2) ELSE px END,
-  CASE WHEN sensitive THEN round(py, 2) ELSE py END,
-  CASE WHEN sensitive THEN round(py, 2) ELSE py END
+  px, px, py, py
 FROM (SELECT m.id, m.geom IS NOT NULL AS has_geom, m.marker IS NOT NULL AS has_marker,
         MbrMinX(m.geom) AS gx0, MbrMaxX(m.geom) AS gx1, MbrMinY(m.geom) AS gy0,
-        MbrMaxY(m.geom) AS gy1, MbrMinX(m.marker) AS px, MbrMinY(m.marker) AS py,
+        MbrMaxY(m.geom) AS gy1, MbrMinX(m.pub_marker) AS px, MbrMinY(m.pub_marker) AS py,
         m.location_sensitive AS sensitive, m.deleted_at, c.sort AS condition_sort,
         v.sort AS significance_sort
       FROM monument m
@@ -238,9 +233,7 @@ SELECT id, uid, dataset,
   protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
   location_sensitive, description, source,
   condition, last_inspected, version, created_at, updated_at,
-  CASE WHEN location_sensitive THEN
-    AsBinary(MakePoint(round(ST_X(marker), 2), round(ST_Y(marker), 2), 4326))
-  ELSE AsBinary(geom) END
+  AsBinary(pub_geom)
 FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
 
 -- name: district_at
@@ -531,8 +524,10 @@ INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
 -- inside the box intersects it (read from the blob header, no GEOS); only the rest are
 -- tested exactly. The R*Tree is the public one (011): sensitive sites (and their reports)
 -- are found at their published point only, so that no bbox can narrow down the exact place.
--- Each select's geometry takes ?1 the output SRID, ?2 whether to swap axes (EPSG:4326 and
--- EPSG:6384 list northing first) and ?3 the decimals; the conditions' plain ? come after.
+-- Each select's geometry takes :srid the output SRID, :swap whether to swap axes (EPSG:4326
+-- and EPSG:6384 list northing first) and :decimals; a bbox is :minx, :miny, :maxx, :maxy;
+-- the page :limit and :offset. A filter's values (CQL2, simple filters, dates, q=) are the
+-- plain ? of its fragment, bound in the order the fragments come (storage/cql_sql.c).
 
 -- name: frag_monuments_select
 SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds,
@@ -541,14 +536,9 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
   m.agreement_date, m.passport_ref, m.wikidata, m.wlm_id, m.location_sensitive, m.description,
   m.condition, m.last_inspected, m.dataset, m.source_id, m.source, m.version, m.created_at,
   m.updated_at, m.deleted_at,
-  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN (CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
-    ELSE m.geom END)
-    ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
-    ELSE m.geom END), ?1) END)
-    ELSE CASE ?1 WHEN 4326 THEN (CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
-    ELSE m.geom END)
-    ELSE ST_Transform((CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), round(ST_Y(m.marker), 2), 4326)
-    ELSE m.geom END), ?1) END END, ?3) AS geometry
+  AsGeoJSON(CASE WHEN :swap THEN SwapCoords(CASE :srid WHEN 4326 THEN m.pub_geom
+    ELSE ST_Transform(m.pub_geom, :srid) END) ELSE CASE :srid WHEN 4326 THEN m.pub_geom
+    ELSE ST_Transform(m.pub_geom, :srid) END END, :decimals) AS geometry
 
 -- name: frag_monuments_from
  FROM monument_v m WHERE 1 = 1
@@ -563,18 +553,17 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
  AND f.monument_fts MATCH ?
 
 -- name: frag_order_by_hit
- ORDER BY f.rowid LIMIT ? OFFSET ?
+ ORDER BY f.rowid LIMIT :limit OFFSET :offset
 
 -- name: frag_monuments_count
 SELECT count(*) FROM monument m WHERE 1 = 1
 
 -- name: frag_monuments_bbox
  AND m.id IN (SELECT pkid FROM idx_monument_pub
-              WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND CASE WHEN m.location_sensitive
-     THEN round(ST_X(m.marker), 2) BETWEEN ? AND ? AND round(ST_Y(m.marker), 2) BETWEEN ? AND ?
-     ELSE MbrMinX(m.geom) >= ? AND MbrMinY(m.geom) >= ? AND MbrMaxX(m.geom) <= ?
-          AND MbrMaxY(m.geom) <= ? OR ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1 END
+              WHERE xmax >= :minx AND xmin <= :maxx AND ymax >= :miny AND ymin <= :maxy)
+ AND (MbrMinX(m.pub_geom) >= :minx AND MbrMinY(m.pub_geom) >= :miny
+      AND MbrMaxX(m.pub_geom) <= :maxx AND MbrMaxY(m.pub_geom) <= :maxy
+      OR ST_Intersects(m.pub_geom, BuildMbr(:minx, :miny, :maxx, :maxy, 4326)) = 1)
 
 -- numberMatched of a monuments page whose only conditions are a bbox and/or q=, counted
 -- without reading monument rows: R*Tree candidates whose box lies inside the bbox match
@@ -583,11 +572,10 @@ SELECT count(*) FROM monument m WHERE 1 = 1
 -- come from their own small index (003_live_count.sql).
 -- name: frag_monuments_count_rtree
 SELECT count(*) FROM idx_monument_pub r
-WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ?
-  AND (r.xmin >= ? AND r.ymin >= ? AND r.xmax <= ? AND r.ymax <= ?
-       OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid AND CASE WHEN m.location_sensitive
-                  THEN round(ST_X(m.marker), 2) BETWEEN ? AND ? AND round(ST_Y(m.marker), 2) BETWEEN ? AND ?
-                  ELSE ST_Intersects(m.geom, BuildMbr(?, ?, ?, ?, 4326)) = 1 END))
+WHERE r.xmax >= :minx AND r.xmin <= :maxx AND r.ymax >= :miny AND r.ymin <= :maxy
+  AND (r.xmin >= :minx AND r.ymin >= :miny AND r.xmax <= :maxx AND r.ymax <= :maxy
+       OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid
+                  AND ST_Intersects(m.pub_geom, BuildMbr(:minx, :miny, :maxx, :maxy, 4326)) = 1))
   AND r.pkid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
 
 -- name: frag_count_rtree_q
@@ -678,7 +666,7 @@ SELECT 'question', 'no_agreement', 'без охоронного договору
  AND m.id = ?
 
 -- name: frag_order_by_id
- ORDER BY m.id LIMIT ? OFFSET ?
+ ORDER BY m.id LIMIT :limit OFFSET :offset
 
 -- sortby: frag_order_by, then per key "<queryable> IS NULL, <queryable> ASC|DESC," (NULLs
 -- last either way), then the id and paging.
@@ -695,13 +683,15 @@ SELECT 'question', 'no_agreement', 'без охоронного договору
  DESC,
 
 -- name: frag_then_id
- m.id LIMIT ? OFFSET ?
+ m.id LIMIT :limit OFFSET :offset
 
 -- Zones as published (016: a zone of a location-sensitive site at 0.01 degree).
 -- name: frag_zones_select
 SELECT m.id, m.zone_type, m.name_uk, m.decision, m.monument_id, m.source, m.version,
   m.created_at, m.updated_at, m.deleted_at,
-  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN m.pub_geom ELSE ST_Transform(m.pub_geom, ?1) END) ELSE CASE ?1 WHEN 4326 THEN m.pub_geom ELSE ST_Transform(m.pub_geom, ?1) END END, ?3) AS geometry
+  AsGeoJSON(CASE WHEN :swap THEN SwapCoords(CASE :srid WHEN 4326 THEN m.pub_geom
+    ELSE ST_Transform(m.pub_geom, :srid) END) ELSE CASE :srid WHEN 4326 THEN m.pub_geom
+    ELSE ST_Transform(m.pub_geom, :srid) END END, :decimals) AS geometry
 FROM protection_zone_pub m WHERE 1 = 1
 
 -- name: frag_zones_count
@@ -711,10 +701,11 @@ SELECT count(*) FROM protection_zone_pub m WHERE 1 = 1
 -- published (widened) zone is found wherever it is shown; the test is on the published shape.
 -- name: frag_zones_bbox
  AND m.id IN (SELECT pkid FROM idx_protection_zone_geom
-               WHERE xmax >= ? - 0.01 AND xmin <= ? + 0.01 AND ymax >= ? - 0.01
-                 AND ymin <= ? + 0.01)
- AND (MbrMinX(m.pub_geom) >= ? AND MbrMinY(m.pub_geom) >= ? AND MbrMaxX(m.pub_geom) <= ?
-      AND MbrMaxY(m.pub_geom) <= ? OR ST_Intersects(m.pub_geom, BuildMbr(?, ?, ?, ?, 4326)) = 1)
+               WHERE xmax >= :minx - 0.01 AND xmin <= :maxx + 0.01 AND ymax >= :miny - 0.01
+                 AND ymin <= :maxy + 0.01)
+ AND (MbrMinX(m.pub_geom) >= :minx AND MbrMinY(m.pub_geom) >= :miny
+      AND MbrMaxX(m.pub_geom) <= :maxx AND MbrMaxY(m.pub_geom) <= :maxy
+      OR ST_Intersects(m.pub_geom, BuildMbr(:minx, :miny, :maxx, :maxy, 4326)) = 1)
 
 -- name: frag_reports_select
 SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_uk,
@@ -728,14 +719,9 @@ SELECT m.id, mo.uid AS monument_uid, m.monument_id, mo.name_uk AS monument_name_
   m.verification, m.next_due, m.supersedes_id,
   (SELECT s.id FROM condition_report s WHERE s.supersedes_id = m.id) AS superseded_by,
   m.created_at,
-  AsGeoJSON(CASE WHEN ?2 THEN SwapCoords(CASE ?1 WHEN 4326 THEN (CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
-    ELSE mo.marker END)
-    ELSE ST_Transform((CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
-    ELSE mo.marker END), ?1) END)
-    ELSE CASE ?1 WHEN 4326 THEN (CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
-    ELSE mo.marker END)
-    ELSE ST_Transform((CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), round(ST_Y(mo.marker), 2), 4326)
-    ELSE mo.marker END), ?1) END END, ?3) AS geometry
+  AsGeoJSON(CASE WHEN :swap THEN SwapCoords(CASE :srid WHEN 4326 THEN mo.pub_marker
+    ELSE ST_Transform(mo.pub_marker, :srid) END) ELSE CASE :srid WHEN 4326 THEN mo.pub_marker
+    ELSE ST_Transform(mo.pub_marker, :srid) END END, :decimals) AS geometry
 FROM condition_report m JOIN monument mo ON mo.id = m.monument_id
 WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at IS NULL
 
@@ -745,11 +731,8 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
 
 -- name: frag_reports_bbox
  AND mo.id IN (SELECT pkid FROM idx_monument_pub
-               WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)
- AND CASE WHEN mo.location_sensitive
-     THEN round(ST_X(mo.marker), 2) BETWEEN ? AND ? AND round(ST_Y(mo.marker), 2) BETWEEN ? AND ?
-     ELSE MbrMinX(mo.marker) >= ? AND MbrMinY(mo.marker) >= ? AND MbrMaxX(mo.marker) <= ?
-          AND MbrMaxY(mo.marker) <= ? OR ST_Intersects(mo.marker, BuildMbr(?, ?, ?, ?, 4326)) = 1 END
+               WHERE xmax >= :minx AND xmin <= :maxx AND ymax >= :miny AND ymin <= :maxy)
+ AND ST_X(mo.pub_marker) BETWEEN :minx AND :maxx AND ST_Y(mo.pub_marker) BETWEEN :miny AND :maxy
 
 -- name: bbox_to_4326
 SELECT MbrMinX(b), MbrMinY(b), MbrMaxX(b), MbrMaxY(b) FROM
@@ -806,11 +789,10 @@ SELECT (SELECT min(year_from) FROM monument WHERE deleted_at IS NULL),
 -- location_sensitive: found in the public index (011) at their published 0.01 degree point,
 -- drawn there, without a footprint.
 -- name: map_monuments
-SELECT m.id, CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END,
-  CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END,
+SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END,
-  CASE WHEN ?6 AND NOT m.location_sensitive AND GeometryType(m.geom) IN ('POLYGON', 'MULTIPOLYGON')
-       THEN AsBinary(m.geom) END,
+  CASE WHEN ?6 AND GeometryType(m.pub_geom) IN ('POLYGON', 'MULTIPOLYGON')
+       THEN AsBinary(m.pub_geom) END,
   coalesce(s.sort, 99) AS rank
 FROM monument m LEFT JOIN vocab_significance s ON s.code = m.significance
 WHERE m.id IN (SELECT pkid FROM idx_monument_pub
@@ -846,8 +828,7 @@ SELECT 0, sort, code FROM vocab_condition UNION ALL SELECT 1, sort, code FROM vo
 -- Monuments with an approved damage report: the latest damage event's level and its age in
 -- days (?10: now as a Julian day, so that a tile is the same all day for a given data set).
 -- name: map_damage
-SELECT m.id, CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END,
-  CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END,
+SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END, NULL,
   d.damage_level, ?10 - julianday(d.at) AS age
 FROM monument m
@@ -860,8 +841,7 @@ JOIN (SELECT r.monument_id, r.damage_level, coalesce(r.event_date, r.observed_on
                               WHERE xmax >= ?1 AND xmin <= ?3 AND ymax >= ?2 AND ymin <= ?4)) d
   ON d.monument_id = m.id AND d.n = 1
 WHERE m.deleted_at IS NULL
-  AND CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END BETWEEN ?1 AND ?3
-  AND CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END BETWEEN ?2 AND ?4
+  AND ST_X(m.pub_marker) BETWEEN ?1 AND ?3 AND ST_Y(m.pub_marker) BETWEEN ?2 AND ?4
   AND (?7 IS NULL OR m.significance = ?7) AND (?8 IS NULL OR m.condition = ?8)
   AND (?9 IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9))
   AND (?11 IS NULL OR m.district = ?11)

@@ -496,7 +496,7 @@ static int write_tombstone(items_ctx *x, const sp_db_feature *f, sp_err *err)
         for (int k = 0; keep[k]; k++)
             if (strcmp(f->names[i], keep[k]) == 0) {
                 sp_strbuf_printf(b, ",\"%s\":", keep[k]);
-                if (f->types[i] == SQLITE_INTEGER)
+                if (f->types[i] == SP_DB_P_INT)
                     sp_strbuf_puts(b, f->values[i]);
                 else
                     sp_json_str(b, f->values[i]);
@@ -524,7 +524,7 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
         if (!wanted(x->properties, f->names[i]))
             continue;
         sp_json_key(b, f->names[i], &first);
-        if (f->types[i] == SQLITE_INTEGER || f->types[i] == SQLITE_FLOAT)
+        if (f->types[i] == SP_DB_P_INT || f->types[i] == SP_DB_P_REAL)
             sp_strbuf_puts(b, f->values[i]);
         else
             sp_json_str(b, f->values[i]);

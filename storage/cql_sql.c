@@ -2,12 +2,15 @@
  * sp_db_cql.h for the semantics. This is the one place where SQL is assembled in C
  * rather than read from schemas/: a filter's shape is only known at request time. What
  * gets assembled is limited to fixed operator text from this file plus the whitelist's
- * trusted expressions; every value from the filter goes into sp_db_params. */
+ * trusted expressions; every value from the filter goes into sp_db_params, which is also
+ * how storage/items.c binds the rest of a query's values, by name. */
 #include "sp_db_cql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "db_int.h"
 
 #define SP_DB_CQL_SRID  4326 /* storage keeps geometry in EPSG:4326, lon/lat like CRS84 */
 #define SP_DB_CQL_FLAT  8    /* AND/OR operands written flat; longer lists are halved */
@@ -31,58 +34,19 @@ static const char *const temporal_cql[] = {"T_AFTER", "T_BEFORE", "T_EQUALS"};
 
 /* ---- parameters ---------------------------------------------------------------------- */
 
-static sp_db_param *param_new(cc *c)
-{
-    sp_db_params *p = c->params;
-    if (p->n == p->cap) {
-        int cap = p->cap ? p->cap * 2 : 16;
-        sp_db_param *v = realloc(p->items, (size_t)cap * sizeof *v);
-        if (!v) {
-            sp_err_set(c->err, SP_ENOMEM, "filter: out of memory");
-            return NULL;
-        }
-        p->items = v;
-        p->cap = cap;
-    }
-    sp_db_param *x = &p->items[p->n++];
-    memset(x, 0, sizeof *x);
-    return x;
-}
-
 static int param_text(cc *c, const char *s, size_t n)
 {
-    sp_db_param *x = param_new(c);
-    if (!x)
-        return SP_ENOMEM;
-    if (!(x->text = malloc(n + 1))) {
-        c->params->n--;
-        return sp_err_set(c->err, SP_ENOMEM, "filter: out of memory");
-    }
-    memcpy(x->text, s, n);
-    x->text[n] = '\0';
-    x->len = n;
-    x->type = SP_DB_P_TEXT;
-    return SP_OK;
+    return sp_db_params_text(c->params, NULL, s, n, c->err);
 }
 
 static int param_real(cc *c, double d)
 {
-    sp_db_param *x = param_new(c);
-    if (!x)
-        return SP_ENOMEM;
-    x->type = SP_DB_P_REAL;
-    x->d = d;
-    return SP_OK;
+    return sp_db_params_real(c->params, NULL, d, c->err);
 }
 
 static int param_int(cc *c, int64_t i)
 {
-    sp_db_param *x = param_new(c);
-    if (!x)
-        return SP_ENOMEM;
-    x->type = SP_DB_P_INT;
-    x->i = i;
-    return SP_OK;
+    return sp_db_params_int(c->params, NULL, i, c->err);
 }
 
 static int param_literal(cc *c, const sp_cql_expr *lit)
@@ -107,29 +71,108 @@ void sp_db_params_free(sp_db_params *p)
     p->n = p->cap = 0;
 }
 
-int sp_db_params_bind(const sp_db_params *p, sqlite3_stmt *st, int first_index, sp_err *err)
+static sp_db_param *param_new(sp_db_params *p, const char *name, sp_err *err)
 {
-    for (int k = 0; k < p->n; k++) {
-        const sp_db_param *x = &p->items[k];
-        int idx = first_index + k, rc;
-        switch (x->type) {
-        case SP_DB_P_INT:
-            rc = sqlite3_bind_int64(st, idx, x->i);
-            break;
-        case SP_DB_P_REAL:
-            rc = sqlite3_bind_double(st, idx, x->d);
-            break;
-        case SP_DB_P_TEXT:
-            rc = sqlite3_bind_text(st, idx, x->text, (int)x->len, SQLITE_TRANSIENT);
-            break;
-        default:
-            rc = sqlite3_bind_null(st, idx);
-            break;
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 16;
+        sp_db_param *v = realloc(p->items, (size_t)cap * sizeof *v);
+        if (!v) {
+            sp_err_set(err, SP_ENOMEM, "out of memory");
+            return NULL;
         }
-        if (rc != SQLITE_OK)
-            return sp_err_set(err, SP_EDB, "sqlite: %s (bind filter value %d)",
+        p->items = v;
+        p->cap = cap;
+    }
+    sp_db_param *x = &p->items[p->n++];
+    memset(x, 0, sizeof *x);
+    x->name = name;
+    return x;
+}
+
+int sp_db_params_text(sp_db_params *p, const char *name, const char *s, size_t len, sp_err *err)
+{
+    sp_db_param *x = param_new(p, name, err);
+    if (!x)
+        return SP_ENOMEM;
+    if (!s)
+        return SP_OK; /* SP_DB_P_NULL */
+    if (!(x->text = malloc(len + 1))) {
+        p->n--;
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
+    memcpy(x->text, s, len);
+    x->text[len] = '\0';
+    x->len = len;
+    x->type = SP_DB_P_TEXT;
+    return SP_OK;
+}
+
+int sp_db_params_real(sp_db_params *p, const char *name, double d, sp_err *err)
+{
+    sp_db_param *x = param_new(p, name, err);
+    if (!x)
+        return SP_ENOMEM;
+    x->type = SP_DB_P_REAL;
+    x->d = d;
+    return SP_OK;
+}
+
+int sp_db_params_int(sp_db_params *p, const char *name, int64_t i, sp_err *err)
+{
+    sp_db_param *x = param_new(p, name, err);
+    if (!x)
+        return SP_ENOMEM;
+    x->type = SP_DB_P_INT;
+    x->i = i;
+    return SP_OK;
+}
+
+static int bind_one(sqlite3_stmt *st, int idx, const sp_db_param *x)
+{
+    switch (x->type) {
+    case SP_DB_P_INT:
+        return sqlite3_bind_int64(st, idx, x->i);
+    case SP_DB_P_REAL:
+        return sqlite3_bind_double(st, idx, x->d);
+    case SP_DB_P_TEXT:
+        return sqlite3_bind_text(st, idx, x->text, (int)x->len, SQLITE_TRANSIENT);
+    default:
+        return sqlite3_bind_null(st, idx);
+    }
+}
+
+/* The next unnamed value from *next on, or NULL. */
+static const sp_db_param *next_plain(const sp_db_params *p, int *next)
+{
+    while (*next < p->n && p->items[*next].name)
+        (*next)++;
+    return *next < p->n ? &p->items[(*next)++] : NULL;
+}
+
+int sp_db_params_bind(const sp_db_params *p, sqlite3_stmt *st, sp_err *err)
+{
+    int count = sqlite3_bind_parameter_count(st), next = 0, named = 0;
+    for (int idx = 1; idx <= count; idx++) {
+        const char *name = sqlite3_bind_parameter_name(st, idx);
+        const sp_db_param *x = NULL;
+        if (!name)
+            x = next_plain(p, &next);
+        for (int k = 0; name && !x && k < p->n; k++)
+            if (p->items[k].name && strcmp(p->items[k].name, name) == 0)
+                x = &p->items[k], named++;
+        if (!x)
+            return sp_err_set(err, SP_EDB, "internal: no value for SQL parameter %d (%s)", idx,
+                              name ? name : "?");
+        if (bind_one(st, idx, x) != SQLITE_OK)
+            return sp_err_set(err, SP_EDB, "sqlite: %s (bind parameter %d)",
                               sqlite3_errmsg(sqlite3_db_handle(st)), idx);
     }
+    int plain_left = next_plain(p, &next) != NULL, named_all = 0;
+    for (int k = 0; k < p->n; k++)
+        named_all += p->items[k].name != NULL;
+    if (plain_left || named != named_all)
+        return sp_err_set(err, SP_EDB, "internal: %s values that the SQL does not take",
+                          plain_left ? "filter" : "named");
     return SP_OK;
 }
 

@@ -38,6 +38,11 @@ struct sp_db {
 
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
 sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err);
+/* Binds every parameter of st from p: a named one (":minx") by its name, each plain ? to the
+ * next unnamed value in order. A parameter without a value, or a value left over, is an
+ * SP_EDB: the SQL and the code that fills p disagree. */
+struct sp_db_params;
+int sp_db_params_bind(const struct sp_db_params *p, sqlite3_stmt *st, sp_err *err);
 /* A statement composed at run time from schemas/ fragments, prepared once per connection
  * and kept in a small cache; reset with bindings cleared. */
 sqlite3_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err);

@@ -48,10 +48,8 @@ static const sp_queryable monument_q[] = {
     {"version", "m.version", SP_QT_INT, NULL, NULL},
     {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
     {"updated_at", "m.updated_at", SP_QT_DATE, NULL, NULL},
-    /* sensitive sites at their published point only (011_public_index.sql) */
-    GEOM("idx_monument_pub", "m.id",
-         "CASE WHEN m.location_sensitive THEN MakePoint(round(ST_X(m.marker), 2), "
-         "round(ST_Y(m.marker), 2), 4326) ELSE m.geom END"),
+    /* sensitive sites at their published point only (019_published_location.sql) */
+    GEOM("idx_monument_pub", "m.id", "m.pub_geom"),
 };
 static const sp_queryable zone_q[] = {
     {"zone_type", "m.zone_type", SP_QT_TEXT, NULL, NULL},
@@ -74,9 +72,7 @@ static const sp_queryable report_q[] = {
     {"repeat_hit", "m.repeat_hit", SP_QT_BOOL, NULL, NULL},
     {"next_due", "m.next_due", SP_QT_DATE, NULL, NULL},
     {"created_at", "m.created_at", SP_QT_DATE, NULL, NULL},
-    GEOM("idx_monument_pub", "mo.id",
-         "CASE WHEN mo.location_sensitive THEN MakePoint(round(ST_X(mo.marker), 2), "
-         "round(ST_Y(mo.marker), 2), 4326) ELSE mo.marker END"),
+    GEOM("idx_monument_pub", "mo.id", "mo.pub_marker"),
 };
 
 typedef struct col_sql {
@@ -119,41 +115,16 @@ const sp_queryable *sp_db_queryables(sp_collection c, int *out_n)
 
 static int add_text(sp_db_params *p, const char *s, sp_err *err)
 {
-    if (p->n == p->cap) {
-        int cap = p->cap ? p->cap * 2 : 16;
-        sp_db_param *items = realloc(p->items, (size_t)cap * sizeof *items);
-        if (!items)
-            return sp_err_set(err, SP_ENOMEM, "out of memory");
-        p->items = items;
-        p->cap = cap;
-    }
-    sp_db_param *it = &p->items[p->n];
-    memset(it, 0, sizeof *it);
-    it->type = s ? SP_DB_P_TEXT : SP_DB_P_NULL;
-    if (s) {
-        it->len = strlen(s);
-        if (!(it->text = strdup(s)))
-            return sp_err_set(err, SP_ENOMEM, "out of memory");
-    }
-    p->n++;
-    return SP_OK;
+    return sp_db_params_text(p, NULL, s, s ? strlen(s) : 0, err);
 }
 
-static int add_real(sp_db_params *p, double d, sp_err *err)
+/* The box of a bbox fragment: :minx, :miny, :maxx, :maxy. */
+static int add_bbox(sp_db_params *p, const double b[4], sp_err *err)
 {
-    if (add_text(p, NULL, err) != SP_OK)
-        return err->code;
-    p->items[p->n - 1].type = SP_DB_P_REAL;
-    p->items[p->n - 1].d = d;
-    return SP_OK;
-}
-
-static int add_int(sp_db_params *p, int64_t i, sp_err *err)
-{
-    if (add_text(p, NULL, err) != SP_OK)
-        return err->code;
-    p->items[p->n - 1].type = SP_DB_P_INT;
-    p->items[p->n - 1].i = i;
+    static const char *const names[4] = {":minx", ":miny", ":maxx", ":maxy"};
+    for (int i = 0; i < 4; i++)
+        if (sp_db_params_real(p, names[i], b[i], err) != SP_OK)
+            return err->code;
     return SP_OK;
 }
 
@@ -227,25 +198,6 @@ static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
     return out->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
 }
 
-/* The values of a bbox fragment in their order. frag_monuments_bbox and frag_reports_bbox
- * take the public R*Tree's (xmax >= minx, xmin <= maxx, ymax >= miny, ymin <= maxy), a
- * sensitive site's published point (x, then y, between), bounds inside the box and the box
- * of the exact test (minx, miny, maxx, maxy each); frag_zones_bbox has no sensitive sites;
- * frag_monuments_count_rtree tests inside before the published point. */
-static int bbox_values(const double bbox[4], sp_collection c, int is_count, double out[16])
-{
-    static const int order[][16] = {
-        {0, 2, 1, 3, 0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
-        {0, 2, 1, 3, 0, 1, 2, 3, 0, 1, 2, 3},
-        {0, 2, 1, 3, 0, 1, 2, 3, 0, 2, 1, 3, 0, 1, 2, 3},
-    };
-    int k = is_count ? 2 : c == SP_COL_ZONES ? 1 : 0;
-    int n = k == 1 ? 12 : 16;
-    for (int i = 0; i < n; i++)
-        out[i] = bbox[order[k][i]];
-    return n;
-}
-
 /* 1 when q asks for live monuments with no condition but a bbox and/or q= (any order). */
 static int is_place_or_words(const sp_items_query *q)
 {
@@ -280,16 +232,13 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     }
     if (q->id > 0) {
         sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_ID]);
-        if (add_int(p, q->id, err))
+        if (sp_db_params_int(p, NULL, q->id, err))
             return err->code;
     }
     if (q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[cs->bbox]);
-        double b[16];
-        int n = bbox_values(q->bbox, q->collection, 0, b);
-        for (int i = 0; i < n; i++)
-            if (add_real(p, b[i], err))
-                return err->code;
+        if (add_bbox(p, q->bbox, err))
+            return err->code;
     }
     for (int k = 0; k < 2; k++) {
         if (!q->datetime[k])
@@ -416,10 +365,7 @@ static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
     if (rc == SP_OK && q->has_bbox) {
         sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_RTREE]);
-        double b[16];
-        int n = bbox_values(q->bbox, SP_COL_MONUMENTS, 1, b);
-        for (int i = 0; i < n && rc == SP_OK; i++)
-            rc = add_real(p, b[i], err);
+        rc = add_bbox(p, q->bbox, err);
         if (rc == SP_OK && q->q) {
             sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_COUNT_RTREE_Q]);
             rc = add_text(p, sp_strbuf_cstr(&match), err);
@@ -446,6 +392,20 @@ static int items_err(sp_db *db, const sp_items_query *q, sp_err *err, const char
     return sp_db_sqlerr(db, err, what);
 }
 
+static sp_db_param_type value_type(int sqlite_type)
+{
+    switch (sqlite_type) {
+    case SQLITE_INTEGER:
+        return SP_DB_P_INT;
+    case SQLITE_FLOAT:
+        return SP_DB_P_REAL;
+    case SQLITE_NULL:
+        return SP_DB_P_NULL;
+    default:
+        return SP_DB_P_TEXT;
+    }
+}
+
 int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *ctx,
                 long long *out_matched, sp_err *err)
 {
@@ -468,7 +428,7 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
             !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
             rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
         if (rc == SP_OK &&
-            (rc = sp_db_params_bind(fast ? &count_params : &params, st, 1, err)) == SP_OK) {
+            (rc = sp_db_params_bind(fast ? &count_params : &params, st, err)) == SP_OK) {
             if (sqlite3_step(st) == SQLITE_ROW)
                 *out_matched = sqlite3_column_int64(st, 0);
             else
@@ -485,22 +445,23 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
                                                                      : SP_Q_FRAG_MONUMENTS_FROM]);
         sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
         rc = order_by(q, &sql, err);
-        if (rc == SP_OK && (add_int(&params, q->limit, err) || add_int(&params, q->offset, err)))
+        if (rc == SP_OK &&
+            (sp_db_params_int(&params, ":limit", q->limit, err) ||
+             sp_db_params_int(&params, ":offset", q->offset, err) ||
+             sp_db_params_int(&params, ":srid", q->out_srid ? q->out_srid : 4326, err) ||
+             sp_db_params_int(&params, ":swap", q->out_swap, err) ||
+             sp_db_params_int(&params, ":decimals", q->out_decimals ? q->out_decimals : 7, err)))
             rc = err->code;
     }
     sqlite3_stmt *st = NULL;
     if (rc == SP_OK && !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
         rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
-    if (rc == SP_OK) { /* ?1..?3: the geometry's output CRS; conditions' values follow */
-        sqlite3_bind_int(st, 1, q->out_srid ? q->out_srid : 4326);
-        sqlite3_bind_int(st, 2, q->out_swap);
-        sqlite3_bind_int(st, 3, q->out_decimals ? q->out_decimals : 7);
-        rc = sp_db_params_bind(&params, st, 4, err);
-    }
+    if (rc == SP_OK)
+        rc = sp_db_params_bind(&params, st, err);
     if (rc == SP_OK) {
         int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */
         const char *names[64], *values[64];
-        int types[64];
+        sp_db_param_type types[64];
         if (ncols > 64)
             ncols = 64;
         int step, is_first = 1;
@@ -511,7 +472,7 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
                 names[i] = sqlite3_column_name(st, i);
             is_first = 0;
             for (int i = 0; i < ncols; i++) {
-                types[i] = sqlite3_column_type(st, i);
+                types[i] = value_type(sqlite3_column_type(st, i));
                 values[i] = (const char *)sqlite3_column_text(st, i);
             }
             sp_db_feature f = {sqlite3_column_int64(st, 0),

@@ -13,7 +13,7 @@
 #ifndef SP_DB_CQL_H
 #define SP_DB_CQL_H
 
-#include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sp_cql.h"
@@ -42,6 +42,7 @@ typedef struct sp_queryable {
 typedef enum { SP_DB_P_NULL, SP_DB_P_INT, SP_DB_P_REAL, SP_DB_P_TEXT } sp_db_param_type;
 
 typedef struct sp_db_param {
+    const char *name; /* ":minx" (static text), or NULL: the next plain ? of the statement */
     sp_db_param_type type;
     int64_t i;
     double d;
@@ -49,15 +50,18 @@ typedef struct sp_db_param {
     size_t len;
 } sp_db_param;
 
-/* Values to bind in order. Zero-initialise; sp_db_params_free releases. */
+/* Values to bind: by name, or in order for the plain ? of a filter (storage binds them,
+ * storage/cql_sql.c). Zero-initialise; sp_db_params_free releases. */
 typedef struct sp_db_params {
     sp_db_param *items;
     int n, cap;
 } sp_db_params;
 
 void sp_db_params_free(sp_db_params *p);
-/* Binds item k to parameter first_index + k (SQLite parameters count from 1). */
-int sp_db_params_bind(const sp_db_params *p, sqlite3_stmt *st, int first_index, sp_err *err);
+/* Appends a value; name NULL for a plain ?. s NULL is SQL NULL. SP_OK or SP_ENOMEM. */
+int sp_db_params_text(sp_db_params *p, const char *name, const char *s, size_t len, sp_err *err);
+int sp_db_params_real(sp_db_params *p, const char *name, double d, sp_err *err);
+int sp_db_params_int(sp_db_params *p, const char *name, int64_t i, sp_err *err);
 
 /* Appends "(<condition>)" to sql_out and its values to params. On failure both are left
  * as they were and err says why: SP_EINVAL for an unknown property or a type mismatch,

@@ -54,14 +54,14 @@ typedef struct sp_items_query {
     sp_tristate has_photo, has_agreement;
 } sp_items_query;
 
-/* One feature: columns by name, text values (NULL for SQL NULL) with their SQLite types. */
+/* One feature: columns by name, text values (NULL for SQL NULL) with their types. */
 typedef struct sp_db_feature {
     int64_t id;
     int ncols;
     const char *const *names;
     const char *const *values;
-    const int *types;     /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_NULL */
-    const char *geometry; /* GeoJSON geometry object text, or NULL */
+    const sp_db_param_type *types; /* a number's text is written as a JSON number */
+    const char *geometry;          /* GeoJSON geometry object text, or NULL */
 } sp_db_feature;
 typedef int (*sp_db_feature_fn)(void *ctx, const sp_db_feature *f, sp_err *err);
 

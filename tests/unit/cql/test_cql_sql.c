@@ -8,6 +8,7 @@
 /* after sqlite3.h, which it needs */
 #include <spatialite.h>
 
+#include "db_int.h" /* sp_db_params_bind */
 #include "sp_cql.h"
 #include "sp_db_cql.h"
 #include "sp_test.h"
@@ -130,7 +131,7 @@ static char *select_ids(const char *filter, sp_err *err)
             sp_err_set(err, SP_EDB, "sqlite: %s (%s)", sqlite3_errmsg(db), sql.data);
         } else if (tail && *tail) {
             sp_err_set(err, SP_EINTERNAL, "more than one statement: %s", sql.data);
-        } else if (sp_db_params_bind(&params, st, 1, err) == SP_OK) {
+        } else if (sp_db_params_bind(&params, st, err) == SP_OK) {
             int rc;
             sp_strbuf_puts(&out, "");
             while ((rc = sqlite3_step(st)) == SQLITE_ROW)
