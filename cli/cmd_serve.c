@@ -25,7 +25,7 @@
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
         *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour, *trusted_proxy,
-        *citizen_mp, *heavy_jobs, *public_url;
+        *citizen_mp, *heavy_jobs, *public_url, *tile_cache, *exports;
 } serve_opts;
 
 /* Each connection is a file descriptor: raises the soft limit of open files (up to the
@@ -67,15 +67,20 @@ static int serve(const serve_opts *o)
                         "--max-citizen-photo-mp 1 to 1000, --heavy-jobs 1 to 256\n");
         return SP_EXIT_USAGE;
     }
-    char photos_default[4096];
-    snprintf(photos_default, sizeof photos_default, "%s.photos", db_path ? db_path : "");
+    char photos[4096], tiles[4096], exports[4096]; /* the defaults: beside the registry */
+    const char *photos_dir =
+        o->photos ? o->photos : sp_cli_beside(photos, sizeof photos, db_path, ".photos");
+    const char *tiles_path =
+        o->tile_cache ? o->tile_cache : sp_cli_beside(tiles, sizeof tiles, db_path, ".tiles");
+    const char *exports_dir =
+        o->exports ? o->exports : sp_cli_beside(exports, sizeof exports, db_path, ".exports");
     long tiles_mb = o->tiles_mb ? sp_cli_number(o->tiles_mb, 0, 1L << 20) : SP_SERVE_TILE_CACHE_MB;
     long port = sp_cli_number(o->port, 0, 65535), threads = sp_cli_number(o->threads, 1, 256);
     long conns = sp_cli_number(o->conns, 1, 100000), timeout = sp_cli_number(o->timeout, 1, 3600);
     long per_ip = sp_cli_number(o->per_ip, 1, 100000);
     long citizen = sp_cli_number(o->citizen_per_hour, 1, 1000000);
-    if (!db_path || port < 0 || threads == -2 || conns == -2 || per_ip == -2 || timeout == -2 ||
-        tiles_mb < 0 || citizen == -2) {
+    if (!db_path || !photos_dir || !tiles_path || !exports_dir || port < 0 || threads == -2 ||
+        conns == -2 || per_ip == -2 || timeout == -2 || tiles_mb < 0 || citizen == -2) {
         fprintf(stderr, "spadok: serve needs --db FILE, a --port from 0 to 65535, --threads "
                         "from 1 to 256, --max-connections and --max-per-ip from 1 to 100000, "
                         "--timeout from 1 to 3600 seconds, --tile-cache-mb from 0 to "
@@ -111,24 +116,26 @@ static int serve(const serve_opts *o)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    sp_http_config cfg = {db_path,
-                          bind,
-                          (int)port,
-                          threads > 0 ? (int)threads : 0,
-                          (int)conns,
-                          per_ip > 0 ? (int)per_ip : 0,
-                          timeout > 0 ? (int)timeout : 0,
-                          (int)tiles_mb,
-                          o->photos ? o->photos : photos_default,
-                          (long long)photo_mb * 1024 * 1024,
-                          (long long)photo_mp * 1000 * 1000,
-                          o->basemap,
-                          o->basemap_attribution,
-                          citizen > 0 ? (int)citizen : 0,
-                          o->trusted_proxy,
-                          (long long)citizen_mp * 1000 * 1000,
-                          (int)heavy,
-                          o->public_url};
+    sp_http_config cfg = {.db_path = db_path,
+                          .bind = bind,
+                          .port = (int)port,
+                          .threads = threads > 0 ? (int)threads : 0,
+                          .max_connections = (int)conns,
+                          .max_per_ip = per_ip > 0 ? (int)per_ip : 0,
+                          .timeout_s = timeout > 0 ? (int)timeout : 0,
+                          .tile_cache_mb = (int)tiles_mb,
+                          .tiles_path = tiles_path,
+                          .exports_dir = exports_dir,
+                          .photos_dir = photos_dir,
+                          .max_photo_bytes = (long long)photo_mb * 1024 * 1024,
+                          .max_photo_pixels = (long long)photo_mp * 1000 * 1000,
+                          .basemap_url = o->basemap,
+                          .basemap_attribution = o->basemap_attribution,
+                          .citizen_per_hour = citizen > 0 ? (int)citizen : 0,
+                          .trusted_proxy = o->trusted_proxy,
+                          .max_citizen_pixels = (long long)citizen_mp * 1000 * 1000,
+                          .heavy_jobs = (int)heavy,
+                          .public_url = o->public_url};
     sp_http_server *srv = NULL;
     if (sp_http_start(&cfg, &srv, &err) != SP_OK)
         return sp_cli_fail(err.msg);
@@ -163,12 +170,15 @@ int sp_cmd_serve(int argc, char **argv)
          &o.per_ip, NULL},
         {"timeout", "S", "seconds before an idle connection is closed (default 30)", &o.timeout,
          NULL},
-        {"tile-cache-mb", "N",
-         "size bound of the tile cache kept beside the database as FILE.tiles (default 256; 0: "
-         "no cache)",
+        {"tile-cache-mb", "N", "size bound of the tile cache (default 256; 0: no cache)",
          &o.tiles_mb, NULL},
         {"photos", "DIR", "the photo folder (default: FILE.photos beside the database)", &o.photos,
          NULL},
+        {"tile-cache", "PATH", "the tile cache file (default: FILE.tiles beside the database)",
+         &o.tile_cache, NULL},
+        {"exports", "DIR",
+         "the folder of the downloads under /exports (default: FILE.exports beside the database)",
+         &o.exports, NULL},
         {"max-photo-mb", "N", "largest photo upload in MiB (default 50; 413 beyond)", &o.photo_mb,
          NULL},
         {"max-photo-mp", "N",

@@ -109,7 +109,7 @@ static int run(walk *w, int show_progress, sp_err *err)
                 size_t len = 0;
                 char hash[17];
                 int is_empty = 0;
-                rc = sp_tile_get(w->db, w->cache, NULL, &w->req, -1, w->max_bytes, &png, &len, hash,
+                rc = sp_tile_get(w->db, w->cache, NULL, &w->req, w->max_bytes, &png, &len, hash,
                                  &is_empty, err);
                 if (rc == SP_OK && !is_empty && w->mbtiles) {
                     rc = sp_db_mbtiles_put(w->mbtiles, z, x, y, png, len, err);
@@ -158,8 +158,8 @@ static int write_metadata(walk *w, sp_err *err)
 int sp_cmd_tiles(int argc, char **argv)
 {
     const char *db_path = NULL, *layer = "monuments", *zoom = "10-16", *bbox = NULL;
-    const char *format = NULL, *cache_mb = NULL, *significance = NULL, *kind = NULL,
-               *condition = NULL;
+    const char *format = NULL, *cache_mb = NULL, *cache_path = NULL, *significance = NULL,
+               *kind = NULL, *condition = NULL;
     int quiet = 0;
     const sp_cli_opt opts[] = {
         {"db", "FILE", "registry database", &db_path, NULL},
@@ -170,8 +170,9 @@ int sp_cmd_tiles(int argc, char **argv)
         {"kind", "CODE", "monuments of this kind only", &kind, NULL},
         {"condition", "CODE", "monuments in this condition only", &condition, NULL},
         {"format", "F", "export: mbtiles", &format, NULL},
-        {"tile-cache-mb", "N", "size bound of the tile cache FILE.tiles (default 256)", &cache_mb,
-         NULL},
+        {"tile-cache", "PATH", "the tile cache file (default: FILE.tiles beside the database)",
+         &cache_path, NULL},
+        {"tile-cache-mb", "N", "size bound of the tile cache (default 256)", &cache_mb, NULL},
         {"quiet", NULL, "no progress bar", NULL, &quiet},
         {NULL, NULL, NULL, NULL, NULL},
     };
@@ -206,8 +207,9 @@ int sp_cmd_tiles(int argc, char **argv)
                           .condition = condition};
     w.max_bytes = (int64_t)mb * 1024 * 1024;
     sp_err err = {0};
-    char cache_path[4096];
-    snprintf(cache_path, sizeof cache_path, "%s.tiles", db_path);
+    char beside[4096];
+    if (!cache_path && !(cache_path = sp_cli_beside(beside, sizeof beside, db_path, ".tiles")))
+        return sp_cli_fail("the database's path is too long for the tile cache's beside it");
     rc = sp_tile_init(&err);
     if (rc == SP_OK)
         rc = sp_db_open(db_path, SP_DB_READONLY, &w.db, &err);

@@ -156,6 +156,12 @@ int sp_cli_parse(const sp_cli_cmd *cmd, int argc, char **argv, int *out_first)
     return -1;
 }
 
+const char *sp_cli_beside(char *out, size_t size, const char *db_path, const char *suffix)
+{
+    int n = snprintf(out, size, "%s%s", db_path ? db_path : "", suffix);
+    return n >= 0 && (size_t)n < size ? out : NULL;
+}
+
 long sp_cli_number(const char *s, long lo, long hi)
 {
     if (!s)

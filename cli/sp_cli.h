@@ -37,6 +37,9 @@ long sp_cli_number(const char *s, long lo, long hi);
 void sp_cli_help_as_man(const char *name);
 /* Writes text escaped for roff (man pages). */
 void sp_cli_roff(FILE *out, const char *text);
+/* The default path of a file kept beside the registry: "<db_path><suffix>" (".tiles",
+ * ".exports", ".photos"), in out; out itself, or NULL when it does not fit. */
+const char *sp_cli_beside(char *out, size_t size, const char *db_path, const char *suffix);
 /* Prints "spadok: <msg>" on stderr and returns SP_EXIT_FAIL. */
 int sp_cli_fail(const char *msg);
 

@@ -44,7 +44,6 @@ struct sp_http_server {
     sp_db *dbs[SP_HTTP_MAX_DBS];
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
-    sp_watch watch;        /* the registry's versions (map, data) */
     sp_limiter *login_limit;
     sp_limiter *report_limit;
     sp_cidr trusted_proxy;
@@ -128,16 +127,14 @@ static sp_db *thread_db(sp_http_server *s, sp_err *err)
 
 static int open_tiles(sp_http_server *s, sp_db **out, sp_err *err)
 {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s.tiles", s->cfg.db_path) >= (int)sizeof path)
-        return sp_err_set(err, SP_EINVAL, "database path too long for its tile cache");
-    return sp_db_tilecache_open(path, out, err);
+    return sp_db_tilecache_open(s->cfg.tiles_path, out, err);
 }
 
 static sp_db *thread_tiles(sp_http_server *s, sp_err *err)
 {
     sp_db *db = NULL;
-    if (!worker_tiles && s->cfg.tile_cache_mb > 0 && open_tiles(s, &db, err) == SP_OK)
+    if (!worker_tiles && s->cfg.tiles_path && s->cfg.tile_cache_mb > 0 &&
+        open_tiles(s, &db, err) == SP_OK)
         worker_tiles = keep(s, db);
     return worker_tiles;
 }
@@ -274,10 +271,10 @@ static int answer(sp_http_server *s, sp_http_req *r)
                     !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
     if (!(r->db = thread_db(s, &err)))
         return sp_http_error_from(r, &err);
-    if (!is_tile &&
-        sp_watch_version(&s->watch, SP_WATCH_DATA, r->db, &r->data_version, &err) != SP_OK)
+    if (!is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
         return sp_http_error_from(r, &err);
-    if (is_tile && s->cfg.tile_cache_mb > 0 && !(r->tiles = thread_tiles(s, &err)))
+    if (is_tile && s->cfg.tiles_path && s->cfg.tile_cache_mb > 0 &&
+        !(r->tiles = thread_tiles(s, &err)))
         return sp_http_error_from(r, &err);
     r->has_etag = strcmp(r->route_row->metric, "metrics") != 0;
     if (is_cached && sp_http_cache_get(r))
@@ -462,7 +459,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->writer = &s->writer;
     r->cache = s->cache;
     r->hot_tiles = s->hot_tiles;
-    r->watch = &s->watch;
     r->login_limit = s->login_limit;
     r->report_limit = s->report_limit;
     r->trusted_proxy = s->cfg.trusted_proxy ? &s->trusted_proxy : NULL;
@@ -560,7 +556,6 @@ static void free_server(sp_http_server *s)
     sp_limiter_free(s->login_limit);
     sp_limiter_free(s->report_limit);
     pthread_mutex_destroy(&s->dbs_lock);
-    sp_watch_close(&s->watch);
     sp_http_metrics_free(s->metrics);
     sp_http_cache_free(s->cache);
     sp_tile_hot_free(s->hot_tiles);
@@ -606,7 +601,6 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         free(s);
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     }
-    sp_watch_open(&s->watch, cfg->db_path);
     char origin[400] = "";
     if (cfg->basemap_url && basemap_origin(cfg->basemap_url, origin, sizeof origin, err) != SP_OK) {
         free(s);
@@ -637,7 +631,7 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     /* The tile cache is created here, once: workers opening a new file all at once would
      * each try to set it up. */
     sp_db *tiles = NULL;
-    if (cfg->tile_cache_mb > 0 && open_tiles(s, &tiles, err) != SP_OK) {
+    if (cfg->tiles_path && cfg->tile_cache_mb > 0 && open_tiles(s, &tiles, err) != SP_OK) {
         free_server(s);
         return err->code;
     }

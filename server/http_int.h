@@ -29,24 +29,6 @@ typedef struct sp_http_writer {
     sp_vocab *vocab; /* the vocabularies, for validating request bodies (read-only) */
 } sp_http_writer;
 
-/* The registry's versions, read again only after its files were written (server/watch.c):
- * the map's (newest map_change id) for tiles, the data's (newest audit row) for the response
- * cache and the ETags of everything else. */
-typedef enum sp_watch_of { SP_WATCH_MAP, SP_WATCH_DATA, SP_WATCH_COUNT } sp_watch_of;
-typedef struct sp_watch {
-    int fd;               /* inotify on the registry's folder; -1: none, every call reads */
-    char name[256];       /* the registry's file name in it */
-    pthread_mutex_t lock; /* guards what follows */
-    double last_write;    /* monotonic seconds: the last write seen */
-    struct {
-        double read_at;  /* when the last read of it began; 0 before the first */
-        int64_t version; /* what it read */
-    } of[SP_WATCH_COUNT];
-} sp_watch;
-void sp_watch_open(sp_watch *w, const char *db_path); /* without inotify: fd -1 */
-void sp_watch_close(sp_watch *w);
-int sp_watch_version(sp_watch *w, sp_watch_of which, sp_db *db, int64_t *out, sp_err *err);
-
 /* Login attempts per client address in any window (server/limit.c). */
 #define SP_HTTP_LOGIN_WINDOW_S     60
 #define SP_HTTP_LOGIN_MAX_ATTEMPTS 10
@@ -129,7 +111,6 @@ struct sp_http_req {
     sp_http_writer *writer;
     sp_http_cache *cache;   /* the server's response cache */
     sp_tile_hot *hot_tiles; /* the server's tiles in memory */
-    sp_watch *watch;
     sp_limiter *login_limit;
     sp_limiter *report_limit;
     const sp_cidr *trusted_proxy;  /* X-Forwarded-For is honoured from it only; NULL: never */

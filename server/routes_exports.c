@@ -53,7 +53,7 @@ static void remove_old(const char *dir, const char *ext, const char *keep)
 int sp_route_export(sp_http_req *r)
 {
     int rc = SP_OK;
-    const char *db_path = r->cfg->db_path;
+    const char *dir = r->cfg->exports_dir;
     const char *file = sp_http_param(r, "file");
     const export_kind *k = NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -71,15 +71,14 @@ int sp_route_export(sp_http_req *r)
         r->content_type = "text/plain; charset=utf-8";
         return SP_OK;
     }
-    if (!k)
+    if (!k || !dir)
         return sp_http_error(r, 404, "NotFound",
                              "no export '%.60s' (monuments.gpkg, .geojson, .csv, .kml, "
                              "README.txt)",
                              file);
     if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
         return rc;
-    char dir[4096], name[64], path[4200];
-    snprintf(dir, sizeof dir, "%s.exports", db_path);
+    char name[64], path[4200];
     snprintf(name, sizeof name, "monuments-%lld.%s", (long long)r->data_version, k->ext);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     sp_err err = {0};

@@ -88,11 +88,8 @@ int sp_route_tile(sp_http_req *r)
     size_t len = 0;
     int is_empty = 0;
     char hash[17];
-    int64_t newest = -1;
-    if ((r->tiles && sp_watch_version(r->watch, SP_WATCH_MAP, r->db, &newest, &err) != SP_OK) ||
-        sp_tile_get(r->db, r->tiles, r->hot_tiles, &t, newest,
-                    (int64_t)r->cfg->tile_cache_mb * 1024 * 1024, &png, &len, hash, &is_empty,
-                    &err) != SP_OK)
+    if (sp_tile_get(r->db, r->tiles, r->hot_tiles, &t, (int64_t)r->cfg->tile_cache_mb * 1024 * 1024,
+                    &png, &len, hash, &is_empty, &err) != SP_OK)
         return sp_http_error_from(r, &err);
     char *body = realloc(png, len + 1); /* the body takes the PNG, NUL-terminated */
     if (!body) {

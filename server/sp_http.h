@@ -21,7 +21,9 @@ typedef struct sp_http_config {
     int max_connections;        /* default SP_HTTP_MAX_CONNECTIONS */
     int max_per_ip;             /* connections from one address; default SP_HTTP_MAX_PER_IP */
     int timeout_s;              /* idle connection timeout */
-    int tile_cache_mb;          /* size bound of the tile cache (<db>.tiles); 0: no cache */
+    int tile_cache_mb;          /* size bound of the tile cache; 0: no cache */
+    const char *tiles_path;     /* the tile cache file (`spadok serve`: <db>.tiles); NULL: none */
+    const char *exports_dir;    /* the downloads' folder (<db>.exports); NULL: no /exports */
     const char *photos_dir;     /* the photo folder; NULL: no photo uploads */
     long long max_photo_bytes;  /* per upload (413 beyond) */
     long long max_photo_pixels; /* per photo (413 beyond); 0: the photo module's default */

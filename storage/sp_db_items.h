@@ -84,7 +84,9 @@ int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], s
 typedef int (*sp_db_stat_fn)(void *ctx, const char *group, const char *key, const char *label_uk,
                              const char *label_en, long long count, sp_err *err);
 int sp_db_stats(sp_db *db, sp_db_stat_fn fn, void *ctx, sp_err *err);
-/* Grows with every change to the registry (the newest audit row): ETags derive from it. */
+/* The registry's change detection: grows with every change to its public data (the newest
+ * audit row), by this process or another; ETags and the response cache derive from it. Asked
+ * on every request (a read of one index entry); the map's own is sp_db_map_change_max. */
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err);
 
 #endif

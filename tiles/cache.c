@@ -60,10 +60,10 @@ static int drop_box(void *ctx, int64_t id, const double *b, sp_err *err)
     return SP_OK;
 }
 
-int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t newest, int64_t *out_version, sp_err *err)
+int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err)
 {
-    int64_t seen = 0;
-    if (newest < 0 && sp_db_map_change_max(db, &newest, err) != SP_OK)
+    int64_t seen = 0, newest = 0;
+    if (sp_db_map_change_max(db, &newest, err) != SP_OK)
         return err->code;
     *out_version = newest;
     if (newest <= atomic_load(&applied))
@@ -210,7 +210,7 @@ static void hash_hex(const unsigned char *png, size_t len, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)sp_fnv1a(SP_FNV_INIT, png, len));
 }
 
-int sp_tile_get(sp_db *db, sp_db *cache, sp_tile_hot *hot, const sp_tile_req *req, int64_t newest,
+int sp_tile_get(sp_db *db, sp_db *cache, sp_tile_hot *hot, const sp_tile_req *req,
                 int64_t max_bytes, unsigned char **out_png, size_t *out_len, char out_hash[17],
                 int *out_is_empty, sp_err *err)
 {
@@ -225,7 +225,7 @@ int sp_tile_get(sp_db *db, sp_db *cache, sp_tile_hot *hot, const sp_tile_req *re
              SP_TILE_STYLE_REV, day, req->z, req->x, req->y, req->scale, filter);
     uint64_t h = sp_fnv1a(SP_FNV_INIT, key, strlen(key));
     if (cache) {
-        if (sp_tile_cache_sync(db, cache, newest, &version, err) != SP_OK)
+        if (sp_tile_cache_sync(db, cache, &version, err) != SP_OK)
             return err->code;
         if (hot && sp_tile_hot_get(hot, h, key, version, out_png, out_len, out_hash, out_is_empty))
             return SP_OK;

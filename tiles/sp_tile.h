@@ -79,16 +79,17 @@ sp_tile_hot *sp_tile_hot_new(void);      /* NULL: out of memory */
 void sp_tile_hot_free(sp_tile_hot *hot); /* NULL is fine */
 
 /* The tile from the hot tiles (hot may be NULL) or the cache (a connection from
- * sp_db_tilecache_open), or drawn and kept there (cache NULL: always drawn). newest: the registry's
- * newest map_change id when the caller knows it, or -1 (read from db). out_hash: 16 hex digits of
- * the PNG's bytes, for its ETag. Past max_bytes of PNGs the least recently used tiles are dropped.
+ * sp_db_tilecache_open), or drawn and kept there (cache NULL: always drawn), after the changes to
+ * the registry since the cache last looked have dropped what they touched (sp_tile_cache_sync).
+ * out_hash: 16 hex digits of the PNG's bytes, for its ETag. Past max_bytes of PNGs the least
+ * recently used tiles are dropped.
  */
-int sp_tile_get(sp_db *db, sp_db *cache, sp_tile_hot *hot, const sp_tile_req *req, int64_t newest,
+int sp_tile_get(sp_db *db, sp_db *cache, sp_tile_hot *hot, const sp_tile_req *req,
                 int64_t max_bytes, unsigned char **out_png, size_t *out_len, char out_hash[17],
                 int *out_is_empty, sp_err *err);
-/* Drops the cached tiles that the registry's changes up to newest (-1: the newest there is)
- * touched, since the cache last looked; *out_version: the newest change applied. */
-int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t newest, int64_t *out_version, sp_err *err);
+/* Drops the cached tiles that the registry's changes (its map version, sp_db_map_change_max)
+ * touched since the cache last looked; *out_version: the newest change applied. */
+int sp_tile_cache_sync(sp_db *db, sp_db *cache, int64_t *out_version, sp_err *err);
 
 /* The fully transparent tile of a scale, shared (do not free). */
 const unsigned char *sp_tile_empty_png(int scale, size_t *out_len);

@@ -133,7 +133,7 @@ static void add_staff_and_records(sp_db *db)
 
 void sp_fuzz_http_start(void)
 {
-    static char db_path[512], photos[512];
+    static char db_path[512], photos[512], tiles[512], exports[512];
     sp_err err = {0};
     sp_fuzz_quiet();
     signal(SIGPIPE, SIG_IGN);
@@ -144,6 +144,8 @@ void sp_fuzz_http_start(void)
         sp_fuzz_fail(NULL, 0, "%s", err.msg);
     sp_fuzz_path("http.sqlite", db_path, sizeof db_path);
     sp_fuzz_path("photos", photos, sizeof photos);
+    sp_fuzz_path("http.sqlite.tiles", tiles, sizeof tiles);
+    sp_fuzz_path("http.sqlite.exports", exports, sizeof exports);
     sp_db *db = sp_fuzz_sample_db(db_path);
     add_staff_and_records(db);
     sp_db_close(db);
@@ -154,6 +156,8 @@ void sp_fuzz_http_start(void)
     cfg.timeout_s = SP_FUZZ_IDLE_S;
     cfg.tile_cache_mb = SP_FUZZ_TILE_MB;
     cfg.photos_dir = photos;
+    cfg.tiles_path = tiles;
+    cfg.exports_dir = exports;
     cfg.max_photo_bytes = SP_FUZZ_PHOTO_BYTES;
     cfg.max_photo_pixels = SP_FUZZ_PHOTO_PIXELS;
     if (sp_http_start(&cfg, &server, &err) != SP_OK)
