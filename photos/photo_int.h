@@ -3,6 +3,7 @@
 #ifndef SP_PHOTO_INT_H
 #define SP_PHOTO_INT_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "sp_photo.h"
@@ -19,10 +20,23 @@
 #define SP_PHOTO_TEMP_UP    "up-XXXXXX"
 #define SP_PHOTO_TEMP_DERIV "dv-XXXXXX"
 
+/* A stored photo that an upload has finished and its caller not yet released: it may be
+ * about to get a row, so it is never removed (sp_photo_release). */
+typedef struct sp_photo_hold {
+    char sha256[SP_PHOTO_SHA_HEX];
+    int count;
+} sp_photo_hold;
+
 struct sp_photo_store {
-    char *dir;            /* as given, without a trailing slash */
-    long long max_pixels; /* set before uploads start, read-only after */
+    char *dir;                 /* as given, without a trailing slash */
+    long long max_pixels;      /* set before uploads start, read-only after */
+    pthread_mutex_t hold_lock; /* guards the holds, and a release's removal */
+    sp_photo_hold *holds;
+    int nholds, cap_holds;
 };
+
+/* store.c: takes a hold on sha (SP_ENOMEM), before finish looks whether it is stored. */
+int sp_photo_hold_take(sp_photo_store *s, const char *sha256, sp_err *err);
 
 /* The formats accepted; the order of sp_photo_formats in image.c. */
 typedef enum {
@@ -48,6 +62,8 @@ int sp_photo_write_all(int fd, const void *data, size_t len, const char *path, s
 int sp_photo_fsync_dir(const char *dir, sp_err *err);
 int sp_photo_mkdir(const char *dir, sp_err *err); /* one level; an existing folder is fine */
 int sp_photo_initialized(void);                   /* image.c: sp_photo_init has run */
+/* upload.c: the three stored files of sha (original first), when they exist. */
+void sp_photo_unlink_stored(const sp_photo_store *s, const char *sha256);
 
 /* image.c: the checks and the derivatives. */
 sp_photo_format sp_photo_sniff(const unsigned char *head, size_t n);

@@ -67,11 +67,21 @@ int sp_photo_upload_begin(sp_photo_store *s, long long max_bytes, sp_photo_uploa
 int sp_photo_upload_write(sp_photo_upload *u, const void *data, size_t n, sp_err *err);
 /* Checks (SP_EMEDIA: empty, not an image, truncated or damaged, over the pixel limit), reads
  * EXIF, derives the thumbnail and web copy, then moves everything into place. Frees u,
- * whatever the result; on failure nothing of this upload is left on disk. */
+ * whatever the result; on failure nothing of this upload is left on disk. On success the
+ * stored photo is held for the caller, who must sp_photo_release it once its row is written
+ * or refused. */
 int sp_photo_upload_finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err);
 void sp_photo_upload_abort(sp_photo_upload *u); /* removes the temp file, frees; NULL is fine */
 /* A lower pixel limit for this upload than the store's (anonymous uploads); 0: the store's. */
 void sp_photo_upload_set_max_pixels(sp_photo_upload *u, long long max_pixels);
+
+/* Ends the hold that sp_photo_upload_finish gave on sha. When no other upload holds it and fn
+ * says no row references it (the caller's row was refused), the stored files are removed at
+ * once: the check and the removal are atomic with respect to other uploads of the same bytes,
+ * which hold it before they look whether it is stored. fn as in the sweep below; NULL: only
+ * the hold ends. */
+int sp_photo_release(sp_photo_store *s, const char *sha256, int (*fn)(void *ctx, const char *sha),
+                     void *ctx, sp_err *err);
 
 /* Crash recovery, at startup before uploads begin (it removes uploads in progress): empties
  * DIR/tmp/ and removes every stored file whose sha fn does not reference; with fn NULL only

@@ -137,6 +137,7 @@ int sp_photo_store_open(const char *dir, sp_photo_store **out, sp_err *err)
         return sp_err_set(err, SP_ENOMEM, "out of memory opening photo folder %s", dir);
     }
     s->max_pixels = SP_PHOTO_MAX_PIXELS_DEFAULT;
+    pthread_mutex_init(&s->hold_lock, NULL);
     char tmp[SP_PHOTO_PATH_MAX];
     if (mkdir_p(s->dir, err) != SP_OK ||
         sp_photo_join(tmp, sizeof tmp, err, "%s/%s", s->dir, SP_PHOTO_TMP_DIR) != SP_OK ||
@@ -152,8 +153,58 @@ void sp_photo_store_close(sp_photo_store *s)
 {
     if (!s)
         return;
+    pthread_mutex_destroy(&s->hold_lock);
+    free(s->holds);
     free(s->dir);
     free(s);
+}
+
+int sp_photo_hold_take(sp_photo_store *s, const char *sha256, sp_err *err)
+{
+    int rc = SP_OK;
+    pthread_mutex_lock(&s->hold_lock);
+    int i = 0;
+    while (i < s->nholds && strcmp(s->holds[i].sha256, sha256) != 0)
+        i++;
+    if (i == s->nholds && s->nholds == s->cap_holds) {
+        int cap = s->cap_holds ? s->cap_holds * 2 : 8;
+        sp_photo_hold *h = realloc(s->holds, (size_t)cap * sizeof *h);
+        if (h) {
+            s->holds = h;
+            s->cap_holds = cap;
+        } else {
+            rc = sp_err_set(err, SP_ENOMEM, "out of memory");
+        }
+    }
+    if (rc == SP_OK && i == s->nholds) {
+        snprintf(s->holds[i].sha256, sizeof s->holds[i].sha256, "%s", sha256);
+        s->holds[s->nholds++].count = 0;
+    }
+    if (rc == SP_OK)
+        s->holds[i].count++;
+    pthread_mutex_unlock(&s->hold_lock);
+    return rc;
+}
+
+int sp_photo_release(sp_photo_store *s, const char *sha256, int (*fn)(void *ctx, const char *sha),
+                     void *ctx, sp_err *err)
+{
+    int rc = SP_OK;
+    pthread_mutex_lock(&s->hold_lock);
+    int i = 0;
+    while (i < s->nholds && strcmp(s->holds[i].sha256, sha256) != 0)
+        i++;
+    if (i < s->nholds && --s->holds[i].count == 0) {
+        s->holds[i] = s->holds[--s->nholds];
+        int ref = fn ? fn(ctx, sha256) : 1;
+        if (ref < 0)
+            rc = sp_err_set(err, ref, "photo %.12s: checking whether it is referenced failed",
+                            sha256);
+        else if (ref == 0)
+            sp_photo_unlink_stored(s, sha256);
+    }
+    pthread_mutex_unlock(&s->hold_lock);
+    return rc;
 }
 
 void sp_photo_store_set_max_pixels(sp_photo_store *s, long long max_pixels)

@@ -19,6 +19,7 @@
 
 struct sp_photo_upload {
     sp_photo_store *store;
+    int is_held;                  /* finish took a hold on the photo (sp_photo_hold_take) */
     int fd;                       /* -1 once closed */
     char path[SP_PHOTO_PATH_MAX]; /* the temp file; empty once removed */
     long long max_bytes, bytes;
@@ -191,6 +192,11 @@ static int finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err)
         sp_photo_join(shard, sizeof shard, err, "%s/%.*s", s->dir, SP_PHOTO_SHARD_LEN,
                       out->sha256) != SP_OK)
         return err->code;
+    /* Held before looking, so that a refused upload of the same bytes cannot remove them
+     * between the look and this upload's row (sp_photo_release). */
+    if (sp_photo_hold_take(u->store, out->sha256, err) != SP_OK)
+        return err->code;
+    u->is_held = 1;
     /* Same bytes as a stored photo: they passed every check then, nothing to derive. */
     if (exists(orig) && exists(thumb) && exists(web))
         return SP_OK;
@@ -209,6 +215,16 @@ static int finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err)
     return rc;
 }
 
+void sp_photo_unlink_stored(const sp_photo_store *s, const char *sha256)
+{
+    static const sp_photo_variant order[] = {SP_PHOTO_ORIGINAL, SP_PHOTO_THUMB, SP_PHOTO_WEB};
+    char path[SP_PHOTO_PATH_MAX];
+    sp_err err = {0};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (sp_photo_path(s, sha256, order[i], path, sizeof path, &err) == SP_OK)
+            unlink(path);
+}
+
 int sp_photo_upload_finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err)
 {
     if (!u)
@@ -216,6 +232,8 @@ int sp_photo_upload_finish(sp_photo_upload *u, sp_photo_info *out, sp_err *err)
     memset(out, 0, sizeof *out);
     out->orientation = 1;
     int rc = finish(u, out, err);
+    if (rc != SP_OK && u->is_held) /* nothing of this upload was stored: only the hold goes */
+        sp_photo_release(u->store, out->sha256, NULL, NULL, err);
     sp_photo_upload_abort(u); /* removes the temp file unless it became the stored original */
     if (rc != SP_OK)
         memset(out, 0, sizeof *out);

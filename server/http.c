@@ -562,12 +562,6 @@ static void free_server(sp_http_server *s)
     free(s);
 }
 
-static int is_referenced(void *ctx, const char *sha)
-{
-    sp_err err = {0};
-    return sp_db_photo_referenced(ctx, sha, &err);
-}
-
 /* The photo folder, swept of what a crash left: temp files, and files no row names (the row
  * is written after its file, so a crash between leaves only such a file). */
 static int open_photos(sp_http_server *s, sp_err *err)
@@ -576,7 +570,8 @@ static int open_photos(sp_http_server *s, sp_err *err)
     if (sp_photo_store_open(s->cfg.photos_dir, &s->photos, err) != SP_OK)
         return err->code;
     sp_photo_store_set_max_pixels(s->photos, s->cfg.max_photo_pixels);
-    if (sp_photo_store_sweep(s->photos, is_referenced, s->writer.db, &removed, err) != SP_OK)
+    if (sp_photo_store_sweep(s->photos, sp_http_photo_referenced, s->writer.db, &removed, err) !=
+        SP_OK)
         return err->code;
     if (removed)
         sp_log(SP_LOG_INFO, "msg=\"photo folder swept\" removed=%d", removed);

@@ -155,8 +155,6 @@ int sp_http_error_from(sp_http_req *r, const sp_err *err);
 const char *sp_http_arg_get(const sp_http_req *r, const char *key);
 /* The path segment matched by {name} in the route's pattern, NULL when it has none. */
 const char *sp_http_param(const sp_http_req *r, const char *name);
-/* The client's IPv4 address in network order, 0 when it has none (limits, citizens' reports). */
-uint32_t sp_http_client_ipv4(const sp_http_req *r);
 /* A record id from a path segment (digits, > 0); a 404 naming what otherwise. */
 int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out);
 /* A 400 unless every query parameter is in allowed (NULL-terminated); f is always allowed. */
@@ -258,6 +256,8 @@ int sp_http_photo_start(sp_http_req *r, struct MHD_Connection *conn, sp_http_upl
 int sp_http_photo_precheck(sp_http_req *r);
 void sp_http_photo_data(sp_http_req *r, const char *data, size_t n);
 void sp_http_photo_free(sp_http_req *r);
+/* 1 when a row names the stored photo sha256 (db: an sp_db *), 0 when none, else SP_E*. */
+int sp_http_photo_referenced(void *db, const char *sha256);
 /* After the body: SP_OK, or the error of a refused body (too large, malformed, ...). */
 int sp_http_upload_received(sp_http_req *r);
 /* A text field of the form, NULL when not sent. */

@@ -83,15 +83,6 @@ int sp_http_error_from(sp_http_req *r, const sp_err *err)
     }
 }
 
-uint32_t sp_http_client_ipv4(const sp_http_req *r)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        return ((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr.s_addr;
-    return 0;
-}
-
 int sp_http_parse_id(sp_http_req *r, const char *s, const char *what, long long *out)
 {
     char *end;

@@ -20,6 +20,7 @@
 
 #include "http_int.h"
 #include "sp_db_photos.h"
+#include "sp_log.h"
 #include "sp_db_reports.h"
 #include "sp_db_users.h"
 #include "sp_json.h"
@@ -48,6 +49,9 @@ struct sp_http_upload {
     int error; /* SP_E* of the first failure; the rest of the body is discarded */
     sp_err err;
     char *fields[SP_UPLOAD_FIELDS]; /* by field_index() */
+    /* Stored photos held for this request (sp_photo_upload_finish), released at its end. */
+    char held[SP_UPLOAD_MAX_FILES][SP_PHOTO_SHA_HEX];
+    int nheld;
 };
 
 static void upload_fail(sp_http_upload *u, sp_err *err)
@@ -212,6 +216,16 @@ void sp_http_photo_free(sp_http_req *r)
         MHD_destroy_post_processor(u->pp);
     for (int i = 0; i < u->nfiles; i++)
         sp_photo_upload_abort(u->files[i]);
+    /* A photo whose row was refused (or never written) is removed now, not at the next
+     * start; under the writer's lock, so that no row can be written meanwhile. */
+    for (int i = 0; i < u->nheld; i++) {
+        sp_err err = {0};
+        pthread_mutex_lock(&r->writer->lock);
+        if (sp_photo_release(r->photos, u->held[i], sp_http_photo_referenced, r->writer->db,
+                             &err) != SP_OK)
+            sp_log(SP_LOG_WARN, "msg=\"photo release\" error=\"%s\"", err.msg);
+        pthread_mutex_unlock(&r->writer->lock);
+    }
     for (int i = 0; i < SP_UPLOAD_FIELDS; i++)
         free(u->fields[i]);
     free(u);
@@ -236,6 +250,12 @@ const char *sp_http_upload_field(sp_http_req *r, const char *name)
     return i < 0 ? NULL : r->upload->fields[i];
 }
 
+int sp_http_photo_referenced(void *db, const char *sha256)
+{
+    sp_err err = {0};
+    return sp_db_photo_referenced(db, sha256, &err);
+}
+
 sp_db_photo_file sp_http_photo_file(const sp_photo_info *info)
 {
     return (sp_db_photo_file){
@@ -256,6 +276,8 @@ int sp_http_upload_finish(sp_http_req *r, sp_photo_info *out, int *out_n)
                                                             : SP_HTTP_CITIZEN_PIXELS);
         int rc = sp_photo_upload_finish(u->files[i], &out[i], &err);
         u->files[i] = NULL; /* freed by finish, whatever the result */
+        if (rc == SP_OK)
+            memcpy(u->held[u->nheld++], out[i].sha256, SP_PHOTO_SHA_HEX);
         if (rc != SP_OK) {
             if (u->nfiles > 1)
                 sp_err_prefix(&err, "photo %d", i + 1);
@@ -349,9 +371,7 @@ static int upload(sp_http_req *r, long long monument_id)
     if (rc == SP_OK)
         rc = sp_db_photo_json(r->writer->db, id, 1, &json, &err);
     pthread_mutex_unlock(&r->writer->lock);
-    /* A refused row leaves a stored file that no row names: the sweep at the next start
-     * removes it (removing it here could race an upload of the same bytes). */
-    if (rc != SP_OK)
+    if (rc != SP_OK) /* the stored file goes at the end of the request (sp_http_photo_free) */
         return sp_http_error_from(r, &err);
     r->status = 201;
     r->has_etag = 0;

@@ -310,8 +310,7 @@ int sp_route_citizen_report(sp_http_req *r)
     rc = sp_db_citizen_add(r->writer->db, &in, &id, ref, &err);
     pthread_mutex_unlock(&r->writer->lock);
     json_decref(body);
-    /* A refused report leaves stored photo files that no row names: the sweep at the next
-     * start removes them. */
+    /* A refused report's stored photos go at the end of the request (sp_http_photo_free). */
     if (rc == SP_ENOTFOUND) /* the path exists; the monument named in the body does not */
         return sp_http_error(r, 400, "InvalidParameterValue", "monument_id: %s", err.msg);
     if (rc != SP_OK)

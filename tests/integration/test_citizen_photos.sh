@@ -16,7 +16,7 @@ start_server "$DB" --photos "$PH" --max-photo-mb 3
 OLENA=$(token olena "editor pass 2026")
 jq_() { python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($1)" "$T/body"; }
 mid=$(sql "$DB" "SELECT id FROM monument WHERE name_uk = 'Золоті ворота'")
-files() { find "$PH" -type f -not -path '*/tmp/*' | wc -l; }
+files() { find "$PH" -type f -not -path "$PH/tmp/*" | wc -l; } # $PH itself is under /tmp
 state() { sql "$DB" "SELECT (SELECT count(*) FROM citizen_report) || ' ' || (SELECT count(*) FROM citizen_photo) || ' ' || (SELECT count(*) FROM photo)"; }
 
 vips black "$T/dark.png" 640 400 --bands 3 >/dev/null
@@ -91,6 +91,21 @@ check_eq "4.5 rejected" 200 "$(http "/moderation/$cid" -X POST -H "Authorization
   -H 'Content-Type: application/json' --data-binary '{"decision": "reject", "reason": "дубль"}')"
 check_eq "4.6 its photo is kept, not published" "1|" \
   "$(sql "$DB" "SELECT count(*), max(photo_id) FROM citizen_photo WHERE citizen_report_id = $cid")"
+
+# 4b. Issue 21: a report refused after its photos were stored (its monument does not exist)
+# leaves nothing on disk at once, not at the next start; the same bytes in a report that is
+# taken, or already stored for another, stay.
+n=$(files)
+vips linear "$T/dark.png" "$T/new.jpg" 1 33 >/dev/null
+check_eq "4.7 a report about no monument, with a new photo" 400 "$(http /reports -X POST \
+  -F 'monument_id=999999' -F 'description=x' -F "file=@$T/new.jpg;type=image/jpeg")"
+check_eq "4.8 its photo's files are gone already" "$n" "$(files)"
+check_eq "4.9 a refused report with a photo another report has" 400 "$(http /reports -X POST \
+  -F 'monument_id=999999' -F 'description=x' -F "file=@$T/gps.jpg;type=image/jpeg")"
+check_eq "4.10 that photo stays" "$n" "$(files)"
+check_eq "4.11 the new photo in a report that is taken" 201 "$(http /reports -X POST \
+  -F "monument_id=$mid" -F 'description=x' -F "file=@$T/new.jpg;type=image/jpeg")"
+check_eq "4.12 is stored (original, thumbnail, web copy)" "$((n + 3))" "$(files)"
 
 # 5. Restart: the sweep keeps every file a report names.
 n=$(files)

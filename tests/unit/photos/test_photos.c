@@ -678,6 +678,38 @@ static void test_photos__sweep(void)
     sp_photo_store_close(s);
 }
 
+static int never(void *ctx, const char *sha)
+{
+    (void)ctx, (void)sha;
+    return 0;
+}
+
+/* Issue 21: a photo whose row was refused goes at once, unless another upload of the same
+ * bytes still holds it or a row names it. */
+static void test_photos__release_removes_unreferenced(void)
+{
+    char dir[600];
+    sp_photo_store *s = new_store(dir);
+    size_t len = 0;
+    void *png = encode(ENC_PNG, 80, 60, 0, &len);
+    sp_photo_info a, b;
+    sp_err err = {0};
+    SP_CHECK(upload(s, png, len, BIG_LIMIT, &a, &err) == SP_OK);
+    SP_CHECK(upload(s, png, len, BIG_LIMIT, &b, &err) == SP_OK && b.is_new == 0);
+    SP_CHECK(sp_photo_release(s, a.sha256, never, NULL, &err) == SP_OK);
+    SP_CHECK(count_files(dir) == 3); /* the second upload still holds them */
+    SP_CHECK(sp_photo_release(s, b.sha256, never, NULL, &err) == SP_OK);
+    SP_CHECK(count_files(dir) == 0);
+    SP_CHECK(upload(s, png, len, BIG_LIMIT, &a, &err) == SP_OK && a.is_new == 1);
+    SP_CHECK(sp_photo_release(s, a.sha256, referenced, a.sha256, &err) == SP_OK);
+    SP_CHECK(count_files(dir) == 3); /* a row names it */
+    SP_CHECK(upload(s, png, len, BIG_LIMIT, &b, &err) == SP_OK);
+    SP_CHECK(sp_photo_release(s, b.sha256, failing, NULL, &err) == SP_EDB);
+    SP_CHECK(count_files(dir) == 3); /* not known: kept */
+    g_free(png);
+    sp_photo_store_close(s);
+}
+
 /* ---- threads ---------------------------------------------------------------------------- */
 
 typedef struct worker {
@@ -813,6 +845,7 @@ int main(int argc, char **argv)
          test_photos__refused_write_cleans_up_at_once},
         {"test_photos__paths", test_photos__paths},
         {"test_photos__sweep", test_photos__sweep},
+        {"test_photos__release_removes_unreferenced", test_photos__release_removes_unreferenced},
         {"test_photos__threads", test_photos__threads},
         {"test_photos__shared_exif", test_photos__shared_exif},
         {"test_photos__shared_truncated", test_photos__shared_truncated},
