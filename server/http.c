@@ -34,6 +34,7 @@
 
 struct sp_http_server {
     struct MHD_Daemon *daemon;
+    sp_http_table routes; /* routes.c's table */
     sp_http_metrics *metrics;
     sp_http_cache *cache;   /* finished public responses */
     sp_tile_hot *hot_tiles; /* the tiles asked for most recently */
@@ -424,7 +425,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *params[SP_HTTP_MAX_PARAMS];
         char *segs = sp_http_route_segs(r, url, &size);
         const sp_http_route *rt =
-            segs ? sp_http_route_find(method, url, segs, size, params, &allowed) : NULL;
+            segs ? sp_http_route_find(&s->routes, method, url, segs, size, params, &allowed) : NULL;
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
         int is_form = ct && strncmp(ct, "multipart/form-data", 19) == 0;
         if (rt && rt->body == SP_BODY_PHOTO) {
@@ -456,6 +457,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->file_fd = -1;
     r->cfg = &s->cfg;
     r->metrics = s->metrics;
+    r->routes = &s->routes;
     r->writer = &s->writer;
     r->cache = s->cache;
     r->hot_tiles = s->hot_tiles;
@@ -585,11 +587,12 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
     if (!s)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     s->cfg = *cfg;
+    s->routes = (sp_http_table){sp_http_routes, sp_http_nroutes};
     if (cfg->public_url && public_base(s, cfg->public_url, err) != SP_OK) {
         free(s);
         return err->code;
     }
-    if (!(s->metrics = sp_http_metrics_new()) || !(s->cache = sp_http_cache_new()) ||
+    if (!(s->metrics = sp_http_metrics_new(&s->routes)) || !(s->cache = sp_http_cache_new()) ||
         !(s->hot_tiles = sp_tile_hot_new())) {
         sp_http_metrics_free(s->metrics);
         sp_http_cache_free(s->cache);

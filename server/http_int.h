@@ -82,6 +82,12 @@ typedef struct sp_http_route {
     const char *metric; /* the route's name in logs and /metrics */
     const char *arg;    /* handler-specific (the page's file) */
 } sp_http_route;
+/* The table (routes.c), handed to the router by the daemon (http.c): the router never names
+ * routes.c, whose rows name the router's own handlers (/healthz, /metrics). */
+typedef struct sp_http_table {
+    const sp_http_route *rows;
+    int n;
+} sp_http_table;
 extern const sp_http_route sp_http_routes[];
 extern const int sp_http_nroutes;
 #define SP_HTTP_MAX_PARAMS 6
@@ -99,6 +105,7 @@ struct sp_http_req {
     char *segs;                             /* the path, split (in the arena) */
     sp_db_user user;                        /* who, when the row needs a role */
     sp_http_metrics *metrics;
+    const sp_http_table *routes; /* the server's */
     const char *method, *path;
     sp_http_arg args[SP_HTTP_MAX_ARGS];
     int nargs;
@@ -185,8 +192,9 @@ void sp_http_cache_put(const sp_http_req *r);
  * pointing into segs), or NULL and the methods the path allows (0: no such path). match: the
  * same for a request, with 404 or 405 (Allow) set when none. run: the row's role check, then
  * its handler; an error code without an answer is answered by sp_http_error_from. */
-const sp_http_route *sp_http_route_find(const char *method, const char *path, char *segs,
-                                        size_t size, const char **params, unsigned *out_allowed);
+const sp_http_route *sp_http_route_find(const sp_http_table *t, const char *method,
+                                        const char *path, char *segs, size_t size,
+                                        const char **params, unsigned *out_allowed);
 /* A buffer in the request's arena for sp_http_route_find to split r's path into; NULL: out
  * of memory. */
 char *sp_http_route_segs(sp_http_req *r, const char *path, size_t *out_size);
@@ -195,7 +203,7 @@ int sp_http_route_match(sp_http_req *r);
 int sp_http_route_run(sp_http_req *r);
 /* The row's role check alone (401/403 set when it fails), e.g. on an upload's headers. */
 int sp_http_route_allowed(sp_http_req *r);
-sp_http_metrics *sp_http_metrics_new(void);
+sp_http_metrics *sp_http_metrics_new(const sp_http_table *t); /* NULL: out of memory */
 void sp_http_metrics_free(sp_http_metrics *m);
 void sp_http_metrics_count(sp_http_metrics *m, const sp_http_req *r, double seconds);
 int sp_http_metrics_page(sp_http_req *r);

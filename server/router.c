@@ -23,14 +23,18 @@ static const char *const metric_extra[] = {"options", "unknown", "-"};
 #define SP_MAX_ROWS 128
 
 struct sp_http_metrics {
+    const sp_http_table *t;
     atomic_ullong requests[SP_MAX_ROWS + SP_NEXTRA][SP_NSTATUS]; /* status 0: any other */
     atomic_ullong buckets[SP_NBUCKETS + 1];                      /* last: +Inf */
     atomic_ullong micros_total;
 };
 
-sp_http_metrics *sp_http_metrics_new(void)
+sp_http_metrics *sp_http_metrics_new(const sp_http_table *t)
 {
-    return sp_http_nroutes <= SP_MAX_ROWS ? calloc(1, sizeof(sp_http_metrics)) : NULL;
+    sp_http_metrics *m = t->n <= SP_MAX_ROWS ? calloc(1, sizeof *m) : NULL;
+    if (m)
+        m->t = t;
+    return m;
 }
 
 void sp_http_metrics_free(sp_http_metrics *m)
@@ -72,22 +76,24 @@ static int fits(const char *pattern, char *const *seg, int n, const char **param
     return i == n;
 }
 
-const sp_http_route *sp_http_route_find(const char *method, const char *path, char *segs,
-                                        size_t size, const char **params, unsigned *out_allowed)
+const sp_http_route *sp_http_route_find(const sp_http_table *t, const char *method,
+                                        const char *path, char *segs, size_t size,
+                                        const char **params, unsigned *out_allowed)
 {
     char *seg[8];
     int n = 0;
     *out_allowed = 0;
     if (snprintf(segs, size, "%s", path) >= (int)size)
         return NULL;
-    for (char *save = NULL, *t = strtok_r(segs, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+    for (char *save = NULL, *tok = strtok_r(segs, "/", &save); tok;
+         tok = strtok_r(NULL, "/", &save)) {
         if (n == (int)(sizeof seg / sizeof seg[0]))
             return NULL;
-        seg[n++] = t;
+        seg[n++] = tok;
     }
     unsigned bit = method_bit(method);
-    for (int i = 0; i < sp_http_nroutes; i++) {
-        const sp_http_route *rt = &sp_http_routes[i];
+    for (int i = 0; i < t->n; i++) {
+        const sp_http_route *rt = &t->rows[i];
         const char *p[SP_HTTP_MAX_PARAMS] = {0};
         if (!fits(rt->pattern, seg, n, p))
             continue;
@@ -137,7 +143,8 @@ int sp_http_route_match(sp_http_req *r)
     size_t size;
     if (!(r->segs = sp_http_route_segs(r, r->path, &size)))
         return sp_http_error(r, 500, "ServerError", "out of memory");
-    r->route_row = sp_http_route_find(r->method, r->path, r->segs, size, r->params, &allowed);
+    r->route_row =
+        sp_http_route_find(r->routes, r->method, r->path, r->segs, size, r->params, &allowed);
     if (r->route_row) {
         r->route = r->route_row->metric;
         return SP_OK;
@@ -211,10 +218,10 @@ int sp_http_healthz(sp_http_req *r)
     return SP_OK;
 }
 
-static int metric_row(const sp_http_req *r)
+static int metric_row(const sp_http_metrics *m, const sp_http_req *r)
 {
     if (r->route_row)
-        return (int)(r->route_row - sp_http_routes);
+        return (int)(r->route_row - m->t->rows);
     for (int i = 0; i < SP_NEXTRA - 1; i++)
         if (strcmp(r->route, metric_extra[i]) == 0)
             return SP_MAX_ROWS + i;
@@ -223,7 +230,7 @@ static int metric_row(const sp_http_req *r)
 
 void sp_http_metrics_count(sp_http_metrics *m, const sp_http_req *r, double seconds)
 {
-    int ri = metric_row(r), si = SP_NSTATUS - 1, bi = SP_NBUCKETS;
+    int ri = metric_row(m, r), si = SP_NSTATUS - 1, bi = SP_NBUCKETS;
     for (int i = 0; i < SP_NSTATUS - 1; i++)
         if (metric_statuses[i] == r->status)
             si = i;
@@ -235,16 +242,16 @@ void sp_http_metrics_count(sp_http_metrics *m, const sp_http_req *r, double seco
     atomic_fetch_add(&m->micros_total, (unsigned long long)(seconds * 1e6));
 }
 
-static const char *metric_name(int row)
+static const char *metric_name(const sp_http_metrics *m, int row)
 {
-    return row < SP_MAX_ROWS ? sp_http_routes[row].metric : metric_extra[row - SP_MAX_ROWS];
+    return row < SP_MAX_ROWS ? m->t->rows[row].metric : metric_extra[row - SP_MAX_ROWS];
 }
 
 /* 1 when an earlier row has the same metric name (its counts are summed there). */
-static int is_repeat(int row)
+static int is_repeat(const sp_http_metrics *m, int row)
 {
-    for (int i = 0; i < row && i < sp_http_nroutes; i++)
-        if (strcmp(sp_http_routes[i].metric, metric_name(row)) == 0)
+    for (int i = 0; i < row && i < m->t->n; i++)
+        if (strcmp(m->t->rows[i].metric, metric_name(m, row)) == 0)
             return 1;
     return 0;
 }
@@ -257,23 +264,23 @@ int sp_http_metrics_page(sp_http_req *r)
     sp_strbuf_puts(b, "# HELP spadok_http_requests_total HTTP requests by route and status.\n"
                       "# TYPE spadok_http_requests_total counter\n");
     for (int i = 0; i < SP_MAX_ROWS + SP_NEXTRA; i++) {
-        if ((i < SP_MAX_ROWS && i >= sp_http_nroutes) || is_repeat(i))
+        if ((i < SP_MAX_ROWS && i >= m->t->n) || is_repeat(m, i))
             continue;
         for (int k = 0; k < SP_NSTATUS; k++) {
             unsigned long long n = 0;
             for (int j = i; j < SP_MAX_ROWS + SP_NEXTRA; j++)
-                if ((j >= SP_MAX_ROWS || j < sp_http_nroutes) &&
-                    strcmp(metric_name(j), metric_name(i)) == 0)
+                if ((j >= SP_MAX_ROWS || j < m->t->n) &&
+                    strcmp(metric_name(m, j), metric_name(m, i)) == 0)
                     n += atomic_load(&m->requests[j][k]);
             if (!n)
                 continue;
             if (metric_statuses[k])
                 sp_strbuf_printf(b, "spadok_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-                                 metric_name(i), metric_statuses[k], n);
+                                 metric_name(m, i), metric_statuses[k], n);
             else
                 sp_strbuf_printf(b,
                                  "spadok_http_requests_total{route=\"%s\",status=\"other\"} %llu\n",
-                                 metric_name(i), n);
+                                 metric_name(m, i), n);
         }
     }
     sp_strbuf_puts(b, "# HELP spadok_http_request_duration_seconds Time to answer a request.\n"

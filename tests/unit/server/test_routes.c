@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "http_int.h"
+
+static sp_http_table table; /* the table, as the daemon hands it to the router */
 #include "sp_test.h"
 
 /* 1 when two paths agree segment by segment, a {param} on either side matching any one. */
@@ -77,13 +79,14 @@ static void test_routes__every_refused_method_is_405_with_allow(void)
         unsigned want = 0, allowed;
         const char *params[SP_HTTP_MAX_PARAMS];
         for (int k = 0; k < 6; k++)
-            if (sp_http_route_find(methods[k], path, segs, sizeof segs, params, &allowed))
+            if (sp_http_route_find(&table, methods[k], path, segs, sizeof segs, params, &allowed))
                 want |= bits[k];
         SP_CHECK(want & sp_http_routes[i].methods);
         for (int k = 0; k < 6; k++) {
             if (want & bits[k])
                 continue;
-            SP_CHECK(!sp_http_route_find(methods[k], path, segs, sizeof segs, params, &allowed));
+            SP_CHECK(
+                !sp_http_route_find(&table, methods[k], path, segs, sizeof segs, params, &allowed));
             SP_CHECK(allowed == want);
         }
     }
@@ -95,7 +98,7 @@ static const char *allow_of(const char *method, const char *path)
     char segs[512];
     const char *params[SP_HTTP_MAX_PARAMS];
     unsigned allowed;
-    if (sp_http_route_find(method, path, segs, sizeof segs, params, &allowed))
+    if (sp_http_route_find(&table, method, path, segs, sizeof segs, params, &allowed))
         return "(routed)";
     sp_http_allow_header(allowed, allow, sizeof allow);
     return allowed ? allow : "(404)";
@@ -119,20 +122,21 @@ static void test_routes__params_and_allow(void)
     char segs[512];
     const char *params[SP_HTTP_MAX_PARAMS];
     unsigned allowed;
-    const sp_http_route *rt = sp_http_route_find("HEAD", "/tiles/monuments/12/2390/1380.png", segs,
-                                                 sizeof segs, params, &allowed);
+    const sp_http_route *rt = sp_http_route_find(
+        &table, "HEAD", "/tiles/monuments/12/2390/1380.png", segs, sizeof segs, params, &allowed);
     SP_CHECK(rt && strcmp(rt->metric, "tile") == 0);
     SP_CHECK(rt && strcmp(params[3], "1380.png") == 0);
     SP_CHECK_STR(allow_of("POST", "/collections/monuments/items/7"),
                  "GET, HEAD, PUT, PATCH, DELETE");
     SP_CHECK_STR(allow_of("PUT", "/collections/condition_reports/items/7"), "GET, HEAD");
     SP_CHECK_STR(allow_of("GET", "/no/such/path"), "(404)");
-    rt = sp_http_route_find("PATCH", "/photos/3", segs, sizeof segs, params, &allowed);
+    rt = sp_http_route_find(&table, "PATCH", "/photos/3", segs, sizeof segs, params, &allowed);
     SP_CHECK(rt && rt->roles == (SP_ROLE_INSPECTOR | SP_ROLE_EDITOR));
 }
 
 int main(int argc, char **argv)
 {
+    table = (sp_http_table){sp_http_routes, sp_http_nroutes};
     static const sp_test_case cases[] = {
         {"test_routes__table_is_the_openapi_paths", test_routes__table_is_the_openapi_paths},
         {"test_routes__every_refused_method_is_405_with_allow",
