@@ -238,7 +238,8 @@ int sp_edit_history(sp_http_req *r);
 int sp_route_monument_reports(sp_http_req *r);
 int sp_route_citizen_report(sp_http_req *r);
 int sp_route_citizen_status(sp_http_req *r);
-int sp_route_moderation(sp_http_req *r);
+int sp_route_moderation_list(sp_http_req *r); /* GET /moderation */
+int sp_route_moderate(sp_http_req *r);        /* POST /moderation/{id} */
 
 /* routes_provenance.c: data sets, licences, attribution, import conflicts */
 /* The attribution of the data sets the registry holds, as one line of text, into out. */
@@ -250,7 +251,8 @@ int sp_http_licence_links(sp_http_req *r, sp_strbuf *b);
 /* The data sets (of monument_id, or all held when 0) as a JSON array. */
 int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b);
 int sp_route_datasets(sp_http_req *r);
-int sp_route_conflicts(sp_http_req *r);
+int sp_route_conflict_list(sp_http_req *r);    /* GET /conflicts */
+int sp_route_conflict_resolve(sp_http_req *r); /* POST /conflicts/{id} */
 /* Photos (routes_photos.c). An upload is recognised on its headers, its body streamed into
  * the photo store as it arrives (never held whole), freed at completion. A photo upload
  * takes one image (raw body or multipart field `file`); a citizen's report form takes up to

@@ -166,9 +166,11 @@ static int add_conflict(void *ctx, const sp_db_conflict *c, sp_err *err)
     return SP_OK;
 }
 
-static int conflict_list(sp_http_req *r)
+int sp_route_conflict_list(sp_http_req *r)
 {
     int rc = SP_OK;
+    r->cache_control = "no-store";
+    r->has_etag = 0;
     static const char *const args[] = {"status", "run", NULL};
     if ((rc = sp_http_check_args(r, args)) != SP_OK)
         return rc;
@@ -223,18 +225,15 @@ static int conflict_resolve(sp_http_req *r, const sp_db_user *u, long long id)
     return SP_OK;
 }
 
-int sp_route_conflicts(sp_http_req *r)
+int sp_route_conflict_resolve(sp_http_req *r)
 {
     int rc = SP_OK;
-    const char *id = sp_http_param(r, "id");
     r->cache_control = "no-store";
     r->has_etag = 0;
     sp_db_user u = r->user; /* the router checked the role */
     long long n = 0;
-    if (!id)
-        return conflict_list(r);
     if ((rc = sp_http_check_args(r, NULL)) != SP_OK ||
-        (rc = sp_http_parse_id(r, id, "conflict", &n)) != SP_OK)
+        (rc = sp_http_parse_id(r, sp_http_param(r, "id"), "conflict", &n)) != SP_OK)
         return rc;
     return conflict_resolve(r, &u, n);
 }

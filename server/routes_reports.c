@@ -329,9 +329,11 @@ int sp_route_citizen_report(sp_http_req *r)
 
 /* ---- moderation ------------------------------------------------------------------------- */
 
-static int moderation_list(sp_http_req *r)
+int sp_route_moderation_list(sp_http_req *r)
 {
     int rc = SP_OK;
+    r->cache_control = "no-store";
+    r->has_etag = 0;
     static const char *const args[] = {"status", NULL};
     if ((rc = sp_http_check_args(r, args)) != SP_OK)
         return rc;
@@ -439,21 +441,17 @@ static int moderate(sp_http_req *r, const sp_db_user *u, long long id)
     return SP_OK;
 }
 
-int sp_route_moderation(sp_http_req *r)
+int sp_route_moderate(sp_http_req *r)
 {
     int rc = SP_OK;
-    const char *id = sp_http_param(r, "id");
     r->cache_control = "no-store";
     r->has_etag = 0;
     sp_db_user u = r->user; /* the router checked the role */
     long long n = 0;
-    if (!id)
-        return moderation_list(r);
     if ((rc = sp_http_check_args(r, NULL)) != SP_OK ||
-        (rc = sp_http_parse_id(r, id, "citizen report", &n)) != SP_OK)
+        (rc = sp_http_parse_id(r, sp_http_param(r, "id"), "citizen report", &n)) != SP_OK)
         return rc;
-    moderate(r, &u, n);
-    return SP_OK;
+    return moderate(r, &u, n);
 }
 
 int sp_route_citizen_status(sp_http_req *r)
