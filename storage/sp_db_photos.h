@@ -51,7 +51,7 @@ typedef struct sp_db_photo {
 } sp_db_photo;
 /* *out_found 0 when there is no such photo (of a live monument). */
 int sp_db_photo_get(sp_db *db, int64_t id, sp_db_photo *out, int *out_found, sp_err *err);
-/* The photos of a monument as a JSON array text (sqlite3-allocated: sp_db_free), public
+/* The photos of a monument as a JSON array text (free with sp_db_free), public
  * ones only unless is_staff; places coarsened as the monument's when it is published so. */
 int sp_db_photo_list(sp_db *db, int64_t monument_id, int is_staff, char **out, sp_err *err);
 /* One photo as JSON (as in the list), for the answer to an upload. */

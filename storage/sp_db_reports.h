@@ -39,7 +39,7 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
                       sp_err *err);
 
 /* The citizens' reports with a status ("pending", ...), oldest first, as one JSON array
- * (contacts included: for staff). *out is sqlite3-allocated: free with sp_db_free. */
+ * (contacts included: for staff). *out is freed with sp_db_free. */
 int sp_db_citizen_list(sp_db *db, const char *status, int limit, char **out, sp_err *err);
 void sp_db_free(void *p);
 
@@ -63,7 +63,7 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
 int sp_db_citizen_review(sp_db *db, int64_t id, const sp_db_actor *actor, sp_err *err);
 
 /* What the public sees of a citizen's report by its reference number, as a JSON object
- * (sqlite3-allocated: sp_db_free); *out NULL when there is no such report. */
+ * (free with sp_db_free); *out NULL when there is no such report. */
 int sp_db_citizen_status(sp_db *db, const char *ref, char **out, sp_err *err);
 
 /* The file of a photo sent with a citizen's report: *out_found 0 when there is none. */
