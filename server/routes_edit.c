@@ -64,6 +64,28 @@ static int if_match(sp_http_req *r, const editable *ed, long long id, long long 
     return SP_OK;
 }
 
+/* If-None-Match on a write, after If-Match held (RFC 9110 13.2.2): the item exists in the
+ * version If-Match named, so "*" or an ETag of that version means the condition is false:
+ * 412, nothing written. */
+static int if_none_match(sp_http_req *r, const editable *ed, long long id, long long version)
+{
+    const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+    if (!inm)
+        return SP_OK;
+    char mine[64];
+    snprintf(mine, sizeof mine, "\"%c%lldv%lld-", ed->etag_prefix, id, version);
+    const char *star = inm + strspn(inm, " \t");
+    if (*star == '*' && star[1 + strspn(star + 1, " \t")] == '\0')
+        return sp_http_error(r, 412, "PreconditionFailed",
+                             "If-None-Match *: %s %lld exists; nothing was written", ed->noun, id);
+    if (strstr(inm, mine))
+        return sp_http_error(r, 412, "PreconditionFailed",
+                             "If-None-Match names the current version of %s %lld; nothing was "
+                             "written",
+                             ed->noun, id);
+    return SP_OK;
+}
+
 /* The body's CRS from Content-Crs (OGC API Part 4 with Part 2), CRS84 when absent. */
 static int content_crs(sp_http_req *r, int *srid, int *swap)
 {
@@ -204,7 +226,8 @@ int sp_edit_item(sp_http_req *r)
      * nothing from 428/412. */
     sp_db_user u = r->user;
     int is_delete = strcmp(r->method, "DELETE") == 0;
-    if ((rc = if_match(r, &ed, id, &version)) != SP_OK)
+    if ((rc = if_match(r, &ed, id, &version)) != SP_OK ||
+        (rc = if_none_match(r, &ed, id, version)) != SP_OK)
         return rc;
     if (is_delete)
         return delete (r, &ed, &u, id, version);

@@ -46,6 +46,12 @@ check_eq "no If-Match" 428 "$(http "$item" -X DELETE -H "Authorization: Bearer $
 check_eq "If-Match: *" 428 "$(http "$item" -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: *")"
 check_eq "a stale version" 412 "$(http "$item" -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: \"m${id}v7-00000000\"")"
 check_eq "another item's ETag" 412 "$(http "$item" -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: \"m1v1-00000000\"")"
+# If-None-Match on a write whose If-Match holds (RFC 9110 13.2.2): "*" or the current ETag
+# makes it false, so nothing is written (the item exists in that version).
+check_eq "If-None-Match: * with a good If-Match" 412 "$(http "$item" -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: $etag" -H "If-None-Match: *")"
+check_eq "If-None-Match: the current ETag" 412 "$(http "$item" -X PATCH -H "Authorization: Bearer $OLENA" -H "If-Match: $etag" -H "If-None-Match: $etag" -H 'Content-Type: application/merge-patch+json' --data-binary '{"properties": {"name_en": "never"}}')"
+check_eq "... nothing was written" 200 "$(http "$item")"
+check_true "... the item as it was" sh -c "! grep -q never '$T/body'"
 check_eq "DELETE on a collection" 405 "$(http /collections/monuments/items -X DELETE -H "Authorization: Bearer $OLENA")"
 check_eq "DELETE of a condition report" 405 "$(http /collections/condition_reports/items/1 -X DELETE -H "Authorization: Bearer $OLENA" -H "If-Match: $etag")"
 check_eq "nothing written by the refusals" "$audit_before 0" \
