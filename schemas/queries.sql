@@ -1031,6 +1031,11 @@ SELECT id, content_hash FROM condition_report WHERE dataset = ?1 AND source_id =
 -- name: report_import_monument
 SELECT id, deleted_at IS NOT NULL FROM monument WHERE protection_no = ?1;
 
+-- A report file may name its monument by its key in the data set it was imported from
+-- (mapping member "monument_dataset"), e.g. a sample list without protection numbers.
+-- name: report_import_monument_by_source
+SELECT id, deleted_at IS NOT NULL FROM monument WHERE dataset = ?2 AND source_id = ?1;
+
 -- Imported reports are the department's own records: approved, like those filed through the
 -- API (report_create), with the same default for when a technical act is due again.
 -- name: report_import_insert
