@@ -81,13 +81,6 @@ check_eq "5.5 one without reports has none" "200 None" \
   "$(http "/collections/monuments/items/$gate") $(jq_ 'd["properties"]["condition"]')"
 check_eq "5.6 the monuments by condition" "$damaged" \
   "$(http "/collections/monuments/items?condition=needs_study&limit=1" >/dev/null; jq_ 'd["numberMatched"]')"
-# tile Z LON LAT: "z/x/y" of the tile holding the point
-tile() {
-  python3 -c 'import math, sys
-z, lon, lat = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-n = 2 ** z
-print("%d/%d/%d" % (z, (lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))' "$@"
-}
 PNGDIFF=$(dirname "$SPADOK")/tests/tools/pngdiff
 check_eq "5.7 the damage layer over central Kyiv" 200 "$(http "/tiles/damage/$(tile 13 30.5144 50.4528).png")"
 cp "$T/body" "$T/kyiv.png"
