@@ -107,11 +107,9 @@ static int monument_of(sp_db *db, const char *monument_dataset, const char *monu
     sqlite3_stmt *st = sp_db_stmt(
         db, monument_dataset ? SP_Q_REPORT_IMPORT_MONUMENT_BY_SOURCE : SP_Q_REPORT_IMPORT_MONUMENT,
         err);
-    if (!st)
+    if (!st || sp_db_bind_text(st, ":monument", monument, err) ||
+        (monument_dataset && sp_db_bind_text(st, ":dataset", monument_dataset, err)))
         return err->code;
-    sqlite3_bind_text(st, 1, monument, -1, SQLITE_STATIC);
-    if (monument_dataset)
-        sqlite3_bind_text(st, 2, monument_dataset, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     *out_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     int is_deleted = step == SQLITE_ROW && sqlite3_column_int(st, 1);
