@@ -45,7 +45,8 @@ struct sp_imp_mapping {
     int xi, yi, wkti; /* resolved per layer, -1 when absent */
     int xy_is_auto;   /* x/y were found by name in the current layer */
     sp_src key, uid;
-    sp_src monument; /* target condition_report: the protection number of its monument */
+    sp_src monument; /* target condition_report: the protection number of its monument, */
+    const char *monument_dataset; /* or, when set, its source id in this data set */
     sp_src fields[SP_MAX_FIELDS];
     int has_report;
     sp_src report[SP_MAX_FIELDS];

@@ -4,8 +4,8 @@
  * "map" (coded source values to model values), "default", and "optional": true for a field
  * that sparse sources (OSM tags) may lack altogether. A mapping whose target is
  * condition_report reads one report per record: its "monument" spec gives the monument's
- * protection number and its "key" (required) the report's stable id. See
- * importers/mappings/README.md. */
+ * protection number (or, with "monument_dataset", its source id in that data set) and its
+ * "key" (required) the report's stable id. See importers/mappings/README.md. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -155,10 +155,12 @@ static int check_members(json_t *root, const sp_entity *target, const char *mapn
                               "mapping %s: a condition_report mapping takes no '%s' (a report "
                               "is about a monument, named by \"monument\")",
                               mapname, not_for_reports[i]);
-    if (!is_report && json_object_get(root, "monument"))
-        return sp_err_set(err, SP_EINVAL,
-                          "mapping %s: \"monument\" is for target condition_report, not %s",
-                          mapname, target->name);
+    static const char *const only_for_reports[] = {"monument", "monument_dataset", NULL};
+    for (int i = 0; !is_report && only_for_reports[i]; i++)
+        if (json_object_get(root, only_for_reports[i]))
+            return sp_err_set(err, SP_EINVAL,
+                              "mapping %s: \"%s\" is for target condition_report, not %s", mapname,
+                              only_for_reports[i], target->name);
     return SP_OK;
 }
 
@@ -188,11 +190,12 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     }
     json_object_foreach(root, key, v)
     {
-        static const char *const known[] = {"dataset",     "target",   "layer",       "source_crs",
-                                            "encoding",    "geometry", "key",         "uid",
-                                            "fields",      "report",   "description", "licence",
-                                            "monument",    "title",    "publisher",   "licence_url",
-                                            "attribution", "url",      "retrieved",   NULL};
+        static const char *const known[] = {
+            "dataset",     "target",      "layer",    "source_crs", "encoding",
+            "geometry",    "key",         "uid",      "fields",     "report",
+            "description", "licence",     "monument", "title",      "publisher",
+            "licence_url", "attribution", "url",      "retrieved",  "monument_dataset",
+            NULL};
         int ok = 0;
         for (int i = 0; known[i]; i++)
             ok |= strcmp(known[i], key) == 0;
@@ -212,6 +215,7 @@ int sp_imp_mapping_parse(const char *text, size_t len, const char *name, sp_imp_
     m->layer = opt_string(root, "layer", name, err);
     m->source_crs = opt_string(root, "source_crs", name, err);
     m->encoding = opt_string(root, "encoding", name, err);
+    m->monument_dataset = opt_string(root, "monument_dataset", name, err);
     const char *target = opt_string(root, "target", name, err);
     if (err->code)
         goto fail;

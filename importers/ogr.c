@@ -154,8 +154,9 @@ static int has_report(const sp_imp_record *r)
 static int store_report(run_ctx *c, sp_imp_record *r, sp_err *err)
 {
     sp_upsert_result res;
-    int rc = sp_db_report_import(c->db, c->report_mark, c->dataset, r->key, r->monument,
-                                 r->rec.values, &res, err);
+    const char *monument_dataset = c->mapping ? c->mapping->monument_dataset : NULL;
+    int rc = sp_db_report_import(c->db, c->report_mark, c->dataset, r->key, monument_dataset,
+                                 r->monument, r->rec.values, &res, err);
     if (rc == SP_ENOTFOUND) { /* a record-level refusal, as a bad value is */
         snprintf(r->field, sizeof r->field, "monument");
         err->code = SP_EINVAL;

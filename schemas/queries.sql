@@ -1029,7 +1029,12 @@ DELETE FROM temp.report_touched;
 SELECT id, content_hash FROM condition_report WHERE dataset = ?1 AND source_id = ?2;
 
 -- name: report_import_monument
-SELECT id, deleted_at IS NOT NULL FROM monument WHERE protection_no = ?1;
+SELECT id, deleted_at IS NOT NULL FROM monument WHERE protection_no = :monument;
+
+-- A report file may name its monument by its key in the data set it was imported from
+-- (mapping member "monument_dataset"), e.g. a sample list without protection numbers.
+-- name: report_import_monument_by_source
+SELECT id, deleted_at IS NOT NULL FROM monument WHERE dataset = :dataset AND source_id = :monument;
 
 -- Imported reports are the department's own records: approved, like those filed through the
 -- API (report_create), with the same default for when a technical act is due again.

@@ -17,6 +17,20 @@ SP_DEB_PACKAGES=(
 
 sp_log() { printf '%s\n' "== $*" >&2; }
 
+# sp_import_sample SPADOK DB [IMPORT OPTIONS...]: the bundled sample (data/sample/), in the
+# order scripts/demo loads it: Kyiv's districts, the monument list, the OSM historic
+# buildings, then the documented damage events as condition reports of those monuments.
+sp_import_sample() {
+  local spadok=$1 db=$2 m=$SP_ROOT/importers/mappings s=$SP_ROOT/data/sample
+  shift 2
+  "$spadok" import "$@" --db "$db" --mapping "$m/kyiv_raions_osm.json" "$s/kyiv_raions.geojson" &&
+    "$spadok" import "$@" --db "$db" --mapping "$m/kyiv_sample_monuments.json" "$s/kyiv_monuments.csv" &&
+    "$spadok" import "$@" --db "$db" --mapping "$m/kyiv_abandoned_buildings_osm.json" \
+      "$s/kyiv_osm_historic_buildings.geojson" &&
+    "$spadok" import "$@" --db "$db" --mapping "$m/kyiv_sample_damage_reports.json" \
+      "$s/kyiv_damage_reports.csv"
+}
+
 # Installs the Debian packages given (default: SP_DEB_PACKAGES) that are not installed yet.
 sp_install_deps() {
   local want=("$@") missing=() p

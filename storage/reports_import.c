@@ -1,11 +1,12 @@
 /* storage/reports_import.c - condition reports imported from files, millions at a time.
  * An import of reports (importers/, target condition_report) is one bulk transaction: each
- * report is keyed by dataset + source_id and names its monument by protection number; the
- * per-report triggers are set aside for the transaction and their work is done once per
- * touched monument at its end (noted in a temporary table as reports go in), with the same
- * outcome (see schemas/queries.sql, "condition reports imported from files"). A report row
- * carries the hash of its monument and values (schemas/010_report_import.sql), so importing
- * the same file again changes nothing. */
+ * report is keyed by dataset + source_id and names its monument by protection number (or by
+ * its source id in a named data set); the per-report triggers are set aside for the
+ * transaction and their work is done once per touched monument at its end (noted in a
+ * temporary table as reports go in), with the same outcome (see schemas/queries.sql,
+ * "condition reports imported from files"). A report row carries the hash of its monument
+ * and values (schemas/010_report_import.sql), so importing the same file again changes
+ * nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,26 +99,33 @@ static int64_t report_hash(int64_t monument_id, char *const values[])
     return (int64_t)h;
 }
 
-/* The live monument with this protection number; SP_ENOTFOUND when none is. */
-static int monument_of(sp_db *db, const char *protection_no, int64_t *out_id, sp_err *err)
+/* The live monument with this protection number, or with this source id in monument_dataset
+ * when that is not NULL; SP_ENOTFOUND when none is. */
+static int monument_of(sp_db *db, const char *monument_dataset, const char *monument,
+                       int64_t *out_id, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_MONUMENT, err);
-    if (!st)
+    sqlite3_stmt *st = sp_db_stmt(
+        db, monument_dataset ? SP_Q_REPORT_IMPORT_MONUMENT_BY_SOURCE : SP_Q_REPORT_IMPORT_MONUMENT,
+        err);
+    if (!st || sp_db_bind_text(st, ":monument", monument, err) ||
+        (monument_dataset && sp_db_bind_text(st, ":dataset", monument_dataset, err)))
         return err->code;
-    sqlite3_bind_text(st, 1, protection_no, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     *out_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     int is_deleted = step == SQLITE_ROW && sqlite3_column_int(st, 1);
     sqlite3_reset(st);
+    char named[600];
+    if (monument_dataset)
+        snprintf(named, sizeof named, "source id %s in data set %s", monument, monument_dataset);
+    else
+        snprintf(named, sizeof named, "protection number %s", monument);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return sp_db_sqlerr(db, err, "monument by protection number");
+        return sp_db_sqlerr(db, err, "monument of a report");
     if (!*out_id)
-        return sp_err_set(err, SP_ENOTFOUND, "monument: no monument has protection number %s",
-                          protection_no);
+        return sp_err_set(err, SP_ENOTFOUND, "monument: no monument has %s", named);
     if (is_deleted)
-        return sp_err_set(err, SP_ENOTFOUND,
-                          "monument: monument %lld (protection number %s) is deleted",
-                          (long long)*out_id, protection_no);
+        return sp_err_set(err, SP_ENOTFOUND, "monument: monument %lld (%s) is deleted",
+                          (long long)*out_id, named);
     return SP_OK;
 }
 
@@ -155,12 +163,12 @@ static int note_touched(sp_db *db, int64_t monument_id, int64_t report_id, char 
 }
 
 int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char *source_id,
-                        const char *protection_no, char *const values[],
+                        const char *monument_dataset, const char *monument, char *const values[],
                         sp_upsert_result *out_result, sp_err *err)
 {
     int64_t monument_id = 0, id = 0, stored_hash = 0;
     int has_hash = 0;
-    int rc = monument_of(db, protection_no, &monument_id, err);
+    int rc = monument_of(db, monument_dataset, monument, &monument_id, err);
     if (rc == SP_OK)
         rc = find_report(db, dataset, source_id, &id, &stored_hash, &has_hash, err);
     if (rc != SP_OK)

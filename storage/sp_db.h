@@ -107,12 +107,13 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
 int sp_db_report_bulk_begin(sp_db *db, int64_t *out_mark, sp_err *err);
 int sp_db_report_bulk_finish(sp_db *db, int64_t mark, const sp_db_actor *actor, sp_err *err);
 /* Inserts an approved report (values by enum sp_report_field) of the live monument with this
- * protection number, keyed by dataset + source_id; "unchanged" when that key holds the same
+ * protection number (or, when monument_dataset is not NULL, with this source id in that data
+ * set), keyed by dataset + source_id; "unchanged" when that key holds the same
  * monument and values already. SP_ENOTFOUND: no such live monument; SP_ECONFLICT: the key is
  * already in this import, or holds other values (reports are never changed in place). Those
  * write nothing; a failure after the report's first write is SP_EDB. */
 int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char *source_id,
-                        const char *protection_no, char *const values[],
+                        const char *monument_dataset, const char *monument, char *const values[],
                         sp_upsert_result *out_result, sp_err *err);
 
 /* One exported row: column names and text values (NULL for SQL NULL), geometry as WKB. */

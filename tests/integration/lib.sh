@@ -110,6 +110,14 @@ http() {
 }
 header() { grep -i "^$1:" "$T/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 
+# tile Z LON LAT: "z/x/y" of the tile holding the point
+tile() {
+  python3 -c 'import math, sys
+z, lon, lat = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+n = 2 ** z
+print("%d/%d/%d" % (z, (lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))' "$@"
+}
+
 # import_sample DB: Kyiv's districts, the monument list and the OSM historic buildings.
 import_sample() {
   local m=$ROOT/importers/mappings s=$ROOT/data/sample

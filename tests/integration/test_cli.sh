@@ -39,7 +39,7 @@ for i in 1 2 3; do
   check_contains "backup $i checked its copy" "$out" "integrity ok"
   n=$(sql "$T/copy$i.sqlite" "SELECT count(*) FROM monument")
   total=$(sql "$DB" "SELECT count(*) FROM monument")
-  check_true "backup $i is a snapshot (66 before, all after: got $n)" test "$n" -eq 66 -o "$n" -eq "$total"
+  check_true "backup $i is a snapshot (69 before, all after: got $n)" test "$n" -eq 69 -o "$n" -eq "$total"
 done
 wait $writer
 check_eq "the writer finished" 0 $?

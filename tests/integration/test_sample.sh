@@ -23,8 +23,8 @@ check_eq "every row has kinds" "$rows" \
   "$(sql "$DB" "SELECT count(DISTINCT monument_id) FROM monument_kind")"
 check_eq "every row names its public source" 0 \
   "$(sql "$DB" "SELECT count(*) FROM monument WHERE dataset='kyiv_sample_monuments' AND source NOT LIKE '%http%'")"
-check_eq "significance: 20 national (a source confirms it), 46 not established, none local" \
-  "national 20|not_established 46" \
+check_eq "significance: 22 national (a source confirms it), 47 not established, none local" \
+  "national 22|not_established 47" \
   "$(sql "$DB" "SELECT significance || ' ' || count(*) FROM monument WHERE dataset = 'kyiv_sample_monuments'
                  GROUP BY significance ORDER BY significance" | paste -sd'|')"
 check_eq "Cyrillic intact" 1 "$(sql "$DB" "SELECT count(*) FROM monument WHERE name_uk = 'Софійський собор'")"
@@ -56,7 +56,7 @@ check_eq "no sample row is published as local" "0 0" \
  $(http "/collections/monuments/items?limit=1000" >/dev/null; jq_ 'sum(f["properties"]["significance"] == "local" for f in d["features"])')"
 check_eq "the items' HTML says no 'local' either" 0 \
   "$(http "/collections/monuments/items?limit=1000&f=html" >/dev/null; grep -c '>local<' "$T/body")"
-check_eq "/stats counts them as not established" "значення не встановлено 46" \
+check_eq "/stats counts them as not established" "значення не встановлено 47" \
   "$(http /stats >/dev/null; jq_ '" ".join("%s %d" % (x["label_uk"], x["count"]) for x in d["significance"] if x["key"] == "not_established")')"
 check_eq "/vocabularies label it so in both languages" "значення не встановлено|significance not established" \
   "$(http /vocabularies >/dev/null; jq_ '"|".join(x["label_uk"] + "|" + x["label_en"] for x in d["significance"] if x["code"] == "not_established")')"

@@ -27,13 +27,6 @@ done
 wait "${pids[@]}"
 check_eq "eight first tile requests at once: all 200" "8" "$(grep -c '^200$' "$T/first.txt")"
 
-# tile Z LON LAT: "z/x/y" of the tile holding the point
-tile() {
-  python3 -c 'import math, sys
-z, lon, lat = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-n = 2 ** z
-print("%d/%d/%d" % (z, (lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))' "$@"
-}
 sofia="30.51444 50.45278"
 refs=(
   "monuments/$(tile 12 $sofia).png monuments-z12.png"

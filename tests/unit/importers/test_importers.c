@@ -42,6 +42,8 @@ static void test_mapping__rejects_what_it_cannot_mean(void)
     expect_mapping_error("{\"fields\": {\"name_uk\": {\"feild\": \"a\"}}}",
                          "unknown member 'feild'");
     expect_mapping_error("{\"target\": \"castle\"}", "target 'castle'");
+    expect_mapping_error("{\"monument_dataset\": \"kyiv\"}",
+                         "\"monument_dataset\" is for target condition_report, not monument");
     expect_mapping_error("{\"geometry\": {\"x\": \"lon\"}}", "geometry needs");
     expect_mapping_error("{\"fields\": {\"name_uk\": {\"first\": []}}}", "list of 1-16");
     expect_mapping_error("{\"a\": 1, \"a\": 2}", "duplicate");
