@@ -41,6 +41,7 @@ void sp_cli_roff(FILE *out, const char *text);
 int sp_cli_fail(const char *msg);
 
 int sp_cmd_import(int argc, char **argv);
+int sp_cmd_basemap(int argc, char **argv);
 int sp_cmd_export(int argc, char **argv);
 int sp_cmd_migrate(int argc, char **argv);
 int sp_cmd_backup(int argc, char **argv);

@@ -1265,6 +1265,7 @@ WHERE EXISTS (SELECT 1 FROM monument WHERE dataset = d.name AND deleted_at IS NU
    OR EXISTS (SELECT 1 FROM district WHERE dataset = d.name)
    OR EXISTS (SELECT 1 FROM condition_report WHERE dataset = d.name AND status = 'approved')
    OR EXISTS (SELECT 1 FROM field_origin WHERE dataset = d.name)
+   OR EXISTS (SELECT 1 FROM basemap_source WHERE dataset = d.name)
 ORDER BY name;
 
 -- name: monument_datasets
@@ -1273,3 +1274,47 @@ FROM dataset
 WHERE name = (SELECT dataset FROM monument WHERE id = :id)
    OR name IN (SELECT dataset FROM field_origin WHERE entity = 'monument' AND entity_id = :id)
 ORDER BY name;
+
+-- ---- the base map (storage/basemap.c, schemas/020_basemap.sql) ---------------------------
+-- A re-import replaces the whole base map, in the importer's transaction.
+-- name: exec_basemap_clear
+DELETE FROM basemap_rtree;
+DELETE FROM basemap_feature;
+DELETE FROM basemap_source;
+
+-- name: basemap_insert
+INSERT INTO basemap_feature (dataset, class, name_uk, name_en, wkb)
+VALUES (:dataset, :class, :name_uk, :name_en, :wkb);
+
+-- name: basemap_rtree_insert
+INSERT INTO basemap_rtree (id, xmin, xmax, ymin, ymax, zmin, zmax, pmin, pmax)
+VALUES (:id, :xmin, :xmax, :ymin, :ymax, :zoom, :zoom, :place, :place);
+
+-- name: basemap_source_insert
+INSERT INTO basemap_source (dataset, file, features) VALUES (:dataset, :file, :features);
+
+-- The base map changed everywhere it was and is: every cached tile goes (a NULL box).
+-- name: basemap_map_change
+INSERT INTO map_change (xmin, ymin, xmax, ymax) VALUES (NULL, NULL, NULL, NULL);
+
+-- name: basemap_count
+SELECT count(*) FROM basemap_feature;
+
+-- The features of a box drawn at zoom :z (place names, :place = 1, or the rest, 0), in the
+-- order they were imported.
+-- name: basemap_features
+SELECT f.class, f.name_uk, f.name_en, f.wkb, r.zmin
+FROM basemap_rtree r JOIN basemap_feature f ON f.id = r.id
+WHERE r.xmax >= :xmin AND r.xmin <= :xmax AND r.ymax >= :ymin AND r.ymin <= :ymax
+  AND r.zmin <= :z AND r.pmin <= :place AND r.pmax >= :place
+ORDER BY r.id;
+
+-- The districts of a box, as the base when there is no base-map data: outline, names and a
+-- point inside for the name, the largest first (their names are placed first).
+-- name: map_districts
+SELECT 'district', name_uk, name_en, AsBinary(geom), 0, ST_X(PointOnSurface(geom)),
+  ST_Y(PointOnSurface(geom))
+FROM district
+WHERE id IN (SELECT pkid FROM idx_district_geom
+             WHERE xmax >= :xmin AND xmin <= :xmax AND ymax >= :ymin AND ymin <= :ymax)
+ORDER BY ST_Area(geom) DESC, id;
