@@ -802,13 +802,15 @@ SELECT (SELECT min(year_from) FROM monument WHERE deleted_at IS NULL),
 -- ---- map tiles (storage/map.c) ----------------------------------------------------------
 -- ?1..?4 the box (min lon, min lat, max lon, max lat); ?5 names wanted; ?6 footprints
 -- wanted; ?7 significance, ?8 condition, ?9 kind, ?11 district (its name), ?12 damaged on or
--- after this day (NULL: any; ?10 is the damage layer's today). Archaeological sites marked
+-- after this day (NULL: any; ?10 is the damage layer's today); ?13 the names' language ('en':
+-- name_en where there is one, else name_uk). Archaeological sites marked
 -- location_sensitive: found in the public index (011) at their published 0.01 degree point,
 -- drawn there, without a footprint.
 -- name: map_monuments
 SELECT m.id, CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END,
   CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END,
-  m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END,
+  m.condition, m.significance,
+  CASE WHEN ?5 THEN coalesce(CASE WHEN ?13 = 'en' THEN m.name_en END, m.name_uk) END,
   CASE WHEN ?6 AND NOT m.location_sensitive AND GeometryType(m.geom) IN ('POLYGON', 'MULTIPOLYGON')
        THEN AsBinary(m.geom) END,
   coalesce(s.sort, 99) AS rank
@@ -848,7 +850,8 @@ SELECT 0, sort, code FROM vocab_condition UNION ALL SELECT 1, sort, code FROM vo
 -- name: map_damage
 SELECT m.id, CASE WHEN m.location_sensitive THEN round(ST_X(m.marker), 2) ELSE ST_X(m.marker) END,
   CASE WHEN m.location_sensitive THEN round(ST_Y(m.marker), 2) ELSE ST_Y(m.marker) END,
-  m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END, NULL,
+  m.condition, m.significance,
+  CASE WHEN ?5 THEN coalesce(CASE WHEN ?13 = 'en' THEN m.name_en END, m.name_uk) END, NULL,
   d.damage_level, ?10 - julianday(d.at) AS age
 FROM monument m
 JOIN (SELECT r.monument_id, r.damage_level, coalesce(r.event_date, r.observed_on, r.created_at) AS at,
@@ -1297,8 +1300,9 @@ INSERT INTO basemap_source (dataset, file, features) VALUES (:dataset, :file, :f
 -- name: basemap_map_change
 INSERT INTO map_change (xmin, ymin, xmax, ymax) VALUES (NULL, NULL, NULL, NULL);
 
--- name: basemap_count
-SELECT count(*) FROM basemap_feature;
+-- Whether there is a base map (1) or the districts are the base (0); one row read at most.
+-- name: basemap_exists
+SELECT EXISTS (SELECT 1 FROM basemap_feature);
 
 -- The features of a box drawn at zoom :z (place names, :place = 1, or the rest, 0), in the
 -- order they were imported.

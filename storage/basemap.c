@@ -57,9 +57,9 @@ int sp_db_basemap_replace_commit(sp_db *db, sp_err *err)
     return SP_OK;
 }
 
-int sp_db_basemap_count(sp_db *db, int64_t *out, sp_err *err)
+int sp_db_basemap_exists(sp_db *db, int64_t *out, sp_err *err)
 {
-    return sp_db_query_int(db, SP_Q_BASEMAP_COUNT, out, err);
+    return sp_db_query_int(db, SP_Q_BASEMAP_EXISTS, out, err);
 }
 
 static int bind_box(sqlite3_stmt *st, const double b[4], sp_err *err)

@@ -31,8 +31,8 @@ int sp_db_basemap_source(sp_db *db, const char *dataset, const char *file, int64
                          sp_err *err);
 int sp_db_basemap_replace_commit(sp_db *db, sp_err *err);
 
-/* The number of base-map features (0: none loaded, the districts are the base). */
-int sp_db_basemap_count(sp_db *db, int64_t *out, sp_err *err);
+/* 1 when there is a base map, 0 when none is loaded (the districts are the base). */
+int sp_db_basemap_exists(sp_db *db, int64_t *out, sp_err *err);
 
 /* Calls fn for each feature meeting bbox that is drawn at zoom z: the place names (places 1)
  * or the rest (0), in import order. Pointers are valid during the call only. */
