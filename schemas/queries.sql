@@ -1322,3 +1322,7 @@ FROM district
 WHERE id IN (SELECT pkid FROM idx_district_geom
              WHERE xmax >= :xmin AND xmin <= :xmax AND ymax >= :ymin AND ymin <= :ymax)
 ORDER BY ST_Area(geom) DESC, id;
+
+-- The base map's extent, for `spadok tiles` (a NULL row when there is none).
+-- name: basemap_extent
+SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM basemap_rtree;

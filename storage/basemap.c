@@ -62,6 +62,23 @@ int sp_db_basemap_exists(sp_db *db, int64_t *out, sp_err *err)
     return sp_db_query_int(db, SP_Q_BASEMAP_EXISTS, out, err);
 }
 
+int sp_db_basemap_extent(sp_db *db, double out[4], int *out_has, sp_err *err)
+{
+    *out_has = 0;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BASEMAP_EXTENT, err);
+    if (!st)
+        return err->code;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        for (int i = 0; i < 4; i++)
+            out[i] = sqlite3_column_double(st, i);
+        *out_has = 1;
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK
+                                                     : sp_db_sqlerr(db, err, "base-map extent");
+}
+
 static int bind_box(sqlite3_stmt *st, const double b[4], sp_err *err)
 {
     return sp_db_bind_double(st, ":xmin", b[0], err) || sp_db_bind_double(st, ":ymin", b[1], err) ||

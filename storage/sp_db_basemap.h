@@ -34,6 +34,9 @@ int sp_db_basemap_replace_commit(sp_db *db, sp_err *err);
 /* 1 when there is a base map, 0 when none is loaded (the districts are the base). */
 int sp_db_basemap_exists(sp_db *db, int64_t *out, sp_err *err);
 
+/* The base map's extent (min lon, min lat, max lon, max lat); *out_has 0 when there is none. */
+int sp_db_basemap_extent(sp_db *db, double out[4], int *out_has, sp_err *err);
+
 /* Calls fn for each feature meeting bbox that is drawn at zoom z: the place names (places 1)
  * or the rest (0), in import order. Pointers are valid during the call only. */
 typedef int (*sp_db_basemap_fn)(void *ctx, const sp_db_basemap_feature *f, sp_err *err);
