@@ -63,6 +63,24 @@ check_true "labels drawn at z16 (a bigger tile than its symbols alone)" \
 check_true "national-only tile differs from all monuments" \
   sh -c "! cmp -s '$REF/monuments-z14.png' '$REF/monuments-z14-national.png'"
 
+# Issue 22: national monuments are named from z13, the others from z16; in English with
+# lang=en (name_en where there is one). A tile with names differs between the languages, one
+# without does not.
+langs_differ() { # PATH: the number of pixels its uk and en tiles differ in
+  http "$1" >/dev/null && cp "$T/body" "$T/l-uk.png"
+  http "$1$([[ $1 == *\?* ]] && echo '&' || echo '?')lang=en" >/dev/null
+  "$PNGDIFF" "$T/l-uk.png" "$T/body" 24 | sed 's/.*differing=\([0-9]*\).*/\1/'
+}
+check_eq "no names at z12" 0 "$(langs_differ "/tiles/monuments/$(tile 12 $sofia).png")"
+n=$(langs_differ "/tiles/monuments/$(tile 13 $sofia).png")
+check_true "national monuments named at z13 ($n pixels differ in English)" test "$n" -gt 100
+check_eq "local ones not yet" 0 \
+  "$(langs_differ "/tiles/monuments/$(tile 13 $sofia).png?significance=local")"
+http "/tiles/monuments/$(tile 16 $sofia).png?lang=en" >/dev/null
+cp "$T/body" "$T/en16.png"
+read -r _ differing _ <<<"$("$PNGDIFF" "$REF/monuments-z16-labels.png" "$T/en16.png" 24)"
+check_true "lang=en names them in English (z16: $differing)" test "${differing#differing=}" -gt 100
+
 # Seams: a monument whose symbol crosses a tile edge is drawn on both tiles. Found in SQL:
 # the marker within 4 px of the left edge of its z17 tile.
 edge=$(sql "$DB" "SELECT ST_X(marker), ST_Y(marker) FROM monument" | python3 -c '
