@@ -60,6 +60,7 @@ static const bm_style styles[] = {
 #define SP_BM_STRAIGHT_PX         2.5 /* a line's stretch is straight when no vertex is farther off */
 #define SP_BM_EDGE_PX             2.0 /* a street name keeps this far from its tile's edge (halo) */
 #define SP_BM_MAX_NAMES           256 /* names placed on a tile (or a block) at most */
+#define SP_BM_MIN_GLYPH_PX        3.0 /* no letter of the street font is narrower */
 
 typedef enum {
     FONT_STREET,
@@ -390,65 +391,190 @@ static int straight_stretch(const double *pts, int n, double w, double a[2], dou
     return best > 0;
 }
 
-/* A street's or river's name along the straightest stretch of its line on this tile. */
-static int line_name(bm *b, const feat *f, sp_err *err)
+/* A named line on this tile in tile px: the ways of one street (or river) joined end to end,
+ * since mapped streets come in many short ways (one a block, in a dense city) and a name needs
+ * the length of several. */
+typedef struct chain {
+    int style;
+    const char *name; /* borrowed from its first feature */
+    double *pts;      /* x, y pairs */
+    int n, cap;
+    double len; /* px, along it */
+} chain;
+
+typedef struct chains {
+    chain *c;
+    int n, cap;
+} chains;
+
+static int chain_put(chain *c, double x, double y)
 {
-    const bm_style *s = &styles[f->style];
-    if (!f->name || !s->name_from || b->req->z < s->name_from || b->nnames == SP_BM_MAX_NAMES)
+    if (c->n == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 16;
+        double *p = realloc(c->pts, (size_t)cap * 2 * sizeof *p);
+        if (!p)
+            return -1;
+        c->pts = p, c->cap = cap;
+    }
+    if (c->n)
+        c->len += hypot(x - c->pts[2 * c->n - 2], y - c->pts[2 * c->n - 1]);
+    c->pts[2 * c->n] = x, c->pts[2 * c->n + 1] = y;
+    c->n++;
+    return 0;
+}
+
+static int chains_add(const bm *b, chains *cs, const feat *f, sp_err *err)
+{
+    int is_multi = wkbFlatten(OGR_G_GetGeometryType(f->g)) == wkbMultiLineString;
+    int parts = is_multi ? OGR_G_GetGeometryCount(f->g) : 1;
+    for (int p = 0; p < parts; p++) {
+        OGRGeometryH line = is_multi ? OGR_G_GetGeometryRef(f->g, p) : f->g;
+        int n = OGR_G_GetPointCount(line);
+        if (n < 2)
+            continue;
+        if (cs->n == cs->cap) {
+            int cap = cs->cap ? cs->cap * 2 : 64;
+            chain *c = realloc(cs->c, (size_t)cap * sizeof *c);
+            if (!c)
+                return sp_err_set(err, SP_ENOMEM, "out of memory");
+            cs->c = c, cs->cap = cap;
+        }
+        chain *c = &cs->c[cs->n++];
+        *c = (chain){f->style, f->name, NULL, 0, 0, 0};
+        for (int i = 0; i < n; i++) {
+            double wx, wy;
+            sp_tile_to_world(OGR_G_GetX(line, i), OGR_G_GetY(line, i), b->world, &wx, &wy);
+            if (chain_put(c, wx - b->ox, wy - b->oy) != 0)
+                return sp_err_set(err, SP_ENOMEM, "out of memory");
+        }
+    }
+    return SP_OK;
+}
+
+static int near(const double *p, const double *q)
+{
+    return fabs(p[0] - q[0]) < 0.01 && fabs(p[1] - q[1]) < 0.01;
+}
+
+/* Joins to chain a every chain of its street that meets one of its ends (the joined ones
+ * are left empty). */
+static int chain_join(chains *cs, int a, sp_err *err)
+{
+    chain *c = &cs->c[a];
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (int k = a + 1; k < cs->n; k++) {
+            chain *o = &cs->c[k];
+            if (!o->n || o->style != c->style || strcmp(o->name, c->name) != 0)
+                continue;
+            const double *cend = &c->pts[2 * c->n - 2], *oend = &o->pts[2 * o->n - 2];
+            int at_end = near(cend, o->pts) || near(cend, oend);
+            int at_start = !at_end && (near(c->pts, oend) || near(c->pts, o->pts));
+            if (!at_end && !at_start)
+                continue;
+            /* o's points in the order that continues c (at its end), or leads into it */
+            int reversed = at_end ? !near(cend, o->pts) : !near(c->pts, oend);
+            chain j = {c->style, c->name, NULL, 0, 0, 0};
+            const chain *first = at_end ? c : o, *second = at_end ? o : c;
+            int ok = 0;
+            for (int i = 0; i < first->n && ok == 0; i++) {
+                int q = first == o && reversed ? o->n - 1 - i : i;
+                ok = chain_put(&j, first->pts[2 * q], first->pts[2 * q + 1]);
+            }
+            for (int i = 1; i < second->n && ok == 0; i++) {
+                int q = second == o && reversed ? o->n - 1 - i : i;
+                ok = chain_put(&j, second->pts[2 * q], second->pts[2 * q + 1]);
+            }
+            if (ok != 0) {
+                free(j.pts);
+                return sp_err_set(err, SP_ENOMEM, "out of memory");
+            }
+            free(c->pts);
+            free(o->pts);
+            *o = (chain){o->style, o->name, NULL, 0, 0, 0};
+            *c = j;
+            grew = 1;
+        }
+    }
+    return SP_OK;
+}
+
+/* The most important lines first (roads by class, then rivers), the longer first. */
+static int chain_cmp(const void *pa, const void *pb)
+{
+    const chain *a = pa, *c = pb;
+    if (a->style != c->style)
+        return c->style - a->style;
+    return a->len > c->len ? -1 : a->len < c->len;
+}
+
+/* A street's or river's name along the straightest stretch of its chain on this tile. */
+static int line_name(bm *b, const chain *ch, sp_err *err)
+{
+    const bm_style *s = &styles[ch->style];
+    if (ch->n < 2 || b->nnames == SP_BM_MAX_NAMES)
         return SP_OK;
-    for (int i = 0; i < b->nplaced; i++) /* a street of several ways is named once a tile */
-        if (strcmp(b->placed[i], f->name) == 0)
+    for (int i = 0; i < b->nplaced; i++) /* a street is named once a tile */
+        if (strcmp(b->placed[i], ch->name) == 0)
             return SP_OK;
+    /* Too short for its name whatever the font: dropped before Pango shapes it. */
+    if (ch->len < SP_BM_MIN_GLYPH_PX * (double)g_utf8_strlen(ch->name, -1))
+        return SP_OK;
     int is_water = s->pass == PASS_WATERWAY;
-    PangoLayout *l = layout_of(b, is_water ? FONT_WATER : FONT_STREET, f->name, err);
+    PangoLayout *l = layout_of(b, is_water ? FONT_WATER : FONT_STREET, ch->name, err);
     if (!l)
         return err->code;
     int w, h;
     pango_layout_get_pixel_size(l, &w, &h);
-    OGRGeometryH g = f->g;
-    int parts =
-        wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiLineString ? OGR_G_GetGeometryCount(g) : 1;
-    int done = 0;
-    for (int p = 0; p < parts && !done; p++) {
-        OGRGeometryH line = parts > 1 || wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiLineString
-                                ? OGR_G_GetGeometryRef(g, p)
-                                : g;
-        int n = OGR_G_GetPointCount(line);
-        double *pts = n > 1 ? malloc((size_t)n * 2 * sizeof *pts) : NULL;
-        if (!pts)
-            continue;
-        for (int i = 0; i < n; i++) {
-            sp_tile_to_world(OGR_G_GetX(line, i), OGR_G_GetY(line, i), b->world, &pts[2 * i],
-                             &pts[2 * i + 1]);
-            pts[2 * i] -= b->ox, pts[2 * i + 1] -= b->oy;
+    double a[2], c[2];
+    if (straight_stretch(ch->pts, ch->n, w, a, c)) {
+        if (c[0] < a[0]) { /* read from left to right */
+            double t0 = a[0], t1 = a[1];
+            a[0] = c[0], a[1] = c[1], c[0] = t0, c[1] = t1;
         }
-        double a[2], c[2];
-        if (straight_stretch(pts, n, w, a, c)) {
-            if (c[0] < a[0]) { /* read from left to right */
-                double t0 = a[0], t1 = a[1];
-                a[0] = c[0], a[1] = c[1], c[0] = t0, c[1] = t1;
-            }
-            double angle = atan2(c[1] - a[1], c[0] - a[0]);
-            double mx = (a[0] + c[0]) / 2, my = (a[1] + c[1]) / 2;
-            double ex = fabs(cos(angle)) * w / 2 + fabs(sin(angle)) * h / 2;
-            double ey = fabs(sin(angle)) * w / 2 + fabs(cos(angle)) * h / 2;
-            box x = {mx - ex + b->ox, my - ey + b->oy, mx + ex + b->ox, my + ey + b->oy};
-            if (!crowded(b, x)) {
-                cairo_save(b->cr);
-                cairo_translate(b->cr, mx, my);
-                cairo_rotate(b->cr, angle);
-                sp_tile_halo_text(b->cr, l, -w / 2.0, -h / 2.0, is_water ? 0.24 : 0.33,
-                                  is_water ? 0.43 : 0.33, is_water ? 0.55 : 0.33);
-                cairo_restore(b->cr);
-                b->names[b->nnames++] = x;
-                b->placed[b->nplaced++] = f->name;
-                b->drew = done = 1;
-            }
+        double angle = atan2(c[1] - a[1], c[0] - a[0]);
+        double mx = (a[0] + c[0]) / 2, my = (a[1] + c[1]) / 2;
+        double ex = fabs(cos(angle)) * w / 2 + fabs(sin(angle)) * h / 2;
+        double ey = fabs(sin(angle)) * w / 2 + fabs(cos(angle)) * h / 2;
+        box x = {mx - ex + b->ox, my - ey + b->oy, mx + ex + b->ox, my + ey + b->oy};
+        if (!crowded(b, x)) {
+            rgb col = hex(is_water ? "#3d6d8c" : "#545454");
+            cairo_save(b->cr);
+            cairo_translate(b->cr, mx, my);
+            cairo_rotate(b->cr, angle);
+            sp_tile_halo_text(b->cr, l, -w / 2.0, -h / 2.0, col.r, col.g, col.b);
+            cairo_restore(b->cr);
+            b->names[b->nnames++] = x;
+            b->placed[b->nplaced++] = ch->name;
+            b->drew = 1;
         }
-        free(pts);
     }
     g_object_unref(l);
     return SP_OK;
+}
+
+/* The names of the tile's named lines. */
+static int line_names(bm *b, sp_err *err)
+{
+    chains cs = {0};
+    int rc = SP_OK;
+    for (long i = 0; i < b->nfeats && rc == SP_OK; i++) {
+        const feat *f = &b->feats[i];
+        const bm_style *s = &styles[f->style];
+        if (f->name && s->name_from && b->req->z >= s->name_from)
+            rc = chains_add(b, &cs, f, err);
+    }
+    for (int i = 0; i < cs.n && rc == SP_OK; i++)
+        if (cs.c[i].n)
+            rc = chain_join(&cs, i, err);
+    if (rc == SP_OK)
+        qsort(cs.c, (size_t)cs.n, sizeof *cs.c, chain_cmp);
+    for (int i = 0; i < cs.n && rc == SP_OK; i++)
+        rc = line_name(b, &cs.c[i], err);
+    for (int i = 0; i < cs.n; i++)
+        free(cs.c[i].pts);
+    free(cs.c);
+    return rc;
 }
 
 /* ---- without base-map data: the districts ---------------------------------------------- */
@@ -530,9 +656,8 @@ int sp_tile_draw_basemap(sp_db *db, const sp_tile_req *req, cairo_t *cr, int *ou
         draw_pass(&b, PASS_RAIL, 0);
         rc = draw_places(db, &b, err);
     }
-    /* street and river names, the most important roads first */
-    for (long i = b.nfeats - 1; i >= 0 && rc == SP_OK; i--)
-        rc = line_name(&b, &b.feats[i], err);
+    if (rc == SP_OK) /* street and river names, the most important roads first */
+        rc = line_names(&b, err);
     for (long i = 0; i < b.nfeats; i++) {
         OGR_G_DestroyGeometry(b.feats[i].g);
         free(b.feats[i].name);
