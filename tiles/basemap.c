@@ -341,7 +341,7 @@ static int draw_places(sp_db *db, bm *b, sp_err *err)
     sp_tile_from_world(b->meta[2], b->meta[1], b->world, &box4[2], &box4[3]);
     places ps = {b, NULL, 0, 0};
     int rc = sp_db_basemap_features(db, box4, b->req->z, 1, on_place, &ps, err);
-    if (rc == SP_OK)
+    if (rc == SP_OK && ps.n)
         qsort(ps.p, (size_t)ps.n, sizeof *ps.p, place_cmp);
     for (long i = 0; i < ps.n && rc == SP_OK; i++)
         rc = place_name(b, ps.p[i].wx, ps.p[i].wy, ps.p[i].name, place_fonts[ps.p[i].rank],
@@ -567,7 +567,7 @@ static int line_names(bm *b, sp_err *err)
     for (int i = 0; i < cs.n && rc == SP_OK; i++)
         if (cs.c[i].n)
             rc = chain_join(&cs, i, err);
-    if (rc == SP_OK)
+    if (rc == SP_OK && cs.n)
         qsort(cs.c, (size_t)cs.n, sizeof *cs.c, chain_cmp);
     for (int i = 0; i < cs.n && rc == SP_OK; i++)
         rc = line_name(b, &cs.c[i], err);
@@ -647,7 +647,8 @@ int sp_tile_draw_basemap(sp_db *db, const sp_tile_req *req, cairo_t *cr, int *ou
     b.drew = 1;
     rc = sp_db_basemap_features(db, box4, req->z, 0, on_feature, &b, err);
     if (rc == SP_OK) {
-        qsort(b.feats, (size_t)b.nfeats, sizeof *b.feats, feat_cmp);
+        if (b.nfeats)
+            qsort(b.feats, (size_t)b.nfeats, sizeof *b.feats, feat_cmp);
         draw_pass(&b, PASS_AREA, 0);
         draw_pass(&b, PASS_WATERWAY, 0);
         draw_pass(&b, PASS_BUILDING, 0);
