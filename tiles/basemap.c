@@ -80,19 +80,22 @@ static const char *const font_names[FONT_COUNT] = {
 /* Font descriptions per thread, like render.c's Pango context (the first tile pays). */
 static _Thread_local PangoFontDescription *thread_fonts[FONT_COUNT];
 
-typedef struct rgb {
-    double r, g, b;
-} rgb;
+/* What features and place names are sorted by: a key, then the order read. */
+typedef struct order {
+    int key;
+    long seq;
+} order;
 
-static rgb hex(const char *h)
+static int order_cmp(const void *pa, const void *pb)
 {
-    unsigned v = (unsigned)strtoul(h + 1, NULL, 16);
-    return (rgb){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
+    const order *a = pa, *c = pb;
+    if (a->key != c->key)
+        return a->key - c->key;
+    return a->seq < c->seq ? -1 : a->seq > c->seq;
 }
 
 typedef struct feat {
-    int style; /* index in styles */
-    long seq;  /* order read */
+    order o; /* key: the index in styles */
     OGRGeometryH g;
     char *name; /* in the tile's language, or NULL */
 } feat;
@@ -177,17 +180,9 @@ static int on_feature(void *ctx, const sp_db_basemap_feature *f, sp_err *err)
         return SP_OK;
     const char *name = name_in(b, f);
     feat *x = &b->feats[b->nfeats];
-    *x = (feat){s, b->nfeats, g, name ? strdup(name) : NULL};
+    *x = (feat){{s, b->nfeats}, g, name ? strdup(name) : NULL};
     b->nfeats++;
     return SP_OK;
-}
-
-static int feat_cmp(const void *pa, const void *pb)
-{
-    const feat *a = pa, *c = pb;
-    if (a->style != c->style)
-        return a->style - c->style;
-    return a->seq < c->seq ? -1 : a->seq > c->seq;
 }
 
 static void stroke_line(bm *b, const feat *f, rgb c, double w, int dashed)
@@ -212,17 +207,17 @@ static void draw_pass(bm *b, pass p, int casing)
     int z = b->req->z;
     for (long i = 0; i < b->nfeats; i++) {
         const feat *f = &b->feats[i];
-        const bm_style *s = &styles[f->style];
+        const bm_style *s = &styles[f->o.key];
         if (s->pass != p)
             continue;
         if (p == PASS_AREA || p == PASS_BUILDING) {
-            rgb c = hex(s->color);
+            rgb c = sp_tile_hex(s->color);
             cairo_new_path(cr);
             sp_tile_path(cr, f->g, b->world, b->ox, b->oy);
             cairo_set_source_rgb(cr, c.r, c.g, c.b);
             if (s->casing && z >= SP_BM_OUTLINE_FROM) {
                 cairo_fill_preserve(cr);
-                rgb o = hex(s->casing);
+                rgb o = sp_tile_hex(s->casing);
                 cairo_set_source_rgb(cr, o.r, o.g, o.b);
                 cairo_set_line_width(cr, 0.6);
                 cairo_stroke(cr);
@@ -231,11 +226,11 @@ static void draw_pass(bm *b, pass p, int casing)
             }
         } else if (casing) {
             if (s->casing && z >= SP_BM_CASING_FROM)
-                stroke_line(b, f, hex(s->casing), width_at(s, z) + 1.6, 0);
+                stroke_line(b, f, sp_tile_hex(s->casing), width_at(s, z) + 1.6, 0);
         } else {
             int is_path = strcmp(s->code, "road_path") == 0;
             /* below the casing zoom a road is one line in its casing's (darker) colour */
-            rgb c = hex(s->casing && z < SP_BM_CASING_FROM ? s->casing : s->color);
+            rgb c = sp_tile_hex(s->casing && z < SP_BM_CASING_FROM ? s->casing : s->color);
             stroke_line(b, f, c, width_at(s, z), is_path);
         }
         b->drew = 1;
@@ -271,8 +266,7 @@ static int place_name(bm *b, double wx, double wy, const char *text, font_id fon
 }
 
 typedef struct place_feat {
-    int rank;
-    long seq;
+    order o; /* key: the place's rank */
     double wx, wy;
     char *name;
 } place_feat;
@@ -285,9 +279,9 @@ typedef struct places {
 
 static int place_rank(const char *code)
 {
-    static const char *const order[] = {"place_city", "place_town", "place_village", "place_minor"};
+    static const char *const ranks[] = {"place_city", "place_town", "place_village", "place_minor"};
     for (int i = 0; i < 4; i++)
-        if (strcmp(order[i], code) == 0)
+        if (strcmp(ranks[i], code) == 0)
             return i;
     return 4;
 }
@@ -314,21 +308,12 @@ static int on_place(void *ctx, const sp_db_basemap_feature *f, sp_err *err)
     if (pt && rc == SP_OK) {
         place_feat *x = &ps->p[ps->n];
         sp_tile_to_world(OGR_G_GetX(pt, 0), OGR_G_GetY(pt, 0), ps->b->world, &x->wx, &x->wy);
-        x->rank = place_rank(f->class_code);
-        x->seq = ps->n;
+        x->o = (order){place_rank(f->class_code), ps->n};
         x->name = strdup(name);
         ps->n += x->name != NULL;
     }
     OGR_G_DestroyGeometry(g);
     return rc;
-}
-
-static int place_cmp(const void *pa, const void *pb)
-{
-    const place_feat *a = pa, *c = pb;
-    if (a->rank != c->rank)
-        return a->rank - c->rank;
-    return a->seq < c->seq ? -1 : a->seq > c->seq;
 }
 
 static const font_id place_fonts[] = {FONT_CITY, FONT_TOWN, FONT_VILLAGE, FONT_MINOR, FONT_MINOR};
@@ -342,10 +327,10 @@ static int draw_places(sp_db *db, bm *b, sp_err *err)
     places ps = {b, NULL, 0, 0};
     int rc = sp_db_basemap_features(db, box4, b->req->z, 1, on_place, &ps, err);
     if (rc == SP_OK && ps.n)
-        qsort(ps.p, (size_t)ps.n, sizeof *ps.p, place_cmp);
+        qsort(ps.p, (size_t)ps.n, sizeof *ps.p, order_cmp);
     for (long i = 0; i < ps.n && rc == SP_OK; i++)
-        rc = place_name(b, ps.p[i].wx, ps.p[i].wy, ps.p[i].name, place_fonts[ps.p[i].rank],
-                        hex(ps.p[i].rank < 2 ? "#2f2f2f" : "#4d4d4d"), err);
+        rc = place_name(b, ps.p[i].wx, ps.p[i].wy, ps.p[i].name, place_fonts[ps.p[i].o.key],
+                        sp_tile_hex(ps.p[i].o.key < 2 ? "#2f2f2f" : "#4d4d4d"), err);
     for (long i = 0; i < ps.n; i++)
         free(ps.p[i].name);
     free(ps.p);
@@ -440,7 +425,7 @@ static int chains_add(const bm *b, chains *cs, const feat *f, sp_err *err)
             cs->c = c, cs->cap = cap;
         }
         chain *c = &cs->c[cs->n++];
-        *c = (chain){f->style, f->name, NULL, 0, 0, 0};
+        *c = (chain){f->o.key, f->name, NULL, 0, 0, 0};
         for (int i = 0; i < n; i++) {
             double wx, wy;
             sp_tile_to_world(OGR_G_GetX(line, i), OGR_G_GetY(line, i), b->world, &wx, &wy);
@@ -538,7 +523,7 @@ static int line_name(bm *b, const chain *ch, sp_err *err)
         double ey = fabs(sin(angle)) * w / 2 + fabs(cos(angle)) * h / 2;
         box x = {mx - ex + b->ox, my - ey + b->oy, mx + ex + b->ox, my + ey + b->oy};
         if (!crowded(b, x)) {
-            rgb col = hex(is_water ? "#3d6d8c" : "#545454");
+            rgb col = sp_tile_hex(is_water ? "#3d6d8c" : "#545454");
             cairo_save(b->cr);
             cairo_translate(b->cr, mx, my);
             cairo_rotate(b->cr, angle);
@@ -560,7 +545,7 @@ static int line_names(bm *b, sp_err *err)
     int rc = SP_OK;
     for (long i = 0; i < b->nfeats && rc == SP_OK; i++) {
         const feat *f = &b->feats[i];
-        const bm_style *s = &styles[f->style];
+        const bm_style *s = &styles[f->o.key];
         if (f->name && s->name_from && b->req->z >= s->name_from)
             rc = chains_add(b, &cs, f, err);
     }
@@ -589,7 +574,7 @@ static int on_district(void *ctx, const sp_db_basemap_feature *f, sp_err *err)
     cairo_new_path(cr);
     sp_tile_path(cr, g, b->world, b->ox, b->oy);
     OGR_G_DestroyGeometry(g);
-    rgb c = hex("#8a7aa3");
+    rgb c = sp_tile_hex("#8a7aa3");
     cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.05);
     cairo_fill_preserve(cr);
     double dash[2] = {5, 3};
@@ -603,7 +588,7 @@ static int on_district(void *ctx, const sp_db_basemap_feature *f, sp_err *err)
         return SP_OK;
     double wx, wy;
     sp_tile_to_world(f->label_x, f->label_y, b->world, &wx, &wy);
-    return place_name(b, wx, wy, name_in(b, f), FONT_DISTRICT, hex("#5e4f75"), err);
+    return place_name(b, wx, wy, name_in(b, f), FONT_DISTRICT, sp_tile_hex("#5e4f75"), err);
 }
 
 /* ---- the tile -------------------------------------------------------------------------- */
@@ -641,14 +626,14 @@ int sp_tile_draw_basemap(sp_db *db, const sp_tile_req *req, cairo_t *cr, int *ou
         *out_drew = b.drew;
         return rc;
     }
-    rgb land = hex(SP_BM_LAND);
+    rgb land = sp_tile_hex(SP_BM_LAND);
     cairo_set_source_rgb(cr, land.r, land.g, land.b);
     cairo_paint(cr);
     b.drew = 1;
     rc = sp_db_basemap_features(db, box4, req->z, 0, on_feature, &b, err);
     if (rc == SP_OK) {
         if (b.nfeats)
-            qsort(b.feats, (size_t)b.nfeats, sizeof *b.feats, feat_cmp);
+            qsort(b.feats, (size_t)b.nfeats, sizeof *b.feats, order_cmp);
         draw_pass(&b, PASS_AREA, 0);
         draw_pass(&b, PASS_WATERWAY, 0);
         draw_pass(&b, PASS_BUILDING, 0);

@@ -32,11 +32,7 @@ int sp_tile_init(sp_err *err)
     return SP_OK;
 }
 
-typedef struct rgb {
-    double r, g, b;
-} rgb;
-
-static rgb hex(const char *h)
+rgb sp_tile_hex(const char *h)
 {
     unsigned v = (unsigned)strtoul(h + 1, NULL, 16);
     return (rgb){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
@@ -57,7 +53,7 @@ static rgb condition_color(int sev)
 {
     const sp_tile_legend *l = sp_tile_legend_of(SP_TILE_MONUMENTS);
     /* legend order: good, satisfactory, needs_study, unsatisfactory, emergency, lost, unknown */
-    return hex(l[sev == 0 ? 6 : sev - 1].color);
+    return sp_tile_hex(l[sev == 0 ? 6 : sev - 1].color);
 }
 
 typedef struct cell {
@@ -285,7 +281,8 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
     const sp_tile_req *q = d->req;
     if (q->layer == SP_TILE_ZONES) {
         if (f->wkb)
-            area(d, f->wkb, f->wkb_len, hex(sp_tile_legend_of(SP_TILE_ZONES)[0].color), 0.18, 0.7);
+            area(d, f->wkb, f->wkb_len, sp_tile_hex(sp_tile_legend_of(SP_TILE_ZONES)[0].color),
+                 0.18, 0.7);
         return SP_OK;
     }
     int sev = severity(f->condition);
@@ -295,7 +292,10 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
     double px = wx - d->ox, py = wy - d->oy, r;
     if (q->layer == SP_TILE_DAMAGE) {
         const sp_tile_legend *l = sp_tile_legend_of(SP_TILE_DAMAGE);
-        rgb c = hex(l[f->damage_age_days <= 7 ? 0 : f->damage_age_days <= 30 ? 1 : 2].color);
+        rgb c = sp_tile_hex(l[f->damage_age_days <= 7    ? 0
+                              : f->damage_age_days <= 30 ? 1
+                                                         : 2]
+                                .color);
         const char *lv = f->damage_level ? f->damage_level : "";
         r = strcmp(lv, "destroyed") == 0  ? 8.0
             : strcmp(lv, "severe") == 0   ? 7.0

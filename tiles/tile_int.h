@@ -27,6 +27,10 @@
 #define SP_TILE_BLOCKS_FROM SP_TILE_NATIONAL_AT
 
 /* ---- shared by render.c and basemap.c ---- */
+typedef struct rgb {
+    double r, g, b;
+} rgb;
+rgb sp_tile_hex(const char *h); /* "#rrggbb" */
 /* g's lines and polygon rings (closed) as cairo's current path, in px of a tile whose top
  * left is at world px ox, oy of a world `world` px across. Points add nothing. */
 void sp_tile_path(cairo_t *cr, OGRGeometryH g, double world, double ox, double oy);
