@@ -196,6 +196,9 @@ static int is_osm(GDALDatasetH ds)
     return strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "OSM") == 0;
 }
 
+static int store(reader *r, OGRFeatureH f, OGRFeatureDefnH defn, const bm_class *c, OGRGeometryH g,
+                 sp_err *err);
+
 /* One feature: classified, reprojected when ct is set, stored. */
 static int one(reader *r, OGRFeatureH f, OGRFeatureDefnH defn, OGRCoordinateTransformationH ct,
                sp_err *err)
@@ -205,15 +208,27 @@ static int one(reader *r, OGRFeatureH f, OGRFeatureDefnH defn, OGRCoordinateTran
         return SP_OK;
     geom_kind gk = kind_of(g);
     const bm_class *c = r->forced ? r->forced : classify(f, defn, gk);
-    if (!c || (r->forced && c->geom != gk)) {
+    OGRGeometryH point = NULL; /* a place mapped as an area is named at a point inside it */
+    if (!c && gk == GEOM_AREA && (c = classify(f, defn, GEOM_POINT)) &&
+        (point = OGR_G_PointOnSurface(g)))
+        gk = GEOM_POINT, g = point;
+    if (!c || (r->forced && c->geom != gk) || (ct && OGR_G_Transform(g, ct) != OGRERR_NONE)) {
         r->res->skipped++;
-        return SP_OK;
-    }
-    if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
-        r->res->skipped++;
+        if (point)
+            OGR_G_DestroyGeometry(point);
         return SP_OK;
     }
     OGR_G_FlattenTo2D(g);
+    int rc = store(r, f, defn, c, g, err);
+    if (point)
+        OGR_G_DestroyGeometry(point);
+    return rc;
+}
+
+/* Feature f of class c, geometry g (in EPSG:4326), into the base map. */
+static int store(reader *r, OGRFeatureH f, OGRFeatureDefnH defn, const bm_class *c, OGRGeometryH g,
+                 sp_err *err)
+{
     char uk[512], en[512], nbuf[512];
     const char *name = tag(f, defn, "name:uk", nbuf, sizeof nbuf);
     if (!name)

@@ -43,13 +43,17 @@ check_contains "an unknown --class is refused" "$err" "no such base-map class"
 cat >"$T/roads.geojson" <<'JSON'
 {"type": "FeatureCollection", "features": [
  {"type": "Feature", "properties": {"highway": "primary", "name": "вулиця Нова", "name_en": "New Street"},
-  "geometry": {"type": "LineString", "coordinates": [[20.0, 45.0], [20.01, 45.0]]}}]}
+  "geometry": {"type": "LineString", "coordinates": [[20.0, 45.0], [20.01, 45.0]]}},
+ {"type": "Feature", "properties": {"place": "suburb", "name": "Нове місто"},
+  "geometry": {"type": "Polygon", "coordinates": [[[20.0, 45.0], [20.02, 45.0], [20.02, 45.02], [20.0, 45.02], [20.0, 45.0]]]}}]}
 JSON
 "$SPADOK" basemap import --db "$DB" --dataset city-roads --licence CC-BY-4.0 \
   --attribution "City roads (CC BY 4.0)" "$T/roads.geojson" >/dev/null 2>&1
 check_eq "a re-import replaces the base map whole" "road_primary|вулиця Нова|New Street" \
-  "$(sql "$DB" "SELECT class, name_uk, name_en FROM basemap_feature")"
-check_eq "and its R*Tree" "1" "$(sql "$DB" "SELECT count(*) FROM basemap_rtree")"
+  "$(sql "$DB" "SELECT class, name_uk, name_en FROM basemap_feature WHERE class LIKE 'road%'")"
+check_eq "and its R*Tree" "2" "$(sql "$DB" "SELECT count(*) FROM basemap_rtree")"
+check_eq "a place mapped as an area is named at a point inside it" "place_village|Нове місто|1" \
+  "$(sql "$DB" "SELECT class, name_uk, length(wkb) = 21 FROM basemap_feature WHERE class LIKE 'place%'")"
 check_eq "its data set with the licence given" "CC-BY-4.0" \
   "$(sql "$DB" "SELECT licence FROM dataset WHERE name = 'city-roads'")"
 
