@@ -10,6 +10,7 @@
 int sp_cmd_basemap(int argc, char **argv)
 {
     const char *db_path = NULL;
+    int quiet = 0;
     sp_imp_basemap_options opt = {.dataset = "basemap"};
     const sp_cli_opt opts[] = {
         {"db", "FILE", "registry database (created when missing)", &db_path, NULL},
@@ -30,6 +31,7 @@ int sp_cmd_basemap(int argc, char **argv)
          "rail, tram, river, stream, water, wood, park, cemetery, industrial, building, "
          "place_city, place_town, place_village, place_minor",
          &opt.class_code, NULL},
+        {"quiet", NULL, "no progress bar", NULL, &quiet},
         {NULL, NULL, NULL, NULL, NULL},
     };
     const sp_cli_cmd cmd = {
@@ -51,6 +53,7 @@ int sp_cmd_basemap(int argc, char **argv)
                 opt.class_code);
         return SP_EXIT_USAGE;
     }
+    opt.show_progress = !quiet;
     sp_err err = {0};
     sp_db *db = NULL;
     sp_imp_basemap_result res;

@@ -19,6 +19,7 @@
 
 #include "sp_db_basemap.h"
 #include "sp_imp.h"
+#include "sp_progress.h"
 
 typedef enum { GEOM_POINT, GEOM_LINE, GEOM_AREA } geom_kind;
 
@@ -317,8 +318,12 @@ static int read_file(reader *r, const char *file, sp_err *err)
     /* The dataset's own order: the OSM driver reads its layers interleaved (a .pbf once). */
     OGRLayerH l = NULL;
     OGRFeatureH f;
+    sp_progress bar; /* the total is not known before the end (an OSM file's is not) */
+    sp_progress_start(&bar, file, -1);
+    bar.enabled &= r->opt->show_progress;
     CPLErrorReset();
     while (rc == SP_OK && (f = GDALDatasetGetNextFeature(ds, &l, NULL, NULL, NULL))) {
+        sp_progress_update(&bar, r->res->read - before_read);
         int li = 0;
         while (li < nl && layers[li] != l)
             li++;
@@ -328,6 +333,7 @@ static int read_file(reader *r, const char *file, sp_err *err)
         }
         OGR_F_Destroy(f);
     }
+    sp_progress_finish(&bar);
     if (rc == SP_OK && CPLGetLastErrorType() >= CE_Failure)
         rc = sp_err_set(err, SP_EINVAL, "%s: cannot read it all: %s", file, CPLGetLastErrorMsg());
     for (int i = 0; i < nl; i++)

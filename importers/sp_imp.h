@@ -95,6 +95,7 @@ typedef struct sp_imp_basemap_options {
     const char *dataset;    /* the data set it is credited as */
     sp_db_dataset about;    /* licence, attribution...: default OSM's for OSM files */
     const char *class_code; /* every feature is of this class (a source without OSM tags) */
+    int show_progress;      /* features read, on stderr (when it is a terminal) */
 } sp_imp_basemap_options;
 
 /* Features read, kept (by group: roads, railways, water, green and land use, buildings,
