@@ -26,6 +26,28 @@ check_eq "every feature is in the R*Tree, with the zoom it is drawn from" "28|15
 check_eq "its data set is OpenStreetMap's under ODbL" "ODbL-1.0|© OpenStreetMap contributors" \
   "$(sql "$DB" "SELECT licence, attribution FROM dataset WHERE name = 'basemap'")"
 
+# Tags in GDAL's other_tags: escaped quotes and backslashes, keys that end like name:en, and
+# name:uk before name.
+cat >"$T/tricky.osm" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="hand-made for the Spadok tests">
+  <node id="1" version="1" lat="45.0" lon="20.0"/>
+  <node id="2" version="1" lat="45.0" lon="20.01"/>
+  <node id="3" version="1" lat="45.001" lon="20.0">
+    <tag k="place" v="village"/><tag k="name" v="Село"/><tag k="alt_name:en" v="Wrong"/>
+    <tag k="name:en" v="The &quot;Quoted&quot; =&gt; Village"/>
+  </node>
+  <way id="10" version="1"><nd ref="1"/><nd ref="2"/>
+    <tag k="highway" v="residential"/><tag k="name" v="Test Street"/><tag k="old_name:en" v="Old"/>
+    <tag k="name:uk" v="вулиця Тестова"/><tag k="name:en" v="Back\slash Street"/>
+  </way>
+</osm>
+XML
+"$SPADOK" basemap import --db "$T/tricky.sqlite" "$T/tricky.osm" >/dev/null 2>&1
+check_eq "other_tags read as OSM's tags" \
+  'place_village|Село|The "Quoted" => Village road_minor|вулиця Тестова|Back\slash Street' \
+  "$(sql "$T/tricky.sqlite" "SELECT class, name_uk, name_en FROM basemap_feature ORDER BY class" | tr '\n' ' ' | sed 's/ $//')"
+
 # Bad input: a clear one-line reason, the base map before it kept whole.
 before=$(sql "$DB" "SELECT count(*) FROM basemap_feature")
 err=$("$SPADOK" basemap import --db "$DB" "$T/missing.osm" 2>&1 >/dev/null)
