@@ -150,6 +150,9 @@ check_eq "the monuments layer takes lang too" 200 "$(http "/tiles/monuments/$(ti
 check_eq "GET /tiles/basemap.json" 200 "$(http /tiles/basemap.json)"
 check_contains "its tiles are Spadok's own" "$(cat "$T/body")" "/tiles/basemap/{z}/{x}/{y}.png"
 check_contains "its attribution credits OpenStreetMap under ODbL" "$(cat "$T/body")" "OpenStreetMap contributors (ODbL-1.0)"
+http "/tiles/basemap.json?lang=en" >/dev/null
+check_contains "the TileJSON of the English tiles keeps lang in their URL" "$(cat "$T/body")" \
+  "/tiles/basemap/{z}/{x}/{y}.png?lang=en"
 http /tiles >/dev/null
 check_eq "/tiles lists the base map once" 1 "$(grep -o '"name":"basemap"' "$T/body" | wc -l)"
 check_contains "/datasets credits the base map" "$(curl -s "$URL/datasets")" "ODbL-1.0"
