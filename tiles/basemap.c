@@ -576,13 +576,11 @@ static int on_district(void *ctx, const sp_db_basemap_feature *f, sp_err *err)
     OGR_G_DestroyGeometry(g);
     rgb c = sp_tile_hex("#8a7aa3");
     cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.05);
-    cairo_fill_preserve(cr);
-    double dash[2] = {5, 3};
-    cairo_set_dash(cr, dash, 2, 0);
-    cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.8);
-    cairo_set_line_width(cr, 1.3);
+    cairo_fill_preserve(cr); /* a solid line: two districts' dashes along a shared edge
+                                 would not line up */
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.7);
+    cairo_set_line_width(cr, 1.2);
     cairo_stroke(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
     b->drew = 1;
     if (b->req->z < SP_BM_DISTRICT_NAMES_FROM)
         return SP_OK;
