@@ -210,8 +210,9 @@ static int one(reader *r, OGRFeatureH f, OGRFeatureDefnH defn, OGRCoordinateTran
     geom_kind gk = kind_of(g);
     const bm_class *c = r->forced ? r->forced : classify(f, defn, gk);
     OGRGeometryH point = NULL; /* a place mapped as an area is named at a point inside it */
-    if (!c && gk == GEOM_AREA && (c = classify(f, defn, GEOM_POINT)) &&
-        (point = OGR_G_PointOnSurface(g)))
+    if (!c && gk == GEOM_AREA)
+        c = classify(f, defn, GEOM_POINT);
+    if (c && c->geom == GEOM_POINT && gk == GEOM_AREA && (point = OGR_G_PointOnSurface(g)))
         gk = GEOM_POINT, g = point;
     if (!c || (r->forced && c->geom != gk) || (ct && OGR_G_Transform(g, ct) != OGRERR_NONE)) {
         r->res->skipped++;

@@ -1300,6 +1300,15 @@ INSERT INTO basemap_source (dataset, file, features) VALUES (:dataset, :file, :f
 -- name: basemap_map_change
 INSERT INTO map_change (xmin, ymin, xmax, ymax) VALUES (NULL, NULL, NULL, NULL);
 
+-- Who replaced the base map with what, in the audit log: also the data's version, so that the
+-- responses a server keeps (the data sets, TileJSON's attribution) follow the new base map.
+-- name: basemap_audit
+INSERT INTO audit_log (actor, action, entity, entity_id, after)
+VALUES ('basemap import', 'update', 'basemap', 1,
+        (SELECT json_object('files', json_group_array(json_object('dataset', dataset, 'file', file,
+                                                                  'features', features)))
+           FROM basemap_source));
+
 -- Whether there is a base map (1) or the districts are the base (0); one row read at most.
 -- name: basemap_exists
 SELECT EXISTS (SELECT 1 FROM basemap_feature);

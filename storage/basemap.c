@@ -50,7 +50,9 @@ int sp_db_basemap_source(sp_db *db, const char *dataset, const char *file, int64
 int sp_db_basemap_replace_commit(sp_db *db, sp_err *err)
 {
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BASEMAP_MAP_CHANGE, err);
-    if (!st || sp_db_step_done(db, st, "base-map change", err) || sp_db_commit(db, err)) {
+    if (!st || sp_db_step_done(db, st, "base-map change", err) ||
+        !(st = sp_db_stmt(db, SP_Q_BASEMAP_AUDIT, err)) ||
+        sp_db_step_done(db, st, "base-map audit", err) || sp_db_commit(db, err)) {
         sp_db_rollback(db);
         return err->code;
     }

@@ -23,7 +23,8 @@ typedef struct sp_db_basemap_feature {
 } sp_db_basemap_feature;
 
 /* Replacing the base map: begin a transaction and clear it; put each feature; note each
- * file; commit (with a map_change row that drops every cached tile). On failure the caller
+ * file; commit (with a map_change row that drops every cached tile, and an audit row that
+ * changes the data's version, which responses are cached by). On failure the caller
  * calls sp_db_rollback and the old base map stays. */
 int sp_db_basemap_replace_begin(sp_db *db, sp_err *err);
 int sp_db_basemap_put(sp_db *db, const char *dataset, const sp_db_basemap_feature *f, sp_err *err);

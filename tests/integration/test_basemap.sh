@@ -164,6 +164,15 @@ sed 's/вулиця Ґонти/вулиця Нова/' "$OSM" >"$T/town2.osm"
 http "$z16" >/dev/null && cp "$T/body" "$T/after.png"
 check_true "after a re-import the tile shows the new names" sh -c "! cmp -s '$T/uk.png' '$T/after.png'"
 check_true "and has another ETag" test "$(header ETag)" != "${etag#*: }"
+# The data sets a running server credits follow a re-import of another data set (its
+# responses are cached by the data's version: the import writes an audit row).
+http /datasets >/dev/null
+"$SPADOK" basemap import --db "$DB" --dataset city-roads-2 --licence CC0-1.0 "$T/roads.geojson" >/dev/null 2>&1
+check_contains "a running server's /datasets credits the new base map" "$(curl -s "$URL/datasets")" "city-roads-2"
+check_eq "and no longer the old one" "" "$(curl -s "$URL/datasets" | grep -o '"name":"basemap"')"
+check_eq "the audit log says who replaced it with what" "basemap import|update|city-roads-2" \
+  "$(sql "$DB" "SELECT actor, action, json_extract(after, '$.files[0].dataset') FROM audit_log WHERE entity = 'basemap' ORDER BY id DESC LIMIT 1")"
+"$SPADOK" basemap import --db "$DB" "$T/town2.osm" >/dev/null 2>&1 # the town again, for what follows
 kill "$SERVER_PID" 2>/dev/null
 wait "$SERVER_PID" 2>/dev/null
 
