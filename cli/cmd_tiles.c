@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sp_cli.h"
+#include "sp_db_basemap.h"
 #include "sp_db_items.h"
 #include "sp_db_tilecache.h"
 #include "sp_progress.h"
@@ -139,7 +140,7 @@ static int write_metadata(walk *w, sp_err *err)
     const char *kv[][2] = {
         {"name", "Спадок / Spadok: heritage monuments"},
         {"format", "png"},
-        {"type", "overlay"},
+        {"type", w->req.layer == SP_TILE_BASEMAP ? "baselayer" : "overlay"},
         {"version", "1"},
         {"description", sp_tile_layer_name(w->req.layer)},
         {"attribution", credit},
@@ -159,16 +160,17 @@ int sp_cmd_tiles(int argc, char **argv)
 {
     const char *db_path = NULL, *layer = "monuments", *zoom = "10-16", *bbox = NULL;
     const char *format = NULL, *cache_mb = NULL, *cache_path = NULL, *significance = NULL,
-               *kind = NULL, *condition = NULL;
+               *kind = NULL, *condition = NULL, *lang = NULL;
     int quiet = 0;
     const sp_cli_opt opts[] = {
         {"db", "FILE", "registry database", &db_path, NULL},
-        {"layer", "L", "monuments (default), damage or zones", &layer, NULL},
+        {"layer", "L", "monuments (default), damage, zones or basemap", &layer, NULL},
         {"zoom", "A-B", "zoom levels (default 10-16; at most 19)", &zoom, NULL},
         {"bbox", "W,S,E,N", "box in degrees (default: the layer's extent)", &bbox, NULL},
         {"significance", "CODE", "monuments of this significance only", &significance, NULL},
         {"kind", "CODE", "monuments of this kind only", &kind, NULL},
         {"condition", "CODE", "monuments in this condition only", &condition, NULL},
+        {"lang", "uk|en", "the labels' language (default uk)", &lang, NULL},
         {"format", "F", "export: mbtiles", &format, NULL},
         {"tile-cache", "PATH", "the tile cache file (default: FILE.tiles beside the database)",
          &cache_path, NULL},
@@ -193,9 +195,11 @@ int sp_cmd_tiles(int argc, char **argv)
     if ((!is_export && strcmp(verb, "seed") != 0) || !db_path || l < 0 ||
         parse_zoom(zoom, &w.zmin, &w.zmax) != 0 || (bbox && parse_bbox(bbox, w.bbox) != 0) ||
         (is_export && (!format || strcmp(format, "mbtiles") != 0 || first + 1 >= argc)) ||
-        (!is_export && first + 1 < argc) || mb <= 0) {
+        (!is_export && first + 1 < argc) || mb <= 0 ||
+        (lang && strcmp(lang, "uk") != 0 && strcmp(lang, "en") != 0)) {
         fprintf(stderr, "spadok: tiles needs seed or export, --db FILE, a --layer (monuments, "
-                        "damage, zones), --zoom A-B within 0-19, --bbox W,S,E,N in degrees; "
+                        "damage, zones, basemap), --lang uk or en, --zoom A-B within 0-19, --bbox "
+                        "W,S,E,N in degrees; "
                         "export needs --format mbtiles and an output file; --tile-cache-mb from 1 "
                         "to 1048576\n");
         return SP_EXIT_USAGE;
@@ -204,7 +208,8 @@ int sp_cmd_tiles(int argc, char **argv)
                           .scale = 1,
                           .significance = significance,
                           .kind = kind,
-                          .condition = condition};
+                          .condition = condition,
+                          .lang = lang};
     w.max_bytes = (int64_t)mb * 1024 * 1024;
     sp_err err = {0};
     char beside[4096];
@@ -213,11 +218,14 @@ int sp_cmd_tiles(int argc, char **argv)
     rc = sp_tile_init(&err);
     if (rc == SP_OK)
         rc = sp_db_open(db_path, SP_DB_READONLY, &w.db, &err);
-    if (rc == SP_OK && !bbox) {
+    if (rc == SP_OK && !bbox) { /* the base map's extent, else the registry's */
         int has = 0;
         char t0[32], t1[32];
-        rc = sp_db_collection_extent(w.db, l == SP_TILE_ZONES ? SP_COL_ZONES : SP_COL_MONUMENTS,
-                                     w.bbox, &has, t0, t1, &err);
+        if (l == SP_TILE_BASEMAP)
+            rc = sp_db_basemap_extent(w.db, w.bbox, &has, &err);
+        if (rc == SP_OK && !has)
+            rc = sp_db_collection_extent(w.db, l == SP_TILE_ZONES ? SP_COL_ZONES : SP_COL_MONUMENTS,
+                                         w.bbox, &has, t0, t1, &err);
         if (rc == SP_OK && !has)
             rc = sp_err_set(&err, SP_EINVAL, "the %s layer is empty: nothing to draw", layer);
     }

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"backup", sp_cmd_backup, "copy a registry database safely while it is in use"},
     {"serve", sp_cmd_serve, "serve the registry over HTTP (OGC API - Features, map tiles)"},
     {"tiles", sp_cmd_tiles, "draw map tiles ahead (seed) or export them as MBTiles"},
+    {"basemap", sp_cmd_basemap, "load a base map (OpenStreetMap or any OGR source) to draw"},
     {"user", sp_cmd_user, "add staff accounts, set passwords, disable accounts"},
 };
 

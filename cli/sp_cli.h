@@ -44,6 +44,7 @@ const char *sp_cli_beside(char *out, size_t size, const char *db_path, const cha
 int sp_cli_fail(const char *msg);
 
 int sp_cmd_import(int argc, char **argv);
+int sp_cmd_basemap(int argc, char **argv);
 int sp_cmd_export(int argc, char **argv);
 int sp_cmd_migrate(int argc, char **argv);
 int sp_cmd_backup(int argc, char **argv);

@@ -89,4 +89,29 @@ int sp_imp_feature_parse(const char *json, size_t len, const sp_entity *e, const
                          const sp_imp_body *how, sp_imp_feature *out, sp_err *err);
 void sp_imp_feature_clear(sp_imp_feature *f);
 
+/* ---- the base map (importers/basemap.c) ------------------------------------------------ */
+
+typedef struct sp_imp_basemap_options {
+    const char *dataset;    /* the data set it is credited as */
+    sp_db_dataset about;    /* licence, attribution...: default OSM's for OSM files */
+    const char *class_code; /* every feature is of this class (a source without OSM tags) */
+    int show_progress;      /* features read, on stderr (when it is a terminal) */
+} sp_imp_basemap_options;
+
+/* Features read, kept (by group: roads, railways, water, green and land use, buildings,
+ * places) and skipped (no base-map class, or a geometry that cannot be used). */
+#define SP_IMP_BASEMAP_GROUPS 6
+typedef struct sp_imp_basemap_result {
+    long long read, kept, skipped;
+    long long groups[SP_IMP_BASEMAP_GROUPS];
+    int is_osm_only; /* every file was read by GDAL's OSM driver */
+} sp_imp_basemap_result;
+
+/* Replaces the base map with the classified features of files, in one transaction: on any
+ * error (a file unreadable, or without anything of a base map) the old one stays. */
+int sp_imp_basemap(sp_db *db, const char *const *files, int nfiles,
+                   const sp_imp_basemap_options *opt, sp_imp_basemap_result *out, sp_err *err);
+/* 1 when code is a class of the base map ("road_primary", "water", ...). */
+int sp_imp_basemap_class_known(const char *code);
+
 #endif

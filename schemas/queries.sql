@@ -785,12 +785,14 @@ SELECT (SELECT min(year_from) FROM monument WHERE deleted_at IS NULL),
 -- ---- map tiles (storage/map.c) ----------------------------------------------------------
 -- ?1..?4 the box (min lon, min lat, max lon, max lat); ?5 names wanted; ?6 footprints
 -- wanted; ?7 significance, ?8 condition, ?9 kind, ?11 district (its name), ?12 damaged on or
--- after this day (NULL: any; ?10 is the damage layer's today). Archaeological sites marked
+-- after this day (NULL: any; ?10 is the damage layer's today); ?13 the names' language ('en':
+-- name_en where there is one, else name_uk). Archaeological sites marked
 -- location_sensitive: found in the public index (011) at their published 0.01 degree point,
 -- drawn there, without a footprint.
 -- name: map_monuments
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
-  m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END,
+  m.condition, m.significance,
+  CASE WHEN ?5 THEN coalesce(CASE WHEN ?13 = 'en' THEN m.name_en END, m.name_uk) END,
   CASE WHEN ?6 AND GeometryType(m.pub_geom) IN ('POLYGON', 'MULTIPOLYGON')
        THEN AsBinary(m.pub_geom) END,
   coalesce(s.sort, 99) AS rank
@@ -829,7 +831,8 @@ SELECT 0, sort, code FROM vocab_condition UNION ALL SELECT 1, sort, code FROM vo
 -- days (?10: now as a Julian day, so that a tile is the same all day for a given data set).
 -- name: map_damage
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
-  m.condition, m.significance, CASE WHEN ?5 THEN m.name_uk END, NULL,
+  m.condition, m.significance,
+  CASE WHEN ?5 THEN coalesce(CASE WHEN ?13 = 'en' THEN m.name_en END, m.name_uk) END, NULL,
   d.damage_level, ?10 - julianday(d.at) AS age
 FROM monument m
 JOIN (SELECT r.monument_id, r.damage_level, coalesce(r.event_date, r.observed_on, r.created_at) AS at,
@@ -1250,6 +1253,7 @@ WHERE EXISTS (SELECT 1 FROM monument WHERE dataset = d.name AND deleted_at IS NU
    OR EXISTS (SELECT 1 FROM district WHERE dataset = d.name)
    OR EXISTS (SELECT 1 FROM condition_report WHERE dataset = d.name AND status = 'approved')
    OR EXISTS (SELECT 1 FROM field_origin WHERE dataset = d.name)
+   OR EXISTS (SELECT 1 FROM basemap_source WHERE dataset = d.name)
 ORDER BY name;
 
 -- name: monument_datasets
@@ -1258,3 +1262,61 @@ FROM dataset
 WHERE name = (SELECT dataset FROM monument WHERE id = :id)
    OR name IN (SELECT dataset FROM field_origin WHERE entity = 'monument' AND entity_id = :id)
 ORDER BY name;
+
+-- ---- the base map (storage/basemap.c, schemas/020_basemap.sql) ---------------------------
+-- A re-import replaces the whole base map, in the importer's transaction.
+-- name: exec_basemap_clear
+DELETE FROM basemap_rtree;
+DELETE FROM basemap_feature;
+DELETE FROM basemap_source;
+
+-- name: basemap_insert
+INSERT INTO basemap_feature (dataset, class, name_uk, name_en, wkb)
+VALUES (:dataset, :class, :name_uk, :name_en, :wkb);
+
+-- name: basemap_rtree_insert
+INSERT INTO basemap_rtree (id, xmin, xmax, ymin, ymax, zmin, zmax, pmin, pmax)
+VALUES (:id, :xmin, :xmax, :ymin, :ymax, :zoom, :zoom, :place, :place);
+
+-- name: basemap_source_insert
+INSERT INTO basemap_source (dataset, file, features) VALUES (:dataset, :file, :features);
+
+-- The base map changed everywhere it was and is: every cached tile goes (a NULL box).
+-- name: basemap_map_change
+INSERT INTO map_change (xmin, ymin, xmax, ymax) VALUES (NULL, NULL, NULL, NULL);
+
+-- Who replaced the base map with what, in the audit log: also the data's version, so that the
+-- responses a server keeps (the data sets, TileJSON's attribution) follow the new base map.
+-- name: basemap_audit
+INSERT INTO audit_log (actor, action, entity, entity_id, after)
+VALUES ('basemap import', 'update', 'basemap', 1,
+        (SELECT json_object('files', json_group_array(json_object('dataset', dataset, 'file', file,
+                                                                  'features', features)))
+           FROM basemap_source));
+
+-- Whether there is a base map (1) or the districts are the base (0); one row read at most.
+-- name: basemap_exists
+SELECT EXISTS (SELECT 1 FROM basemap_feature);
+
+-- The features of a box drawn at zoom :z (place names, :place = 1, or the rest, 0), in the
+-- order they were imported.
+-- name: basemap_features
+SELECT f.class, f.name_uk, f.name_en, f.wkb, r.zmin
+FROM basemap_rtree r JOIN basemap_feature f ON f.id = r.id
+WHERE r.xmax >= :xmin AND r.xmin <= :xmax AND r.ymax >= :ymin AND r.ymin <= :ymax
+  AND r.zmin <= :z AND r.pmin <= :place AND r.pmax >= :place
+ORDER BY r.id;
+
+-- The districts of a box, as the base when there is no base-map data: outline, names and a
+-- point inside for the name, the largest first (their names are placed first).
+-- name: map_districts
+SELECT 'district', name_uk, name_en, AsBinary(geom), 0, ST_X(PointOnSurface(geom)),
+  ST_Y(PointOnSurface(geom))
+FROM district
+WHERE id IN (SELECT pkid FROM idx_district_geom
+             WHERE xmax >= :xmin AND xmin <= :xmax AND ymax >= :ymin AND ymin <= :ymax)
+ORDER BY ST_Area(geom) DESC, id;
+
+-- The base map's extent, for `spadok tiles` (a NULL row when there is none).
+-- name: basemap_extent
+SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM basemap_rtree;

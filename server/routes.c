@@ -56,6 +56,7 @@ const sp_http_route sp_http_routes[] = {
     {GET,        "/auth/me",                                         sp_route_me,              STAFF, NULL,                      NOBODY,        0,      "auth",           NULL},
     {GET,        "/tiles",                                           sp_route_tilesets,        0,     NULL,                      NOBODY,        CACHED, "tilejson",       NULL},
     {GET,        "/tiles/{file}",                                    sp_route_tilejson,        0,     NULL,                      NOBODY,        CACHED, "tilejson",       NULL},
+    {GET,        "/tiles/basemap/{z}/{x}/{yfile}",                   sp_route_tile,            0,     NULL,                      NOBODY,        TILE,   "tile",           "basemap"},
     {GET,        "/tiles/{layer}/{z}/{x}/{yfile}",                   sp_route_tile,            0,     NULL,                      NOBODY,        TILE,   "tile",           NULL},
     {GET,        "/exports/{file}",                                  sp_route_export,          0,     NULL,                      NOBODY,        CACHED | HEAVY, "exports",        NULL},
     {POST,       "/reports",                                         sp_route_citizen_report,  0,     NULL,                      SP_BODY_FORM,  HEAVY,  "citizen_report", NULL},

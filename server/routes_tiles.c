@@ -19,8 +19,8 @@
 
 #define SP_TILE_DISTRICT_MAX 100 /* bytes of a district's name */
 
-static const char *const tile_args[] = {"significance", "kind",          "condition",
-                                        "district",     "damaged_since", NULL};
+static const char *const tile_args[] = {"significance",  "kind", "condition", "district",
+                                        "damaged_since", "lang", NULL};
 
 /* A filter value: a vocabulary code (lower-case letters and '_'), or NULL with a 400 set. */
 static int filter_arg(sp_http_req *r, const char *name, const char **out)
@@ -50,6 +50,10 @@ static int tile_filters(sp_http_req *r, sp_tile_req *t)
         (rc = filter_arg(r, "condition", &t->condition)) != SP_OK ||
         (rc = sp_http_date_arg(r, "damaged_since", &t->damaged_since)) != SP_OK)
         return rc;
+    t->lang = sp_http_arg_get(r, "lang");
+    if (t->lang && strcmp(t->lang, "uk") != 0 && strcmp(t->lang, "en") != 0)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "lang=%.20s: expected uk or en (the labels' language)", t->lang);
     t->district = sp_http_arg_get(r, "district");
     size_t n = t->district ? strlen(t->district) : 1;
     if (n == 0 || n > SP_TILE_DISTRICT_MAX)
@@ -63,14 +67,16 @@ static int layer_of(sp_http_req *r, const char *name)
 {
     int l = sp_tile_layer_by_name(name);
     if (l < 0)
-        sp_http_error(r, 404, "NotFound", "no tile layer '%.60s' (monuments, damage, zones)", name);
+        sp_http_error(r, 404, "NotFound",
+                      "no tile layer '%.60s' (monuments, damage, zones, basemap)", name);
     return l;
 }
 
 int sp_route_tile(sp_http_req *r)
 {
     int rc = SP_OK;
-    const char *layer = sp_http_param(r, "layer");
+    /* /tiles/basemap/... names its layer in its route's row */
+    const char *layer = r->route_row->arg ? r->route_row->arg : sp_http_param(r, "layer");
     const char *z = sp_http_param(r, "z");
     const char *x = sp_http_param(r, "x");
     const char *yfile = sp_http_param(r, "yfile");
@@ -107,14 +113,11 @@ int sp_route_tile(sp_http_req *r)
     return SP_OK;
 }
 
-/* The base map's TileJSON (serve --basemap): another server's tiles, drawn under Spadok's,
- * with the attribution its licence asks for (OpenStreetMap's when none is given for its
- * tiles). */
-static int basemap_tilejson(sp_http_req *r)
+/* The remote base map's TileJSON (serve --basemap URL): another server's tiles, drawn under
+ * Spadok's instead of its own base map, with the attribution its licence asks for
+ * (OpenStreetMap's when none is given for its tiles). */
+static int remote_basemap_tilejson(sp_http_req *r)
 {
-    if (!r->cfg->basemap_url)
-        return sp_http_error(r, 404, "NotFound",
-                             "no base map is configured (spadok serve --basemap URL)");
     const char *attribution = r->cfg->basemap_attribution;
     if (!attribution && strstr(r->cfg->basemap_url, "openstreetmap.org"))
         attribution = SP_OSM_ATTRIBUTION;
@@ -129,7 +132,8 @@ static int basemap_tilejson(sp_http_req *r)
     return SP_OK;
 }
 
-/* GET /tiles: the tile sets, each with its TileJSON (the base map's when one is set). */
+/* GET /tiles: the tile sets, each with its TileJSON (the base map's: the remote one of
+ * serve --basemap URL, else Spadok's own). */
 int sp_route_tilesets(sp_http_req *r)
 {
     int rc = SP_OK;
@@ -137,11 +141,8 @@ int sp_route_tilesets(sp_http_req *r)
         return rc;
     sp_strbuf *b = &r->body, url = {0}, path = {0};
     sp_strbuf_puts(b, "{\"tilesets\":[");
-    for (int l = 0; l <= SP_TILE_LAYER_COUNT; l++) {
-        const char *name =
-            l < SP_TILE_LAYER_COUNT ? sp_tile_layer_name((sp_tile_layer)l) : "basemap";
-        if (l == SP_TILE_LAYER_COUNT && !r->cfg->basemap_url)
-            break;
+    for (int l = 0; l < SP_TILE_LAYER_COUNT; l++) {
+        const char *name = sp_tile_layer_name((sp_tile_layer)l);
         sp_strbuf_reset(&path);
         sp_strbuf_reset(&url);
         sp_strbuf_printf(&path, "/tiles/%s.json", name);
@@ -171,8 +172,8 @@ int sp_route_tilejson(sp_http_req *r)
     if (n < 6 || n - 5 >= sizeof name || strcmp(file + n - 5, ".json") != 0)
         return sp_http_error(r, 404, "NotFound", "no such path: %.200s", r->path);
     snprintf(name, sizeof name, "%.*s", (int)(n - 5), file);
-    if (strcmp(name, "basemap") == 0)
-        return (rc = sp_http_check_args(r, NULL)) != SP_OK ? rc : basemap_tilejson(r);
+    if (strcmp(name, "basemap") == 0 && r->cfg->basemap_url)
+        return (rc = sp_http_check_args(r, NULL)) != SP_OK ? rc : remote_basemap_tilejson(r);
     int l = layer_of(r, name);
     sp_tile_req checked = {0}; /* the filters are checked here, and kept in the tile URL */
     if (l < 0 || (rc = tile_filters(r, &checked)) != SP_OK)
@@ -193,9 +194,10 @@ int sp_route_tilejson(sp_http_req *r)
     sp_strbuf_puts(b, "{\"tilejson\":\"3.0.0\",\"name\":");
     sp_json_str(b, name);
     sp_strbuf_printf(b, ",\"description\":\"Spadok: %s of the heritage registry\",",
-                     l == SP_TILE_ZONES    ? "protection zones"
-                     : l == SP_TILE_DAMAGE ? "damaged monuments by recency and damage level"
-                                           : "monuments by condition and significance");
+                     l == SP_TILE_ZONES     ? "protection zones"
+                     : l == SP_TILE_DAMAGE  ? "damaged monuments by recency and damage level"
+                     : l == SP_TILE_BASEMAP ? "its own base map (the districts without one)"
+                                            : "monuments by condition and significance");
     sp_strbuf_printf(b, "\"version\":\"%d.0.0\",\"scheme\":\"xyz\",\"tiles\":[", SP_TILE_STYLE_REV);
     sp_json_str(b, sp_strbuf_cstr(&url));
     sp_strbuf_printf(b, "],\"minzoom\":0,\"maxzoom\":%d,\"bounds\":[%.6f,%.6f,%.6f,%.6f],",

@@ -80,6 +80,7 @@ int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, voi
         sqlite3_bind_double(st, 10, (double)(time(NULL) / 86400) + 2440587.5);
     bind_opt(st, 11, q->district);
     bind_opt(st, 12, q->damaged_since);
+    bind_opt(st, 13, q->lang);
     int rc = SP_OK, step;
     while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         sp_db_map_feature f = {

@@ -23,6 +23,7 @@ typedef struct sp_db_map_query {
     int any_order; /* the caller only aggregates the features: they may come in any order */
     /* monuments filters, NULL for all: codes, a district's name, a first damage day */
     const char *significance, *kind_code, *condition, *district, *damaged_since;
+    const char *lang; /* names: "en" for name_en where there is one, else name_uk */
 } sp_db_map_query;
 
 typedef struct sp_db_map_feature {
@@ -30,7 +31,7 @@ typedef struct sp_db_map_feature {
     double x, y;              /* marker lon, lat (coarsened when location_sensitive) */
     const char *condition;    /* latest condition code, NULL when unknown */
     const char *significance; /* code, NULL when unknown */
-    const char *name;         /* name_uk when asked */
+    const char *name;         /* name_uk (or name_en, lang "en") when asked */
     const unsigned char *wkb; /* footprint (polygons) or zone geometry, when asked */
     size_t wkb_len;
     const char *damage_level; /* damage: the latest damage event's level code */

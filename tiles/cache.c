@@ -20,7 +20,6 @@
 #include "sp_hash.h"
 #include "sp_tile.h"
 #include "tile_int.h"
-#include "tile_int.h"
 
 /* The last change this process applied: a hint that spares the cache database a look when
  * nothing changed; the cache's own `seen` decides. */
@@ -46,7 +45,7 @@ static int drop_box(void *ctx, int64_t id, const double *b, sp_err *err)
         sp_tile_to_world(b[2], b[1], world, &wx1, &wy1);
         long x0 = (long)floor((wx0 - m) / SP_TILE_SIZE), x1 = (long)floor((wx1 + m) / SP_TILE_SIZE);
         long y0 = (long)floor((wy0 - m) / SP_TILE_SIZE), y1 = (long)floor((wy1 + m) / SP_TILE_SIZE);
-        if (z >= SP_TILE_LABEL_AT) { /* whole label blocks */
+        if (z >= SP_TILE_BLOCKS_FROM) { /* whole label blocks */
             x0 = x0 / SP_TILE_META * SP_TILE_META;
             y0 = y0 / SP_TILE_META * SP_TILE_META;
             x1 = x1 / SP_TILE_META * SP_TILE_META + SP_TILE_META - 1;
@@ -197,12 +196,14 @@ void sp_tile_hot_put(sp_tile_hot *c, uint64_t h, const char *key, int64_t versio
     pthread_mutex_unlock(&c->lock);
 }
 
-/* The cache key's filter: the filters in a fixed order. */
+/* The cache key's filter: the filters in a fixed order, then the labels' language (each
+ * language is cached on its own). */
 static void filter_key(const sp_tile_req *req, char *out, size_t outsz)
 {
-    snprintf(out, outsz, "%s|%s|%s|%s|%s", req->significance ? req->significance : "",
+    snprintf(out, outsz, "%s|%s|%s|%s|%s|%s", req->significance ? req->significance : "",
              req->kind ? req->kind : "", req->condition ? req->condition : "",
-             req->district ? req->district : "", req->damaged_since ? req->damaged_since : "");
+             req->district ? req->district : "", req->damaged_since ? req->damaged_since : "",
+             req->lang && strcmp(req->lang, "en") == 0 ? "en" : "uk");
 }
 
 static void hash_hex(const unsigned char *png, size_t len, char out[17])

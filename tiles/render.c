@@ -32,11 +32,7 @@ int sp_tile_init(sp_err *err)
     return SP_OK;
 }
 
-typedef struct rgb {
-    double r, g, b;
-} rgb;
-
-static rgb hex(const char *h)
+rgb sp_tile_hex(const char *h)
 {
     unsigned v = (unsigned)strtoul(h + 1, NULL, 16);
     return (rgb){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
@@ -57,7 +53,7 @@ static rgb condition_color(int sev)
 {
     const sp_tile_legend *l = sp_tile_legend_of(SP_TILE_MONUMENTS);
     /* legend order: good, satisfactory, needs_study, unsatisfactory, emergency, lost, unknown */
-    return hex(l[sev == 0 ? 6 : sev - 1].color);
+    return sp_tile_hex(l[sev == 0 ? 6 : sev - 1].color);
 }
 
 typedef struct cell {
@@ -122,27 +118,31 @@ static void dot(draw *d, double px, double py, double r, rgb c, int hollow)
     d->drew = 1;
 }
 
-/* Adds the polygon rings of g to the current path, in tile px. */
-static void wkb_path(draw *d, OGRGeometryH g)
+/* g's lines, or its rings closed (is_ring), as the current path in tile px. */
+static void path_of(cairo_t *cr, OGRGeometryH g, double world, double ox, double oy, int is_ring)
 {
-    int nparts = OGR_G_GetGeometryCount(g);
-    int is_multi = wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiPolygon;
-    for (int p = 0; p < (is_multi ? nparts : 1); p++) {
-        OGRGeometryH poly = is_multi ? OGR_G_GetGeometryRef(g, p) : g;
-        for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
-            OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r);
-            int n = OGR_G_GetPointCount(ring);
-            for (int i = 0; i < n; i++) {
-                double wx, wy;
-                sp_tile_to_world(OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), d->world, &wx, &wy);
-                if (i == 0)
-                    cairo_move_to(d->cr, wx - d->ox, wy - d->oy);
-                else
-                    cairo_line_to(d->cr, wx - d->ox, wy - d->oy);
-            }
-            cairo_close_path(d->cr);
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLineString || t == wkbLinearRing) { /* OGR calls a polygon's ring a line */
+        int n = OGR_G_GetPointCount(g);
+        for (int i = 0; i < n; i++) {
+            double wx, wy;
+            sp_tile_to_world(OGR_G_GetX(g, i), OGR_G_GetY(g, i), world, &wx, &wy);
+            if (i == 0)
+                cairo_move_to(cr, wx - ox, wy - oy);
+            else
+                cairo_line_to(cr, wx - ox, wy - oy);
         }
+        if (is_ring)
+            cairo_close_path(cr);
+        return;
     }
+    for (int i = 0; t != wkbPoint && i < OGR_G_GetGeometryCount(g); i++) /* rings and parts */
+        path_of(cr, OGR_G_GetGeometryRef(g, i), world, ox, oy, t == wkbPolygon);
+}
+
+void sp_tile_path(cairo_t *cr, OGRGeometryH g, double world, double ox, double oy)
+{
+    path_of(cr, g, world, ox, oy, 0);
 }
 
 static void area(draw *d, const unsigned char *wkb, size_t len, rgb c, double fill_alpha,
@@ -159,7 +159,7 @@ static void area(draw *d, const unsigned char *wkb, size_t len, rgb c, double fi
     if (meets_tile(x0 - d->ox, y0 - d->oy, x1 - d->ox, y1 - d->oy, 1.0)) { /* line 1.2 px */
         cairo_new_path(d->cr);
         cairo_set_fill_rule(d->cr, CAIRO_FILL_RULE_EVEN_ODD);
-        wkb_path(d, g);
+        sp_tile_path(d->cr, g, d->world, d->ox, d->oy);
         cairo_set_source_rgba(d->cr, c.r, c.g, c.b, fill_alpha);
         cairo_fill_preserve(d->cr);
         cairo_set_source_rgba(d->cr, c.r, c.g, c.b, line_alpha);
@@ -281,7 +281,8 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
     const sp_tile_req *q = d->req;
     if (q->layer == SP_TILE_ZONES) {
         if (f->wkb)
-            area(d, f->wkb, f->wkb_len, hex(sp_tile_legend_of(SP_TILE_ZONES)[0].color), 0.18, 0.7);
+            area(d, f->wkb, f->wkb_len, sp_tile_hex(sp_tile_legend_of(SP_TILE_ZONES)[0].color),
+                 0.18, 0.7);
         return SP_OK;
     }
     int sev = severity(f->condition);
@@ -291,7 +292,10 @@ static int on_feature(void *ctx, const sp_db_map_feature *f, sp_err *err)
     double px = wx - d->ox, py = wy - d->oy, r;
     if (q->layer == SP_TILE_DAMAGE) {
         const sp_tile_legend *l = sp_tile_legend_of(SP_TILE_DAMAGE);
-        rgb c = hex(l[f->damage_age_days <= 7 ? 0 : f->damage_age_days <= 30 ? 1 : 2].color);
+        rgb c = sp_tile_hex(l[f->damage_age_days <= 7    ? 0
+                              : f->damage_age_days <= 30 ? 1
+                                                         : 2]
+                                .color);
         const char *lv = f->damage_level ? f->damage_level : "";
         r = strcmp(lv, "destroyed") == 0  ? 8.0
             : strcmp(lv, "severe") == 0   ? 7.0
@@ -362,24 +366,29 @@ static void draw_cells(draw *d)
     }
 }
 
+void sp_tile_halo_text(cairo_t *cr, PangoLayout *layout, double x, double y, double r, double g,
+                       double b)
+{
+    cairo_move_to(cr, x, y);
+    pango_cairo_layout_path(cr, layout);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+    cairo_set_line_width(cr, 3.0);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_stroke(cr);
+    cairo_move_to(cr, x, y);
+    cairo_set_source_rgb(cr, r, g, b);
+    pango_cairo_show_layout(cr, layout);
+}
+
 /* Draws the placed labels that meet this tile. */
 static void draw_labels(draw *d)
 {
-    cairo_t *cr = d->cr;
     for (int i = 0; i < d->nlabels; i++) {
         const label *l = &d->labels[i];
         double px = l->x - d->ox, py = l->y - d->oy;
         if (!meets_tile(px, py, px + l->w, py + l->h, 2.0)) /* the halo is 1.5 px */
             continue;
-        cairo_move_to(cr, px, py);
-        pango_cairo_layout_path(cr, l->layout);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-        cairo_set_line_width(cr, 3.0);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_stroke(cr);
-        cairo_move_to(cr, px, py);
-        cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-        pango_cairo_show_layout(cr, l->layout);
+        sp_tile_halo_text(d->cr, l->layout, px, py, 0.13, 0.13, 0.13);
         d->drew = 1;
     }
 }
@@ -390,7 +399,7 @@ static _Thread_local PangoContext *thread_pango;
 static _Thread_local PangoFontDescription *thread_font;
 static _Thread_local int thread_line_px;
 
-static int ensure_pango(draw *d, sp_err *err)
+int sp_tile_pango(PangoContext **out, sp_err *err)
 {
     if (!thread_pango) {
         PangoFontMap *fm = pango_cairo_font_map_get_default();
@@ -409,10 +418,106 @@ static int ensure_pango(draw *d, sp_err *err)
         pango_layout_get_pixel_size(one, NULL, &thread_line_px);
         g_object_unref(one);
     }
+    *out = thread_pango;
+    return SP_OK;
+}
+
+static int ensure_pango(draw *d, sp_err *err)
+{
+    if (sp_tile_pango(&d->pango, err) != SP_OK)
+        return err->code;
     d->line_px = thread_line_px;
-    d->pango = thread_pango;
     d->font = thread_font;
     return SP_OK;
+}
+
+/* The names of national monuments from SP_TILE_NATIONAL_AT, before all names are drawn: at
+ * the symbol's own place (below SP_TILE_THIN_BELOW, inside its cell's disc or beside it). */
+static int on_national_name(void *ctx, const sp_db_map_feature *f, sp_err *err)
+{
+    draw *d = ctx;
+    double wx, wy;
+    sp_tile_to_world(f->x, f->y, d->world, &wx, &wy);
+    return add_label(d, wx, wy, sp_tile_size_of(f->significance)->radius, f->name, err);
+}
+
+/* The box of world px x0, y0 .. x1, y1 grown by margin, in degrees: west, south, east, north. */
+static void box_of(const draw *d, double x0, double y0, double x1, double y1, double margin,
+                   double out[4])
+{
+    sp_tile_from_world(x0 - margin, y0 - margin, d->world, &out[0], &out[3]);
+    sp_tile_from_world(x1 + margin, y1 + margin, d->world, &out[2], &out[1]);
+}
+
+/* The registry's layers: symbols (thinned into cells at low zoom), footprints, zones and the
+ * names placed over the metatile. */
+static int draw_registry(sp_db *db, draw *d, sp_err *err)
+{
+    int rc = SP_OK;
+    /* Names: every symbol's from SP_TILE_LABEL_AT; national monuments' from
+     * SP_TILE_NATIONAL_AT (unless a filter leaves them out), read in a query of their own. */
+    int all_names = d->req->z >= SP_TILE_LABEL_AT && d->req->layer != SP_TILE_ZONES;
+    int national_names = !all_names && d->req->z >= SP_TILE_NATIONAL_AT &&
+                         d->req->layer == SP_TILE_MONUMENTS &&
+                         (!d->req->significance || strcmp(d->req->significance, "national") == 0);
+    if (all_names || national_names)
+        rc = ensure_pango(d, err);
+    if (rc == SP_OK && d->pango)
+        pango_cairo_update_context(d->cr, d->pango);
+
+    /* What to read: the tile plus the symbol margin (plus one thinning cell below
+     * SP_TILE_THIN_BELOW); for names, the whole metatile they are placed in. Pixel boxes are
+     * in world px. */
+    double x0 = d->ox, y0 = d->oy, x1 = d->ox + SP_TILE_SIZE, y1 = d->oy + SP_TILE_SIZE;
+    double margin = SP_TILE_MARGIN_PX + (d->req->z < SP_TILE_THIN_BELOW ? SP_TILE_CELL_PX : 0);
+    if (d->pango) {
+        d->meta[0] = (double)(d->req->x / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
+        d->meta[1] = (double)(d->req->y / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
+        d->meta[2] = d->meta[0] + SP_TILE_META * SP_TILE_SIZE;
+        d->meta[3] = d->meta[1] + SP_TILE_META * SP_TILE_SIZE;
+    }
+    sp_db_map_query q = {
+        .kind = d->req->layer == SP_TILE_DAMAGE  ? SP_MAP_DAMAGE
+                : d->req->layer == SP_TILE_ZONES ? SP_MAP_ZONES
+                                                 : SP_MAP_MONUMENTS,
+        .with_names = all_names,
+        .with_footprints = d->req->z >= SP_TILE_FOOTPRINT_AT || d->req->layer == SP_TILE_ZONES,
+        .points_only =
+            d->req->layer == SP_TILE_MONUMENTS && d->req->z < SP_TILE_FOOTPRINT_AT && !all_names,
+        .any_order =
+            d->req->layer == SP_TILE_MONUMENTS && d->req->z < SP_TILE_THIN_BELOW, /* cells */
+        .significance = d->req->significance,
+        .kind_code = d->req->kind,
+        .condition = d->req->condition,
+        .district = d->req->district,
+        .damaged_since = d->req->damaged_since,
+        .lang = d->req->lang,
+    };
+    if (all_names)
+        box_of(d, d->meta[0], d->meta[1], d->meta[2], d->meta[3], margin, q.bbox);
+    else
+        box_of(d, x0, y0, x1, y1, margin, q.bbox);
+    cairo_set_line_cap(d->cr, CAIRO_LINE_CAP_ROUND);
+    if (rc == SP_OK && national_names) { /* first: they are placed before any other */
+        sp_db_map_query nq = q;
+        nq.significance = "national";
+        nq.with_names = 1;
+        nq.points_only = nq.with_footprints = nq.any_order = 0;
+        box_of(d, d->meta[0], d->meta[1], d->meta[2], d->meta[3], margin, nq.bbox);
+        rc = sp_db_map_features(db, &nq, on_national_name, d, err);
+    }
+    if (rc == SP_OK)
+        rc = sp_db_map_features(db, &q, on_feature, d, err);
+    if (rc == SP_OK && d->ncells)
+        draw_cells(d);
+    if (rc == SP_OK && d->nlabels)
+        draw_labels(d);
+    for (int i = 0; i < d->nlabels; i++)
+        g_object_unref(d->labels[i].layout);
+    free(d->labels);
+    free(d->cells);
+    free(d->slots);
+    return rc;
 }
 
 int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, size_t *out_len,
@@ -431,54 +536,8 @@ int sp_tile_render(sp_db *db, const sp_tile_req *req, unsigned char **out_png, s
     d.ox = (double)req->x * SP_TILE_SIZE;
     d.oy = (double)req->y * SP_TILE_SIZE;
     cairo_scale(d.cr, req->scale, req->scale);
-    int rc =
-        req->z >= SP_TILE_LABEL_AT && req->layer != SP_TILE_ZONES ? ensure_pango(&d, err) : SP_OK;
-    if (rc == SP_OK && d.pango)
-        pango_cairo_update_context(d.cr, d.pango);
-
-    /* What to read: the tile plus the symbol margin (plus one thinning cell below
-     * SP_TILE_THIN_BELOW); from SP_TILE_LABEL_AT, the whole metatile the labels are placed
-     * in. Pixel boxes are in world px. */
-    double x0 = d.ox, y0 = d.oy, x1 = d.ox + SP_TILE_SIZE, y1 = d.oy + SP_TILE_SIZE;
-    double margin = SP_TILE_MARGIN_PX + (req->z < SP_TILE_THIN_BELOW ? SP_TILE_CELL_PX : 0);
-    if (d.pango) {
-        d.meta[0] = (double)(req->x / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
-        d.meta[1] = (double)(req->y / SP_TILE_META * SP_TILE_META) * SP_TILE_SIZE;
-        d.meta[2] = d.meta[0] + SP_TILE_META * SP_TILE_SIZE;
-        d.meta[3] = d.meta[1] + SP_TILE_META * SP_TILE_SIZE;
-        x0 = d.meta[0], y0 = d.meta[1], x1 = d.meta[2], y1 = d.meta[3];
-    }
-    double west, east, north, south;
-    sp_tile_from_world(x0 - margin, y0 - margin, d.world, &west, &north);
-    sp_tile_from_world(x1 + margin, y1 + margin, d.world, &east, &south);
-    sp_db_map_query q = {
-        .kind = req->layer == SP_TILE_DAMAGE  ? SP_MAP_DAMAGE
-                : req->layer == SP_TILE_ZONES ? SP_MAP_ZONES
-                                              : SP_MAP_MONUMENTS,
-        .bbox = {west, south, east, north},
-        .with_names = d.pango != NULL,
-        .with_footprints = req->z >= SP_TILE_FOOTPRINT_AT || req->layer == SP_TILE_ZONES,
-        .points_only = req->layer == SP_TILE_MONUMENTS && req->z < SP_TILE_FOOTPRINT_AT &&
-                       req->z < SP_TILE_LABEL_AT,
-        .any_order = req->layer == SP_TILE_MONUMENTS && req->z < SP_TILE_THIN_BELOW, /* cells */
-        .significance = req->significance,
-        .kind_code = req->kind,
-        .condition = req->condition,
-        .district = req->district,
-        .damaged_since = req->damaged_since,
-    };
-    cairo_set_line_cap(d.cr, CAIRO_LINE_CAP_ROUND);
-    if (rc == SP_OK)
-        rc = sp_db_map_features(db, &q, on_feature, &d, err);
-    if (rc == SP_OK && d.ncells)
-        draw_cells(&d);
-    if (rc == SP_OK && d.nlabels)
-        draw_labels(&d);
-    for (int i = 0; i < d.nlabels; i++)
-        g_object_unref(d.labels[i].layout);
-    free(d.labels);
-    free(d.cells);
-    free(d.slots);
+    int rc = req->layer == SP_TILE_BASEMAP ? sp_tile_draw_basemap(db, req, d.cr, &d.drew, err)
+                                           : draw_registry(db, &d, err);
     cairo_destroy(d.cr);
     cairo_surface_flush(surface);
     if (rc == SP_OK && !d.drew)

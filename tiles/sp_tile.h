@@ -13,19 +13,22 @@
 
 #define SP_TILE_SIZE      256 /* CSS pixels; @2x tiles are 512 device pixels */
 #define SP_TILE_MAX_ZOOM  19
-#define SP_TILE_STYLE_REV 1
+#define SP_TILE_STYLE_REV 2 /* 2: national monuments named from z13; labels by lang */
 
 typedef enum {
     SP_TILE_MONUMENTS,
     SP_TILE_DAMAGE,
     SP_TILE_ZONES,
+    SP_TILE_BASEMAP, /* Spadok's own base map (tiles/basemap.c), or the districts without one */
     SP_TILE_LAYER_COUNT
 } sp_tile_layer;
 
 typedef struct sp_tile_req {
     sp_tile_layer layer;
     int z, x, y;
-    int scale; /* 1, or 2 for @2x */
+    int scale;        /* 1, or 2 for @2x */
+    const char *lang; /* labels: "en" (English names where there are, else Ukrainian), or
+                         NULL or "uk" for Ukrainian */
     /* monuments layer filters, NULL for all: vocabulary codes, a district's name as the
      * items give it, and the first day (YYYY-MM-DD) of damage events to show */
     const char *significance, *kind, *condition, *district, *damaged_since;

@@ -8,7 +8,8 @@
 
 #include "sp_tile.h"
 
-static const char *const layer_names[SP_TILE_LAYER_COUNT] = {"monuments", "damage", "zones"};
+static const char *const layer_names[SP_TILE_LAYER_COUNT] = {"monuments", "damage", "zones",
+                                                             "basemap"};
 
 /* clang-format off */
 static const sp_tile_legend monuments_legend[] = {
@@ -41,6 +42,9 @@ static const sp_tile_legend zones_legend[] = {
     {"zone", "охоронна зона", "protection zone", "#0072b2"},
     {NULL, NULL, NULL, NULL},
 };
+static const sp_tile_legend basemap_legend[] = {
+    {NULL, NULL, NULL, NULL}, /* a base map: nothing to explain */
+};
 /* clang-format on */
 
 const char *sp_tile_layer_name(sp_tile_layer l)
@@ -58,9 +62,10 @@ int sp_tile_layer_by_name(const char *name)
 
 const sp_tile_legend *sp_tile_legend_of(sp_tile_layer l)
 {
-    return l == SP_TILE_DAMAGE  ? damage_legend
-           : l == SP_TILE_ZONES ? zones_legend
-                                : monuments_legend;
+    return l == SP_TILE_DAMAGE    ? damage_legend
+           : l == SP_TILE_ZONES   ? zones_legend
+           : l == SP_TILE_BASEMAP ? basemap_legend
+                                  : monuments_legend;
 }
 
 const sp_tile_size *sp_tile_sizes(void)

@@ -155,11 +155,13 @@
     setupLocate();
     const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
     const [tj, sets] = await Promise.all([json('/tiles/monuments.json'), json('/tiles'), SP.loadVocab()]);
-    // A base map under the monuments when the server names one (serve --basemap).
+    // The base map under the monuments: Spadok's own, or another server's (serve --basemap).
+    // Spadok's own is credited by the line below, which names every data set held.
     const base = sets?.tilesets?.find((s) => s.name === 'basemap');
     const basemap = base ? await json(base.tilejson) : null;
+    const own = basemap?.tiles?.length && new URL(basemap.tiles[0], location.href).pathname.startsWith('/tiles/basemap/');
     if (basemap?.tiles?.length)
-      L.tileLayer(basemap.tiles[0], { maxZoom: 19, attribution: basemap.attribution, className: 'base-tiles' })
+      L.tileLayer(basemap.tiles[0], { maxZoom: 19, attribution: own ? '' : basemap.attribution, className: 'base-tiles' })
         .addTo(map).bringToBack();
     tilejson = tj;
     // Whose data the map shows: composed by the server from the data sets held (credit.js).

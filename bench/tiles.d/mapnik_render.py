@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """bench/tiles.d/mapnik_render.py - the peer of bench/tiles: Mapnik (Debian python3-mapnik)
-renders the same tile list as Spadok from the same monuments, with a comparable style
-(bench/tiles.d/style.xml.in): points coloured by condition (the same palette) and sized by
-significance, footprints as translucent polygons from zoom 15, Cyrillic labels with a halo
-from zoom 16 (DejaVu Sans). Writes each tile to OUT/z/x/y.png and prints
-"tiles seconds bytes".
-  mapnik_render.py POINTS.geojson POLYGONS.geojson TILELIST OUTDIR"""
+renders the same tile list as Spadok from the same data, with a comparable style: the
+monuments' (bench/tiles.d/style.xml.in: points coloured by condition with the same palette and
+sized by significance, footprints as translucent polygons from zoom 15, Cyrillic labels with a
+halo from zoom 16, DejaVu Sans), or the base map's (written by basemap_style.py). Writes each
+tile to OUT/z/x/y.png and prints "tiles seconds bytes" (the time of the tiles alone, after the
+style is loaded).
+  mapnik_render.py STYLE.xml TILELIST OUTDIR"""
 import os
 import sys
 import time
@@ -16,10 +17,8 @@ HALF = 20037508.342789244
 
 
 def main():
-    points, polygons, tilelist, out = sys.argv[1:5]
-    here = os.path.dirname(os.path.abspath(__file__))
-    xml = open(os.path.join(here, "style.xml.in"), encoding="utf-8").read()
-    xml = xml.replace("@POINTS@", points).replace("@POLYGONS@", polygons)
+    style, tilelist, out = sys.argv[1:4]
+    xml = open(style, encoding="utf-8").read()
     m = mapnik.Map(256, 256)
     mapnik.load_map_from_string(m, xml)
     tiles = [tuple(map(int, line.split("/"))) for line in open(tilelist) if line.strip()]

@@ -56,6 +56,24 @@ check_true "labels drawn at z16 (a bigger tile than its symbols alone)" \
 check_true "national-only tile differs from all monuments" \
   sh -c "! cmp -s '$REF/monuments-z14.png' '$REF/monuments-z14-national.png'"
 
+# Issue 22: national monuments are named from z13, the others from z16; in English with
+# lang=en (name_en where there is one). A tile with names differs between the languages, one
+# without does not.
+langs_differ() { # PATH: the number of pixels its uk and en tiles differ in
+  http "$1" >/dev/null && cp "$T/body" "$T/l-uk.png"
+  http "$1$([[ $1 == *\?* ]] && echo '&' || echo '?')lang=en" >/dev/null
+  "$PNGDIFF" "$T/l-uk.png" "$T/body" 24 | sed 's/.*differing=\([0-9]*\).*/\1/'
+}
+check_eq "no names at z12" 0 "$(langs_differ "/tiles/monuments/$(tile 12 $sofia).png")"
+n=$(langs_differ "/tiles/monuments/$(tile 13 $sofia).png")
+check_true "national monuments named at z13 ($n pixels differ in English)" test "$n" -gt 100
+check_eq "local ones not yet" 0 \
+  "$(langs_differ "/tiles/monuments/$(tile 13 $sofia).png?significance=local")"
+http "/tiles/monuments/$(tile 16 $sofia).png?lang=en" >/dev/null
+cp "$T/body" "$T/en16.png"
+read -r _ differing _ <<<"$("$PNGDIFF" "$REF/monuments-z16-labels.png" "$T/en16.png" 24)"
+check_true "lang=en names them in English (z16: $differing)" test "${differing#differing=}" -gt 100
+
 # Seams: a monument whose symbol crosses a tile edge is drawn on both tiles. Found in SQL:
 # the marker within 4 px of the left edge of its z17 tile.
 edge=$(sql "$DB" "SELECT ST_X(marker), ST_Y(marker) FROM monument" | python3 -c '
@@ -90,7 +108,7 @@ check_eq "If-None-Match answers 304" 304 "$(http "$near" -H "If-None-Match: $eta
 wide="/tiles/monuments/$(tile 10 30.5125 50.4531).png"
 http "$wide" >/dev/null
 cached() { # Z X Y: the cached monuments tile's hash, or nothing
-  sqlite3 "$DB.tiles" "SELECT hash FROM tile WHERE layer = 'monuments' AND filter = '||||' AND scale = 1 AND z = $1 AND x = $2 AND y = $3"
+  sqlite3 "$DB.tiles" "SELECT hash FROM tile WHERE layer = 'monuments' AND filter = '|||||uk' AND scale = 1 AND z = $1 AND x = $2 AND y = $3"
 }
 IFS=/ read -r fz fx fy <<<"$(tile 16 30.55694 50.43417)"
 IFS=/ read -r wz wx wy <<<"$(tile 10 30.5125 50.4531)"
@@ -160,7 +178,7 @@ check_true "damaged since 5 days ago: the damaged Golden Gate is drawn" test "$(
 http "$gates?damaged_since=2099-01-01" >/dev/null
 check_true "damaged since 2099: nothing" test "$(stat -c %s "$T/body")" -lt 200
 IFS=/ read -r tz tx ty <<<"$(tile 12 $sofia)"
-check_eq "each filter is its own cache entry" "||||,|||Неіснуючий район|,|||$district|" \
+check_eq "each filter is its own cache entry" "|||||uk,|||Неіснуючий район||uk,|||$district||uk" \
   "$(sqlite3 "$DB.tiles" "SELECT group_concat(filter, ',') FROM (SELECT DISTINCT filter FROM tile WHERE layer = 'monuments' AND z = $tz AND x = $tx AND y = $ty AND scale = 1 ORDER BY filter)")"
 check_eq "damaged_since must be a date" 400 "$(http "$gates?damaged_since=yesterday")"
 check_contains "and says so" "$(cat "$T/body")" "YYYY-MM-DD"

@@ -2,7 +2,7 @@
 # The web site over plain HTTP (the browser tests drive the same pages in Chromium): which
 # address gets which page, caching (pages revalidated by ETag, versioned assets immutable),
 # the security headers, nothing outside the embedded files reachable, and the base map:
-# none by default (the map works offline), or an XYZ server named by serve --basemap, whose
+# Spadok's own by default (the map works offline), or an XYZ server named by serve --basemap, whose
 # origin the Content-Security-Policy then lets in, with OpenStreetMap's attribution.
 source "$(dirname "$0")/lib.sh"
 DB=$T/r.sqlite
@@ -66,10 +66,11 @@ check_contains "4.1 CSP: no framing" "$csp" "frame-ancestors 'none'"
 check_eq "4.2 nosniff" "nosniff" "$(header X-Content-Type-Options)"
 check_eq "4.2 referrer policy" "same-origin" "$(header Referrer-Policy)"
 check_eq "4.3 the tile sets" 200 "$(http /tiles)"
-check_eq "4.3 monuments, damage, zones; no base map" "monuments damage zones" \
+check_eq "4.3 monuments, damage, zones and the base map" "monuments damage zones basemap" \
   "$(python3 -c 'import json, sys; print(*[t["name"] for t in json.load(open(sys.argv[1]))["tilesets"]])' "$T/body")"
-check_eq "4.3 no base map's TileJSON" 404 "$(http /tiles/basemap.json)"
-check_contains "4.3 says how to set one" "$(cat "$T/body")" "--basemap"
+check_eq "4.3 the base map's TileJSON" 200 "$(http /tiles/basemap.json)"
+check_contains "4.3 is Spadok's own, drawn offline (no --basemap)" "$(cat "$T/body")" \
+  "/tiles/basemap/{z}/{x}/{y}.png"
 
 # 5. A base map: its origin in the CSP, its TileJSON with OpenStreetMap's attribution.
 kill $SERVER_PID; wait $SERVER_PID 2>/dev/null

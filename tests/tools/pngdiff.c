@@ -4,7 +4,8 @@
  * or 2 when a file cannot be read or the sizes differ. Pixels differ when a channel differs
  * by more than TOLERANCE (default 0), colours premultiplied by alpha: an all but transparent
  * pixel of an anti-aliased edge is not a difference, whatever colour it nominally has. `pngdiff
- * --at FILE X Y` prints the RGBA of one pixel. */
+ * --at FILE X Y` prints the RGBA of one pixel; `pngdiff --count FILE R G B` how many opaque
+ * pixels have that colour (each channel within 2), to tell that a style's colour is drawn. */
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +42,27 @@ int main(int argc, char **argv)
         free(px);
         return 0;
     }
+    if (argc == 6 && strcmp(argv[1], "--count") == 0) {
+        png_image img = {0};
+        unsigned char *px = load(argv[2], &img);
+        if (!px) {
+            fprintf(stderr, "pngdiff: %s: cannot read\n", argv[2]);
+            return 2;
+        }
+        int want[3] = {atoi(argv[3]), atoi(argv[4]), atoi(argv[5])};
+        long n = 0;
+        for (size_t i = 0; i < (size_t)img.width * img.height; i++) {
+            const unsigned char *p = px + i * 4;
+            n += p[3] == 255 && abs(p[0] - want[0]) <= 2 && abs(p[1] - want[1]) <= 2 &&
+                 abs(p[2] - want[2]) <= 2;
+        }
+        printf("%ld\n", n);
+        free(px);
+        return 0;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: pngdiff A.png B.png [TOLERANCE] | pngdiff --at FILE X Y\n");
+        fprintf(stderr, "usage: pngdiff A.png B.png [TOLERANCE] | pngdiff --at FILE X Y | "
+                        "pngdiff --count FILE R G B\n");
         return 2;
     }
     int tol = argc > 3 ? atoi(argv[3]) : 0;
