@@ -5,7 +5,8 @@
  * request reaches the file system. Pages are revalidated on every visit (no-cache and an
  * ETag of their bytes) so a new release shows at once; assets linked with ?v=<hash> never
  * change under that address and are cached for a year. GET /vocabularies gives the pages
- * (and any client) the registry's vocabularies with their Ukrainian and English labels. */
+ * (and any client) the registry's vocabularies with their Ukrainian and English labels, and
+ * "label" in the language asked (lang=, Accept-Language). */
 #include <stdio.h>
 #include <string.h>
 
@@ -65,11 +66,12 @@ int sp_http_page(sp_http_req *r, const char *name)
 int sp_route_vocabularies(sp_http_req *r)
 {
     int rc = SP_OK;
-    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+    static const char *const args[] = {"lang", NULL};
+    if ((rc = sp_http_check_args(r, args)) != SP_OK)
         return rc;
     char *json = NULL;
     sp_err err = {0};
-    if (sp_db_vocab_json(r->db, &json, &err) != SP_OK)
+    if (sp_db_vocab_json(r->db, sp_http_lang(r), &json, &err) != SP_OK)
         return sp_http_error_from(r, &err);
     sp_strbuf_puts(&r->body, json);
     sp_db_free(json);

@@ -447,11 +447,11 @@ int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err)
     return SP_OK;
 }
 
-int sp_db_vocab_json(sp_db *db, char **out, sp_err *err)
+int sp_db_vocab_json(sp_db *db, const char *lang, char **out, sp_err *err)
 {
     *out = NULL;
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_VOCAB_JSON, err);
-    if (!st)
+    if (!st || sp_db_bind_text(st, ":lang", lang, err) != SP_OK)
         return err->code;
     int rc = SP_OK;
     if (sqlite3_step(st) != SQLITE_ROW)
