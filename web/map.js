@@ -38,13 +38,14 @@
     sel.value = keep;
   }
 
-  const swatches = (list) => (list || []).map((item) => el('li', {},
-    el('span', { class: 'swatch', style: `background:${item.color}`, 'aria-hidden': 'true' }),
+  // A key's rows: its symbol (a disc, or the damage layer's diamond) and its label.
+  const swatches = (list, shape = '') => (list || []).map((item) => el('li', {},
+    el('span', { class: `swatch ${shape}`, style: `background:${item.color}`, 'aria-hidden': 'true' }),
     SP.lang === 'en' ? item.label_en : item.label_uk));
 
   function drawLegend() {
     document.getElementById('legend').replaceChildren(...swatches(tilejson?.legend));
-    document.getElementById('legend-damage').replaceChildren(...swatches(damage?.legend));
+    document.getElementById('legend-damage').replaceChildren(...swatches(damage?.legend, 'diamond'));
     // Sizes by significance, "unknown" among them: a dot the size of none known is not local.
     document.getElementById('legend-sizes').replaceChildren(...(tilejson?.sizes || []).map((item) => {
       const d = 2 * item.radius, pad = Math.max(0, 14 - d) / 2; // centred in 14 px: labels align
@@ -82,6 +83,7 @@
   }
 
   async function onClick(e) {
+    if (!map.hasLayer(layers.monuments)) return; // the monuments are switched off
     const px = map.latLngToContainerPoint(e.latlng);
     const sw = map.containerPointToLatLng(px.add([-10, 10]));
     const ne = map.containerPointToLatLng(px.add([10, -10]));
@@ -156,9 +158,9 @@
     control?.remove();
     const names = { basemap: 'layer_basemap', monuments: 'layer_monuments', damage: 'layer_damage', zones: 'layer_zones', districts: 'layer_districts' };
     const overlays = {};
-    for (const [k, layer] of Object.entries(layers)) {
+    for (const k of Object.keys(names).filter((n) => layers[n])) {
       const label = el('span', { 'data-layer': k, text: t(names[k]) });
-      overlays[label.outerHTML] = layer;
+      overlays[label.outerHTML] = layers[k];
     }
     control = L.control.layers(null, overlays, { collapsed: matchMedia('(max-width: 40rem)').matches, position: 'topright' }).addTo(map);
     const box = control.getContainer();
