@@ -24,10 +24,13 @@
       return;
     }
     const done = await res.json();
-    $('cf-status').textContent = `${t('cf_done')} ${c.field || c.kind} — ${t(`st_${done.status}`)}`;
+    $('cf-status').textContent = `${t('cf_done')} ${c.field ? fieldName(c.field) : c.kind} — ${t(`st_${done.status}`)}`;
     card.remove();
     items = items.filter((x) => x.id !== c.id);
   }
+
+  // A field as the editor's form names it, with the name the API and the data set use.
+  const fieldName = (f) => (SP.fieldLabel(f) ? `${SP.fieldLabel(f)} (${f})` : f);
 
   function card(c) {
     const li = el('li', { class: 'card' });
@@ -38,7 +41,7 @@
       li.append(el('p', { text: t('cf_missing') }));
       row('cf_dataset', `${c.dataset} (${c.source_id || '—'})`);
     } else {
-      row('cf_field', c.field);
+      row('cf_field', fieldName(c.field));
       row('cf_source', el('code', { text: value(c.source_value) }));
       row('cf_current', el('code', { text: value(c.current_value) }));
       row('cf_changed', `${c.changed_by || '?'} · ${c.changed_at || ''}`);

@@ -29,6 +29,8 @@ window.SP = (() => {
     return w ?? key;
   }
   const has = (key) => key in words[lang] || key in words.uk;
+  // A record field's name as the editor's form says it (key f_<field>); null when it has none.
+  const fieldLabel = (field) => (has(`f_${field}`) ? t(`f_${field}`) : null);
 
   function apply(root = document) {
     document.documentElement.lang = lang;
@@ -90,7 +92,7 @@ window.SP = (() => {
   const start = (fn) => { ready.then(fn); };
 
   return {
-    t, has, label, name, el, apply, loadVocab, start,
+    t, has, fieldLabel, label, name, el, apply, loadVocab, start,
     get lang() { return lang; },
     get vocab() { return vocab; },
     onLang: (fn) => listeners.push(fn),

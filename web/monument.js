@@ -116,7 +116,7 @@
     };
     const what = (action) => t(SP.has(`hist_${action}`) ? `hist_${action}` : 'hist_update');
     const details = (changes) => [...new Set(Object.keys(changes)
-      .map((k) => t(SP.has(`f_${k}`) ? `f_${k}` : 'hist_other')))].join(', ');
+      .map((k) => SP.fieldLabel(k) ?? t('hist_other')))].join(', ');
     return el('ol', { class: 'timeline' }, ...(h?.history || []).slice().reverse().map((row) =>
       el('li', {}, el('time', { datetime: row.at, text: row.at.slice(0, 16).replace('T', ' ') }),
         ` — ${what(row.action)} (${who(row.by)})`,
