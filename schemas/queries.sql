@@ -125,6 +125,18 @@ SELECT json_group_object(domain, json(items)) FROM (
         ORDER BY 1, 5, 3)
   GROUP BY domain);
 
+-- The districts as one GeoJSON FeatureCollection (outlines simplified by :tolerance degrees,
+-- for drawing), each named in the language asked (:lang, uk or en; Ukrainian when it has no
+-- English name) and in both.
+-- name: districts_geojson
+SELECT json_object('type', 'FeatureCollection', 'features', json(coalesce(json_group_array(json(f)), '[]')))
+  FROM (SELECT json_object('type', 'Feature', 'id', id,
+          'properties', json_object(
+            'name', CASE :lang WHEN 'en' THEN coalesce(name_en, name_uk) ELSE name_uk END,
+            'name_uk', name_uk, 'name_en', name_en),
+          'geometry', json(AsGeoJSON(ST_SimplifyPreserveTopology(geom, :tolerance), 6))) AS f
+          FROM district ORDER BY name_uk);
+
 -- name: vocab_aliases
 SELECT domain, code, alias FROM vocab_alias;
 

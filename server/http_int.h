@@ -306,6 +306,7 @@ int sp_route_page(sp_http_req *r);
 /* The web page of that file name (web/), as sp_route_page answers it. */
 int sp_http_page(sp_http_req *r, const char *name);
 int sp_route_vocabularies(sp_http_req *r);
+int sp_route_districts(sp_http_req *r);
 /* GET /moderation/photos/{id}[/thumb|/web]: a citizen's photo, for editors. */
 int sp_route_citizen_photo(sp_http_req *r);
 /* GET /stats (routes_stats.c). */

@@ -1,6 +1,6 @@
 // web/map.js - the public map: Spadok's monument tiles (coloured by condition, sized by
 // significance) over a base map in Leaflet, a layer control (base map, monuments, damage,
-// protection zones, districts), a popup for the monument under a click or tap, full-text
+// protection zones, districts from GET /districts), a popup for the monument under a click or tap, full-text
 // search with suggestions, filters that redraw the tiles, the key from the layers' TileJSON
 // (always shown on a desktop, one tap away on a phone), and the view and filters kept in the
 // address (#map=z/lat/lon&condition=...) so a link shows the same map. The base map is the
@@ -153,6 +153,29 @@
     });
   }
 
+  // The districts' outlines and names (GET /districts), fetched when first switched on and
+  // named again when the language changes.
+  function districtsLayer() {
+    const layer = L.geoJSON(null, {
+      interactive: false,
+      style: { color: '#1f3b57', weight: 1.5, opacity: 0.8, fill: false, dashArray: '5 4' },
+      onEachFeature: (f, l) => l.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'district-label' }),
+    });
+    let shown = null; // the language of the names shown
+    const load = async () => {
+      if (shown === SP.lang) return;
+      shown = SP.lang;
+      const res = await fetch(`/districts?lang=${SP.lang}`).catch(() => null);
+      if (!res?.ok) return;
+      const data = await res.json();
+      layer.clearLayers();
+      layer.addData(data);
+    };
+    layer.on('add', load);
+    SP.onLang(() => { if (map.hasLayer(layer)) load(); });
+    return layer;
+  }
+
   // The layer control, in the page's language (drawn again when it changes).
   function drawControl() {
     control?.remove();
@@ -187,17 +210,17 @@
     map = L.map('map', { zoomControl: true, keyboard: true });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
-    const [tj, dj, sets, base] = await Promise.all([SP.tiles.monuments,
-      json('/tiles/damage.json'), SP.tiles.sets, SP.tiles.base(), SP.loadVocab()]);
+    const [tj, dj, base] = await Promise.all([SP.tiles.monuments, json('/tiles/damage.json'),
+      SP.tiles.base(), SP.loadVocab()]);
     tilejson = tj;
     damage = dj;
     layers = { basemap: base };
-    // Drawn in this order, whichever is switched on last: zones, districts, monuments, damage.
-    ['zones', 'districts', 'monuments', 'damage'].forEach((name, i) => {
-      if (name === 'districts' && !sets.some((s) => s.name === name)) return; // in the base map until it is a layer
+    // Drawn in this order, whichever is switched on last: zones, monuments, damage.
+    ['zones', 'monuments', 'damage'].forEach((name, i) => {
       layers[name] = SP.tiles.layer(name, { minZoom: 3, zIndex: i + 2, className: `${name === 'monuments' ? 'monument' : name}-tiles` },
         () => (name === 'monuments' ? state.filters : {}));
     });
+    layers.districts = districtsLayer();
     layers.basemap.addTo(map);
     layers.monuments.addTo(map);
     firstView();

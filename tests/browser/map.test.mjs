@@ -3,7 +3,7 @@
 // monuments (the sample's Kyiv, and a registry spread over Ukraine by scripts/synth, served by
 // a second server at $SPADOK_COUNTRY_URL), the base map is in the layer control and under the
 // monuments, the key is shown on a desktop and one tap away on a phone, the layer control
-// switches layers, tile addresses carry the page's language, nothing is wider than a phone,
+// switches layers (districts among them), tile addresses carry the page's language, nothing is wider than a phone,
 // a monument page's small map has the base map, and axe-core finds nothing serious.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,7 +92,7 @@ for (const viewport of [desktop, phone]) {
     // The layer control: base map, monuments, damage, zones; one tap opens it on a phone.
     if (viewport === phone) await press('.leaflet-control-layers-toggle');
     const layer = (name) => page.locator(`.leaflet-control-layers label:has(span[data-layer="${name}"]) input`);
-    for (const name of ['basemap', 'monuments', 'damage', 'zones']) await layer(name).waitFor();
+    for (const name of ['basemap', 'monuments', 'damage', 'zones', 'districts']) await layer(name).waitFor();
     assert.equal(await layer('basemap').isChecked(), true);
     assert.equal(await layer('monuments').isChecked(), true);
     assert.equal(await layer('damage').isChecked(), false);
@@ -101,6 +101,9 @@ for (const viewport of [desktop, phone]) {
     assert.match(await page.getAttribute('.damage-tiles img', 'src'), /\/tiles\/damage\/.*lang=uk/);
     await layer('zones').check();
     await page.waitForSelector('.zones-tiles img');
+    await layer('districts').check(); // outlines and names from GET /districts
+    await page.locator('.district-label', { hasText: 'Голосіївський район' }).waitFor({ state: 'attached' });
+    assert.ok(await page.locator('.leaflet-overlay-pane path').count() >= 10, 'the districts\' outlines');
     await layer('monuments').uncheck();
     await page.waitForSelector('.monument-tiles', { state: 'detached' });
     await layer('basemap').uncheck();
@@ -124,6 +127,9 @@ test('at 360x740 the header is one compact row and the language switch relabels 
     .every((i) => new URL(i.src).searchParams.get('lang') === 'en'));
   await press('#key-toggle');
   assert.match(await page.textContent('#key'), /emergency.*not inspected.*national significance/s);
+  await press('.leaflet-control-layers-toggle'); // the districts in English: official romanisation
+  await page.locator('.leaflet-control-layers label:has(span[data-layer="districts"]) input').check();
+  await page.locator('.district-label', { hasText: 'Holosiivskyi district' }).waitFor({ state: 'attached' });
   const { scroll, wide } = await noOverflow(page);
   assert.ok(scroll <= 360, `nothing wider than the screen (${scroll} px)`);
   assert.deepEqual(wide, []);

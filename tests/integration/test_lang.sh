@@ -68,6 +68,10 @@ check_eq "3.3 a tile with lang=ru: 400" 400 "$(http /tiles/monuments/12/2395/138
 # 4. Districts in English by the official romanisation (KMU 2010: Голосіївський, Holosiivskyi).
 check_eq "4.1 the sample's districts" "Holosiivskyi district" \
   "$(http '/vocabularies?lang=en' >/dev/null; json "[v['label'] for v in d['district'] if v['code'] == 'Голосіївський район'][0]")"
+check_eq "4.1 GET /districts in English" "200 en application/geo+json 10 Holosiivskyi district" \
+  "$(http '/districts?lang=en') $(header Content-Language) $(header Content-Type) $(json "len(d['features']), [f['properties']['name'] for f in d['features'] if f['properties']['name_uk'] == 'Голосіївський район'][0]")"
+check_eq "4.1 and in Ukrainian, with outlines" "uk Голосіївський район Polygon" \
+  "$(http /districts -H 'Accept-Language: uk' >/dev/null; header Content-Language) $(json "[f['properties']['name'] + ' ' + f['geometry']['type'] for f in d['features'] if f['properties']['name_uk'] == 'Голосіївський район'][0]")"
 # A registry imported before: migration 022 corrects what it stored.
 sql "$DB" "UPDATE district SET name_en = 'Golosiivskyi district' WHERE name_uk = 'Голосіївський район'; PRAGMA user_version = 21" >/dev/null
 "$SPADOK" migrate --db "$DB" >/dev/null 2>&1
