@@ -566,12 +566,20 @@ int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int 
     return SP_OK;
 }
 
+/* Points enough to find where most monuments are; a larger registry is sampled evenly. */
+#define SP_DENSEST_SAMPLE 50000
+
 int sp_db_monuments_densest(sp_db *db, double cell_deg, double out_lonlat[2], int64_t *out_count,
                             sp_err *err)
 {
     *out_count = 0;
+    int64_t n = 0;
+    if (sp_db_query_int(db, SP_Q_MONUMENTS_PUB_COUNT, &n, err) != SP_OK)
+        return err->code;
     sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENTS_DENSEST_CELL, err);
-    if (!st || sp_db_bind_double(st, ":cell", cell_deg, err) != SP_OK)
+    if (!st || sp_db_bind_double(st, ":cell", cell_deg, err) != SP_OK ||
+        sp_db_bind_int(st, ":step", n > SP_DENSEST_SAMPLE ? n / SP_DENSEST_SAMPLE : 1, err) !=
+            SP_OK)
         return err->code;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
