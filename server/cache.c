@@ -1,5 +1,5 @@
 /* server/cache.c - the response cache: a finished 200 response kept by the request that made
- * it (path, query, format) and the data version it was made from. After a strike many
+ * it (path, query, format, language) and the data version it was made from. After a strike many
  * people open the same pages at once; a hit costs a copy instead of a query. Any change to the
  * registry changes the version, so a stale page is never served. Direct-mapped slots under
  * one lock, compared by their whole key; bodies over SP_CACHE_MAX_BODY are not kept, so memory
@@ -21,6 +21,7 @@ typedef struct slot {
     size_t len;
     const char *content_type, *cache_control, *content_crs, *route; /* static strings */
     char etag_tag[24];
+    int is_localized; /* the body is in the key's language (Content-Language) */
 } slot;
 
 struct sp_http_cache {
@@ -50,7 +51,7 @@ void sp_http_cache_free(sp_http_cache *c)
 
 static void key_of(const sp_http_req *r, sp_strbuf *k)
 {
-    sp_strbuf_printf(k, "%d|%s?", (int)r->format, r->path);
+    sp_strbuf_printf(k, "%d|%s|%s?", (int)r->format, r->lang ? r->lang : "", r->path);
     sp_strbuf_append(k, sp_strbuf_cstr(&r->query), r->query.len);
 }
 
@@ -71,6 +72,7 @@ int sp_http_cache_get(sp_http_req *r)
         r->content_type = s->content_type;
         r->cache_control = s->cache_control;
         r->content_crs = s->content_crs;
+        r->is_localized = s->is_localized;
         r->route = s->route;
         memcpy(r->etag_tag, s->etag_tag, sizeof r->etag_tag);
         hit = !r->body.failed;
@@ -105,6 +107,7 @@ void sp_http_cache_put(const sp_http_req *r)
     s->content_type = r->content_type;
     s->cache_control = r->cache_control;
     s->content_crs = r->content_crs;
+    s->is_localized = r->is_localized;
     s->route = r->route;
     memcpy(s->etag_tag, r->etag_tag, sizeof s->etag_tag);
     pthread_mutex_unlock(&r->cache->lock);

@@ -181,6 +181,8 @@ static enum MHD_Result send_response(sp_http_req *r)
         h = sp_fnv1a(h, "?", 1);
         h = sp_fnv1a(h, sp_strbuf_cstr(&r->query), r->query.len);
         h = sp_fnv1a(h, &r->format, sizeof r->format);
+        if (r->is_localized) /* Accept-Language picked the words */
+            h = sp_fnv1a(h, r->lang, strlen(r->lang));
         /* What the content depends on (the data version, unless the route named something
          * narrower: an item's version, a tile's bytes), then which representation. */
         char version[24];
@@ -229,7 +231,11 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Retry-After", secs);
     }
     if (strncmp(r->content_type, "image/", 6) != 0) /* a tile is the same bytes for all */
-        MHD_add_response_header(resp, "Vary", "Accept, Accept-Encoding");
+        MHD_add_response_header(resp, "Vary",
+                                r->is_localized ? "Accept, Accept-Encoding, Accept-Language"
+                                                : "Accept, Accept-Encoding");
+    if (r->is_localized && r->status != 304)
+        MHD_add_response_header(resp, "Content-Language", r->lang);
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     MHD_add_response_header(resp, "Access-Control-Expose-Headers", "ETag, Content-Crs, Link");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -307,6 +313,8 @@ static int check_request(sp_http_req *r)
     if (!sp_utf8_valid(url, strlen(url)))
         return sp_http_error(r, 400, "InvalidParameterValue", "the path is not UTF-8");
     int rc = sp_http_negotiate(r);
+    if (rc == SP_OK)
+        rc = sp_http_negotiate_lang(r);
     for (int i = 0; i < r->nargs && rc == SP_OK; i++)
         if (!sp_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
             !sp_utf8_valid(r->args[i].key, strlen(r->args[i].key)))

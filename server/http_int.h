@@ -113,8 +113,10 @@ struct sp_http_req {
     sp_strbuf query;  /* the query string re-encoded in order, for links and ETags */
     const char *base; /* the server's public URL, for absolute links (no trailing '/') */
     sp_http_format format;
-    sp_db *db;    /* this worker's read-only connection */
-    sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
+    const char *lang;     /* "uk" or "en" (sp_http_negotiate_lang) */
+    int lang_is_explicit; /* lang= was given (else from Accept-Language, or the default) */
+    sp_db *db;            /* this worker's read-only connection */
+    sp_db *tiles;         /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
     sp_http_cache *cache;   /* the server's response cache */
     sp_tile_hot *hot_tiles; /* the server's tiles in memory */
@@ -139,6 +141,7 @@ struct sp_http_req {
     const char *content_crs;
     sp_strbuf body;
     int has_etag;
+    int is_localized;       /* the words depend on r->lang (sp_http_lang) */
     int format_is_explicit; /* f= was given (else the format came from Accept) */
     int file_fd;            /* >= 0: send this file instead of body (the response owns it) */
     uint64_t file_size;
@@ -176,6 +179,13 @@ enum MHD_Result sp_http_collect_arg(void *cls, enum MHD_ValueKind kind, const ch
                                     const char *value);
 /* r->format from f= (a 400 when unknown), else from Accept. */
 int sp_http_negotiate(sp_http_req *r);
+/* The answer's language (r->lang): lang= (uk|en, else 400), else Accept-Language, else uk. */
+int sp_http_negotiate_lang(sp_http_req *r);
+/* The answer's language, for a handler whose words depend on it: the answer then says
+ * Content-Language, and Vary: Accept-Language. */
+const char *sp_http_lang(sp_http_req *r);
+/* uk or en, whichever is the answer's language (as sp_http_lang). */
+const char *sp_http_in_lang(sp_http_req *r, const char *uk, const char *en);
 /* The request body as a JSON object (duplicate keys refused) into *out, the caller's to
  * json_decref: a 415 ("send <what>") when its Content-Type starts with none of types
  * (NULL-terminated; NULL: any), a 400 when it is not a JSON object. */
@@ -287,6 +297,7 @@ int sp_route_page(sp_http_req *r);
 /* The web page of that file name (web/), as sp_route_page answers it. */
 int sp_http_page(sp_http_req *r, const char *name);
 int sp_route_vocabularies(sp_http_req *r);
+int sp_route_districts(sp_http_req *r);
 /* GET /moderation/photos/{id}[/thumb|/web]: a citizen's photo, for editors. */
 int sp_route_citizen_photo(sp_http_req *r);
 /* GET /stats (routes_stats.c). */

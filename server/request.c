@@ -2,6 +2,7 @@
  * the router (router.c), so that every route file depends on this one and it on none of
  * them: error answers and the SP_E* they stand for, query arguments, the response format,
  * absolute links, the client's address and a JSON request body. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,63 @@ int sp_http_negotiate(sp_http_req *r)
     else if (accept && strstr(accept, "text/csv") && !strstr(accept, "json"))
         r->format = SP_FMT_CSV;
     return SP_OK;
+}
+
+/* The best of Accept-Language's languages that Spadok speaks (uk, en), by q-value, the first
+ * of equals; NULL when it names neither. "uk-UA;q=0.9, en;q=0.8" is uk. */
+static const char *accept_language(const char *h)
+{
+    const char *best = NULL;
+    double best_q = 0;
+    while (h && *h) {
+        size_t n = strcspn(h, ",");
+        char tag[3] = {0};
+        const char *p = h + strspn(h, " \t");
+        for (int i = 0; i < 2 && p + i < h + n && isalpha((unsigned char)p[i]); i++)
+            tag[i] = (char)tolower((unsigned char)p[i]);
+        int is_primary = !isalpha((unsigned char)p[2]); /* "en", "en-GB", not "enx" */
+        double q = 1;
+        const char *qp = strstr(p, ";q=");
+        if (qp && qp < h + n)
+            q = strtod(qp + 3, NULL);
+        const char *lang = !is_primary              ? NULL
+                           : strcmp(tag, "uk") == 0 ? "uk"
+                           : strcmp(tag, "en") == 0 ? "en"
+                                                    : NULL;
+        if (lang && q > best_q)
+            best = lang, best_q = q;
+        h += n + (h[n] == ',');
+    }
+    return best;
+}
+
+/* lang= wins over Accept-Language; Ukrainian when neither names a language Spadok speaks. */
+int sp_http_negotiate_lang(sp_http_req *r)
+{
+    const char *l = sp_http_arg_get(r, "lang");
+    r->lang_is_explicit = l != NULL;
+    if (l) {
+        if (strcmp(l, "uk") != 0 && strcmp(l, "en") != 0)
+            return sp_http_error(r, 400, "InvalidParameterValue", "lang=%.20s: expected uk or en",
+                                 l);
+        r->lang = strcmp(l, "en") == 0 ? "en" : "uk";
+        return SP_OK;
+    }
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");
+    const char *best = accept_language(h);
+    r->lang = best ? best : "uk";
+    return SP_OK;
+}
+
+const char *sp_http_lang(sp_http_req *r)
+{
+    r->is_localized = 1;
+    return r->lang;
+}
+
+const char *sp_http_in_lang(sp_http_req *r, const char *uk, const char *en)
+{
+    return strcmp(sp_http_lang(r), "en") == 0 ? en : uk;
 }
 
 int sp_http_json_body(sp_http_req *r, const char *const *types, const char *what, json_t **out)

@@ -69,6 +69,7 @@ const sp_http_route sp_http_routes[] = {
     {POST,       "/conflicts/{id}",                                  sp_route_conflict_resolve, EDIT,  "import conflicts",        JSON,          0,      "conflicts",      NULL},
     {GET,        "/datasets",                                        sp_route_datasets,        0,     NULL,                      NOBODY,        CACHED, "datasets",       NULL},
     {GET,        "/vocabularies",                                    sp_route_vocabularies,    0,     NULL,                      NOBODY,        CACHED, "page",           NULL},
+    {GET,        "/districts",                                       sp_route_districts,       0,     NULL,                      NOBODY,        CACHED, "page",           NULL},
     /* The web pages and their assets (not in the OpenAPI document). */
     {GET,        "/favicon.ico",                                     sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "static",         "favicon.svg"},
     {GET,        "/static/{*}",                                      sp_route_static,          0,     NULL,                      NOBODY,        PAGE,   "static",         NULL},

@@ -104,6 +104,10 @@ static void html_link(sp_strbuf *b, const char *href, const char *uk, const char
     sp_strbuf_puts(b, "</a>");
 }
 
+/* The JSON answers' words follow the language asked (lang=, Accept-Language); the HTML pages
+ * say both. */
+static const char *const lang_args[] = {"lang", NULL};
+
 int sp_ogc_landing(sp_http_req *r)
 {
     int rc = SP_OK;
@@ -111,7 +115,7 @@ int sp_ogc_landing(sp_http_req *r)
         r->route = "page";
         return sp_http_page(r, "index.html");
     }
-    if ((rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+    if ((rc = sp_http_check_args(r, lang_args)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
         return rc;
     sp_strbuf *b = &r->body;
     if (r->format == SP_FMT_HTML) {
@@ -129,9 +133,17 @@ int sp_ogc_landing(sp_http_req *r)
         sp_html_end(r, "/?f=json");
         return SP_OK;
     }
-    sp_strbuf_puts(b, "{\"title\":\"Spadok — реєстр пам’яток культурної спадщини / heritage "
-                      "monument registry\",\"description\":\"Monuments, protection zones and "
-                      "condition reports of the registry as OGC API - Features.\",");
+    sp_strbuf_puts(b, "{\"title\":");
+    sp_json_str(b, sp_http_in_lang(r, "Спадок — реєстр пам’яток культурної спадщини",
+                                   "Spadok — heritage monument registry"));
+    sp_strbuf_puts(b, ",\"description\":");
+    sp_json_str(b,
+                sp_http_in_lang(r,
+                                "Пам’ятки, зони охорони та звіти про стан реєстру як OGC API - "
+                                "Features.",
+                                "Monuments, protection zones and condition reports of the registry "
+                                "as OGC API - Features."));
+    sp_strbuf_puts(b, ",");
     sp_http_attribution_json(r, b);
     sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
@@ -201,11 +213,13 @@ static int collection_json(sp_http_req *r, sp_collection c)
     sp_strbuf_puts(b, "{\"id\":");
     sp_json_str(b, info->name);
     sp_strbuf_puts(b, ",\"title\":");
-    sp_json_str(b, info->title_en);
+    sp_json_str(b, sp_http_in_lang(r, info->title_uk, info->title_en));
     sp_strbuf_puts(b, ",\"title_uk\":");
     sp_json_str(b, info->title_uk);
+    sp_strbuf_puts(b, ",\"title_en\":");
+    sp_json_str(b, info->title_en);
     sp_strbuf_puts(b, ",\"description\":");
-    sp_json_str(b, info->description_en);
+    sp_json_str(b, sp_http_in_lang(r, info->description_uk, info->description_en));
     sp_strbuf_puts(b, ",\"itemType\":\"feature\",\"crs\":[");
     for (int i = 0; i < SP_NCRS; i++) {
         if (i)
@@ -225,7 +239,8 @@ static int collection_json(sp_http_req *r, sp_collection c)
     sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     snprintf(path, sizeof path, "/collections/%s", info->name);
-    add_link(r, &first, path, NULL, "self", "application/json", info->title_en);
+    add_link(r, &first, path, NULL, "self", "application/json",
+             sp_http_in_lang(r, info->title_uk, info->title_en));
     snprintf(path, sizeof path, "/collections/%s/items", info->name);
     add_link(r, &first, path, NULL, "items", "application/geo+json", "Features as GeoJSON");
     snprintf(path, sizeof path, "/collections/%s/queryables", info->name);
@@ -265,7 +280,7 @@ static int collection_html(sp_http_req *r, sp_collection c, int is_heading)
 int sp_ogc_collections(sp_http_req *r)
 {
     int rc = SP_OK;
-    if ((rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+    if ((rc = sp_http_check_args(r, lang_args)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
         return rc;
     if (r->format == SP_FMT_HTML) {
         sp_html_begin(r, "Колекції", "Collections");
@@ -278,7 +293,8 @@ int sp_ogc_collections(sp_http_req *r)
     }
     sp_strbuf_puts(&r->body, "{\"links\":[");
     int first = 1;
-    add_link(r, &first, "/collections", NULL, "self", "application/json", "Collections");
+    add_link(r, &first, "/collections", NULL, "self", "application/json",
+             sp_http_in_lang(r, "Колекції", "Collections"));
     sp_strbuf_puts(&r->body, "],\"collections\":[");
     for (int c = 0; c < SP_COL_COUNT; c++) {
         if (c)
@@ -294,7 +310,8 @@ int sp_ogc_collection(sp_http_req *r)
     int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
-    if (c < 0 || (rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_or_html(r)) != SP_OK)
+    if (c < 0 || (rc = sp_http_check_args(r, lang_args)) != SP_OK ||
+        (rc = json_or_html(r)) != SP_OK)
         return rc;
     if (r->format == SP_FMT_HTML) {
         char json[160];
@@ -313,7 +330,7 @@ int sp_ogc_queryables(sp_http_req *r)
     int rc = SP_OK;
     const char *id = sp_http_param(r, "id");
     int c = collection_id(r, id);
-    if (c < 0 || (rc = sp_http_check_args(r, NULL)) != SP_OK || (rc = json_only(r)) != SP_OK)
+    if (c < 0 || (rc = sp_http_check_args(r, lang_args)) != SP_OK || (rc = json_only(r)) != SP_OK)
         return rc;
     int n;
     const sp_queryable *q = sp_db_queryables(c, &n);
@@ -326,7 +343,8 @@ int sp_ogc_queryables(sp_http_req *r)
     sp_json_str(b, sp_strbuf_cstr(&url));
     sp_strbuf_free(&url);
     sp_strbuf_puts(b, ",\"type\":\"object\",\"title\":");
-    sp_json_str(b, sp_db_collection(c)->title_en);
+    sp_json_str(b,
+                sp_http_in_lang(r, sp_db_collection(c)->title_uk, sp_db_collection(c)->title_en));
     sp_strbuf_puts(b, ",\"properties\":{");
     for (int i = 0; i < n; i++) {
         static const char *const types[] = {

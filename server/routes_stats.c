@@ -65,6 +65,8 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
         }
         sp_strbuf_puts(b, "{\"key\":");
         sp_json_str(b, key);
+        sp_strbuf_puts(b, ",\"label\":");
+        sp_json_str(b, sp_http_in_lang(x->r, label_uk, label_en));
         sp_strbuf_puts(b, ",\"label_uk\":");
         sp_json_str(b, label_uk);
         sp_strbuf_puts(b, ",\"label_en\":");
@@ -86,7 +88,8 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
 int sp_route_stats(sp_http_req *r)
 {
     int rc = SP_OK;
-    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
+    static const char *const args[] = {"lang", NULL};
+    if ((rc = sp_http_check_args(r, args)) != SP_OK)
         return rc;
     if (r->format == SP_FMT_HTML)
         r->format = SP_FMT_JSON; /* a browser gets the JSON */

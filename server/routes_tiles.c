@@ -2,6 +2,7 @@
  * layer at /tiles/{layer}.json, for Leaflet, QGIS and any XYZ client. A tile's ETag is the
  * hash of its bytes, so an edit changes the ETag of exactly the tiles whose pixels changed;
  * areas with nothing in them all get the one shared empty tile. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,14 @@
     "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors"
 
 #define SP_TILE_DISTRICT_MAX 100 /* bytes of a district's name */
+
+/* A map's first view (TileJSON's center): about SP_VIEW_TILES tiles wide, at the zoom that fits
+ * the monuments' extent but never wider than SP_VIEW_MIN_ZOOM (a town, not a country), centred
+ * where most monuments are. */
+#define SP_VIEW_TILES      4
+#define SP_VIEW_MIN_ZOOM   11
+#define SP_VIEW_MAX_ZOOM   16
+#define SP_VIEW_EMPTY_ZOOM 6 /* an empty registry: the whole of Ukraine's box */
 
 static const char *const tile_args[] = {"significance",  "kind", "condition", "district",
                                         "damaged_since", "lang", NULL};
@@ -163,6 +172,28 @@ int sp_route_tilesets(sp_http_req *r)
 /* TileJSON 3.0.0: where the tiles are, their zooms and bounds, attribution, and the legend
  * of the layer's colours and (monuments) sizes (extension fields) so a map can draw its key
  * from it. */
+static int first_view(sp_http_req *r, const double bbox[4], int has_bbox, double out_center[3])
+{
+    out_center[0] = (bbox[0] + bbox[2]) / 2;
+    out_center[1] = (bbox[1] + bbox[3]) / 2;
+    out_center[2] = SP_VIEW_EMPTY_ZOOM;
+    if (!has_bbox)
+        return SP_OK;
+    /* the extent's width in degrees of longitude, its height stretched as Mercator draws it */
+    double span = fmax(bbox[2] - bbox[0], (bbox[3] - bbox[1]) / cos(out_center[1] * M_PI / 180.0));
+    int z = span > 0 ? (int)floor(log2(360.0 * SP_VIEW_TILES / span)) : SP_VIEW_MAX_ZOOM;
+    z = z < SP_VIEW_MIN_ZOOM ? SP_VIEW_MIN_ZOOM : z > SP_VIEW_MAX_ZOOM ? SP_VIEW_MAX_ZOOM : z;
+    double at[2];
+    int64_t n = 0;
+    sp_err err = {0};
+    if (sp_db_monuments_densest(r->db, 360.0 * SP_VIEW_TILES / pow(2, z), at, &n, &err) != SP_OK)
+        return sp_http_error_from(r, &err);
+    if (n > 0)
+        out_center[0] = at[0], out_center[1] = at[1];
+    out_center[2] = z;
+    return SP_OK;
+}
+
 int sp_route_tilejson(sp_http_req *r)
 {
     int rc = SP_OK;
@@ -188,6 +219,9 @@ int sp_route_tilejson(sp_http_req *r)
     if (!has_bbox) {
         bbox[0] = 22.1, bbox[1] = 44.3, bbox[2] = 40.3, bbox[3] = 52.4;
     }
+    double center[3];
+    if ((rc = first_view(r, bbox, has_bbox, center)) != SP_OK)
+        return rc;
     sp_strbuf *b = &r->body, url = {0}, path = {0};
     sp_strbuf_printf(&path, "/tiles/%s/{z}/{x}/{y}.png", name);
     sp_http_link_url(r, &url, sp_strbuf_cstr(&path), sp_strbuf_cstr(&r->query));
@@ -202,8 +236,7 @@ int sp_route_tilejson(sp_http_req *r)
     sp_json_str(b, sp_strbuf_cstr(&url));
     sp_strbuf_printf(b, "],\"minzoom\":0,\"maxzoom\":%d,\"bounds\":[%.6f,%.6f,%.6f,%.6f],",
                      SP_TILE_MAX_ZOOM, bbox[0], bbox[1], bbox[2], bbox[3]);
-    sp_strbuf_printf(b, "\"center\":[%.6f,%.6f,%d],", (bbox[0] + bbox[2]) / 2,
-                     (bbox[1] + bbox[3]) / 2, 12);
+    sp_strbuf_printf(b, "\"center\":[%.6f,%.6f,%d],", center[0], center[1], (int)center[2]);
     sp_strbuf credit = {0}; /* composed from the data sets held, never written here */
     sp_strbuf_puts(b, "\"attribution\":");
     if ((rc = sp_http_attribution(r, &credit)) != SP_OK) {
@@ -219,6 +252,8 @@ int sp_route_tilejson(sp_http_req *r)
     for (int i = 0; lg[i].code; i++) {
         sp_strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");
         sp_json_str(b, lg[i].code);
+        sp_strbuf_puts(b, ",\"label\":");
+        sp_json_str(b, sp_http_in_lang(r, lg[i].label_uk, lg[i].label_en));
         sp_strbuf_puts(b, ",\"label_uk\":");
         sp_json_str(b, lg[i].label_uk);
         sp_strbuf_puts(b, ",\"label_en\":");
@@ -234,6 +269,8 @@ int sp_route_tilejson(sp_http_req *r)
         for (int i = 0; sz[i].code; i++) {
             sp_strbuf_puts(b, i ? ",{\"code\":" : "{\"code\":");
             sp_json_str(b, sz[i].code);
+            sp_strbuf_puts(b, ",\"label\":");
+            sp_json_str(b, sp_http_in_lang(r, sz[i].label_uk, sz[i].label_en));
             sp_strbuf_puts(b, ",\"label_uk\":");
             sp_json_str(b, sz[i].label_uk);
             sp_strbuf_puts(b, ",\"label_en\":");

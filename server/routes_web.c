@@ -5,7 +5,8 @@
  * request reaches the file system. Pages are revalidated on every visit (no-cache and an
  * ETag of their bytes) so a new release shows at once; assets linked with ?v=<hash> never
  * change under that address and are cached for a year. GET /vocabularies gives the pages
- * (and any client) the registry's vocabularies with their Ukrainian and English labels. */
+ * (and any client) the registry's vocabularies with their Ukrainian and English labels, and
+ * "label" in the language asked (lang=, Accept-Language); GET /districts their outlines. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@
 #include "sp_assets.h"
 #include "sp_db_reports.h"
 
-#define SP_IMMUTABLE "public, max-age=31536000, immutable"
+#define SP_IMMUTABLE          "public, max-age=31536000, immutable"
+#define SP_DISTRICT_TOLERANCE 0.0002 /* degrees (about 20 m): outlines for a map, not a survey */
 
 static const sp_asset *find(const char *path)
 {
@@ -62,17 +64,40 @@ int sp_http_page(sp_http_req *r, const char *name)
     return SP_OK;
 }
 
-int sp_route_vocabularies(sp_http_req *r)
+/* Both answer a JSON text made by storage, in the language asked, kept 5 minutes. */
+static const char *const lang_args[] = {"lang", NULL};
+
+static int stored_json(sp_http_req *r, int rc, char *json, const sp_err *err)
 {
-    int rc = SP_OK;
-    if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
-        return rc;
-    char *json = NULL;
-    sp_err err = {0};
-    if (sp_db_vocab_json(r->db, &json, &err) != SP_OK)
-        return sp_http_error_from(r, &err);
+    if (rc != SP_OK)
+        return sp_http_error_from(r, err);
     sp_strbuf_puts(&r->body, json);
     sp_db_free(json);
     r->cache_control = "public, max-age=300";
     return SP_OK;
+}
+
+int sp_route_vocabularies(sp_http_req *r)
+{
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, lang_args)) != SP_OK)
+        return rc;
+    char *json = NULL;
+    sp_err err = {0};
+    rc = sp_db_vocab_json(r->db, sp_http_lang(r), &json, &err);
+    return stored_json(r, rc, json, &err);
+}
+
+/* GET /districts: the districts' outlines and names as GeoJSON, for the map's districts layer
+ * (and any client), named in the language asked. */
+int sp_route_districts(sp_http_req *r)
+{
+    int rc = SP_OK;
+    if ((rc = sp_http_check_args(r, lang_args)) != SP_OK)
+        return rc;
+    char *json = NULL;
+    sp_err err = {0};
+    r->content_type = "application/geo+json";
+    rc = sp_db_districts_geojson(r->db, sp_http_lang(r), SP_DISTRICT_TOLERANCE, &json, &err);
+    return stored_json(r, rc, json, &err);
 }

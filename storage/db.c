@@ -447,19 +447,35 @@ int sp_db_versions(sp_db *db, char *out, size_t outsz, sp_err *err)
     return SP_OK;
 }
 
-int sp_db_vocab_json(sp_db *db, char **out, sp_err *err)
+/* The one text a bound statement answers, sqlite3-allocated into *out; the statement reset. */
+static int one_text(sp_db *db, sqlite3_stmt *st, const char *what, char **out, sp_err *err)
 {
-    *out = NULL;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_VOCAB_JSON, err);
-    if (!st)
-        return err->code;
     int rc = SP_OK;
     if (sqlite3_step(st) != SQLITE_ROW)
-        rc = sp_db_sqlerr(db, err, "vocabularies");
+        rc = sp_db_sqlerr(db, err, what);
     else if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
         rc = sp_err_set(err, SP_ENOMEM, "out of memory");
     sqlite3_reset(st);
     return rc;
+}
+
+int sp_db_vocab_json(sp_db *db, const char *lang, char **out, sp_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_VOCAB_JSON, err);
+    if (!st || sp_db_bind_text(st, ":lang", lang, err) != SP_OK)
+        return err->code;
+    return one_text(db, st, "vocabularies", out, err);
+}
+
+int sp_db_districts_geojson(sp_db *db, const char *lang, double tolerance, char **out, sp_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_DISTRICTS_GEOJSON, err);
+    if (!st || sp_db_bind_text(st, ":lang", lang, err) != SP_OK ||
+        sp_db_bind_double(st, ":tolerance", tolerance, err) != SP_OK)
+        return err->code;
+    return one_text(db, st, "districts", out, err);
 }
 
 int sp_db_load_vocab(sp_db *db, sp_vocab *v, sp_err *err)

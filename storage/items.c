@@ -12,11 +12,15 @@
 /* clang-format off */
 static const sp_collection_info collections[SP_COL_COUNT] = {
     {"monuments", "Пам’ятки культурної спадщини", "Cultural heritage monuments",
+     "Пам’ятки реєстру під охороною з їхнім останнім станом; datetime відбирає за датуванням "
+     "(year_from..year_to)",
      "Protected monuments of the registry with their latest condition; datetime filters "
      "their dating (year_from..year_to)", "dating"},
     {"protection_zones", "Зони охорони", "Protection zones",
+     "Охоронні зони, зони регулювання забудови та історичні ареали",
      "Protection zones, building regulation zones and historic areas", "updated_at"},
     {"condition_reports", "Звіти про стан", "Condition reports",
+     "Затверджені огляди, акти технічного стану та звіти про пошкодження",
      "Approved inspections, technical acts and damage reports", "observed_on"},
 };
 
@@ -521,6 +525,31 @@ int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int 
     }
     sqlite3_reset(st);
     return SP_OK;
+}
+
+/* Points enough to find where most monuments are; a larger registry is sampled evenly. */
+#define SP_DENSEST_SAMPLE 50000
+
+int sp_db_monuments_densest(sp_db *db, double cell_deg, double out_lonlat[2], int64_t *out_count,
+                            sp_err *err)
+{
+    *out_count = 0;
+    int64_t n = 0;
+    if (sp_db_query_int(db, SP_Q_MONUMENTS_PUB_COUNT, &n, err) != SP_OK)
+        return err->code;
+    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENTS_DENSEST_CELL, err);
+    if (!st || sp_db_bind_double(st, ":cell", cell_deg, err) != SP_OK ||
+        sp_db_bind_int(st, ":step", n > SP_DENSEST_SAMPLE ? n / SP_DENSEST_SAMPLE : 1, err) !=
+            SP_OK)
+        return err->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out_lonlat[0] = sqlite3_column_double(st, 0);
+        out_lonlat[1] = sqlite3_column_double(st, 1);
+        *out_count = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "densest cell");
 }
 
 int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err)

@@ -42,9 +42,12 @@ int sp_db_commit(sp_db *db, sp_err *err);
 void sp_db_rollback(sp_db *db);
 
 int sp_db_load_vocab(sp_db *db, sp_vocab *v, sp_err *err);
-/* Every vocabulary with its Ukrainian and English labels as one JSON object text
- * (free with sp_db_free). */
-int sp_db_vocab_json(sp_db *db, char **out, sp_err *err);
+/* Every vocabulary with its Ukrainian and English labels, and its label in lang ("uk" or
+ * "en") as "label", as one JSON object text (free with sp_db_free). */
+int sp_db_vocab_json(sp_db *db, const char *lang, char **out, sp_err *err);
+/* The districts as a GeoJSON FeatureCollection text, outlines simplified by tolerance degrees,
+ * "name" in lang and name_uk, name_en (free with sp_db_free). */
+int sp_db_districts_geojson(sp_db *db, const char *lang, double tolerance, char **out, sp_err *err);
 
 /* Online copy of the whole database to out_path (written to a temp file, then renamed),
  * a consistent snapshot even while another process writes. */

@@ -17,7 +17,7 @@ typedef enum { SP_COL_MONUMENTS, SP_COL_ZONES, SP_COL_REPORTS, SP_COL_COUNT } sp
 typedef struct sp_collection_info {
     const char *name; /* path segment: monuments, protection_zones, condition_reports */
     const char *title_uk, *title_en;
-    const char *description_en;
+    const char *description_uk, *description_en;
     const char *time_property; /* what `datetime` filters on */
 } sp_collection_info;
 
@@ -75,6 +75,11 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
 /* Spatial extent (4326) and time extent (as text, NULL when none) of a collection. */
 int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int *out_has_bbox,
                             char out_tmin[32], char out_tmax[32], sp_err *err);
+/* A place where monuments are: the mean of the public monument points in the cell of a grid
+ * of cell_deg degrees that holds most of them (*out_count 0 when there are none; over 50,000
+ * points an even sample of them is counted). */
+int sp_db_monuments_densest(sp_db *db, double cell_deg, double out_lonlat[2], int64_t *out_count,
+                            sp_err *err);
 /* A bbox given in another CRS (x/y in that CRS's traditional GIS order) as EPSG:4326 lon/lat,
  * its edges densified so the result covers the curved outline. */
 int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err);

@@ -19,7 +19,7 @@ static const sp_tile_legend monuments_legend[] = {
     {"unsatisfactory", "незадовільний", "unsatisfactory", "#e69f00"},
     {"emergency", "аварійний", "emergency", "#d55e00"},
     {"lost", "втрачена", "lost", "#000000"},
-    {"unknown", "невідомий", "unknown", "#999999"},
+    {"unknown", "не обстежено", "not inspected", "#999999"},
     {NULL, NULL, NULL, NULL},
 };
 static const sp_tile_legend damage_legend[] = {

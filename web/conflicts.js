@@ -7,36 +7,6 @@
 'use strict';
 (() => {
   const { t, el } = SP;
-  SP.addWords({
-    uk: {
-      cf_title: 'Конфлікти імпорту', title_conflicts: 'Конфлікти імпорту — Спадок',
-      cf_intro: 'Імпорт не змінив ці значення, бо їх відтоді змінила людина (або інший набір даних). Залиште чинне значення або візьміть значення джерела.',
-      show: 'Показати', cf_open: 'відкриті', cf_noted: 'зникли з джерела (до відома)', cf_all: 'усі',
-      cf_none: 'Конфліктів немає.', cf_count: 'Конфліктів:', cf_field: 'Поле', cf_source: 'У джерелі',
-      cf_current: 'Зараз', cf_changed: 'Змінив(ла)', cf_dataset: 'Набір даних',
-      cf_missing: 'Запису більше немає в джерелі (нічого не видалено).',
-      cf_keep: 'Залишити чинне', cf_take: 'Взяти з джерела', cf_keep_record: 'Залишити запис',
-      cf_delete: 'Видалити запис', cf_done: 'Вирішено:', cf_status: 'Стан', cf_empty: '(порожньо)',
-      cf_err_load: 'Не вдалося завантажити конфлікти.', cf_err_save: 'Рішення не збережено.',
-      cf_forbidden: 'Конфлікти імпорту вирішують редактори департаменту.',
-      st_open: 'відкритий', st_noted: 'до відома', st_kept: 'залишено чинне', st_taken: 'взято з джерела',
-      st_deleted: 'видалено',
-    },
-    en: {
-      cf_title: 'Import conflicts', title_conflicts: 'Import conflicts — Spadok',
-      cf_intro: 'An import left these values alone because a person (or another data set) changed them since. Keep the current value or take the source’s.',
-      show: 'Show', cf_open: 'open', cf_noted: 'gone from the source (for information)', cf_all: 'all',
-      cf_none: 'No conflicts.', cf_count: 'Conflicts:', cf_field: 'Field', cf_source: 'In the source',
-      cf_current: 'Now', cf_changed: 'Changed by', cf_dataset: 'Data set',
-      cf_missing: 'The record is no longer in the source (nothing was deleted).',
-      cf_keep: 'Keep current', cf_take: 'Take the source’s', cf_keep_record: 'Keep the record',
-      cf_delete: 'Delete the record', cf_done: 'Resolved:', cf_status: 'Status', cf_empty: '(empty)',
-      cf_err_load: 'The conflicts could not be loaded.', cf_err_save: 'The decision was not saved.',
-      cf_forbidden: 'Import conflicts are for the department’s editors.',
-      st_open: 'open', st_noted: 'for information', st_kept: 'current kept', st_taken: 'source taken',
-      st_deleted: 'deleted',
-    },
-  });
   const $ = (id) => document.getElementById(id);
   let items = [];
 
@@ -54,10 +24,13 @@
       return;
     }
     const done = await res.json();
-    $('cf-status').textContent = `${t('cf_done')} ${c.field || c.kind} — ${t(`st_${done.status}`)}`;
+    $('cf-status').textContent = `${t('cf_done')} ${c.field ? fieldName(c.field) : c.kind} — ${t(`st_${done.status}`)}`;
     card.remove();
     items = items.filter((x) => x.id !== c.id);
   }
+
+  // A field as the editor's form names it, with the name the API and the data set use.
+  const fieldName = (f) => (SP.fieldLabel(f) ? `${SP.fieldLabel(f)} (${f})` : f);
 
   function card(c) {
     const li = el('li', { class: 'card' });
@@ -68,7 +41,7 @@
       li.append(el('p', { text: t('cf_missing') }));
       row('cf_dataset', `${c.dataset} (${c.source_id || '—'})`);
     } else {
-      row('cf_field', c.field);
+      row('cf_field', fieldName(c.field));
       row('cf_source', el('code', { text: value(c.source_value) }));
       row('cf_current', el('code', { text: value(c.current_value) }));
       row('cf_changed', `${c.changed_by || '?'} · ${c.changed_at || ''}`);
@@ -112,7 +85,7 @@
     draw();
   }
 
-  document.addEventListener('DOMContentLoaded', async () => {
+  SP.start(async () => {
     if (!SP.staff.require()) return;
     $('dept-nav').replaceWith(SP.staff.nav('nav_conflicts'));
     $('cf-filter').addEventListener('change', load);

@@ -5,11 +5,6 @@
 'use strict';
 (() => {
   const { el } = SP;
-  const words = {
-    uk: { credit_data: 'Дані', credit_sources: 'джерела й ліцензії' },
-    en: { credit_data: 'Data', credit_sources: 'sources and licences' },
-  };
-  SP.addWords(words);
   SP.credit = fetch('/datasets', { headers: { Accept: 'application/json' } })
     .then((r) => (r.ok ? r.json() : null)).catch(() => null);
 
@@ -24,7 +19,7 @@
     return f;
   }
 
-  document.addEventListener('DOMContentLoaded', async () => {
+  SP.start(async () => {
     if (document.body.classList.contains('map-page')) return;
     const data = await SP.credit;
     if (data) document.body.append(footer(data));

@@ -7,34 +7,6 @@
 'use strict';
 (() => {
   const { t, el } = SP;
-  SP.addWords({
-    uk: {
-      db_title: 'Огляд реєстру', db_find: 'Знайти пам’ятку', db_find_label: 'Назва або адреса пам’ятки',
-      db_find_go: 'Шукати', db_found: 'Знайдено: {n}.', db_new: '+ Нова пам’ятка',
-      db_questions: 'Питання департаменту', db_stats: 'Пам’ятки в реєстрі', db_total: 'Усього пам’яток: {n}.',
-      db_csv: 'Завантажити ці підсумки (CSV)', db_public: 'на сайті', db_public_of: 'Публічна сторінка: {name}',
-      db_more: 'Усі {n} у переліку', db_none: 'Немає.', db_count: 'Кількість', db_failed: 'Не вдалося завантажити.',
-      db_by_district: 'За районами', db_by_condition: 'За станом', db_by_significance: 'За категорією',
-      db_col_district: 'Район', db_col_condition: 'Стан', db_col_significance: 'Категорія', db_sum: 'Усього',
-      db_no_district: 'район не визначено',
-      q_emergency: 'В аварійному стані', q_act_overdue: 'Технічний акт старший за 5 років або відсутній',
-      q_hit_again: 'Пошкоджені повторно', q_no_photo: 'Без жодного фото',
-      q_damaged_30: 'Пошкоджені за останні 30 днів', q_no_agreement: 'Без охоронного договору',
-    },
-    en: {
-      db_title: 'Registry overview', db_find: 'Find a monument', db_find_label: 'Name or address of the monument',
-      db_find_go: 'Search', db_found: 'Found: {n}.', db_new: '+ New monument',
-      db_questions: 'The department’s questions', db_stats: 'Monuments in the registry', db_total: 'Monuments in all: {n}.',
-      db_csv: 'Download these counts (CSV)', db_public: 'public page', db_public_of: 'Public page: {name}',
-      db_more: 'All {n} in the list', db_none: 'None.', db_count: 'Count', db_failed: 'Could not be loaded.',
-      db_by_district: 'By district', db_by_condition: 'By condition', db_by_significance: 'By significance',
-      db_col_district: 'District', db_col_condition: 'Condition', db_col_significance: 'Significance', db_sum: 'Total',
-      db_no_district: 'district not set',
-      q_emergency: 'In emergency condition', q_act_overdue: 'Technical act older than 5 years or none',
-      q_hit_again: 'Hit again (damaged more than once)', q_no_photo: 'No photo at all',
-      q_damaged_30: 'Damaged in the last 30 days', q_no_agreement: 'No protection agreement',
-    },
-  });
 
   const session = SP.staff.require();
   if (!session) return;
@@ -155,5 +127,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

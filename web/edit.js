@@ -9,122 +9,6 @@
 'use strict';
 (() => {
   const { t, el } = SP;
-  SP.addWords({
-    uk: {
-      ed_loading: 'Завантаження…', ed_new_title: 'Нова пам’ятка', ed_view_public: 'Переглянути на сайті',
-      ed_role_editor: 'Ви редактор: змінюєте запис і розташування пам’ятки. Фото та звіти про стан додають інспектори.',
-      ed_role_inspector: 'Ви інспектор: додаєте фото та звіти про стан. Запис пам’ятки змінюють редактори.',
-      ed_role_other: 'Ваша роль не змінює пам’яток: сторінка лише для перегляду.',
-      ed_new_forbidden: 'Нові пам’ятки додають редактори.',
-      ed_record: 'Запис пам’ятки', ed_version: 'Версія', ed_none: '— не вказано —',
-      g_names: 'Назва', g_protection: 'Охорона', g_what: 'Що це', g_place: 'Адреса', g_more: 'Ідентифікатори та джерела',
-      f_name_uk: 'Назва українською', f_name_en: 'Назва англійською', f_protection_no: 'Охоронний номер',
-      f_significance: 'Категорія (значення)', f_object_kind: 'Тип об’єкта', f_kinds: 'Види пам’ятки',
-      f_dating: 'Датування', f_year_from: 'Рік від', f_year_to: 'Рік до',
-      f_years_hint: 'Якщо змінити датування й не вказати роки, їх буде обчислено з датування.',
-      f_address: 'Адреса', f_district: 'Район', f_district_hint: 'Порожнє поле: район визначиться за розташуванням.',
-      f_register_act: 'Рішення про занесення до реєстру', f_register_date: 'Дата занесення до реєстру',
-      f_cadastral_no: 'Кадастровий номер', f_protected_subject: 'Предмет охорони',
-      f_agreement_no: 'Номер охоронного договору', f_agreement_date: 'Дата охоронного договору',
-      f_passport_ref: 'Облікова документація (паспорт)', f_wikidata: 'Wikidata (Q…)',
-      f_wlm_id: 'Код Wiki Loves Monuments', f_location_sensitive: 'Точне місце не публікувати (археологія)',
-      f_description: 'Опис', f_source: 'Джерело відомостей',
-      ed_geometry: 'Розташування на мапі', ed_geom_point: 'Точка: перетягніть позначку на мапі або введіть координати.',
-      ed_geom_polygon: 'Контур: перетягуйте вершини на мапі (середні точки додають нові вершини).',
-      ed_geom_none: 'Розташування ще не задано: клацніть на мапі, введіть координати або намалюйте контур.',
-      ed_geom_sensitive: 'Точне місце цієї пам’ятки не публікується: на мапі воно округлене до 0,01°. Змінюйте розташування, лише якщо задаєте його заново.',
-      ed_zoom_in: 'Наблизити', ed_zoom_out: 'Віддалити', ed_lon: 'Довгота, ° сх. д.', ed_lat: 'Широта, ° пн. ш.', ed_map: 'Мапа розташування пам’ятки',
-      ed_draw_polygon: 'Намалювати новий контур', ed_cancel_draw: 'Скасувати малювання',
-      ed_drawing: 'Клацайте на мапі, щоб ставити вершини; клацніть першу вершину, щоб замкнути контур.',
-      ed_to_point: 'Замінити точкою', ed_geom_reset: 'Повернути збережене розташування', ed_marker: 'Позначка пам’ятки',
-      ed_geom_changed: 'Розташування змінено — збережіть запис.',
-      ed_save: 'Зберегти зміни', ed_create: 'Створити пам’ятку', ed_saved: 'Зміни збережено (версія {v}).',
-      ed_nothing: 'Змін немає — зберігати нічого.',
-      ed_conflict: 'Поки ви редагували, запис змінив хтось інший (412). Ваші зміни не збережено: перезавантажте запис, перевірте й повторіть.',
-      ed_reload: 'Перезавантажити запис', ed_reloaded: 'Запис перезавантажено (версія {v}).',
-      ed_invalid: 'Сервер не прийняв дані (400). Виправте позначене поле:', ed_refused: 'Сервер не прийняв дані (400).', ed_forbidden: 'Ваша роль не має права на цю дію (403).',
-      ed_failed: 'Не вдалося зберегти.', ed_network: 'Немає зв’язку з сервером. Спробуйте ще раз.',
-      ed_server_said: 'Відповідь сервера:', err_required: 'Обов’язкове поле.',
-      err_geometry: 'Задайте розташування на мапі або координатами.',
-      err_lonlat: 'Довгота від −180 до 180, широта від −90 до 90.',
-      ph_add: 'Додати фото', ph_file: 'Файли фото (можна кілька)',
-      ph_file_hint: 'JPEG, PNG, WebP або HEIC. Усі вибрані фото отримають ці підписи.',
-      ph_caption_uk: 'Підпис українською', ph_caption_en: 'Підпис англійською',
-      ph_alt_uk: 'Опис зображення для незрячих, українською', ph_alt_en: 'Опис зображення для незрячих, англійською',
-      ph_author: 'Автор фото', ph_licence: 'Ліцензія', ph_view: 'Ракурс', ph_phase: 'Етап', ph_status: 'Доступ',
-      ph_place_public: 'Показувати всім, де й коли знято (дані камери)',
-      ph_taken: 'Знято', ph_place_failed: 'Не вдалося змінити:',
-      ph_upload: 'Завантажити фото', ph_uploading: 'Завантаження {i} з {n}…', ph_done: 'Додано фото: {n}.',
-      ph_failed: 'Фото «{name}» не прийнято.', ph_none_chosen: 'Виберіть хоча б один файл.',
-      ph_list: 'Фото пам’ятки',
-      rp_title: 'Звіти про стан', rp_add: 'Подати звіт про стан',
-      f_report_type: 'Тип звіту', f_observed_on: 'Дата обстеження', f_event_date: 'Дата події (пошкодження)',
-      f_condition: 'Стан', f_damage_level: 'Ступінь пошкодження', f_damage_extent: 'Обсяг пошкодження',
-      f_causes: 'Причини', f_elements: 'Пошкоджені елементи', f_repeat_hit: 'Повторне ураження',
-      f_priority: 'Пріоритет', f_trend: 'Тенденція', f_rsource: 'Джерело відомостей', f_next_due: 'Наступний технічний огляд',
-      f_rdescription: 'Опис', f_recommended_actions: 'Рекомендовані заходи',
-      f_supersedes_id: 'Виправляє звіт №', f_supersedes_hint: 'Звіти не редагують: виправлення — новий звіт, що замінює попередній.',
-      rp_submit: 'Подати звіт', rp_done: 'Звіт №{id} подано. Стан пам’ятки тепер: {c}.', rp_list: 'Звіти пам’ятки',
-      rp_no: 'Звіт №', rp_damage: 'пошкодження', rp_causes: 'причини', rp_elements: 'елементи',
-    },
-    en: {
-      ed_loading: 'Loading…', ed_new_title: 'New monument', ed_view_public: 'View public page',
-      ed_role_editor: 'You are an editor: you change the monument’s record and location. Inspectors add photos and condition reports.',
-      ed_role_inspector: 'You are an inspector: you add photos and condition reports. Editors change the record.',
-      ed_role_other: 'Your role does not change monuments: this page is read-only.',
-      ed_new_forbidden: 'Editors add new monuments.',
-      ed_record: 'The record', ed_version: 'Version', ed_none: '— not given —',
-      g_names: 'Name', g_protection: 'Protection', g_what: 'What it is', g_place: 'Address', g_more: 'Identifiers and sources',
-      f_name_uk: 'Name in Ukrainian', f_name_en: 'Name in English', f_protection_no: 'Protection number',
-      f_significance: 'Significance', f_object_kind: 'Type of object', f_kinds: 'Kinds of monument',
-      f_dating: 'Dating', f_year_from: 'Year from', f_year_to: 'Year to',
-      f_years_hint: 'Change the dating and leave the years out, and they are worked out from the dating.',
-      f_address: 'Address', f_district: 'District', f_district_hint: 'Left empty, the district follows the location.',
-      f_register_act: 'Decision listing it in the register', f_register_date: 'Date of listing',
-      f_cadastral_no: 'Cadastral number', f_protected_subject: 'What is protected',
-      f_agreement_no: 'Protection agreement number', f_agreement_date: 'Protection agreement date',
-      f_passport_ref: 'Record documentation (passport)', f_wikidata: 'Wikidata (Q…)',
-      f_wlm_id: 'Wiki Loves Monuments ID', f_location_sensitive: 'Do not publish the exact place (archaeology)',
-      f_description: 'Description', f_source: 'Source of the facts',
-      ed_geometry: 'Location on the map', ed_geom_point: 'A point: drag the marker on the map or type its coordinates.',
-      ed_geom_polygon: 'An outline: drag its vertices on the map (the middle handles add vertices).',
-      ed_geom_none: 'No location yet: click the map, type coordinates or draw an outline.',
-      ed_geom_sensitive: 'This monument’s exact place is not published: the map shows it rounded to 0.01°. Change the location only to set it anew.',
-      ed_zoom_in: 'Zoom in', ed_zoom_out: 'Zoom out', ed_lon: 'Longitude, °E', ed_lat: 'Latitude, °N', ed_map: 'Map of the monument’s location',
-      ed_draw_polygon: 'Draw a new outline', ed_cancel_draw: 'Cancel drawing',
-      ed_drawing: 'Click on the map to place vertices; click the first vertex to close the outline.',
-      ed_to_point: 'Replace with a point', ed_geom_reset: 'Back to the saved location', ed_marker: 'The monument’s marker',
-      ed_geom_changed: 'The location has changed: save the record.',
-      ed_save: 'Save changes', ed_create: 'Create the monument', ed_saved: 'Changes saved (version {v}).',
-      ed_nothing: 'Nothing has changed: nothing to save.',
-      ed_conflict: 'Someone else changed the record while you were editing (412). Your changes were not saved: reload the record, check, and try again.',
-      ed_reload: 'Reload the record', ed_reloaded: 'The record is reloaded (version {v}).',
-      ed_invalid: 'The server refused the data (400). Correct the marked field:', ed_refused: 'The server refused the data (400).', ed_forbidden: 'Your role may not do this (403).',
-      ed_failed: 'Could not save.', ed_network: 'The server cannot be reached. Try again.',
-      ed_server_said: 'The server said:', err_required: 'Required.',
-      err_geometry: 'Set the location on the map or by coordinates.',
-      err_lonlat: 'Longitude from −180 to 180, latitude from −90 to 90.',
-      ph_add: 'Add photos', ph_file: 'Photo files (one or more)',
-      ph_file_hint: 'JPEG, PNG, WebP or HEIC. Every chosen photo gets these captions.',
-      ph_caption_uk: 'Caption in Ukrainian', ph_caption_en: 'Caption in English',
-      ph_alt_uk: 'Text alternative for blind readers, Ukrainian', ph_alt_en: 'Text alternative for blind readers, English',
-      ph_author: 'Photographer', ph_licence: 'Licence', ph_view: 'View', ph_phase: 'Phase', ph_status: 'Visibility',
-      ph_place_public: 'Show everyone where and when it was taken (camera data)',
-      ph_taken: 'Taken', ph_place_failed: 'Could not change it:',
-      ph_upload: 'Upload photos', ph_uploading: 'Uploading {i} of {n}…', ph_done: 'Photos added: {n}.',
-      ph_failed: 'The photo “{name}” was refused.', ph_none_chosen: 'Choose at least one file.',
-      ph_list: 'The monument’s photos',
-      rp_title: 'Condition reports', rp_add: 'File a condition report',
-      f_report_type: 'Type of report', f_observed_on: 'Observed on', f_event_date: 'Date of the event (damage)',
-      f_condition: 'Condition', f_damage_level: 'Damage level', f_damage_extent: 'Extent of damage',
-      f_causes: 'Causes', f_elements: 'Damaged elements', f_repeat_hit: 'Hit again',
-      f_priority: 'Priority', f_trend: 'Trend', f_rsource: 'Source of the facts', f_next_due: 'Next technical inspection due',
-      f_rdescription: 'Description', f_recommended_actions: 'Recommended actions',
-      f_supersedes_id: 'Corrects report no.', f_supersedes_hint: 'Reports are never edited: a correction is a new report that supersedes the old one.',
-      rp_submit: 'File the report', rp_done: 'Report no. {id} is filed. The monument’s condition is now: {c}.', rp_list: 'The monument’s reports',
-      rp_no: 'Report no.', rp_damage: 'damage', rp_causes: 'causes', rp_elements: 'elements',
-    },
-  });
 
   // ---- who, which monument ----------------------------------------------------------------
   const session = SP.staff.require();
@@ -392,7 +276,7 @@
 
   function frame() {
     const s = geo.shape;
-    if (!s) return geo.map.setView([50.4501, 30.5234], 12);
+    if (!s) return geo.map.setView(SP.tiles.homeView.slice(0, 2), SP.tiles.homeView[2]);
     if (s instanceof L.Marker) return geo.map.setView(s.getLatLng(), 17);
     return geo.map.fitBounds(s.getBounds(), { maxZoom: 18, padding: [20, 20] });
   }
@@ -463,7 +347,8 @@
       icon.removeAttribute('tabindex');
       icon.setAttribute('aria-hidden', 'true');
     });
-    L.tileLayer('/tiles/monuments/{z}/{x}/{y}{r}.png', { maxZoom: 19, className: 'monument-tiles' }).addTo(geo.map);
+    SP.tiles.layer('monuments', { className: 'monument-tiles' }).addTo(geo.map);
+    SP.tiles.base().then((b) => b.addTo(geo.map));
     geo.map.pm.setLang(SP.lang === 'en' ? 'en' : 'ua');
     SP.onLang((l) => geo.map.pm.setLang(l === 'en' ? 'en' : 'ua'));
     geo.map.on('pm:create', (e) => {
@@ -843,7 +728,7 @@
   }
 
   async function start() {
-    await SP.loadVocab();
+    await Promise.all([SP.loadVocab(), SP.tiles.home]);
     SP.onLang(relabelVocab);
     const title = document.getElementById('title');
     if (!isNew && !(Number.isInteger(id) && id > 0 && (await loadRecord()).ok)) {
@@ -897,5 +782,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

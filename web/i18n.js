@@ -1,53 +1,36 @@
-// web/i18n.js - the pages' words in Ukrainian (the default) and English, the chosen language
-// remembered in the browser, and the registry's vocabularies (GET /vocabularies) with their
-// labels in both. Elements name their text with data-i18n (text), data-i18n-placeholder and
+// web/i18n.js - the pages' words in Ukrainian (the default) and English from the catalogues
+// web/i18n/uk.json and en.json, the chosen language remembered in the browser, and the
+// registry's vocabularies (GET /vocabularies) with their labels in both. Elements name their text with data-i18n (text), data-i18n-placeholder and
 // data-i18n-aria; vocabulary codes are shown with SP.label(domain, code).
 'use strict';
 window.SP = (() => {
-  const words = {
-    uk: {
-      brand: 'Спадок', other_lang: 'English', search_label: 'Пошук пам’ятки',
-      search_placeholder: 'Назва, адреса…', filters: 'Фільтри', condition: 'Стан',
-      significance: 'Категорія', kind: 'Вид', any: 'Усі', legend: 'Умовні позначення: стан',
-      legend_sizes: 'Розмір: категорія',
-      map_label: 'Мапа пам’яток', more: 'Докладніше', locate: 'Де я?',
-      no_results: 'Нічого не знайдено', not_found: 'Пам’ятку не знайдено',
-      address: 'Адреса', dating: 'Датування', district: 'Район', protection_no: 'Охоронний №',
-      last_inspected: 'Останнє обстеження', photos: 'Фото', timeline: 'Історія стану',
-      history: 'Зміни запису', download: 'Завантажити GeoJSON', no_photos: 'Фото ще немає',
-      no_reports: 'Звітів ще немає', unknown: 'невідомо', back: '← До мапи',
-      report_damage: 'Повідомити про пошкодження', by: 'хто', photo_by: 'Автор',
-      licence: 'Ліцензія', title_map: 'Спадок — мапа пам’яток Києва',
-      damaged_since: 'Пошкоджені від', damaged_since_hint: 'Лише пам’ятки з пошкодженням від цієї дати',
-      anonymous: 'анонімно',
-    },
-    en: {
-      brand: 'Spadok', other_lang: 'Українська', search_label: 'Find a monument',
-      search_placeholder: 'Name, address…', filters: 'Filters', condition: 'Condition',
-      significance: 'Significance', kind: 'Kind', any: 'All', legend: 'Key: condition',
-      legend_sizes: 'Size: significance',
-      map_label: 'Map of monuments', more: 'More', locate: 'Where am I?',
-      no_results: 'Nothing found', not_found: 'No such monument',
-      address: 'Address', dating: 'Dating', district: 'District', protection_no: 'Protection no.',
-      last_inspected: 'Last inspected', photos: 'Photos', timeline: 'Condition timeline',
-      history: 'Changes to the record', download: 'Download GeoJSON', no_photos: 'No photos yet',
-      no_reports: 'No reports yet', unknown: 'unknown', back: '← Back to the map',
-      report_damage: 'Report damage', by: 'by', photo_by: 'Author', licence: 'Licence',
-      title_map: 'Spadok — map of Kyiv’s heritage',
-      damaged_since: 'Damaged since', damaged_since_hint: 'Only monuments damaged on or after this day',
-      anonymous: 'anonymous',
-    },
-  };
+  // The catalogues: web/i18n/uk.json and en.json, one per language, for every page (a
+  // translator edits one file). Their versioned addresses are on this script's tag.
+  // Until they are loaded a word is its key; elements with data-i18n are redrawn then.
+  const words = { uk: {}, en: {} };
+  const tag = document.currentScript;
+  let isLoaded = false;
+  const loaded = Promise.all(Object.keys(words).map((l) =>
+    fetch(tag?.dataset[l] || `/static/i18n/${l}.json`).then((r) => (r.ok ? r.json() : {}))
+      .then((w) => { words[l] = w; }).catch(() => {}))).then(() => { isLoaded = true; });
   const stored = (() => { try { return localStorage.getItem('spadok.lang'); } catch (e) { return null; } })();
   let lang = stored === 'en' ? 'en' : 'uk';
   let vocab = {};
 
-  const t = (key) => words[lang][key] ?? words.uk[key] ?? key;
-
-  // A page's own words, added by its script before the page is drawn ({uk: {...}, en: {...}}).
-  function addWords(more) {
-    for (const l of Object.keys(words)) Object.assign(words[l], more[l] || {});
+  // A word in the chosen language; a key missing from a catalogue is said once in the
+  // console (the browser tests fail on it) and shown as itself.
+  const missing = new Set();
+  function t(key) {
+    const w = words[lang][key] ?? words.uk[key];
+    if (w == null && isLoaded && !missing.has(key)) {
+      missing.add(key);
+      console.error(`i18n: no word '${key}' in web/i18n/${lang}.json`);
+    }
+    return w ?? key;
   }
+  const has = (key) => key in words[lang] || key in words.uk;
+  // A record field's name as the editor's form says it (key f_<field>); null when it has none.
+  const fieldLabel = (field) => (has(`f_${field}`) ? t(`f_${field}`) : null);
 
   function apply(root = document) {
     document.documentElement.lang = lang;
@@ -98,13 +81,18 @@ window.SP = (() => {
     return e;
   }
 
-  document.addEventListener('DOMContentLoaded', () => {
+  // Pages start with SP.start(fn): once the document and the catalogues are there, words applied.
+  const ready = new Promise((resolve) => {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve);
+    else resolve();
+  }).then(() => loaded).then(() => {
     apply();
     document.getElementById('lang')?.addEventListener('click', () => setLang(lang === 'uk' ? 'en' : 'uk'));
   });
+  const start = (fn) => { ready.then(fn); };
 
   return {
-    t, label, name, el, apply, loadVocab, addWords,
+    t, has, fieldLabel, label, name, el, apply, loadVocab, start,
     get lang() { return lang; },
     get vocab() { return vocab; },
     onLang: (fn) => listeners.push(fn),

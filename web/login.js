@@ -5,28 +5,6 @@
 'use strict';
 (() => {
   const { t, el } = SP;
-  SP.addWords({
-    uk: {
-      login_title: 'Вхід для працівників департаменту', title_login: 'Вхід — Спадок',
-      login_label: 'Логін', password_label: 'Пароль', sign_in: 'Увійти', signing_in: 'Вхід…',
-      login_public: 'Повідомити про пошкодження пам’ятки можна без входу:',
-      err_login_empty: 'Введіть логін і пароль.',
-      err_login_wrong: 'Неправильний логін або пароль.',
-      err_login_wait: 'Забагато спроб входу з цієї адреси. Зачекайте хвилину й спробуйте знову.',
-      err_login_network: 'Сервер недоступний. Перевірте з’єднання й спробуйте ще раз.',
-      err_login_other: 'Увійти не вдалося.', server_said: 'Відповідь сервера:',
-    },
-    en: {
-      login_title: 'Sign in for the department’s staff', title_login: 'Sign in — Spadok',
-      login_label: 'Login', password_label: 'Password', sign_in: 'Sign in', signing_in: 'Signing in…',
-      login_public: 'Anyone can report damage to a monument without signing in:',
-      err_login_empty: 'Enter your login and password.',
-      err_login_wrong: 'Wrong login or password.',
-      err_login_wait: 'Too many sign-in attempts from this address. Wait a minute and try again.',
-      err_login_network: 'The server cannot be reached. Check the connection and try again.',
-      err_login_other: 'Could not sign in.', server_said: 'The server said:',
-    },
-  });
 
   const $ = (id) => document.getElementById(id);
   let shown = null; // {key, detail}: redrawn in the other language
@@ -105,5 +83,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

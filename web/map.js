@@ -1,19 +1,23 @@
 // web/map.js - the public map: Spadok's monument tiles (coloured by condition, sized by
-// significance) in Leaflet, a popup for the monument under a click or tap, full-text search
-// with suggestions, filters that redraw the tiles, the key from the layer's TileJSON, and
-// the view and filters kept in the address (#map=z/lat/lon&condition=...) so a link shows
-// the same map. No base map by default: the service works offline.
+// significance) over a base map in Leaflet, a layer control (base map, monuments, damage,
+// protection zones, districts from GET /districts), a popup for the monument under a click or tap, full-text
+// search with suggestions, filters that redraw the tiles, the key from the layers' TileJSON
+// (always shown on a desktop, one tap away on a phone), and the view and filters kept in the
+// address (#map=z/lat/lon&condition=...) so a link shows the same map. The base map is the
+// remote one of `serve --basemap` when set, else Spadok's own (/tiles/basemap/...): offline.
+// The first view is TileJSON's: the monuments' extent when it fits, else where most are.
+// Tile addresses carry the page's language (lang=), for their labels.
 'use strict';
 (() => {
   const { t, label, name, el } = SP;
   const FILTERS = ['condition', 'significance', 'kind', 'district', 'damaged_since'];
-  const state = { z: 12, lat: 50.4501, lon: 30.5234, filters: {} };
-  let map, monuments, tilejson;
+  const state = { view: null, filters: {} };
+  let map, tilejson, damage, layers, control;
 
   function readHash() {
     const h = new URLSearchParams(location.hash.slice(1));
     const view = (h.get('map') || '').split('/').map(Number);
-    if (view.length === 3 && view.every(Number.isFinite)) [state.z, state.lat, state.lon] = view;
+    if (view.length === 3 && view.every(Number.isFinite)) state.view = view;
     for (const f of FILTERS) if (h.get(f)) state.filters[f] = h.get(f);
   }
 
@@ -25,13 +29,6 @@
     history.replaceState(null, '', `#${h.toString().replace(/%2F/g, '/')}`);
   }
 
-  function tileUrl() {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
-    const qs = q.toString();
-    return `/tiles/monuments/{z}/{x}/{y}{r}.png${qs ? `?${qs}` : ''}`;
-  }
-
   function fillSelect(id, domain) {
     const sel = document.getElementById(id);
     const keep = state.filters[sel.dataset.filter] || '';
@@ -41,11 +38,14 @@
     sel.value = keep;
   }
 
+  // A key's rows: its symbol (a disc, or the damage layer's diamond) and its label.
+  const swatches = (list, shape = '') => (list || []).map((item) => el('li', {},
+    el('span', { class: `swatch ${shape}`, style: `background:${item.color}`, 'aria-hidden': 'true' }),
+    SP.lang === 'en' ? item.label_en : item.label_uk));
+
   function drawLegend() {
-    const ul = document.getElementById('legend');
-    ul.replaceChildren(...(tilejson?.legend || []).map((item) => el('li', {},
-      el('span', { class: 'swatch', style: `background:${item.color}`, 'aria-hidden': 'true' }),
-      SP.lang === 'en' ? item.label_en : item.label_uk)));
+    document.getElementById('legend').replaceChildren(...swatches(tilejson?.legend));
+    document.getElementById('legend-damage').replaceChildren(...swatches(damage?.legend, 'diamond'));
     // Sizes by significance, "unknown" among them: a dot the size of none known is not local.
     document.getElementById('legend-sizes').replaceChildren(...(tilejson?.sizes || []).map((item) => {
       const d = 2 * item.radius, pad = Math.max(0, 14 - d) / 2; // centred in 14 px: labels align
@@ -83,6 +83,7 @@
   }
 
   async function onClick(e) {
+    if (!map.hasLayer(layers.monuments)) return; // the monuments are switched off
     const px = map.latLngToContainerPoint(e.latlng);
     const sw = map.containerPointToLatLng(px.add([-10, 10]));
     const ne = map.containerPointToLatLng(px.add([10, -10]));
@@ -121,7 +122,7 @@
       sel.addEventListener('change', () => {
         if (sel.validity && !sel.validity.valid) return; /* a half-typed date */
         state.filters[sel.dataset.filter] = sel.value;
-        monuments.setUrl(tileUrl());
+        layers.monuments.follow();
         writeHash();
       });
     }
@@ -141,29 +142,95 @@
     new Locate({ position: 'topleft' }).addTo(map);
   }
 
+  // The key: always shown where there is room; on a phone, one tap on its button.
+  function setupKey() {
+    const toggle = document.getElementById('key-toggle');
+    const key = document.getElementById('key');
+    toggle.addEventListener('click', () => {
+      const open = !key.classList.contains('open');
+      key.classList.toggle('open', open);
+      toggle.setAttribute('aria-expanded', String(open));
+    });
+  }
+
+  // The districts' outlines and names (GET /districts), fetched when first switched on and
+  // named again when the language changes.
+  function districtsLayer() {
+    const layer = L.geoJSON(null, {
+      interactive: false,
+      style: { color: '#1f3b57', weight: 1.5, opacity: 0.8, fill: false, dashArray: '5 4' },
+      onEachFeature: (f, l) => l.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'district-label' }),
+    });
+    let shown = null; // the language of the names shown
+    const load = async () => {
+      if (shown === SP.lang) return;
+      shown = SP.lang;
+      const res = await fetch(`/districts?lang=${SP.lang}`).catch(() => null);
+      if (!res?.ok) return;
+      const data = await res.json();
+      layer.clearLayers();
+      layer.addData(data);
+    };
+    layer.on('add', load);
+    SP.onLang(() => { if (map.hasLayer(layer)) load(); });
+    return layer;
+  }
+
+  // The layer control, in the page's language (drawn again when it changes).
+  function drawControl() {
+    control?.remove();
+    const names = { basemap: 'layer_basemap', monuments: 'layer_monuments', damage: 'layer_damage', zones: 'layer_zones', districts: 'layer_districts' };
+    const overlays = {};
+    for (const k of Object.keys(names).filter((n) => layers[n])) {
+      const label = el('span', { 'data-layer': k, text: t(names[k]) });
+      overlays[label.outerHTML] = layers[k];
+    }
+    control = L.control.layers(null, overlays, { collapsed: matchMedia('(max-width: 40rem)').matches, position: 'topright' }).addTo(map);
+    const box = control.getContainer();
+    box.setAttribute('aria-label', t('layers'));
+    const toggle = box.querySelector('.leaflet-control-layers-toggle');
+    toggle?.setAttribute('aria-label', t('layers'));
+    toggle?.setAttribute('title', t('layers'));
+  }
+
+  // The first view (without one in the address): all the monuments when they fit at TileJSON's
+  // zoom, else TileJSON's center, where most of them are.
+  function firstView() {
+    if (state.view) return map.setView([state.view[1], state.view[2]], state.view[0]);
+    if (!tilejson) return map.setView([48.4, 31.2], 6);
+    const [w, s, e, n] = tilejson.bounds;
+    const b = L.latLngBounds([s, w], [n, e]);
+    const [lon, lat, z] = tilejson.center;
+    if (map.getBoundsZoom(b) >= z) return map.fitBounds(b, { maxZoom: 16 });
+    return map.setView([lat, lon], z);
+  }
+
   async function start() {
     readHash();
-    map = L.map('map', { zoomControl: true, keyboard: true }).setView([state.lat, state.lon], state.z);
+    map = L.map('map', { zoomControl: true, keyboard: true });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    monuments = L.tileLayer(tileUrl(), {
-      maxZoom: 19, minZoom: 5, className: 'monument-tiles',
-    }).addTo(map);
+    const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    const [tj, dj, base] = await Promise.all([SP.tiles.monuments, json('/tiles/damage.json'),
+      SP.tiles.base(), SP.loadVocab()]);
+    tilejson = tj;
+    damage = dj;
+    layers = { basemap: base };
+    // Drawn in this order, whichever is switched on last: zones, monuments, damage.
+    ['zones', 'monuments', 'damage'].forEach((name, i) => {
+      layers[name] = SP.tiles.layer(name, { minZoom: 3, zIndex: i + 2, className: `${name === 'monuments' ? 'monument' : name}-tiles` },
+        () => (name === 'monuments' ? state.filters : {}));
+    });
+    layers.districts = districtsLayer();
+    layers.basemap.addTo(map);
+    layers.monuments.addTo(map);
+    firstView();
     map.on('click', onClick);
     map.on('moveend', writeHash);
+    writeHash();
     setupSearch();
     setupFilters();
     setupLocate();
-    const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
-    const [tj, sets] = await Promise.all([json('/tiles/monuments.json'), json('/tiles'), SP.loadVocab()]);
-    // The base map under the monuments: Spadok's own, or another server's (serve --basemap).
-    // Spadok's own is credited by the line below, which names every data set held.
-    const base = sets?.tilesets?.find((s) => s.name === 'basemap');
-    const basemap = base ? await json(base.tilejson) : null;
-    const own = basemap?.tiles?.length && new URL(basemap.tiles[0], location.href).pathname.startsWith('/tiles/basemap/');
-    if (basemap?.tiles?.length)
-      L.tileLayer(basemap.tiles[0], { maxZoom: 19, attribution: own ? '' : basemap.attribution, className: 'base-tiles' })
-        .addTo(map).bringToBack();
-    tilejson = tj;
+    setupKey();
     // Whose data the map shows: composed by the server from the data sets held (credit.js).
     const credit = await SP.credit;
     if (credit?.attribution) {
@@ -171,14 +238,13 @@
       text.textContent = credit.attribution;
       map.attributionControl.addAttribution(`${text.innerHTML} · <a href="/datasets">${t('credit_sources')}</a>`);
     }
-    if (tilejson && !location.hash.includes('map='))
-      map.setView([tilejson.center[1], tilejson.center[0]], tilejson.center[2]);
     const redraw = () => {
       fillSelect('f-condition', 'condition');
       fillSelect('f-significance', 'significance');
       fillSelect('f-kind', 'kind');
       fillSelect('f-district', 'district');
       drawLegend();
+      drawControl();
       document.title = t('title_map');
     };
     redraw();
@@ -186,5 +252,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

@@ -8,60 +8,6 @@
 'use strict';
 (() => {
   const { t, label, el } = SP;
-  SP.addWords({
-    uk: {
-      mod_title: 'Повідомлення громадян', title_moderation: 'Модерація — Спадок', show: 'Показати',
-      mod_loading: 'Завантаження…', mod_empty: 'Повідомлень немає.', mod_count: 'Повідомлень:',
-      mod_capped: 'Показано перші 500.', report_ref: 'Повідомлення', received: 'Надійшло',
-      monument: 'Пам’ятка', place: 'Місце', on_map: 'на мапі', description: 'Опис',
-      contact: 'Контакт', no_contact: 'не вказано', status: 'Стан розгляду', reason: 'Причина',
-      moderated: 'Розглянуто', condition_report: 'Запис в історії стану',
-      photos_n: 'Фото', photo_of: 'Фото', photo_failed: 'Фото не завантажилося',
-      enlarge: 'Збільшити фото', shrink: 'Зменшити фото',
-      approve: 'Схвалити', reject: 'Відхилити', verification: 'Перевірка',
-      damage_level_opt: 'Ступінь пошкодження (необов’язково)', not_set: '— не вказувати —',
-      monument_for: 'Пам’ятка (потрібна для схвалення)',
-      monument_for_hint: 'Повідомлення позначає лише місце: знайдіть пам’ятку за назвою чи адресою.',
-      chosen: 'Обрано:', reason_label: 'Причина відхилення (обов’язково, не публікується)',
-      err_reason: 'Напишіть причину відхилення.',
-      err_monument_for: 'Оберіть пам’ятку, якої стосується повідомлення.',
-      approved_msg: 'Схвалено повідомлення', rejected_msg: 'Відхилено повідомлення',
-      err_forbidden: 'Модерація доступна лише редакторам департаменту.',
-      err_load: 'Не вдалося завантажити повідомлення.', err_decide: 'Рішення не збережено.',
-      err_network: 'Сервер недоступний. Спробуйте ще раз.', server_said: 'Відповідь сервера:',
-      working: 'Зберігаємо…',
-      consent: 'Згода на публікацію фото', consent_none: 'Не публікувати: фото лишаться лише для працівників',
-      credit_as: 'підпис', anonymous: 'анонімно',
-      public_reason_label: 'Причина для громадянина (необов’язково, її побачить автор за номером звернення)',
-      review: 'Взяти на розгляд', under_review: 'На розгляді', review_at: 'На розгляді з',
-    },
-    en: {
-      mod_title: 'Citizens’ reports', title_moderation: 'Moderation — Spadok', show: 'Show',
-      mod_loading: 'Loading…', mod_empty: 'No reports.', mod_count: 'Reports:',
-      mod_capped: 'The first 500 are shown.', report_ref: 'Report', received: 'Received',
-      monument: 'Monument', place: 'Place', on_map: 'on the map', description: 'Description',
-      contact: 'Contact', no_contact: 'none given', status: 'Status', reason: 'Reason',
-      moderated: 'Decided', condition_report: 'In the condition timeline',
-      photos_n: 'Photos', photo_of: 'Photo', photo_failed: 'The photo did not load',
-      enlarge: 'Enlarge photo', shrink: 'Shrink photo',
-      approve: 'Approve', reject: 'Reject', verification: 'Verification',
-      damage_level_opt: 'Damage level (optional)', not_set: '— not set —',
-      monument_for: 'Monument (needed to approve)',
-      monument_for_hint: 'The report only marks a place: find the monument by name or address.',
-      chosen: 'Chosen:', reason_label: 'Reason for rejecting (required, not published)',
-      err_reason: 'Write why the report is rejected.',
-      err_monument_for: 'Choose the monument the report is about.',
-      approved_msg: 'Approved report', rejected_msg: 'Rejected report',
-      err_forbidden: 'Moderation is for the department’s editors only.',
-      err_load: 'The reports could not be loaded.', err_decide: 'The decision was not saved.',
-      err_network: 'The server cannot be reached. Please try again.', server_said: 'The server said:',
-      working: 'Saving…',
-      consent: 'Consent to publish the photos', consent_none: 'Do not publish: the photos stay for staff only',
-      credit_as: 'credit', anonymous: 'anonymous',
-      public_reason_label: 'Reason for the citizen (optional; its author sees it by the reference number)',
-      review: 'Take up for review', under_review: 'Under review', review_at: 'Under review since',
-    },
-  });
 
   const STATUSES = ['pending', 'approved', 'rejected'];
   const $ = (id) => document.getElementById(id);
@@ -382,5 +328,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

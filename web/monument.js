@@ -10,26 +10,6 @@
 'use strict';
 (() => {
   const { t, label, name, el } = SP;
-  SP.addWords({
-    uk: {
-      description: 'Опис', object_kind: 'Тип об’єкта', documents: 'Охоронні документи',
-      register_act: 'Рішення про занесення до реєстру', register_date: 'Дата занесення',
-      agreement: 'Охоронний договір', passport_ref: 'Облікова документація (паспорт)',
-      no_documents: 'Охоронних документів у реєстрі не зазначено.', sources: 'Джерела',
-      no_sources: 'Джерела не зазначено.', datasets: 'Набори даних',
-      licence_unknown: 'ліцензія невідома', retrieved: 'отримано', dataset_link: 'набір даних',
-      dated: 'від', no_description: 'Опису ще немає.',
-    },
-    en: {
-      description: 'Description', object_kind: 'Type of object', documents: 'Protection documents',
-      register_act: 'Decision listing it in the register', register_date: 'Date of listing',
-      agreement: 'Protection agreement', passport_ref: 'Record documentation (passport)',
-      no_documents: 'No protection documents are recorded.', sources: 'Sources',
-      no_sources: 'No sources are recorded.', datasets: 'Datasets',
-      licence_unknown: 'licence unknown', retrieved: 'retrieved', dataset_link: 'dataset',
-      dated: 'of', no_description: 'No description yet.',
-    },
-  });
   const id = Number(location.pathname.split('/')[2]);
   const root = document.getElementById('monument');
   const api = (path) => fetch(path, { headers: { Accept: 'application/json' } })
@@ -53,7 +33,7 @@
       ['kind', kinds || t('unknown')],
       ['condition', label('condition', p.condition)],
       ['dating', p.dating || t('unknown')], ['address', p.address || t('unknown')],
-      ['district', p.district], ['last_inspected', p.last_inspected],
+      ['district', p.district && label('district', p.district)], ['last_inspected', p.last_inspected],
     ];
     return el('dl', { class: 'facts' }, ...rows.filter(([, v]) => v).flatMap(([k, v]) =>
       [el('dt', { text: t(k) }), el('dd', { 'data-field': k, text: v })]));
@@ -120,17 +100,27 @@
       const when = p.observed_on || p.event_date || (p.created_at || '').slice(0, 10);
       const parts = [label('report_type', p.report_type)];
       if (p.condition) parts.push(`${t('condition')}: ${label('condition', p.condition)}`);
-      if (p.damage_level) parts.push(label('damage_level', p.damage_level));
+      if (p.damage_level) parts.push(`${t('f_damage_level')}: ${label('damage_level', p.damage_level)}`);
       return el('li', {}, el('time', { datetime: when, text: when }), ' — ', parts.join('; '),
         p.description ? el('p', { text: p.description }) : null);
     }));
   }
 
+  // A change to the record in words: what was done, by whom (a role or an import run, never a
+  // login), and which details changed, named as the editor's form names them.
   function history(h) {
+    const who = (by) => {
+      const run = /^import run (\d+)$/.exec(by || '');
+      if (run) return t('hist_by_import').replace('{n}', run[1]);
+      return SP.has(`role_${by}`) ? t(`role_${by}`) : t('hist_by_staff');
+    };
+    const what = (action) => t(SP.has(`hist_${action}`) ? `hist_${action}` : 'hist_update');
+    const details = (changes) => [...new Set(Object.keys(changes)
+      .map((k) => SP.fieldLabel(k) ?? t('hist_other')))].join(', ');
     return el('ol', { class: 'timeline' }, ...(h?.history || []).slice().reverse().map((row) =>
       el('li', {}, el('time', { datetime: row.at, text: row.at.slice(0, 16).replace('T', ' ') }),
-        ` — ${row.action}, ${t('by')}: ${row.by}`,
-        row.changes ? el('p', { text: Object.keys(row.changes).join(', ') }) : null)));
+        ` — ${what(row.action)} (${who(row.by)})`,
+        row.changes ? el('p', { text: `${t('hist_details')}: ${details(row.changes)}` }) : null)));
   }
 
   function render() {
@@ -156,11 +146,13 @@
       el('h2', { text: t('history') }), history(hist),
       el('p', {}, el('a', { href: `/collections/monuments/items/${id}?f=json`, download: `monument-${id}.geojson`, type: 'application/geo+json', text: t('download') }))].filter(Boolean));
     if (feature.geometry) {
-      const m = L.map(mini, { attributionControl: false, zoomControl: true, scrollWheelZoom: false });
+      const m = L.map(mini, { zoomControl: true, scrollWheelZoom: false });
+      m.attributionControl.setPrefix(false); // the base map's attribution, when it asks for one
       const shape = L.geoJSON(feature, {
         pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 8, color: '#1f3b57', weight: 2, fillColor: '#0b5cad', fillOpacity: 0.8 }),
       }).addTo(m);
-      L.tileLayer(`/tiles/monuments/{z}/{x}/{y}{r}.png`, { maxZoom: 19 }).addTo(m);
+      SP.tiles.layer('monuments', { className: 'monument-tiles' }).addTo(m);
+      SP.tiles.base().then((b) => b.addTo(m));
       const b = shape.getBounds();
       if (b.isValid()) m.fitBounds(b, { maxZoom: 17 });
     }
@@ -185,5 +177,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

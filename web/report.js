@@ -13,124 +13,7 @@
   const MAX_TEXT_BYTES = 4000; // the server's limits (server/routes_reports.c), in UTF-8 bytes
   const MAX_CONTACT_BYTES = 200; // also a credit's
 
-  const KYIV = [50.4501, 30.5234];
 
-  SP.addWords({
-    uk: {
-      report_title: 'Повідомити про пошкодження',
-      title_report: 'Повідомити про пошкодження — Спадок',
-      report_intro: 'Бачите пошкоджену пам’ятку? Розкажіть нам: редактори департаменту перевірять повідомлення.',
-      where: 'Де?', monument: 'Пам’ятка',
-      monument_hint: 'Почніть вводити назву або адресу й оберіть зі списку.',
-      or_map: '…або позначте місце на мапі (торкніться мапи):',
-      pick_map: 'Мапа: торкніться, щоб позначити місце',
-      my_location: 'Моє місцезнаходження', use_centre: 'Позначити центр мапи',
-      chosen_monument: 'Обрано пам’ятку:', chosen_point: 'Позначене місце:', clear: 'Прибрати',
-      clear_monument: 'Прибрати обрану пам’ятку', clear_point: 'Прибрати позначене місце',
-      point_marker: 'Позначене місце', monument_marker: 'Обрана пам’ятка',
-      monument_missing: 'Пам’ятку з цього посилання не знайдено: оберіть її пошуком або на мапі.',
-      locating: 'Визначаємо ваше місцезнаходження…',
-      locate_failed: 'Не вдалося визначити місцезнаходження. Дозвольте доступ до геолокації або позначте місце на мапі.',
-      description: 'Що пошкоджено? (обов’язково)',
-      description_hint: 'Що саме, яка частина будівлі, коли ви це помітили.',
-      photos_label: 'Фото (до 5)', add_photos: 'Додати фото',
-      photos_hint: 'Можна зробити знімок камерою телефону або обрати з галереї.',
-      chosen_photos: 'Обрані фото', photo_n: 'Фото', remove_photo: 'Прибрати фото',
-      contact: 'Телефон або e-mail (необов’язково)',
-      contact_hint: 'Лише щоб уточнити деталі. Ми ніколи його не публікуємо.',
-      send: 'Надіслати повідомлення', sending: 'Надсилаємо…',
-      err_check: 'Перевірте, будь ласка, форму:',
-      err_place: 'Оберіть пам’ятку зі списку або позначте місце на мапі.',
-      err_description: 'Опишіть, що пошкоджено.',
-      err_description_long: 'Опис задовгий: скоротіть його, будь ласка (до 4000 байтів, це приблизно 2000 українських літер).',
-      err_contact_long: 'Контакт задовгий: залиште лише телефон або e-mail.',
-      err_too_many_photos: 'Можна додати не більше 5 фото.',
-      err_not_image_file: 'Це не зображення, його не додано:',
-      err_not_image: 'Один із файлів не вдалося прочитати як фото. Приберіть його або оберіть інший (JPEG, PNG, WebP, HEIC).',
-      err_too_large: 'Фото завеликі. Приберіть найбільше або надішліть менше фото.',
-      err_rate: 'З вашої адреси надіслано забагато повідомлень. Зачекайте годину й спробуйте знову: усе введене залишиться тут, поки сторінка відкрита.',
-      err_monument: 'Цієї пам’ятки немає в реєстрі: оберіть іншу або позначте місце на мапі.',
-      err_other: 'Повідомлення не прийнято.',
-      err_network: 'Не вдалося надіслати: немає зв’язку із сервером. Перевірте інтернет і спробуйте ще раз — усе введене збережено.',
-      err_server: 'На сервері сталася помилка. Спробуйте ще раз трохи згодом — усе введене збережено.',
-      server_said: 'Відповідь сервера:',
-      thanks: 'Повідомлення надіслано',
-      ref_is: 'Номер звернення:', keep_ref: 'Збережіть цей номер: за ним департамент знайде ваше повідомлення.',
-      photos_received: 'Отримано фото:',
-      next_title: 'Що далі',
-      next_1: 'Редактор департаменту перевірить повідомлення і фото.',
-      next_2: 'Після схвалення воно з’явиться в історії стану пам’ятки, а фото — в її галереї.',
-      next_3: 'Ваш контакт бачать лише працівники департаменту; він ніде не публікується.',
-      to_map: '← До мапи', to_monument: 'Сторінка пам’ятки', to_point: 'Це місце на мапі',
-      another: 'Надіслати ще одне повідомлення',
-      consent_legend: 'Чи можна опублікувати ваші фото?',
-      consent_hint: 'Після схвалення фото можуть з’явитися в галереї пам’ятки. Де й коли їх знято (дані камери), ми не публікуємо.',
-      lic_by: 'Так, за ліцензією CC BY 4.0 (із зазначенням автора)',
-      lic_cc0: 'Так, як суспільне надбання (CC0 1.0)',
-      lic_none: 'Ні, не публікувати: лише для працівників департаменту',
-      credit: 'Як вас підписати під фото (необов’язково)',
-      credit_hint: 'Ім’я або псевдонім. Якщо залишити порожнім — «анонімно».',
-      err_credit_long: 'Підпис задовгий: залиште лише ім’я.',
-      follow: 'Стежити за станом повідомлення',
-    },
-    en: {
-      report_title: 'Report damage',
-      title_report: 'Report damage — Spadok',
-      report_intro: 'Seen a damaged monument? Tell us: the department’s editors will check your report.',
-      where: 'Where?', monument: 'Monument',
-      monument_hint: 'Start typing its name or address and choose from the list.',
-      or_map: '…or mark the place on the map (tap the map):',
-      pick_map: 'Map: tap to mark the place',
-      my_location: 'My location', use_centre: 'Mark the map’s centre',
-      chosen_monument: 'Chosen monument:', chosen_point: 'Marked place:', clear: 'Remove',
-      clear_monument: 'Remove the chosen monument', clear_point: 'Remove the marked place',
-      point_marker: 'Marked place', monument_marker: 'Chosen monument',
-      monument_missing: 'The monument in this link was not found: choose it by search or on the map.',
-      locating: 'Finding your location…',
-      locate_failed: 'Your location could not be found. Allow location access or mark the place on the map.',
-      description: 'What is damaged? (required)',
-      description_hint: 'What exactly, which part of the building, when you noticed it.',
-      photos_label: 'Photos (up to 5)', add_photos: 'Add photos',
-      photos_hint: 'Take a picture with your phone’s camera or choose from the gallery.',
-      chosen_photos: 'Chosen photos', photo_n: 'Photo', remove_photo: 'Remove photo',
-      contact: 'Phone or e-mail (optional)',
-      contact_hint: 'Only to ask you for details. We never publish it.',
-      send: 'Send the report', sending: 'Sending…',
-      err_check: 'Please check the form:',
-      err_place: 'Choose a monument from the list or mark the place on the map.',
-      err_description: 'Describe what is damaged.',
-      err_description_long: 'The description is too long: please shorten it (up to 4000 bytes).',
-      err_contact_long: 'The contact is too long: leave just a phone number or e-mail.',
-      err_too_many_photos: 'At most 5 photos.',
-      err_not_image_file: 'Not an image, not added:',
-      err_not_image: 'One of the files could not be read as a photo. Remove it or choose another (JPEG, PNG, WebP, HEIC).',
-      err_too_large: 'The photos are too large. Remove the largest or send fewer.',
-      err_rate: 'Too many reports from your address. Please wait an hour and try again: what you entered stays here while the page is open.',
-      err_monument: 'This monument is not in the register: choose another or mark the place on the map.',
-      err_other: 'The report was not accepted.',
-      err_network: 'Could not send: the server cannot be reached. Check your connection and try again — everything you entered is kept.',
-      err_server: 'The server failed. Please try again a little later — everything you entered is kept.',
-      server_said: 'The server said:',
-      thanks: 'Report sent',
-      ref_is: 'Reference number:', keep_ref: 'Keep this number: the department finds your report by it.',
-      photos_received: 'Photos received:',
-      next_title: 'What happens next',
-      next_1: 'An editor of the department checks the report and the photos.',
-      next_2: 'Once approved, it appears in the monument’s condition timeline and the photos in its gallery.',
-      next_3: 'Only the department’s staff see your contact; it is never published.',
-      to_map: '← Back to the map', to_monument: 'The monument’s page', to_point: 'This place on the map',
-      another: 'Send another report',
-      consent_legend: 'May we publish your photos?',
-      consent_hint: 'Once approved, the photos may appear in the monument’s gallery. Where and when they were taken (the camera’s data) is not published.',
-      lic_by: 'Yes, under CC BY 4.0 (with credit)',
-      lic_cc0: 'Yes, in the public domain (CC0 1.0)',
-      lic_none: 'No, do not publish: for the department’s staff only',
-      credit: 'How to credit you under the photos (optional)',
-      credit_hint: 'A name or a pseudonym. Left empty: “anonymous”.',
-      err_credit_long: 'The credit is too long: leave just a name.',
-      follow: 'Follow the report’s status',
-    },
-  });
 
   const $ = (id) => document.getElementById(id);
   const state = { monument: null, missing: false, point: null, photos: [], receipt: null };
@@ -325,7 +208,7 @@
     button.disabled = false;
     button.textContent = t('send');
     $('report-form').removeAttribute('aria-busy');
-    if (!res) { showAlert(['err_network']); return; }
+    if (!res) { showAlert(['report_err_network']); return; }
     if (res.status === 201 && body?.ref) {
       state.receipt = body;
       drawReceipt();
@@ -346,7 +229,7 @@
     const r = state.receipt;
     if (!r) return;
     const m = state.monument;
-    const again = el('button', { type: 'button', class: 'btn secondary', text: t('another') });
+    const again = el('button', { type: 'button', class: 'btn secondary', text: t('report_another') });
     again.addEventListener('click', () => location.assign('/report'));
     const links = [el('li', {}, el('a', { href: '/', text: t('to_map') }))];
     if (m) links.push(el('li', {}, el('a', { href: `/monuments/${m.id}` }, `${t('to_monument')}: ${name(m.properties)}`)));
@@ -376,9 +259,11 @@
   }
 
   async function start() {
-    map = L.map('report-map', { attributionControl: false, zoomControl: true, scrollWheelZoom: false })
-      .setView(KYIV, 12);
-    L.tileLayer('/tiles/monuments/{z}/{x}/{y}{r}.png', { maxZoom: 19, minZoom: 5 }).addTo(map);
+    const [lat, lon, z] = await SP.tiles.home;
+    map = L.map('report-map', { zoomControl: true, scrollWheelZoom: false }).setView([lat, lon], z);
+    map.attributionControl.setPrefix(false);
+    SP.tiles.layer('monuments', { minZoom: 5, className: 'monument-tiles' }).addTo(map);
+    SP.tiles.base().then((b) => b.addTo(map));
     map.on('click', (e) => setPoint(e.latlng));
     $('use-centre').addEventListener('click', () => setPoint(map.getCenter()));
     $('locate').addEventListener('click', locate);
@@ -398,5 +283,5 @@
     document.body.dataset.ready = 'true';
   }
 
-  document.addEventListener('DOMContentLoaded', start);
+  SP.start(start);
 })();

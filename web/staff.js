@@ -5,18 +5,6 @@
 'use strict';
 (() => {
   const KEY = 'spadok.session';
-  SP.addWords({
-    uk: {
-      nav_dashboard: 'Огляд', nav_moderation: 'Модерація', nav_conflicts: 'Конфлікти імпорту', nav_map: 'Мапа', logout: 'Вийти',
-      signed_in_as: 'Ви увійшли як', role_editor: 'редактор', role_inspector: 'інспектор',
-      role_admin: 'адміністратор', dept_nav: 'Розділи департаменту',
-    },
-    en: {
-      nav_dashboard: 'Overview', nav_moderation: 'Moderation', nav_conflicts: 'Import conflicts', nav_map: 'Map', logout: 'Log out',
-      signed_in_as: 'Signed in as', role_editor: 'editor', role_inspector: 'inspector',
-      role_admin: 'administrator', dept_nav: 'Department sections',
-    },
-  });
 
   function session() {
     try { return JSON.parse(sessionStorage.getItem(KEY)) || null; } catch (e) { return null; }
@@ -80,7 +68,7 @@
     const link = (key, href) => el('a', { href, 'aria-current': key === active ? 'page' : null, 'data-i18n': key, text: t(key) });
     const who = el('span', { class: 'who' });
     const drawWho = () => { who.textContent = s ? `${t('signed_in_as')} ${s.login} (${t(`role_${s.role}`)})` : ''; };
-    drawWho();
+    SP.start(drawWho);
     SP.onLang(drawWho);
     const out = el('button', { type: 'button', 'data-i18n': 'logout', text: t('logout') });
     out.addEventListener('click', logout);

@@ -36,10 +36,12 @@ export async function newPage(browser, options = {}, init = null) {
   return { page, context, problems };
 }
 
-// newPage at `path`, answered 200 and ready (body[data-ready="true"]).
-export async function open(browser, path, viewport = { width: 1280, height: 800 }, init = null) {
-  const { page, context, problems } = await newPage(browser, { viewport }, init);
-  const res = await page.goto(base + path, { waitUntil: 'load' });
+// newPage at `path` of `site` (the server under test unless said), answered 200 and ready
+// (body[data-ready="true"]). The viewport may carry other context options (hasTouch, isMobile).
+export async function open(browser, path, viewport = { width: 1280, height: 800 }, init = null, site = base) {
+  const { width, height, ...options } = viewport;
+  const { page, context, problems } = await newPage(browser, { viewport: { width, height }, ...options }, init);
+  const res = await page.goto(site + path, { waitUntil: 'load' });
   assert.equal(res.status(), 200, path);
   await page.waitForSelector('body[data-ready="true"]');
   return { page, context, problems };

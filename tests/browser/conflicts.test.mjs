@@ -35,7 +35,7 @@ test('an editor sees the import conflict with both values and takes the source\'
   const card = page.locator('#cf-list li', { hasText: `№ ${id}` });
   await card.waitFor();
   const text = await card.textContent();
-  assert.match(text, /name_en/);
+  assert.match(text, /Назва англійською \(name_en\)/, 'the field named in words, and by its name');
   assert.match(text, /St Nicholas on Askold’s Grave \(edited\)/, 'the current value');
   assert.match(text, /olena/, 'who changed it');
   const before = await (await fetch(`${base}/collections/monuments/items/${id}`)).json();

@@ -48,11 +48,24 @@ check_contains "the same import leaves it: one conflict" "$("$SPADOK" import --q
 "$SPADOK" serve --db "$DB" --port 0 --basemap "$URL/tiles/zones/{z}/{x}/{y}.png" \
   --basemap-attribution 'Base map test attribution' >"$T/base.log" 2>&1 &
 BASE_PID=$!
-trap 'kill $SERVER_PID $BASE_PID 2>/dev/null; wait $SERVER_PID $BASE_PID 2>/dev/null; rm -rf "$T"' EXIT
+# A third: a registry spread over Ukraine (scripts/synth, 3,000 monuments), for the first view
+# of a country's registry (tests/browser/map.test.mjs); that part is SKIPPED without it.
+COUNTRY_PID="" COUNTRY_URL=""
+if SPADOK=$SPADOK "$ROOT/scripts/synth" --monuments 3000 --reports 1 "$T/country.sqlite" >"$T/synth.log" 2>&1; then
+  "$SPADOK" serve --db "$T/country.sqlite" --port 0 >"$T/country.log" 2>&1 &
+  COUNTRY_PID=$!
+else
+  echo "SKIPPED part: scripts/synth could not make a country's registry"; tail -3 "$T/synth.log"
+fi
+trap 'kill $SERVER_PID $BASE_PID $COUNTRY_PID 2>/dev/null; wait $SERVER_PID $BASE_PID $COUNTRY_PID 2>/dev/null; rm -rf "$T"' EXIT
 BASE_PORT=$(port_of "$T/base.log")
 check_true "a second server with a base map" test -n "$BASE_PORT"
+if [ -n "$COUNTRY_PID" ]; then
+  COUNTRY_URL=http://127.0.0.1:$(port_of "$T/country.log")
+  check_true "a third server with a country's registry" test "$COUNTRY_URL" != "http://127.0.0.1:"
+fi
 ARTIFACTS=${SPADOK_ARTIFACTS:-$ROOT/build/screenshots}
-(cd "$ROOT" && SPADOK_URL=$URL SPADOK_BASEMAP_SITE=http://127.0.0.1:$BASE_PORT SPADOK_DB=$DB SPADOK_MONUMENT=$mid SPADOK_CONFLICT_MONUMENT=$cid \
+(cd "$ROOT" && SPADOK_URL=$URL SPADOK_COUNTRY_URL=$COUNTRY_URL SPADOK_BASEMAP_SITE=http://127.0.0.1:$BASE_PORT SPADOK_DB=$DB SPADOK_MONUMENT=$mid SPADOK_CONFLICT_MONUMENT=$cid \
   SPADOK_INSPECTOR='ivan:inspect pass 2026' SPADOK_EDITOR='olena:edit pass 2026' SPADOK_MONUMENT_AT=$at SPADOK_ARTIFACTS=$ARTIFACTS \
   node --test ${SPADOK_BROWSER_TESTS:-tests/browser/}) >"$T/node.log" 2>&1
 status=$?

@@ -30,7 +30,7 @@ etag=$(header ETag)
 check_eq "1.4 a page unchanged since: 304" 304 "$(http / -H "$HTML" -H "If-None-Match: $etag")"
 
 check_eq "1.5 the vocabularies" 200 "$(http /vocabularies)"
-check_eq "1.5 with the districts, for the map's filter" "10 Голосіївський район Golosiivskyi" \
+check_eq "1.5 with the districts, for the map's filter" "10 Голосіївський район Holosiivskyi" \
   "$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["district"]
 print(len(d), d[0]["code"], d[0]["label_en"].split()[0])' "$T/body")"
 
