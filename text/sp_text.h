@@ -20,11 +20,12 @@
 const char *sp_text_word(const char *s, size_t *out_len);
 
 /* Appends to out, each after a space, what the index holds for the words of text besides
- * text itself: a word's form without its apostrophes when it has any, and its lemmas that
- * differ from it. SP_OK, or SP_ENOMEM (out->failed). */
+ * text itself: a word's form without its apostrophes when it has any, and its lemmas when
+ * it is not one itself ("лаври": "лавра" and "лавр"; "Київ", "Рівне": nothing, though they
+ * are also forms of "кий", "рівний"). SP_OK, or SP_ENOMEM (out->failed). */
 int sp_text_index_words(const char *text, sp_strbuf *out);
 
-#define SP_TEXT_MAX_TERMS 8 /* terms of one q= word: its stem and exact lemmas */
+#define SP_TEXT_MAX_TERMS   8 /* terms of one q= word: its stem and exact lemmas */
 #define SP_TEXT_TERMS_BYTES 1024
 
 typedef struct sp_text_term {
@@ -43,8 +44,9 @@ typedef struct sp_text_terms {
  * longest prefix the word shares with its lemmas when that has at least SP_TEXT_STEM_MIN
  * letters (so "лаврі" is "лавр"*, which finds "лаври", "Лавра" and "Лаврська"), else the word
  * itself as a prefix for type-ahead ("собо"*), and each lemma that prefix does not cover, as
- * a whole word ("Києва" also matches "київ", the lemma the index holds for "Київ" and
- * "Києві"). No terms when the word is only apostrophes. */
+ * a whole word ("Києва" also matches "київ", the index's word for "Київ" and "Києві") unless
+ * the word is a lemma itself (then the others are other readings of its letters: "Київ" is
+ * not also "кий"). */
 #define SP_TEXT_STEM_MIN 4
 void sp_text_query_terms(const char *word, size_t len, sp_text_terms *out);
 

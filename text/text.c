@@ -28,10 +28,10 @@
 #ifndef SP_TEXT_DICT_DIR
 #define SP_TEXT_DICT_DIR "/usr/share/hunspell" /* Debian's hunspell-uk */
 #endif
-#define SP_TEXT_WORD_MAX 96  /* bytes; longer words are taken as written */
-#define SP_TEXT_LETTERS_MIN 3 /* shorter words are taken as written */
-#define CACHE_SLOTS 65536    /* a power of two */
-#define LEMMAS_MAX 512       /* bytes of one word's lemmas, NUL after each */
+#define SP_TEXT_WORD_MAX    96    /* bytes; longer words are taken as written */
+#define SP_TEXT_LETTERS_MIN 3     /* shorter words are taken as written */
+#define CACHE_SLOTS         65536 /* a power of two */
+#define LEMMAS_MAX          512   /* bytes of one word's lemmas, NUL after each */
 
 /* Bytes of the separator at p, as FTS5's unicode61 tokenizer splits (it keeps letters and
  * digits only): ASCII punctuation and space ('_' too), Latin-1 punctuation and the signs of
@@ -109,8 +109,8 @@ static size_t strip_apostrophes(const char *word, size_t len, char *out)
 }
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int hun_tried;            /* under lock */
-static Hunhandle *hun;           /* under lock; NULL: no dictionary */
+static int hun_tried;              /* under lock */
+static Hunhandle *hun;             /* under lock; NULL: no dictionary */
 static struct sb_stemmer *english; /* under lock */
 static struct {
     char *entry; /* the word, NUL, its lemmas each followed by NUL, then NUL */
@@ -125,8 +125,9 @@ static void load_dictionary(void)
     hun_tried = 1;
     const char *aff = SP_TEXT_DICT_DIR "/uk_UA.aff", *dic = SP_TEXT_DICT_DIR "/uk_UA.dic";
     if (access(aff, R_OK) != 0 || access(dic, R_OK) != 0) {
-        sp_log(SP_LOG_WARN, "msg=\"no Ukrainian dictionary: Ukrainian words are searched as "
-                            "written (install hunspell-uk)\" path=%s",
+        sp_log(SP_LOG_WARN,
+               "msg=\"no Ukrainian dictionary: Ukrainian words are searched as "
+               "written (install hunspell-uk)\" path=%s",
                dic);
         return;
     }
@@ -142,8 +143,8 @@ static int has_cyrillic(const unsigned char *w, size_t len)
 }
 
 /* Appends lemma (lowercased, without apostrophes) to the NUL-separated list out[0..*n) when
- * it is one word, not the word itself (folded) and not there yet. */
-static void add_lemma(const char *lemma, const char *folded, char *out, size_t *n)
+ * it is one word and not there yet. */
+static void add_lemma(const char *lemma, char *out, size_t *n)
 {
     char plain[SP_TEXT_WORD_MAX + 1];
     size_t len = strlen(lemma), wl;
@@ -152,7 +153,7 @@ static void add_lemma(const char *lemma, const char *folded, char *out, size_t *
     char *low = g_utf8_strdown(lemma, (gssize)len);
     len = strip_apostrophes(low, strlen(low), plain);
     g_free(low);
-    if (!len || sp_text_word(plain, &wl) != plain || wl != len || strcmp(plain, folded) == 0)
+    if (!len || sp_text_word(plain, &wl) != plain || wl != len)
         return;
     for (size_t i = 0; i < *n; i += strlen(out + i) + 1)
         if (strcmp(out + i, plain) == 0)
@@ -175,21 +176,23 @@ static size_t compute_lemmas(const char *word, size_t len, const char *folded, c
         char **list = NULL;
         int k = Hunspell_stem(hun, &list, word);
         for (int i = 0; i < k; i++)
-            add_lemma(list[i], folded, out, &n);
+            add_lemma(list[i], out, &n);
         Hunspell_free_list(hun, &list, k);
         return n;
     }
     if (!english && !(english = sb_stemmer_new("english", "UTF_8")))
         return 0;
-    const sb_symbol *st =
-        sb_stemmer_stem(english, (const sb_symbol *)folded, (int)strlen(folded));
+    const sb_symbol *st = sb_stemmer_stem(english, (const sb_symbol *)folded, (int)strlen(folded));
     if (st)
-        add_lemma((const char *)st, folded, out, &n);
+        add_lemma((const char *)st, out, &n);
     return n;
 }
 
 /* The lemmas of word[0..len) into out (NUL after each, LEMMAS_MAX bytes); their bytes, 0
- * for none. folded: the word in lowercase without apostrophes (SP_TEXT_WORD_MAX + 1). */
+ * for none. folded: the word in lowercase without apostrophes (SP_TEXT_WORD_MAX + 1). The
+ * word itself is among them when the dictionary has it as a lemma; the others are then
+ * other readings of the same letters ("Київ": also a form of "кий", "Рівне" of "рівний"),
+ * which the index leaves out and q= takes only for the stem they share (lemma_self). */
 static size_t lemmas(const char *word, size_t len, char *folded, char *out)
 {
     char *low = g_utf8_strdown(word, (gssize)len);
@@ -245,6 +248,15 @@ static size_t lemmas(const char *word, size_t len, char *folded, char *out)
     return n;
 }
 
+/* 1 when the word (folded) is one of its lemmas list[0..n). */
+static int lemma_self(const char *folded, const char *list, size_t n)
+{
+    for (size_t i = 0; i < n; i += strlen(list + i) + 1)
+        if (strcmp(list + i, folded) == 0)
+            return 1;
+    return 0;
+}
+
 int sp_text_index_words(const char *text, sp_strbuf *out)
 {
     char folded[SP_TEXT_WORD_MAX + 1], list[LEMMAS_MAX];
@@ -258,7 +270,7 @@ int sp_text_index_words(const char *text, sp_strbuf *out)
                 break;
             }
         }
-        for (size_t i = 0; i < n; i += strlen(list + i) + 1) {
+        for (size_t i = 0; i < n && !lemma_self(folded, list, n); i += strlen(list + i) + 1) {
             sp_strbuf_puts(out, " ");
             sp_strbuf_puts(out, list + i);
         }
@@ -307,7 +319,7 @@ void sp_text_query_terms(const char *word, size_t len, sp_text_terms *out)
             stem = c;
     }
     add_term(out, &used, folded, stem, 1);
-    for (size_t i = 0; i < n; i += strlen(list + i) + 1)
+    for (size_t i = 0; i < n && !lemma_self(folded, list, n); i += strlen(list + i) + 1)
         if (strncmp(list + i, folded, stem) != 0)
             add_term(out, &used, list + i, strlen(list + i), 0);
 }
