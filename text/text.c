@@ -195,8 +195,12 @@ static size_t compute_lemmas(const char *word, size_t len, const char *folded, c
  * which the index leaves out and q= takes only for the stem they share (lemma_self). */
 static size_t lemmas(const char *word, size_t len, char *folded, char *out)
 {
+    folded[0] = '\0';
+    if (len > SP_TEXT_WORD_MAX || !g_utf8_validate(word, (gssize)len, NULL))
+        return 0; /* taken as written (bad UTF-8 only where another program wrote the row) */
     char *low = g_utf8_strdown(word, (gssize)len);
-    strip_apostrophes(low, strlen(low) > SP_TEXT_WORD_MAX ? 0 : strlen(low), folded);
+    size_t low_len = strlen(low);
+    strip_apostrophes(low, low_len > SP_TEXT_WORD_MAX ? 0 : low_len, folded);
     g_free(low);
     int letters = 0, digits = 0;
     for (size_t i = 0; i < len; i++) {
@@ -204,7 +208,7 @@ static size_t lemmas(const char *word, size_t len, char *folded, char *out)
         digits |= c >= '0' && c <= '9';
         letters += (c & 0xc0) != 0x80 && !apostrophe_len((const unsigned char *)word + i);
     }
-    if (len > SP_TEXT_WORD_MAX || digits || letters < SP_TEXT_LETTERS_MIN || !folded[0])
+    if (digits || letters < SP_TEXT_LETTERS_MIN || !folded[0])
         return 0;
 
     uint64_t h = sp_fnv1a(SP_FNV_INIT, word, len);
@@ -231,8 +235,7 @@ static size_t lemmas(const char *word, size_t len, char *folded, char *out)
             cache[i].entry = NULL;
         }
         cache_used = 0;
-        for (slot = h & (CACHE_SLOTS - 1); cache[slot].entry;)
-            slot = (slot + 1) & (CACHE_SLOTS - 1);
+        slot = h & (CACHE_SLOTS - 1);
     }
     char *e = malloc(len + 1 + n + 1);
     if (e) { /* without memory the lemmas are still right, only not kept */
@@ -305,7 +308,7 @@ void sp_text_query_terms(const char *word, size_t len, sp_text_terms *out)
     char folded[SP_TEXT_WORD_MAX + 1], list[LEMMAS_MAX];
     size_t n = lemmas(word, len, folded, list), used = 0;
     out->n = 0;
-    if (!folded[0]) { /* too long to fold here: the word itself */
+    if (!folded[0]) { /* too long to fold here (or not UTF-8): the word itself */
         char plain[SP_TEXT_TERMS_BYTES];
         size_t pl = len < sizeof plain ? strip_apostrophes(word, len, plain) : 0;
         if (pl)

@@ -139,6 +139,9 @@ static void test_text__odd_input(void)
     long_word[sizeof long_word - 1] = '\0';
     SP_CHECK_STR(index_words(long_word), "");               /* too long to look up: as written */
     SP_CHECK(strlen(terms(long_word)) == sizeof long_word); /* itself, '*' added */
+    /* bytes that are not UTF-8 (a row another program wrote): taken as written */
+    SP_CHECK_STR(index_words("\xff\xfe\xd0"), "");
+    SP_CHECK_STR(index_words("churches \xd0"), "church");
     /* the same word many times (the cache) gives the same answer */
     for (int i = 0; i < 3; i++)
         SP_CHECK_STR(terms("churches"), "church*");
