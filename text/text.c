@@ -6,7 +6,7 @@
  * indexed even if a newer dictionary would lemmatize differently. q= is turned into terms in
  * C (storage/items.c through sp_text_query_terms): no SQL calls the dictionary at query time.
  * Both libraries keep state while they work, so one lock guards them and the cache. The
- * dictionary takes ~0.4 s and ~60 MB to load, so it is loaded once per process, on the first
+ * dictionary takes ~0.4 s and ~30 MB to load, so it is loaded once per process, on the first
  * Ukrainian word; a Latin-only import (a German register) never loads it. Lemmas of words
  * already seen come from a small hash table (Hunspell costs ~25 us a word; an import meets
  * the same words again and again), emptied when three quarters full. */
