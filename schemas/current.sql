@@ -446,21 +446,19 @@ BEGIN
 END;
 
 CREATE TRIGGER monument_fts_delete AFTER DELETE ON monument BEGIN
-  INSERT INTO monument_fts (monument_fts, rowid, name_uk, name_en, address, protection_no)
-  VALUES ('delete', OLD.id, OLD.name_uk, OLD.name_en, OLD.address, OLD.protection_no);
+  DELETE FROM monument_fts WHERE rowid = OLD.id;
 END;
 
 CREATE TRIGGER monument_fts_insert AFTER INSERT ON monument BEGIN
-  INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
-  VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.protection_no);
+  INSERT INTO monument_fts (rowid, words)
+  VALUES (NEW.id, sp_search_words(NEW.name_uk, NEW.name_en, NEW.address, NEW.protection_no));
 END;
 
 CREATE TRIGGER monument_fts_update AFTER UPDATE OF name_uk, name_en, address, protection_no
   ON monument BEGIN
-  INSERT INTO monument_fts (monument_fts, rowid, name_uk, name_en, address, protection_no)
-  VALUES ('delete', OLD.id, OLD.name_uk, OLD.name_en, OLD.address, OLD.protection_no);
-  INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
-  VALUES (NEW.id, NEW.name_uk, NEW.name_en, NEW.address, NEW.protection_no);
+  DELETE FROM monument_fts WHERE rowid = OLD.id;
+  INSERT INTO monument_fts (rowid, words)
+  VALUES (NEW.id, sp_search_words(NEW.name_uk, NEW.name_en, NEW.address, NEW.protection_no));
 END;
 
 CREATE TRIGGER monument_pub_delete AFTER DELETE ON monument BEGIN
@@ -483,8 +481,7 @@ BEGIN
 END;
 
 CREATE VIRTUAL TABLE monument_fts USING fts5(
-  name_uk, name_en, address, protection_no,
-  content = 'monument', content_rowid = 'id',
+  words,
   tokenize = 'unicode61 remove_diacritics 2', detail = 'none', columnsize = 0,
   prefix = '1 2 3 4 5 6 7 8 9 10');
 

@@ -75,8 +75,8 @@ FROM (SELECT m.id, m.geom IS NOT NULL AS has_geom, m.marker IS NOT NULL AS has_m
       WHERE m.id > ?1);
 
 -- name: bulk_fts_fill
-INSERT INTO monument_fts (rowid, name_uk, name_en, address, protection_no)
-SELECT id, name_uk, name_en, address, protection_no FROM monument WHERE id > ?1;
+INSERT INTO monument_fts (rowid, words)
+SELECT id, sp_search_words(name_uk, name_en, address, protection_no) FROM monument WHERE id > ?1;
 
 -- name: exec_commit
 COMMIT;

@@ -12,6 +12,7 @@ SP_DEB_PACKAGES=(
   libjansson-dev libmicrohttpd-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core libsodium-dev
   libvips-dev libvips-tools libexif-dev
+  libhunspell-dev hunspell-uk libstemmer-dev
   python3 time curl chromium groff-base man-db
 )
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sp_log.h"
+#include "sp_text.h"
 
 /* The SP_E* of the connection's last error: a constraint is a conflict, a full disk (SQLite's
  * SQLITE_FULL, or an I/O error for ENOSPC) is SP_ENOSPACE, the rest a database error. */
@@ -274,6 +275,30 @@ int sp_db_migrate(sp_db *db, int *out_applied, sp_err *err)
     return SP_OK;
 }
 
+/* sp_search_words(text, ...): what the search index holds for a monument's texts
+ * (schemas/021_search_lemmas.sql): the texts as written, then the lemmas and apostrophe-free
+ * forms of their words (text/sp_text.h). NULLs are left out. */
+static void search_words_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    sp_strbuf b = {0};
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < argc; i++) {
+            const char *t = (const char *)sqlite3_value_text(argv[i]);
+            if (t && pass == 0) {
+                sp_strbuf_puts(&b, b.len ? " " : "");
+                sp_strbuf_puts(&b, t);
+            } else if (t) {
+                sp_text_index_words(t, &b);
+            }
+        }
+    }
+    if (b.failed)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, sp_strbuf_cstr(&b), (int)b.len, SQLITE_TRANSIENT);
+    sp_strbuf_free(&b);
+}
+
 int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
 {
     *out = NULL;
@@ -295,6 +320,11 @@ int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
     db->splite_cache = spatialite_alloc_connection();
     spatialite_init_ex(db->conn, db->splite_cache, 0);
     int rc = sp_db_exec(db, SP_Q_EXEC_CONNECTION_SETUP, err);
+    if (rc == SP_OK &&
+        sqlite3_create_function_v2(db->conn, "sp_search_words", -1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                   search_words_fn, NULL, NULL, NULL) != SQLITE_OK)
+        rc = sp_db_sqlerr(db, err, "register sp_search_words");
     if (rc == SP_OK && !db->is_readonly && !db->is_wal_deferred)
         rc = sp_db_exec(db, SP_Q_EXEC_WAL, err);
     int applied = 0, version = 0;

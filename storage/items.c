@@ -8,6 +8,7 @@
 
 #include "db_int.h"
 #include "sp_db_items.h"
+#include "sp_text.h"
 
 /* clang-format off */
 static const sp_collection_info collections[SP_COL_COUNT] = {
@@ -132,70 +133,49 @@ static int add_bbox(sp_db_params *p, const double b[4], sp_err *err)
     return SP_OK;
 }
 
-/* Length of the UTF-8 sequence at p when it separates words as FTS5's unicode61 tokenizer
- * does (it keeps letters and digits only): ASCII punctuation and space ('_' too), Latin-1
- * punctuation and the signs of multiplication and division, the General Punctuation block
- * (’ « » – — “ ”...), the numero sign; else 0. A separator missed here makes FTS5 refuse
- * the query, which is answered as a bad q (items_err), never as an internal error. */
-static size_t separator_len(const unsigned char *p)
-{
-    if (p[0] < 0x80)
-        return (p[0] >= '0' && p[0] <= '9') || (p[0] >= 'A' && p[0] <= 'Z') ||
-                       (p[0] >= 'a' && p[0] <= 'z')
-                   ? 0
-                   : 1;
-    if (p[0] == 0xc2 && p[1] >= 0xa0 && p[1] <= 0xbf)
-        return 2; /* U+00A0..U+00BF */
-    if (p[0] == 0xc3 && (p[1] == 0x97 || p[1] == 0xb7))
-        return 2; /* U+00D7, U+00F7 */
-    if (p[0] == 0xca && p[1] == 0xbc)
-        return 2; /* U+02BC modifier apostrophe */
-    if (p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81) && p[2])
-        return 3; /* U+2000..U+207F */
-    if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0x96)
-        return 3; /* U+2116 numero sign */
-    return 0;
-}
-
 /* Prefix indexes of monument_fts cover 1 to this many characters (013_search_prefix.sql);
- * a longer word is searched by its first this many, or FTS5 would merge lists again. */
+ * a longer prefix is searched by its first this many, or FTS5 would merge lists again. */
 #define SP_FTS_PREFIX_MAX 10
 
 /* Bytes of the first n characters of the UTF-8 text p[0..len). */
-static size_t utf8_prefix(const unsigned char *p, size_t len, int n)
+static size_t utf8_prefix(const char *p, size_t len, int n)
 {
     size_t i = 0;
     for (int k = 0; i < len && k < n; k++)
         do
             i++;
-        while (i < len && (p[i] & 0xC0) == 0x80);
+        while (i < len && ((unsigned char)p[i] & 0xC0) == 0x80);
     return i;
 }
 
-/* The words of a q= search as an FTS5 query: split where FTS5's tokenizer would split, each
- * word quoted (no FTS syntax gets in) as a prefix of at most SP_FTS_PREFIX_MAX characters:
- * "києво"* AND "печерська"*. */
+/* The words of a q= search as an FTS5 query: words as the index splits them (sp_text_word),
+ * each any of its terms (sp_text_query_terms: its stem or itself as a prefix, lemmas whole;
+ * issue 22), every term quoted (no FTS syntax gets in: a word has no '"'), a prefix cut to
+ * SP_FTS_PREFIX_MAX characters: ("києво"*) AND ("печерськ"*) AND ("лавр"*), and for
+ * "Києва" ("києва"* OR "київ"). */
 static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
 {
     if (strlen(text) > SP_ITEMS_Q_MAX_BYTES)
         return sp_err_set(err, SP_EINVAL, "q: longer than %d bytes", SP_ITEMS_Q_MAX_BYTES);
     int words = 0;
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        size_t sep;
-        while (*p && (sep = separator_len(p)) > 0)
-            p += sep;
-        const unsigned char *start = p;
-        while (*p && separator_len(p) == 0)
-            p++;
-        if (p == start)
-            break;
+    size_t len;
+    for (const char *w = sp_text_word(text, &len); w; w = sp_text_word(w + len, &len)) {
+        sp_text_terms t;
+        sp_text_query_terms(w, len, &t);
+        if (!t.n)
+            continue;
         if (++words > SP_ITEMS_Q_MAX_WORDS)
             return sp_err_set(err, SP_EINVAL, "q: more than %d words", SP_ITEMS_Q_MAX_WORDS);
-        sp_strbuf_puts(out, words > 1 ? " AND \"" : "\"");
-        sp_strbuf_append(out, (const char *)start, /* no '"' in a word */
-                         utf8_prefix(start, (size_t)(p - start), SP_FTS_PREFIX_MAX));
-        sp_strbuf_puts(out, "\"*");
+        sp_strbuf_puts(out, words > 1 ? " AND (" : "(");
+        for (int i = 0; i < t.n; i++) {
+            const sp_text_term *term = &t.term[i];
+            sp_strbuf_puts(out, i ? " OR \"" : "\"");
+            sp_strbuf_append(out, term->s,
+                             term->is_prefix ? utf8_prefix(term->s, term->len, SP_FTS_PREFIX_MAX)
+                                             : term->len);
+            sp_strbuf_puts(out, term->is_prefix ? "\"*" : "\"");
+        }
+        sp_strbuf_puts(out, ")");
     }
     if (!words)
         return sp_err_set(err, SP_EINVAL, "q: no words to search for");

@@ -86,7 +86,9 @@ check_eq "datetime interval on dating equals SQL" "$want $want" \
 # prefix of at most 10 characters (013_search_prefix.sql: a longer
 # word is cut, so "Володимирського" finds "Володимирська"), case-insensitive for Cyrillic,
 # Latin diacritics folded (FTS5 unicode61, remove_diacritics 2; й and ї are letters of their
-# own) - checked against a reference written in Python.
+# own) - checked against a reference written in Python, with words whose other forms add
+# nothing in the sample; what lemmas add (issue 22: "Києво-Печерська" also finds
+# "Києво-Печерської") is test_search.sh's.
 q_expect() {
   sqlite3 -batch -separator $'\t' "$DB" "SELECT id, name_uk, coalesce(name_en,''), coalesce(address,''), coalesce(protection_no,'') FROM monument" |
   python3 -c '
@@ -103,7 +105,7 @@ for line in sys.stdin:
     n += all(any(t.startswith(w) for t in toks) for w in q)
 print(n)' "$1"
 }
-for q in "собор" "СОФІЙ" "золоті ворота" "church" "Києво-Печерська" "пам’ятник" \
+for q in "собор" "СОФІЙ" "золоті ворота" "church" "Києво-Печерської" "пам’ятник" \
   "Володимирського" "вулиця Володимирський"; do
   enc=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$q")
   want=$(q_expect "$q")
