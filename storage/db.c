@@ -201,6 +201,48 @@ int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err)
     return rc == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, sp_sql_query_name[id]);
 }
 
+/* Change detection without a read transaction. Every commit to the registry, by this process
+ * or another (`spadok import` beside a running server), writes its WAL file first; a version
+ * read is kept with what stat() said of that file then, and is good for as long as the file
+ * is unchanged, provided the read began SP_DB_QUIET_S after the file's last write (the
+ * write is seen before its commit is visible: the commit waits for fsync; the assumption is
+ * only that a commit becomes visible within that time). A read costs a read transaction (two
+ * fcntl locks and a step: a third of a cached tile's time, bench/tiles cached HTTP 0.61x nginx
+ * without this, 0.8x with it); a stat() is one system call. Per connection, so no lock. */
+#define SP_DB_QUIET_S 1
+
+static int same_file(const sp_db_seen *s, const struct stat *st)
+{
+    return s->is_valid && s->size == st->st_size && s->ino == st->st_ino &&
+           s->mtime.tv_sec == st->st_mtim.tv_sec && s->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+int sp_db_version(sp_db *db, int which, enum sp_q q, int64_t *out, sp_err *err)
+{
+    sp_db_seen *s = &db->seen[which];
+    struct timespec now;
+    struct stat st;
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->conn, "main"));
+    int is_known = wal && clock_gettime(CLOCK_REALTIME, &now) == 0 && stat(wal, &st) == 0;
+    if (is_known && same_file(s, &st) &&
+        (s->read_at.tv_sec > st.st_mtim.tv_sec + SP_DB_QUIET_S ||
+         (s->read_at.tv_sec == st.st_mtim.tv_sec + SP_DB_QUIET_S &&
+          s->read_at.tv_nsec >= st.st_mtim.tv_nsec))) {
+        *out = s->version;
+        return SP_OK;
+    }
+    int rc = sp_db_query_int(db, q, out, err);
+    s->is_valid = rc == SP_OK && is_known;
+    if (s->is_valid) {
+        s->mtime = st.st_mtim;
+        s->size = st.st_size;
+        s->ino = st.st_ino;
+        s->read_at = now;
+        s->version = *out;
+    }
+    return rc;
+}
+
 int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err)
 {
     int64_t v = 0;

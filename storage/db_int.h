@@ -3,12 +3,24 @@
 #define SP_DB_INT_H
 
 #include <sqlite3.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "sp_db.h"
 #include "sp_sql.h"
 
 #define SP_DB_SQL_CACHE 32 /* composed statements (items queries) kept prepared */
 #define SP_DB_TRIGGERS  8  /* triggers one bulk step drops */
+
+/* What a version read saw of the registry's WAL file, and when it began (sp_db_version). */
+typedef struct sp_db_seen {
+    struct timespec mtime, read_at;
+    off_t size;
+    ino_t ino;
+    int64_t version;
+    int is_valid;
+} sp_db_seen;
+enum { SP_DB_SEEN_DATA, SP_DB_SEEN_MAP, SP_DB_SEEN_COUNT };
 
 /* Triggers dropped for a bulk transaction, with the SQL that made them (sp_db_triggers_off). */
 typedef struct sp_db_triggers {
@@ -34,6 +46,7 @@ struct sp_db {
     /* Parameter index of each model field in statement q, found once (sp_db_bind_fields):
      * 0 not looked up yet, -1 the statement has no such parameter. */
     short field_param[SP_Q_COUNT][SP_MAX_FIELDS];
+    sp_db_seen seen[SP_DB_SEEN_COUNT]; /* the registry's versions as last read */
 };
 
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
@@ -46,6 +59,10 @@ int sp_db_params_bind(const struct sp_db_params *p, sqlite3_stmt *st, sp_err *er
 /* A statement composed at run time from schemas/ fragments, prepared once per connection
  * and kept in a small cache; reset with bindings cleared. */
 sqlite3_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err);
+/* The registry's version that query q reads (one integer), without a read transaction when
+ * its WAL file has not been written since a read that began SP_DB_QUIET_S after the last
+ * write (storage/db.c). */
+int sp_db_version(sp_db *db, int which, enum sp_q q, int64_t *out, sp_err *err);
 /* Runs an exec_* query (several statements, no values). */
 int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err);
 /* Wraps the connection's last error once, keeping SQLite's text: "sqlite: ... (what)". */

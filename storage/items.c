@@ -552,7 +552,7 @@ int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], s
 
 int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err)
 {
-    return sp_db_query_int(db, SP_Q_DATA_VERSION, out, err);
+    return sp_db_version(db, SP_DB_SEEN_DATA, SP_Q_DATA_VERSION, out, err);
 }
 
 int sp_db_stats(sp_db *db, sp_db_stat_fn fn, void *ctx, sp_err *err)

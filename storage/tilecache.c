@@ -196,7 +196,7 @@ int sp_db_tile_evict(sp_db *c, sp_err *err)
 
 int sp_db_map_change_max(sp_db *db, int64_t *out, sp_err *err)
 {
-    return sp_db_query_int(db, SP_Q_MAP_CHANGE_MAX, out, err);
+    return sp_db_version(db, SP_DB_SEEN_MAP, SP_Q_MAP_CHANGE_MAX, out, err);
 }
 
 int sp_db_map_changes(sp_db *db, int64_t since, sp_db_map_change_fn fn, void *ctx, sp_err *err)
