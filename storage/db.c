@@ -207,8 +207,8 @@ int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err)
  * is unchanged, provided the read began SP_DB_QUIET_S after the file's last write (the
  * write is seen before its commit is visible: the commit waits for fsync; the assumption is
  * only that a commit becomes visible within that time). A read costs a read transaction (two
- * fcntl locks and a step: a third of a cached tile's time, bench/tiles cached HTTP 0.61x nginx
- * without this, 0.8x with it); a stat() is one system call. Per connection, so no lock. */
+ * fcntl locks and a step: bench/tiles cached HTTP 0.61x nginx
+ * without this, 0.66x with it); a stat() is one system call. Per connection, so no lock. */
 #define SP_DB_QUIET_S 1
 
 static int same_file(const sp_db_seen *s, const struct stat *st)
