@@ -629,7 +629,7 @@ SELECT count(*) FROM monument_fts WHERE monument_fts MATCH ?
 -- name: frag_no_agreement
  AND m.agreement_no IS NULL
 
--- /stats: group, key, Ukrainian and English label, count.
+-- /stats: group, key, Ukrainian and English label, count (storage/sp_db_items.h).
 -- name: stats
 WITH live AS (SELECT * FROM monument WHERE deleted_at IS NULL)
 SELECT 'total', NULL, 'усього', 'total', count(*) FROM live
@@ -659,7 +659,12 @@ SELECT 'question', 'no_photo', 'без фото', 'no photo', count(*)
   FROM live m WHERE NOT EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
 UNION ALL
 SELECT 'question', 'no_agreement', 'без охоронного договору', 'no protection agreement', count(*)
-  FROM live WHERE agreement_no IS NULL;
+  FROM live WHERE agreement_no IS NULL
+UNION ALL
+SELECT * FROM (SELECT 'damage_month', substr(e.day, 1, 7), substr(e.day, 1, 7), substr(e.day, 1, 7),
+                      count(*)
+                 FROM damage_event e JOIN live l ON l.id = e.monument_id
+                WHERE e.day >= '2022-02-24' GROUP BY substr(e.day, 1, 7) ORDER BY 2);
 
 -- name: frag_monuments_q
  AND m.id IN (SELECT rowid FROM monument_fts WHERE monument_fts MATCH ?)

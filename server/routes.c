@@ -76,6 +76,7 @@ const sp_http_route sp_http_routes[] = {
     {GET,        "/monuments/{id}",                                  sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "monument.html"},
     {GET,        "/report",                                          sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "report.html"},
     {GET,        "/report/{ref}",                                    sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "status.html"},
+    {GET,        "/overview",                                        sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "overview.html"},
     {GET,        "/login",                                           sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "login.html"},
     {GET,        "/department",                                      sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "department.html"},
     {GET,        "/department/moderation",                           sp_route_page,            0,     NULL,                      NOBODY,        PAGE,   "page",           "moderation.html"},

@@ -1,8 +1,10 @@
-/* server/routes_stats.c - GET /stats: the counts the department reports upwards, as JSON or
- * CSV (f=csv): live monuments in all, by district, by condition and by significance (codes
- * with Ukrainian and English labels), and how many answer each standing question (emergency
- * condition, technical act overdue, damaged more than once, no photo, no protection
- * agreement). Each question links to the items query that lists those monuments. */
+/* server/routes_stats.c - GET /stats: the counts the department reports upwards and the public
+ * overview (/overview) draws, as JSON or CSV (f=csv): live monuments in all, by district, by
+ * condition and by significance (codes with Ukrainian and English labels), how many answer
+ * each standing question (emergency condition, technical act overdue, damaged more than once,
+ * no photo, no protection agreement), and damage events by month since 2022-02-24. Each
+ * question links to the items query that lists those monuments; group= keeps one group (a
+ * chart's own CSV). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,8 +15,12 @@
 
 typedef struct stats_ctx {
     sp_http_req *r;
-    char group[16]; /* the group being written (JSON) */
+    const char *only; /* group=: that group's rows alone; NULL: all */
+    char group[16];   /* the group being written (JSON) */
 } stats_ctx;
+
+static const char *const stat_groups[] = {"total",    "district",     "condition", "significance",
+                                          "question", "damage_month", NULL};
 
 /* The items query that lists the monuments behind a question. */
 static const char *question_query(const char *key)
@@ -46,6 +52,8 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
 {
     stats_ctx *x = ctx;
     sp_strbuf *b = &x->r->body;
+    if (x->only && strcmp(x->only, group) != 0)
+        return SP_OK;
     if (x->r->format == SP_FMT_CSV) {
         sp_strbuf_printf(b, "%s,", group);
         csv_text(b, key);
@@ -56,9 +64,14 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
         sp_strbuf_printf(b, ",%lld\r\n", count);
     } else if (strcmp(group, "total") == 0) {
         sp_strbuf_printf(b, "\"total\":%lld", count);
+        snprintf(x->group, sizeof x->group, "total");
     } else {
         if (strcmp(x->group, group) != 0) {
-            sp_strbuf_printf(b, "%s\"%s\":[", x->group[0] ? "]," : ",", group);
+            sp_strbuf_printf(b, "%s\"%s\":[",
+                             !x->group[0]                     ? ""
+                             : strcmp(x->group, "total") == 0 ? ","
+                                                              : "],",
+                             group);
             snprintf(x->group, sizeof x->group, "%s", group);
         } else {
             sp_strbuf_puts(b, ",");
@@ -88,12 +101,21 @@ static int stat_row(void *ctx, const char *group, const char *key, const char *l
 int sp_route_stats(sp_http_req *r)
 {
     int rc = SP_OK;
-    static const char *const args[] = {"lang", NULL};
+    static const char *const args[] = {"lang", "group", NULL};
     if ((rc = sp_http_check_args(r, args)) != SP_OK)
         return rc;
+    const char *only = sp_http_arg_get(r, "group");
+    int known = !only;
+    for (int i = 0; !known && stat_groups[i]; i++)
+        known = strcmp(only, stat_groups[i]) == 0;
+    if (!known)
+        return sp_http_error(r, 400, "InvalidParameterValue",
+                             "group=%.40s: one of total, district, condition, significance, "
+                             "question, damage_month",
+                             only);
     if (r->format == SP_FMT_HTML)
         r->format = SP_FMT_JSON; /* a browser gets the JSON */
-    stats_ctx x = {r, ""};
+    stats_ctx x = {r, only, ""};
     sp_err err = {0};
     if (r->format == SP_FMT_CSV)
         sp_strbuf_puts(&r->body, "group,key,label_uk,label_en,count\r\n");
@@ -103,11 +125,14 @@ int sp_route_stats(sp_http_req *r)
         return sp_http_error_from(r, &err);
     if (r->format == SP_FMT_CSV) {
         r->content_type = "text/csv; charset=utf-8; header=present";
-        snprintf(r->disposition, sizeof r->disposition, "inline; filename=\"stats.csv\"");
+        snprintf(r->disposition, sizeof r->disposition, "inline; filename=\"stats%s%s.csv\"",
+                 only ? "-" : "", only ? only : "");
         return SP_OK;
     }
     char ts[32];
     sp_log_utc_now(ts);
-    sp_strbuf_printf(&r->body, "%s,\"timeStamp\":\"%s\"}", x.group[0] ? "]" : "", ts);
+    sp_strbuf_printf(&r->body, "%s%s\"timeStamp\":\"%s\"}",
+                     x.group[0] && strcmp(x.group, "total") != 0 ? "]" : "", x.group[0] ? "," : "",
+                     ts);
     return SP_OK;
 }

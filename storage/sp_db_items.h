@@ -84,8 +84,10 @@ int sp_db_monuments_densest(sp_db *db, double cell_deg, double out_lonlat[2], in
  * its edges densified so the result covers the curved outline. */
 int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err);
 /* Counts for /stats: the live monuments in all, by district, condition and significance (with
- * the vocabularies' labels), and how many answer each of the department's questions.
- * group: "total", "district", "condition", "significance", "question"; key NULL for none. */
+ * the vocabularies' labels), how many answer each of the department's questions, and the
+ * damage events (approved reports) of live monuments by month since 2022-02-24 (key YYYY-MM,
+ * months without one left out, in order). group: "total", "district", "condition",
+ * "significance", "question", "damage_month"; key NULL for none. */
 typedef int (*sp_db_stat_fn)(void *ctx, const char *group, const char *key, const char *label_uk,
                              const char *label_en, long long count, sp_err *err);
 int sp_db_stats(sp_db *db, sp_db_stat_fn fn, void *ctx, sp_err *err);

@@ -88,4 +88,20 @@ check_eq "5.8 and over a place without monuments" 200 "$(http "/tiles/damage/$(t
 cp "$T/body" "$T/empty.png"
 read -r _ differing _ <<<"$("$PNGDIFF" "$T/empty.png" "$T/kyiv.png" 24 2>&1)"
 check_true "5.9 the damage layer draws the events ($differing)" test "${differing#differing=}" -gt 100
+
+# 6. /overview's figures (/stats): damage events by month since 2022-02-24, as the database
+# counts them, and one group's CSV for a chart.
+want=$(sql "$DB" "SELECT group_concat(m || ':' || n, ' ') FROM (SELECT substr(day, 1, 7) AS m, count(*) AS n
+  FROM damage_event e JOIN monument l ON l.id = e.monument_id AND l.deleted_at IS NULL
+  WHERE day >= '2022-02-24' GROUP BY m ORDER BY m)")
+check_true "6.1 there are damage months ($want)" test -n "$want"
+check_eq "6.2 /stats: damage events by month" 200 "$(http '/stats?group=damage_month')"
+check_eq "6.3 the months and their counts, in order" "$want" \
+  "$(python3 -c 'import json, sys; print(" ".join("%s:%d" % (r["key"], r["count"]) for r in json.load(open(sys.argv[1]))["damage_month"]))' "$T/body")"
+check_eq "6.4 only that group" "damage_month timeStamp" \
+  "$(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))))' "$T/body")"
+check_eq "6.5 a chart's CSV" 200 "$(http '/stats?f=csv&group=condition')"
+check_eq "6.6 holds its group alone" "condition" "$(tail -n +2 "$T/body" | cut -d, -f1 | sort -u)"
+check_eq "6.7 an unknown group" 400 "$(http '/stats?group=nope')"
+check_eq "6.8 the overview page" 200 "$(http /overview -H 'Accept: text/html')"
 finish
