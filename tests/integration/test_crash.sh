@@ -98,8 +98,14 @@ for round in $(seq "$ROUNDS"); do
   reports "$round" & R=$!
   photos "$round" & P=$!
   edits "$round" & E=$!
-  # A random moment between 0.3 and 2.3 s into the load.
-  sleep "$(python3 -c 'import random; print(round(random.uniform(0.3, 2.3), 2))')"
+  # A random moment up to 2 s after each kind of write has been acknowledged once (so that
+  # a slow machine, or an ASan build under load, still crashes mid-load of all three), or
+  # after 60 s when one kind never is (the check below then fails).
+  for _ in $(seq 600); do
+    grep -q '^report' "$T/acked" && grep -q '^photo' "$T/acked" && grep -q '^edit' "$T/acked" && break
+    sleep 0.1
+  done
+  sleep "$(python3 -c 'import random; print(round(random.uniform(0, 2), 2))')"
   kill -9 "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null
   wait $R $P $E 2>/dev/null
