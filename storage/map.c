@@ -64,7 +64,9 @@ int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, voi
                  q->any_order ? "" : sp_sql_query_text[SP_Q_FRAG_MAP_POINTS_ORDER]);
         st = sp_db_stmt_sql(db, sql, err);
     } else {
-        st = sp_db_stmt(db, map_sql[q->kind], err);
+        int by_significance = q->kind == SP_MAP_MONUMENTS && q->significance && !q->with_footprints;
+        st = sp_db_stmt(db, by_significance ? SP_Q_MAP_MONUMENTS_OF_SIGNIFICANCE : map_sql[q->kind],
+                        err);
     }
     if (!st)
         return err->code;
