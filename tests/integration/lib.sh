@@ -118,6 +118,20 @@ n = 2 ** z
 print("%d/%d/%d" % (z, (lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))' "$@"
 }
 
+# same_as_reference NAME: the last body ($T/body) against tests/data/tiles/NAME, within the
+# tolerance of anti-aliasing (a channel may move a few levels between builds of Cairo; a
+# changed symbol, line or label changes hundreds of pixels by far more).
+# SPADOK_UPDATE_REFERENCE=1 rewrites the reference from this run (then look at it).
+same_as_reference() {
+  local ref=$ROOT/tests/data/tiles/$1 size differing maxdiff
+  if [ "${SPADOK_UPDATE_REFERENCE:-0}" = 1 ]; then
+    cp "$T/body" "$ref"
+    echo "wrote $ref"
+  fi
+  read -r size differing maxdiff <<<"$("$(dirname "$SPADOK")/tests/tools/pngdiff" "$ref" "$T/body" 24 2>&1)"
+  check_eq "$1 equals the reference within tolerance ($size $maxdiff)" "differing=0" "$differing"
+}
+
 # import_sample DB: Kyiv's districts, the monument list and the OSM historic buildings.
 import_sample() {
   local m=$ROOT/importers/mappings s=$ROOT/data/sample

@@ -80,24 +80,6 @@ check_eq "its data set with the licence given" "CC-BY-4.0" \
   "$(sql "$DB" "SELECT licence FROM dataset WHERE name = 'city-roads'")"
 
 # ---- tiles ---------------------------------------------------------------------------------
-# tile Z LON LAT: "z/x/y" of the tile holding the point
-tile() {
-  python3 -c 'import math, sys
-z, lon, lat = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-n = 2 ** z
-print("%d/%d/%d" % (z, (lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))' "$@"
-}
-# same_as_reference NAME: the last body against tests/data/tiles/NAME. Anti-aliasing may move
-# a channel by a few levels between builds of Cairo; a changed line or label changes hundreds
-# of pixels by far more.
-same_as_reference() {
-  if [ "${SPADOK_UPDATE_REFERENCE:-0}" = 1 ]; then
-    cp "$T/body" "$REF/$1"
-    echo "wrote $REF/$1"
-  fi
-  read -r size differing maxdiff <<<"$("$PNGDIFF" "$REF/$1" "$T/body" 24 2>&1)"
-  check_eq "$1 equals the reference within tolerance ($size $maxdiff)" "differing=0" "$differing"
-}
 DB=$T/town.sqlite
 "$SPADOK" basemap import --db "$DB" "$OSM" >/dev/null 2>&1
 start_server "$DB"
