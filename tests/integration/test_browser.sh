@@ -55,7 +55,7 @@ if SPADOK=$SPADOK "$ROOT/scripts/synth" --monuments 3000 --reports 1 "$T/country
   "$SPADOK" serve --db "$T/country.sqlite" --port 0 >"$T/country.log" 2>&1 &
   COUNTRY_PID=$!
 else
-  echo "SKIPPED part: scripts/synth could not make a country's registry"; tail -3 "$T/synth.log"
+  skip_part "scripts/synth could not make a country's registry (the first view over a country)"; tail -3 "$T/synth.log"
 fi
 trap 'kill $SERVER_PID $BASE_PID $COUNTRY_PID 2>/dev/null; wait $SERVER_PID $BASE_PID $COUNTRY_PID 2>/dev/null; rm -rf "$T"' EXIT
 BASE_PORT=$(port_of "$T/base.log")
