@@ -68,6 +68,8 @@ const char *sp_err_name(int code)
         return "unsupported media";
     case SP_ENOSPACE:
         return "disk full";
+    case SP_EUNAVAILABLE:
+        return "database unavailable";
     default:
         return "internal error";
     }

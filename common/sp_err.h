@@ -12,14 +12,15 @@ enum {
     SP_EINVAL = -1,    /* bad input: a file, a field, an option */
     SP_ENOTFOUND = -2, /* a file, layer, record that does not exist */
     SP_EIO = -3,       /* disk, file system */
-    SP_EDB = -4,       /* SQLite / SpatiaLite failure */
+    SP_EDB = -4,       /* database (SQLite, PostgreSQL) failure */
     SP_ENOMEM = -5,
-    SP_ECONFLICT = -6, /* duplicate key, stale version */
-    SP_EGDAL = -7,     /* GDAL/OGR/PROJ failure that is not the input's fault */
-    SP_EINTERNAL = -8, /* a bug */
-    SP_ETOOLARGE = -9, /* input over a configured size limit (HTTP 413) */
-    SP_EMEDIA = -10,   /* content that is not of a supported media type (HTTP 415) */
-    SP_ENOSPACE = -11, /* the disk (or quota) is full: nothing was written (HTTP 507) */
+    SP_ECONFLICT = -6,     /* duplicate key, stale version */
+    SP_EGDAL = -7,         /* GDAL/OGR/PROJ failure that is not the input's fault */
+    SP_EINTERNAL = -8,     /* a bug */
+    SP_ETOOLARGE = -9,     /* input over a configured size limit (HTTP 413) */
+    SP_EMEDIA = -10,       /* content that is not of a supported media type (HTTP 415) */
+    SP_ENOSPACE = -11,     /* the disk (or quota) is full: nothing was written (HTTP 507) */
+    SP_EUNAVAILABLE = -12, /* the database server cannot be reached now: try again (HTTP 503) */
 };
 
 typedef struct sp_err {

@@ -1377,3 +1377,16 @@ ORDER BY ST_Area(geom) DESC, id;
 -- The base map's extent, for `spadok tiles` (a NULL row when there is none).
 -- name: basemap_extent
 SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM basemap_rtree;
+
+-- PostgreSQL keeps its schema version in a table that this makes on a new database
+-- (schemas/pg/queries.sql); SQLite's is PRAGMA user_version, always there.
+-- name: exec_schema_bootstrap
+-- nothing to do on SQLite
+
+-- The monuments whose search words PostgreSQL's triggers left to fill (storage/db.c,
+-- search_fill): none on SQLite, whose triggers call sp_search_words themselves.
+-- name: search_pending
+SELECT 0, NULL, NULL, NULL, NULL WHERE 0
+
+-- name: search_fill
+UPDATE monument_fts SET words = ?1 WHERE 0 AND rowid = ?2

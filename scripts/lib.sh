@@ -8,7 +8,7 @@ SP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SP_DEB_PACKAGES=(
   gcc make cmake pkg-config clang-format clang libclang-rt-14-dev
   libgdal-dev gdal-bin libproj-dev proj-bin
-  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite libpq-dev
   libjansson-dev libmicrohttpd-dev zlib1g-dev
   libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core libsodium-dev
   libvips-dev libvips-tools libexif-dev

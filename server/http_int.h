@@ -21,6 +21,7 @@
 #define SP_HTTP_MAX_ARGS     64
 #define SP_HTTP_MAX_BODY     (64 * 1024) /* JSON request bodies */
 #define SP_HTTP_FULL_RETRY_S 300         /* Retry-After of a 507 (disk full) */
+#define SP_HTTP_DB_RETRY_S   5           /* Retry-After of a 503 when PostgreSQL is unreachable */
 
 /* The server's one read-write connection: every write goes through it, one at a time. */
 typedef struct sp_http_writer {

@@ -77,6 +77,12 @@ int sp_http_error_from(sp_http_req *r, const sp_err *err)
         r->retry_after = SP_HTTP_FULL_RETRY_S;
         return sp_http_error(r, 507, "InsufficientStorage",
                              "the server's disk is full: nothing was written; try again later");
+    case SP_EUNAVAILABLE: /* PostgreSQL down or restarting: the next request reconnects */
+        sp_log(SP_LOG_WARN, "req=%llx msg=\"database unavailable\" detail=\"%s\"",
+               (unsigned long long)r->id, err->msg);
+        r->retry_after = SP_HTTP_DB_RETRY_S;
+        return sp_http_error(r, 503, "ServiceUnavailable",
+                             "the database cannot be reached just now; try again shortly");
     default:
         sp_log(SP_LOG_ERROR, "req=%llx msg=\"%s\"", (unsigned long long)r->id, err->msg);
         return sp_http_error(r, 500, "ServerError", "internal error (logged as req %llx)",

@@ -43,7 +43,7 @@ int sp_db_backup(sp_db *db, const char *out_path, sp_err *err)
         } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
         sqlite3_backup_finish(b);
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != SP_STMT_DONE) {
         sp_err_set(err, (rc & 0xff) == SQLITE_FULL ? SP_ENOSPACE : SP_EDB, "backup failed: %s",
                    sqlite3_errmsg(dest));
         sqlite3_close(dest);

@@ -127,17 +127,17 @@ int sp_db_params_int(sp_db_params *p, const char *name, int64_t i, sp_err *err)
     return SP_OK;
 }
 
-static int bind_one(sqlite3_stmt *st, int idx, const sp_db_param *x)
+static int bind_one(sp_stmt *st, int idx, const sp_db_param *x)
 {
     switch (x->type) {
     case SP_DB_P_INT:
-        return sqlite3_bind_int64(st, idx, x->i);
+        return sp_stmt_bind_int64(st, idx, x->i);
     case SP_DB_P_REAL:
-        return sqlite3_bind_double(st, idx, x->d);
+        return sp_stmt_bind_double(st, idx, x->d);
     case SP_DB_P_TEXT:
-        return sqlite3_bind_text(st, idx, x->text, (int)x->len, SQLITE_TRANSIENT);
+        return sp_stmt_bind_text_len(st, idx, x->text, (int)x->len);
     default:
-        return sqlite3_bind_null(st, idx);
+        return sp_stmt_bind_null(st, idx);
     }
 }
 
@@ -149,11 +149,11 @@ static const sp_db_param *next_plain(const sp_db_params *p, int *next)
     return *next < p->n ? &p->items[(*next)++] : NULL;
 }
 
-int sp_db_params_bind(const sp_db_params *p, sqlite3_stmt *st, sp_err *err)
+int sp_db_params_bind(const sp_db_params *p, sp_stmt *st, sp_err *err)
 {
-    int count = sqlite3_bind_parameter_count(st), next = 0, named = 0;
+    int count = sp_stmt_param_count(st), next = 0, named = 0;
     for (int idx = 1; idx <= count; idx++) {
-        const char *name = sqlite3_bind_parameter_name(st, idx);
+        const char *name = sp_stmt_param_name(st, idx);
         const sp_db_param *x = NULL;
         if (!name)
             x = next_plain(p, &next);
@@ -163,9 +163,9 @@ int sp_db_params_bind(const sp_db_params *p, sqlite3_stmt *st, sp_err *err)
         if (!x)
             return sp_err_set(err, SP_EDB, "internal: no value for SQL parameter %d (%s)", idx,
                               name ? name : "?");
-        if (bind_one(st, idx, x) != SQLITE_OK)
-            return sp_err_set(err, SP_EDB, "sqlite: %s (bind parameter %d)",
-                              sqlite3_errmsg(sqlite3_db_handle(st)), idx);
+        int rc = bind_one(st, idx, x);
+        if (rc != SP_OK)
+            return sp_err_set(err, rc, "binding SQL parameter %d (%s)", idx, name ? name : "?");
     }
     int plain_left = next_plain(p, &next) != NULL, named_all = 0;
     for (int k = 0; k < p->n; k++)

@@ -6,11 +6,16 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "pg.h"
 #include "sp_db.h"
 #include "sp_sql.h"
+#include "stmt.h"
 
 #define SP_DB_SQL_CACHE 32 /* composed statements (items queries) kept prepared */
 #define SP_DB_TRIGGERS  8  /* triggers one bulk step drops */
+/* The texts a monument's search words come from: name_uk, name_en, address, protection_no
+ * (sp_search_words in schemas/021_search_lemmas.sql; search_pending on PostgreSQL). */
+#define SP_DB_SEARCH_TEXTS 4
 
 /* What a version read saw of the registry's WAL file, and when it began (sp_db_version). */
 typedef struct sp_db_seen {
@@ -29,14 +34,15 @@ typedef struct sp_db_triggers {
 } sp_db_triggers;
 
 struct sp_db {
-    sqlite3 *conn;
+    sqlite3 *conn; /* SQLite, or */
+    sp_pg *pg;     /* PostgreSQL (storage/pg.c) */
     struct {
         char *sql;
-        sqlite3_stmt *st;
+        sp_stmt *st;
     } sql_cache[SP_DB_SQL_CACHE];
     int sql_cache_next;
     void *splite_cache;
-    sqlite3_stmt *stmts[SP_Q_COUNT];
+    sp_stmt *stmts[SP_Q_COUNT];
     int is_readonly;
     int is_wal_deferred;    /* SP_DB_FILL_NEW on a new file: WAL at close */
     int in_bulk;            /* inside sp_db_bulk_begin .. sp_db_bulk_finish */
@@ -49,16 +55,32 @@ struct sp_db {
     sp_db_seen seen[SP_DB_SEEN_COUNT]; /* the registry's versions as last read */
 };
 
+/* A new statement of the connection's engine (stmt.c); sp_stmt_finalize frees it. */
+sp_stmt *sp_stmt_prepare(sp_db *db, const char *sql, const char *what, sp_err *err);
+/* Binds n bytes of s as text, copied. */
+int sp_stmt_bind_text_len(sp_stmt *st, int idx, const char *s, int n);
+/* Binds s as text without a copy: s must outlive the step (a record's values in a bulk
+ * import, bound a million times). */
+int sp_stmt_bind_text_ref(sp_stmt *st, int idx, const char *s);
+/* 1 inside a transaction. */
+int sp_db_in_transaction(sp_db *db);
+/* The text of statement or fragment id in the connection's engine's dialect. */
+const char *sp_db_sql(const sp_db *db, enum sp_q id);
+/* The connection's last error message. */
+const char *sp_db_errmsg(sp_db *db);
+/* A malloc'd copy of s ("" for NULL), as the storage files return texts (free them). */
+char *sp_db_strdup(const char *s);
+
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
-sqlite3_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err);
+sp_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err);
 /* Binds every parameter of st from p: a named one (":minx") by its name, each plain ? to the
  * next unnamed value in order. A parameter without a value, or a value left over, is an
  * SP_EDB: the SQL and the code that fills p disagree. */
 struct sp_db_params;
-int sp_db_params_bind(const struct sp_db_params *p, sqlite3_stmt *st, sp_err *err);
+int sp_db_params_bind(const struct sp_db_params *p, sp_stmt *st, sp_err *err);
 /* A statement composed at run time from schemas/ fragments, prepared once per connection
  * and kept in a small cache; reset with bindings cleared. */
-sqlite3_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err);
+sp_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err);
 /* The registry's version that query q reads (one integer), without a read transaction when
  * its WAL file has not been written since a read that began SP_DB_QUIET_S after the last
  * write (storage/db.c). */
@@ -68,28 +90,28 @@ int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err);
 /* Wraps the connection's last error once, keeping SQLite's text: "sqlite: ... (what)". */
 int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what);
 /* Steps a statement that returns no rows (or whose rows are ignored), then resets it. */
-int sp_db_step_done(sp_db *db, sqlite3_stmt *st, const char *what, sp_err *err);
-void sp_db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+int sp_db_step_done(sp_db *db, sp_stmt *st, const char *what, sp_err *err);
+void sp_db_bind_text_or_null(sp_stmt *st, int idx, const char *s);
 /* Bind by the parameter's name (":name" in schemas/queries.sql), copying the value (NULL binds
  * SQL NULL); SP_EINTERNAL when the statement has no such parameter. Return SP_OK (0), so
  * that `if (bind(...) || bind(...))` stops at the first failure, err set. */
-int sp_db_bind_text(sqlite3_stmt *st, const char *name, const char *v, sp_err *err);
-int sp_db_bind_int(sqlite3_stmt *st, const char *name, int64_t v, sp_err *err);
-int sp_db_bind_double(sqlite3_stmt *st, const char *name, double v, sp_err *err);
-int sp_db_bind_blob(sqlite3_stmt *st, const char *name, const void *p, size_t n, sp_err *err);
+int sp_db_bind_text(sp_stmt *st, const char *name, const char *v, sp_err *err);
+int sp_db_bind_int(sp_stmt *st, const char *name, int64_t v, sp_err *err);
+int sp_db_bind_double(sp_stmt *st, const char *name, double v, sp_err *err);
+int sp_db_bind_blob(sp_stmt *st, const char *name, const void *p, size_t n, sp_err *err);
 /* Binds a record's model fields of e to statement q's parameters :<field name> (NULL values
  * as SQL NULL; whole numbers as integers). Sets of codes go to join tables and are skipped;
  * any other field the statement lacks is SP_EINTERNAL. Values must outlive the step. */
-int sp_db_bind_fields(sp_db *db, enum sp_q q, sqlite3_stmt *st, const sp_entity *e,
-                      char *const values[], sp_err *err);
+int sp_db_bind_fields(sp_db *db, enum sp_q q, sp_stmt *st, const sp_entity *e, char *const values[],
+                      sp_err *err);
 /* A photo file's sha256, media type, width, height, bytes, taken_at, lat, lon from
  * parameter first on (lat and lon NULL without GPS); storage/photos.c. */
 struct sp_db_photo_file;
-void sp_db_bind_photo_file(sqlite3_stmt *st, int first, const struct sp_db_photo_file *f);
+void sp_db_bind_photo_file(sp_stmt *st, int first, const struct sp_db_photo_file *f);
 /* Runs a query without values that returns one integer (a count, a version, a max id). */
 int sp_db_query_int(sp_db *db, enum sp_q id, int64_t *out, sp_err *err);
 
-/* The row id of query q (one JSON text column) for the audit log; sqlite3_free it. */
+/* The row id of query q (one JSON text column) for the audit log; free it. */
 char *sp_db_row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err);
 /* One audit_log row, in the caller's transaction. */
 int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const char *entity,

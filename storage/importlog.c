@@ -6,7 +6,7 @@
 int sp_db_import_run_begin(sp_db *db, const char *dataset, const char *files, const char *mapping,
                            const char *target, int prefer_source, int64_t *out_id, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_RUN_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_RUN_INSERT, err);
     *out_id = 0;
     if (!st || sp_db_bind_text(st, ":dataset", dataset, err) ||
         sp_db_bind_text(st, ":files", files, err) ||
@@ -15,14 +15,14 @@ int sp_db_import_run_begin(sp_db *db, const char *dataset, const char *files, co
         sp_db_bind_int(st, ":prefer_source", prefer_source != 0, err))
         return err->code;
     int rc = sp_db_step_done(db, st, "start import run", err);
-    *out_id = rc == SP_OK ? sqlite3_last_insert_rowid(db->conn) : 0;
+    *out_id = rc == SP_OK ? sp_db_last_id(db) : 0;
     return rc;
 }
 
 int sp_db_import_run_finish(sp_db *db, int64_t run_id, const sp_import_counts *c, int is_ok,
                             sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_RUN_FINISH, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_RUN_FINISH, err);
     if (!st || sp_db_bind_int(st, ":id", run_id, err) ||
         sp_db_bind_text(st, ":status", is_ok ? "ok" : "failed", err) ||
         sp_db_bind_int(st, ":read", c->read, err) ||
@@ -42,16 +42,16 @@ int sp_db_import_error_add(sp_db *db, int64_t run_id, const char *kind, const ch
                            long long row, const char *source_key, const char *field,
                            const char *reason, const char *raw, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_ERROR_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_IMPORT_ERROR_INSERT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+    sp_stmt_bind_int64(st, 1, run_id);
+    sp_stmt_bind_text(st, 2, kind);
     sp_db_bind_text_or_null(st, 3, layer);
-    sqlite3_bind_int64(st, 4, row);
+    sp_stmt_bind_int64(st, 4, row);
     sp_db_bind_text_or_null(st, 5, source_key);
     sp_db_bind_text_or_null(st, 6, field);
-    sqlite3_bind_text(st, 7, reason, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 8, raw, -1, SQLITE_TRANSIENT);
+    sp_stmt_bind_text(st, 7, reason);
+    sp_stmt_bind_text(st, 8, raw);
     return sp_db_step_done(db, st, "record import error", err);
 }

@@ -198,36 +198,37 @@ static int is_search_only(const sp_items_query *q)
 }
 
 /* The conditions of q after the collection's select, with their values. */
-static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
+static int conditions(const sp_db *db, const sp_items_query *q, sp_strbuf *sql, sp_db_params *p,
+                      sp_err *err)
 {
     const col_sql *cs = &sqls[q->collection];
     if (q->collection == SP_COL_REPORTS) {
         if (q->updated_since) {
-            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_REPORTS_SINCE]);
+            sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_REPORTS_SINCE));
             if (add_text(p, q->updated_since, err))
                 return err->code;
         }
     } else if (q->updated_since) { /* tombstones too */
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_CHANGED_SINCE]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_CHANGED_SINCE));
         if (add_text(p, q->updated_since, err) || add_text(p, q->updated_since, err))
             return err->code;
     } else {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_NOT_DELETED]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_NOT_DELETED));
     }
     if (q->id > 0) {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_ID]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_MONUMENTS_ID));
         if (sp_db_params_int(p, NULL, q->id, err))
             return err->code;
     }
     if (q->has_bbox) {
-        sp_strbuf_puts(sql, sp_sql_query_text[cs->bbox]);
+        sp_strbuf_puts(sql, sp_db_sql(db, cs->bbox));
         if (add_bbox(p, q->bbox, err))
             return err->code;
     }
     for (int k = 0; k < 2; k++) {
         if (!q->datetime[k])
             continue;
-        sp_strbuf_puts(sql, sp_sql_query_text[k == 0 ? cs->time_from : cs->time_to]);
+        sp_strbuf_puts(sql, sp_db_sql(db, k == 0 ? cs->time_from : cs->time_to));
         if (add_text(p, q->datetime[k], err))
             return err->code;
     }
@@ -240,7 +241,7 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
             return sp_err_set(err, SP_EINVAL, "%s: not a filter of %s", q->eq_name[i],
                               collections[q->collection].name);
         if (q->collection == SP_COL_MONUMENTS && strcmp(found->name, "kinds") == 0) {
-            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_KIND]);
+            sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_MONUMENTS_KIND));
         } else {
             sp_strbuf_puts(sql, " AND ");
             sp_strbuf_puts(sql, found->sql);
@@ -254,29 +255,28 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
     if (asks && q->collection != SP_COL_MONUMENTS)
         return sp_err_set(err, SP_EINVAL, "the department's questions are about monuments");
     if (q->damaged_since) {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_DAMAGED_SINCE]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_DAMAGED_SINCE));
         if (add_text(p, q->damaged_since, err))
             return err->code;
     }
     if (q->act_overdue)
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ACT_OVERDUE]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_ACT_OVERDUE));
     if (q->hit_again)
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_HIT_AGAIN]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_HIT_AGAIN));
     if (q->has_photo)
         sp_strbuf_puts(
-            sql,
-            sp_sql_query_text[q->has_photo == SP_YES ? SP_Q_FRAG_HAS_PHOTO : SP_Q_FRAG_NO_PHOTO]);
+            sql, sp_db_sql(db, q->has_photo == SP_YES ? SP_Q_FRAG_HAS_PHOTO : SP_Q_FRAG_NO_PHOTO));
     if (q->has_agreement)
-        sp_strbuf_puts(sql, sp_sql_query_text[q->has_agreement == SP_YES ? SP_Q_FRAG_HAS_AGREEMENT
-                                                                         : SP_Q_FRAG_NO_AGREEMENT]);
+        sp_strbuf_puts(sql, sp_db_sql(db, q->has_agreement == SP_YES ? SP_Q_FRAG_HAS_AGREEMENT
+                                                                     : SP_Q_FRAG_NO_AGREEMENT));
     if (q->q) {
         if (q->collection != SP_COL_MONUMENTS)
             return sp_err_set(err, SP_EINVAL, "q: full-text search covers monuments only");
         sp_strbuf match = {0};
         int rc = fts_query(q->q, &match, err);
         if (rc == SP_OK) {
-            sp_strbuf_puts(sql, sp_sql_query_text[is_search_only(q) ? SP_Q_FRAG_MONUMENTS_Q_DRIVING
-                                                                    : SP_Q_FRAG_MONUMENTS_Q]);
+            sp_strbuf_puts(sql, sp_db_sql(db, is_search_only(q) ? SP_Q_FRAG_MONUMENTS_Q_DRIVING
+                                                                : SP_Q_FRAG_MONUMENTS_Q));
             rc = add_text(p, sp_strbuf_cstr(&match), err);
         }
         sp_strbuf_free(&match);
@@ -292,16 +292,15 @@ static int conditions(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
 }
 
 /* ORDER BY for sortby ("+a,-b"): each key a queryable (not the geometry); then the id. */
-static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
+static int order_by(const sp_db *db, const sp_items_query *q, sp_strbuf *sql, sp_err *err)
 {
     const col_sql *cs = &sqls[q->collection];
     if (!q->sortby) {
         sp_strbuf_puts(
-            sql,
-            sp_sql_query_text[is_search_only(q) ? SP_Q_FRAG_ORDER_BY_HIT : SP_Q_FRAG_ORDER_BY_ID]);
+            sql, sp_db_sql(db, is_search_only(q) ? SP_Q_FRAG_ORDER_BY_HIT : SP_Q_FRAG_ORDER_BY_ID));
         return SP_OK;
     }
-    sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_ORDER_BY]);
+    sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_ORDER_BY));
     int keys = 0;
     for (const char *p = q->sortby; *p;) {
         size_t n = strcspn(p, ",");
@@ -319,9 +318,9 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
         for (int k = 0; k < 2; k++) {
             sp_strbuf_puts(sql, " ");
             sp_strbuf_puts(sql, found->sql);
-            sp_strbuf_puts(sql, sp_sql_query_text[k == 0    ? SP_Q_FRAG_IS_NULL
-                                                  : is_desc ? SP_Q_FRAG_DESC
-                                                            : SP_Q_FRAG_ASC]);
+            sp_strbuf_puts(sql, sp_db_sql(db, k == 0    ? SP_Q_FRAG_IS_NULL
+                                              : is_desc ? SP_Q_FRAG_DESC
+                                                        : SP_Q_FRAG_ASC));
         }
         p += n;
         if (*p == ',')
@@ -329,7 +328,7 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
     }
     if (!keys)
         return sp_err_set(err, SP_EINVAL, "sortby: no property given");
-    sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_THEN_ID]);
+    sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_THEN_ID));
     return SP_OK;
 }
 
@@ -337,25 +336,26 @@ static int order_by(const sp_items_query *q, sp_strbuf *sql, sp_err *err)
  * q= on live monuments (the usual map and search pages), or none (the first page of the
  * collection): 1 with the statement in sql and its values in p; 0 when the general count
  * must be used. */
-static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, sp_err *err)
+static int fast_count(const sp_db *db, const sp_items_query *q, sp_strbuf *sql, sp_db_params *p,
+                      sp_err *err)
 {
     if (!is_place_or_words(q))
         return 0;
     if (!q->has_bbox && !q->q) {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_ALL]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_MONUMENTS_COUNT_ALL));
         return sql->failed ? (sp_err_set(err, SP_ENOMEM, "out of memory"), -1) : 1;
     }
     sp_strbuf match = {0};
     int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
     if (rc == SP_OK && q->has_bbox) {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_RTREE]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_MONUMENTS_COUNT_RTREE));
         rc = add_bbox(p, q->bbox, err);
         if (rc == SP_OK && q->q) {
-            sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_COUNT_RTREE_Q]);
+            sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_COUNT_RTREE_Q));
             rc = add_text(p, sp_strbuf_cstr(&match), err);
         }
     } else if (rc == SP_OK) {
-        sp_strbuf_puts(sql, sp_sql_query_text[SP_Q_FRAG_MONUMENTS_COUNT_FTS]);
+        sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_MONUMENTS_COUNT_FTS));
         rc = add_text(p, sp_strbuf_cstr(&match), err);
     }
     sp_strbuf_free(&match);
@@ -367,7 +367,7 @@ static int fast_count(const sp_items_query *q, sp_strbuf *sql, sp_db_params *p, 
 /* A failed step: FTS5 refusing the words of q is the client's error (400), the rest ours. */
 static int items_err(sp_db *db, const sp_items_query *q, sp_err *err, const char *what)
 {
-    const char *msg = sqlite3_errmsg(db->conn);
+    const char *msg = sp_db_errmsg(db);
     if (q->q && strncmp(msg, "fts5:", 5) == 0)
         return sp_err_set(err, SP_EINVAL,
                           "q: cannot be searched as written (%s): use words "
@@ -379,11 +379,11 @@ static int items_err(sp_db *db, const sp_items_query *q, sp_err *err, const char
 static sp_db_param_type value_type(int sqlite_type)
 {
     switch (sqlite_type) {
-    case SQLITE_INTEGER:
+    case SP_COL_INTEGER:
         return SP_DB_P_INT;
-    case SQLITE_FLOAT:
+    case SP_COL_FLOAT:
         return SP_DB_P_REAL;
-    case SQLITE_NULL:
+    case SP_COL_NULL:
         return SP_DB_P_NULL;
     default:
         return SP_DB_P_TEXT;
@@ -396,39 +396,39 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
     const col_sql *cs = &sqls[q->collection];
     sp_strbuf cond = {0}, sql = {0};
     sp_db_params params = {0};
-    int rc = conditions(q, &cond, &params, err);
+    int rc = conditions(db, q, &cond, &params, err);
     *out_matched = -1;
     if (rc == SP_OK && q->want_matched) {
         sp_db_params count_params = {0};
-        int fast = fast_count(q, &sql, &count_params, err);
+        int fast = fast_count(db, q, &sql, &count_params, err);
         if (fast < 0)
             rc = err->code;
         if (fast == 0) {
-            sp_strbuf_puts(&sql, sp_sql_query_text[cs->count]);
+            sp_strbuf_puts(&sql, sp_db_sql(db, cs->count));
             sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
         }
-        sqlite3_stmt *st = NULL;
+        sp_stmt *st = NULL;
         if (rc == SP_OK &&
             !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
             rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
         if (rc == SP_OK &&
             (rc = sp_db_params_bind(fast ? &count_params : &params, st, err)) == SP_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                *out_matched = sqlite3_column_int64(st, 0);
+            if (sp_stmt_step(st) == SP_STMT_ROW)
+                *out_matched = sp_stmt_column_int64(st, 0);
             else
                 rc = items_err(db, q, err, "count items");
-            sqlite3_reset(st);
+            sp_stmt_reset(st);
         }
         sp_db_params_free(&count_params);
     }
     if (rc == SP_OK) {
         sp_strbuf_reset(&sql);
-        sp_strbuf_puts(&sql, sp_sql_query_text[cs->select]);
+        sp_strbuf_puts(&sql, sp_db_sql(db, cs->select));
         if (q->collection == SP_COL_MONUMENTS) /* the others' select names its table */
-            sp_strbuf_puts(&sql, sp_sql_query_text[is_search_only(q) ? SP_Q_FRAG_MONUMENTS_FROM_FTS
-                                                                     : SP_Q_FRAG_MONUMENTS_FROM]);
+            sp_strbuf_puts(&sql, sp_db_sql(db, is_search_only(q) ? SP_Q_FRAG_MONUMENTS_FROM_FTS
+                                                                 : SP_Q_FRAG_MONUMENTS_FROM));
         sp_strbuf_append(&sql, sp_strbuf_cstr(&cond), cond.len);
-        rc = order_by(q, &sql, err);
+        rc = order_by(db, q, &sql, err);
         if (rc == SP_OK &&
             (sp_db_params_int(&params, ":limit", q->limit, err) ||
              sp_db_params_int(&params, ":offset", q->offset, err) ||
@@ -437,39 +437,39 @@ int sp_db_items(sp_db *db, const sp_items_query *q, sp_db_feature_fn fn, void *c
              sp_db_params_int(&params, ":decimals", q->out_decimals ? q->out_decimals : 7, err)))
             rc = err->code;
     }
-    sqlite3_stmt *st = NULL;
+    sp_stmt *st = NULL;
     if (rc == SP_OK && !(st = sql.failed ? NULL : sp_db_stmt_sql(db, sp_strbuf_cstr(&sql), err)))
         rc = err->code ? err->code : sp_err_set(err, SP_ENOMEM, "out of memory");
     if (rc == SP_OK)
         rc = sp_db_params_bind(&params, st, err);
     if (rc == SP_OK) {
-        int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */
+        int ncols = sp_stmt_column_count(st) - 1; /* the last column is the geometry */
         const char *names[64], *values[64];
         sp_db_param_type types[64];
         if (ncols > 64)
             ncols = 64;
         int step, is_first = 1;
-        while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
             /* Names only after the first step: binding a GLOB/LIKE pattern makes SQLite
              * re-prepare the statement there, which frees earlier column names. */
             for (int i = 0; is_first && i < ncols; i++)
-                names[i] = sqlite3_column_name(st, i);
+                names[i] = sp_stmt_column_name(st, i);
             is_first = 0;
             for (int i = 0; i < ncols; i++) {
-                types[i] = value_type(sqlite3_column_type(st, i));
-                values[i] = (const char *)sqlite3_column_text(st, i);
+                types[i] = value_type(sp_stmt_column_type(st, i));
+                values[i] = (const char *)sp_stmt_column_text(st, i);
             }
-            sp_db_feature f = {sqlite3_column_int64(st, 0),
+            sp_db_feature f = {sp_stmt_column_int64(st, 0),
                                ncols,
                                names,
                                values,
                                types,
-                               (const char *)sqlite3_column_text(st, ncols)};
+                               (const char *)sp_stmt_column_text(st, ncols)};
             rc = fn(ctx, &f, err);
         }
-        if (rc == SP_OK && step != SQLITE_DONE)
+        if (rc == SP_OK && step != SP_STMT_DONE)
             rc = items_err(db, q, err, "items");
-        sqlite3_reset(st);
+        sp_stmt_reset(st);
     }
     sp_strbuf_free(&cond);
     sp_strbuf_free(&sql);
@@ -482,28 +482,28 @@ int sp_db_collection_extent(sp_db *db, sp_collection c, double out_bbox[4], int 
 {
     *out_has_bbox = 0;
     out_tmin[0] = out_tmax[0] = '\0';
-    sqlite3_stmt *st =
+    sp_stmt *st =
         sp_db_stmt(db, c == SP_COL_ZONES ? SP_Q_ZONES_EXTENT : SP_Q_MONUMENTS_EXTENT, err);
     if (!st)
         return err->code;
     double b[4];
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        sp_db_rtree_root_bounds(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), b)) {
+    if (sp_stmt_step(st) == SP_STMT_ROW &&
+        sp_db_rtree_root_bounds(sp_stmt_column_blob(st, 0), sp_stmt_column_bytes(st, 0), b)) {
         memcpy(out_bbox, b, sizeof b);
         *out_has_bbox = 1;
     }
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     if (c != SP_COL_MONUMENTS)
         return SP_OK;
     if (!(st = sp_db_stmt(db, SP_Q_MONUMENTS_TIME_EXTENT, err)))
         return err->code;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-            snprintf(out_tmin, 32, "%04d-01-01T00:00:00Z", sqlite3_column_int(st, 0));
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-            snprintf(out_tmax, 32, "%04d-12-31T23:59:59Z", sqlite3_column_int(st, 1));
+    if (sp_stmt_step(st) == SP_STMT_ROW) {
+        if (sp_stmt_column_type(st, 0) != SP_COL_NULL)
+            snprintf(out_tmin, 32, "%04d-01-01T00:00:00Z", sp_stmt_column_int(st, 0));
+        if (sp_stmt_column_type(st, 1) != SP_COL_NULL)
+            snprintf(out_tmax, 32, "%04d-12-31T23:59:59Z", sp_stmt_column_int(st, 1));
     }
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return SP_OK;
 }
 
@@ -517,35 +517,35 @@ int sp_db_monuments_densest(sp_db *db, double cell_deg, double out_lonlat[2], in
     int64_t n = 0;
     if (sp_db_query_int(db, SP_Q_MONUMENTS_PUB_COUNT, &n, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MONUMENTS_DENSEST_CELL, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_MONUMENTS_DENSEST_CELL, err);
     if (!st || sp_db_bind_double(st, ":cell", cell_deg, err) != SP_OK ||
         sp_db_bind_int(st, ":step", n > SP_DENSEST_SAMPLE ? n / SP_DENSEST_SAMPLE : 1, err) !=
             SP_OK)
         return err->code;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out_lonlat[0] = sqlite3_column_double(st, 0);
-        out_lonlat[1] = sqlite3_column_double(st, 1);
-        *out_count = sqlite3_column_int64(st, 2);
+    int rc = sp_stmt_step(st);
+    if (rc == SP_STMT_ROW) {
+        out_lonlat[0] = sp_stmt_column_double(st, 0);
+        out_lonlat[1] = sp_stmt_column_double(st, 1);
+        *out_count = sp_stmt_column_int64(st, 2);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "densest cell");
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "densest cell");
 }
 
 int sp_db_bbox_to_4326(sp_db *db, int srid, const double in[4], double out[4], sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_BBOX_TO_4326, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_BBOX_TO_4326, err);
     if (!st)
         return err->code;
     for (int i = 0; i < 4; i++)
-        sqlite3_bind_double(st, i + 1, in[i]);
-    sqlite3_bind_int(st, 5, srid);
-    int rc = sqlite3_step(st);
-    int ok = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+        sp_stmt_bind_double(st, i + 1, in[i]);
+    sp_stmt_bind_int(st, 5, srid);
+    int rc = sp_stmt_step(st);
+    int ok = rc == SP_STMT_ROW && sp_stmt_column_type(st, 0) != SP_COL_NULL;
     for (int i = 0; ok && i < 4; i++)
-        out[i] = sqlite3_column_double(st, i);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
+        out[i] = sp_stmt_column_double(st, i);
+    sp_stmt_reset(st);
+    if (rc != SP_STMT_ROW)
         return sp_db_sqlerr(db, err, "transform bbox");
     return ok ? SP_OK : sp_err_set(err, SP_EINVAL, "bbox cannot be transformed to EPSG:4326");
 }
@@ -557,16 +557,16 @@ int sp_db_data_version(sp_db *db, int64_t *out, sp_err *err)
 
 int sp_db_stats(sp_db *db, sp_db_stat_fn fn, void *ctx, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_STATS, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_STATS, err);
     if (!st)
         return err->code;
     int step, rc = SP_OK;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-                (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-                (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4), err);
-    if (rc == SP_OK && step != SQLITE_DONE)
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW)
+        rc = fn(ctx, (const char *)sp_stmt_column_text(st, 0),
+                (const char *)sp_stmt_column_text(st, 1), (const char *)sp_stmt_column_text(st, 2),
+                (const char *)sp_stmt_column_text(st, 3), sp_stmt_column_int64(st, 4), err);
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "stats");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }

@@ -9,12 +9,12 @@
 
 static const enum sp_q map_sql[] = {SP_Q_MAP_MONUMENTS, SP_Q_MAP_DAMAGE, SP_Q_MAP_ZONES};
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+static void bind_opt(sp_stmt *st, int i, const char *s)
 {
     if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sp_stmt_bind_text(st, i, s);
     else
-        sqlite3_bind_null(st, i);
+        sp_stmt_bind_null(st, i);
 }
 
 /* The codes of the vocabularies' sort numbers (map_points answers with those): [0] the
@@ -26,19 +26,19 @@ typedef struct vocab_sorts {
 
 static int load_sorts(sp_db *db, vocab_sorts *v, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MAP_VOCAB_SORTS, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_MAP_VOCAB_SORTS, err);
     if (!st)
         return err->code;
     memset(v, 0, sizeof *v);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int which = sqlite3_column_int(st, 0), sort = sqlite3_column_int(st, 1);
-        const char *code = (const char *)sqlite3_column_text(st, 2);
+    while ((step = sp_stmt_step(st)) == SP_STMT_ROW) {
+        int which = sp_stmt_column_int(st, 0), sort = sp_stmt_column_int(st, 1);
+        const char *code = (const char *)sp_stmt_column_text(st, 2);
         if (sort >= 0 && sort < SP_MAP_SORTS && code)
             snprintf(v->code[which & 1][sort], sizeof v->code[0][0], "%s", code);
     }
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "vocabulary sorts");
+    sp_stmt_reset(st);
+    return step == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "vocabulary sorts");
 }
 
 static const char *code_of(const vocab_sorts *v, int which, int sort)
@@ -57,11 +57,11 @@ int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, voi
     vocab_sorts sorts;
     if (narrow && load_sorts(db, &sorts, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st;
+    sp_stmt *st;
     if (narrow) {
         char sql[2048];
-        snprintf(sql, sizeof sql, "%s%s", sp_sql_query_text[SP_Q_FRAG_MAP_POINTS],
-                 q->any_order ? "" : sp_sql_query_text[SP_Q_FRAG_MAP_POINTS_ORDER]);
+        snprintf(sql, sizeof sql, "%s%s", sp_db_sql(db, SP_Q_FRAG_MAP_POINTS),
+                 q->any_order ? "" : sp_db_sql(db, SP_Q_FRAG_MAP_POINTS_ORDER));
         st = sp_db_stmt_sql(db, sql, err);
     } else {
         int by_significance = q->kind == SP_MAP_MONUMENTS && q->significance && !q->with_footprints;
@@ -72,39 +72,39 @@ int sp_db_map_features(sp_db *db, const sp_db_map_query *q, sp_db_map_fn fn, voi
         return err->code;
     /* Each statement uses the parameters it needs; binding one it lacks is a no-op. */
     for (int i = 0; i < 4; i++)
-        sqlite3_bind_double(st, i + 1, q->bbox[i]);
-    sqlite3_bind_int(st, 5, q->with_names);
-    sqlite3_bind_int(st, 6, q->with_footprints);
+        sp_stmt_bind_double(st, i + 1, q->bbox[i]);
+    sp_stmt_bind_int(st, 5, q->with_names);
+    sp_stmt_bind_int(st, 6, q->with_footprints);
     bind_opt(st, 7, q->significance);
     bind_opt(st, 8, q->condition);
     bind_opt(st, 9, q->kind_code);
     if (q->kind == SP_MAP_DAMAGE) /* ages counted from the start of today (UTC), in days */
-        sqlite3_bind_double(st, 10, (double)(time(NULL) / 86400) + 2440587.5);
+        sp_stmt_bind_double(st, 10, (double)(time(NULL) / 86400) + 2440587.5);
     bind_opt(st, 11, q->district);
     bind_opt(st, 12, q->damaged_since);
     bind_opt(st, 13, q->lang);
     int rc = SP_OK, step;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
         sp_db_map_feature f = {
-            .id = sqlite3_column_int64(st, 0),
-            .x = sqlite3_column_double(st, 1),
-            .y = sqlite3_column_double(st, 2),
-            .condition = narrow ? code_of(&sorts, 0, sqlite3_column_int(st, 3))
-                                : (const char *)sqlite3_column_text(st, 3),
-            .significance = narrow ? code_of(&sorts, 1, sqlite3_column_int(st, 4))
-                                   : (const char *)sqlite3_column_text(st, 4),
-            .name = (const char *)sqlite3_column_text(st, 5),
+            .id = sp_stmt_column_int64(st, 0),
+            .x = sp_stmt_column_double(st, 1),
+            .y = sp_stmt_column_double(st, 2),
+            .condition = narrow ? code_of(&sorts, 0, sp_stmt_column_int(st, 3))
+                                : (const char *)sp_stmt_column_text(st, 3),
+            .significance = narrow ? code_of(&sorts, 1, sp_stmt_column_int(st, 4))
+                                   : (const char *)sp_stmt_column_text(st, 4),
+            .name = (const char *)sp_stmt_column_text(st, 5),
         };
-        f.wkb = sqlite3_column_blob(st, 6);
-        f.wkb_len = (size_t)sqlite3_column_bytes(st, 6);
+        f.wkb = sp_stmt_column_blob(st, 6);
+        f.wkb_len = (size_t)sp_stmt_column_bytes(st, 6);
         if (q->kind == SP_MAP_DAMAGE) {
-            f.damage_level = (const char *)sqlite3_column_text(st, 7);
-            f.damage_age_days = sqlite3_column_double(st, 8);
+            f.damage_level = (const char *)sp_stmt_column_text(st, 7);
+            f.damage_age_days = sp_stmt_column_double(st, 8);
         }
         rc = fn(ctx, &f, err);
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "map features");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }

@@ -96,40 +96,40 @@ typedef struct found {
 static int find_by(sp_db *db, enum sp_q q, const char *k1, const char *k2, found *out, sp_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, k1, -1, SQLITE_TRANSIENT);
+    sp_stmt_bind_text(st, 1, k1);
     if (k2)
-        sqlite3_bind_text(st, 2, k2, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st), ncols = sqlite3_column_count(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        const char *h = ncols > 1 ? (const char *)sqlite3_column_text(st, 1) : NULL;
+        sp_stmt_bind_text(st, 2, k2);
+    int rc = sp_stmt_step(st), ncols = sp_stmt_column_count(st);
+    if (rc == SP_STMT_ROW) {
+        out->id = sp_stmt_column_int64(st, 0);
+        const char *h = ncols > 1 ? (const char *)sp_stmt_column_text(st, 1) : NULL;
         snprintf(out->hash, sizeof out->hash, "%s", h ? h : "");
         if (ncols >= 5) {
-            const char *d = (const char *)sqlite3_column_text(st, 2);
+            const char *d = (const char *)sp_stmt_column_text(st, 2);
             snprintf(out->dataset, sizeof out->dataset, "%s", d ? d : "");
-            out->is_deleted = sqlite3_column_int(st, 3);
-            out->has_origin = sqlite3_column_int(st, 4);
+            out->is_deleted = sp_stmt_column_int(st, 3);
+            out->has_origin = sp_stmt_column_int(st, 4);
         }
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find record");
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "find record");
 }
 
 char *sp_db_row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    sp_stmt_bind_int64(st, 1, id);
     char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    if (sp_stmt_step(st) == SP_STMT_ROW)
+        out = sp_db_strdup((const char *)sp_stmt_column_text(st, 0));
     else
         sp_db_sqlerr(db, err, "record as json");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     if (!out && err->code == SP_OK)
         sp_err_set(err, SP_ENOMEM, "out of memory");
     return out;
@@ -138,16 +138,16 @@ char *sp_db_row_json(sp_db *db, enum sp_q q, int64_t id, sp_err *err)
 int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const char *entity,
                 int64_t id, const char *before, const char *after, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_INSERT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_TRANSIENT);
+    sp_stmt_bind_text(st, 1, actor->name);
     sp_db_bind_text_or_null(st, 2, actor->role);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, id);
+    sp_stmt_bind_text(st, 3, action);
+    sp_stmt_bind_text(st, 4, entity);
+    sp_stmt_bind_int64(st, 5, id);
     if (actor->import_run_id)
-        sqlite3_bind_int64(st, 6, actor->import_run_id);
+        sp_stmt_bind_int64(st, 6, actor->import_run_id);
     sp_db_bind_text_or_null(st, 7, before);
     sp_db_bind_text_or_null(st, 8, after);
     return sp_db_step_done(db, st, "audit log", err);
@@ -156,11 +156,11 @@ int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const c
 int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, const char *set,
                     sp_err *err)
 {
-    sqlite3_stmt *st;
+    sp_stmt *st;
     if (clear != SP_Q_COUNT) {
         if (!(st = sp_db_stmt(db, clear, err)))
             return err->code;
-        sqlite3_bind_int64(st, 1, id);
+        sp_stmt_bind_int64(st, 1, id);
         if (sp_db_step_done(db, st, "clear set", err) != SP_OK)
             return err->code;
     }
@@ -169,8 +169,8 @@ int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, co
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (!(st = sp_db_stmt(db, insert, err)))
             return err->code;
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, p, (int)n, SQLITE_STATIC);
+        sp_stmt_bind_int64(st, 1, id);
+        sp_stmt_bind_text_len(st, 2, p, (int)n);
         if (sp_db_step_done(db, st, "write set", err) != SP_OK)
             return err->code;
         p = end ? end + 1 : p + n;
@@ -181,17 +181,17 @@ int sp_db_write_set(sp_db *db, enum sp_q clear, enum sp_q insert, int64_t id, co
 /* Name of the district containing the point, copied into out; "" when none. */
 static int district_at(sp_db *db, double x, double y, char *out, size_t outsz, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_DISTRICT_AT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_DISTRICT_AT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_double(st, 1, x);
-    sqlite3_bind_double(st, 2, y);
-    int rc = sqlite3_step(st);
+    sp_stmt_bind_double(st, 1, x);
+    sp_stmt_bind_double(st, 2, y);
+    int rc = sp_stmt_step(st);
     out[0] = '\0';
-    if (rc == SQLITE_ROW)
-        snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "district_at");
+    if (rc == SP_STMT_ROW)
+        snprintf(out, outsz, "%s", (const char *)sp_stmt_column_text(st, 0));
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "district_at");
 }
 
 /* Writes rec as row id (0: a new row) unless its content hash equals old_hash: the district
@@ -227,7 +227,7 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     if (id && !before)
         return err->code;
     enum sp_q qs = id ? q->update : q->insert;
-    sqlite3_stmt *st = sp_db_stmt(db, qs, err);
+    sp_stmt *st = sp_db_stmt(db, qs, err);
     /* An update keeps the data set the record first came from. */
     if (!st || (!id && sp_db_bind_text(st, ":dataset", rec->dataset, err)) ||
         sp_db_bind_text(st, ":content_hash", new_hash, err) ||
@@ -237,15 +237,15 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
         (id && sp_db_bind_int(st, ":id", id, err)) ||
         (!id && is_monument && sp_db_bind_text(st, ":uid", rec->uid, err)) ||
         sp_db_bind_fields(db, qs, st, e, values, err)) {
-        sqlite3_free(before);
+        free(before);
         return err->code;
     }
     if ((rc = sp_db_step_done(db, st, id ? "update" : "insert", err)) != SP_OK) {
-        sqlite3_free(before);
+        free(before);
         return rc;
     }
     if (!id)
-        id = sqlite3_last_insert_rowid(db->conn);
+        id = sp_db_last_id(db);
     /* From here on the record is partly written: no failure may pass as a rejection. */
     if (is_monument) /* a new row has no kinds to clear */
         rc = sp_db_write_set(db, before ? SP_Q_MONUMENT_KINDS_CLEAR : SP_Q_COUNT,
@@ -261,8 +261,8 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
         rc = err->code;
     *out_result = before ? SP_UPSERT_UPDATED : SP_UPSERT_INSERTED;
     *out_id = id;
-    sqlite3_free(before);
-    sqlite3_free(after);
+    free(before);
+    free(after);
     if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO && err->code != SP_ENOSPACE)
         err->code = rc = SP_EDB;
     return rc;
@@ -375,25 +375,25 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
 int sp_db_bulk_finish(sp_db *db, const sp_db_actor *actor, sp_err *err)
 {
     /* The insert triggers are off (bulk_triggers): the new rows' index entries, here. */
-    sqlite3_stmt *st;
+    sp_stmt *st;
     int64_t after = db->bulk_max_id;
     static const char *const trees[] = {"idx_monument_geom", "idx_monument_pub", "idx_map_point"};
     if (sp_db_rtree_fill(db, trees, 3, SP_Q_BULK_TREE_ROWS, after, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_BULK_FTS_FILL, err)))
         return err->code;
-    sqlite3_bind_int64(st, 1, after);
+    sp_stmt_bind_int64(st, 1, after);
     if (sp_db_step_done(db, st, "fill the search index", err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_BULK_MAP_CHANGE, err)))
         return err->code;
-    sqlite3_bind_int64(st, 1, after);
+    sp_stmt_bind_int64(st, 1, after);
     if (sp_db_step_done(db, st, "note the map change", err) != SP_OK ||
         sp_db_triggers_on(db, &db->bulk_off, err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_AUDIT_BULK_INSERTS, err)))
         return err->code;
-    sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
+    sp_stmt_bind_text(st, 1, actor->name);
     if (actor->import_run_id)
-        sqlite3_bind_int64(st, 2, actor->import_run_id);
-    sqlite3_bind_int64(st, 3, after);
+        sp_stmt_bind_int64(st, 2, actor->import_run_id);
+    sp_stmt_bind_int64(st, 3, after);
     db->in_bulk = 0;
     return sp_db_step_done(db, st, "audit inserted monuments", err);
 }
@@ -407,7 +407,7 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
     if (rc != SP_OK || f.id)
         return rc;
     int64_t id;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_REPORT_INSERT, err);
     if (!st || sp_db_bind_int(st, ":monument_id", monument_id, err) ||
         sp_db_bind_text(st, ":dataset", dataset, err) ||
         sp_db_bind_text(st, ":source_key", source_id, err) ||
@@ -415,7 +415,7 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
         return err->code;
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc;
-    id = sqlite3_last_insert_rowid(db->conn);
+    id = sp_db_last_id(db);
     rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
     if (rc == SP_OK)
         rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS],
@@ -430,25 +430,25 @@ int sp_db_report_add(sp_db *db, int64_t monument_id, const char *dataset, const 
 static int check_version(sp_db *db, const entity_sql *q, int64_t id, int64_t expected_version,
                          char hash[17], sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, q->state, err);
+    sp_stmt *st = sp_db_stmt(db, q->state, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st), rc = SP_OK;
+    sp_stmt_bind_int64(st, 1, id);
+    int step = sp_stmt_step(st), rc = SP_OK;
     int64_t version = 0;
     int is_deleted = 0;
-    if (step == SQLITE_ROW) {
-        version = sqlite3_column_int64(st, 0);
-        is_deleted = sqlite3_column_int(st, 1);
+    if (step == SP_STMT_ROW) {
+        version = sp_stmt_column_int64(st, 0);
+        is_deleted = sp_stmt_column_int(st, 1);
         if (hash)
-            snprintf(hash, 17, "%s", (const char *)sqlite3_column_text(st, 2));
+            snprintf(hash, 17, "%s", (const char *)sp_stmt_column_text(st, 2));
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW && step != SP_STMT_DONE)
         return sp_db_sqlerr(db, err, "record state");
     /* A version that moved on is a conflict even when the change was a deletion: the
      * caller saw the record before it. */
-    if (step != SQLITE_ROW)
+    if (step != SP_STMT_ROW)
         rc = sp_err_set(err, SP_ENOTFOUND, "no %s %lld", q->noun, (long long)id);
     else if (version != expected_version)
         rc = sp_err_set(
@@ -471,14 +471,14 @@ void sp_db_stored_clear(sp_db_stored *s)
 int sp_db_item_live(sp_db *db, const sp_entity *e, int64_t id, sp_err *err)
 {
     const entity_sql *q = editable(e, err);
-    sqlite3_stmt *st = q ? sp_db_stmt(db, q->live, err) : NULL;
+    sp_stmt *st = q ? sp_db_stmt(db, q->live, err) : NULL;
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
+    sp_stmt_bind_int64(st, 1, id);
+    int step = sp_stmt_step(st);
+    int n = step == SP_STMT_ROW ? sp_stmt_column_int(st, 0) : 0;
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW)
         return sp_db_sqlerr(db, err, q->noun);
     return n ? SP_OK : sp_err_set(err, SP_ENOTFOUND, "no %s %lld", q->noun, (long long)id);
 }
@@ -492,18 +492,18 @@ int sp_db_item_get(sp_db *db, const sp_entity *e, int64_t id, sp_db_stored *out,
 {
     memset(out, 0, sizeof *out);
     const entity_sql *q = editable(e, err);
-    sqlite3_stmt *st = q ? sp_db_stmt(db, q->record, err) : NULL;
+    sp_stmt *st = q ? sp_db_stmt(db, q->record, err) : NULL;
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st), rc = SP_OK;
-    if (step == SQLITE_ROW) {
+    sp_stmt_bind_int64(st, 1, id);
+    int step = sp_stmt_step(st), rc = SP_OK;
+    if (step == SP_STMT_ROW) {
         out->rec.entity = e;
-        int ncols = sqlite3_column_count(st);
+        int ncols = sp_stmt_column_count(st);
         for (int i = 0; i < ncols && rc == SP_OK; i++) {
-            const char *name = sqlite3_column_name(st, i);
-            const void *v = sqlite3_column_blob(st, i);
-            int n = sqlite3_column_bytes(st, i), fi;
+            const char *name = sp_stmt_column_name(st, i);
+            const void *v = sp_stmt_column_blob(st, i);
+            int n = sp_stmt_column_bytes(st, i), fi;
             if (strcmp(name, "wkb") == 0) {
                 if (!(out->wkb = malloc((size_t)n + 1)))
                     rc = sp_err_set(err, SP_ENOMEM, "out of memory");
@@ -513,23 +513,23 @@ int sp_db_item_get(sp_db *db, const sp_entity *e, int64_t id, sp_db_stored *out,
                     out->rec.wkb_len = (size_t)n;
                 }
             } else if (strcmp(name, "version") == 0) {
-                out->version = sqlite3_column_int64(st, i);
+                out->version = sp_stmt_column_int64(st, i);
             } else if (strcmp(name, "is_deleted") == 0) {
-                out->is_deleted = sqlite3_column_int(st, i);
+                out->is_deleted = sp_stmt_column_int(st, i);
             } else if (strcmp(name, "marker_x") == 0) {
-                out->rec.marker_x = sqlite3_column_double(st, i);
+                out->rec.marker_x = sp_stmt_column_double(st, i);
             } else if (strcmp(name, "marker_y") == 0) {
-                out->rec.marker_y = sqlite3_column_double(st, i);
+                out->rec.marker_y = sp_stmt_column_double(st, i);
             } else if ((fi = sp_model_field_index(e, name)) >= 0 && v) {
-                if (!(out->rec.values[fi] = strdup((const char *)sqlite3_column_text(st, i))))
+                if (!(out->rec.values[fi] = strdup((const char *)sp_stmt_column_text(st, i))))
                     rc = sp_err_set(err, SP_ENOMEM, "out of memory");
             }
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, q->noun);
-    else if (step == SQLITE_DONE)
+    else if (step == SP_STMT_DONE)
         rc = sp_err_set(err, SP_ENOTFOUND, "no %s %lld", q->noun, (long long)id);
     if (rc != SP_OK)
         sp_db_stored_clear(out);
@@ -571,22 +571,22 @@ int sp_db_delete_record(sp_db *db, const sp_entity *e, int64_t id, int64_t expec
     if (!q)
         return err->code;
     int rc = check_version(db, q, id, expected_version, NULL, err);
-    sqlite3_stmt *st = NULL;
+    sp_stmt *st = NULL;
     char *before = rc == SP_OK ? sp_db_row_json(db, q->json, id, err) : NULL;
     if (rc == SP_OK && !before)
         rc = err->code;
     if (rc == SP_OK && !(st = sp_db_stmt(db, q->soft_delete, err)))
         rc = err->code;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, expected_version);
+        sp_stmt_bind_int64(st, 1, id);
+        sp_stmt_bind_int64(st, 2, expected_version);
         rc = sp_db_step_done(db, st, "delete", err);
     }
     if (rc == SP_OK)
         rc = sp_db_audit(db, actor, "delete", e->name, id, before, NULL, err);
     if (rc == SP_OK && !actor->import_run_id) /* a person's deletion: no import undoes it */
         rc = sp_db_origin_put(db, e, id, "deleted", actor, err);
-    sqlite3_free(before);
+    free(before);
     return rc;
 }
 
@@ -606,26 +606,26 @@ int sp_db_item_delete(sp_db *db, const sp_entity *e, int64_t id, int64_t expecte
 int sp_db_audit_foreach(sp_db *db, const char *entity, int64_t id, sp_db_audit_fn fn, void *ctx,
                         sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_OF, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_AUDIT_OF, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, id);
+    sp_stmt_bind_text(st, 1, entity);
+    sp_stmt_bind_int64(st, 2, id);
     int step, rc = SP_OK;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        sp_db_audit_row row = {sqlite3_column_int64(st, 0),
-                               (const char *)sqlite3_column_text(st, 1),
-                               (const char *)sqlite3_column_text(st, 2),
-                               (const char *)sqlite3_column_text(st, 3),
-                               (const char *)sqlite3_column_text(st, 4),
-                               (const char *)sqlite3_column_text(st, 5),
-                               (const char *)sqlite3_column_text(st, 6),
-                               sqlite3_column_int64(st, 7)};
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
+        sp_db_audit_row row = {sp_stmt_column_int64(st, 0),
+                               (const char *)sp_stmt_column_text(st, 1),
+                               (const char *)sp_stmt_column_text(st, 2),
+                               (const char *)sp_stmt_column_text(st, 3),
+                               (const char *)sp_stmt_column_text(st, 4),
+                               (const char *)sp_stmt_column_text(st, 5),
+                               (const char *)sp_stmt_column_text(st, 6),
+                               sp_stmt_column_int64(st, 7)};
         rc = fn(ctx, &row, err);
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "audit log");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }
 
@@ -641,27 +641,27 @@ int sp_db_monument_count(sp_db *db, long long *out, sp_err *err)
 
 int sp_db_monument_foreach(sp_db *db, int is_public, sp_db_row_fn fn, void *ctx, sp_err *err)
 {
-    sqlite3_stmt *st =
+    sp_stmt *st =
         sp_db_stmt(db, is_public ? SP_Q_MONUMENT_EXPORT_PUBLIC : SP_Q_MONUMENT_EXPORT, err);
     if (!st)
         return err->code;
-    int ncols = sqlite3_column_count(st) - 1; /* the last column is the geometry */
+    int ncols = sp_stmt_column_count(st) - 1; /* the last column is the geometry */
     if (ncols > SP_EXPORT_MAX_COLS)
         return sp_err_set(err, SP_EINTERNAL, "export query has too many columns");
     const char *names[SP_EXPORT_MAX_COLS], *values[SP_EXPORT_MAX_COLS];
     int rc, out = SP_OK, is_first = 1;
-    while (out == SP_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (out == SP_OK && (rc = sp_stmt_step(st)) == SP_STMT_ROW) {
         for (int i = 0; is_first && i < ncols; i++) /* after a step: see items.c */
-            names[i] = sqlite3_column_name(st, i);
+            names[i] = sp_stmt_column_name(st, i);
         is_first = 0;
         for (int i = 0; i < ncols; i++)
-            values[i] = (const char *)sqlite3_column_text(st, i);
-        sp_db_row row = {ncols, names, values, sqlite3_column_blob(st, ncols),
-                         (size_t)sqlite3_column_bytes(st, ncols)};
+            values[i] = (const char *)sp_stmt_column_text(st, i);
+        sp_db_row row = {ncols, names, values, sp_stmt_column_blob(st, ncols),
+                         (size_t)sp_stmt_column_bytes(st, ncols)};
         out = fn(ctx, &row, err);
     }
-    if (out == SP_OK && rc != SQLITE_DONE)
+    if (out == SP_OK && rc != SP_STMT_DONE)
         out = sp_db_sqlerr(db, err, "export monuments");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return out;
 }

@@ -2,10 +2,12 @@
  * row is written only after its file is safely in place, so a crash leaves at worst a file
  * without a row, which the startup sweep removes, and never a row without its file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db_int.h"
 #include "sp_db_photos.h"
+#include "sp_strbuf.h"
 
 static const char *const meta_names[SP_PM_COUNT] = {
     "author", "licence", "caption_uk", "caption_en", "alt_uk", "alt_en", "view", "phase", "status"};
@@ -18,21 +20,21 @@ const char *sp_db_photo_meta_name(int i)
 static int json_of(sp_db *db, enum sp_q q, int64_t id, int is_staff, char **out, sp_err *err)
 {
     *out = NULL;
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, is_staff);
-    int step = sqlite3_step(st), rc = SP_OK;
-    if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+    sp_stmt_bind_int64(st, 1, id);
+    sp_stmt_bind_int(st, 2, is_staff);
+    int step = sp_stmt_step(st), rc = SP_OK;
+    if (step == SP_STMT_ROW && sp_stmt_column_type(st, 0) != SP_COL_NULL) {
+        if (!(*out = sp_db_strdup((const char *)sp_stmt_column_text(st, 0))))
             rc = sp_err_set(err, SP_ENOMEM, "out of memory");
-    } else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+    } else if (step == SP_STMT_ROW || step == SP_STMT_DONE) {
         rc = sp_err_set(err, SP_ENOTFOUND, "no photo %lld", (long long)id);
     } else {
         rc = sp_db_sqlerr(db, err, "photo");
     }
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }
 
@@ -44,49 +46,49 @@ int sp_db_photo_json(sp_db *db, int64_t id, int is_staff, char **out, sp_err *er
 int sp_db_photo_list(sp_db *db, int64_t monument_id, int is_staff, char **out, sp_err *err)
 {
     *out = NULL;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_LIST, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_LIST, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, monument_id);
-    sqlite3_bind_int(st, 2, is_staff);
-    sqlite3_str *list = sqlite3_str_new(db->conn);
-    sqlite3_str_appendchar(list, 1, '[');
+    sp_stmt_bind_int64(st, 1, monument_id);
+    sp_stmt_bind_int(st, 2, is_staff);
+    sp_strbuf list = {0};
+    sp_strbuf_puts(&list, "[");
     int step, rc = SP_OK, n = 0;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
         char *one = NULL;
-        rc = json_of(db, SP_Q_PHOTO_JSON, sqlite3_column_int64(st, 0), is_staff, &one, err);
+        rc = json_of(db, SP_Q_PHOTO_JSON, sp_stmt_column_int64(st, 0), is_staff, &one, err);
         if (rc == SP_OK) {
             if (n++)
-                sqlite3_str_appendchar(list, 1, ',');
-            sqlite3_str_appendall(list, one);
+                sp_strbuf_puts(&list, ",");
+            sp_strbuf_puts(&list, one);
         }
-        sqlite3_free(one);
+        free(one);
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "photos");
-    sqlite3_reset(st);
-    sqlite3_str_appendchar(list, 1, ']');
-    char *text = sqlite3_str_finish(list);
-    if (rc == SP_OK && !text)
+    sp_stmt_reset(st);
+    sp_strbuf_puts(&list, "]");
+    if (rc == SP_OK && list.failed)
         rc = sp_err_set(err, SP_ENOMEM, "out of memory");
-    if (rc == SP_OK)
-        *out = text;
-    else
-        sqlite3_free(text);
+    if (rc == SP_OK) { /* the buffer's text is the caller's now */
+        *out = list.data;
+        list = (sp_strbuf){0};
+    }
+    sp_strbuf_free(&list);
     return rc;
 }
 
-void sp_db_bind_photo_file(sqlite3_stmt *st, int first, const sp_db_photo_file *f)
+void sp_db_bind_photo_file(sp_stmt *st, int first, const sp_db_photo_file *f)
 {
-    sqlite3_bind_text(st, first, f->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, first + 1, f->media_type, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, first + 2, f->width);
-    sqlite3_bind_int(st, first + 3, f->height);
-    sqlite3_bind_int64(st, first + 4, f->bytes);
+    sp_stmt_bind_text(st, first, f->sha256);
+    sp_stmt_bind_text(st, first + 1, f->media_type);
+    sp_stmt_bind_int(st, first + 2, f->width);
+    sp_stmt_bind_int(st, first + 3, f->height);
+    sp_stmt_bind_int64(st, first + 4, f->bytes);
     sp_db_bind_text_or_null(st, first + 5, f->taken_at);
     if (f->has_gps) {
-        sqlite3_bind_double(st, first + 6, f->lat);
-        sqlite3_bind_double(st, first + 7, f->lon);
+        sp_stmt_bind_double(st, first + 6, f->lat);
+        sp_stmt_bind_double(st, first + 7, f->lon);
     }
 }
 
@@ -96,40 +98,40 @@ int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *acto
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
     int rc = sp_db_monument_live(db, in->monument_id, err), step;
-    sqlite3_stmt *st = NULL;
+    sp_stmt *st = NULL;
     if (rc == SP_OK && in->report_id && (st = sp_db_stmt(db, SP_Q_REPORT_MONUMENT, err))) {
-        sqlite3_bind_int64(st, 1, in->report_id);
-        step = sqlite3_step(st);
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
+        sp_stmt_bind_int64(st, 1, in->report_id);
+        step = sp_stmt_step(st);
+        if (step != SP_STMT_ROW && step != SP_STMT_DONE)
             rc = sp_db_sqlerr(db, err, "report");
-        else if (step == SQLITE_DONE || sqlite3_column_int64(st, 0) != in->monument_id)
+        else if (step == SP_STMT_DONE || sp_stmt_column_int64(st, 0) != in->monument_id)
             rc = sp_err_set(err, SP_EINVAL,
                             "condition_report_id: report %lld is not about monument %lld",
                             (long long)in->report_id, (long long)in->monument_id);
-        sqlite3_reset(st);
+        sp_stmt_reset(st);
     } else if (rc == SP_OK && in->report_id) {
         rc = err->code;
     }
     if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_PHOTO_INSERT, err)))
         rc = err->code;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, in->monument_id);
+        sp_stmt_bind_int64(st, 1, in->monument_id);
         if (in->report_id)
-            sqlite3_bind_int64(st, 2, in->report_id);
+            sp_stmt_bind_int64(st, 2, in->report_id);
         sp_db_bind_photo_file(st, 3, &in->file);
         for (int i = 0; i < SP_PM_COUNT; i++)
             sp_db_bind_text_or_null(st, 11 + i, in->meta[i]);
         if (in->uploaded_by)
-            sqlite3_bind_int64(st, 20, in->uploaded_by);
+            sp_stmt_bind_int64(st, 20, in->uploaded_by);
         rc = sp_db_step_done(db, st, "insert photo", err);
     }
-    int64_t id = rc == SP_OK ? sqlite3_last_insert_rowid(db->conn) : 0;
+    int64_t id = rc == SP_OK ? sp_db_last_id(db) : 0;
     char *after = NULL;
     if (rc == SP_OK)
         rc = json_of(db, SP_Q_PHOTO_JSON, id, 1, &after, err);
     if (rc == SP_OK)
         rc = sp_db_audit(db, actor, "insert", "photo", id, NULL, after, err);
-    sqlite3_free(after);
+    free(after);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)
@@ -142,43 +144,43 @@ int sp_db_photo_get(sp_db *db, int64_t id, sp_db_photo *out, int *out_found, sp_
 {
     memset(out, 0, sizeof *out);
     *out_found = 0;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_GET, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_GET, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->monument_id = sqlite3_column_int64(st, 1);
-        snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sqlite3_column_text(st, 2));
+    sp_stmt_bind_int64(st, 1, id);
+    int step = sp_stmt_step(st);
+    if (step == SP_STMT_ROW) {
+        out->id = sp_stmt_column_int64(st, 0);
+        out->monument_id = sp_stmt_column_int64(st, 1);
+        snprintf(out->sha256, sizeof out->sha256, "%s", (const char *)sp_stmt_column_text(st, 2));
         snprintf(out->media_type, sizeof out->media_type, "%s",
-                 (const char *)sqlite3_column_text(st, 3));
-        snprintf(out->status, sizeof out->status, "%s", (const char *)sqlite3_column_text(st, 4));
-        out->is_monument_coarse = sqlite3_column_int(st, 5);
+                 (const char *)sp_stmt_column_text(st, 3));
+        snprintf(out->status, sizeof out->status, "%s", (const char *)sp_stmt_column_text(st, 4));
+        out->is_monument_coarse = sp_stmt_column_int(st, 5);
         *out_found = 1;
     }
-    sqlite3_reset(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "photo");
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW || step == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "photo");
 }
 
 int sp_db_photo_referenced(sp_db *db, const char *sha256, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_BY_SHA, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_BY_SHA, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st);
-    int n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    return step == SQLITE_ROW ? n : sp_db_sqlerr(db, err, "photo by sha");
+    sp_stmt_bind_text(st, 1, sha256);
+    int step = sp_stmt_step(st);
+    int n = step == SP_STMT_ROW ? sp_stmt_column_int(st, 0) : 0;
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW ? n : sp_db_sqlerr(db, err, "photo by sha");
 }
 
 /* Binds the named parameter of st (it exists: the statement is ours). */
-static int param(sqlite3_stmt *st, const char *prefix, const char *name)
+static int param(sp_stmt *st, const char *prefix, const char *name)
 {
     char key[48];
     snprintf(key, sizeof key, ":%s%s", prefix, name);
-    return sqlite3_bind_parameter_index(st, key);
+    return sp_stmt_param_index(st, key);
 }
 
 /* SP_ECONFLICT when p makes public a photo its citizen did not consent to publish. */
@@ -187,13 +189,13 @@ static int check_consent(sp_db *db, int64_t id, const sp_db_photo_patch *p, sp_e
     if (!p->is_set[SP_PM_STATUS] || !p->meta[SP_PM_STATUS] ||
         strcmp(p->meta[SP_PM_STATUS], "public") != 0)
         return SP_OK;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_WITHOUT_CONSENT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_PHOTO_WITHOUT_CONSENT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, param(st, "", "id"), id);
-    int step = sqlite3_step(st), refused = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
+    sp_stmt_bind_int64(st, param(st, "", "id"), id);
+    int step = sp_stmt_step(st), refused = step == SP_STMT_ROW && sp_stmt_column_int(st, 0);
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW)
         return sp_db_sqlerr(db, err, "photo consent");
     return refused ? sp_err_set(err, SP_ECONFLICT,
                                 "status: photo %lld was sent by a citizen who did not consent to "
@@ -220,25 +222,25 @@ int sp_db_photo_update(sp_db *db, int64_t id, const sp_db_photo_patch *p, const 
     char *before = NULL, *after = NULL;
     if (rc == SP_OK)
         rc = json_of(db, SP_Q_PHOTO_JSON, id, 1, &before, err);
-    sqlite3_stmt *st = NULL;
+    sp_stmt *st = NULL;
     if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_PHOTO_UPDATE, err)))
         rc = err->code;
     if (rc == SP_OK) {
         for (int i = 0; i < SP_PM_COUNT; i++) {
-            sqlite3_bind_int(st, param(st, "set_", meta_names[i]), p->is_set[i]);
+            sp_stmt_bind_int(st, param(st, "set_", meta_names[i]), p->is_set[i]);
             sp_db_bind_text_or_null(st, param(st, "", meta_names[i]), p->meta[i]);
         }
         if (p->location_public >= 0)
-            sqlite3_bind_int(st, param(st, "", "location_public"), p->location_public);
-        sqlite3_bind_int64(st, param(st, "", "id"), id);
+            sp_stmt_bind_int(st, param(st, "", "location_public"), p->location_public);
+        sp_stmt_bind_int64(st, param(st, "", "id"), id);
         rc = sp_db_step_done(db, st, "update photo", err);
     }
     if (rc == SP_OK)
         rc = json_of(db, SP_Q_PHOTO_JSON, id, 1, &after, err);
     if (rc == SP_OK)
         rc = sp_db_audit(db, actor, "update", "photo", id, before, after, err);
-    sqlite3_free(before);
-    sqlite3_free(after);
+    free(before);
+    free(after);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)

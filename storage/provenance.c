@@ -38,30 +38,30 @@ static void origins_clear(origins *os)
     os->n = 0;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
+static char *dup_col(sp_stmt *st, int i)
 {
-    const char *v = (const char *)sqlite3_column_text(st, i);
+    const char *v = (const char *)sp_stmt_column_text(st, i);
     return v ? strdup(v) : NULL;
 }
 
 static int origins_load(sp_db *db, const sp_entity *e, int64_t id, origins *out, sp_err *err)
 {
     out->n = 0;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ORIGIN_OF, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_ORIGIN_OF, err);
     if (!st || sp_db_bind_text(st, ":entity", e->name, err) || sp_db_bind_int(st, ":id", id, err))
         return err->code;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && out->n < SP_ORIGIN_FIELDS) {
+    while ((step = sp_stmt_step(st)) == SP_STMT_ROW && out->n < SP_ORIGIN_FIELDS) {
         origin *o = &out->o[out->n++];
         memset(o, 0, sizeof *o);
-        snprintf(o->field, sizeof o->field, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(o->field, sizeof o->field, "%s", (const char *)sp_stmt_column_text(st, 0));
         o->dataset = dup_col(st, 1);
         o->actor = dup_col(st, 2);
         o->at = dup_col(st, 3);
         o->declined = dup_col(st, 4);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW && step != SP_STMT_DONE)
         return sp_db_sqlerr(db, err, "field origins");
     return SP_OK;
 }
@@ -95,7 +95,7 @@ static int origin_write(sp_db *db, const sp_entity *e, int64_t id, const char *f
                         sp_err *err)
 {
     int is_forget = !dataset && !actor;
-    sqlite3_stmt *st = sp_db_stmt(db, is_forget ? SP_Q_ORIGIN_FORGET : SP_Q_ORIGIN_PUT, err);
+    sp_stmt *st = sp_db_stmt(db, is_forget ? SP_Q_ORIGIN_FORGET : SP_Q_ORIGIN_PUT, err);
     if (!st || sp_db_bind_text(st, ":entity", e->name, err) || sp_db_bind_int(st, ":id", id, err) ||
         sp_db_bind_text(st, ":field", field, err))
         return err->code;
@@ -131,7 +131,7 @@ int sp_db_origin_note_edit(sp_db *db, const sp_db_record *before, const sp_db_re
 int sp_db_origin_reset(sp_db *db, const sp_entity *e, int64_t id, const sp_db_actor *actor,
                        sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ORIGIN_FORGET_ALL, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_ORIGIN_FORGET_ALL, err);
     if (!st || sp_db_bind_text(st, ":entity", e->name, err) || sp_db_bind_int(st, ":id", id, err) ||
         sp_db_step_done(db, st, "field origins", err))
         return err->code;
@@ -156,8 +156,7 @@ static int conflict_note(sp_db *db, const sp_entity *e, int64_t id, const char *
                          const sp_db_actor *actor, const conflict_in *c, sp_err *err)
 {
     for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *st =
-            sp_db_stmt(db, pass == 0 ? SP_Q_CONFLICT_REFRESH : SP_Q_CONFLICT_INSERT, err);
+        sp_stmt *st = sp_db_stmt(db, pass == 0 ? SP_Q_CONFLICT_REFRESH : SP_Q_CONFLICT_INSERT, err);
         if (!st || sp_db_bind_int(st, ":run", actor->import_run_id, err) ||
             sp_db_bind_text(st, ":dataset", dataset, err) ||
             sp_db_bind_text(st, ":entity", e->name, err) || sp_db_bind_int(st, ":id", id, err) ||
@@ -170,7 +169,7 @@ static int conflict_note(sp_db *db, const sp_entity *e, int64_t id, const char *
             sp_db_bind_text(st, ":changed_at", c->changed_at, err) ||
             sp_db_step_done(db, st, "import conflict", err))
             return err->code;
-        if (sqlite3_changes(db->conn) > 0)
+        if (sp_db_changes(db) > 0)
             return SP_OK;
     }
     return SP_OK;
@@ -292,17 +291,17 @@ int sp_db_merge(sp_db *db, const sp_db_record *rec, int64_t id, const char *old_
 int sp_db_conflict_foreach(sp_db *db, int64_t run_id, const char *status, int limit,
                            sp_db_conflict_fn fn, void *ctx, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CONFLICT_LIST, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CONFLICT_LIST, err);
     if (!st || sp_db_bind_int(st, ":run", run_id, err) ||
         sp_db_bind_text(st, ":status", status, err) ||
         sp_db_bind_int(st, ":limit", limit > 0 ? limit : -1, err))
         return err->code;
     int step, rc = SP_OK;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-#define T(i) ((const char *)sqlite3_column_text(st, i))
-        sp_db_conflict c = {sqlite3_column_int64(st, 0),
-                            sqlite3_column_int64(st, 1),
-                            sqlite3_column_int64(st, 2),
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
+#define T(i) ((const char *)sp_stmt_column_text(st, i))
+        sp_db_conflict c = {sp_stmt_column_int64(st, 0),
+                            sp_stmt_column_int64(st, 1),
+                            sp_stmt_column_int64(st, 2),
                             T(3),
                             T(4),
                             T(5),
@@ -320,9 +319,9 @@ int sp_db_conflict_foreach(sp_db *db, int64_t run_id, const char *status, int li
 #undef T
         rc = fn(ctx, &c, err);
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "import conflicts");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }
 
@@ -338,29 +337,29 @@ typedef struct held {
 static int conflict_get(sp_db *db, int64_t id, held *out, sp_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CONFLICT_GET, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CONFLICT_GET, err);
     if (!st || sp_db_bind_int(st, ":id", id, err))
         return err->code;
-    int step = sqlite3_step(st), rc = SP_OK;
-    if (step == SQLITE_ROW) {
-        snprintf(out->entity, sizeof out->entity, "%s", sqlite3_column_text(st, 0));
-        out->entity_id = sqlite3_column_int64(st, 1);
-        snprintf(out->kind, sizeof out->kind, "%s", sqlite3_column_text(st, 2));
-        const char *f = (const char *)sqlite3_column_text(st, 3);
+    int step = sp_stmt_step(st), rc = SP_OK;
+    if (step == SP_STMT_ROW) {
+        snprintf(out->entity, sizeof out->entity, "%s", sp_stmt_column_text(st, 0));
+        out->entity_id = sp_stmt_column_int64(st, 1);
+        snprintf(out->kind, sizeof out->kind, "%s", sp_stmt_column_text(st, 2));
+        const char *f = (const char *)sp_stmt_column_text(st, 3);
         snprintf(out->field, sizeof out->field, "%s", f ? f : "");
-        snprintf(out->dataset, sizeof out->dataset, "%s", sqlite3_column_text(st, 4));
+        snprintf(out->dataset, sizeof out->dataset, "%s", sp_stmt_column_text(st, 4));
         out->source_value = dup_col(st, 5);
-        int n = sqlite3_column_bytes(st, 6);
+        int n = sp_stmt_column_bytes(st, 6);
         if (n > 0 && (out->source_wkb = malloc((size_t)n))) {
-            memcpy(out->source_wkb, sqlite3_column_blob(st, 6), (size_t)n);
+            memcpy(out->source_wkb, sp_stmt_column_blob(st, 6), (size_t)n);
             out->source_wkb_len = (size_t)n;
         }
-        snprintf(out->status, sizeof out->status, "%s", sqlite3_column_text(st, 7));
+        snprintf(out->status, sizeof out->status, "%s", sp_stmt_column_text(st, 7));
     }
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    sp_stmt_reset(st);
+    if (step == SP_STMT_DONE)
         rc = sp_err_set(err, SP_ENOTFOUND, "no conflict %lld", (long long)id);
-    else if (step != SQLITE_ROW)
+    else if (step != SP_STMT_ROW)
         rc = sp_db_sqlerr(db, err, "import conflict");
     return rc;
 }
@@ -368,16 +367,16 @@ static int conflict_get(sp_db *db, int64_t id, held *out, sp_err *err)
 static int point_on_surface(sp_db *db, const unsigned char *wkb, size_t n, double *x, double *y,
                             sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_POINT_ON_SURFACE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_POINT_ON_SURFACE, err);
     if (!st || sp_db_bind_blob(st, ":wkb", wkb, n, err))
         return err->code;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        *x = sqlite3_column_double(st, 0);
-        *y = sqlite3_column_double(st, 1);
+    int step = sp_stmt_step(st);
+    if (step == SP_STMT_ROW && sp_stmt_column_type(st, 0) != SP_COL_NULL) {
+        *x = sp_stmt_column_double(st, 0);
+        *y = sp_stmt_column_double(st, 1);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW)
         return sp_db_sqlerr(db, err, "point on surface");
     return SP_OK;
 }
@@ -411,15 +410,15 @@ static int take(sp_db *db, const sp_entity *e, const held *h, const sp_db_actor 
         return rc;
     /* The field follows the conflict's data set again: its own when it is the record's. */
     char own[SP_DB_NAME_MAX] = "";
-    sqlite3_stmt *st =
+    sp_stmt *st =
         sp_db_stmt(db, e->id == SP_ENT_ZONE ? SP_Q_ZONE_DATASET : SP_Q_MONUMENT_DATASET, err);
     if (!st || sp_db_bind_int(st, ":id", h->entity_id, err))
         return err->code;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        snprintf(own, sizeof own, "%s", sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
+    int step = sp_stmt_step(st);
+    if (step == SP_STMT_ROW)
+        snprintf(own, sizeof own, "%s", sp_stmt_column_text(st, 0));
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW)
         return sp_db_sqlerr(db, err, "record's data set");
     sp_db_actor by_dataset = {NULL, NULL, actor->import_run_id, 0};
     return strcmp(own, h->dataset) == 0
@@ -467,7 +466,7 @@ int sp_db_conflict_resolve(sp_db *db, int64_t id, const char *resolution, const 
         const origin *o = rc == SP_OK ? origin_of(&os, h.field) : NULL;
         sp_db_actor who = {o && o->actor ? o->actor : actor->name, NULL, 0, 0};
         if (rc == SP_OK) {
-            sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ORIGIN_DECLINE, err);
+            sp_stmt *st = sp_db_stmt(db, SP_Q_ORIGIN_DECLINE, err);
             if (!st || sp_db_bind_text(st, ":entity", e->name, err) ||
                 sp_db_bind_int(st, ":id", h.entity_id, err) ||
                 sp_db_bind_text(st, ":field", h.field, err) ||
@@ -489,7 +488,7 @@ int sp_db_conflict_resolve(sp_db *db, int64_t id, const char *resolution, const 
         sp_db_stored_clear(&cur);
     }
     if (rc == SP_OK) {
-        sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CONFLICT_RESOLVE, err);
+        sp_stmt *st = sp_db_stmt(db, SP_Q_CONFLICT_RESOLVE, err);
         if (!st || sp_db_bind_int(st, ":id", id, err) ||
             sp_db_bind_text(st, ":status", status, err) ||
             sp_db_bind_text(st, ":by", actor->name, err) ||
@@ -505,8 +504,8 @@ int sp_db_conflict_resolve(sp_db *db, int64_t id, const char *resolution, const 
 done:
     if (rc != SP_OK)
         sp_db_rollback(db);
-    sqlite3_free(before);
-    sqlite3_free(after);
+    free(before);
+    free(after);
     free(h.source_value);
     free(h.source_wkb);
     return rc;
@@ -541,12 +540,12 @@ int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64
     /* Collect first: the notes are written by other statements of the same connection. */
     int64_t *missing = NULL;
     size_t n = 0, cap = 0;
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st || sp_db_bind_text(st, ":dataset", dataset, err))
         return err->code;
     int step, rc = SP_OK;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
+        int64_t id = sp_stmt_column_int64(st, 0);
         if (nseen && bsearch(&id, seen, nseen, sizeof *seen, cmp_id))
             continue;
         if (n == cap) {
@@ -559,9 +558,9 @@ int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64
         }
         missing[n++] = id;
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "records of the data set");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     for (size_t i = 0; i < n && rc == SP_OK; i++) {
         for (int pass = 0; pass < 2 && rc == SP_OK; pass++) {
             st = sp_db_stmt(db, pass == 0 ? SP_Q_MISSING_REFRESH : SP_Q_MISSING_INSERT, err);
@@ -572,7 +571,7 @@ int sp_db_missing_note(sp_db *db, const sp_entity *e, const char *dataset, int64
                 sp_db_bind_text(st, ":status", is_flag ? "open" : "noted", err) ||
                 sp_db_step_done(db, st, "missing record", err))
                 rc = err->code;
-            else if (sqlite3_changes(db->conn) > 0)
+            else if (sp_db_changes(db) > 0)
                 break;
         }
     }
@@ -587,14 +586,15 @@ int sp_db_dataset_has(sp_db *db, const sp_entity *e, const char *dataset, int *o
     enum sp_q q = ids_of_dataset(e);
     if (q == SP_Q_COUNT)
         return SP_OK;
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st || sp_db_bind_text(st, ":dataset", dataset, err))
         return err->code;
-    int step = sqlite3_step(st);
-    *out = step == SQLITE_ROW;
-    sqlite3_reset(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK
-                                                     : sp_db_sqlerr(db, err, "data set's records");
+    int step = sp_stmt_step(st);
+    *out = step == SP_STMT_ROW;
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW || step == SP_STMT_DONE
+               ? SP_OK
+               : sp_db_sqlerr(db, err, "data set's records");
 }
 
 int sp_db_find_source(sp_db *db, const sp_entity *e, const char *dataset, const char *source_id,
@@ -607,24 +607,24 @@ int sp_db_find_source(sp_db *db, const sp_entity *e, const char *dataset, const 
                                            : SP_Q_COUNT;
     if (q == SP_Q_COUNT || !source_id)
         return SP_OK;
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, source_id, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *out_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK
-                                                     : sp_db_sqlerr(db, err, "record by key");
+    sp_stmt_bind_text(st, 1, dataset);
+    sp_stmt_bind_text(st, 2, source_id);
+    int step = sp_stmt_step(st);
+    if (step == SP_STMT_ROW)
+        *out_id = sp_stmt_column_int64(st, 0);
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW || step == SP_STMT_DONE ? SP_OK
+                                                       : sp_db_sqlerr(db, err, "record by key");
 }
 
 /* ---- data sets ---------------------------------------------------------------------------- */
 
 int sp_db_dataset_put(sp_db *db, const sp_db_dataset *d, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_DATASET_PUT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_DATASET_PUT, err);
     if (!st || sp_db_bind_text(st, ":name", d->name, err) ||
         sp_db_bind_text(st, ":title", d->title, err) ||
         sp_db_bind_text(st, ":publisher", d->publisher, err) ||
@@ -640,20 +640,20 @@ int sp_db_dataset_put(sp_db *db, const sp_db_dataset *d, sp_err *err)
 int sp_db_dataset_foreach(sp_db *db, int64_t monument_id, sp_db_dataset_fn fn, void *ctx,
                           sp_err *err)
 {
-    sqlite3_stmt *st =
+    sp_stmt *st =
         sp_db_stmt(db, monument_id > 0 ? SP_Q_MONUMENT_DATASETS : SP_Q_DATASETS_PRESENT, err);
     if (!st || (monument_id > 0 && sp_db_bind_int(st, ":id", monument_id, err)))
         return err->code;
     int step, rc = SP_OK;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-#define T(i) ((const char *)sqlite3_column_text(st, i))
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
+#define T(i) ((const char *)sp_stmt_column_text(st, i))
         sp_db_dataset d = {T(0), T(1), T(2), T(3), T(4), T(5), T(6), T(7)};
 #undef T
         rc = fn(ctx, &d, err);
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "data sets");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }
 

@@ -10,27 +10,27 @@
 
 void sp_db_free(void *p)
 {
-    sqlite3_free(p);
+    free(p);
 }
 
 static int check_supersedes(sp_db *db, int64_t monument_id, int64_t rid, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_OF, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_REPORT_OF, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, rid);
-    int step = sqlite3_step(st), rc = SP_OK;
-    if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) != monument_id)
+    sp_stmt_bind_int64(st, 1, rid);
+    int step = sp_stmt_step(st), rc = SP_OK;
+    if (step == SP_STMT_ROW && sp_stmt_column_int64(st, 0) != monument_id)
         rc = sp_err_set(err, SP_EINVAL, "supersedes: report %lld is about another monument",
                         (long long)rid);
-    else if (step == SQLITE_ROW && sqlite3_column_int(st, 1))
+    else if (step == SP_STMT_ROW && sp_stmt_column_int(st, 1))
         rc = sp_err_set(err, SP_ECONFLICT,
                         "supersedes: report %lld is already superseded; correct the newer one",
                         (long long)rid);
-    else if (step == SQLITE_DONE)
+    else if (step == SP_STMT_DONE)
         rc = sp_err_set(err, SP_EINVAL, "supersedes: there is no report %lld", (long long)rid);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    sp_stmt_reset(st);
+    if (step != SP_STMT_ROW && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "superseded report");
     return rc;
 }
@@ -43,7 +43,7 @@ static int insert_report(sp_db *db, const sp_db_report_in *in, const sp_db_actor
     int rc = sp_db_monument_live(db, in->monument_id, err);
     if (rc == SP_OK && in->supersedes_id)
         rc = check_supersedes(db, in->monument_id, in->supersedes_id, err);
-    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_REPORT_CREATE, err) : NULL;
+    sp_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_REPORT_CREATE, err) : NULL;
     if (rc != SP_OK || !st)
         return err->code;
     if (sp_db_bind_int(st, ":monument_id", in->monument_id, err) ||
@@ -54,7 +54,7 @@ static int insert_report(sp_db *db, const sp_db_report_in *in, const sp_db_actor
         return err->code;
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc;
-    int64_t id = sqlite3_last_insert_rowid(db->conn);
+    int64_t id = sp_db_last_id(db);
     rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, in->values[SP_RF_CAUSES],
                          err);
     if (rc == SP_OK)
@@ -65,7 +65,7 @@ static int insert_report(sp_db *db, const sp_db_report_in *in, const sp_db_actor
         rc = err->code;
     if (rc == SP_OK)
         rc = sp_db_audit(db, actor, "insert", "condition_report", id, NULL, after, err);
-    sqlite3_free(after);
+    free(after);
     *out_id = id;
     return rc;
 }
@@ -86,13 +86,13 @@ int sp_db_report_create(sp_db *db, const sp_db_report_in *in, const sp_db_actor 
 static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_citizen_in *in,
                                 const sp_db_photo_file *p, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_INSERT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, citizen_id);
+    sp_stmt_bind_int64(st, 1, citizen_id);
     sp_db_bind_photo_file(st, 2, p);
-    sp_db_bind_text_or_null(st, sqlite3_bind_parameter_index(st, ":licence"), in->photo_licence);
-    sp_db_bind_text_or_null(st, sqlite3_bind_parameter_index(st, ":credit"), in->photo_credit);
+    sp_db_bind_text_or_null(st, sp_stmt_param_index(st, ":licence"), in->photo_licence);
+    sp_db_bind_text_or_null(st, sp_stmt_param_index(st, ":credit"), in->photo_credit);
     return sp_db_step_done(db, st, "insert citizen photo", err);
 }
 
@@ -103,20 +103,20 @@ static int citizen_photos_adopt(sp_db *db, int64_t citizen_id, int64_t monument_
     static const enum sp_q steps[] = {SP_Q_CITIZEN_PHOTOS_ADOPT, SP_Q_CITIZEN_PHOTOS_LINK,
                                       SP_Q_CITIZEN_PHOTOS_AUDIT};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        sqlite3_stmt *st = sp_db_stmt(db, steps[i], err);
+        sp_stmt *st = sp_db_stmt(db, steps[i], err);
         if (!st)
             return err->code;
-        sqlite3_bind_int64(st, 1, citizen_id);
+        sp_stmt_bind_int64(st, 1, citizen_id);
         switch (steps[i]) {
         case SP_Q_CITIZEN_PHOTOS_ADOPT: /* ?2 monument, ?3 report */
-            sqlite3_bind_int64(st, 2, monument_id);
-            sqlite3_bind_int64(st, 3, report_id);
+            sp_stmt_bind_int64(st, 2, monument_id);
+            sp_stmt_bind_int64(st, 3, report_id);
             break;
         case SP_Q_CITIZEN_PHOTOS_LINK: /* ?2 report */
-            sqlite3_bind_int64(st, 2, report_id);
+            sp_stmt_bind_int64(st, 2, report_id);
             break;
         default: /* ?2, ?3 who */
-            sqlite3_bind_text(st, 2, actor->name, -1, SQLITE_TRANSIENT);
+            sp_stmt_bind_text(st, 2, actor->name);
             sp_db_bind_text_or_null(st, 3, actor->role);
         }
         if (sp_db_step_done(db, st, "adopt citizen photos", err) != SP_OK)
@@ -129,19 +129,19 @@ int sp_db_citizen_photo_get(sp_db *db, int64_t id, char sha256[65], char media_t
                             int *out_found, sp_err *err)
 {
     *out_found = 0;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_GET, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_PHOTO_GET, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(media_type, 32, "%s", (const char *)sqlite3_column_text(st, 1));
+    sp_stmt_bind_int64(st, 1, id);
+    int step = sp_stmt_step(st);
+    if (step == SP_STMT_ROW) {
+        snprintf(sha256, 65, "%s", (const char *)sp_stmt_column_text(st, 0));
+        snprintf(media_type, 32, "%s", (const char *)sp_stmt_column_text(st, 1));
         *out_found = 1;
     }
-    sqlite3_reset(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK
-                                                     : sp_db_sqlerr(db, err, "citizen photo");
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW || step == SP_STMT_DONE ? SP_OK
+                                                       : sp_db_sqlerr(db, err, "citizen photo");
 }
 
 int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, char out_ref[32],
@@ -150,26 +150,26 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
     int rc = in->monument_id ? sp_db_monument_live(db, in->monument_id, err) : SP_OK;
-    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_CITIZEN_INSERT, err) : NULL;
+    sp_stmt *st = rc == SP_OK ? sp_db_stmt(db, SP_Q_CITIZEN_INSERT, err) : NULL;
     if (rc == SP_OK && !st)
         rc = err->code;
     if (rc == SP_OK) {
         if (in->monument_id)
-            sqlite3_bind_int64(st, 1, in->monument_id);
+            sp_stmt_bind_int64(st, 1, in->monument_id);
         if (in->has_location) {
-            sqlite3_bind_double(st, 2, in->lon);
-            sqlite3_bind_double(st, 3, in->lat);
+            sp_stmt_bind_double(st, 2, in->lon);
+            sp_stmt_bind_double(st, 3, in->lat);
         }
-        sqlite3_bind_text(st, 4, in->description, -1, SQLITE_STATIC);
+        sp_stmt_bind_text(st, 4, in->description);
         sp_db_bind_text_or_null(st, 5, in->contact);
         sp_db_bind_text_or_null(st, 6, in->client);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            *out_id = sqlite3_column_int64(st, 0);
-            snprintf(out_ref, 32, "%s", (const char *)sqlite3_column_text(st, 1));
+        if (sp_stmt_step(st) == SP_STMT_ROW) {
+            *out_id = sp_stmt_column_int64(st, 0);
+            snprintf(out_ref, 32, "%s", (const char *)sp_stmt_column_text(st, 1));
         } else {
             rc = sp_db_sqlerr(db, err, "insert citizen report");
         }
-        sqlite3_reset(st);
+        sp_stmt_reset(st);
     }
     for (int i = 0; rc == SP_OK && i < in->nphotos; i++)
         rc = citizen_photo_insert(db, *out_id, in, &in->photos[i], err);
@@ -180,7 +180,7 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
     sp_db_actor public = {"public", NULL, 0, 0};
     if (rc == SP_OK)
         rc = sp_db_audit(db, &public, "insert", "citizen_report", *out_id, NULL, after, err);
-    sqlite3_free(after);
+    free(after);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)
@@ -191,19 +191,19 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
 int sp_db_citizen_list(sp_db *db, const char *status, int limit, char **out, sp_err *err)
 {
     *out = NULL;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_LIST, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_LIST, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, limit);
+    sp_stmt_bind_text(st, 1, status);
+    sp_stmt_bind_int(st, 2, limit);
     int rc = SP_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+    if (sp_stmt_step(st) == SP_STMT_ROW) {
+        if (!(*out = sp_db_strdup((const char *)sp_stmt_column_text(st, 0))))
             rc = sp_err_set(err, SP_ENOMEM, "out of memory");
     } else {
         rc = sp_db_sqlerr(db, err, "citizen reports");
     }
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }
 
@@ -213,23 +213,23 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
     *out_report_id = 0;
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATE, err);
-    int rc = st ? SP_OK : err->code, step = SQLITE_DONE;
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATE, err);
+    int rc = st ? SP_OK : err->code, step = SP_STMT_DONE;
     char status[16] = "", *description = NULL, *contact = NULL;
     int64_t monument_id = 0;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(st, 0));
-            monument_id = sqlite3_column_int64(st, 1);
-            description = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 2));
-            if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-                contact = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 3));
+        sp_stmt_bind_int64(st, 1, id);
+        if ((step = sp_stmt_step(st)) == SP_STMT_ROW) {
+            snprintf(status, sizeof status, "%s", (const char *)sp_stmt_column_text(st, 0));
+            monument_id = sp_stmt_column_int64(st, 1);
+            description = sp_db_strdup((const char *)sp_stmt_column_text(st, 2));
+            if (sp_stmt_column_type(st, 3) != SP_COL_NULL)
+                contact = sp_db_strdup((const char *)sp_stmt_column_text(st, 3));
         }
-        sqlite3_reset(st);
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
+        sp_stmt_reset(st);
+        if (step != SP_STMT_ROW && step != SP_STMT_DONE)
             rc = sp_db_sqlerr(db, err, "citizen report");
-        else if (step == SQLITE_DONE)
+        else if (step == SP_STMT_DONE)
             rc = sp_err_set(err, SP_ENOTFOUND, "no citizen report %lld", (long long)id);
         else if (strcmp(status, "pending") != 0)
             rc = sp_err_set(err, SP_ECONFLICT, "citizen report %lld is already %s", (long long)id,
@@ -262,13 +262,13 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
     if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_CITIZEN_DECIDE, err)))
         rc = err->code;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, m->is_approved ? "approved" : "rejected", -1, SQLITE_STATIC);
+        sp_stmt_bind_int64(st, 1, id);
+        sp_stmt_bind_text(st, 2, m->is_approved ? "approved" : "rejected");
         sp_db_bind_text_or_null(st, 3, m->is_approved ? NULL : m->reason);
         if (*out_report_id)
-            sqlite3_bind_int64(st, 4, *out_report_id);
-        sqlite3_bind_text(st, 5, actor->name, -1, SQLITE_TRANSIENT);
-        sp_db_bind_text_or_null(st, sqlite3_bind_parameter_index(st, ":public_reason"),
+            sp_stmt_bind_int64(st, 4, *out_report_id);
+        sp_stmt_bind_text(st, 5, actor->name);
+        sp_db_bind_text_or_null(st, sp_stmt_param_index(st, ":public_reason"),
                                 m->is_approved ? NULL : m->public_reason);
         rc = sp_db_step_done(db, st, "moderate citizen report", err);
     }
@@ -277,10 +277,10 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
         rc = err->code;
     if (rc == SP_OK)
         rc = sp_db_audit(db, actor, "update", "citizen_report", id, before, after, err);
-    sqlite3_free(before);
-    sqlite3_free(after);
-    sqlite3_free(description);
-    sqlite3_free(contact);
+    free(before);
+    free(after);
+    free(description);
+    free(contact);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK) {
@@ -295,35 +295,35 @@ int sp_db_citizen_review(sp_db *db, int64_t id, const sp_db_actor *actor, sp_err
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
     char *before = NULL, *after = NULL;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATE, err);
     int rc = st ? SP_OK : err->code;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        int step = sqlite3_step(st);
-        if (step != SQLITE_ROW)
-            rc = step == SQLITE_DONE
+        sp_stmt_bind_int64(st, 1, id);
+        int step = sp_stmt_step(st);
+        if (step != SP_STMT_ROW)
+            rc = step == SP_STMT_DONE
                      ? sp_err_set(err, SP_ENOTFOUND, "no citizen report %lld", (long long)id)
                      : sp_db_sqlerr(db, err, "citizen report");
-        else if (strcmp((const char *)sqlite3_column_text(st, 0), "pending") != 0)
+        else if (strcmp((const char *)sp_stmt_column_text(st, 0), "pending") != 0)
             rc = sp_err_set(err, SP_ECONFLICT, "citizen report %lld is already %s", (long long)id,
-                            (const char *)sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
+                            (const char *)sp_stmt_column_text(st, 0));
+        sp_stmt_reset(st);
     }
     if (rc == SP_OK && !(before = sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err)))
         rc = err->code;
     if (rc == SP_OK && !(st = sp_db_stmt(db, SP_Q_CITIZEN_REVIEW, err)))
         rc = err->code;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+        sp_stmt_bind_int64(st, sp_stmt_param_index(st, ":id"), id);
         rc = sp_db_step_done(db, st, "review citizen report", err);
     }
-    int changed = rc == SP_OK && sqlite3_changes(db->conn) > 0;
+    int changed = rc == SP_OK && sp_db_changes(db) > 0;
     if (changed && !(after = sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err)))
         rc = err->code;
     if (changed && rc == SP_OK)
         rc = sp_db_audit(db, actor, "update", "citizen_report", id, before, after, err);
-    sqlite3_free(before);
-    sqlite3_free(after);
+    free(before);
+    free(after);
     if (rc == SP_OK)
         rc = sp_db_commit(db, err);
     if (rc != SP_OK)
@@ -334,17 +334,17 @@ int sp_db_citizen_review(sp_db *db, int64_t id, const sp_db_actor *actor, sp_err
 int sp_db_citizen_status(sp_db *db, const char *ref, char **out, sp_err *err)
 {
     *out = NULL;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATUS, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_CITIZEN_STATUS, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ref"), ref, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st), rc = SP_OK;
-    if (step == SQLITE_ROW) {
-        if (!(*out = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+    sp_stmt_bind_text(st, sp_stmt_param_index(st, ":ref"), ref);
+    int step = sp_stmt_step(st), rc = SP_OK;
+    if (step == SP_STMT_ROW) {
+        if (!(*out = sp_db_strdup((const char *)sp_stmt_column_text(st, 0))))
             rc = sp_err_set(err, SP_ENOMEM, "out of memory");
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SP_STMT_DONE) {
         rc = sp_db_sqlerr(db, err, "citizen report status");
     }
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }

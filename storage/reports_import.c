@@ -41,27 +41,27 @@ int sp_db_report_bulk_begin(sp_db *db, int64_t *out_mark, sp_err *err)
  * is left. */
 static int next_slice(sp_db *db, int64_t after, int64_t *out_last, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_TOUCHED_SLICE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_REPORT_TOUCHED_SLICE, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int(st, 2, SP_REPORT_APPLY_SLICE);
-    int step = sqlite3_step(st);
-    *out_last = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0; /* NULL reads as 0 */
-    sqlite3_reset(st);
-    return step == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, "touched monuments");
+    sp_stmt_bind_int64(st, 1, after);
+    sp_stmt_bind_int(st, 2, SP_REPORT_APPLY_SLICE);
+    int step = sp_stmt_step(st);
+    *out_last = step == SP_STMT_ROW ? sp_stmt_column_int64(st, 0) : 0; /* NULL reads as 0 */
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW ? SP_OK : sp_db_sqlerr(db, err, "touched monuments");
 }
 
 int sp_db_report_bulk_finish(sp_db *db, int64_t mark, const sp_db_actor *actor, sp_err *err)
 {
     int64_t from = 0, to = 0;
-    sqlite3_stmt *st = NULL;
+    sp_stmt *st = NULL;
     int rc;
     while ((rc = next_slice(db, from, &to, err)) == SP_OK && to > 0) {
         if (!(st = sp_db_stmt(db, SP_Q_REPORT_BULK_APPLY, err)))
             return err->code;
-        sqlite3_bind_int64(st, 1, from);
-        sqlite3_bind_int64(st, 2, to);
+        sp_stmt_bind_int64(st, 1, from);
+        sp_stmt_bind_int64(st, 2, to);
         if ((rc = sp_db_step_done(db, st, "monuments' condition from the reports", err)))
             return rc;
         from = to;
@@ -72,10 +72,10 @@ int sp_db_report_bulk_finish(sp_db *db, int64_t mark, const sp_db_actor *actor, 
         return rc;
     if (!(st = sp_db_stmt(db, SP_Q_REPORT_BULK_AUDIT, err)))
         return err->code;
-    sqlite3_bind_text(st, 1, actor->name, -1, SQLITE_STATIC);
+    sp_stmt_bind_text(st, 1, actor->name);
     if (actor->import_run_id)
-        sqlite3_bind_int64(st, 2, actor->import_run_id);
-    sqlite3_bind_int64(st, 3, mark);
+        sp_stmt_bind_int64(st, 2, actor->import_run_id);
+    sp_stmt_bind_int64(st, 3, mark);
     if ((rc = sp_db_step_done(db, st, "audit imported reports", err)) != SP_OK)
         return rc;
     return sp_db_triggers_on(db, &db->report_off, err);
@@ -104,22 +104,22 @@ static int64_t report_hash(int64_t monument_id, char *const values[])
 static int monument_of(sp_db *db, const char *monument_dataset, const char *monument,
                        int64_t *out_id, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(
+    sp_stmt *st = sp_db_stmt(
         db, monument_dataset ? SP_Q_REPORT_IMPORT_MONUMENT_BY_SOURCE : SP_Q_REPORT_IMPORT_MONUMENT,
         err);
     if (!st || sp_db_bind_text(st, ":monument", monument, err) ||
         (monument_dataset && sp_db_bind_text(st, ":dataset", monument_dataset, err)))
         return err->code;
-    int step = sqlite3_step(st);
-    *out_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    int is_deleted = step == SQLITE_ROW && sqlite3_column_int(st, 1);
-    sqlite3_reset(st);
+    int step = sp_stmt_step(st);
+    *out_id = step == SP_STMT_ROW ? sp_stmt_column_int64(st, 0) : 0;
+    int is_deleted = step == SP_STMT_ROW && sp_stmt_column_int(st, 1);
+    sp_stmt_reset(st);
     char named[600];
     if (monument_dataset)
         snprintf(named, sizeof named, "source id %s in data set %s", monument, monument_dataset);
     else
         snprintf(named, sizeof named, "protection number %s", monument);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    if (step != SP_STMT_ROW && step != SP_STMT_DONE)
         return sp_db_sqlerr(db, err, "monument of a report");
     if (!*out_id)
         return sp_err_set(err, SP_ENOTFOUND, "monument: no monument has %s", named);
@@ -133,17 +133,18 @@ static int monument_of(sp_db *db, const char *monument_dataset, const char *monu
 static int find_report(sp_db *db, const char *dataset, const char *source_id, int64_t *out_id,
                        int64_t *out_hash, int *out_has_hash, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_FIND, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_FIND, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, source_id, -1, SQLITE_STATIC);
-    int step = sqlite3_step(st);
-    *out_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    *out_has_hash = step == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL;
-    *out_hash = *out_has_hash ? sqlite3_column_int64(st, 1) : 0;
-    sqlite3_reset(st);
-    return step == SQLITE_ROW || step == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find report");
+    sp_stmt_bind_text(st, 1, dataset);
+    sp_stmt_bind_text(st, 2, source_id);
+    int step = sp_stmt_step(st);
+    *out_id = step == SP_STMT_ROW ? sp_stmt_column_int64(st, 0) : 0;
+    *out_has_hash = step == SP_STMT_ROW && sp_stmt_column_type(st, 1) != SP_COL_NULL;
+    *out_hash = *out_has_hash ? sp_stmt_column_int64(st, 1) : 0;
+    sp_stmt_reset(st);
+    return step == SP_STMT_ROW || step == SP_STMT_DONE ? SP_OK
+                                                       : sp_db_sqlerr(db, err, "find report");
 }
 
 /* Notes that the monument got a report, for sp_db_report_bulk_finish: whether the report
@@ -152,13 +153,13 @@ static int find_report(sp_db *db, const char *dataset, const char *source_id, in
 static int note_touched(sp_db *db, int64_t monument_id, int64_t report_id, char *const values[],
                         sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_TOUCHED_NOTE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_REPORT_TOUCHED_NOTE, err);
     if (!st)
         return err->code;
     const char *v = values[SP_RF_VERIFICATION];
-    sqlite3_bind_int64(st, 1, monument_id);
-    sqlite3_bind_int(st, 2, !(v && strcmp(v, "rejected") == 0));
-    sqlite3_bind_int64(st, 3, report_id);
+    sp_stmt_bind_int64(st, 1, monument_id);
+    sp_stmt_bind_int(st, 2, !(v && strcmp(v, "rejected") == 0));
+    sp_stmt_bind_int64(st, 3, report_id);
     return sp_db_step_done(db, st, "note the reported monument", err);
 }
 
@@ -187,7 +188,7 @@ int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char
                           "key %s: report %lld was imported with other values; reports are "
                           "never changed: file a correction that supersedes it",
                           source_id, (long long)id);
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_REPORT_IMPORT_INSERT, err);
     if (!st || sp_db_bind_int(st, ":monument_id", monument_id, err) ||
         sp_db_bind_text(st, ":dataset", dataset, err) ||
         sp_db_bind_text(st, ":source_key", source_id, err) ||
@@ -197,7 +198,7 @@ int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char
         return err->code;
     if ((rc = sp_db_step_done(db, st, "insert condition report", err)) != SP_OK)
         return rc; /* SQLite undid the statement: nothing of this report is written */
-    id = sqlite3_last_insert_rowid(db->conn);
+    id = sp_db_last_id(db);
     rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_CAUSE_INSERT, id, values[SP_RF_CAUSES], err);
     if (rc == SP_OK)
         rc = sp_db_write_set(db, SP_Q_COUNT, SP_Q_REPORT_ELEMENT_INSERT, id, values[SP_RF_ELEMENTS],

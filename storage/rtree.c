@@ -10,6 +10,7 @@
  * the import tests check it). A tree that already has rows is filled row by row, as before.
  * The node format is read here too: a collection's extent is its public tree's root. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,7 +110,7 @@ int sp_db_rtree_root_bounds(const unsigned char *p, int n, double out[4])
 
 typedef struct packer {
     sp_db *db;
-    sqlite3_stmt *put_node, *put_rowid, *put_parent;
+    sp_stmt *put_node, *put_rowid, *put_parent;
     unsigned char *blob; /* one node, node_size bytes */
     int node_size, max_cells;
     int64_t next_node; /* node 1 is the root */
@@ -139,16 +140,16 @@ static int write_node(packer *k, int64_t no, int depth, int level, const rt_cell
         if (level == 0) {
             k->links[k->nlinks++] = (rt_link){cells[i].id, no};
         } else {
-            sqlite3_reset(k->put_parent);
-            sqlite3_bind_int64(k->put_parent, 1, cells[i].id);
-            sqlite3_bind_int64(k->put_parent, 2, no);
+            sp_stmt_reset(k->put_parent);
+            sp_stmt_bind_int64(k->put_parent, 1, cells[i].id);
+            sp_stmt_bind_int64(k->put_parent, 2, no);
             if (sp_db_step_done(k->db, k->put_parent, "R*Tree parent", err) != SP_OK)
                 return err->code;
         }
     }
-    sqlite3_reset(k->put_node);
-    sqlite3_bind_int64(k->put_node, 1, no);
-    sqlite3_bind_blob(k->put_node, 2, k->blob, k->node_size, SQLITE_STATIC);
+    sp_stmt_reset(k->put_node);
+    sp_stmt_bind_int64(k->put_node, 1, no);
+    sp_stmt_bind_blob(k->put_node, 2, k->blob, k->node_size);
     return sp_db_step_done(k->db, k->put_node, "R*Tree node", err);
 }
 
@@ -178,16 +179,13 @@ static int pack_level(packer *k, rt_cell *cells, size_t *n, int level, sp_err *e
     return SP_OK;
 }
 
-static sqlite3_stmt *prepare(sp_db *db, const char *fmt, const char *table, sp_err *err)
+/* "<before><table><after>": the table is one of the code's own names, never input. */
+static sp_stmt *prepare(sp_db *db, const char *before, const char *table, const char *after,
+                        sp_err *err)
 {
-    char *sql = sqlite3_mprintf(fmt, table);
-    sqlite3_stmt *st = NULL;
-    if (!sql)
-        sp_err_set(err, SP_ENOMEM, "out of memory");
-    else if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-        sp_db_sqlerr(db, err, "R*Tree shadow table");
-    sqlite3_free(sql);
-    return st;
+    char sql[256];
+    snprintf(sql, sizeof sql, "%s%s%s", before, table, after);
+    return sp_stmt_prepare(db, sql, table, err);
 }
 
 /* Packs cells[0..n) (n >= 1) into the empty tree whose root blob is node_size bytes. */
@@ -198,16 +196,12 @@ static int pack(sp_db *db, const char *table, int node_size, rt_cell *cells, siz
     if (!(k.blob = malloc((size_t)node_size)) || !(k.links = malloc(n * sizeof *k.links)))
         rc = sp_err_set(err, SP_ENOMEM, "out of memory packing %s", table);
     if (rc == SP_OK &&
-        (!(k.put_node = prepare(db,
-                                "INSERT OR REPLACE INTO \"%w_node\" (nodeno, data) "
-                                "VALUES (?1, ?2)",
-                                table, err)) ||
-         !(k.put_rowid = prepare(db, "INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?1, ?2)",
-                                 table, err)) ||
-         !(k.put_parent = prepare(db,
-                                  "INSERT INTO \"%w_parent\" (nodeno, parentnode) "
-                                  "VALUES (?1, ?2)",
-                                  table, err))))
+        (!(k.put_node = prepare(db, "INSERT OR REPLACE INTO \"", table,
+                                "_node\" (nodeno, data) VALUES (?1, ?2)", err)) ||
+         !(k.put_rowid = prepare(db, "INSERT INTO \"", table,
+                                 "_rowid\" (rowid, nodeno) VALUES (?1, ?2)", err)) ||
+         !(k.put_parent = prepare(db, "INSERT INTO \"", table,
+                                  "_parent\" (nodeno, parentnode) VALUES (?1, ?2)", err))))
         rc = err->code;
     int level = 0;
     while (rc == SP_OK && n > (size_t)k.max_cells)
@@ -218,14 +212,14 @@ static int pack(sp_db *db, const char *table, int node_size, rt_cell *cells, siz
     /* The rows' leaves in row id order: appended to the end of %_rowid's b-tree. */
     qsort(k.links, k.nlinks, sizeof *k.links, by_id);
     for (size_t i = 0; rc == SP_OK && i < k.nlinks; i++) {
-        sqlite3_reset(k.put_rowid);
-        sqlite3_bind_int64(k.put_rowid, 1, k.links[i].id);
-        sqlite3_bind_int64(k.put_rowid, 2, k.links[i].node);
+        sp_stmt_reset(k.put_rowid);
+        sp_stmt_bind_int64(k.put_rowid, 1, k.links[i].id);
+        sp_stmt_bind_int64(k.put_rowid, 2, k.links[i].node);
         rc = sp_db_step_done(db, k.put_rowid, "R*Tree row", err);
     }
-    sqlite3_finalize(k.put_node);
-    sqlite3_finalize(k.put_rowid);
-    sqlite3_finalize(k.put_parent);
+    sp_stmt_finalize(k.put_node);
+    sp_stmt_finalize(k.put_rowid);
+    sp_stmt_finalize(k.put_parent);
     free(k.blob);
     free(k.links);
     return rc;
@@ -234,19 +228,19 @@ static int pack(sp_db *db, const char *table, int node_size, rt_cell *cells, siz
 /* The size of the tree's root blob when it has no cell, else 0. */
 static int empty_root_size(sp_db *db, const char *table, sp_err *err, int *out)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT data FROM \"%w_node\" WHERE nodeno = 1", table, err);
+    sp_stmt *st = prepare(db, "SELECT data FROM \"", table, "_node\" WHERE nodeno = 1", err);
     if (!st)
         return err->code;
     *out = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *p = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
+    int rc = sp_stmt_step(st);
+    if (rc == SP_STMT_ROW) {
+        const unsigned char *p = sp_stmt_column_blob(st, 0);
+        int n = sp_stmt_column_bytes(st, 0);
         if (n >= 4 + 3 * SP_RTREE_CELL && node_cells(p, n) == 0)
             *out = n;
     }
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, table);
-    sqlite3_finalize(st);
+    rc = rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, table);
+    sp_stmt_finalize(st);
     return rc;
 }
 
@@ -255,23 +249,23 @@ typedef struct tree_fill {
     const char *table;
     int node_size; /* of an empty tree's root; 0: the tree has rows */
     int packing;
-    sqlite3_stmt *one; /* INSERT OR IGNORE of one row */
+    sp_stmt *one; /* INSERT OR IGNORE of one row */
     rt_cell *cells;
     size_t n, cap;
 } tree_fill;
 
 /* Inserts one row, values from column `col` of st on (id, xmin, xmax, ymin, ymax). */
-static int insert_one(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err *err)
+static int insert_one(sp_db *db, tree_fill *t, sp_stmt *st, int col, sp_err *err)
 {
-    sqlite3_reset(t->one);
+    sp_stmt_reset(t->one);
     for (int j = 0; j < 5; j++)
-        sqlite3_bind_value(t->one, j + 1, sqlite3_column_value(st, col + j));
+        sp_stmt_bind_column(t->one, j + 1, st, col + j);
     return sp_db_step_done(db, t->one, t->table, err);
 }
 
 /* Keeps the row at column `col` of st for packing; past the pack limit (or out of memory),
  * the tree takes what was kept and the rest one row at a time. */
-static int keep_cell(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err *err)
+static int keep_cell(sp_db *db, tree_fill *t, sp_stmt *st, int col, sp_err *err)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 4096;
@@ -281,10 +275,10 @@ static int keep_cell(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err 
             t->packing = 0;
             int rc = SP_OK;
             for (size_t i = 0; rc == SP_OK && i < t->n; i++) {
-                sqlite3_reset(t->one);
-                sqlite3_bind_int64(t->one, 1, t->cells[i].id);
+                sp_stmt_reset(t->one);
+                sp_stmt_bind_int64(t->one, 1, t->cells[i].id);
                 for (int j = 0; j < 4; j++)
-                    sqlite3_bind_double(t->one, j + 2, t->cells[i].b[j]);
+                    sp_stmt_bind_double(t->one, j + 2, t->cells[i].b[j]);
                 rc = sp_db_step_done(db, t->one, t->table, err);
             }
             return rc == SP_OK ? insert_one(db, t, st, col, err) : rc;
@@ -293,11 +287,11 @@ static int keep_cell(sp_db *db, tree_fill *t, sqlite3_stmt *st, int col, sp_err 
         t->cap = cap;
     }
     rt_cell *c = &t->cells[t->n++];
-    c->id = sqlite3_column_int64(st, col);
-    c->b[0] = round_down(sqlite3_column_double(st, col + 1));
-    c->b[1] = round_up(sqlite3_column_double(st, col + 2));
-    c->b[2] = round_down(sqlite3_column_double(st, col + 3));
-    c->b[3] = round_up(sqlite3_column_double(st, col + 4));
+    c->id = sp_stmt_column_int64(st, col);
+    c->b[0] = round_down(sp_stmt_column_double(st, col + 1));
+    c->b[1] = round_up(sp_stmt_column_double(st, col + 2));
+    c->b[2] = round_down(sp_stmt_column_double(st, col + 3));
+    c->b[3] = round_up(sp_stmt_column_double(st, col + 4));
     return SP_OK;
 }
 
@@ -310,35 +304,39 @@ int sp_db_rtree_fill(sp_db *db, const char *const *tables, int ntables, enum sp_
     int rc = SP_OK;
     for (int i = 0; i < ntables && rc == SP_OK; i++) {
         t[i].table = tables[i];
-        if (empty_root_size(db, tables[i], err, &t[i].node_size) != SP_OK ||
-            !(t[i].one = prepare(db, "INSERT OR IGNORE INTO \"%w\" VALUES (?1, ?2, ?3, ?4, ?5)",
-                                 tables[i], err)))
+        /* PostgreSQL's trees are tables with a GiST index (schemas/pg/): row by row. */
+        if ((!db->pg && empty_root_size(db, tables[i], err, &t[i].node_size) != SP_OK) ||
+            !(t[i].one =
+                  prepare(db, db->pg ? "INSERT INTO \"" : "INSERT OR IGNORE INTO \"", tables[i],
+                          db->pg ? "\" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"
+                                 : "\" VALUES (?1, ?2, ?3, ?4, ?5)",
+                          err)))
             rc = err->code;
         t[i].packing = t[i].node_size > 0;
     }
-    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(db, rows, err) : NULL;
+    sp_stmt *st = rc == SP_OK ? sp_db_stmt(db, rows, err) : NULL;
     if (!st)
         rc = err->code;
     else
-        sqlite3_bind_int64(st, 1, after);
-    int step = SQLITE_DONE;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        sp_stmt_bind_int64(st, 1, after);
+    int step = SP_STMT_DONE;
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
         for (int i = 0; i < ntables && rc == SP_OK; i++) {
-            if (sqlite3_column_type(st, 5 * i) == SQLITE_NULL)
+            if (sp_stmt_column_type(st, 5 * i) == SP_COL_NULL)
                 continue; /* no cell in this tree */
             rc = t[i].packing ? keep_cell(db, &t[i], st, 5 * i, err)
                               : insert_one(db, &t[i], st, 5 * i, err);
         }
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, sp_sql_query_name[rows]);
     if (st)
-        sqlite3_reset(st);
+        sp_stmt_reset(st);
     for (int i = 0; i < ntables; i++) {
         if (rc == SP_OK && t[i].packing && t[i].n > 0)
             rc = pack(db, t[i].table, t[i].node_size, t[i].cells, t[i].n, err);
         free(t[i].cells);
-        sqlite3_finalize(t[i].one);
+        sp_stmt_finalize(t[i].one);
     }
     return rc;
 }

@@ -33,16 +33,16 @@ int sp_db_tilecache_open(const char *path, sp_db **out, sp_err *err)
     return SP_OK;
 }
 
-static void bind_key(sqlite3_stmt *st, const sp_db_tile_key *k)
+static void bind_key(sp_stmt *st, const sp_db_tile_key *k)
 {
-    sqlite3_bind_int(st, 1, k->z);
-    sqlite3_bind_int(st, 2, k->x);
-    sqlite3_bind_int(st, 3, k->y);
-    sqlite3_bind_text(st, 4, k->layer, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, k->style);
-    sqlite3_bind_text(st, 6, k->filter, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, k->day);
-    sqlite3_bind_int(st, 8, k->scale);
+    sp_stmt_bind_int(st, 1, k->z);
+    sp_stmt_bind_int(st, 2, k->x);
+    sp_stmt_bind_int(st, 3, k->y);
+    sp_stmt_bind_text(st, 4, k->layer);
+    sp_stmt_bind_int(st, 5, k->style);
+    sp_stmt_bind_text(st, 6, k->filter);
+    sp_stmt_bind_int(st, 7, k->day);
+    sp_stmt_bind_int(st, 8, k->scale);
 }
 
 int sp_db_tile_get(sp_db *c, const sp_db_tile_key *k, int64_t now, unsigned char **out_png,
@@ -50,34 +50,34 @@ int sp_db_tile_get(sp_db *c, const sp_db_tile_key *k, int64_t now, unsigned char
 {
     *out_png = NULL;
     *out_len = 0;
-    sqlite3_stmt *st = sp_db_stmt(c, SP_Q_TILE_GET, err);
+    sp_stmt *st = sp_db_stmt(c, SP_Q_TILE_GET, err);
     if (!st)
         return err->code;
     bind_key(st, k);
-    int rc = sqlite3_step(st), stale_use = 0;
-    if (rc == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 1);
-        const void *data = sqlite3_column_blob(st, 1);
-        const char *h = (const char *)sqlite3_column_text(st, 0);
+    int rc = sp_stmt_step(st), stale_use = 0;
+    if (rc == SP_STMT_ROW) {
+        int n = sp_stmt_column_bytes(st, 1);
+        const void *data = sp_stmt_column_blob(st, 1);
+        const char *h = (const char *)sp_stmt_column_text(st, 0);
         *out_png = malloc(n > 0 ? (size_t)n : 1);
         if (!*out_png) {
-            sqlite3_reset(st);
+            sp_stmt_reset(st);
             return sp_err_set(err, SP_ENOMEM, "out of memory");
         }
         memcpy(*out_png, data, (size_t)n);
         *out_len = (size_t)n;
         snprintf(out_hash, 17, "%s", h ? h : "");
-        stale_use = sqlite3_column_int64(st, 2) < now - SP_TILE_TOUCH_S;
+        stale_use = sp_stmt_column_int64(st, 2) < now - SP_TILE_TOUCH_S;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    sp_stmt_reset(st);
+    if (rc != SP_STMT_ROW && rc != SP_STMT_DONE) {
         free(*out_png);
         *out_png = NULL;
         return sp_db_sqlerr(c, err, "tile get");
     }
     if (stale_use && (st = sp_db_stmt(c, SP_Q_TILE_TOUCH, err))) {
         bind_key(st, k);
-        sqlite3_bind_int64(st, 9, now);
+        sp_stmt_bind_int64(st, 9, now);
         sp_err ignored; /* a busy cache may skip a touch */
         sp_db_step_done(c, st, "tile touch", &ignored);
     }
@@ -86,14 +86,14 @@ int sp_db_tile_get(sp_db *c, const sp_db_tile_key *k, int64_t now, unsigned char
 
 static int meta(sp_db *c, const char *key, int64_t *out, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(c, SP_Q_TILE_META_GET, err);
+    sp_stmt *st = sp_db_stmt(c, SP_Q_TILE_META_GET, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(c, err, "tile meta");
+    sp_stmt_bind_text(st, 1, key);
+    int rc = sp_stmt_step(st);
+    *out = rc == SP_STMT_ROW ? sp_stmt_column_int64(st, 0) : 0;
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(c, err, "tile meta");
 }
 
 int sp_db_tile_seen(sp_db *c, int64_t *out, sp_err *err)
@@ -114,21 +114,21 @@ int sp_db_tile_put(sp_db *c, const sp_db_tile_key *k, const unsigned char *png, 
     if (sp_db_begin(c, err) != SP_OK)
         return err->code;
     int rc = sp_db_tile_seen(c, &seen, err);
-    sqlite3_stmt *st;
+    sp_stmt *st;
     if (rc == SP_OK && seen <= rendered_at) {
         if (!(st = sp_db_stmt(c, SP_Q_TILE_BLOB_PUT, err)))
             rc = err->code;
         if (rc == SP_OK) {
-            sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-            sqlite3_bind_blob(st, 2, png, (int)len, SQLITE_STATIC);
+            sp_stmt_bind_text(st, 1, hash);
+            sp_stmt_bind_blob(st, 2, png, (int)len);
             rc = sp_db_step_done(c, st, "tile blob put", err);
         }
         if (rc == SP_OK && !(st = sp_db_stmt(c, SP_Q_TILE_PUT, err)))
             rc = err->code;
         if (rc == SP_OK) {
             bind_key(st, k);
-            sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 10, now);
+            sp_stmt_bind_text(st, 9, hash);
+            sp_stmt_bind_int64(st, 10, now);
             rc = sp_db_step_done(c, st, "tile put", err);
         }
         *out_kept = rc == SP_OK;
@@ -144,29 +144,29 @@ int sp_db_tile_put(sp_db *c, const sp_db_tile_key *k, const unsigned char *png, 
 
 int sp_db_tile_drop(sp_db *c, int z, int x0, int y0, int x1, int y1, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(c, SP_Q_TILE_DROP_RANGE, err);
+    sp_stmt *st = sp_db_stmt(c, SP_Q_TILE_DROP_RANGE, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int(st, 1, z);
-    sqlite3_bind_int(st, 2, x0);
-    sqlite3_bind_int(st, 3, x1);
-    sqlite3_bind_int(st, 4, y0);
-    sqlite3_bind_int(st, 5, y1);
+    sp_stmt_bind_int(st, 1, z);
+    sp_stmt_bind_int(st, 2, x0);
+    sp_stmt_bind_int(st, 3, x1);
+    sp_stmt_bind_int(st, 4, y0);
+    sp_stmt_bind_int(st, 5, y1);
     return sp_db_step_done(c, st, "tile drop", err);
 }
 
 int sp_db_tile_drop_all(sp_db *c, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(c, SP_Q_TILE_DROP_ALL, err);
+    sp_stmt *st = sp_db_stmt(c, SP_Q_TILE_DROP_ALL, err);
     return st ? sp_db_step_done(c, st, "tile drop all", err) : err->code;
 }
 
 int sp_db_tile_set_seen(sp_db *c, int64_t seen, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(c, SP_Q_TILE_SEEN_SET, err);
+    sp_stmt *st = sp_db_stmt(c, SP_Q_TILE_SEEN_SET, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, seen);
+    sp_stmt_bind_int64(st, 1, seen);
     return sp_db_step_done(c, st, "tile seen", err);
 }
 
@@ -176,11 +176,11 @@ int sp_db_tile_evict(sp_db *c, sp_err *err)
     if (sp_db_begin(c, err) != SP_OK)
         return err->code;
     int rc = sp_db_query_int(c, SP_Q_TILE_COUNT, &n, err);
-    sqlite3_stmt *st = rc == SP_OK ? sp_db_stmt(c, SP_Q_TILE_EVICT, err) : NULL;
+    sp_stmt *st = rc == SP_OK ? sp_db_stmt(c, SP_Q_TILE_EVICT, err) : NULL;
     if (rc == SP_OK && !st)
         rc = err->code;
     if (rc == SP_OK) {
-        sqlite3_bind_int64(st, 1, n / 4 + 1);
+        sp_stmt_bind_int64(st, 1, n / 4 + 1);
         rc = sp_db_step_done(c, st, "tile evict", err);
     }
     if (rc == SP_OK && !(st = sp_db_stmt(c, SP_Q_TILE_BLOB_ORPHANS, err)))
@@ -201,23 +201,23 @@ int sp_db_map_change_max(sp_db *db, int64_t *out, sp_err *err)
 
 int sp_db_map_changes(sp_db *db, int64_t since, sp_db_map_change_fn fn, void *ctx, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_MAP_CHANGES_SINCE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_MAP_CHANGES_SINCE, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, since);
+    sp_stmt_bind_int64(st, 1, since);
     int rc = SP_OK, step;
-    while (rc == SP_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SP_OK && (step = sp_stmt_step(st)) == SP_STMT_ROW) {
         double b[4];
         int any = 0;
         for (int i = 0; i < 4; i++) {
-            any |= sqlite3_column_type(st, i + 1) == SQLITE_NULL;
-            b[i] = sqlite3_column_double(st, i + 1);
+            any |= sp_stmt_column_type(st, i + 1) == SP_COL_NULL;
+            b[i] = sp_stmt_column_double(st, i + 1);
         }
-        rc = fn(ctx, sqlite3_column_int64(st, 0), any ? NULL : b, err);
+        rc = fn(ctx, sp_stmt_column_int64(st, 0), any ? NULL : b, err);
     }
-    if (rc == SP_OK && step != SQLITE_DONE)
+    if (rc == SP_OK && step != SP_STMT_DONE)
         rc = sp_db_sqlerr(db, err, "map changes");
-    sqlite3_reset(st);
+    sp_stmt_reset(st);
     return rc;
 }
 
@@ -255,24 +255,24 @@ int sp_db_mbtiles_create(const char *path, sp_db **out, sp_err *err)
 
 int sp_db_mbtiles_meta(sp_db *m, const char *name, const char *value, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(m, SP_Q_MBTILES_META, err);
+    sp_stmt *st = sp_db_stmt(m, SP_Q_MBTILES_META, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    sp_stmt_bind_text(st, 1, name);
+    sp_stmt_bind_text(st, 2, value);
     return sp_db_step_done(m, st, "mbtiles metadata", err);
 }
 
 int sp_db_mbtiles_put(sp_db *m, int z, int x, int y, const unsigned char *png, size_t len,
                       sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(m, SP_Q_MBTILES_PUT, err);
+    sp_stmt *st = sp_db_stmt(m, SP_Q_MBTILES_PUT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int(st, 1, z);
-    sqlite3_bind_int(st, 2, x);
-    sqlite3_bind_int(st, 3, (1 << z) - 1 - y);
-    sqlite3_bind_blob(st, 4, png, (int)len, SQLITE_STATIC);
+    sp_stmt_bind_int(st, 1, z);
+    sp_stmt_bind_int(st, 2, x);
+    sp_stmt_bind_int(st, 3, (1 << z) - 1 - y);
+    sp_stmt_bind_blob(st, 4, png, (int)len);
     return sp_db_step_done(m, st, "mbtiles tile", err);
 }
 

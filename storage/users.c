@@ -5,56 +5,55 @@
 #include "db_int.h"
 #include "sp_db_users.h"
 
-static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
+static void copy_col(sp_stmt *st, int i, char *out, size_t n)
 {
-    const char *v = (const char *)sqlite3_column_text(st, i);
+    const char *v = (const char *)sp_stmt_column_text(st, i);
     snprintf(out, n, "%s", v ? v : "");
 }
 
 int sp_db_user_add(sp_db *db, const char *login, const char *password_hash, const char *role,
                    const char *display_name, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ROLE_EXISTS, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_ROLE_EXISTS, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
-    int known = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
-    sqlite3_reset(st);
+    sp_stmt_bind_text(st, 1, role);
+    int known = sp_stmt_step(st) == SP_STMT_ROW && sp_stmt_column_int(st, 0) > 0;
+    sp_stmt_reset(st);
     if (!known)
         return sp_err_set(err, SP_EINVAL, "role '%.40s': expected admin, editor or inspector",
                           role);
     if (!(st = sp_db_stmt(db, SP_Q_USER_INSERT, err)))
         return err->code;
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+    sp_stmt_bind_text(st, 1, login);
+    sp_stmt_bind_text(st, 2, password_hash);
+    sp_stmt_bind_text(st, 3, role);
     sp_db_bind_text_or_null(st, 4, display_name);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    int rc = sp_stmt_step(st);
+    sp_stmt_reset(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
         return sp_err_set(err, SP_ECONFLICT, "login '%.100s' exists already", login);
-    return rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "add user");
+    return rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "add user");
 }
 
 static int by_login(sp_db *db, enum sp_q q, const char *login, const char *value, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, q, err);
+    sp_stmt *st = sp_db_stmt(db, q, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+    sp_stmt_bind_text(st, 1, login);
     if (value)
-        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        sp_stmt_bind_text(st, 2, value);
     if (sp_db_step_done(db, st, "update user", err) != SP_OK)
         return err->code;
-    return sqlite3_changes(db->conn) > 0
-               ? SP_OK
-               : sp_err_set(err, SP_ENOTFOUND, "no login '%.100s'", login);
+    return sp_db_changes(db) > 0 ? SP_OK
+                                 : sp_err_set(err, SP_ENOTFOUND, "no login '%.100s'", login);
 }
 
 /* Revokes the live tokens of login (inside the caller's transaction). */
 static int revoke_tokens(sp_db *db, const char *login, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_TOKENS_REVOKE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_USER_TOKENS_REVOKE, err);
     if (!st || sp_db_bind_text(st, ":login", login, err) != SP_OK)
         return err->code;
     return sp_db_step_done(db, st, "revoke tokens", err);
@@ -66,20 +65,20 @@ int sp_db_user_set_password(sp_db *db, const char *login, const char *password_h
     *out_is_disabled = 0;
     if (sp_db_begin(db, err) != SP_OK)
         return err->code;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_SET_PASSWORD, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_USER_SET_PASSWORD, err);
     int rc = st ? SP_OK : err->code;
     if (rc == SP_OK && (sp_db_bind_text(st, ":login", login, err) != SP_OK ||
                         sp_db_bind_text(st, ":hash", password_hash, err) != SP_OK))
         rc = err->code;
     if (rc == SP_OK) {
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW)
-            *out_is_disabled = sqlite3_column_int(st, 0);
-        else if (step == SQLITE_DONE)
+        int step = sp_stmt_step(st);
+        if (step == SP_STMT_ROW)
+            *out_is_disabled = sp_stmt_column_int(st, 0);
+        else if (step == SP_STMT_DONE)
             rc = sp_err_set(err, SP_ENOTFOUND, "no login '%.100s'", login);
         else
             rc = sp_db_sqlerr(db, err, "set password");
-        sqlite3_reset(st);
+        sp_stmt_reset(st);
     }
     if (rc == SP_OK)
         rc = revoke_tokens(db, login, err);
@@ -108,40 +107,40 @@ int sp_db_user_by_login(sp_db *db, const char *login, sp_db_user *out, int *out_
 {
     memset(out, 0, sizeof *out);
     *out_found = 0;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_USER_BY_LOGIN, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_USER_BY_LOGIN, err);
     if (!st)
         return err->code;
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
+    sp_stmt_bind_text(st, 1, login);
+    int rc = sp_stmt_step(st);
+    if (rc == SP_STMT_ROW) {
+        out->id = sp_stmt_column_int64(st, 0);
         snprintf(out->login, sizeof out->login, "%s", login);
         copy_col(st, 1, out->password_hash, sizeof out->password_hash);
         copy_col(st, 2, out->role, sizeof out->role);
-        out->disabled = sqlite3_column_int(st, 3);
+        out->disabled = sp_stmt_column_int(st, 3);
         *out_found = 1;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find user");
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "find user");
 }
 
 int sp_db_token_add(sp_db *db, int64_t user_id, const unsigned char *hash, size_t hash_len,
                     const char *ttl, char out_expires[32], sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_INSERT, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_INSERT, err);
     if (!st)
         return err->code;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_blob(st, 2, hash, (int)hash_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, ttl, -1, SQLITE_STATIC);
+    sp_stmt_bind_int64(st, 1, user_id);
+    sp_stmt_bind_blob(st, 2, hash, (int)hash_len);
+    sp_stmt_bind_text(st, 3, ttl);
     if (sp_db_step_done(db, st, "add token", err) != SP_OK ||
         !(st = sp_db_stmt(db, SP_Q_TOKEN_EXPIRES, err)))
         return err->code;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = sp_stmt_step(st);
+    if (rc == SP_STMT_ROW)
         copy_col(st, 0, out_expires, 32);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? SP_OK : sp_db_sqlerr(db, err, "token expiry");
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW ? SP_OK : sp_db_sqlerr(db, err, "token expiry");
 }
 
 int sp_db_token_user(sp_db *db, const unsigned char *hash, size_t hash_len, sp_db_user *out,
@@ -149,27 +148,27 @@ int sp_db_token_user(sp_db *db, const unsigned char *hash, size_t hash_len, sp_d
 {
     memset(out, 0, sizeof *out);
     *out_found = 0;
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_USER, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_USER, err);
     if (!st)
         return err->code;
-    sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(st, 0);
+    sp_stmt_bind_blob(st, 1, hash, (int)hash_len);
+    int rc = sp_stmt_step(st);
+    if (rc == SP_STMT_ROW) {
+        out->id = sp_stmt_column_int64(st, 0);
         copy_col(st, 1, out->login, sizeof out->login);
         copy_col(st, 2, out->role, sizeof out->role);
         copy_col(st, 3, out->expires, sizeof out->expires);
         *out_found = 1;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SP_OK : sp_db_sqlerr(db, err, "find token");
+    sp_stmt_reset(st);
+    return rc == SP_STMT_ROW || rc == SP_STMT_DONE ? SP_OK : sp_db_sqlerr(db, err, "find token");
 }
 
 int sp_db_token_revoke(sp_db *db, const unsigned char *hash, size_t hash_len, sp_err *err)
 {
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_REVOKE, err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_TOKEN_REVOKE, err);
     if (!st)
         return err->code;
-    sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+    sp_stmt_bind_blob(st, 1, hash, (int)hash_len);
     return sp_db_step_done(db, st, "revoke token", err);
 }

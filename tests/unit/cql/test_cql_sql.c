@@ -125,26 +125,22 @@ static char *select_ids(const char *filter, sp_err *err)
     char *result = NULL;
     if (compile(filter, &sql, &params, err) == SP_OK) {
         sp_strbuf_puts(&sql, " ORDER BY t.id");
-        sqlite3_stmt *st = NULL;
-        const char *tail = NULL;
-        if (sqlite3_prepare_v2(db, sql.data, (int)sql.len + 1, &st, &tail) != SQLITE_OK) {
-            sp_err_set(err, SP_EDB, "sqlite: %s (%s)", sqlite3_errmsg(db), sql.data);
-        } else if (tail && *tail) {
-            sp_err_set(err, SP_EINTERNAL, "more than one statement: %s", sql.data);
-        } else if (sp_db_params_bind(&params, st, err) == SP_OK) {
+        sp_db conn = {.conn = db}; /* the storage calls over this test's own SQLite */
+        sp_stmt *st = sp_stmt_prepare(&conn, sql.data, sql.data, err);
+        if (st && sp_db_params_bind(&params, st, err) == SP_OK) {
             int rc;
             sp_strbuf_puts(&out, "");
-            while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            while ((rc = sp_stmt_step(st)) == SP_STMT_ROW)
                 sp_strbuf_printf(&out, "%s%lld", out.len ? "," : "",
-                                 (long long)sqlite3_column_int64(st, 0));
-            if (rc == SQLITE_DONE) {
+                                 (long long)sp_stmt_column_int64(st, 0));
+            if (rc == SP_STMT_DONE) {
                 result = out.data;
                 out.data = NULL;
             } else {
                 sp_err_set(err, SP_EDB, "sqlite: %s (step)", sqlite3_errmsg(db));
             }
         }
-        sqlite3_finalize(st);
+        sp_stmt_finalize(st);
     }
     sp_strbuf_free(&sql);
     sp_strbuf_free(&out);

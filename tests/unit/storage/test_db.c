@@ -603,12 +603,12 @@ static void test_db__record_statements_bind_every_field_by_name(void)
     sp_err err = {0};
     char *none[SP_MAX_FIELDS] = {0};
     for (size_t i = 0; i < sizeof uses / sizeof uses[0]; i++) {
-        sqlite3_stmt *st = sp_db_stmt(db, uses[i].q, &err);
+        sp_stmt *st = sp_db_stmt(db, uses[i].q, &err);
         SP_CHECK(st != NULL);
         SP_CHECK(sp_db_bind_fields(db, uses[i].q, st, sp_model_entity(uses[i].e), none, &err) ==
                  SP_OK);
     }
-    sqlite3_stmt *st = sp_db_stmt(db, SP_Q_ZONE_INSERT, &err);
+    sp_stmt *st = sp_db_stmt(db, SP_Q_ZONE_INSERT, &err);
     SP_CHECK(sp_db_bind_fields(db, SP_Q_ZONE_INSERT, st, sp_model_entity(SP_ENT_MONUMENT), none,
                                &err) == SP_EINTERNAL);
     SP_CHECK(strstr(err.msg, "zone_insert has no parameter :") != NULL);

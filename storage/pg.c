@@ -1,0 +1,617 @@
+/* storage/pg.c - the PostgreSQL engine of the storage module (see pg.h): libpq, one
+ * connection a sp_db, statements prepared on the server once per connection.
+ *
+ * The storage files are written once for both engines, with SQLite's parameter marks; this
+ * file numbers them as SQLite does (?N is N, a :name takes the next number at its first
+ * appearance, a plain ? the largest so far + 1) and sends $N, skipping string literals,
+ * quoted names, comments and :: casts. Values go as text (blobs as binary) with no declared
+ * type: the statements of schemas/pg/queries.sql cast where PostgreSQL cannot infer one.
+ * A result is read whole (PQexecPrepared) and walked a row a step: storage code runs one
+ * statement while it reads another's rows, which one connection in single-row mode could
+ * not. Results come as text; a bytea column is decoded from its hex form when read. */
+#include "pg.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stmt.h"
+
+#define SP_PG_OID_BOOL    16
+#define SP_PG_OID_BYTEA   17
+#define SP_PG_OID_INT8    20
+#define SP_PG_OID_INT2    21
+#define SP_PG_OID_INT4    23
+#define SP_PG_OID_OID     26
+#define SP_PG_OID_FLOAT4  700
+#define SP_PG_OID_FLOAT8  701
+#define SP_PG_OID_NUMERIC 1700
+
+struct sp_pg {
+    PGconn *conn;
+    unsigned next_name;  /* prepared statements are named s1, s2, ... */
+    unsigned generation; /* bumped by a reconnection: statements are prepared again */
+    char sqlstate[6];
+    char *errmsg;
+    int64_t last_id;
+    int changes;
+};
+
+struct sp_pgst {
+    sp_pg *pg;
+    char name[16];
+    unsigned generation; /* of the connection it was prepared on; 0: not yet */
+    char *sql;           /* with $N */
+    int is_empty;        /* only comments: steps to DONE */
+    int nparams;
+    char **param_names; /* [1..nparams]: ":name", or NULL */
+    char **values;      /* [1..nparams] */
+    int *lengths, *formats;
+    PGresult *res;
+    int row, nrows;
+    unsigned char **blobs; /* decoded bytea of the current row, by column */
+    size_t *blob_len;
+};
+
+int sp_pg_is_uri(const char *path)
+{
+    return path &&
+           (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+}
+
+void sp_pg_safe_uri(const char *uri, char *out, size_t outsz)
+{
+    const char *scheme = strstr(uri, "://"), *at = strchr(uri, '@');
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (scheme && at && colon && colon < at)
+        snprintf(out, outsz, "%.*s:***%s", (int)(colon - uri), uri, at);
+    else
+        snprintf(out, outsz, "%s", uri);
+}
+
+static void note_error(sp_pg *pg, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    if (!msg || !*msg)
+        msg = PQerrorMessage(pg->conn);
+    snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", state ? state : "");
+    free(pg->errmsg);
+    pg->errmsg = strdup(msg && *msg ? msg : "unknown error");
+    size_t n = pg->errmsg ? strlen(pg->errmsg) : 0;
+    while (n > 0 && isspace((unsigned char)pg->errmsg[n - 1]))
+        pg->errmsg[--n] = '\0';
+}
+
+int sp_pg_error(sp_pg *pg, sp_err *err, const char *what)
+{
+    const char *s = pg->sqlstate;
+    int code = SP_EDB;
+    if (strncmp(s, "23", 2) == 0)
+        code = SP_ECONFLICT;
+    else if (strcmp(s, "53100") == 0)
+        code = SP_ENOSPACE;
+    else if (strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0 || !*s ||
+             PQstatus(pg->conn) != CONNECTION_OK)
+        code = SP_EUNAVAILABLE;
+    if (code != SP_EUNAVAILABLE || *s)
+        return sp_err_set(err, code, "postgresql: %s (%s)", pg->errmsg ? pg->errmsg : "?", what);
+    return sp_err_set(err, code, "postgresql: the database is not reachable: %s (%s)",
+                      pg->errmsg ? pg->errmsg : "?", what);
+}
+
+/* A lost connection is made again before the next statement, outside a transaction only
+ * (one that was open is lost with it, and the caller's commit fails). */
+static int ensure_connected(sp_pg *pg)
+{
+    if (PQstatus(pg->conn) == CONNECTION_OK)
+        return 1;
+    PQreset(pg->conn);
+    if (PQstatus(pg->conn) != CONNECTION_OK) {
+        note_error(pg, NULL);
+        pg->sqlstate[0] = '\0';
+        return 0;
+    }
+    pg->generation++;
+    return 1;
+}
+
+static void notice_quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message; /* NOTICEs of migrations ("already exists, skipping") */
+}
+
+int sp_pg_connect(const char *uri, sp_pg **out, sp_err *err)
+{
+    *out = NULL;
+    sp_pg *pg = calloc(1, sizeof *pg);
+    if (!pg)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    pg->generation = 1;
+    pg->conn = PQconnectdb(uri);
+    char safe[512];
+    sp_pg_safe_uri(uri, safe, sizeof safe);
+    if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+        sp_err_set(err, SP_EUNAVAILABLE, "cannot connect to %s: %s", safe,
+                   pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
+        sp_pg_close(pg);
+        return err->code;
+    }
+    PQsetNoticeProcessor(pg->conn, notice_quiet, NULL);
+    if (PQsetClientEncoding(pg->conn, "UTF8") != 0) {
+        sp_err_set(err, SP_EDB, "%s: cannot use UTF-8: %s", safe, PQerrorMessage(pg->conn));
+        sp_pg_close(pg);
+        return err->code;
+    }
+    *out = pg;
+    return SP_OK;
+}
+
+void sp_pg_close(sp_pg *pg)
+{
+    if (!pg)
+        return;
+    if (pg->conn)
+        PQfinish(pg->conn);
+    free(pg->errmsg);
+    free(pg);
+}
+
+int sp_pg_in_transaction(sp_pg *pg)
+{
+    PGTransactionStatusType t = PQtransactionStatus(pg->conn);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+const char *sp_pg_server_version(sp_pg *pg)
+{
+    const char *v = PQparameterStatus(pg->conn, "server_version");
+    return v ? v : "?";
+}
+
+/* 1 when sql holds nothing but whitespace and comments. */
+static int is_blank(const char *sql)
+{
+    for (const char *p = sql; *p;) {
+        if (isspace((unsigned char)*p))
+            p++;
+        else if (p[0] == '-' && p[1] == '-')
+            p += strcspn(p, "\n");
+        else
+            return 0;
+    }
+    return 1;
+}
+
+int sp_pg_exec(sp_pg *pg, const char *sql, const char *what, sp_err *err)
+{
+    if (is_blank(sql))
+        return SP_OK;
+    if (!sp_pg_in_transaction(pg) && !ensure_connected(pg))
+        return sp_pg_error(pg, err, what);
+    PGresult *res = PQexec(pg->conn, sql);
+    ExecStatusType s = PQresultStatus(res);
+    int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+    if (!ok)
+        note_error(pg, res);
+    PQclear(res);
+    return ok ? SP_OK : sp_pg_error(pg, err, what);
+}
+
+/* ---- statements ------------------------------------------------------------------------ */
+
+static int name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* sql with SQLite's parameter marks as $N, numbered as SQLite numbers them; the names of
+ * :name parameters into st->param_names. */
+static int translate(sp_pgst *st, const char *sql)
+{
+    size_t n = strlen(sql);
+    char *out = malloc(n * 2 + 16), *o = out;
+    char **names = calloc(n + 2, sizeof *names);
+    int max = 0;
+    if (!out || !names) {
+        free(out);
+        free(names);
+        return SP_ENOMEM;
+    }
+    for (const char *p = sql; *p;) {
+        if (*p == '\'' || *p == '"') { /* a literal or quoted name; '' and "" inside */
+            char q = *p;
+            *o++ = *p++;
+            while (*p && !(*p == q && p[1] != q))
+                if (*p == q)
+                    *o++ = *p++, *o++ = *p++;
+                else
+                    *o++ = *p++;
+            if (*p)
+                *o++ = *p++;
+        } else if (p[0] == '-' && p[1] == '-') {
+            size_t k = strcspn(p, "\n");
+            memcpy(o, p, k), o += k, p += k;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            size_t k = end ? (size_t)(end + 2 - p) : strlen(p);
+            memcpy(o, p, k), o += k, p += k;
+        } else if (p[0] == ':' && p[1] == ':') {
+            *o++ = *p++, *o++ = *p++;
+        } else if (*p == '?' || (*p == ':' && name_char(p[1]) && !isdigit((unsigned char)p[1]))) {
+            int idx;
+            if (*p == '?' && isdigit((unsigned char)p[1])) {
+                idx = (int)strtol(p + 1, (char **)&p, 10);
+            } else if (*p == '?') {
+                idx = max + 1;
+                p++;
+            } else {
+                const char *s = p++;
+                while (name_char(*p))
+                    p++;
+                idx = 0;
+                for (int i = 1; i <= max && !idx; i++)
+                    if (names[i] && strlen(names[i]) == (size_t)(p - s) &&
+                        strncmp(names[i], s, (size_t)(p - s)) == 0)
+                        idx = i;
+                if (!idx) {
+                    idx = max + 1;
+                    names[idx] = strndup(s, (size_t)(p - s));
+                }
+            }
+            if (idx < 1 || (size_t)idx > n) {
+                free(out);
+                for (int i = 0; i <= max; i++)
+                    free(names[i]);
+                free(names);
+                return SP_EINTERNAL;
+            }
+            if (idx > max)
+                max = idx;
+            o += sprintf(o, "$%d", idx);
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    st->sql = out;
+    st->nparams = max;
+    st->param_names = names;
+    st->values = calloc((size_t)max + 1, sizeof *st->values);
+    st->lengths = calloc((size_t)max + 1, sizeof *st->lengths);
+    st->formats = calloc((size_t)max + 1, sizeof *st->formats);
+    return st->values && st->lengths && st->formats ? SP_OK : SP_ENOMEM;
+}
+
+static int server_prepare(sp_pgst *st)
+{
+    sp_pg *pg = st->pg;
+    snprintf(st->name, sizeof st->name, "s%u", ++pg->next_name);
+    PGresult *res = PQprepare(pg->conn, st->name, st->sql, st->nparams, NULL);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        note_error(pg, res);
+    PQclear(res);
+    if (ok)
+        st->generation = pg->generation;
+    return ok;
+}
+
+sp_pgst *sp_pg_prepare(sp_pg *pg, const char *sql, const char *what, sp_err *err)
+{
+    sp_pgst *st = calloc(1, sizeof *st);
+    if (!st) {
+        sp_err_set(err, SP_ENOMEM, "out of memory");
+        return NULL;
+    }
+    st->pg = pg;
+    st->row = -1;
+    int rc = translate(st, sql);
+    if (rc != SP_OK) {
+        sp_err_set(err, rc, "%s: cannot number the parameters of %.200s", what, sql);
+        sp_pg_finalize(st);
+        return NULL;
+    }
+    st->is_empty = is_blank(st->sql);
+    if (!st->is_empty && (!ensure_connected(pg) || !server_prepare(st))) {
+        sp_pg_error(pg, err, what);
+        sp_pg_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void drop_row(sp_pgst *st)
+{
+    if (st->blobs) {
+        int n = st->res ? PQnfields(st->res) : 0;
+        for (int i = 0; i < n; i++)
+            free(st->blobs[i]);
+        free(st->blobs);
+        free(st->blob_len);
+        st->blobs = NULL;
+        st->blob_len = NULL;
+    }
+}
+
+void sp_pg_reset(sp_pgst *st)
+{
+    drop_row(st);
+    PQclear(st->res);
+    st->res = NULL;
+    st->row = -1;
+    st->nrows = 0;
+}
+
+void sp_pg_clear_bindings(sp_pgst *st)
+{
+    for (int i = 1; i <= st->nparams; i++) {
+        free(st->values[i]);
+        st->values[i] = NULL;
+        st->lengths[i] = 0;
+        st->formats[i] = 0;
+    }
+}
+
+void sp_pg_finalize(sp_pgst *st)
+{
+    if (!st)
+        return;
+    sp_pg_reset(st);
+    if (st->values)
+        sp_pg_clear_bindings(st);
+    if (st->generation && st->generation == st->pg->generation &&
+        PQstatus(st->pg->conn) == CONNECTION_OK && !sp_pg_in_transaction(st->pg)) {
+        char sql[40];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+        PQclear(PQexec(st->pg->conn, sql));
+    }
+    for (int i = 0; st->param_names && i <= st->nparams; i++)
+        free(st->param_names[i]);
+    free(st->param_names);
+    free(st->values);
+    free(st->lengths);
+    free(st->formats);
+    free(st->sql);
+    free(st);
+}
+
+const char *sp_pg_sql(sp_pgst *st)
+{
+    return st->sql;
+}
+
+int sp_pg_step(sp_pgst *st)
+{
+    sp_pg *pg = st->pg;
+    if (st->is_empty)
+        return SP_STMT_DONE;
+    if (!st->res) {
+        drop_row(st);
+        int in_tx = sp_pg_in_transaction(pg);
+        if ((!in_tx && !ensure_connected(pg)) ||
+            (st->generation != pg->generation && !server_prepare(st)))
+            return SP_EUNAVAILABLE;
+        st->res =
+            PQexecPrepared(pg->conn, st->name, st->nparams, (const char *const *)st->values + 1,
+                           st->lengths + 1, st->formats + 1, 0);
+        ExecStatusType s = PQresultStatus(st->res);
+        if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+            note_error(pg, st->res);
+            PQclear(st->res);
+            st->res = NULL;
+            return SP_EDB;
+        }
+        st->nrows = PQntuples(st->res);
+        st->row = -1;
+        const char *tuples = PQcmdTuples(st->res);
+        pg->changes = tuples && *tuples ? atoi(tuples) : 0;
+        if (strncmp(PQcmdStatus(st->res), "INSERT", 6) == 0 && st->nrows > 0 &&
+            PQnfields(st->res) > 0 && !PQgetisnull(st->res, 0, 0))
+            pg->last_id = strtoll(PQgetvalue(st->res, 0, 0), NULL, 10);
+    }
+    drop_row(st);
+    if (st->row + 1 >= st->nrows) {
+        st->row = st->nrows;
+        return SP_STMT_DONE;
+    }
+    st->row++;
+    return SP_STMT_ROW;
+}
+
+static int set_value(sp_pgst *st, int idx, char *v, int len, int format)
+{
+    if (idx < 1 || idx > st->nparams) {
+        free(v);
+        return SP_EINTERNAL;
+    }
+    free(st->values[idx]);
+    st->values[idx] = v;
+    st->lengths[idx] = len;
+    st->formats[idx] = format;
+    return SP_OK;
+}
+
+int sp_pg_bind_int64(sp_pgst *st, int idx, int64_t v)
+{
+    char *s = malloc(24);
+    if (!s)
+        return SP_ENOMEM;
+    snprintf(s, 24, "%lld", (long long)v);
+    return set_value(st, idx, s, 0, 0);
+}
+
+int sp_pg_bind_double(sp_pgst *st, int idx, double v)
+{
+    char *s = malloc(32);
+    if (!s)
+        return SP_ENOMEM;
+    snprintf(s, 32, "%.17g", v);
+    return set_value(st, idx, s, 0, 0);
+}
+
+int sp_pg_bind_text(sp_pgst *st, int idx, const char *v)
+{
+    char *s = strdup(v);
+    return s ? set_value(st, idx, s, 0, 0) : SP_ENOMEM;
+}
+
+int sp_pg_bind_blob(sp_pgst *st, int idx, const void *p, int n)
+{
+    char *s = malloc(n > 0 ? (size_t)n : 1);
+    if (!s)
+        return SP_ENOMEM;
+    if (n > 0)
+        memcpy(s, p, (size_t)n);
+    return set_value(st, idx, s, n, 1);
+}
+
+int sp_pg_bind_null(sp_pgst *st, int idx)
+{
+    return set_value(st, idx, NULL, 0, 0);
+}
+
+int sp_pg_param_index(sp_pgst *st, const char *name)
+{
+    for (int i = 1; i <= st->nparams; i++)
+        if (st->param_names[i] && strcmp(st->param_names[i], name) == 0)
+            return i;
+    return 0;
+}
+
+int sp_pg_param_count(sp_pgst *st)
+{
+    return st->nparams;
+}
+
+const char *sp_pg_param_name(sp_pgst *st, int idx)
+{
+    return idx >= 1 && idx <= st->nparams ? st->param_names[idx] : NULL;
+}
+
+static int has_row(sp_pgst *st, int col)
+{
+    return st->res && st->row >= 0 && st->row < st->nrows && col >= 0 && col < PQnfields(st->res);
+}
+
+int sp_pg_column_count(sp_pgst *st)
+{
+    return st->res ? PQnfields(st->res) : 0;
+}
+
+const char *sp_pg_column_name(sp_pgst *st, int col)
+{
+    return st->res && col >= 0 && col < PQnfields(st->res) ? PQfname(st->res, col) : NULL;
+}
+
+int sp_pg_column_type(sp_pgst *st, int col)
+{
+    if (!has_row(st, col) || PQgetisnull(st->res, st->row, col))
+        return SP_COL_NULL;
+    switch (PQftype(st->res, col)) {
+    case SP_PG_OID_BOOL:
+    case SP_PG_OID_INT2:
+    case SP_PG_OID_INT4:
+    case SP_PG_OID_INT8:
+    case SP_PG_OID_OID:
+        return SP_COL_INTEGER;
+    case SP_PG_OID_FLOAT4:
+    case SP_PG_OID_FLOAT8:
+    case SP_PG_OID_NUMERIC:
+        return SP_COL_FLOAT;
+    case SP_PG_OID_BYTEA:
+        return SP_COL_BLOB;
+    default:
+        return SP_COL_TEXT;
+    }
+}
+
+const char *sp_pg_column_text(sp_pgst *st, int col)
+{
+    if (!has_row(st, col) || PQgetisnull(st->res, st->row, col))
+        return NULL;
+    return PQgetvalue(st->res, st->row, col);
+}
+
+int64_t sp_pg_column_int64(sp_pgst *st, int col)
+{
+    const char *v = sp_pg_column_text(st, col);
+    if (!v)
+        return 0;
+    if (PQftype(st->res, col) == SP_PG_OID_BOOL)
+        return *v == 't';
+    if (strpbrk(v, ".eE")) /* a real read as an integer: truncated, as SQLite does */
+        return (int64_t)strtod(v, NULL);
+    return strtoll(v, NULL, 10);
+}
+
+double sp_pg_column_double(sp_pgst *st, int col)
+{
+    const char *v = sp_pg_column_text(st, col);
+    return v ? strtod(v, NULL) : 0.0;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* A bytea column's bytes, decoded once a row from PostgreSQL's hex output (\x...). */
+static const unsigned char *blob_of(sp_pgst *st, int col, size_t *len)
+{
+    const char *v = sp_pg_column_text(st, col);
+    *len = 0;
+    if (!v)
+        return NULL;
+    if (PQftype(st->res, col) != SP_PG_OID_BYTEA || strncmp(v, "\\x", 2) != 0) {
+        *len = (size_t)PQgetlength(st->res, st->row, col);
+        return (const unsigned char *)v;
+    }
+    int n = PQnfields(st->res);
+    if (!st->blobs) {
+        st->blobs = calloc((size_t)n, sizeof *st->blobs);
+        st->blob_len = calloc((size_t)n, sizeof *st->blob_len);
+        if (!st->blobs || !st->blob_len)
+            return NULL;
+    }
+    if (!st->blobs[col]) {
+        size_t k = strlen(v + 2) / 2;
+        unsigned char *b = malloc(k ? k : 1);
+        if (!b)
+            return NULL;
+        for (size_t i = 0; i < k; i++)
+            b[i] = (unsigned char)(hexval(v[2 + 2 * i]) << 4 | hexval(v[3 + 2 * i]));
+        st->blobs[col] = b;
+        st->blob_len[col] = k;
+    }
+    *len = st->blob_len[col];
+    return st->blobs[col];
+}
+
+const void *sp_pg_column_blob(sp_pgst *st, int col)
+{
+    size_t len;
+    return blob_of(st, col, &len);
+}
+
+int sp_pg_column_bytes(sp_pgst *st, int col)
+{
+    size_t len;
+    blob_of(st, col, &len);
+    return (int)len;
+}
+
+int64_t sp_pg_last_id(sp_pg *pg)
+{
+    return pg->last_id;
+}
+
+int sp_pg_changes(sp_pg *pg)
+{
+    return pg->changes;
+}
