@@ -13,7 +13,8 @@ int sp_cmd_basemap(int argc, char **argv)
     int quiet = 0;
     sp_imp_basemap_options opt = {.dataset = "basemap"};
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database (created when missing)", &db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file (created when missing) or a postgresql:// URI",
+         &db_path, NULL},
         {"dataset", "NAME", "the data set it is credited as (default: basemap)", &opt.dataset,
          NULL},
         {"title", "TEXT", "the data set's title (OSM files: OpenStreetMap)", &opt.about.title,

@@ -9,7 +9,7 @@ int sp_cmd_export(int argc, char **argv)
     const char *db_path = NULL, *format = NULL;
     int quiet = 0, is_public = 0;
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database", &db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file or a postgresql:// URI", &db_path, NULL},
         {"format", "F", "gpkg, geojson, csv or kml", &format, NULL},
         {"public", NULL, "the public view, exactly what /exports serves (default: the staff view)",
          NULL, &is_public},

@@ -66,7 +66,8 @@ int sp_cmd_import(int argc, char **argv)
     int quiet = 0;
     sp_imp_options opt = {0};
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database (created when missing)", &db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file (created when missing) or a postgresql:// URI",
+         &db_path, NULL},
         {"mapping", "M.json", "field mapping (default: fields named like the model)",
          &opt.mapping_path, NULL},
         {"layer", "NAME", "import only this layer", &opt.layer, NULL},

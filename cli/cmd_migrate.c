@@ -9,7 +9,8 @@ int sp_cmd_migrate(int argc, char **argv)
     const char *db_path = NULL;
     int check = 0;
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database (created when missing)", &db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file (created when missing) or a postgresql:// URI",
+         &db_path, NULL},
         {"check", NULL, "also run PRAGMA integrity_check and foreign_key_check", NULL, &check},
         {NULL, NULL, NULL, NULL, NULL},
     };

@@ -67,6 +67,11 @@ static int serve(const serve_opts *o)
                         "--max-citizen-photo-mp 1 to 1000, --heavy-jobs 1 to 256\n");
         return SP_EXIT_USAGE;
     }
+    if (db_path && sp_db_is_server(db_path) && (!o->photos || !o->tile_cache || !o->exports)) {
+        fprintf(stderr, "spadok: with a PostgreSQL --db, give --photos DIR (a folder every "
+                        "node mounts), --tile-cache FILE and --exports DIR (this node's own)\n");
+        return SP_EXIT_USAGE;
+    }
     char photos[4096], tiles[4096], exports[4096]; /* the defaults: beside the registry */
     const char *photos_dir =
         o->photos ? o->photos : sp_cli_beside(photos, sizeof photos, db_path, ".photos");
@@ -92,7 +97,7 @@ static int serve(const serve_opts *o)
     if (open_files_for(&conns) != 0)
         return SP_EXIT_FAIL;
     struct stat sb;
-    if (stat(db_path, &sb) != 0) {
+    if (!sp_db_is_server(db_path) && stat(db_path, &sb) != 0) {
         fprintf(stderr,
                 "spadok: %s: no such database (create it with spadok import or "
                 "spadok migrate)\n",
@@ -156,7 +161,7 @@ int sp_cmd_serve(int argc, char **argv)
     serve_opts o = {0};
     const char *config = NULL;
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database", &o.db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file or a postgresql:// URI", &o.db_path, NULL},
         {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &o.bind, NULL},
         {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",
          &o.port, NULL},

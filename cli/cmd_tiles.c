@@ -163,7 +163,7 @@ int sp_cmd_tiles(int argc, char **argv)
                *kind = NULL, *condition = NULL, *lang = NULL;
     int quiet = 0;
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database", &db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file or a postgresql:// URI", &db_path, NULL},
         {"layer", "L", "monuments (default), damage, zones or basemap", &layer, NULL},
         {"zoom", "A-B", "zoom levels (default 10-16; at most 19)", &zoom, NULL},
         {"bbox", "W,S,E,N", "box in degrees (default: the layer's extent)", &bbox, NULL},

@@ -54,7 +54,7 @@ int sp_cmd_user(int argc, char **argv)
 {
     const char *db_path = NULL, *role = NULL, *name = NULL;
     const sp_cli_opt opts[] = {
-        {"db", "FILE", "registry database", &db_path, NULL},
+        {"db", "FILE|URI", "registry: a SQLite file or a postgresql:// URI", &db_path, NULL},
         {"role", "R", "add: admin, editor or inspector", &role, NULL},
         {"name", "TEXT", "add: the person's name, shown to staff", &name, NULL},
         {NULL, NULL, NULL, NULL, NULL},

@@ -23,6 +23,7 @@ typedef struct cc {
     sp_db_params *params;
     sp_err *err;
     int is_negative; /* inside an odd number of NOTs */
+    int is_pg;       /* PostgreSQL's dialect (SP_DB_SQL_PG) */
 } cc;
 
 static const char *const cmp_sql[] = {" = ", " <> ", " < ", " > ", " <= ", " >= "};
@@ -333,12 +334,21 @@ static int emit_cmp(cc *c, const sp_cql_expr *e)
 }
 
 /* CQL2 pattern (% any run, _ one character, \x a literal x) as a GLOB pattern, in which
- * the literal characters *, ? and [ are written [*], [?] and [[]. */
+ * the literal characters *, ? and [ are written [*], [?] and [[]; for PostgreSQL, whose
+ * LIKE is case-sensitive and escapes with a backslash as CQL2 does, the pattern as it is
+ * but for a trailing backslash, which stands for itself. */
 static int like_param(cc *c, const sp_cql_expr *pat)
 {
     sp_strbuf g = {0};
     const char *s = pat->text;
-    for (size_t i = 0; i < pat->len; i++) {
+    if (c->is_pg) {
+        size_t tail = 0; /* backslashes at the end: an odd count ends in an unescaped one */
+        while (tail < pat->len && s[pat->len - 1 - tail] == '\\')
+            tail++;
+        sp_strbuf_append(&g, s, pat->len);
+        sp_strbuf_puts(&g, tail % 2 ? "\\" : "");
+    }
+    for (size_t i = 0; i < pat->len && !c->is_pg; i++) {
         char ch = s[i];
         if (ch == '%' || ch == '_') {
             sp_strbuf_append(&g, ch == '%' ? "*" : "?", 1);
@@ -371,7 +381,10 @@ static int emit_predicate(cc *c, const sp_cql_expr *e)
         if (q->type != SP_QT_TEXT)
             return wrong_type(c, q, prop, "LIKE", "text");
         put(c, q->sql);
-        put(c, e->is_negated ? " NOT GLOB ?" : " GLOB ?");
+        if (c->is_pg)
+            put(c, e->is_negated ? " NOT LIKE ?" : " LIKE ?");
+        else
+            put(c, e->is_negated ? " NOT GLOB ?" : " GLOB ?");
         return like_param(c, e->args[1]);
     case SP_CQL_IN:
         if (!(q = value_property(c, prop, "IN")))
@@ -437,8 +450,9 @@ static int emit_predicate(cc *c, const sp_cql_expr *e)
                 (rc = param_real(c, g->bbox[3])) != SP_OK)
                 return rc;
         }
-        sp_strbuf_printf(c->sql, "%s(%s, GeomFromText(?, %d)) = 1", spatial_sql[e->op], q->sql,
-                         SP_DB_CQL_SRID);
+        sp_strbuf_printf(
+            c->sql, c->is_pg ? "%s(%s, ST_GeomFromText(?, %d))" : "%s(%s, GeomFromText(?, %d)) = 1",
+            spatial_sql[e->op], q->sql, SP_DB_CQL_SRID);
         if (use_rtree)
             put(c, ")");
         if (c->is_negative)
@@ -565,10 +579,15 @@ static int emit(cc *c, const sp_cql_expr *e, int is_bare)
     }
 }
 
-int sp_db_cql_where(const sp_cql_expr *e, const sp_queryable *whitelist, int n, sp_strbuf *sql_out,
-                    sp_db_params *params, sp_err *err)
+int sp_db_cql_where(const sp_cql_expr *e, const sp_queryable *whitelist, int n, int dialect,
+                    sp_strbuf *sql_out, sp_db_params *params, sp_err *err)
 {
-    cc c = {.q = whitelist, .nq = n, .sql = sql_out, .params = params, .err = err};
+    cc c = {.q = whitelist,
+            .nq = n,
+            .sql = sql_out,
+            .params = params,
+            .err = err,
+            .is_pg = dialect == SP_DB_SQL_PG};
     size_t sql_len = sql_out->len;
     int nparams = params->n;
     put(&c, "(");

@@ -382,6 +382,18 @@ static void search_words_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv
     sp_strbuf_free(&b);
 }
 
+/* The words of text as FTS5's unicode61 tokenizer would index them (sp_text_word splits as
+ * it does, sp_text_fold folds as it does), separated by spaces: PostgreSQL's index holds
+ * these as they are, so that both engines find the same monuments for a q=. */
+static void fold_words(const char *text, sp_strbuf *out)
+{
+    size_t len;
+    for (const char *w = sp_text_word(text, &len); w; w = sp_text_word(w + len, &len)) {
+        sp_strbuf_puts(out, out->len ? " " : "");
+        sp_text_fold(w, len, out);
+    }
+}
+
 /* PostgreSQL cannot call search_words: its triggers leave a monument's search row without
  * words (schemas/pg/), and the words are put in here, before each commit. */
 static int search_fill(sp_db *db, sp_err *err)
@@ -395,8 +407,10 @@ static int search_fill(sp_db *db, sp_err *err)
             const char *texts[SP_DB_SEARCH_TEXTS];
             for (int i = 0; i < SP_DB_SEARCH_TEXTS; i++)
                 texts[i] = (const char *)sp_stmt_column_text(st, i + 1);
-            sp_strbuf b = {0};
-            search_words(texts, SP_DB_SEARCH_TEXTS, &b);
+            sp_strbuf words = {0}, b = {0};
+            search_words(texts, SP_DB_SEARCH_TEXTS, &words);
+            fold_words(sp_strbuf_cstr(&words), &b);
+            sp_strbuf_free(&words);
             if (b.failed)
                 rc = sp_err_set(err, SP_ENOMEM, "out of memory");
             else if (!(put = sp_db_stmt(db, SP_Q_SEARCH_FILL, err)))
@@ -432,6 +446,11 @@ static int open_pg(sp_db *db, const char *uri, sp_err *err)
                         "database has schema version %d, expected %d: run spadok migrate", version,
                         migrations_count(db));
     return rc;
+}
+
+int sp_db_is_server(const char *path)
+{
+    return sp_pg_is_uri(path);
 }
 
 int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)

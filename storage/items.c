@@ -153,7 +153,7 @@ static size_t utf8_prefix(const char *p, size_t len, int n)
  * issue 22), every term quoted (no FTS syntax gets in: a word has no '"'), a prefix cut to
  * SP_FTS_PREFIX_MAX characters: ("києво"*) AND ("печерськ"*) AND ("лавр"*), and for
  * "Києва" ("києва"* OR "київ"). */
-static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
+static int fts_query(const sp_db *db, const char *text, sp_strbuf *out, sp_err *err)
 {
     if (strlen(text) > SP_ITEMS_Q_MAX_BYTES)
         return sp_err_set(err, SP_EINVAL, "q: longer than %d bytes", SP_ITEMS_Q_MAX_BYTES);
@@ -166,13 +166,28 @@ static int fts_query(const char *text, sp_strbuf *out, sp_err *err)
             continue;
         if (++words > SP_ITEMS_Q_MAX_WORDS)
             return sp_err_set(err, SP_EINVAL, "q: more than %d words", SP_ITEMS_Q_MAX_WORDS);
-        sp_strbuf_puts(out, words > 1 ? " AND (" : "(");
+        sp_strbuf_puts(out, words > 1 ? (db->pg ? " & (" : " AND (") : "(");
         for (int i = 0; i < t.n; i++) {
             const sp_text_term *term = &t.term[i];
+            size_t n =
+                term->is_prefix ? utf8_prefix(term->s, term->len, SP_FTS_PREFIX_MAX) : term->len;
+            if (db->pg) { /* a tsquery: 'lexeme' or 'lexeme':*, folded as the index is */
+                sp_strbuf lexeme = {0};
+                sp_text_fold(term->s, n, &lexeme);
+                sp_strbuf_puts(out, i ? " | '" : "'");
+                for (const char *c = sp_strbuf_cstr(&lexeme); *c; c++)
+                    sp_strbuf_append(out,
+                                     *c == '\''   ? "''"
+                                     : *c == '\\' ? "\\\\"
+                                                  : c,
+                                     *c == '\'' || *c == '\\' ? 2 : 1);
+                sp_strbuf_puts(out, term->is_prefix ? "':*" : "'");
+                out->failed |= lexeme.failed;
+                sp_strbuf_free(&lexeme);
+                continue;
+            }
             sp_strbuf_puts(out, i ? " OR \"" : "\"");
-            sp_strbuf_append(out, term->s,
-                             term->is_prefix ? utf8_prefix(term->s, term->len, SP_FTS_PREFIX_MAX)
-                                             : term->len);
+            sp_strbuf_append(out, term->s, n);
             sp_strbuf_puts(out, term->is_prefix ? "\"*" : "\"");
         }
         sp_strbuf_puts(out, ")");
@@ -273,7 +288,7 @@ static int conditions(const sp_db *db, const sp_items_query *q, sp_strbuf *sql, 
         if (q->collection != SP_COL_MONUMENTS)
             return sp_err_set(err, SP_EINVAL, "q: full-text search covers monuments only");
         sp_strbuf match = {0};
-        int rc = fts_query(q->q, &match, err);
+        int rc = fts_query(db, q->q, &match, err);
         if (rc == SP_OK) {
             sp_strbuf_puts(sql, sp_db_sql(db, is_search_only(q) ? SP_Q_FRAG_MONUMENTS_Q_DRIVING
                                                                 : SP_Q_FRAG_MONUMENTS_Q));
@@ -285,7 +300,8 @@ static int conditions(const sp_db *db, const sp_items_query *q, sp_strbuf *sql, 
     }
     if (q->filter) {
         sp_strbuf_puts(sql, " AND ");
-        if (sp_db_cql_where(q->filter, cs->q, cs->nq, sql, p, err) != SP_OK)
+        if (sp_db_cql_where(q->filter, cs->q, cs->nq, db->pg ? SP_DB_SQL_PG : SP_DB_SQL_SQLITE, sql,
+                            p, err) != SP_OK)
             return err->code;
     }
     return sql->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;
@@ -346,7 +362,7 @@ static int fast_count(const sp_db *db, const sp_items_query *q, sp_strbuf *sql, 
         return sql->failed ? (sp_err_set(err, SP_ENOMEM, "out of memory"), -1) : 1;
     }
     sp_strbuf match = {0};
-    int rc = q->q ? fts_query(q->q, &match, err) : SP_OK;
+    int rc = q->q ? fts_query(db, q->q, &match, err) : SP_OK;
     if (rc == SP_OK && q->has_bbox) {
         sp_strbuf_puts(sql, sp_db_sql(db, SP_Q_FRAG_MONUMENTS_COUNT_RTREE));
         rc = add_bbox(p, q->bbox, err);

@@ -25,6 +25,9 @@ enum {
     SP_DB_FILL_NEW = 2
 };
 
+/* 1 when path names a database server - a PostgreSQL connection URI (postgresql://...) -
+ * rather than a SQLite file. */
+int sp_db_is_server(const char *path);
 /* Opens (creating when read-write) and migrates to the newest schema. */
 int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err);
 void sp_db_close(sp_db *db); /* NULL is fine */

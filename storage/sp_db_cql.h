@@ -68,7 +68,8 @@ int sp_db_params_int(sp_db_params *p, const char *name, int64_t i, sp_err *err);
  * SP_ENOMEM. AND/OR operands come out nested operands first and long lists in balanced
  * groups, which keeps SQLite's parser stack and expression depth within its limits for
  * filters within SP_CQL_MAX_DEPTH. */
-int sp_db_cql_where(const sp_cql_expr *e, const sp_queryable *whitelist, int n, sp_strbuf *sql_out,
-                    sp_db_params *params, sp_err *err);
+enum { SP_DB_SQL_SQLITE, SP_DB_SQL_PG }; /* the dialect of the SQL sp_db_cql_where writes */
+int sp_db_cql_where(const sp_cql_expr *e, const sp_queryable *whitelist, int n, int dialect,
+                    sp_strbuf *sql_out, sp_db_params *params, sp_err *err);
 
 #endif

@@ -19,6 +19,11 @@
  * between letters, which stay in the word. Go on at start + *out_len. */
 const char *sp_text_word(const char *s, size_t *out_len);
 
+/* Appends the word s[0..len) as SQLite FTS5's unicode61 tokenizer (remove_diacritics 2)
+ * indexes and searches it: lowercase, a Latin letter with a diacritic as its ASCII letter
+ * ("Café" is "cafe"; Cyrillic letters keep theirs: "й", "ї"). PostgreSQL's search index
+ * holds words so folded, and q= looks for them so (storage/). SP_OK, or SP_ENOMEM. */
+int sp_text_fold(const char *s, size_t len, sp_strbuf *out);
 /* Appends to out, each after a space, what the index holds for the words of text besides
  * text itself: a word's form without its apostrophes when it has any, and its lemmas when
  * it is not one itself ("лаври": "лавра" and "лавр"; "Київ", "Рівне": nothing, though they

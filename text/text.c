@@ -335,3 +335,20 @@ int sp_text_ready(void)
     pthread_mutex_unlock(&lock);
     return ok;
 }
+
+int sp_text_fold(const char *s, size_t len, sp_strbuf *out)
+{
+    if (!g_utf8_validate(s, (gssize)len, NULL)) {
+        sp_strbuf_append(out, s, len);
+        return out->failed ? SP_ENOMEM : SP_OK;
+    }
+    for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
+        gunichar c = g_unichar_tolower(g_utf8_get_char(p)), d[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+        gsize n = c >= 0x80 ? g_unichar_fully_decompose(c, FALSE, d, G_N_ELEMENTS(d)) : 0;
+        if (n > 1 && d[0] < 0x80 && g_ascii_isalpha((gchar)d[0]))
+            c = d[0]; /* a Latin letter with marks: the letter */
+        char buf[6];
+        sp_strbuf_append(out, buf, (size_t)g_unichar_to_utf8(c, buf));
+    }
+    return out->failed ? SP_ENOMEM : SP_OK;
+}

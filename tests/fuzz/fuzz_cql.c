@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sp_strbuf sql = {0};
         sp_db_params params = {0};
         sp_err_clear(&err);
-        int rc = sp_db_cql_where(e, q, nq, &sql, &params, &err);
+        int rc = sp_db_cql_where(e, q, nq, SP_DB_SQL_SQLITE, &sql, &params, &err);
         if (rc != SP_OK && (rc != SP_EINVAL || sql.len || params.n))
             sp_fuzz_fail(data, size, "sp_db_cql_where on %s: %s \"%s\"",
                          sp_db_collection((sp_collection)c)->name, sp_err_name(rc), err.msg);

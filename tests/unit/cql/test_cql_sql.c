@@ -111,7 +111,7 @@ static int compile(const char *filter, sp_strbuf *sql, sp_db_params *params, sp_
     sp_err_clear(err);
     int rc = sp_cql_parse(filter, strlen(filter), &e, err);
     if (rc == SP_OK)
-        rc = sp_db_cql_where(e, queryables, NQ, sql, params, err);
+        rc = sp_db_cql_where(e, queryables, NQ, SP_DB_SQL_SQLITE, sql, params, err);
     sp_cql_free(e);
     return rc;
 }
