@@ -24,6 +24,7 @@
 #define SP_PG_OID_INT8    20
 #define SP_PG_OID_INT2    21
 #define SP_PG_OID_INT4    23
+#define SP_PG_OID_TEXT    25
 #define SP_PG_OID_OID     26
 #define SP_PG_OID_FLOAT4  700
 #define SP_PG_OID_FLOAT8  701
@@ -47,6 +48,8 @@ struct sp_pgst {
     int is_empty;        /* only comments: steps to DONE */
     int nparams;
     char **param_names; /* [1..nparams]: ":name", or NULL */
+    unsigned *types;    /* [1..nparams]: 0 (PostgreSQL infers it), or text for a number the
+                         * SQL skips (?1 and ?3 without ?2), which it could not infer */
     char **values;      /* [1..nparams] */
     int *lengths, *formats;
     PGresult *res;
@@ -214,12 +217,16 @@ static int translate(sp_pgst *st, const char *sql)
     size_t n = strlen(sql);
     char *out = malloc(n * 2 + 16), *o = out;
     char **names = calloc(n + 2, sizeof *names);
+    unsigned *types = calloc(n + 2, sizeof *types);
     int max = 0;
-    if (!out || !names) {
+    if (!out || !names || !types) {
         free(out);
         free(names);
+        free(types);
         return SP_ENOMEM;
     }
+    for (size_t i = 0; i < n + 2; i++)
+        types[i] = SP_PG_OID_TEXT; /* until the SQL uses it */
     for (const char *p = sql; *p;) {
         if (*p == '\'' || *p == '"') { /* a literal or quoted name; '' and "" inside */
             char q = *p;
@@ -266,10 +273,12 @@ static int translate(sp_pgst *st, const char *sql)
                 for (int i = 0; i <= max; i++)
                     free(names[i]);
                 free(names);
+                free(types);
                 return SP_EINTERNAL;
             }
             if (idx > max)
                 max = idx;
+            types[idx] = 0;
             o += sprintf(o, "$%d", idx);
         } else {
             *o++ = *p++;
@@ -279,6 +288,7 @@ static int translate(sp_pgst *st, const char *sql)
     st->sql = out;
     st->nparams = max;
     st->param_names = names;
+    st->types = types;
     st->values = calloc((size_t)max + 1, sizeof *st->values);
     st->lengths = calloc((size_t)max + 1, sizeof *st->lengths);
     st->formats = calloc((size_t)max + 1, sizeof *st->formats);
@@ -289,7 +299,7 @@ static int server_prepare(sp_pgst *st)
 {
     sp_pg *pg = st->pg;
     snprintf(st->name, sizeof st->name, "s%u", ++pg->next_name);
-    PGresult *res = PQprepare(pg->conn, st->name, st->sql, st->nparams, NULL);
+    PGresult *res = PQprepare(pg->conn, st->name, st->sql, st->nparams, st->types + 1);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
         note_error(pg, res);
@@ -371,6 +381,7 @@ void sp_pg_finalize(sp_pgst *st)
     for (int i = 0; st->param_names && i <= st->nparams; i++)
         free(st->param_names[i]);
     free(st->param_names);
+    free(st->types);
     free(st->values);
     free(st->lengths);
     free(st->formats);
