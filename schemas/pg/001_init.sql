@@ -391,12 +391,6 @@ CREATE TABLE district (
 );
 CREATE INDEX district_geom_gist ON district USING gist (geom);
 
-CREATE TRIGGER gii_district_geom AFTER INSERT ON district
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_district_geom');
-CREATE TRIGGER giu_district_geom AFTER UPDATE OF geom ON district
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_district_geom');
-CREATE TRIGGER gid_district_geom AFTER DELETE ON district
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_district_geom');
 
 -- Without base-map data the districts are the base (020): any change is "anywhere".
 CREATE FUNCTION map_change_district() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -492,14 +486,6 @@ SELECT m.*,
          WHERE mk.monument_id = m.id) AS kinds
   FROM monument m;
 
--- The exact spatial index (SpatiaLite's, 001).
-CREATE TRIGGER gii_monument_geom AFTER INSERT ON monument
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_monument_geom');
-CREATE TRIGGER giu_monument_geom AFTER UPDATE OF geom ON monument
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_monument_geom');
-CREATE TRIGGER gid_monument_geom AFTER DELETE ON monument
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_monument_geom');
-
 -- The public spatial index (011, 019): the box of pub_geom.
 CREATE FUNCTION monument_pub() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -525,10 +511,12 @@ CREATE TRIGGER monument_pub_delete AFTER DELETE ON monument
 -- values make; the vocabularies' sort numbers never change.
 CREATE FUNCTION sp_map_point_key(id bigint, condition text, significance text, deleted_at text)
 RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT (id << 8)
-    | (coalesce((SELECT sort FROM vocab_condition WHERE code = condition), 0) << 5)
-    | (least(coalesce((SELECT sort FROM vocab_significance WHERE code = significance), 15), 15) << 1)
-    | (deleted_at IS NOT NULL)::int
+  SELECT (sp_map_point_key.id << 8)
+    | (coalesce((SELECT sort FROM vocab_condition
+                  WHERE code = sp_map_point_key.condition), 0) << 5)
+    | (least(coalesce((SELECT sort FROM vocab_significance
+                        WHERE code = sp_map_point_key.significance), 15), 15) << 1)
+    | (sp_map_point_key.deleted_at IS NOT NULL)::int
 $$;
 
 CREATE FUNCTION map_point() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -633,12 +621,22 @@ CREATE TABLE protection_zone (
 );
 CREATE INDEX protection_zone_geom_gist ON protection_zone USING gist (geom);
 
-CREATE TRIGGER gii_protection_zone_geom AFTER INSERT ON protection_zone
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_protection_zone_geom');
-CREATE TRIGGER giu_protection_zone_geom AFTER UPDATE OF geom ON protection_zone
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_protection_zone_geom');
-CREATE TRIGGER gid_protection_zone_geom AFTER DELETE ON protection_zone
-  FOR EACH ROW EXECUTE FUNCTION geom_index('idx_protection_zone_geom');
+-- SpatiaLite's triggers gii_, giu_, gid_<table>_geom on the three tables with an exact index
+-- idx_<table>_geom (001): insert, update of geom, delete.
+DO $$
+DECLARE
+  t text;
+  prefix text[] := ARRAY['gii_', 'giu_', 'gid_'];
+  event  text[] := ARRAY['INSERT', 'UPDATE OF geom', 'DELETE'];
+BEGIN
+  FOREACH t IN ARRAY ARRAY['district', 'monument', 'protection_zone'] LOOP
+    FOR i IN 1..3 LOOP
+      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I FOR EACH ROW EXECUTE FUNCTION geom_index(%L)',
+                     prefix[i] || t || '_geom', event[i], t, 'idx_' || t || '_geom');
+    END LOOP;
+  END LOOP;
+END $$;
+
 
 CREATE FUNCTION map_change_zone() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
