@@ -122,7 +122,9 @@ INSERT INTO monument (uid, dataset, name_uk, content_hash, location_sensitive, s
  ('m3', 'api', 'Курган', 'h3', 1, NULL, NULL,
   ST_GeomFromText('POINT(2.675 -30.525)', 4326), ST_GeomFromText('POINT(2.675 -30.525)', 4326)),
  ('m4', 'api', 'Стоянка', 'h4', 1, 'not_established', '2024-01-01T00:00:00.000Z',
-  ST_GeomFromText('POINT(-1.0149 0.015)', 4326), ST_GeomFromText('POINT(-1.0149 0.015)', 4326));
+  ST_GeomFromText('POINT(-1.0149 0.015)', 4326), ST_GeomFromText('POINT(-1.0149 0.015)', 4326)),
+ ('m5', 'api', 'Садиба', 'h5', 0, NULL, NULL,
+  ST_GeomFromText('POINT(24.03 49.84)', 4326), ST_GeomFromText('POINT(24.03 49.84)', 4326));
 INSERT INTO condition_report (monument_id, report_type, status, verification, condition,
                               observed_on, event_date, repeat_hit, damage_level) VALUES
  ((SELECT id FROM monument WHERE uid = 'm1'), 'inspection', 'approved', 'confirmed', 'good',
@@ -147,6 +149,26 @@ FROM condition_report WHERE report_type = 'damage' AND status = 'approved'
 UPDATE monument SET geom = ST_GeomFromText('POINT(30.6 50.5)', 4326),
                     marker = ST_GeomFromText('POINT(30.6 50.5)', 4326) WHERE uid = 'm2';
 UPDATE monument SET significance = 'national' WHERE uid = 'm3';
+DELETE FROM monument WHERE uid = 'm5';
+-- A zone of a sensitive site is published as its box on the 0.01 degree grid; another as is.
+INSERT INTO protection_zone (dataset, source_id, monument_id, zone_type, content_hash, geom)
+VALUES ('api', 'z1', (SELECT id FROM monument WHERE uid = 'm2'), 'protection_zone', 'z',
+        ST_GeomFromText('POLYGON((30.5212 50.4511, 30.5288 50.4511, 30.5288 50.4589,
+                                  30.5212 50.4589, 30.5212 50.4511))', 4326)),
+       ('api', 'z2', (SELECT id FROM monument WHERE uid = 'm1'), 'protection_zone', 'z',
+        ST_GeomFromText('POLYGON((30.5112 50.4511, 30.5188 50.4511, 30.5188 50.4589,
+                                  30.5112 50.4511))', 4326)),
+       ('api', 'z3', NULL, 'historic_area', 'z',
+        ST_GeomFromText('POLYGON((30.1 50.1, 30.9 50.1, 30.9 50.9, 30.1 50.1))', 4326));
+UPDATE protection_zone SET name_uk = 'Охоронна зона' WHERE source_id = 'z2';
+DELETE FROM protection_zone WHERE source_id = 'z3';
+-- A district: a map change "anywhere" (a NULL box) when it is added and when its name or
+-- content change, not when a write leaves them as they were.
+INSERT INTO district (dataset, source_id, name_uk, name_en, content_hash, geom)
+VALUES ('api', 'd1', 'Голосіївський район', 'Golosiivskyi district', 'c1',
+        ST_GeomFromText('POLYGON((30.1 50.1, 30.9 50.1, 30.9 50.9, 30.1 50.9, 30.1 50.1))', 4326));
+UPDATE district SET content_hash = 'c1';
+UPDATE district SET name_en = 'Holosiivskyi district';
 SQL
 cat >"$T/answers.sql" <<'SQL'
 SELECT uid, condition, last_inspected, version FROM monument ORDER BY uid;
@@ -167,6 +189,11 @@ SELECT m.uid, d.day, d.repeat_hit FROM damage_event d JOIN monument m ON m.id = 
  ORDER BY m.uid, d.day;
 SELECT m.uid FROM hit_again h JOIN monument m ON m.id = h.monument_id ORDER BY m.uid;
 SELECT m.uid FROM technical_act_current t JOIN monument m ON m.id = t.monument_id ORDER BY m.uid;
+SELECT source_id, replace(ST_AsText(pub_geom), ', ', ',') FROM protection_zone_pub ORDER BY 1;
+SELECT z.source_id, round(i.xmin * 10000) / 10000, round(i.ymax * 10000) / 10000
+  FROM idx_protection_zone_geom i JOIN protection_zone z ON z.id = i.pkid ORDER BY 1;
+SELECT d.name_en, round(i.xmax * 10000) / 10000 FROM idx_district_geom i JOIN district d ON d.id = i.pkid;
+SELECT count(*) FROM map_change WHERE xmin IS NULL;
 SQL
 if lite "$(cat "$T/rules.sql")" >"$T/rules.sqlite.out" && [ ! -s "$T/rules.sqlite.out" ]; then ok; else
   cat "$T/rules.sqlite.out" >&2; fail "the rules' SQL on SQLite"
@@ -182,6 +209,8 @@ check_contains "m1's condition from its latest unsuperseded report" "$(cat "$T/a
   "m1|good|2024-01-01|4"
 check_contains "a sensitive site's point, rounded half away from zero" "$(cat "$T/answers.pg")" \
   "m3|POINT(2.68 -30.53)|POINT(2.68 -30.53)|0"
+check_contains "a sensitive site's zone, as SpatiaLite's BuildMbr draws its box" \
+  "$(cat "$T/answers.pg")" "z1|POLYGON((30.52 50.45,30.53 50.45,30.53 50.46,30.52 50.46,30.52 50.45))"
 
 # ---- the search index's pending rows (PostgreSQL only) -----------------------------------------
 check_eq "every monument pending for search" "4|4" \
