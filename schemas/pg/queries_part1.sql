@@ -12,6 +12,10 @@
 --   float8's shortest exact form (30 not 30.0, up to 17 digits where SQLite writes 15);
 -- * text ORDER BY and ranges use COLLATE "C", SQLite's BINARY order, whatever the database's
 --   locale;
+-- * GeoJSON: ST_AsGeoJSON rounds a coordinate whose shortest decimal form ends in 5 just past
+--   the decimals asked to even (50.3985785 at 6 decimals: 50.398578), SpatiaLite's printf
+--   up (50.398579): about 1 in 20 coordinates of 7-decimal data written at 6 differ in
+--   their last digit (districts_geojson);
 -- * the R*Tree tables hold exact doubles where SQLite's R*Tree rounds boxes outward to
 --   float32, so values read from them can differ in the last digits.
 
@@ -578,8 +582,9 @@ INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
 -- ---- OGC API items (see schemas/queries.sql; storage/items.c composes the fragments) ----
 -- A q= value is a tsquery the C composes ('a' | 'b':*) & ('c'), bound as ?::tsquery.
 
--- ST_FlipCoordinates for SwapCoords; :srid, :swap, :decimals cast (untyped parameters).
--- ST_Transform can differ from SpatiaLite's in the last decimals (another PROJ pipeline).
+-- ST_FlipCoordinates for SwapCoords; :srid, :swap, :decimals cast (untyped parameters);
+-- ST_AsGeoJSON's options 0: no "crs" member for an SRID other than 4326 (SpatiaLite writes
+-- none). ST_Transform can differ from SpatiaLite's in the last decimals.
 -- name: frag_monuments_select
 SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds,
   m.protection_no, m.register_act, m.register_date, m.dating, m.year_from, m.year_to,
@@ -589,7 +594,7 @@ SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds
   m.updated_at, m.deleted_at,
   ST_AsGeoJSON(CASE WHEN :swap::int <> 0 THEN ST_FlipCoordinates(CASE :srid::int WHEN 4326 THEN m.pub_geom
     ELSE ST_Transform(m.pub_geom, :srid::int) END) ELSE CASE :srid::int WHEN 4326 THEN m.pub_geom
-    ELSE ST_Transform(m.pub_geom, :srid::int) END END, :decimals::int) AS geometry
+    ELSE ST_Transform(m.pub_geom, :srid::int) END END, :decimals::int, 0) AS geometry
 
 -- name: frag_monuments_from
  FROM monument_v m WHERE 1 = 1

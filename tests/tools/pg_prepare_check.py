@@ -62,9 +62,11 @@ def strip_comments(sql):
     return "\n".join(l for l in sql.splitlines() if not l.strip().startswith("--")).strip()
 
 
-def translate(sql):
-    """(sql with $n, parameter count) numbered as sqlite3_bind_parameter_index would."""
+def translate(sql, sig=None):
+    """(sql with $n, parameter count) numbered as sqlite3_bind_parameter_index would; each
+    parameter's (number, spelling) is added to the set sig when one is given."""
     out, names, top, i, n = [], {}, 0, 0, len(sql)
+    sig = set() if sig is None else sig
     while i < n:
         c = sql[i]
         if c in "'\"":  # a string literal or quoted identifier, '' or "" inside
@@ -93,6 +95,7 @@ def translate(sql):
                 names.setdefault(m.group(0), k)
             else:
                 k = top + 1
+            sig.add((k, m.group(0)))
             top = max(top, k)
             out.append("$%d" % k)
             i += len(m.group(0))
@@ -101,6 +104,7 @@ def translate(sql):
             if m.group(0) not in names:
                 top += 1
                 names[m.group(0)] = top
+            sig.add((names[m.group(0)], m.group(0)))
             out.append("$%d" % names[m.group(0)])
             i += len(m.group(0))
         else:
@@ -125,6 +129,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--db", required=True, help="libpq connection string")
     ap.add_argument("--fragments-from", help="a query file to take missing fragments from")
+    ap.add_argument("--twin", help="the SQLite query file: each statement must have the same "
+                    "parameters (numbers and spellings) as its twin there")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     stmts = []
@@ -150,6 +156,18 @@ def main():
             ok, msg = check_prepare(args.db, sql)
         if not ok:
             failed.append((name, msg))
+    if args.twin:
+        with open(args.twin, encoding="utf-8") as fh:
+            twins = dict(split(fh.read()))
+        for name, sql in stmts:
+            mine, theirs = set(), set()
+            translate(sql, mine)
+            translate(twins.get(name, ""), theirs)
+            if name not in twins:
+                failed.append((name, "no twin of that name in " + args.twin))
+            elif mine != theirs:
+                failed.append((name, "parameters %s, its twin's %s" %
+                               (sorted(mine - theirs), sorted(theirs - mine))))
     frags = {n for n, _ in stmts if n.startswith("frag_")}
     used, skipped, took = set(), [], set()
     for label, pieces in COMPOSED:
