@@ -10,8 +10,8 @@
 -- * JSON: json_build_object/json_agg keep SQLite's key order, but PostgreSQL's json text puts
 --   a space around ':' and after ',' where SQLite writes none, and reals are written in
 --   float8's shortest exact form (30 not 30.0, up to 17 digits where SQLite writes 15);
--- * text ORDER BY and ranges use COLLATE "C", SQLite's BINARY order, whatever the database's
---   locale;
+-- * text compares as in SQLite (bytewise) because 001_init.sql refuses a database whose
+--   collation is not C, so no COLLATE here (one would also keep the text indexes unused);
 -- * GeoJSON: ST_AsGeoJSON rounds a coordinate whose shortest decimal form ends in 5 just past
 --   the decimals asked to even (50.3985785 at 6 decimals: 50.398578), SpatiaLite's printf
 --   up (50.398579): about 1 in 20 coordinates of 7-decimal data written at 6 differ in
@@ -147,14 +147,14 @@ SELECT NULL::text, NULL::bigint WHERE false;
 SELECT postgis_lib_version(), current_setting('server_version');
 
 -- name: vocab_all
-SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain COLLATE "C", sort;
+SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
 
 -- json_object_agg/json_agg with their order spelled out (SQLite's follows its sorted input).
 -- name: vocab_json
-SELECT json_object_agg(domain, items ORDER BY domain COLLATE "C") FROM (
+SELECT json_object_agg(domain, items ORDER BY domain) FROM (
   SELECT domain, json_agg(json_build_object('code', code,
     'label', CASE :lang::text WHEN 'en' THEN label_en ELSE label_uk END, 'label_uk', label_uk,
-    'label_en', label_en) ORDER BY sort, label_uk COLLATE "C") AS items
+    'label_en', label_en) ORDER BY sort, label_uk) AS items
   FROM (SELECT domain, code, label_uk, label_en, sort FROM vocab
         UNION ALL
         SELECT 'district', name_uk, name_uk, coalesce(name_en, name_uk), 0 FROM district) v
@@ -164,7 +164,7 @@ SELECT json_object_agg(domain, items ORDER BY domain COLLATE "C") FROM (
 -- trailing zeros); both simplify with GEOS.
 -- name: districts_geojson
 SELECT json_build_object('type', 'FeatureCollection',
-         'features', coalesce(json_agg(f ORDER BY name_uk COLLATE "C"), '[]'::json))
+         'features', coalesce(json_agg(f ORDER BY name_uk), '[]'::json))
   FROM (SELECT name_uk, json_build_object('type', 'Feature', 'id', id,
           'properties', json_build_object(
             'name', CASE :lang::text WHEN 'en' THEN coalesce(name_en, name_uk) ELSE name_uk END,
@@ -387,9 +387,8 @@ VALUES (:monument_id, :dataset, :source_key,
   :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification::text, 'unverified'), :author, :next_due)
 RETURNING id;
 
--- date(d, '+5 years') as SQLite computes it: the same month and day five years on, a 29
--- February that does not exist becoming 1 March (PostgreSQL's interval would give 28
--- February); 'now' is today in UTC. RETURNING id: the engine's last insert id.
+-- sp_date_add_years (001_init.sql) is SQLite's date(d, '+5 years'). RETURNING id: the
+-- engine's last insert id.
 -- name: report_create
 INSERT INTO condition_report (monument_id, supersedes_id, created_by, submitter_contact,
   report_type, observed_on, event_date, condition, damage_level, damage_extent,
@@ -399,10 +398,7 @@ VALUES (:monument_id, :supersedes_id, :created_by, :submitter_contact,
   :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
   :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification::text, 'unverified'), :author,
   coalesce(:next_due::text, CASE WHEN :report_type::text = 'technical_act'
-    THEN (SELECT to_char((date_trunc('month', d) + interval '5 years')::date
-                         + (extract(day FROM d)::int - 1), 'YYYY-MM-DD')
-            FROM (SELECT coalesce(left(coalesce(:observed_on::text, :event_date::text), 10)::date,
-                                  (now() AT TIME ZONE 'UTC')::date) AS d) t) END))
+                     THEN sp_date_add_years(coalesce(:observed_on::text, :event_date::text, 'now'), 5) END))
 RETURNING id;
 
 -- name: report_of
@@ -542,7 +538,7 @@ SELECT p.id FROM photo p
 WHERE p.monument_id = ?1::bigint AND (?2::int <> 0 OR p.status = 'public')
 ORDER BY p.is_primary DESC,
   coalesce(CASE WHEN ?2::int <> 0 OR p.location_public <> 0 THEN p.taken_at END, p.uploaded_at)
-    COLLATE "C" DESC, p.id DESC;
+    DESC, p.id DESC;
 
 -- iif(:set_x, :x, x) as CASE WHEN :set_x::int <> 0 (SQLite reads the number as a truth value).
 -- name: photo_update
@@ -649,7 +645,7 @@ SELECT count(*) FROM monument_fts WHERE tsv @@ ?::tsquery
  AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?::text)
 
 -- name: frag_damaged_since
- AND m.id IN (SELECT monument_id FROM damage_event WHERE day COLLATE "C" >= ?::text)
+ AND m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?::text)
 
 -- name: frag_act_overdue
  AND m.id NOT IN (SELECT monument_id FROM technical_act_current)
@@ -669,8 +665,8 @@ SELECT count(*) FROM monument_fts WHERE tsv @@ ?::tsquery
 -- name: frag_no_agreement
  AND m.agreement_no IS NULL
 
--- The rows' order spelled out (SQLite's comes from sorting each GROUP BY: its key in byte
--- order, NULL first); the labels that SQLite takes as bare columns are grouped by (one row
+-- The rows' order spelled out (SQLite's comes from sorting each GROUP BY: its key, NULL
+-- first); the labels that SQLite takes as bare columns are grouped by (one row
 -- per key: district.name_uk and the vocabularies' codes are unique).
 -- name: stats
 WITH live AS (SELECT * FROM monument WHERE deleted_at IS NULL)
@@ -709,8 +705,8 @@ UNION ALL
 SELECT 10, 'damage_month', substr(e.day, 1, 7), substr(e.day, 1, 7), substr(e.day, 1, 7),
        count(*)
   FROM damage_event e JOIN live l ON l.id = e.monument_id
- WHERE e.day COLLATE "C" >= '2022-02-24' GROUP BY substr(e.day, 1, 7)) s
-ORDER BY b, k COLLATE "C" NULLS FIRST;
+ WHERE e.day >= '2022-02-24' GROUP BY substr(e.day, 1, 7)) s
+ORDER BY b, k NULLS FIRST;
 
 -- name: frag_monuments_q
  AND m.id IN (SELECT rowid FROM monument_fts WHERE tsv @@ ?::tsquery)
@@ -721,5 +717,5 @@ ORDER BY b, k COLLATE "C" NULLS FIRST;
 -- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
 -- checked by the server; without an offset it is UTC: exec_connection_setup).
 -- name: frag_changed_since
- AND (m.updated_at COLLATE "C" > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-      OR m.deleted_at COLLATE "C" > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+ AND (m.updated_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      OR m.deleted_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
