@@ -715,7 +715,9 @@ ORDER BY b, k NULLS FIRST;
  AND m.deleted_at IS NULL
 
 -- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
--- checked by the server; without an offset it is UTC: exec_connection_setup).
+-- checked by the server; without an offset it is UTC: exec_connection_setup). Digits past
+-- the millisecond are cut (SQLite rounds them); a day past its month's end (2023-02-30),
+-- which SQLite carries into the next month, is an error here.
 -- name: frag_changed_since
  AND (m.updated_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
       OR m.deleted_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
