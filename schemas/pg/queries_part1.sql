@@ -63,24 +63,20 @@ SELECT coalesce(max(id), 0) FROM map_change;
 -- name: map_changes_since
 SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1::bigint ORDER BY id;
 
--- ST_XMin and the rest for MbrMinX (exact doubles); booleans tested as such, flags <> 0.
+-- ST_XMin and the rest for MbrMinX (exact doubles); the map point's key from 001_init.sql's
+-- sp_map_point_key, the one its trigger writes.
 -- name: bulk_tree_rows
 SELECT CASE WHEN has_geom THEN id END, gx0, gx1, gy0, gy1,
   CASE WHEN has_geom THEN id END,
   CASE WHEN sensitive THEN px ELSE gx0 END, CASE WHEN sensitive THEN px ELSE gx1 END,
   CASE WHEN sensitive THEN py ELSE gy0 END, CASE WHEN sensitive THEN py ELSE gy1 END,
-  CASE WHEN has_marker THEN (id << 8) | (coalesce(condition_sort, 0) << 5)
-    | (least(coalesce(significance_sort, 15), 15) << 1) | (deleted_at IS NOT NULL)::int END,
+  CASE WHEN has_marker THEN sp_map_point_key(id, condition, significance, deleted_at) END,
   px, px, py, py
-FROM (SELECT m.id, m.geom IS NOT NULL AS has_geom, m.marker IS NOT NULL AS has_marker,
-        ST_XMin(m.geom) AS gx0, ST_XMax(m.geom) AS gx1, ST_YMin(m.geom) AS gy0,
-        ST_YMax(m.geom) AS gy1, ST_X(m.pub_marker) AS px, ST_Y(m.pub_marker) AS py,
-        m.location_sensitive <> 0 AS sensitive, m.deleted_at, c.sort AS condition_sort,
-        v.sort AS significance_sort
-      FROM monument m
-      LEFT JOIN vocab_condition c ON c.code = m.condition
-      LEFT JOIN vocab_significance v ON v.code = m.significance
-      WHERE m.id > ?1::bigint) t;
+FROM (SELECT id, geom IS NOT NULL AS has_geom, marker IS NOT NULL AS has_marker,
+        ST_XMin(geom) AS gx0, ST_XMax(geom) AS gx1, ST_YMin(geom) AS gy0, ST_YMax(geom) AS gy1,
+        ST_X(pub_marker) AS px, ST_Y(pub_marker) AS py, location_sensitive <> 0 AS sensitive,
+        condition, significance, deleted_at
+      FROM monument WHERE id > ?1::bigint) m;
 
 -- sp_search_words is C: the rows go in pending (words NULL) for search_pending/search_fill
 -- to fill before the commit; a row the insert trigger already wrote stays as it is.
@@ -108,34 +104,26 @@ SELECT CASE WHEN to_regclass('spadok_schema') IS NULL THEN 0
 -- name: integrity_check
 SELECT 'ok'::text;
 
--- The boxes tables are plain tables kept by triggers, with no structure to check: instead,
--- the ones whose rows disagree with the geometry they index (a row missing, left over, or
--- with another box). idx_map_point and basemap_rtree are not checked.
+-- The R*Tree twins are plain tables kept by triggers, with no structure to check: instead,
+-- the ones with rows that disagree with what they index (a row missing, left over, or with
+-- another box or key). basemap_rtree is not checked (its boxes come from storage/basemap.c).
 -- name: rtree_check
-SELECT name, res FROM (
-  SELECT 'idx_monument_geom'::text AS name, count(*) || ' rows differ from monument.geom' AS res
-    FROM idx_monument_geom r FULL JOIN (SELECT id, geom FROM monument WHERE geom IS NOT NULL) m
-      ON m.id = r.pkid
-   WHERE r.pkid IS NULL OR m.id IS NULL OR r.xmin <> ST_XMin(m.geom) OR r.xmax <> ST_XMax(m.geom)
-      OR r.ymin <> ST_YMin(m.geom) OR r.ymax <> ST_YMax(m.geom)
-  UNION ALL
-  SELECT 'idx_monument_pub', count(*) || ' rows differ from monument.pub_geom'
-    FROM idx_monument_pub r FULL JOIN (SELECT id, pub_geom FROM monument WHERE geom IS NOT NULL) m
-      ON m.id = r.pkid
-   WHERE r.pkid IS NULL OR m.id IS NULL OR r.xmin <> ST_XMin(m.pub_geom)
-      OR r.xmax <> ST_XMax(m.pub_geom) OR r.ymin <> ST_YMin(m.pub_geom)
-      OR r.ymax <> ST_YMax(m.pub_geom)
-  UNION ALL
-  SELECT 'idx_district_geom', count(*) || ' rows differ from district.geom'
-    FROM idx_district_geom r FULL JOIN district d ON d.id = r.pkid
-   WHERE r.pkid IS NULL OR d.id IS NULL OR r.xmin <> ST_XMin(d.geom) OR r.xmax <> ST_XMax(d.geom)
-      OR r.ymin <> ST_YMin(d.geom) OR r.ymax <> ST_YMax(d.geom)
-  UNION ALL
-  SELECT 'idx_protection_zone_geom', count(*) || ' rows differ from protection_zone.geom'
-    FROM idx_protection_zone_geom r FULL JOIN protection_zone z ON z.id = r.pkid
-   WHERE r.pkid IS NULL OR z.id IS NULL OR r.xmin <> ST_XMin(z.geom) OR r.xmax <> ST_XMax(z.geom)
-      OR r.ymin <> ST_YMin(z.geom) OR r.ymax <> ST_YMax(z.geom)) c
-WHERE res NOT LIKE '0 %';
+SELECT name, count(*) || ' rows differ from what they index' AS res
+FROM (SELECT 'idx_monument_geom' AS name, pkid AS id, xmin, xmax, ymin, ymax FROM idx_monument_geom
+      UNION ALL SELECT 'idx_monument_pub', pkid, xmin, xmax, ymin, ymax FROM idx_monument_pub
+      UNION ALL SELECT 'idx_district_geom', pkid, xmin, xmax, ymin, ymax FROM idx_district_geom
+      UNION ALL SELECT 'idx_protection_zone_geom', pkid, xmin, xmax, ymin, ymax
+                  FROM idx_protection_zone_geom
+      UNION ALL SELECT 'idx_map_point', key, xmin, xmax, ymin, ymax FROM idx_map_point) r
+FULL JOIN (SELECT 'idx_monument_geom' AS name, id, geom AS g FROM monument WHERE geom IS NOT NULL
+      UNION ALL SELECT 'idx_monument_pub', id, pub_geom FROM monument WHERE geom IS NOT NULL
+      UNION ALL SELECT 'idx_district_geom', id, geom FROM district
+      UNION ALL SELECT 'idx_protection_zone_geom', id, geom FROM protection_zone
+      UNION ALL SELECT 'idx_map_point', sp_map_point_key(id, condition, significance, deleted_at),
+                  pub_marker FROM monument WHERE marker IS NOT NULL) s USING (name, id)
+WHERE r.xmin IS DISTINCT FROM ST_XMin(s.g) OR r.xmax IS DISTINCT FROM ST_XMax(s.g)
+   OR r.ymin IS DISTINCT FROM ST_YMin(s.g) OR r.ymax IS DISTINCT FROM ST_YMax(s.g)
+GROUP BY name;
 
 -- PostgreSQL's foreign keys are never off, so none can be broken: no rows (table, rowid).
 -- name: foreign_key_check
