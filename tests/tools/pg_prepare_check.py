@@ -7,7 +7,7 @@ markers, numbers the parameters as SQLite does and the engine layer will (?N is 
 takes the next number at its first appearance; a plain ? takes the largest so far + 1), and
 runs PREPARE for each statement through psql against a database that has
 schemas/pg/001_init.sql applied: exec_* ones (several statements, no values) run inside
-BEGIN ... ROLLBACK, empty ones (only comments) are listed. Fragments (frag_*) are checked as
+BEGIN ... ROLLBACK; empty ones (only a comment: SQLite-only) are listed. Fragments (frag_*) are checked as
 the statements storage/items.c composes from them (COMPOSED below), taking each name from the
 files given (a name none of them has is left out of the compositions that use it).
 
@@ -147,10 +147,10 @@ def main():
         if name.startswith("frag_"):
             continue
         checked += 1
+        if not strip_comments(sql):
+            empty.append(name)
+            continue
         if name.startswith("exec_"):
-            if not strip_comments(sql):
-                empty.append(name)
-                continue
             ok, msg = psql(args.db, "BEGIN;\n" + sql + "\nROLLBACK;\n")
         else:
             ok, msg = check_prepare(args.db, sql)
@@ -160,6 +160,8 @@ def main():
         with open(args.twin, encoding="utf-8") as fh:
             twins = dict(split(fh.read()))
         for name, sql in stmts:
+            if not strip_comments(sql):  # SQLite-only: no statement, no parameters
+                continue
             mine, theirs = set(), set()
             translate(sql, mine)
             translate(twins.get(name, ""), theirs)
