@@ -101,16 +101,11 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
  AND ST_X(mo.pub_marker) BETWEEN :minx::float8 AND :maxx::float8
  AND ST_Y(mo.pub_marker) BETWEEN :miny::float8 AND :maxy::float8
 
--- SpatiaLite's ST_Transform answers NULL for an SRID it does not know (the C's 400 "cannot be
--- transformed"); PostGIS raises an error: the SRID is taken from spatial_ref_sys (a column, so
--- that no plan folds the call with an unknown one), and no row there is a row of NULLs.
 -- name: bbox_to_4326
-SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
-FROM (SELECT 1) one LEFT JOIN
+SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM
   (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(?1::float8, ?2::float8, ?3::float8,
-                                                     ?4::float8, r.srid),
-                                     (?3::float8 - ?1::float8) / 16.0), 4326) AS b
-     FROM spatial_ref_sys r WHERE r.srid = ?5::int) t ON true;
+                                                     ?4::float8, ?5::int),
+                                     (?3::float8 - ?1::float8) / 16.0), 4326) AS b) t;
 
 -- name: data_version
 SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
@@ -118,15 +113,15 @@ SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
 
 -- There is no R*Tree node to read: the same blob is made of the index's bounds, one cell of
 -- a root node (depth 0, 1 cell, row id 0, then min x, max x, min y, max y as big-endian
--- float32), each bound rounded outward to float32 as SQLite's R*Tree rounds (a step of the
--- bits when the nearest float32 lies inside). SQLite's root has one cell per child, whose
--- union is this cell: storage/items.c reads the same extent; NULL when the index is empty.
--- Reads every row of the index (SQLite: one node).
+-- float32), each rounded outward as SQLite's R*Tree rounds (rtreeValueDown/Up: the nearest
+-- float32, or if that lies inside, of v * (1 -+ 2^-23)). SQLite's root has a cell per child,
+-- whose union is this cell: storage/items.c reads the same extent (same float32 bits, checked
+-- on the sample); NULL when the index is empty. Reads every row of the index (SQLite: a node).
 -- name: monuments_extent
 SELECT '\x000000010000000000000000'::bytea
-       || (SELECT string_agg(int4send(('x' || encode(float4send(v::float4), 'hex'))::bit(32)::int
-                                      + CASE WHEN d * v::float4 < d * v THEN d * sign(v)::int
-                                             ELSE 0 END), ''::bytea ORDER BY k)
+       || (SELECT string_agg(float4send(CASE WHEN d * v::float4 < d * v
+                                             THEN (v * (1 + d * sign(v) / 8388608.0))::float4
+                                             ELSE v::float4 END), ''::bytea ORDER BY k)
              FROM (VALUES (1, min(xmin), -1), (2, max(xmax), 1), (3, min(ymin), -1),
                           (4, max(ymax), 1)) c (k, v, d)) AS data
 FROM idx_monument_pub;
@@ -138,9 +133,9 @@ SELECT count(*) FROM idx_monument_pub;
 -- As monuments_extent.
 -- name: zones_extent
 SELECT '\x000000010000000000000000'::bytea
-       || (SELECT string_agg(int4send(('x' || encode(float4send(v::float4), 'hex'))::bit(32)::int
-                                      + CASE WHEN d * v::float4 < d * v THEN d * sign(v)::int
-                                             ELSE 0 END), ''::bytea ORDER BY k)
+       || (SELECT string_agg(float4send(CASE WHEN d * v::float4 < d * v
+                                             THEN (v * (1 + d * sign(v) / 8388608.0))::float4
+                                             ELSE v::float4 END), ''::bytea ORDER BY k)
              FROM (VALUES (1, min(xmin), -1), (2, max(xmax), 1), (3, min(ymin), -1),
                           (4, max(ymax), 1)) c (k, v, d)) AS data
 FROM idx_protection_zone_geom;
