@@ -393,10 +393,11 @@ SELECT source_id, protection_no, register_act, register_date, significance, obje
   (deleted_at IS NOT NULL)::int AS is_deleted
 FROM monument_v WHERE id = ?1;
 
--- One time for both columns, as SQLite's 'now' is one time for the statement.
+-- One time for both columns, as SQLite's 'now' is one time for the statement (an
+-- uncorrelated subquery runs once; OFFSET 0 keeps sp_now() from being called twice).
 -- name: monument_soft_delete
-UPDATE monument SET deleted_at = n.t, updated_at = n.t, version = version + 1
-FROM (SELECT sp_now() AS t) n
+UPDATE monument SET (deleted_at, updated_at) = (SELECT t, t FROM (SELECT sp_now() AS t OFFSET 0) n),
+  version = version + 1
 WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL;
 
 -- ---- condition reports imported from files (storage/reports_import.c) --------------------
@@ -454,7 +455,8 @@ ON CONFLICT (monument_id) DO UPDATE
 SELECT max(monument_id) FROM (SELECT monument_id FROM pg_temp.report_touched
                                WHERE monument_id > ?1 ORDER BY monument_id LIMIT ?2) s;
 
--- One updated_at for the whole statement, as SQLite's 'now'.
+-- One updated_at for the whole statement, as SQLite's 'now' (an uncorrelated subquery runs
+-- once).
 -- name: report_bulk_apply
 UPDATE monument SET
   condition = (SELECT r.condition FROM condition_report r
@@ -474,8 +476,7 @@ UPDATE monument SET
                                         WHERE s.supersedes_id = r.id)),
   version = version + (SELECT t.approved FROM pg_temp.report_touched t
                         WHERE t.monument_id = monument.id),
-  updated_at = n.t
-FROM (SELECT sp_now() AS t) n
+  updated_at = (SELECT sp_now())
 WHERE id IN (SELECT monument_id FROM pg_temp.report_touched
               WHERE monument_id > ?1 AND monument_id <= ?2 AND approved > 0);
 
