@@ -10,16 +10,14 @@
 -- map statements) must be ignored by the engine, as SQLite ignores them (SQLITE_RANGE).
 -- The R*Tree twins hold exact double bounds (SQLite's hold float32 rounded outward): a box
 -- search gives the same rows after its exact test; their box(...) && box(...) uses the GiST
--- index. Timestamps: sp_now() of 001_init.sql is SQLite's strftime('%Y-%m-%dT%H:%M:%fZ',
--- 'now'). Text order and comparisons equal SQLite's (bytes) only under the C collation.
+-- index. Timestamps: 001_init.sql's sp_now() is SQLite's strftime('%Y-%m-%dT%H:%M:%fZ',
+-- 'now'). Text compares bytewise as in SQLite (001_init.sql wants a C collation).
 
+-- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
+-- checked by the server; without an offset it is UTC: exec_connection_setup), as
+-- frag_changed_since. Digits past the millisecond are cut (SQLite rounds them).
 -- name: frag_reports_since
--- strftime('%Y-%m-%dT%H:%M:%fZ', ?) of an RFC 3339 date or date-time (routes_ogc.c,
--- valid_instant): a date alone is midnight UTC, as in SQLite, whatever the session's time zone.
- AND m.created_at > (SELECT to_char((CASE WHEN length(v) = 10 THEN v || 'T00:00:00Z' ELSE v END)
-                                      ::timestamptz AT TIME ZONE 'UTC' + interval '0.5 ms',
-                                    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-                       FROM (SELECT ?::text AS v) s)
+ AND m.created_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 
 -- name: frag_monuments_id
  AND m.id = ?
@@ -358,7 +356,7 @@ WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE login = :l
 SELECT id, password_hash, role, disabled FROM app_user WHERE login = ?1;
 
 -- strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3): ?3 is a SQLite modifier ("+12 hours",
--- routes_auth.c), which PostgreSQL reads as an interval; whole seconds, truncated as %S.
+-- routes_auth.c), which PostgreSQL reads as an interval; whole seconds (sp_now_seconds()).
 -- name: token_insert
 INSERT INTO api_token (user_id, token_hash, expires_at)
 VALUES (?1, ?2, to_char(clock_timestamp() AT TIME ZONE 'UTC' + ?3::interval,
@@ -371,7 +369,7 @@ SELECT expires_at FROM api_token WHERE id = currval(pg_get_serial_sequence('api_
 -- name: token_user
 SELECT u.id, u.login, u.role, t.expires_at FROM api_token t JOIN app_user u ON u.id = t.user_id
 WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled = 0
-  AND t.expires_at > to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+  AND t.expires_at > sp_now_seconds();
 
 -- name: token_revoke
 UPDATE api_token SET revoked_at = sp_now()
@@ -423,9 +421,8 @@ SELECT id, (deleted_at IS NOT NULL)::int FROM monument WHERE protection_no = :mo
 SELECT id, (deleted_at IS NOT NULL)::int FROM monument
  WHERE dataset = :dataset AND source_id = :monument;
 
--- RETURNING id (the C takes the new id). date(d, '+5 years') of a YYYY-MM-DD day: SQLite
--- carries a day past the month's end into the next month (2024-02-29 -> 2029-03-01), as
--- make_date(year + 5, month, 1) + (day - 1) does; PostgreSQL's + interval would clamp it.
+-- RETURNING id (the C takes the new id); date(d, '+5 years') -> 001_init.sql's
+-- sp_date_add_years (SQLite's normalisation: 2024-02-29 + 5 years is 2029-03-01).
 -- name: report_import_insert
 INSERT INTO condition_report (monument_id, dataset, source_id, content_hash,
   report_type, observed_on, event_date, condition, damage_level, damage_extent,
@@ -435,12 +432,8 @@ VALUES (:monument_id, :dataset, :source_key, :content_hash,
   :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
   :repeat_hit, :priority, :trend, :description, :recommended_actions, :source,
   coalesce(:verification::text, 'unverified'), :author,
-  coalesce(:next_due::text, CASE WHEN :report_type::text = 'technical_act' THEN
-    (SELECT to_char(make_date(substr(d, 1, 4)::int + 5, substr(d, 6, 2)::int, 1)
-                    + (substr(d, 9, 2)::int - 1), 'YYYY-MM-DD')
-       FROM (SELECT coalesce(:observed_on::text, :event_date::text,
-                             to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD')) AS d) s)
-    END))
+  coalesce(:next_due::text, CASE WHEN :report_type::text = 'technical_act'
+    THEN sp_date_add_years(coalesce(:observed_on::text, :event_date::text, 'now'), 5) END))
 RETURNING id;
 
 -- max(a, b) -> greatest(a, b); the existing row's columns named by table.
