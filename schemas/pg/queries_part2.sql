@@ -3,11 +3,12 @@
 -- it to queries_part1.sql as schemas/pg/queries.sql. Same names, order, parameters and result
 -- columns as the SQLite statements; each comment says only what differs and why.
 -- Conventions: values arrive as untyped text, so a parameter whose type PostgreSQL cannot
--- infer is cast (:minx::float8, ?5::int <> 0 where SQLite takes a number as a boolean). A
--- statement names every parameter number up to its largest (PostgreSQL must know each type);
--- one that the C binds but the statement does not need is named once in a no-op
--- "(?N IS NULL OR ?N IS NOT NULL)". Parameters above the largest (map.c binds ?1..?13 to all
--- map statements) must be ignored by the engine, as SQLite ignores them (SQLITE_RANGE).
+-- infer is cast (:minx::float8, ?5::int <> 0 where SQLite takes a number as a boolean).
+-- Parameters are exactly the SQLite twin's, so the map statements leave numbers out as there
+-- (map_monuments ?10; map_monuments_of_significance ?6, ?10; frag_map_points ?5, ?6;
+-- map_damage ?6) and map.c binds ?1..?13 to each: the engine must give a type (text) to a
+-- number below the largest that the text never names (PostgreSQL cannot infer one: "could not
+-- determine data type of parameter $10") and ignore one above it, as SQLite does.
 -- The R*Tree twins hold exact double bounds (SQLite's hold float32 rounded outward): a box
 -- search gives the same rows after its exact test; their box(...) && box(...) uses the GiST
 -- index. Timestamps: 001_init.sql's sp_now() is SQLite's strftime('%Y-%m-%dT%H:%M:%fZ',
@@ -171,7 +172,6 @@ SELECT (SELECT min(year_from) FROM monument WHERE deleted_at IS NULL),
 -- name: frag_reports_time_to
  AND coalesce(m.observed_on, m.event_date) <= ?
 
--- ?10 (the damage layer's today) is not used here.
 -- name: map_monuments
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance,
@@ -189,12 +189,11 @@ WHERE m.id IN (SELECT pkid FROM idx_monument_pub
   AND (?7::text IS NULL OR m.significance = ?7::text)
   AND (?8::text IS NULL OR m.condition = ?8::text)
   AND (?9::text IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9::text))
-  AND (?10::float8 IS NULL OR ?10::float8 IS NOT NULL)
   AND (?11::text IS NULL OR m.district = ?11::text)
   AND (?12::text IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12::text))
 ORDER BY 8, 1;
 
--- min(a, b) -> least(a, b); ?6 and ?10 are not used here.
+-- min(a, b) -> least(a, b).
 -- name: map_monuments_of_significance
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance,
@@ -210,16 +209,14 @@ WHERE p.xmax >= ?1::float8 AND p.xmin <= ?3::float8 AND p.ymax >= ?2::float8
   AND (p.key & 1) = 0
   AND (p.key >> 1) & 15 = (SELECT least(sort, 15) FROM vocab_significance WHERE code = ?7::text)
   AND m.significance = ?7::text AND m.deleted_at IS NULL
-  AND (?6::int IS NULL OR ?6::int IS NOT NULL)
   AND (?8::text IS NULL OR m.condition = ?8::text)
   AND (?9::text IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9::text))
-  AND (?10::float8 IS NULL OR ?10::float8 IS NOT NULL)
   AND (?11::text IS NULL OR m.district = ?11::text)
   AND (?12::text IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12::text))
 ORDER BY 8, 1;
 
--- ?5 and ?6 are not used here. Columns 2 and 3 are the index's exact bounds (SQLite's:
--- float32 rounded outward, a point's bounds within 4e-6 degree of it).
+-- Columns 2 and 3 are the index's exact bounds (SQLite's: float32 rounded outward, a point's
+-- bounds within 4e-6 degree of it).
 -- name: frag_map_points
 SELECT key >> 8, xmin, ymin, (key >> 5) & 7, (key >> 1) & 15, NULL, NULL, (key >> 1) & 15
 FROM idx_map_point
@@ -227,7 +224,6 @@ WHERE xmax >= ?1::float8 AND xmin <= ?3::float8 AND ymax >= ?2::float8 AND ymin 
   AND box(point(xmin, ymin), point(xmax, ymax))
       && box(point(?1::float8, ?2::float8), point(?3::float8, ?4::float8))
   AND (key & 1) = 0
-  AND (?5::int IS NULL OR ?5::int IS NOT NULL) AND (?6::int IS NULL OR ?6::int IS NOT NULL)
   AND (?7::text IS NULL
        OR (key >> 1) & 15 = (SELECT sort FROM vocab_significance WHERE code = ?7::text))
   AND (?8::text IS NULL
@@ -240,7 +236,7 @@ WHERE xmax >= ?1::float8 AND xmin <= ?3::float8 AND ymax >= ?2::float8 AND ymin 
 SELECT 0, sort, code FROM vocab_condition UNION ALL SELECT 1, sort, code FROM vocab_significance;
 
 -- julianday(t) = seconds since 1970 / 86400 + 2440587.5 (t::timestamp reads a date or an ISO
--- time and drops its "Z", which is UTC); ?6 is not used here.
+-- time and drops its "Z", which is UTC).
 -- name: map_damage
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance,
@@ -265,7 +261,6 @@ JOIN (SELECT r.monument_id, r.damage_level,
 WHERE m.deleted_at IS NULL
   AND ST_X(m.pub_marker) BETWEEN ?1::float8 AND ?3::float8
   AND ST_Y(m.pub_marker) BETWEEN ?2::float8 AND ?4::float8
-  AND (?6::int IS NULL OR ?6::int IS NOT NULL)
   AND (?7::text IS NULL OR m.significance = ?7::text)
   AND (?8::text IS NULL OR m.condition = ?8::text)
   AND (?9::text IS NULL OR m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?9::text))
