@@ -96,7 +96,8 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
                WHERE xmax >= :minx::float8 AND xmin <= :maxx::float8 AND ymax >= :miny::float8
                  AND ymin <= :maxy::float8
                  AND box(point(xmin, ymin), point(xmax, ymax))
-                     && box(point(:minx::float8, :miny::float8), point(:maxx::float8, :maxy::float8)))
+                     && box(point(:minx::float8, :miny::float8),
+                            point(:maxx::float8, :maxy::float8)))
  AND ST_X(mo.pub_marker) BETWEEN :minx::float8 AND :maxx::float8
  AND ST_Y(mo.pub_marker) BETWEEN :miny::float8 AND :maxy::float8
 
@@ -175,7 +176,8 @@ SELECT (SELECT min(year_from) FROM monument WHERE deleted_at IS NULL),
 -- name: map_monuments
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance,
-  CASE WHEN ?5::int <> 0 THEN coalesce(CASE WHEN ?13::text = 'en' THEN m.name_en END, m.name_uk) END,
+  CASE WHEN ?5::int <> 0
+       THEN coalesce(CASE WHEN ?13::text = 'en' THEN m.name_en END, m.name_uk) END,
   CASE WHEN ?6::int <> 0 AND GeometryType(m.pub_geom) IN ('POLYGON', 'MULTIPOLYGON')
        THEN ST_AsBinary(m.pub_geom) END,
   coalesce(s.sort, 99) AS rank
@@ -197,7 +199,8 @@ ORDER BY 8, 1;
 -- name: map_monuments_of_significance
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance,
-  CASE WHEN ?5::int <> 0 THEN coalesce(CASE WHEN ?13::text = 'en' THEN m.name_en END, m.name_uk) END,
+  CASE WHEN ?5::int <> 0
+       THEN coalesce(CASE WHEN ?13::text = 'en' THEN m.name_en END, m.name_uk) END,
   NULL, coalesce(s.sort, 99) AS rank
 FROM idx_map_point p
 JOIN monument m ON m.id = p.key >> 8
@@ -240,7 +243,8 @@ SELECT 0, sort, code FROM vocab_condition UNION ALL SELECT 1, sort, code FROM vo
 -- name: map_damage
 SELECT m.id, ST_X(m.pub_marker), ST_Y(m.pub_marker),
   m.condition, m.significance,
-  CASE WHEN ?5::int <> 0 THEN coalesce(CASE WHEN ?13::text = 'en' THEN m.name_en END, m.name_uk) END,
+  CASE WHEN ?5::int <> 0
+       THEN coalesce(CASE WHEN ?13::text = 'en' THEN m.name_en END, m.name_uk) END,
   NULL, d.damage_level,
   ?10::float8 - (extract(epoch FROM d.at::timestamp)::float8 / 86400 + 2440587.5) AS age
 FROM monument m
