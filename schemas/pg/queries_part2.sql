@@ -401,8 +401,11 @@ WHERE id = ?1 AND version = ?2 AND deleted_at IS NULL;
 -- name: report_import_mark
 SELECT coalesce(max(id), 0) FROM condition_report;
 
--- temp.report_touched -> pg_temp.report_touched (the session's own, as SQLite's temp).
+-- temp.report_touched -> pg_temp.report_touched (the session's own, as SQLite's temp). Run
+-- inside the bulk transaction: no NOTICE "already exists" from a second import on the
+-- connection, for the rest of that transaction only.
 -- name: exec_report_bulk_off
+SET LOCAL client_min_messages = warning;
 CREATE TEMP TABLE IF NOT EXISTS report_touched (
   monument_id bigint PRIMARY KEY,
   approved    bigint NOT NULL,    -- reports that fire the trigger (its WHEN)
