@@ -18,6 +18,65 @@ SP_DEB_PACKAGES=(
 
 sp_log() { printf '%s\n' "== $*" >&2; }
 
+# PostgreSQL + PostGIS for the second storage engine (issue 23) and nginx for the tests that
+# put several servers behind one address: scripts/test installs them, scripts/demo does not.
+SP_DEB_PG_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 nginx)
+
+# The PostgreSQL server programs (initdb, pg_ctl): Debian keeps them out of PATH.
+sp_pg_bindir() {
+  local d
+  for d in "$(pg_config --bindir 2>/dev/null)" /usr/lib/postgresql/15/bin; do
+    [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+
+# Runs a PostgreSQL server program as the user that owns the cluster: initdb refuses root, so
+# as root it is the unprivileged `postgres`, otherwise the current user.
+sp_pg_as() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# sp_pg_start DIR PORT: a throwaway cluster in DIR (made on first use: superuser spadok, trust
+# authentication, UTF-8, bytewise collation as SQLite compares text), listening on a Unix
+# socket in DIR and on 127.0.0.1:PORT only; fsync on, and wal_level=replica with WAL senders
+# so a streaming replica can be made from it. Prints its libpq URI. Waits for the server to
+# accept connections (2 minutes at most, for a loaded machine) or fails with the log's tail.
+sp_pg_start() {
+  local dir=${1:?usage: sp_pg_start DIR PORT} port=${2:?usage: sp_pg_start DIR PORT} bin
+  bin=$(sp_pg_bindir) || { sp_log "PostgreSQL server programs not found (initdb, pg_ctl; Debian: ${SP_DEB_PG_PACKAGES[*]})"; return 1; }
+  mkdir -p "$dir" || return 1
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || { sp_log "running as root and there is no user postgres to run PostgreSQL as"; return 1; }
+    chown postgres "$dir" || return 1
+  fi
+  if ! sp_pg_as test -w "$dir"; then
+    sp_log "$dir is not writable by $(if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi) (a parent folder may be private)"
+    return 1
+  fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    sp_pg_as "$bin/initdb" -D "$dir/data" -A trust -U spadok -E UTF8 --locale=C.UTF-8 \
+      >"$dir/initdb.log" 2>&1 || { tail -20 "$dir/initdb.log" >&2; sp_log "initdb failed in $dir"; return 1; }
+  fi
+  if ! sp_pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 120 start -o \
+       "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c wal_level=replica -c max_wal_senders=4" \
+       >/dev/null; then
+    tail -20 "$dir/log" >&2
+    sp_log "PostgreSQL did not start in $dir on port $port (log above: $dir/log)"
+    return 1
+  fi
+  echo "postgresql://spadok@127.0.0.1:$port/postgres"
+}
+
+# sp_pg_stop DIR: stops the cluster sp_pg_start made in DIR (fast: open sessions are ended).
+# A cluster that is not running is not an error.
+sp_pg_stop() {
+  local dir=${1:?usage: sp_pg_stop DIR} bin
+  bin=$(sp_pg_bindir) || return 1
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  sp_pg_as "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 120 stop >/dev/null
+}
+
 # sp_import_sample SPADOK DB [IMPORT OPTIONS...]: the bundled sample (data/sample/), in the
 # order scripts/demo loads it: Kyiv's districts, the monument list, the OSM historic
 # buildings, then the documented damage events as condition reports of those monuments.

@@ -1,0 +1,711 @@
+-- schemas/pg/queries_part1.sql - the PostgreSQL + PostGIS twins of schemas/queries.sql, from
+-- its top up to frag_reports_since (issue 23; part 2 holds the rest, the lead concatenates
+-- them into schemas/pg/queries.sql). Same names, same order, same parameters (:name, ?N and
+-- plain ?, which the engine layer numbers as SQLite does) and the same result columns as the
+-- SQLite twin; each comment says only what differs and why. Checked by
+-- tests/tools/pg_prepare_check.py (PREPARE of every statement against schemas/pg/001_init.sql).
+-- Throughout:
+-- * flags and comparisons SQLite returns as 0/1 are (expr)::int; a number SQLite reads as a
+--   truth value is ?N::int <> 0;
+-- * JSON: json_build_object/json_agg keep SQLite's key order, but PostgreSQL's json text puts
+--   a space around ':' and after ',' where SQLite writes none, and reals are written in
+--   float8's shortest exact form (30 not 30.0, up to 17 digits where SQLite writes 15);
+-- * text compares as in SQLite (bytewise) because 001_init.sql refuses a database whose
+--   collation is not C, so no COLLATE here (one would also keep the text indexes unused);
+-- * GeoJSON: ST_AsGeoJSON rounds a coordinate whose shortest decimal form ends in 5 just past
+--   the decimals asked to even (50.3985785 at 6 decimals: 50.398578), SpatiaLite's printf
+--   up (50.398579): about 1 in 20 coordinates of 7-decimal data written at 6 differ in
+--   their last digit (districts_geojson);
+-- * the R*Tree tables hold exact doubles where SQLite's R*Tree rounds boxes outward to
+--   float32, so values read from them can differ in the last digits.
+
+-- name: exec_connection_setup
+-- No pages, journal or cache to set. UTC for the timestamp texts that are parsed
+-- (frag_changed_since); a writer waits for a lock at most 10 s, as SQLite's busy_timeout.
+SET TIME ZONE 'UTC';
+SET lock_timeout = 10000;
+
+-- name: exec_wal
+-- PostgreSQL always writes ahead: nothing to do.
+
+-- name: exec_begin
+-- Writers take one advisory lock, so that they are serialised as BEGIN IMMEDIATE does.
+BEGIN;
+SELECT pg_advisory_xact_lock(5342);
+
+-- name: exec_foreign_keys_off
+-- PostgreSQL's migrations alter tables in place and cannot switch foreign keys off.
+
+-- name: exec_foreign_keys_on
+-- Foreign keys are always on in PostgreSQL.
+
+-- SET CONSTRAINTS defers only the foreign keys that 001_init.sql declares DEFERRABLE.
+-- name: exec_begin_bulk
+BEGIN;
+SELECT pg_advisory_xact_lock(5342);
+SET CONSTRAINTS ALL DEFERRED;
+
+-- The trigger's definition from the catalogue (pg_get_triggerdef: CREATE TRIGGER ... EXECUTE
+-- FUNCTION f(); the function stays). PostgreSQL's DROP TRIGGER needs ON <table>, so the C
+-- path of sp_db_triggers_off cannot drop it by name alone.
+-- name: trigger_sql
+SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t
+WHERE t.tgname = ?1::text AND NOT t.tgisinternal ORDER BY t.oid LIMIT 1;
+
+-- name: bulk_map_change
+INSERT INTO map_change (xmin, ymin, xmax, ymax)
+SELECT min(xmin) - 0.005, min(ymin) - 0.005, max(xmax) + 0.005, max(ymax) + 0.005
+FROM idx_monument_geom WHERE pkid > ?1::bigint HAVING count(*) > 0;
+
+-- name: map_change_max
+SELECT coalesce(max(id), 0) FROM map_change;
+
+-- name: map_changes_since
+SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1::bigint ORDER BY id;
+
+-- ST_XMin and the rest for MbrMinX (exact doubles); the map point's key from 001_init.sql's
+-- sp_map_point_key, the one its trigger writes.
+-- name: bulk_tree_rows
+SELECT CASE WHEN has_geom THEN id END, gx0, gx1, gy0, gy1,
+  CASE WHEN has_geom THEN id END,
+  CASE WHEN sensitive THEN px ELSE gx0 END, CASE WHEN sensitive THEN px ELSE gx1 END,
+  CASE WHEN sensitive THEN py ELSE gy0 END, CASE WHEN sensitive THEN py ELSE gy1 END,
+  CASE WHEN has_marker THEN sp_map_point_key(id, condition, significance, deleted_at) END,
+  px, px, py, py
+FROM (SELECT id, geom IS NOT NULL AS has_geom, marker IS NOT NULL AS has_marker,
+        ST_XMin(geom) AS gx0, ST_XMax(geom) AS gx1, ST_YMin(geom) AS gy0, ST_YMax(geom) AS gy1,
+        ST_X(pub_marker) AS px, ST_Y(pub_marker) AS py, location_sensitive <> 0 AS sensitive,
+        condition, significance, deleted_at
+      FROM monument WHERE id > ?1::bigint) m;
+
+-- sp_search_words is C: the rows go in pending (words NULL) for search_pending/search_fill
+-- to fill before the commit; a row the insert trigger already wrote stays as it is.
+-- name: bulk_fts_fill
+INSERT INTO monument_fts (rowid, words)
+SELECT id, NULL FROM monument WHERE id > ?1::bigint
+ON CONFLICT (rowid) DO NOTHING;
+
+-- name: exec_commit
+COMMIT;
+
+-- name: exec_rollback
+ROLLBACK;
+
+-- spadok_schema's version; 0 before 001_init.sql made the table (query_to_xml reads it only
+-- when it exists, so the statement prepares on an empty database too).
+-- name: user_version
+SELECT CASE WHEN to_regclass('spadok_schema') IS NULL THEN 0
+  ELSE coalesce((xpath('/row/version/text()',
+    query_to_xml('SELECT max(version) AS version FROM spadok_schema', false, true, '')))[1]::text::int, 0)
+  END;
+
+-- PostgreSQL checks pages as it reads them and has no integrity_check of its own (amcheck
+-- is an extension): the answer is SQLite's "ok".
+-- name: integrity_check
+SELECT 'ok'::text;
+
+-- The R*Tree twins are plain tables kept by triggers, with no structure to check: instead,
+-- the ones with rows that disagree with what they index (a row missing, left over, or with
+-- another box or key). basemap_rtree is not checked (its boxes come from storage/basemap.c).
+-- name: rtree_check
+SELECT name, count(*) || ' rows differ from what they index' AS res
+FROM (SELECT 'idx_monument_geom' AS name, pkid AS id, xmin, xmax, ymin, ymax FROM idx_monument_geom
+      UNION ALL SELECT 'idx_monument_pub', pkid, xmin, xmax, ymin, ymax FROM idx_monument_pub
+      UNION ALL SELECT 'idx_district_geom', pkid, xmin, xmax, ymin, ymax FROM idx_district_geom
+      UNION ALL SELECT 'idx_protection_zone_geom', pkid, xmin, xmax, ymin, ymax
+                  FROM idx_protection_zone_geom
+      UNION ALL SELECT 'idx_map_point', key, xmin, xmax, ymin, ymax FROM idx_map_point) r
+FULL JOIN (SELECT 'idx_monument_geom' AS name, id, geom AS g FROM monument WHERE geom IS NOT NULL
+      UNION ALL SELECT 'idx_monument_pub', id, pub_geom FROM monument WHERE geom IS NOT NULL
+      UNION ALL SELECT 'idx_district_geom', id, geom FROM district
+      UNION ALL SELECT 'idx_protection_zone_geom', id, geom FROM protection_zone
+      UNION ALL SELECT 'idx_map_point', sp_map_point_key(id, condition, significance, deleted_at),
+                  pub_marker FROM monument WHERE marker IS NOT NULL) s USING (name, id)
+WHERE r.xmin IS DISTINCT FROM ST_XMin(s.g) OR r.xmax IS DISTINCT FROM ST_XMax(s.g)
+   OR r.ymin IS DISTINCT FROM ST_YMin(s.g) OR r.ymax IS DISTINCT FROM ST_YMax(s.g)
+GROUP BY name;
+
+-- PostgreSQL's foreign keys are never off, so none can be broken: no rows (table, rowid).
+-- name: foreign_key_check
+SELECT NULL::text, NULL::bigint WHERE false;
+
+-- PostGIS and PostgreSQL versions in the columns of SpatiaLite's and SQLite's (sp_db_versions
+-- labels them "spatialite", "sqlite").
+-- name: spatialite_version
+SELECT postgis_lib_version(), current_setting('server_version');
+
+-- name: vocab_all
+SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
+
+-- json_object_agg/json_agg with their order spelled out (SQLite's follows its sorted input).
+-- name: vocab_json
+SELECT json_object_agg(domain, items ORDER BY domain) FROM (
+  SELECT domain, json_agg(json_build_object('code', code,
+    'label', CASE :lang::text WHEN 'en' THEN label_en ELSE label_uk END, 'label_uk', label_uk,
+    'label_en', label_en) ORDER BY sort, label_uk) AS items
+  FROM (SELECT domain, code, label_uk, label_en, sort FROM vocab
+        UNION ALL
+        SELECT 'district', name_uk, name_uk, coalesce(name_en, name_uk), 0 FROM district) v
+  GROUP BY domain) d;
+
+-- Both simplify with GEOS (the same points); ST_AsGeoJSON at 6 decimals differs from
+-- SpatiaLite's in the last digit of half-way coordinates (see the top).
+-- name: districts_geojson
+SELECT json_build_object('type', 'FeatureCollection',
+         'features', coalesce(json_agg(f ORDER BY name_uk), '[]'::json))
+  FROM (SELECT name_uk, json_build_object('type', 'Feature', 'id', id,
+          'properties', json_build_object(
+            'name', CASE :lang::text WHEN 'en' THEN coalesce(name_en, name_uk) ELSE name_uk END,
+            'name_uk', name_uk, 'name_en', name_en),
+          'geometry',
+            ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, :tolerance::float8), 6)::json) AS f
+          FROM district) d;
+
+-- name: vocab_aliases
+SELECT domain, code, alias FROM vocab_alias;
+
+-- RETURNING id: the engine's last insert id.
+-- name: import_run_insert
+INSERT INTO import_run (dataset, files, mapping, target, prefer_source)
+VALUES (:dataset, :files, :mapping, :target, :prefer_source)
+RETURNING id;
+
+-- name: import_run_finish
+UPDATE import_run
+   SET finished_at = sp_now(), status = :status, read = :read,
+       inserted = :inserted, updated = :updated, unchanged = :unchanged,
+       conflicted = :conflicted, rejected = :rejected, repaired = :repaired,
+       reports = :reports, missing = :missing
+ WHERE id = :id;
+
+-- name: import_error_insert
+INSERT INTO import_error (run_id, kind, layer, row, source_key, field, reason, raw)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+
+-- name: audit_bulk_inserts
+INSERT INTO audit_log (actor, action, entity, entity_id, import_run_id)
+SELECT ?1::text, 'insert', 'monument', id, ?2::bigint FROM monument WHERE id > ?3::bigint
+ORDER BY id;
+
+-- name: monument_max_id
+SELECT coalesce(max(id), 0) FROM monument;
+
+-- name: audit_insert
+INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, import_run_id, before, after)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+
+-- name: audit_of
+SELECT id, at, actor, actor_role, action, before, after, coalesce(import_run_id, 0)
+FROM audit_log WHERE entity = ?1::text AND entity_id = ?2::bigint ORDER BY id;
+
+-- name: monument_by_uid
+SELECT id, content_hash, dataset, (deleted_at IS NOT NULL)::int,
+  EXISTS (SELECT 1 FROM field_origin WHERE entity = 'monument' AND entity_id = monument.id)::int
+FROM monument WHERE uid = ?1::text;
+
+-- name: monument_by_protection_no
+SELECT id, content_hash, dataset, (deleted_at IS NOT NULL)::int,
+  EXISTS (SELECT 1 FROM field_origin WHERE entity = 'monument' AND entity_id = monument.id)::int
+FROM monument WHERE protection_no = ?1::text;
+
+-- name: monument_by_source
+SELECT id, content_hash, dataset, (deleted_at IS NOT NULL)::int,
+  EXISTS (SELECT 1 FROM field_origin WHERE entity = 'monument' AND entity_id = monument.id)::int
+FROM monument WHERE dataset = ?1::text AND source_id = ?2::text;
+
+-- A new uid is 32 hex digits of gen_random_uuid() (122 random bits, SQLite's has 128);
+-- :wkb is a bytea parameter. RETURNING id: the engine's last insert id.
+-- name: monument_insert
+INSERT INTO monument (uid, dataset, content_hash, geom, marker,
+  source_id, protection_no, register_act, register_date, significance, object_kind,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source)
+VALUES (coalesce(:uid::text, replace(gen_random_uuid()::text, '-', '')), :dataset, :content_hash,
+  ST_GeomFromWKB(:wkb::bytea, 4326), ST_Point(:marker_x::float8, :marker_y::float8, 4326),
+  :source_id, :protection_no, :register_act, :register_date, :significance, :object_kind,
+  :name_uk, :name_en, :dating, :year_from, :year_to, :address, :district, :cadastral_no,
+  :protected_subject, :agreement_no, :agreement_date, :passport_ref, :wikidata, :wlm_id,
+  coalesce(:location_sensitive::int, 0), :description, :source)
+RETURNING id;
+
+-- name: monument_update
+UPDATE monument SET content_hash = :content_hash, geom = ST_GeomFromWKB(:wkb::bytea, 4326),
+  marker = ST_Point(:marker_x::float8, :marker_y::float8, 4326),
+  source_id = :source_id, protection_no = :protection_no, register_act = :register_act, register_date = :register_date,
+  significance = :significance, object_kind = :object_kind, name_uk = :name_uk, name_en = :name_en, dating = :dating,
+  year_from = :year_from, year_to = :year_to, address = :address, district = :district, cadastral_no = :cadastral_no,
+  protected_subject = :protected_subject, agreement_no = :agreement_no, agreement_date = :agreement_date, passport_ref = :passport_ref,
+  wikidata = :wikidata, wlm_id = :wlm_id, location_sensitive = coalesce(:location_sensitive::int, 0), description = :description,
+  source = :source, version = version + 1, deleted_at = NULL,
+  updated_at = sp_now()
+WHERE id = :id;
+
+-- name: monument_kinds_clear
+DELETE FROM monument_kind WHERE monument_id = ?1::bigint;
+
+-- name: monument_kind_insert
+INSERT INTO monument_kind (monument_id, kind) VALUES (?1, ?2);
+
+-- name: monument_json
+SELECT json_build_object('id', id, 'uid', uid, 'dataset', dataset, 'source_id', source_id,
+  'protection_no', protection_no, 'register_act', register_act, 'register_date', register_date,
+  'significance', significance, 'object_kind', object_kind, 'kinds', kinds,
+  'name_uk', name_uk, 'name_en', name_en, 'dating', dating, 'year_from', year_from,
+  'year_to', year_to, 'address', address, 'district', district, 'cadastral_no', cadastral_no,
+  'protected_subject', protected_subject, 'agreement_no', agreement_no,
+  'agreement_date', agreement_date, 'passport_ref', passport_ref, 'wikidata', wikidata,
+  'wlm_id', wlm_id, 'location_sensitive', location_sensitive, 'description', description,
+  'source', source, 'condition', condition, 'version', version,
+  'geometry', ST_AsGeoJSON(geom, 7)::json)
+FROM monument_v WHERE id = ?1::bigint;
+
+-- name: monument_count
+SELECT count(*) FROM monument WHERE deleted_at IS NULL;
+
+-- ST_AsBinary: little-endian 2-D WKB, as SpatiaLite's AsBinary.
+-- name: monument_export
+SELECT id, uid, dataset,
+  source_id, protection_no, register_act, register_date, significance, object_kind, kinds,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source,
+  condition, last_inspected, version, created_at, updated_at, ST_AsBinary(geom)
+FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
+
+-- name: monument_export_public
+SELECT id, uid, dataset,
+  source_id, protection_no, register_act, register_date, significance, object_kind, kinds,
+  name_uk, name_en, dating, year_from, year_to, address, district, cadastral_no,
+  protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+  location_sensitive, description, source,
+  condition, last_inspected, version, created_at, updated_at,
+  ST_AsBinary(pub_geom)
+FROM monument_v WHERE deleted_at IS NULL ORDER BY id;
+
+-- name: district_at
+SELECT d.name_uk FROM idx_district_geom r JOIN district d ON d.id = r.pkid
+ WHERE r.xmin <= ?1::float8 AND r.xmax >= ?1::float8 AND r.ymin <= ?2::float8 AND r.ymax >= ?2::float8
+   AND box(point(r.xmin, r.ymin), point(r.xmax, r.ymax)) && box(point(?1, ?2), point(?1, ?2))
+   AND ST_Contains(d.geom, ST_Point(?1, ?2, 4326))
+ ORDER BY d.id LIMIT 1;
+
+-- name: district_count
+SELECT count(*) FROM district;
+
+-- name: district_by_source
+SELECT id, content_hash FROM district WHERE dataset = ?1::text AND source_id = ?2::text;
+
+-- name: district_by_name
+SELECT id, content_hash FROM district WHERE name_uk = ?1::text;
+
+-- RETURNING id: the engine's last insert id.
+-- name: district_insert
+INSERT INTO district (dataset, content_hash, geom, source_id, name_uk, name_en)
+VALUES (:dataset, :content_hash, ST_GeomFromWKB(:wkb::bytea, 4326), :source_id, :name_uk, :name_en)
+RETURNING id;
+
+-- name: district_update
+UPDATE district SET content_hash = :content_hash, geom = ST_GeomFromWKB(:wkb::bytea, 4326),
+  source_id = :source_id, name_uk = :name_uk, name_en = :name_en,
+  updated_at = sp_now()
+WHERE id = :id;
+
+-- name: district_json
+SELECT json_build_object('id', id, 'dataset', dataset, 'source_id', source_id, 'name_uk', name_uk,
+  'name_en', name_en, 'geometry', ST_AsGeoJSON(geom, 7)::json)
+FROM district WHERE id = ?1::bigint;
+
+-- name: zone_by_source
+SELECT id, content_hash, dataset, (deleted_at IS NOT NULL)::int,
+  EXISTS (SELECT 1 FROM field_origin
+           WHERE entity = 'protection_zone' AND entity_id = protection_zone.id)::int
+FROM protection_zone WHERE dataset = ?1::text AND source_id = ?2::text;
+
+-- RETURNING id: the engine's last insert id.
+-- name: zone_insert
+INSERT INTO protection_zone (dataset, content_hash, geom, source_id, zone_type, monument_id,
+  name_uk, decision, source)
+VALUES (:dataset, :content_hash, ST_GeomFromWKB(:wkb::bytea, 4326), :source_id, :zone_type, :monument_id, :name_uk, :decision, :source)
+RETURNING id;
+
+-- name: zone_update
+UPDATE protection_zone SET content_hash = :content_hash, geom = ST_GeomFromWKB(:wkb::bytea, 4326),
+  source_id = :source_id, zone_type = :zone_type, monument_id = :monument_id, name_uk = :name_uk, decision = :decision,
+  source = :source, version = version + 1, deleted_at = NULL,
+  updated_at = sp_now()
+WHERE id = :id;
+
+-- name: zone_json
+SELECT json_build_object('id', id, 'dataset', dataset, 'source_id', source_id,
+  'zone_type', zone_type, 'monument_id', monument_id, 'name_uk', name_uk,
+  'decision', decision, 'source', source, 'version', version,
+  'geometry', ST_AsGeoJSON(geom, 7)::json)
+FROM protection_zone WHERE id = ?1::bigint;
+
+-- name: zone_state
+SELECT version, (deleted_at IS NOT NULL)::int, content_hash FROM protection_zone WHERE id = ?1::bigint;
+
+-- name: zone_live
+SELECT count(*) FROM protection_zone WHERE id = ?1::bigint AND deleted_at IS NULL;
+
+-- name: zone_record
+SELECT source_id, zone_type, monument_id, name_uk, decision, source, ST_AsBinary(geom) AS wkb,
+  ST_X(ST_PointOnSurface(geom)) AS marker_x, ST_Y(ST_PointOnSurface(geom)) AS marker_y, version,
+  (deleted_at IS NOT NULL)::int AS is_deleted
+FROM protection_zone WHERE id = ?1::bigint;
+
+-- One sp_now() for both columns: SQLite's 'now' is one instant per statement.
+-- name: zone_soft_delete
+UPDATE protection_zone SET deleted_at = n.now, updated_at = n.now, version = version + 1
+FROM (SELECT sp_now() AS now) n
+WHERE id = ?1::bigint AND version = ?2::bigint AND deleted_at IS NULL;
+
+-- name: report_by_source
+SELECT id FROM condition_report WHERE dataset = ?1::text AND source_id = ?2::text;
+
+-- RETURNING id: the engine's last insert id.
+-- name: report_insert
+INSERT INTO condition_report (monument_id, dataset, source_id,
+  report_type, observed_on, event_date, condition, damage_level, damage_extent,
+  repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
+  next_due)
+VALUES (:monument_id, :dataset, :source_key,
+  :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
+  :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification::text, 'unverified'), :author, :next_due)
+RETURNING id;
+
+-- sp_date_add_years (001_init.sql) is SQLite's date(d, '+5 years'). RETURNING id: the
+-- engine's last insert id.
+-- name: report_create
+INSERT INTO condition_report (monument_id, supersedes_id, created_by, submitter_contact,
+  report_type, observed_on, event_date, condition, damage_level, damage_extent,
+  repeat_hit, priority, trend, description, recommended_actions, source, verification, author,
+  next_due)
+VALUES (:monument_id, :supersedes_id, :created_by, :submitter_contact,
+  :report_type, :observed_on, :event_date, :condition, :damage_level, :damage_extent,
+  :repeat_hit, :priority, :trend, :description, :recommended_actions, :source, coalesce(:verification::text, 'unverified'), :author,
+  coalesce(:next_due::text, CASE WHEN :report_type::text = 'technical_act'
+                     THEN sp_date_add_years(coalesce(:observed_on::text, :event_date::text, 'now'), 5) END))
+RETURNING id;
+
+-- name: report_of
+SELECT monument_id, EXISTS (SELECT 1 FROM condition_report s WHERE s.supersedes_id = ?1::bigint)::int
+FROM condition_report WHERE id = ?1::bigint;
+
+-- string_agg with the vocabularies' order spelled out.
+-- name: report_json
+SELECT json_build_object('id', id, 'monument_id', monument_id, 'report_type', report_type,
+  'status', status, 'observed_on', observed_on, 'event_date', event_date, 'condition', condition,
+  'damage_level', damage_level, 'damage_extent', damage_extent,
+  'causes', (SELECT string_agg(rc.cause, ';' ORDER BY v.sort) FROM report_cause rc
+     JOIN vocab_cause v ON v.code = rc.cause WHERE rc.report_id = r.id),
+  'elements', (SELECT string_agg(re.element, ';' ORDER BY v.sort) FROM report_element re
+     JOIN vocab_element v ON v.code = re.element WHERE re.report_id = r.id),
+  'repeat_hit', repeat_hit, 'priority', priority, 'trend', trend, 'description', description,
+  'recommended_actions', recommended_actions, 'source', source, 'verification', verification,
+  'author', author, 'next_due', next_due, 'supersedes_id', supersedes_id)
+FROM condition_report r WHERE id = ?1::bigint;
+
+-- The reference's 8 random hex digits come from gen_random_uuid() (random in a v4 uuid's
+-- first 32 bits); the year is UTC's, as SQLite's 'now'.
+-- name: citizen_insert
+INSERT INTO citizen_report (ref, monument_id, lon, lat, description, contact, client)
+VALUES (left(sp_now(), 4) || '-' || upper(left(gen_random_uuid()::text, 8)), ?1, ?2, ?3, ?4, ?5, ?6)
+RETURNING id, ref;
+
+-- name: citizen_json
+SELECT json_build_object('id', id, 'ref', ref, 'monument_id', monument_id, 'lon', lon, 'lat', lat,
+  'description', description, 'contact', contact, 'status', status, 'reason', reason,
+  'public_reason', public_reason, 'review_at', review_at, 'report_id', report_id, 'moderated_by', moderated_by, 'moderated_at', moderated_at,
+  'created_at', created_at)
+FROM citizen_report WHERE id = ?1::bigint;
+
+-- The photos of each report in id order (SQLite's index order); none is [], as in SQLite.
+-- name: citizen_list
+SELECT coalesce(json_agg(j ORDER BY id), '[]'::json) FROM (
+  SELECT c.id, json_build_object('id', c.id, 'ref', c.ref, 'monument_id', c.monument_id,
+    'monument_name_uk', m.name_uk, 'lon', c.lon, 'lat', c.lat, 'description', c.description,
+    'contact', c.contact, 'status', c.status, 'reason', c.reason,
+    'public_reason', c.public_reason, 'review_at', c.review_at, 'report_id', c.report_id,
+    'created_at', c.created_at,
+    'photos', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'media_type', p.media_type,
+                 'width', p.width, 'height', p.height, 'bytes', p.bytes, 'taken_at', p.taken_at,
+                 'taken_lat', p.taken_lat, 'taken_lon', p.taken_lon, 'photo_id', p.photo_id,
+                 'licence', p.licence, 'credit', p.credit,
+                 'href', '/moderation/photos/' || p.id) ORDER BY p.id), '[]'::json)
+               FROM citizen_photo p WHERE p.citizen_report_id = c.id)) AS j
+  FROM citizen_report c LEFT JOIN monument m ON m.id = c.monument_id
+  WHERE c.status = ?1::text ORDER BY c.id LIMIT ?2::bigint) l;
+
+-- name: citizen_state
+SELECT status, monument_id, description, contact FROM citizen_report WHERE id = ?1::bigint;
+
+-- name: citizen_decide
+UPDATE citizen_report SET status = ?2, reason = ?3, report_id = ?4, moderated_by = ?5,
+  public_reason = :public_reason, moderated_at = sp_now()
+WHERE id = ?1::bigint AND status = 'pending';
+
+-- name: citizen_review
+UPDATE citizen_report SET review_at = sp_now()
+WHERE id = :id::bigint AND status = 'pending' AND review_at IS NULL;
+
+-- name: citizen_status
+SELECT json_build_object('ref', c.ref,
+  'status', CASE c.status WHEN 'approved' THEN 'approved' WHEN 'rejected' THEN 'not_approved'
+            ELSE CASE WHEN c.review_at IS NULL THEN 'received' ELSE 'under_review' END END,
+  'received_on', substr(c.created_at, 1, 10),
+  'decided_on', substr(c.moderated_at, 1, 10),
+  'public_reason', CASE WHEN c.status = 'rejected' THEN c.public_reason END,
+  'monument_id', CASE WHEN c.status = 'approved' THEN r.monument_id END,
+  'photos', (SELECT count(*) FROM citizen_photo p WHERE p.citizen_report_id = c.id))
+FROM citizen_report c LEFT JOIN condition_report r ON r.id = c.report_id
+WHERE c.ref = :ref::text;
+
+-- name: citizen_photo_insert
+INSERT INTO citizen_photo (citizen_report_id, sha256, media_type, width, height, bytes,
+  taken_at, taken_lat, taken_lon, licence, credit)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, :licence, :credit);
+
+-- name: citizen_photo_get
+SELECT sha256, media_type FROM citizen_photo WHERE id = ?1::bigint;
+
+-- name: citizen_photos_adopt
+INSERT INTO photo (monument_id, condition_report_id, sha256, media_type, width, height, bytes,
+  taken_at, taken_lat, taken_lon, author, licence, status)
+SELECT ?2::bigint, ?3::bigint, sha256, media_type, width, height, bytes, taken_at, taken_lat,
+  taken_lon, coalesce(credit, 'anonymous'), licence,
+  CASE WHEN licence IS NULL THEN 'restricted' ELSE 'public' END
+FROM citizen_photo WHERE citizen_report_id = ?1::bigint ORDER BY id;
+
+-- name: citizen_photos_link
+UPDATE citizen_photo SET photo_id = (SELECT min(p.id) FROM photo p
+  WHERE p.condition_report_id = ?2::bigint AND p.sha256 = citizen_photo.sha256)
+WHERE citizen_report_id = ?1::bigint;
+
+-- after: json_build_object's text (spaces, see the top).
+-- name: citizen_photos_audit
+INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, after)
+SELECT ?2::text, ?3::text, 'insert', 'photo', photo_id,
+  json_build_object('citizen_report_id', citizen_report_id, 'sha256', sha256)::text
+FROM citizen_photo WHERE citizen_report_id = ?1::bigint AND photo_id IS NOT NULL;
+
+-- RETURNING id: the engine's last insert id.
+-- name: photo_insert
+INSERT INTO photo (monument_id, condition_report_id, sha256, media_type, width, height, bytes,
+  taken_at, taken_lat, taken_lon, author, licence, caption_uk, caption_en, alt_uk, alt_en,
+  view, phase, status, uploaded_by)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+  coalesce(?19::text, 'public'), ?20)
+RETURNING id;
+
+-- name: report_monument
+SELECT monument_id FROM condition_report WHERE id = ?1::bigint;
+
+-- round(x, 2) through numeric (PostgreSQL has no round(float8, int)): half away from zero
+-- on the shortest decimal form, where SQLite's printf rounds the binary value; a half-way
+-- case can differ in its last digit. location_public is a JSON true/false as in SQLite.
+-- name: photo_json
+SELECT json_build_object('id', p.id, 'monument_id', p.monument_id,
+  'condition_report_id', p.condition_report_id, 'media_type', p.media_type, 'width', p.width,
+  'height', p.height, 'bytes', p.bytes,
+  'taken_at', CASE WHEN ?2::int <> 0 OR p.location_public <> 0 THEN p.taken_at END,
+  'taken_lat', CASE WHEN ?2::int <> 0 THEN p.taken_lat WHEN p.location_public <> 0 THEN
+    CASE WHEN m.location_sensitive <> 0 THEN round(p.taken_lat::numeric, 2)::float8 ELSE p.taken_lat END END,
+  'taken_lon', CASE WHEN ?2::int <> 0 THEN p.taken_lon WHEN p.location_public <> 0 THEN
+    CASE WHEN m.location_sensitive <> 0 THEN round(p.taken_lon::numeric, 2)::float8 ELSE p.taken_lon END END,
+  'location_public', to_json(p.location_public <> 0),
+  'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
+  'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
+  'phase', p.phase, 'is_primary', p.is_primary, 'status', p.status,
+  'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2::int <> 0 THEN p.sha256 END)
+FROM photo p JOIN monument m ON m.id = p.monument_id WHERE p.id = ?1::bigint;
+
+-- name: photo_list
+SELECT p.id FROM photo p
+WHERE p.monument_id = ?1::bigint AND (?2::int <> 0 OR p.status = 'public')
+ORDER BY p.is_primary DESC,
+  coalesce(CASE WHEN ?2::int <> 0 OR p.location_public <> 0 THEN p.taken_at END, p.uploaded_at)
+    DESC, p.id DESC;
+
+-- iif(:set_x, :x, x) as CASE WHEN :set_x::int <> 0 (SQLite reads the number as a truth value).
+-- name: photo_update
+UPDATE photo SET author = CASE WHEN :set_author::int <> 0 THEN :author::text ELSE author END,
+  licence = CASE WHEN :set_licence::int <> 0 THEN :licence::text ELSE licence END,
+  caption_uk = CASE WHEN :set_caption_uk::int <> 0 THEN :caption_uk::text ELSE caption_uk END,
+  caption_en = CASE WHEN :set_caption_en::int <> 0 THEN :caption_en::text ELSE caption_en END,
+  alt_uk = CASE WHEN :set_alt_uk::int <> 0 THEN :alt_uk::text ELSE alt_uk END,
+  alt_en = CASE WHEN :set_alt_en::int <> 0 THEN :alt_en::text ELSE alt_en END,
+  view = CASE WHEN :set_view::int <> 0 THEN :view::text ELSE view END,
+  phase = CASE WHEN :set_phase::int <> 0 THEN :phase::text ELSE phase END,
+  status = CASE WHEN :set_status::int <> 0 THEN :status::text ELSE status END,
+  location_public = coalesce(:location_public::int, location_public)
+WHERE id = :id::bigint;
+
+-- name: photo_without_consent
+SELECT EXISTS (SELECT 1 FROM citizen_photo WHERE photo_id = :id::bigint AND licence IS NULL)::int;
+
+-- name: photo_get
+SELECT p.id, p.monument_id, p.sha256, p.media_type, p.status, m.location_sensitive
+FROM photo p JOIN monument m ON m.id = p.monument_id
+WHERE p.id = ?1::bigint AND m.deleted_at IS NULL;
+
+-- name: photo_by_sha
+SELECT (EXISTS (SELECT 1 FROM photo WHERE sha256 = ?1::text)
+    OR EXISTS (SELECT 1 FROM citizen_photo WHERE sha256 = ?1::text))::int;
+
+-- name: monument_live
+SELECT count(*) FROM monument WHERE id = ?1::bigint AND deleted_at IS NULL;
+
+-- name: report_cause_insert
+INSERT INTO report_cause (report_id, cause) VALUES (?1, ?2);
+
+-- name: report_element_insert
+INSERT INTO report_element (report_id, element) VALUES (?1, ?2);
+
+-- ---- OGC API items (see schemas/queries.sql; storage/items.c composes the fragments) ----
+-- A q= value is a tsquery the C composes ('a' | 'b':*) & ('c'), bound as ?::tsquery.
+
+-- ST_FlipCoordinates for SwapCoords; :srid, :swap, :decimals cast (untyped parameters);
+-- ST_AsGeoJSON's options 0: no "crs" member for an SRID other than 4326 (SpatiaLite writes
+-- none). ST_Transform can differ from SpatiaLite's in the last decimals.
+-- name: frag_monuments_select
+SELECT m.id, m.uid, m.name_uk, m.name_en, m.significance, m.object_kind, m.kinds,
+  m.protection_no, m.register_act, m.register_date, m.dating, m.year_from, m.year_to,
+  m.address, m.district, m.cadastral_no, m.protected_subject, m.agreement_no,
+  m.agreement_date, m.passport_ref, m.wikidata, m.wlm_id, m.location_sensitive, m.description,
+  m.condition, m.last_inspected, m.dataset, m.source_id, m.source, m.version, m.created_at,
+  m.updated_at, m.deleted_at,
+  ST_AsGeoJSON(CASE WHEN :swap::int <> 0 THEN ST_FlipCoordinates(CASE :srid::int WHEN 4326 THEN m.pub_geom
+    ELSE ST_Transform(m.pub_geom, :srid::int) END) ELSE CASE :srid::int WHEN 4326 THEN m.pub_geom
+    ELSE ST_Transform(m.pub_geom, :srid::int) END END, :decimals::int, 0) AS geometry
+
+-- name: frag_monuments_from
+ FROM monument_v m WHERE 1 = 1
+
+-- A plain JOIN: PostgreSQL has no CROSS JOIN ... ON, and its planner picks the order.
+-- name: frag_monuments_from_fts
+ FROM monument_fts f JOIN monument_v m ON m.id = f.rowid WHERE 1 = 1
+
+-- name: frag_monuments_q_driving
+ AND f.tsv @@ ?::tsquery
+
+-- name: frag_order_by_hit
+ ORDER BY f.rowid LIMIT :limit::bigint OFFSET :offset::bigint
+
+-- name: frag_monuments_count
+SELECT count(*) FROM monument m WHERE 1 = 1
+
+-- The box predicate beside the column ones lets the boxes' GiST index answer.
+-- name: frag_monuments_bbox
+ AND m.id IN (SELECT pkid FROM idx_monument_pub
+              WHERE xmax >= :minx::float8 AND xmin <= :maxx::float8 AND ymax >= :miny::float8
+                AND ymin <= :maxy::float8
+                AND box(point(xmin, ymin), point(xmax, ymax))
+                    && box(point(:minx, :miny), point(:maxx, :maxy)))
+ AND (ST_XMin(m.pub_geom) >= :minx AND ST_YMin(m.pub_geom) >= :miny
+      AND ST_XMax(m.pub_geom) <= :maxx AND ST_YMax(m.pub_geom) <= :maxy
+      OR ST_Intersects(m.pub_geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)))
+
+-- The boxes hold exact doubles here (not float32 rounded outward), so "inside the bbox" is
+-- exact too.
+-- name: frag_monuments_count_rtree
+SELECT count(*) FROM idx_monument_pub r
+WHERE r.xmax >= :minx::float8 AND r.xmin <= :maxx::float8 AND r.ymax >= :miny::float8
+  AND r.ymin <= :maxy::float8
+  AND box(point(r.xmin, r.ymin), point(r.xmax, r.ymax)) && box(point(:minx, :miny), point(:maxx, :maxy))
+  AND (r.xmin >= :minx AND r.ymin >= :miny AND r.xmax <= :maxx AND r.ymax <= :maxy
+       OR EXISTS (SELECT 1 FROM monument m WHERE m.id = r.pkid
+                  AND ST_Intersects(m.pub_geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))))
+  AND r.pkid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
+
+-- name: frag_count_rtree_q
+  AND r.pkid IN (SELECT rowid FROM monument_fts WHERE tsv @@ ?::tsquery)
+
+-- name: frag_monuments_count_all
+SELECT (SELECT count(*) FROM monument) - (SELECT count(*) FROM monument WHERE deleted_at IS NOT NULL)
+
+-- name: frag_monuments_count_fts
+SELECT count(*) FROM monument_fts WHERE tsv @@ ?::tsquery
+  AND rowid NOT IN (SELECT id FROM monument WHERE deleted_at IS NOT NULL)
+
+-- name: frag_monuments_kind
+ AND m.id IN (SELECT monument_id FROM monument_kind WHERE kind = ?::text)
+
+-- name: frag_damaged_since
+ AND m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?::text)
+
+-- name: frag_act_overdue
+ AND m.id NOT IN (SELECT monument_id FROM technical_act_current)
+
+-- name: frag_hit_again
+ AND m.id IN (SELECT monument_id FROM hit_again)
+
+-- name: frag_has_photo
+ AND EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
+
+-- name: frag_no_photo
+ AND NOT EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
+
+-- name: frag_has_agreement
+ AND m.agreement_no IS NOT NULL
+
+-- name: frag_no_agreement
+ AND m.agreement_no IS NULL
+
+-- The rows' order spelled out (SQLite's comes from sorting each GROUP BY: its key, NULL
+-- first); the labels that SQLite takes as bare columns are grouped by (one row
+-- per key: district.name_uk and the vocabularies' codes are unique).
+-- name: stats
+WITH live AS (SELECT * FROM monument WHERE deleted_at IS NULL)
+SELECT g, k, uk, en, n FROM (
+SELECT 1 AS b, 'total' AS g, NULL::text AS k, 'усього' AS uk, 'total' AS en, count(*) AS n FROM live
+UNION ALL
+SELECT 2, 'district', l.district, l.district, coalesce(d.name_en, l.district), count(*)
+  FROM live l LEFT JOIN district d ON d.name_uk = l.district GROUP BY l.district, d.name_en
+UNION ALL
+SELECT 3, 'condition', l.condition, coalesce(v.label_uk, 'не обстежено'),
+       coalesce(v.label_en, 'not inspected'), count(*)
+  FROM live l LEFT JOIN vocab_condition v ON v.code = l.condition
+ GROUP BY l.condition, v.label_uk, v.label_en
+UNION ALL
+SELECT 4, 'significance', l.significance, coalesce(v.label_uk, 'не визначено'),
+       coalesce(v.label_en, 'not set'), count(*)
+  FROM live l LEFT JOIN vocab_significance v ON v.code = l.significance
+ GROUP BY l.significance, v.label_uk, v.label_en
+UNION ALL
+SELECT 5, 'question', 'emergency', 'в аварійному стані', 'in emergency condition', count(*)
+  FROM live WHERE condition = 'emergency'
+UNION ALL
+SELECT 6, 'question', 'act_overdue', 'технічний акт старший за 5 років або відсутній',
+       'technical act older than 5 years or none', count(*)
+  FROM live WHERE id NOT IN (SELECT monument_id FROM technical_act_current)
+UNION ALL
+SELECT 7, 'question', 'hit_again', 'пошкоджені більше одного разу', 'damaged more than once', count(*)
+  FROM live WHERE id IN (SELECT monument_id FROM hit_again)
+UNION ALL
+SELECT 8, 'question', 'no_photo', 'без фото', 'no photo', count(*)
+  FROM live m WHERE NOT EXISTS (SELECT 1 FROM photo p WHERE p.monument_id = m.id)
+UNION ALL
+SELECT 9, 'question', 'no_agreement', 'без охоронного договору', 'no protection agreement', count(*)
+  FROM live WHERE agreement_no IS NULL
+UNION ALL
+SELECT 10, 'damage_month', substr(e.day, 1, 7), substr(e.day, 1, 7), substr(e.day, 1, 7),
+       count(*)
+  FROM damage_event e JOIN live l ON l.id = e.monument_id
+ WHERE e.day >= '2022-02-24' GROUP BY substr(e.day, 1, 7)) s
+ORDER BY b, k NULLS FIRST;
+
+-- name: frag_monuments_q
+ AND m.id IN (SELECT rowid FROM monument_fts WHERE tsv @@ ?::tsquery)
+
+-- name: frag_not_deleted
+ AND m.deleted_at IS NULL
+
+-- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
+-- checked by the server; without an offset it is UTC: exec_connection_setup). Digits past
+-- the millisecond are cut (SQLite rounds them); a day past its month's end (2023-02-30),
+-- which SQLite carries into the next month, is an error here.
+-- name: frag_changed_since
+ AND (m.updated_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      OR m.deleted_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
