@@ -52,6 +52,8 @@ struct sp_pgst {
                          * SQL skips (?1 and ?3 without ?2), which it could not infer */
     char **values;      /* [1..nparams] */
     int *lengths, *formats;
+    int ncols;       /* known from the prepare, before any step (as SQLite knows them) */
+    char **colnames; /* [0..ncols) */
     PGresult *res;
     int row, nrows;
     unsigned char **blobs; /* decoded bytea of the current row, by column */
@@ -304,6 +306,19 @@ static int server_prepare(sp_pgst *st)
     if (!ok)
         note_error(pg, res);
     PQclear(res);
+    if (ok && !st->colnames) { /* the columns, as sqlite3_column_count/name know them */
+        res = PQdescribePrepared(pg->conn, st->name);
+        ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        int n = ok ? PQnfields(res) : 0;
+        if (!ok)
+            note_error(pg, res);
+        else if (n > 0 && !(st->colnames = calloc((size_t)n, sizeof *st->colnames)))
+            ok = 0;
+        for (int i = 0; ok && i < n; i++)
+            ok = (st->colnames[i] = strdup(PQfname(res, i))) != NULL;
+        st->ncols = n;
+        PQclear(res);
+    }
     if (ok)
         st->generation = pg->generation;
     return ok;
@@ -382,6 +397,9 @@ void sp_pg_finalize(sp_pgst *st)
         free(st->param_names[i]);
     free(st->param_names);
     free(st->types);
+    for (int i = 0; st->colnames && i < st->ncols; i++)
+        free(st->colnames[i]);
+    free(st->colnames);
     free(st->values);
     free(st->lengths);
     free(st->formats);
@@ -509,12 +527,12 @@ static int has_row(sp_pgst *st, int col)
 
 int sp_pg_column_count(sp_pgst *st)
 {
-    return st->res ? PQnfields(st->res) : 0;
+    return st->ncols;
 }
 
 const char *sp_pg_column_name(sp_pgst *st, int col)
 {
-    return st->res && col >= 0 && col < PQnfields(st->res) ? PQfname(st->res, col) : NULL;
+    return col >= 0 && col < st->ncols ? st->colnames[col] : NULL;
 }
 
 int sp_pg_column_type(sp_pgst *st, int col)
