@@ -13,6 +13,10 @@
 -- search gives the same rows after its exact test; their box(...) && box(...) uses the GiST
 -- index. Timestamps: 001_init.sql's sp_now() is SQLite's strftime('%Y-%m-%dT%H:%M:%fZ',
 -- 'now'). Text compares bytewise as in SQLite (001_init.sql wants a C collation).
+-- GeoJSON (ST_AsGeoJSON for AsGeoJSON) is SpatiaLite's text but for two cases: a value whose
+-- shortest decimal form ends in 5 just past the decimals asked (50.3985785 at 6: PostGIS
+-- 50.398578, SpatiaLite 50.398579), and a value nearer 0 than about 1e-8 (PostGIS 1e-9,
+-- SpatiaLite 0).
 
 -- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
 -- checked by the server; without an offset it is UTC: exec_connection_setup), as
