@@ -105,11 +105,14 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
  AND ST_X(mo.pub_marker) BETWEEN :minx::float8 AND :maxx::float8
  AND ST_Y(mo.pub_marker) BETWEEN :miny::float8 AND :maxy::float8
 
+-- A box of no width: SpatiaLite's ST_Segmentize answers NULL for a length of 0 (the C's 400
+-- "cannot be transformed"), PostGIS's raises an error, so the length is NULL there.
 -- name: bbox_to_4326
 SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM
   (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(?1::float8, ?2::float8, ?3::float8,
                                                      ?4::float8, ?5::int),
-                                     (?3::float8 - ?1::float8) / 16.0), 4326) AS b) t;
+                                     CASE WHEN ?3::float8 > ?1::float8
+                                          THEN (?3::float8 - ?1::float8) / 16.0 END), 4326) AS b) t;
 
 -- name: data_version
 SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
