@@ -38,13 +38,18 @@
 --    come from sp_search_words(), a C function PostgreSQL cannot call, so the triggers only
 --    mark a monument's row pending (words NULL) and the C layer fills the pending rows before
 --    each commit (search_pending, search_fill in schemas/pg/queries.sql). A search is
---    tsv @@ ?::tsquery. The delete trigger is the foreign key's ON DELETE CASCADE.
+--    tsv @@ ?::tsquery. The delete trigger is the foreign key's ON DELETE CASCADE. tsv takes
+--    the space-separated words verbatim: what FTS5's tokenizer does (fold case, drop
+--    diacritics, split at punctuation) the C must do to the words it fills in.
 --  * Trigger rules are PL/pgSQL functions, one per rule, fired by triggers with SQLite's names
 --    (so the bulk paths can set the same ones aside). PostgreSQL runs AFTER ROW triggers at
 --    the end of their statement, SQLite right after each row: the same rows result, as every
 --    rule recomputes from the table (the latest report) or adds rows (map_change).
 --  * Text compares bytewise in SQLite; this file refuses a database whose collation is not
 --    bytewise (C, POSIX, C.UTF-8), so ORDER BY and comparisons of text agree.
+--  * SpatiaLite's AddGeometryColumn(..., not null) gives a column DEFAULT '' (an insert without
+--    a geometry stores an empty blob); here a geometry column has no default, so such an
+--    insert fails.
 --  * spadok_schema(version) is PRAGMA user_version: one row, 1 here, raised by the C runner.
 --  * 022 (romanised district names) corrected rows of an existing registry; a new database has
 --    no districts and the importer's mapping now writes the corrected name, so nothing here.
@@ -577,8 +582,10 @@ CREATE TRIGGER map_change_monument_delete AFTER DELETE ON monument
 -- SQLite: FTS5 over `words`, filled by triggers calling sp_search_words() (names, address,
 -- protection number and their words' lemmas; text/). Here the triggers mark the monument's row
 -- pending (words NULL) and the C layer computes the words of pending rows before each commit
--- (search_pending, search_fill). tsv holds each space-separated word as a lexeme, verbatim
--- (no dictionary: the words are already normalised by text/); a search is
+-- (search_pending, search_fill). tsv holds each space-separated word as a lexeme, verbatim:
+-- no dictionary and no tokenizer, so the words filled in must already be split and folded as
+-- FTS5's unicode61 tokenizer would (sp_search_words() also returns the texts as written, with
+-- capitals and punctuation, which FTS5 tokenizes and this would not). A search is
 -- tsv @@ ('a' | 'b':*) & ('c') composed by the C. Deleting a monument deletes its row (the
 -- foreign key), where SQLite has the trigger monument_fts_delete.
 CREATE TABLE monument_fts (

@@ -7,17 +7,20 @@
 -- Throughout:
 -- * flags and comparisons SQLite returns as 0/1 are (expr)::int; a number SQLite reads as a
 --   truth value is ?N::int <> 0;
--- * JSON: json_build_object/json_agg keep SQLite's key order, but PostgreSQL's json text puts
---   a space around ':' and after ',' where SQLite writes none, and reals are written in
---   float8's shortest exact form (30 not 30.0, up to 17 digits where SQLite writes 15);
+-- * JSON (vocab_json, districts_geojson, monument_json, district_json, zone_json,
+--   report_json, citizen_json, citizen_list, citizen_status, photo_json and the audit row of
+--   citizen_photos_audit): json_build_object/json_agg keep SQLite's key order and values, but
+--   PostgreSQL's json text puts a space around ':' and after ',' where SQLite writes none,
+--   and reals are written in float8's shortest exact form (30 not 30.0, up to 17 digits
+--   where SQLite writes 15);
 -- * text compares as in SQLite (bytewise) because 001_init.sql refuses a database whose
 --   collation is not C, so no COLLATE here (one would also keep the text indexes unused);
 -- * GeoJSON: ST_AsGeoJSON rounds a coordinate whose shortest decimal form ends in 5 just past
 --   the decimals asked to even (50.3985785 at 6 decimals: 50.398578), SpatiaLite's printf
 --   up (50.398579): about 1 in 20 coordinates of 7-decimal data written at 6 differ in
---   their last digit (districts_geojson);
+--   their last digit (districts_geojson; the 7-decimal outputs only for data with more);
 -- * the R*Tree tables hold exact doubles where SQLite's R*Tree rounds boxes outward to
---   float32, so values read from them can differ in the last digits.
+--   float32, so values read from them can differ in the last digits (bulk_map_change).
 
 -- name: exec_connection_setup
 -- No pages, journal or cache to set. UTC for the timestamp texts that are parsed

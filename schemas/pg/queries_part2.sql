@@ -13,6 +13,10 @@
 -- search gives the same rows after its exact test; their box(...) && box(...) uses the GiST
 -- index. Timestamps: 001_init.sql's sp_now() is SQLite's strftime('%Y-%m-%dT%H:%M:%fZ',
 -- 'now'). Text compares bytewise as in SQLite (001_init.sql wants a C collation).
+-- GeoJSON (ST_AsGeoJSON for AsGeoJSON) is SpatiaLite's text but for two cases: a value whose
+-- shortest decimal form ends in 5 just past the decimals asked (50.3985785 at 6: PostGIS
+-- 50.398578, SpatiaLite 50.398579), and a value nearer 0 than about 1e-8 (PostGIS 1e-9,
+-- SpatiaLite 0).
 
 -- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
 -- checked by the server; without an offset it is UTC: exec_connection_setup), as
@@ -101,11 +105,14 @@ WHERE m.status = 'approved' AND m.verification <> 'rejected' AND mo.deleted_at I
  AND ST_X(mo.pub_marker) BETWEEN :minx::float8 AND :maxx::float8
  AND ST_Y(mo.pub_marker) BETWEEN :miny::float8 AND :maxy::float8
 
+-- A box of no width: SpatiaLite's ST_Segmentize answers NULL for a length of 0 (the C's 400
+-- "cannot be transformed"), PostGIS's raises an error, so the length is NULL there.
 -- name: bbox_to_4326
 SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM
   (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope(?1::float8, ?2::float8, ?3::float8,
                                                      ?4::float8, ?5::int),
-                                     (?3::float8 - ?1::float8) / 16.0), 4326) AS b) t;
+                                     CASE WHEN ?3::float8 > ?1::float8
+                                          THEN (?3::float8 - ?1::float8) / 16.0 END), 4326) AS b) t;
 
 -- name: data_version
 SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
