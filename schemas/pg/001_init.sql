@@ -67,12 +67,17 @@ BEGIN
 END $$;
 
 -- ---- migration bookkeeping: PRAGMA user_version ------------------------------------------
-CREATE TABLE spadok_schema (version integer NOT NULL);
-CREATE UNIQUE INDEX spadok_schema_one_row ON spadok_schema ((true));
-INSERT INTO spadok_schema (version) VALUES (1);
+-- spadok_schema is made by exec_schema_bootstrap (schemas/pg/queries.sql) before this runs.
 
 -- ---- SQLite's functions, where PostgreSQL has none that gives the same text ---------------
 -- strftime('%Y-%m-%dT%H:%M:%fZ', 'now'): every timestamp column's default and trigger.
+-- A bulk transaction sets some triggers aside by name until it ends (storage/db.c,
+-- sp_db_triggers_off; SQLite drops them and makes them again): trigger_sql sets
+-- spadok.off.<name> for the transaction, and these triggers' functions return at once.
+CREATE FUNCTION sp_trigger_off(name text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('spadok.off.' || name, true), '') = 'on'
+$$;
+
 CREATE FUNCTION sp_now() RETURNS text LANGUAGE sql VOLATILE AS
 $$ SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
 
@@ -368,6 +373,7 @@ SELECT id, x_min AS xmin, y_min AS ymin, x_max AS xmax, y_max AS ymax FROM map_c
 -- trigger's argument (idx_<table>_geom), holds each row's bounding box.
 CREATE FUNCTION geom_index() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   IF TG_OP = 'INSERT' THEN
     EXECUTE format('INSERT INTO %I (pkid, xmin, xmax, ymin, ymax) VALUES ($1, $2, $3, $4, $5)',
                    TG_ARGV[0])
@@ -494,6 +500,7 @@ SELECT m.*,
 -- The public spatial index (011, 019): the box of pub_geom.
 CREATE FUNCTION monument_pub() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   IF TG_OP <> 'INSERT' THEN
     DELETE FROM idx_monument_pub WHERE pkid = OLD.id;
   END IF;
@@ -526,6 +533,7 @@ $$;
 
 CREATE FUNCTION map_point() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   IF TG_OP <> 'INSERT' THEN
     DELETE FROM idx_map_point
      WHERE key = sp_map_point_key(OLD.id, OLD.condition, OLD.significance, OLD.deleted_at);
@@ -550,6 +558,7 @@ CREATE TRIGGER map_point_delete AFTER DELETE ON monument
 -- is padded by 0.005 degree, half the grid it is published on.
 CREATE FUNCTION map_change_monument() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   IF TG_OP = 'DELETE' THEN
     INSERT INTO map_change (xmin, ymin, xmax, ymax)
     VALUES (ST_XMin(OLD.geom) - 0.005, ST_YMin(OLD.geom) - 0.005,
@@ -599,6 +608,7 @@ CREATE INDEX monument_fts_pending ON monument_fts (rowid) WHERE words IS NULL;
 
 CREATE FUNCTION monument_fts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   INSERT INTO monument_fts (rowid, words) VALUES (NEW.id, NULL)
   ON CONFLICT (rowid) DO UPDATE SET words = NULL;
   RETURN NULL;
@@ -743,6 +753,7 @@ CREATE TABLE report_element (
 -- (001, 005, 006).
 CREATE FUNCTION condition_report_sets_condition() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   UPDATE monument SET
     condition = (SELECT r.condition FROM condition_report r
                   WHERE r.monument_id = NEW.monument_id AND r.status = 'approved'
@@ -767,6 +778,7 @@ CREATE TRIGGER condition_report_sets_condition AFTER INSERT ON condition_report
 -- A report can change a marker's colour (004): its monument's box, padded, is a map change.
 CREATE FUNCTION map_change_report() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF sp_trigger_off(TG_NAME) THEN RETURN NULL; END IF;
   INSERT INTO map_change (xmin, ymin, xmax, ymax)
   SELECT ST_XMin(geom) - 0.005, ST_YMin(geom) - 0.005, ST_XMax(geom) + 0.005, ST_YMax(geom) + 0.005
   FROM monument

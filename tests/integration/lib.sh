@@ -6,7 +6,15 @@ SPADOK=$(readlink -f "${1:?usage: test_x.sh SPADOK_BINARY SOURCE_ROOT}")
 ROOT=$(cd "${2:?usage: test_x.sh SPADOK_BINARY SOURCE_ROOT}" && pwd)
 SHARED=$(cd "$ROOT/.." && pwd)/shared/data
 T=$(mktemp -d /tmp/spadok-it-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+# at_exit CMD: runs CMD when the test ends (newest first), before the temp folder goes.
+SP_AT_EXIT=()
+at_exit() { SP_AT_EXIT=("$1" "${SP_AT_EXIT[@]}"); }
+sp_run_at_exit() {
+  local c
+  for c in "${SP_AT_EXIT[@]}"; do eval "$c"; done
+  rm -rf "$T"
+}
+trap sp_run_at_exit EXIT
 PASSED=0
 FAILED=0
 export LC_ALL=C.UTF-8
@@ -87,7 +95,7 @@ start_server() {
   : >"$T/server.log"
   "$SPADOK" serve --db "$db" --port 0 "$@" >"$T/server.log" 2>&1 &
   SERVER_PID=$!
-  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
+  at_exit "kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null"
   PORT=$(port_of "$T/server.log")
   if [ -z "$PORT" ]; then
     cat "$T/server.log" >&2
@@ -138,4 +146,43 @@ import_sample() {
   "$SPADOK" import --quiet --db "$1" --mapping "$m/kyiv_raions_osm.json" "$s/kyiv_raions.geojson" >/dev/null 2>&1
   "$SPADOK" import --quiet --db "$1" --mapping "$m/kyiv_sample_monuments.json" "$s/kyiv_monuments.csv" >/dev/null 2>&1
   "$SPADOK" import --quiet --db "$1" --mapping "$m/kyiv_abandoned_buildings_osm.json" "$s/kyiv_osm_historic_buildings.geojson" >/dev/null 2>&1
+}
+
+# ---- PostgreSQL + PostGIS (issue 23) -----------------------------------------------------
+# need_pg: exits 77 (SKIPPED) when the PostgreSQL server programs are not installed.
+need_pg() {
+  source "$ROOT/scripts/lib.sh"
+  if ! sp_pg_bindir >/dev/null || ! command -v psql >/dev/null; then
+    echo "SKIPPED: the PostgreSQL programs are not installed (Debian: ${SP_DEB_PG_PACKAGES[*]})"
+    exit 77
+  fi
+}
+
+# free_port: a port the kernel has just given out and taken back (another taker in between
+# makes a start fail, so callers try again).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# pg_cluster [NAME]: a throwaway cluster of this test, stopped when it ends; sets PG_URI (its
+# postgres database) and PG_DIR. Its folder is outside $T: as root the server runs as
+# `postgres`, which cannot enter the private temp folder.
+pg_cluster() {
+  need_pg
+  PG_DIR=$(mktemp -d "/tmp/spadok-pg-${1:-test}-XXXXXX")
+  at_exit "sp_pg_stop '$PG_DIR'; rm -rf '$PG_DIR'"
+  PG_URI=""
+  for _ in 1 2 3; do
+    PG_URI=$(sp_pg_start "$PG_DIR" "$(free_port)") && break
+    PG_URI=""
+  done
+  [ -n "$PG_URI" ] || { fail "could not start PostgreSQL (sp_pg_start)"; finish; }
+}
+
+# pg_database NAME: a new database NAME in the test's cluster (bytewise text order, as
+# schemas/pg/001_init.sql asks); prints its URI.
+pg_database() {
+  psql -X -q -v ON_ERROR_STOP=1 "$PG_URI" \
+    -c "CREATE DATABASE $1 TEMPLATE template0 LOCALE 'C.UTF-8'" >&2 || return 1
+  echo "${PG_URI%/postgres}/$1"
 }

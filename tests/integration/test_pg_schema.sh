@@ -6,35 +6,15 @@
 # map's point keys and change boxes, the questions' views); on PostgreSQL the search index
 # gets its pending rows. A throwaway cluster (scripts/lib.sh, sp_pg_start) on a free port.
 source "$(dirname "$0")/lib.sh"
-source "$ROOT/scripts/lib.sh"
 
-if ! sp_pg_bindir >/dev/null || ! command -v psql >/dev/null; then
-  echo "SKIPPED: the PostgreSQL programs are not installed (Debian: ${SP_DEB_PG_PACKAGES[*]})"
-  exit 77
-fi
-
-# The cluster's folder is outside $T: as root the server runs as `postgres`, which cannot
-# enter the private temp folder.
-PGD=$(mktemp -d /tmp/spadok-pg-XXXXXX)
-trap 'sp_pg_stop "$PGD"; rm -rf "$PGD" "$T"' EXIT
-
-# A port the kernel has just given out and taken back; another taker in between fails the
-# start (the log says so), so try a few.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-URI=""
-for _ in 1 2 3; do
-  URI=$(sp_pg_start "$PGD" "$(free_port)") && break
-  URI=""
-done
-[ -n "$URI" ] || { fail "could not start PostgreSQL (sp_pg_start)"; finish; }
+pg_cluster schema
+URI=$PG_URI
 DB=${URI%/postgres}/spadok_test
 pg() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$DB" "$@"; }
-psql -X -q -v ON_ERROR_STOP=1 "$URI" -c 'CREATE DATABASE spadok_test' || fail "create database"
-if ! out=$(pg -f "$ROOT/schemas/pg/001_init.sql" 2>&1); then
+pg_database spadok_test >/dev/null || fail "create database"
+if ! out=$("$SPADOK" migrate --db "$DB" 2>&1); then
   printf '%s\n' "$out" >&2
-  fail "schemas/pg/001_init.sql does not apply to a new database"
+  fail "spadok migrate does not apply schemas/pg/ to a new database"
   finish
 fi
 
