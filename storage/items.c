@@ -31,10 +31,11 @@ static const sp_queryable monument_q[] = {
     {"name_en", "m.name_en", SP_QT_TEXT, NULL, NULL},
     {"significance", "m.significance", SP_QT_TEXT, NULL, NULL},
     {"object_kind", "m.object_kind", SP_QT_TEXT, NULL, NULL},
-    /* as monument_v joins them (001_init.sql); the counts read monument, which has no kinds */
+    /* as monument_v joins them (001_init.sql); the counts read monument, which has no kinds.
+     * PostgreSQL: group_concat is schemas/pg/001_init.sql's, and a FROM subquery needs a name */
     {"kinds",
      "(SELECT group_concat(kind, ';') FROM (SELECT mk.kind FROM monument_kind mk "
-     "JOIN vocab_kind vk ON vk.code = mk.kind WHERE mk.monument_id = m.id ORDER BY vk.sort))",
+     "JOIN vocab_kind vk ON vk.code = mk.kind WHERE mk.monument_id = m.id ORDER BY vk.sort) k)",
      SP_QT_TEXT, NULL, NULL},
     {"protection_no", "m.protection_no", SP_QT_TEXT, NULL, NULL},
     {"dating", "m.dating", SP_QT_TEXT, NULL, NULL},

@@ -30,9 +30,8 @@
 --    box(point(x_min, y_min), point(x_max, y_max)); a query through the view adds
 --    box(point(xmin, ymin), point(xmax, ymax)) && box(point(:minx, :miny), point(:maxx, :maxy))
 --    and the index answers it. TRUNCATE does not work on a view (DELETE does).
---    They hold exact doubles: SQLite's R*Tree stores 32-bit floats rounded outward, so a box
---    read back from SQLite can be up to a float's step (about 2e-6 degree) wider; no answer
---    that also tests the exact geometry changes. Their coordinates are NOT NULL (SQLite's
+--    They hold what SQLite's R*Tree holds: 32-bit floats rounded outward (sp_f32_down,
+--    sp_f32_up, applied by every statement that writes them). Their coordinates are NOT NULL (SQLite's
 --    R*Tree stores a NULL as 0) and min <= max is checked as the R*Tree checks it.
 --  * Full-text search: monument_fts is a table (rowid, words, tsv) instead of FTS5. Its words
 --    come from sp_search_words(), a C function PostgreSQL cannot call, so the triggers only
@@ -100,6 +99,33 @@ CREATE FUNCTION sp_date_add_years(d text, years integer) RETURNS text LANGUAGE s
         WHERE t IS NOT NULL) p
 $$;
 
+-- strftime('%Y-%m-%dT%H:%M:%fZ', t) as SQLite 3.40 answers it for a t of the forms
+-- YYYY-MM-DD[[T ]HH:MM[:SS[.fraction]]][Z|+-HH:MM]: without an offset (or Z) the fields
+-- come back as written (2023-02-30 and an hour 24 stay, the seconds printed to the
+-- millisecond and at most 59.999); with one, the instant moves to UTC, a day past its month's
+-- end runs on into the next and the seconds are rounded to the millisecond. NULL for what
+-- SQLite cannot read (a month 13, a day 32, minutes 60 ...).
+CREATE FUNCTION sp_strftime_ms(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN coalesce(m[9]::int * 60 + m[10]::int, 0) = 0
+    THEN format('%s-%s-%sT%s:%s:%sZ', m[1], m[2], m[3], coalesce(m[4], '00'),
+                coalesce(m[5], '00'), to_char(least(s, 59.999::float8), 'FM00.000'))
+    ELSE to_char(make_timestamp(greatest(m[1]::int, 1), m[2]::int, 1, 0, 0, 0)
+                 + make_interval(days => m[3]::int - 1, hours => coalesce(m[4]::int, 0),
+                                 mins => coalesce(m[5]::int, 0) - (m[9]::int * 60 + m[10]::int)
+                                         * CASE m[8] WHEN '-' THEN -1 ELSE 1 END)
+                 + floor(s * 1000 + 0.5) * interval '1 millisecond',
+                 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
+  FROM regexp_match(t, '^([0-9]{4})-([0-9]{2})-([0-9]{2})'
+                       '(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?)?'
+                       ' *(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))?$') m,
+       LATERAL (SELECT coalesce(m[6]::float8, 0)
+                       + coalesce(m[7]::float8 / 10::float8 ^ length(m[7]), 0) AS s) x
+  WHERE m[2]::int BETWEEN 1 AND 12 AND m[3]::int BETWEEN 1 AND 31
+    AND coalesce(m[4]::int, 0) <= 24 AND coalesce(m[5]::int, 0) <= 59
+    AND coalesce(m[6]::int, 0) <= 59 AND coalesce(m[9]::int, 0) <= 14
+    AND coalesce(m[10]::int, 0) <= 59
+$$;
+
 -- SpatiaLite's BuildMbr(x1, y1, x2, y2, srid): its ring starts at (x1 y1) and runs
 -- (x2 y1), (x2 y2), (x1 y2); ST_MakeEnvelope runs the other way round, which GeoJSON and WKB
 -- outputs would show.
@@ -108,6 +134,52 @@ RETURNS geometry LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[ST_MakePoint(x1, y1), ST_MakePoint(x2, y1),
     ST_MakePoint(x2, y2), ST_MakePoint(x1, y2), ST_MakePoint(x1, y1)])), srid)
 $$;
+
+-- SQLite's json_object/json_group_array write JSON without a space; PostgreSQL's json text
+-- writes "key" : value, ", " and newlines in json_agg. This is the same JSON value as
+-- SQLite writes it: every space outside the strings dropped (a string is kept whole, its
+-- escapes too). (Reals stay in float8's shortest form: 30 where SQLite writes 30.0.)
+CREATE FUNCTION sp_json_text(j json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT regexp_replace(j::text, '("(?:[^"\\]|\\.)*")|\s+', '\1', 'g')
+$$;
+
+-- SpatiaLite's AsGeoJSON(g, decimals) to the digit: each coordinate read as 15 significant
+-- digits and rounded half away from zero, as SpatiaLite's printf does (ST_AsGeoJSON rounds
+-- the binary value: 50.3985785 at 6 decimals is 50.398579 in SpatiaLite, 50.398578 in
+-- PostGIS; 20,000 random 7-decimal values all agree with SpatiaLite this way, 1 in 20 do
+-- not with ST_AsGeoJSON). About 17 us a coordinate where ST_AsGeoJSON takes 1: for outputs
+-- that are cached (districts_geojson), not for pages of items.
+CREATE FUNCTION sp_geojson(g geometry, decimals integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT string_agg(coalesce(trim_scale(round(t[1]::float8::numeric, decimals))::text, t[2]), ''
+                    ORDER BY n)
+  FROM regexp_matches(ST_AsGeoJSON(g, 15), '(-?[0-9][0-9.eE+-]*)|([^0-9-]+)', 'g')
+       WITH ORDINALITY AS r (t, n)
+$$;
+
+-- SQLite's R*Tree stores a box in 32-bit floats rounded outward (its rtreeValueDown and
+-- rtreeValueUp, also storage/rtree.c): the same values here, so that extents, the map's
+-- points and the change boxes read from the box tables are SQLite's to the bit.
+CREATE FUNCTION sp_f32_down(d float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d::float4::float8 > d
+    THEN (d * CASE WHEN d < 0 THEN 1 + 1.1920928955078125e-07::float8
+                   ELSE 1 - 1.1920928955078125e-07::float8 END)::float4::float8
+    ELSE d::float4::float8 END
+$$;
+CREATE FUNCTION sp_f32_up(d float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d::float4::float8 < d
+    THEN (d * CASE WHEN d < 0 THEN 1 - 1.1920928955078125e-07::float8
+                   ELSE 1 + 1.1920928955078125e-07::float8 END)::float4::float8
+    ELSE d::float4::float8 END
+$$;
+
+-- SQLite's group_concat(x, sep), for the SQL storage/ composes for both engines (the kinds
+-- queryable of storage/items.c): NULLs skipped, NULL when there is nothing.
+CREATE FUNCTION sp_group_concat_step(acc text, x text, sep text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN x IS NULL THEN acc WHEN acc IS NULL THEN x ELSE acc || sep || x END
+$$;
+CREATE AGGREGATE group_concat(text, text) (SFUNC = sp_group_concat_step, STYPE = text);
 
 -- ---- vocabularies: code (stable, English), Ukrainian and English labels, order ------------
 CREATE TABLE vocab_significance (code text PRIMARY KEY, label_uk text NOT NULL, label_en text NOT NULL, sort bigint NOT NULL);
@@ -377,11 +449,13 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     EXECUTE format('INSERT INTO %I (pkid, xmin, xmax, ymin, ymax) VALUES ($1, $2, $3, $4, $5)',
                    TG_ARGV[0])
-      USING NEW.id, ST_XMin(NEW.geom), ST_XMax(NEW.geom), ST_YMin(NEW.geom), ST_YMax(NEW.geom);
+      USING NEW.id, sp_f32_down(ST_XMin(NEW.geom)), sp_f32_up(ST_XMax(NEW.geom)),
+            sp_f32_down(ST_YMin(NEW.geom)), sp_f32_up(ST_YMax(NEW.geom));
   ELSIF TG_OP = 'UPDATE' THEN
     EXECUTE format('UPDATE %I SET xmin = $2, xmax = $3, ymin = $4, ymax = $5 WHERE pkid = $1',
                    TG_ARGV[0])
-      USING NEW.id, ST_XMin(NEW.geom), ST_XMax(NEW.geom), ST_YMin(NEW.geom), ST_YMax(NEW.geom);
+      USING NEW.id, sp_f32_down(ST_XMin(NEW.geom)), sp_f32_up(ST_XMax(NEW.geom)),
+            sp_f32_down(ST_YMin(NEW.geom)), sp_f32_up(ST_YMax(NEW.geom));
   ELSE
     EXECUTE format('DELETE FROM %I WHERE pkid = $1', TG_ARGV[0]) USING OLD.id;
   END IF;
@@ -506,8 +580,8 @@ BEGIN
   END IF;
   IF TG_OP <> 'DELETE' AND NEW.geom IS NOT NULL THEN
     INSERT INTO idx_monument_pub (pkid, xmin, xmax, ymin, ymax)
-    VALUES (NEW.id, ST_XMin(NEW.pub_geom), ST_XMax(NEW.pub_geom), ST_YMin(NEW.pub_geom),
-            ST_YMax(NEW.pub_geom));
+    VALUES (NEW.id, sp_f32_down(ST_XMin(NEW.pub_geom)), sp_f32_up(ST_XMax(NEW.pub_geom)),
+            sp_f32_down(ST_YMin(NEW.pub_geom)), sp_f32_up(ST_YMax(NEW.pub_geom)));
   END IF;
   RETURN NULL;
 END $$;
@@ -541,8 +615,8 @@ BEGIN
   IF TG_OP <> 'DELETE' AND NEW.marker IS NOT NULL THEN
     INSERT INTO idx_map_point (key, xmin, xmax, ymin, ymax)
     VALUES (sp_map_point_key(NEW.id, NEW.condition, NEW.significance, NEW.deleted_at),
-            ST_X(NEW.pub_marker), ST_X(NEW.pub_marker), ST_Y(NEW.pub_marker),
-            ST_Y(NEW.pub_marker));
+            sp_f32_down(ST_X(NEW.pub_marker)), sp_f32_up(ST_X(NEW.pub_marker)),
+            sp_f32_down(ST_Y(NEW.pub_marker)), sp_f32_up(ST_Y(NEW.pub_marker)));
   END IF;
   RETURN NULL;
 END $$;

@@ -9,18 +9,20 @@
 --   truth value is ?N::int <> 0;
 -- * JSON (vocab_json, districts_geojson, monument_json, district_json, zone_json,
 --   report_json, citizen_json, citizen_list, citizen_status, photo_json and the audit row of
---   citizen_photos_audit): json_build_object/json_agg keep SQLite's key order and values, but
---   PostgreSQL's json text puts a space around ':' and after ',' where SQLite writes none,
---   and reals are written in float8's shortest exact form (30 not 30.0, up to 17 digits
---   where SQLite writes 15);
+--   citizen_photos_audit): json_build_object/json_agg keep SQLite's key order and values;
+--   001_init.sql's sp_json_text drops the spaces PostgreSQL's json text has where SQLite
+--   writes none. Reals are written in float8's shortest exact form (30 not 30.0, up to 17
+--   digits where SQLite writes 15);
 -- * text compares as in SQLite (bytewise) because 001_init.sql refuses a database whose
 --   collation is not C, so no COLLATE here (one would also keep the text indexes unused);
--- * GeoJSON: ST_AsGeoJSON rounds a coordinate whose shortest decimal form ends in 5 just past
---   the decimals asked to even (50.3985785 at 6 decimals: 50.398578), SpatiaLite's printf
---   up (50.398579): about 1 in 20 coordinates of 7-decimal data written at 6 differ in
---   their last digit (districts_geojson; the 7-decimal outputs only for data with more);
--- * the R*Tree tables hold exact doubles where SQLite's R*Tree rounds boxes outward to
---   float32, so values read from them can differ in the last digits (bulk_map_change).
+-- * GeoJSON: ST_AsGeoJSON rounds a coordinate's binary value, SpatiaLite's printf its 15
+--   significant digits half away from zero (50.3985785 at 6 decimals: PostGIS 50.398578,
+--   SpatiaLite 50.398579): about 1 in 20 coordinates that have exactly one decimal more
+--   than the output differ in their last digit. districts_geojson writes SpatiaLite's digits
+--   (001_init.sql's sp_geojson, 17 times slower); the 7-decimal outputs of features keep
+--   ST_AsGeoJSON (data of 8 decimals would show it; tests/integration/oracle.py);
+-- * the R*Tree tables hold SQLite's values: float32 rounded outward (001_init.sql's
+--   sp_f32_down/up, applied wherever they are written).
 
 -- name: exec_connection_setup
 -- No pages, journal or cache to set. UTC for the timestamp texts that are parsed
@@ -65,15 +67,19 @@ SELECT coalesce(max(id), 0) FROM map_change;
 -- name: map_changes_since
 SELECT id, xmin, ymin, xmax, ymax FROM map_change WHERE id > ?1::bigint ORDER BY id;
 
--- ST_XMin and the rest for MbrMinX (exact doubles); the map point's key from 001_init.sql's
--- sp_map_point_key, the one its trigger writes.
+-- ST_XMin and the rest for MbrMinX, rounded outward to floats as SQLite's R*Tree stores them
+-- (001_init.sql's sp_f32_down/up; the SQLite twin's rows are rounded by storage/rtree.c);
+-- the map point's key from 001_init.sql's sp_map_point_key, the one its trigger writes.
 -- name: bulk_tree_rows
-SELECT CASE WHEN has_geom THEN id END, gx0, gx1, gy0, gy1,
+SELECT CASE WHEN has_geom THEN id END,
+  sp_f32_down(gx0), sp_f32_up(gx1), sp_f32_down(gy0), sp_f32_up(gy1),
   CASE WHEN has_geom THEN id END,
-  CASE WHEN sensitive THEN px ELSE gx0 END, CASE WHEN sensitive THEN px ELSE gx1 END,
-  CASE WHEN sensitive THEN py ELSE gy0 END, CASE WHEN sensitive THEN py ELSE gy1 END,
+  sp_f32_down(CASE WHEN sensitive THEN px ELSE gx0 END),
+  sp_f32_up(CASE WHEN sensitive THEN px ELSE gx1 END),
+  sp_f32_down(CASE WHEN sensitive THEN py ELSE gy0 END),
+  sp_f32_up(CASE WHEN sensitive THEN py ELSE gy1 END),
   CASE WHEN has_marker THEN sp_map_point_key(id, condition, significance, deleted_at) END,
-  px, px, py, py
+  sp_f32_down(px), sp_f32_up(px), sp_f32_down(py), sp_f32_up(py)
 FROM (SELECT id, geom IS NOT NULL AS has_geom, marker IS NOT NULL AS has_marker,
         ST_XMin(geom) AS gx0, ST_XMax(geom) AS gx1, ST_YMin(geom) AS gy0, ST_YMax(geom) AS gy1,
         ST_X(pub_marker) AS px, ST_Y(pub_marker) AS py, location_sensitive <> 0 AS sensitive,
@@ -141,7 +147,7 @@ SELECT domain, code, label_uk, label_en FROM vocab ORDER BY domain, sort;
 
 -- json_object_agg/json_agg with their order spelled out (SQLite's follows its sorted input).
 -- name: vocab_json
-SELECT json_object_agg(domain, items ORDER BY domain) FROM (
+SELECT sp_json_text(json_object_agg(domain, items ORDER BY domain)) FROM (
   SELECT domain, json_agg(json_build_object('code', code,
     'label', CASE :lang::text WHEN 'en' THEN label_en ELSE label_uk END, 'label_uk', label_uk,
     'label_en', label_en) ORDER BY sort, label_uk) AS items
@@ -150,17 +156,17 @@ SELECT json_object_agg(domain, items ORDER BY domain) FROM (
         SELECT 'district', name_uk, name_uk, coalesce(name_en, name_uk), 0 FROM district) v
   GROUP BY domain) d;
 
--- Both simplify with GEOS (the same points); ST_AsGeoJSON at 6 decimals differs from
--- SpatiaLite's in the last digit of half-way coordinates (see the top).
+-- Both simplify with GEOS (the same points); 001_init.sql's sp_geojson writes them as
+-- SpatiaLite does (ST_AsGeoJSON would differ in the last digit of half-way coordinates).
 -- name: districts_geojson
-SELECT json_build_object('type', 'FeatureCollection',
-         'features', coalesce(json_agg(f ORDER BY name_uk), '[]'::json))
+SELECT sp_json_text(json_build_object('type', 'FeatureCollection',
+         'features', coalesce(json_agg(f ORDER BY name_uk), '[]'::json)))
   FROM (SELECT name_uk, json_build_object('type', 'Feature', 'id', id,
           'properties', json_build_object(
             'name', CASE :lang::text WHEN 'en' THEN coalesce(name_en, name_uk) ELSE name_uk END,
             'name_uk', name_uk, 'name_en', name_en),
           'geometry',
-            ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, :tolerance::float8), 6)::json) AS f
+            sp_geojson(ST_SimplifyPreserveTopology(geom, :tolerance::float8), 6)::json) AS f
           FROM district) d;
 
 -- name: vocab_aliases
@@ -250,7 +256,7 @@ DELETE FROM monument_kind WHERE monument_id = ?1::bigint;
 INSERT INTO monument_kind (monument_id, kind) VALUES (?1, ?2);
 
 -- name: monument_json
-SELECT json_build_object('id', id, 'uid', uid, 'dataset', dataset, 'source_id', source_id,
+SELECT sp_json_text(json_build_object('id', id, 'uid', uid, 'dataset', dataset, 'source_id', source_id,
   'protection_no', protection_no, 'register_act', register_act, 'register_date', register_date,
   'significance', significance, 'object_kind', object_kind, 'kinds', kinds,
   'name_uk', name_uk, 'name_en', name_en, 'dating', dating, 'year_from', year_from,
@@ -259,7 +265,7 @@ SELECT json_build_object('id', id, 'uid', uid, 'dataset', dataset, 'source_id', 
   'agreement_date', agreement_date, 'passport_ref', passport_ref, 'wikidata', wikidata,
   'wlm_id', wlm_id, 'location_sensitive', location_sensitive, 'description', description,
   'source', source, 'condition', condition, 'version', version,
-  'geometry', ST_AsGeoJSON(geom, 7)::json)
+  'geometry', ST_AsGeoJSON(geom, 7)::json))
 FROM monument_v WHERE id = ?1::bigint;
 
 -- name: monument_count
@@ -314,8 +320,8 @@ UPDATE district SET content_hash = :content_hash, geom = ST_GeomFromWKB(:wkb::by
 WHERE id = :id;
 
 -- name: district_json
-SELECT json_build_object('id', id, 'dataset', dataset, 'source_id', source_id, 'name_uk', name_uk,
-  'name_en', name_en, 'geometry', ST_AsGeoJSON(geom, 7)::json)
+SELECT sp_json_text(json_build_object('id', id, 'dataset', dataset, 'source_id', source_id, 'name_uk', name_uk,
+  'name_en', name_en, 'geometry', ST_AsGeoJSON(geom, 7)::json))
 FROM district WHERE id = ?1::bigint;
 
 -- name: zone_by_source
@@ -339,10 +345,10 @@ UPDATE protection_zone SET content_hash = :content_hash, geom = ST_GeomFromWKB(:
 WHERE id = :id;
 
 -- name: zone_json
-SELECT json_build_object('id', id, 'dataset', dataset, 'source_id', source_id,
+SELECT sp_json_text(json_build_object('id', id, 'dataset', dataset, 'source_id', source_id,
   'zone_type', zone_type, 'monument_id', monument_id, 'name_uk', name_uk,
   'decision', decision, 'source', source, 'version', version,
-  'geometry', ST_AsGeoJSON(geom, 7)::json)
+  'geometry', ST_AsGeoJSON(geom, 7)::json))
 FROM protection_zone WHERE id = ?1::bigint;
 
 -- name: zone_state
@@ -397,7 +403,7 @@ FROM condition_report WHERE id = ?1::bigint;
 
 -- string_agg with the vocabularies' order spelled out.
 -- name: report_json
-SELECT json_build_object('id', id, 'monument_id', monument_id, 'report_type', report_type,
+SELECT sp_json_text(json_build_object('id', id, 'monument_id', monument_id, 'report_type', report_type,
   'status', status, 'observed_on', observed_on, 'event_date', event_date, 'condition', condition,
   'damage_level', damage_level, 'damage_extent', damage_extent,
   'causes', (SELECT string_agg(rc.cause, ';' ORDER BY v.sort) FROM report_cause rc
@@ -406,7 +412,7 @@ SELECT json_build_object('id', id, 'monument_id', monument_id, 'report_type', re
      JOIN vocab_element v ON v.code = re.element WHERE re.report_id = r.id),
   'repeat_hit', repeat_hit, 'priority', priority, 'trend', trend, 'description', description,
   'recommended_actions', recommended_actions, 'source', source, 'verification', verification,
-  'author', author, 'next_due', next_due, 'supersedes_id', supersedes_id)
+  'author', author, 'next_due', next_due, 'supersedes_id', supersedes_id))
 FROM condition_report r WHERE id = ?1::bigint;
 
 -- The reference's 8 random hex digits come from gen_random_uuid() (random in a v4 uuid's
@@ -417,15 +423,15 @@ VALUES (left(sp_now(), 4) || '-' || upper(left(gen_random_uuid()::text, 8)), ?1,
 RETURNING id, ref;
 
 -- name: citizen_json
-SELECT json_build_object('id', id, 'ref', ref, 'monument_id', monument_id, 'lon', lon, 'lat', lat,
+SELECT sp_json_text(json_build_object('id', id, 'ref', ref, 'monument_id', monument_id, 'lon', lon, 'lat', lat,
   'description', description, 'contact', contact, 'status', status, 'reason', reason,
   'public_reason', public_reason, 'review_at', review_at, 'report_id', report_id, 'moderated_by', moderated_by, 'moderated_at', moderated_at,
-  'created_at', created_at)
+  'created_at', created_at))
 FROM citizen_report WHERE id = ?1::bigint;
 
 -- The photos of each report in id order (SQLite's index order); none is [], as in SQLite.
 -- name: citizen_list
-SELECT coalesce(json_agg(j ORDER BY id), '[]'::json) FROM (
+SELECT sp_json_text(coalesce(json_agg(j ORDER BY id), '[]'::json)) FROM (
   SELECT c.id, json_build_object('id', c.id, 'ref', c.ref, 'monument_id', c.monument_id,
     'monument_name_uk', m.name_uk, 'lon', c.lon, 'lat', c.lat, 'description', c.description,
     'contact', c.contact, 'status', c.status, 'reason', c.reason,
@@ -453,14 +459,14 @@ UPDATE citizen_report SET review_at = sp_now()
 WHERE id = :id::bigint AND status = 'pending' AND review_at IS NULL;
 
 -- name: citizen_status
-SELECT json_build_object('ref', c.ref,
+SELECT sp_json_text(json_build_object('ref', c.ref,
   'status', CASE c.status WHEN 'approved' THEN 'approved' WHEN 'rejected' THEN 'not_approved'
             ELSE CASE WHEN c.review_at IS NULL THEN 'received' ELSE 'under_review' END END,
   'received_on', substr(c.created_at, 1, 10),
   'decided_on', substr(c.moderated_at, 1, 10),
   'public_reason', CASE WHEN c.status = 'rejected' THEN c.public_reason END,
   'monument_id', CASE WHEN c.status = 'approved' THEN r.monument_id END,
-  'photos', (SELECT count(*) FROM citizen_photo p WHERE p.citizen_report_id = c.id))
+  'photos', (SELECT count(*) FROM citizen_photo p WHERE p.citizen_report_id = c.id)))
 FROM citizen_report c LEFT JOIN condition_report r ON r.id = c.report_id
 WHERE c.ref = :ref::text;
 
@@ -485,11 +491,10 @@ UPDATE citizen_photo SET photo_id = (SELECT min(p.id) FROM photo p
   WHERE p.condition_report_id = ?2::bigint AND p.sha256 = citizen_photo.sha256)
 WHERE citizen_report_id = ?1::bigint;
 
--- after: json_build_object's text (spaces, see the top).
 -- name: citizen_photos_audit
 INSERT INTO audit_log (actor, actor_role, action, entity, entity_id, after)
 SELECT ?2::text, ?3::text, 'insert', 'photo', photo_id,
-  json_build_object('citizen_report_id', citizen_report_id, 'sha256', sha256)::text
+  sp_json_text(json_build_object('citizen_report_id', citizen_report_id, 'sha256', sha256))
 FROM citizen_photo WHERE citizen_report_id = ?1::bigint AND photo_id IS NOT NULL;
 
 -- RETURNING id: the engine's last insert id.
@@ -508,7 +513,7 @@ SELECT monument_id FROM condition_report WHERE id = ?1::bigint;
 -- on the shortest decimal form, where SQLite's printf rounds the binary value; a half-way
 -- case can differ in its last digit. location_public is a JSON true/false as in SQLite.
 -- name: photo_json
-SELECT json_build_object('id', p.id, 'monument_id', p.monument_id,
+SELECT sp_json_text(json_build_object('id', p.id, 'monument_id', p.monument_id,
   'condition_report_id', p.condition_report_id, 'media_type', p.media_type, 'width', p.width,
   'height', p.height, 'bytes', p.bytes,
   'taken_at', CASE WHEN ?2::int <> 0 OR p.location_public <> 0 THEN p.taken_at END,
@@ -520,7 +525,7 @@ SELECT json_build_object('id', p.id, 'monument_id', p.monument_id,
   'author', p.author, 'licence', p.licence, 'caption_uk', p.caption_uk,
   'caption_en', p.caption_en, 'alt_uk', p.alt_uk, 'alt_en', p.alt_en, 'view', p.view,
   'phase', p.phase, 'is_primary', p.is_primary, 'status', p.status,
-  'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2::int <> 0 THEN p.sha256 END)
+  'uploaded_at', p.uploaded_at, 'sha256', CASE WHEN ?2::int <> 0 THEN p.sha256 END))
 FROM photo p JOIN monument m ON m.id = p.monument_id WHERE p.id = ?1::bigint;
 
 -- name: photo_list
@@ -609,8 +614,6 @@ SELECT count(*) FROM monument m WHERE 1 = 1
       AND ST_XMax(m.pub_geom) <= :maxx AND ST_YMax(m.pub_geom) <= :maxy
       OR ST_Intersects(m.pub_geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)))
 
--- The boxes hold exact doubles here (not float32 rounded outward), so "inside the bbox" is
--- exact too.
 -- name: frag_monuments_count_rtree
 SELECT count(*) FROM idx_monument_pub r
 WHERE r.xmax >= :minx::float8 AND r.xmin <= :maxx::float8 AND r.ymax >= :miny::float8
@@ -704,13 +707,10 @@ ORDER BY b, k NULLS FIRST;
 -- name: frag_not_deleted
  AND m.deleted_at IS NULL
 
--- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
--- checked by the server; without an offset it is UTC: exec_connection_setup). Digits past
--- the millisecond are cut (SQLite rounds them); a day past its month's end (2023-02-30),
--- which SQLite carries into the next month, is an error here.
+-- strftime('%Y-%m-%dT%H:%M:%fZ', ?) is 001_init.sql's sp_strftime_ms: SQLite's reading of
+-- the instant (a day past its month's end runs on, the millisecond rounded as SQLite does).
 -- name: frag_changed_since
- AND (m.updated_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-      OR m.deleted_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+ AND (m.updated_at > sp_strftime_ms(?) OR m.deleted_at > sp_strftime_ms(?))
 -- ---- from frag_reports_since on --------------------------------------------------------
 -- Conventions: values arrive as untyped text, so a parameter whose type PostgreSQL cannot
 -- infer is cast (:minx::float8, ?5::int <> 0 where SQLite takes a number as a boolean).
@@ -719,20 +719,17 @@ ORDER BY b, k NULLS FIRST;
 -- map_damage ?6) and map.c binds ?1..?13 to each: the engine must give a type (text) to a
 -- number below the largest that the text never names (PostgreSQL cannot infer one: "could not
 -- determine data type of parameter $10") and ignore one above it, as SQLite does.
--- The R*Tree twins hold exact double bounds (SQLite's hold float32 rounded outward): a box
--- search gives the same rows after its exact test; their box(...) && box(...) uses the GiST
--- index. Timestamps: 001_init.sql's sp_now() is SQLite's strftime('%Y-%m-%dT%H:%M:%fZ',
--- 'now'). Text compares bytewise as in SQLite (001_init.sql wants a C collation).
+-- The R*Tree twins hold SQLite's float32 bounds rounded outward; their box(...) && box(...)
+-- uses the GiST index. Timestamps: 001_init.sql's sp_now() is SQLite's
+-- strftime('%Y-%m-%dT%H:%M:%fZ', 'now'). Text compares bytewise as in SQLite (001_init.sql wants a C collation).
 -- GeoJSON (ST_AsGeoJSON for AsGeoJSON) is SpatiaLite's text but for two cases: a value whose
 -- shortest decimal form ends in 5 just past the decimals asked (50.3985785 at 6: PostGIS
 -- 50.398578, SpatiaLite 50.398579), and a value nearer 0 than about 1e-8 (PostGIS 1e-9,
 -- SpatiaLite 0).
 
--- strftime('%Y-%m-%dT%H:%M:%fZ', ?) as sp_now()'s format of the instant given (RFC 3339,
--- checked by the server; without an offset it is UTC: exec_connection_setup), as
--- frag_changed_since. Digits past the millisecond are cut (SQLite rounds them).
+-- sp_strftime_ms as in frag_changed_since.
 -- name: frag_reports_since
- AND m.created_at > to_char(?::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+ AND m.created_at > sp_strftime_ms(?)
 
 -- name: frag_monuments_id
  AND m.id = ?
@@ -828,19 +825,16 @@ SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM
 SELECT coalesce((SELECT id FROM audit_log WHERE entity <> 'citizen_report'
                  ORDER BY id DESC LIMIT 1), 0);
 
--- There is no R*Tree node to read: the same blob is made of the index's bounds, one cell of
--- a root node (depth 0, 1 cell, row id 0, then min x, max x, min y, max y as big-endian
--- float32), each rounded outward as SQLite's R*Tree rounds (rtreeValueDown/Up: the nearest
--- float32, or if that lies inside, of v * (1 -+ 2^-23)). SQLite's root has a cell per child,
--- whose union is this cell: storage/items.c reads the same extent (same float32 bits, checked
--- on the sample); NULL when the index is empty. Reads every row of the index (SQLite: a node).
+-- There is no R*Tree node to read: the same blob is made of the index's bounds (float32
+-- already, as SQLite's), one cell of a root node (depth 0, 1 cell, row id 0, then min x,
+-- max x, min y, max y as big-endian float32). SQLite's root has a cell per child, whose union
+-- is this cell: storage/items.c reads the same extent; NULL when the index is empty. Reads
+-- every row of the index (SQLite: a node).
 -- name: monuments_extent
 SELECT '\x000000010000000000000000'::bytea
-       || (SELECT string_agg(float4send(CASE WHEN d * v::float4 < d * v
-                                             THEN (v * (1 + d * sign(v) / 8388608.0))::float4
-                                             ELSE v::float4 END), ''::bytea ORDER BY k)
-             FROM (VALUES (1, min(xmin), -1), (2, max(xmax), 1), (3, min(ymin), -1),
-                          (4, max(ymax), 1)) c (k, v, d)) AS data
+       || (SELECT string_agg(float4send(v::float4), ''::bytea ORDER BY k)
+             FROM (VALUES (1, min(xmin)), (2, max(xmax)), (3, min(ymin)), (4, max(ymax))) c (k, v))
+          AS data
 FROM idx_monument_pub;
 
 -- A count of the index table's rows (SQLite counts its R*Tree's small rowid table).
@@ -935,8 +929,6 @@ WHERE p.xmax >= ?1::float8 AND p.xmin <= ?3::float8 AND p.ymax >= ?2::float8
   AND (?12::text IS NULL OR m.id IN (SELECT monument_id FROM damage_event WHERE day >= ?12::text))
 ORDER BY 8, 1;
 
--- Columns 2 and 3 are the index's exact bounds (SQLite's: float32 rounded outward, a point's
--- bounds within 4e-6 degree of it).
 -- name: frag_map_points
 SELECT key >> 8, xmin, ymin, (key >> 5) & 7, (key >> 1) & 15, NULL, NULL, (key >> 1) & 15
 FROM idx_map_point
@@ -1192,8 +1184,7 @@ UPDATE monument SET
 WHERE id IN (SELECT monument_id FROM pg_temp.report_touched
               WHERE monument_id > ?1 AND monument_id <= ?2 AND approved > 0);
 
--- CAST(x AS INTEGER) -> floor(x) (x is positive). The boxes are the exact bounds (SQLite's are
--- float32 rounded outward, up to 4e-6 degree wider).
+-- CAST(x AS INTEGER) -> floor(x) (x is positive).
 -- name: report_bulk_map_change
 INSERT INTO map_change (xmin, ymin, xmax, ymax)
 SELECT min(g.xmin) - 0.005, min(g.ymin) - 0.005, max(g.xmax) + 0.005, max(g.ymax) + 0.005
@@ -1372,7 +1363,8 @@ RETURNING id;
 
 -- name: basemap_rtree_insert
 INSERT INTO basemap_rtree (id, xmin, xmax, ymin, ymax, zmin, zmax, pmin, pmax)
-VALUES (:id, :xmin, :xmax, :ymin, :ymax, :zoom, :zoom, :place, :place);
+VALUES (:id, sp_f32_down(:xmin::float8), sp_f32_up(:xmax::float8), sp_f32_down(:ymin::float8),
+        sp_f32_up(:ymax::float8), :zoom, :zoom, :place, :place);
 
 -- name: basemap_source_insert
 INSERT INTO basemap_source (dataset, file, features) VALUES (:dataset, :file, :features);
