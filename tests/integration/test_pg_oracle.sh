@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The oracle of issue 23: the same registry on SQLite and on PostgreSQL + PostGIS answers
+# every public endpoint alike. Both get the bundled sample (sp_import_sample), the same staff
+# accounts, then through each server's HTTP API the same writes (oracle.py write: monument
+# edits, a new monument, a location-sensitive site, a deletion, a protection zone, condition
+# reports with a correction, citizens' reports approved and rejected, a photo); then
+# oracle.py compare asks both servers the same questions and compares status, content type
+# and body byte for byte, normalising only random uids (compared by id), timestamps written
+# during the test, citizens' random reference numbers and the server's own address.
+#
+# Endpoints compared (oracle.py, one summary line per group): landing (/, f=html, lang=en),
+# /conformance, /api, /collections and each collection, queryables, /datasets,
+# /vocabularies, /districts, /tiles; monuments' items with limit/offset, bbox, bbox-crs,
+# crs (CRS84, 4326, 3857, 6384), datetime, sortby, the items' filters and questions,
+# properties, f=csv/html, lang, updated_since, q= (Ukrainian and English words, word forms,
+# prefixes, several words, quotes, backslashes, colons and tsquery operators), filter (CQL2
+# text and JSON: comparisons, LIKE, IN, BETWEEN, IS NULL, NOT/AND/OR, S_INTERSECTS,
+# S_WITHIN, S_DISJOINT, T_AFTER, T_BEFORE, errors); paging by next links; zones' and
+# reports' items; every monument, zone and report item, every monument's history, reports
+# and photos, photo thumbnails; the citizen's report status by reference; /stats with every
+# group= (JSON, CSV, English); exports (feature counts of GeoJSON, CSV, KML, GeoPackage,
+# and README.txt); TileJSON of every layer; PNG tiles of every layer at zooms 6-17 (the
+# map's points and clusters, z13 national names, labels, footprints, @2x, filters, lang=en);
+# the web pages. Then ogrinfo reads the Spadok tables on PostGIS with Cyrillic intact.
+#
+# Differences found and fixed (PostgreSQL side, schemas/pg/ and storage/items.c):
+#   1. JSON text: PostgreSQL's json_build_object/json_agg write "key" : value, ", " and
+#      newlines where SQLite writes none (/vocabularies, a monument's photos, /reports/{ref},
+#      the moderation list, audit rows): 001_init.sql's sp_json_text writes SQLite's bytes.
+#   2. Tiles at every zoom differed in up to 1,700 pixels: the box tables held exact doubles,
+#      SQLite's R*Tree float32 rounded outward, so map points sat elsewhere by a float's step;
+#      now every writer stores SQLite's values (sp_f32_down/up), extents and change boxes too.
+#   3. filter=kinds ... was a 500: the kinds queryable is SQL storage/items.c writes with
+#      SQLite's group_concat and an unnamed FROM subquery; 001_init.sql has a group_concat
+#      aggregate and the subquery is named (k) for both engines.
+#   4. updated_since=2021-02-30T00:00:00Z was a 500 (PostgreSQL refuses the date, SQLite
+#      keeps it as written), and digits past the millisecond were cut where SQLite rounds:
+#      sp_strftime_ms answers as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', ?).
+#   5. /districts: 1 in 20 coordinates differed in the 6th decimal (ST_AsGeoJSON rounds the
+#      binary value, SpatiaLite 15 significant digits half away from zero): sp_geojson.
+# Checked and equal: q= with quotes, backslashes, colons and tsquery operators is a 200 or
+# the same 400 on both (the C quotes every lexeme), never a 500; every answer is checked
+# for a 5xx on either side.
+# Differences left, with their reasons (oracle.py KNOWN): none. Known but not reachable
+# through the API or an import (not listed): feature GeoJSON at 7 decimals of data with 8
+# (both engines store 7) rounds apart as in 5, and reals in JSON that are whole numbers are
+# 30 on PostgreSQL, 30.0 on SQLite (a citizen report or photo at a whole degree, staff only).
+source "$(dirname "$0")/lib.sh"
+need_pg
+pg_cluster oracle
+PGDB=$(pg_database oracle) || { fail "create database"; finish; }
+LITE=$T/registry.sqlite
+
+for db in "$LITE" "$PGDB"; do
+  if ! sp_import_sample "$SPADOK" "$db" --quiet >"$T/import.log" 2>&1; then
+    cat "$T/import.log" >&2
+    fail "sp_import_sample into $db"
+    finish
+  fi
+  printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$db" >/dev/null 2>&1
+  printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$db" >/dev/null 2>&1
+done
+check_eq "the same monuments imported" "$(sql "$LITE" "SELECT count(*) FROM monument")" \
+  "$(psql -X -At "$PGDB" -c "SELECT count(*) FROM monument")"
+
+start_server "$LITE"
+A=$URL
+mkdir -p "$T/pg-photos" "$T/pg-exports"
+cp "$T/server.log" "$T/lite.log"
+start_server "$PGDB" --photos "$T/pg-photos" --tile-cache "$T/pg.tiles" --exports "$T/pg-exports"
+B=$URL
+
+if python3 "$ROOT/tests/integration/oracle.py" write "$A" "$B" "$T/state.json"; then ok; else
+  fail "the same writes through both servers"
+  finish
+fi
+if python3 "$ROOT/tests/integration/oracle.py" compare "$A" "$B" "$T/state.json" \
+  "$(dirname "$SPADOK")/tests/tools/pngdiff"; then ok; else
+  fail "SQLite and PostgreSQL answer differently (DIFF lines above)"
+fi
+
+# QGIS and GDAL read the tables on PostGIS directly, Cyrillic intact.
+PGCONN="PG:${PGDB}"
+if command -v ogrinfo >/dev/null; then
+  check_contains "ogrinfo lists the monument table" "$(ogrinfo -ro -so "$PGCONN" 2>&1)" "monument"
+  check_contains "ogrinfo reads a Cyrillic name" \
+    "$(ogrinfo -ro -q "$PGCONN" -sql "SELECT name_uk FROM monument WHERE name_uk LIKE 'Софій%'" 2>&1)" \
+    "Софійський собор"
+else
+  skip_part "ogrinfo (GDAL) is not installed"
+fi
+finish
