@@ -1063,3 +1063,20 @@ CREATE TABLE basemap_source (
   features    bigint NOT NULL,
   imported_at text NOT NULL DEFAULT sp_now()
 );
+
+-- ---- for GIS clients reading the database directly (QGIS, ogr2ogr: PostgreSQL only) ----------
+-- What the public API publishes and nothing else: live monuments with the public items'
+-- columns, a location-sensitive site at its published point and box (pub_geom), no
+-- contributor's contact, no tombstones; zones as published (protection_zone_pub). Grant a
+-- read-only role SELECT on these two views alone.
+CREATE VIEW monument_public AS
+SELECT id, uid, name_uk, name_en, significance, object_kind, kinds, protection_no, register_act,
+       register_date, dating, year_from, year_to, address, district, cadastral_no,
+       protected_subject, agreement_no, agreement_date, passport_ref, wikidata, wlm_id,
+       location_sensitive, description, condition, last_inspected, dataset, source_id, source,
+       version, created_at, updated_at, pub_geom AS geom
+  FROM monument_v WHERE deleted_at IS NULL;
+CREATE VIEW protection_zone_public AS
+SELECT id, monument_id, zone_type, name_uk, decision, source, version, created_at, updated_at,
+       pub_geom AS geom
+  FROM protection_zone_pub WHERE deleted_at IS NULL;

@@ -79,13 +79,23 @@ if python3 "$ROOT/tests/integration/oracle.py" compare "$A" "$B" "$T/state.json"
   fail "SQLite and PostgreSQL answer differently (DIFF lines above)"
 fi
 
-# QGIS and GDAL read the tables on PostGIS directly, Cyrillic intact.
+# QGIS and GDAL read the tables on PostGIS directly, Cyrillic intact; the public views show a
+# location-sensitive site only at its published point (0.01 degree).
 PGCONN="PG:${PGDB}"
 if command -v ogrinfo >/dev/null; then
-  check_contains "ogrinfo lists the monument table" "$(ogrinfo -ro -so "$PGCONN" 2>&1)" "monument"
+  layers=$(ogrinfo -ro -q "$PGCONN" 2>&1)
+  check_contains "ogrinfo lists the monument table" "$layers" ": monument (Unknown (any), Point"
+  check_contains "and the public view of monuments" "$layers" "monument_public"
+  check_contains "and of zones" "$layers" "protection_zone_public"
   check_contains "ogrinfo reads a Cyrillic name" \
     "$(ogrinfo -ro -q "$PGCONN" -sql "SELECT name_uk FROM monument WHERE name_uk LIKE 'Софій%'" 2>&1)" \
-    "Софійський собор"
+    "name_uk (String) = Софійський собор"
+  site=$(ogrinfo -ro -q "$PGCONN" monument_public -where "name_uk = 'Городище Оракул'" 2>&1)
+  check_contains "the public view: a sensitive site at its published point" "$site" "POINT (30.49 50.46)"
+  check_contains "with its Cyrillic name" "$site" "name_uk (String) = Городище Оракул"
+  check_eq "the public view: live monuments only, as /collections/monuments/items" \
+    "$(sql "$LITE" "SELECT count(*) FROM monument WHERE deleted_at IS NULL")" \
+    "$(feature_count "$PGCONN" monument_public)"
 else
   skip_part "ogrinfo (GDAL) is not installed"
 fi

@@ -47,11 +47,13 @@ lite "SELECT t.name || '|' || c.name FROM pragma_table_list t, pragma_table_xinf
       ORDER BY t.name, c.cid" >"$T/cols.sqlite"
 # PostgreSQL: public minus PostGIS's relations; what the model adds on purpose: the version
 # row (PRAGMA user_version), the tables behind the R*Tree and map_change views (xmin, xmax
-# are system columns there), monument_fts's rowid (implicit in FTS5) and tsv (its index).
+# are system columns there), monument_fts's rowid (implicit in FTS5) and tsv (its index),
+# the public views for GIS clients that read the database itself (monument_public, ...).
 pg -c "SELECT table_name || '|' || column_name FROM information_schema.columns
        WHERE table_schema = 'public'
          AND table_name NOT IN ('spatial_ref_sys', 'geography_columns', 'geometry_columns',
-                                'raster_columns', 'raster_overviews', 'spadok_schema')
+                                'raster_columns', 'raster_overviews', 'spadok_schema',
+                                'monument_public', 'protection_zone_public')
          AND table_name NOT LIKE '%\_rows'
          AND (table_name, column_name) NOT IN (('monument_fts', 'rowid'), ('monument_fts', 'tsv'))
        ORDER BY table_name, ordinal_position" >"$T/cols.pg"
