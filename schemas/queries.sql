@@ -31,6 +31,9 @@ PRAGMA foreign_keys = ON;
 BEGIN IMMEDIATE;
 PRAGMA defer_foreign_keys = ON;
 
+-- name: exec_bulk_analyze
+-- SQLite's plans need no statistics (PostgreSQL's twin gathers them after a bulk import).
+
 -- A bulk transaction drops some triggers and re-creates them at its end from the SQL the
 -- schema holds (storage/db.c, sp_db_triggers_off): the migrations' text is the only one.
 -- name: trigger_sql

@@ -48,6 +48,7 @@ struct sp_db {
     int in_bulk;            /* inside sp_db_bulk_begin .. sp_db_bulk_finish */
     int64_t bulk_max_id;    /* monument ids above it were inserted by the bulk transaction */
     int64_t bulk_districts; /* districts at the start of the bulk transaction */
+    int bulk_analyze;       /* PostgreSQL: a bulk transaction's tables want statistics */
     sp_db_triggers bulk_off, report_off; /* dropped by the bulk transaction, to re-create */
     /* Parameter index of each model field in statement q, found once (sp_db_bind_fields):
      * 0 not looked up yet, -1 the statement has no such parameter. */

@@ -369,6 +369,7 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
         return rc;
     }
     db->in_bulk = 1;
+    db->bulk_analyze = 1;
     return SP_OK;
 }
 

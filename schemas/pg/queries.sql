@@ -50,6 +50,12 @@ BEGIN;
 SELECT pg_advisory_xact_lock(5342);
 SET CONSTRAINTS ALL DEFERRED;
 
+-- Statistics of what a bulk import writes, before its commit (storage/db.c, sp_db_commit): the
+-- planner otherwise guesses until autovacuum comes by.
+-- name: exec_bulk_analyze
+ANALYZE monument, monument_kind, monument_fts, idx_monument_geom_rows, idx_monument_pub_rows,
+  idx_map_point_rows, condition_report, report_cause, report_element, field_origin;
+
 -- Sets the trigger aside until the transaction ends (sp_trigger_off in 001_init.sql) and
 -- answers the statement that sets it back (storage/db.c, sp_db_triggers_on).
 -- name: trigger_sql

@@ -62,6 +62,11 @@ for db in "$LITE" "$PGDB"; do
 done
 check_eq "the same monuments imported" "$(sql "$LITE" "SELECT count(*) FROM monument")" \
   "$(psql -X -At "$PGDB" -c "SELECT count(*) FROM monument")"
+# An import leaves the planner statistics of what it wrote (without, a search of a rare word
+# walked every monument until autovacuum came by: 0.9 s at 200,000 monuments, not 1 ms).
+check_eq "a bulk import gathers statistics (exec_bulk_analyze)" "t|t" \
+  "$(psql -X -At "$PGDB" -c "SELECT bool_or(attname = 'tsv'), bool_or(attname = 'name_uk')
+                             FROM pg_stats WHERE tablename IN ('monument_fts', 'monument')")"
 
 start_server "$LITE"
 A=$URL
