@@ -13,6 +13,7 @@ lists it with its reason. One line per endpoint group; the first lines of each d
 
 usage: oracle.py write A_URL B_URL STATE.json
        oracle.py compare A_URL B_URL STATE.json PNGDIFF
+       oracle.py basemap A_URL B_URL STATE.json PNGDIFF   (after the same base map import)
 A is SQLite, B is PostgreSQL. Standard library only.
 """
 import datetime
@@ -517,6 +518,17 @@ def compare(o, st):
         o.get("pages", p)
 
 
+def compare_basemap(o):
+    """After the same base map (tests/data/basemap/town.osm) is loaded into both."""
+    for p in ("/tiles/basemap.json", "/tiles/basemap.json?lang=en", "/datasets", "/tiles"):
+        o.get("basemap", p)
+    for z, lon, lat in ((10, 20.0, 45.0), (12, 20.0, 45.0), (13, 20.0, 45.0), (14, 20.0, 45.0),
+                        (15, 20.0, 45.0), (16, 19.997, 45.001), (17, 20.0005, 45.0005)):
+        for extra in ("", "?lang=en"):
+            o.get("basemap", "/tiles/basemap/%s.png%s" % (tile_of(z, lon, lat), extra), kind="png")
+    o.get("basemap", "/tiles/basemap/%s@2x.png" % tile_of(16, 19.997, 45.001), kind="png")
+
+
 def main():
     cmd, a, b, state = sys.argv[1:5]
     if cmd == "write":
@@ -532,7 +544,7 @@ def main():
     since = datetime.datetime.strptime(st["since"], "%Y-%m-%dT%H:%M:%S") - \
         datetime.timedelta(minutes=10)
     o = Oracle(Side(a, st["a"], since), Side(b, st["b"], since), sys.argv[5])
-    compare(o, st["a"])
+    (compare_basemap(o) if cmd == "basemap" else compare(o, st["a"]))
     return 1 if o.summary() else 0
 
 

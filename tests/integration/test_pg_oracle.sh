@@ -21,7 +21,9 @@
 # group= (JSON, CSV, English); exports (feature counts of GeoJSON, CSV, KML, GeoPackage,
 # and README.txt); TileJSON of every layer; PNG tiles of every layer at zooms 6-17 (the
 # map's points and clusters, z13 national names, labels, footprints, @2x, filters, lang=en);
-# the web pages. Then ogrinfo reads the Spadok tables on PostGIS with Cyrillic intact.
+# the web pages; then, after the same base map is loaded into both, the base map's tiles
+# (z10-17, @2x, lang=en), its TileJSON and /datasets. Then ogrinfo reads the Spadok tables
+# on PostGIS with Cyrillic intact, and the public views for GIS clients.
 #
 # Differences found and fixed (PostgreSQL side, schemas/pg/ and storage/items.c):
 #   1. JSON text: PostgreSQL's json_build_object/json_agg write "key" : value, ", " and
@@ -82,6 +84,16 @@ fi
 if python3 "$ROOT/tests/integration/oracle.py" compare "$A" "$B" "$T/state.json" \
   "$(dirname "$SPADOK")/tests/tools/pngdiff"; then ok; else
   fail "SQLite and PostgreSQL answer differently (DIFF lines above)"
+fi
+# The base map above drew the districts (no base-map data); now the same base map in both
+# (an invented town at 20 E 45 N), loaded while the servers run.
+for db in "$LITE" "$PGDB"; do
+  "$SPADOK" basemap import --db "$db" "$ROOT/tests/data/basemap/town.osm" >"$T/basemap.log" 2>&1 ||
+    { cat "$T/basemap.log" >&2; fail "spadok basemap import into $db"; }
+done
+if python3 "$ROOT/tests/integration/oracle.py" basemap "$A" "$B" "$T/state.json" \
+  "$(dirname "$SPADOK")/tests/tools/pngdiff"; then ok; else
+  fail "SQLite and PostgreSQL draw the base map differently (DIFF lines above)"
 fi
 
 # QGIS and GDAL read the tables on PostGIS directly, Cyrillic intact; the public views show a
