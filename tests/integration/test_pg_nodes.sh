@@ -6,7 +6,8 @@
 # shows on the very next request to B: in the items, in the item's ETag (the old one gets
 # 200, not 304, from If-None-Match), in B's cached tile over the monument (B's tile cache
 # and hot tiles are its own; the map_change log in the database tells it which to drop). A
-# photo uploaded through A is served by B (one photo folder every node mounts).
+# photo uploaded through A is served by B (one photo folder every node mounts), and a node
+# that starts leaves alone what another node is writing there.
 # Rate limits are per node: each node counts login attempts and citizens' reports in its
 # own memory, so behind N nodes a client gets up to N times the limit (10 login attempts a
 # minute per node; nginx spreads a client's attempts over the nodes). Checked below: 10 on A
@@ -131,4 +132,18 @@ check_contains "4.3 ... then 429" "$codes" "429"
 check_true "5.1 B's tile cache file" test -s "$T/B.tiles"
 check_eq "5.2 nothing went wrong on either node" "" \
   "$(grep -h 'status=5' "$T/node-A.log" "$T/node-B.log" | head -3)"
+
+# 6. A node that starts sweeps the photo folder of what a crash left only when it has the
+# folder to itself: here A has it open and may be writing an upload (a temp file) or have
+# moved one into place before committing its row (a stored file no row names yet).
+sha=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+mkdir -p "$PH/01"
+echo "an upload under way on A" >"$PH/tmp/upload-under-way"
+echo "stored, its row not yet committed" >"$PH/01/$sha"
+kill "$PID_B"
+wait "$PID_B" 2>/dev/null
+start_node B
+check_eq "6.1 B starts again" 200 "$(on "$URL_B" "/photos/$pid/thumb")"
+check_true "6.2 A's upload under way is left alone" test -f "$PH/tmp/upload-under-way"
+check_true "6.3 A's stored photo without its row yet too" test -f "$PH/01/$sha"
 finish
