@@ -4,7 +4,7 @@ several nodes (test_pg_faults.sh, issue 23): it runs until STOP_FILE exists and 
 line per answer to OUT, as the answer arrives, so that the test knows every write that was
 acknowledged before a node or the database went away.
 
-Threads: READERS readers (a page of items, one item), one that files condition reports with
+Threads: READERS readers (a page of items, one item, the collections), one that files condition reports with
 distinct descriptions ("load <n>"), one that PATCHes one monument's address to distinct
 values with the ETag of its last change. Every request has a timeout (TIMEOUT s): a hang
 shows as status 0. Lines: "<seconds since start> <kind> <status> <detail>", where detail is
@@ -62,10 +62,10 @@ def shape(status, h, body):
 
 def reader(n):
     paths = ["/collections/monuments/items?limit=20&offset=%d" % (n * 20),
-             "/collections/monuments/items/%s" % EDIT_ID]
+             "/collections/monuments/items/%s" % EDIT_ID, "/collections?f=json"]
     i = 0
     while not os.path.exists(STOP):
-        s, h, b = request("GET", paths[i % 2])
+        s, h, b = request("GET", paths[i % len(paths)])
         log("read", s, shape(s, h, b))
         i += 1
         time.sleep(PAUSE)
