@@ -57,6 +57,21 @@ acked_present() {
     test "$(wc -l <"$T/acked.reports")" -ge 10
 }
 
+# answers_at_once WHAT: B answers reads and a write from the first request on after
+# PostgreSQL is back (every worker's connection is made again): B has one connection per
+# worker thread, so twelve requests in a row cover them.
+answers_at_once() {
+  local codes=""
+  for _ in $(seq 12); do
+    codes="$codes $(curl -s -m 15 -o /dev/null -w '%{http_code}' "$URL_B/collections/monuments/items/$eid")"
+  done
+  check_eq "$1 B answers at once after the restart" "$(printf ' 200%.0s' $(seq 12))" "$codes"
+  check_eq "$1 and writes" 201 "$(curl -s -m 15 -o /dev/null -w '%{http_code}' -X POST \
+    -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
+    --data-binary "{\"report_type\": \"inspection\", \"description\": \"after $1\"}" \
+    "$URL_B/collections/monuments/items/$rid/reports")"
+}
+
 # ---- (a) SIGKILL node A mid-load --------------------------------------------------------
 load a
 progress "$T/a.log" 1 || fail "(a) the load made no progress before the kill"
@@ -101,17 +116,7 @@ done
 sleep 2
 sp_pg_start "$PG_DIR" "$pg_port" >/dev/null || fail "(b) PostgreSQL did not start again"
 up_line=$(($(wc -l <"$T/b.log") + 1))
-# From the first request on, the node answers (every worker's connection is made again):
-# B has one connection per worker thread, so several requests in a row cover them.
-codes=""
-for _ in $(seq 12); do
-  codes="$codes $(curl -s -m 15 -o /dev/null -w '%{http_code}' "$URL_B/collections/monuments/items/$eid")"
-done
-check_eq "(b) B answers at once after the restart" "$(printf ' 200%.0s' $(seq 12))" "$codes"
-check_eq "(b) a write through B at once" 201 "$(curl -s -m 15 -o /dev/null -w '%{http_code}' -X POST \
-  -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
-  --data-binary '{"report_type": "inspection", "description": "after the restart"}' \
-  "$URL_B/collections/monuments/items/$rid/reports")"
+answers_at_once "(b)"
 progress "$T/b.log" "$up_line" || fail "(b) the load made no progress after the restart"
 # Three more stops under the load, without pauses for checks: each may end a write's
 # transaction between two of its statements, which must be a 503 too (a PATCH was a 500
@@ -138,13 +143,5 @@ check_eq "(b) nothing answered 500 on B" "" "$(grep -h 'status=500' "$T/node-B.l
 # No request meets the outage, so every worker's connection still looks open to libpq: the
 # node must find each one dead before using it, not answer 503 once per connection.
 sp_pg_stop "$PG_DIR" && sp_pg_start "$PG_DIR" "$pg_port" >/dev/null || fail "(c) PostgreSQL restart"
-codes=""
-for _ in $(seq 12); do
-  codes="$codes $(curl -s -m 15 -o /dev/null -w '%{http_code}' "$URL_B/collections/monuments/items/$eid")"
-done
-check_eq "(c) B answers at once after an idle restart" "$(printf ' 200%.0s' $(seq 12))" "$codes"
-check_eq "(c) and writes" 201 "$(curl -s -m 15 -o /dev/null -w '%{http_code}' -X POST \
-  -H "Authorization: Bearer $IVAN" -H 'Content-Type: application/json' \
-  --data-binary '{"report_type": "inspection", "description": "after an idle restart"}' \
-  "$URL_B/collections/monuments/items/$rid/reports")"
+answers_at_once "(c)"
 finish
