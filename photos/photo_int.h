@@ -33,6 +33,7 @@ struct sp_photo_store {
     pthread_mutex_t hold_lock; /* guards the holds, and a release's removal */
     sp_photo_hold *holds;
     int nholds, cap_holds;
+    int dir_fd; /* DIR, flock'ed shared while open (see sp_photo_store_sweep); -1: none */
 };
 
 /* store.c: takes a hold on sha (SP_ENOMEM), before finish looks whether it is stored. */

@@ -86,7 +86,9 @@ int sp_photo_release(sp_photo_store *s, const char *sha256, int (*fn)(void *ctx,
 /* Crash recovery, at startup before uploads begin (it removes uploads in progress): empties
  * DIR/tmp/ and removes every stored file whose sha fn does not reference; with fn NULL only
  * DIR/tmp/ is emptied. fn returns 1 (referenced), 0 (not), or a negative SP_E* that stops
- * the sweep and is returned. *out_removed counts the files removed. */
+ * the sweep and is returned. *out_removed counts the files removed. Nothing is swept while
+ * another process has the folder open (several nodes share one: their uploads are under
+ * way), nor where folders cannot be locked: a crash's leftovers wait for a start alone. */
 typedef int (*sp_photo_is_referenced_fn)(void *ctx, const char *sha256_hex);
 int sp_photo_store_sweep(sp_photo_store *s, sp_photo_is_referenced_fn fn, void *ctx,
                          int *out_removed, sp_err *err);

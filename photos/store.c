@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -137,6 +138,7 @@ int sp_photo_store_open(const char *dir, sp_photo_store **out, sp_err *err)
         return sp_err_set(err, SP_ENOMEM, "out of memory opening photo folder %s", dir);
     }
     s->max_pixels = SP_PHOTO_MAX_PIXELS_DEFAULT;
+    s->dir_fd = -1;
     pthread_mutex_init(&s->hold_lock, NULL);
     char tmp[SP_PHOTO_PATH_MAX];
     if (mkdir_p(s->dir, err) != SP_OK ||
@@ -144,6 +146,13 @@ int sp_photo_store_open(const char *dir, sp_photo_store **out, sp_err *err)
         sp_photo_mkdir(tmp, err) != SP_OK || sp_photo_fsync_dir(s->dir, err) != SP_OK) {
         sp_photo_store_close(s);
         return err->code;
+    }
+    /* Every process with the folder open holds this shared lock: the sweep's test. On a file
+     * system that cannot lock folders nobody holds it, and nobody sweeps. */
+    s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->dir_fd >= 0 && flock(s->dir_fd, LOCK_SH) != 0) {
+        close(s->dir_fd);
+        s->dir_fd = -1;
     }
     *out = s;
     return SP_OK;
@@ -153,6 +162,8 @@ void sp_photo_store_close(sp_photo_store *s)
 {
     if (!s)
         return;
+    if (s->dir_fd >= 0)
+        close(s->dir_fd);
     pthread_mutex_destroy(&s->hold_lock);
     free(s->holds);
     free(s->dir);
@@ -321,10 +332,19 @@ int sp_photo_store_sweep(sp_photo_store *s, sp_photo_is_referenced_fn fn, void *
     int removed = 0;
     if (out_removed)
         *out_removed = 0;
+    /* Only with the folder to itself: another process with it open (a node of the same
+     * registry, sharing the folder) may be writing an upload into DIR/tmp/ or have renamed
+     * one into place before its row is committed. Its shared lock makes the exclusive one
+     * fail; a failed conversion may have dropped ours, so it is taken again. */
+    if (s->dir_fd < 0 || flock(s->dir_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (s->dir_fd >= 0)
+            flock(s->dir_fd, LOCK_SH);
+        return SP_OK;
+    }
     char path[SP_PHOTO_PATH_MAX];
-    if (sp_photo_join(path, sizeof path, err, "%s/%s", s->dir, SP_PHOTO_TMP_DIR) != SP_OK)
-        return err->code;
-    int rc = sweep_dir(path, NULL, NULL, NULL, &removed, err);
+    int rc = sp_photo_join(path, sizeof path, err, "%s/%s", s->dir, SP_PHOTO_TMP_DIR);
+    if (rc == SP_OK)
+        rc = sweep_dir(path, NULL, NULL, NULL, &removed, err);
     DIR *d = rc == SP_OK && fn ? opendir(s->dir) : NULL;
     if (rc == SP_OK && fn && !d)
         rc = sp_err_set(err, SP_EIO, "cannot read folder %s: %s", s->dir, strerror(errno));
@@ -338,6 +358,7 @@ int sp_photo_store_sweep(sp_photo_store *s, sp_photo_is_referenced_fn fn, void *
     }
     if (d)
         closedir(d);
+    flock(s->dir_fd, LOCK_SH);
     if (out_removed)
         *out_removed = removed;
     return rc;

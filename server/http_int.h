@@ -259,8 +259,8 @@ int sp_http_attribution(sp_http_req *r, sp_strbuf *out);
 int sp_http_attribution_json(sp_http_req *r, sp_strbuf *b);
 /* ",{rel: license ...}" for each data set with a licence URL, to go on a links array. */
 int sp_http_licence_links(sp_http_req *r, sp_strbuf *b);
-/* The data sets (of monument_id, or all held when 0) as a JSON array. */
-int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b);
+/* The data sets (of monument_id, or all held when 0) as a JSON array; else err, no answer. */
+int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b, sp_err *err);
 int sp_route_datasets(sp_http_req *r);
 int sp_route_conflict_list(sp_http_req *r);    /* GET /conflicts */
 int sp_route_conflict_resolve(sp_http_req *r); /* POST /conflicts/{id} */

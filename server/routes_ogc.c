@@ -144,7 +144,8 @@ int sp_ogc_landing(sp_http_req *r)
                                 "Monuments, protection zones and condition reports of the registry "
                                 "as OGC API - Features."));
     sp_strbuf_puts(b, ",");
-    sp_http_attribution_json(r, b);
+    if ((rc = sp_http_attribution_json(r, b)) != SP_OK) /* the error answer is set */
+        return rc;
     sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     add_link(r, &first, "/", NULL, "self", "application/json", "This document");
@@ -155,7 +156,8 @@ int sp_ogc_landing(sp_http_req *r)
     add_link(r, &first, "/collections", NULL, "data", "application/json", "Collections");
     add_link(r, &first, "/datasets", NULL, "describedby", "application/json",
              "The data sets, their publishers and licences");
-    sp_http_licence_links(r, b);
+    if ((rc = sp_http_licence_links(r, b)) != SP_OK)
+        return rc;
     sp_strbuf_puts(b, "]}");
     return SP_OK;
 }
@@ -235,7 +237,9 @@ static int collection_json(sp_http_req *r, sp_collection c)
     sp_strbuf_puts(b, ",");
     sp_json_str(b, tmax[0] ? tmax : NULL);
     sp_strbuf_puts(b, "]],\"trs\":\"http://www.opengis.net/def/uom/ISO-8601/0/Gregorian\"}},");
-    sp_http_attribution_json(r, b);
+    int rc = sp_http_attribution_json(r, b);
+    if (rc != SP_OK) /* the error answer is set */
+        return rc;
     sp_strbuf_puts(b, ",\"links\":[");
     int first = 1;
     snprintf(path, sizeof path, "/collections/%s", info->name);
@@ -246,7 +250,8 @@ static int collection_json(sp_http_req *r, sp_collection c)
     snprintf(path, sizeof path, "/collections/%s/queryables", info->name);
     add_link(r, &first, path, NULL, "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "application/schema+json", "What filter= can use");
-    sp_http_licence_links(r, b);
+    if ((rc = sp_http_licence_links(r, b)) != SP_OK)
+        return rc;
     sp_strbuf_puts(b, "]}");
     return SP_OK;
 }
@@ -299,7 +304,8 @@ int sp_ogc_collections(sp_http_req *r)
     for (int c = 0; c < SP_COL_COUNT; c++) {
         if (c)
             sp_strbuf_puts(&r->body, ",");
-        collection_json(r, c);
+        if ((rc = collection_json(r, c)) != SP_OK)
+            return rc;
     }
     sp_strbuf_puts(&r->body, "]}");
     return SP_OK;
@@ -321,8 +327,7 @@ int sp_ogc_collection(sp_http_req *r)
         sp_html_end(r, json);
         return SP_OK;
     }
-    collection_json(r, c);
-    return SP_OK;
+    return collection_json(r, c);
 }
 
 int sp_ogc_queryables(sp_http_req *r)
@@ -551,8 +556,8 @@ static int write_feature(void *ctx, const sp_db_feature *f, sp_err *err)
     if (x->is_single && strcmp(x->collection, "monuments") == 0 &&
         wanted(x->properties, "datasets")) {
         sp_json_key(b, "datasets", &first);
-        if (sp_http_datasets_json(x->r, f->id, b) != SP_OK)
-            return sp_err_set(err, SP_EDB, "data sets of monument %lld", (long long)f->id);
+        if (sp_http_datasets_json(x->r, f->id, b, err) != SP_OK)
+            return err->code; /* as it is: SP_EUNAVAILABLE is a 503, not a 500 */
     }
     sp_strbuf_puts(b, "}}");
     return b->failed ? sp_err_set(err, SP_ENOMEM, "out of memory") : SP_OK;

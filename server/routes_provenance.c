@@ -73,13 +73,12 @@ static int add_dataset(void *ctx, const sp_db_dataset *d, sp_err *err)
     return SP_OK;
 }
 
-int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b)
+int sp_http_datasets_json(sp_http_req *r, int64_t monument_id, sp_strbuf *b, sp_err *err)
 {
     json_list l = {b, 0};
-    sp_err err = {0};
     sp_strbuf_puts(b, "[");
-    if (sp_db_dataset_foreach(r->db, monument_id, add_dataset, &l, &err) != SP_OK)
-        return sp_http_error_from(r, &err);
+    if (sp_db_dataset_foreach(r->db, monument_id, add_dataset, &l, err) != SP_OK)
+        return err->code;
     sp_strbuf_puts(b, "]");
     return SP_OK;
 }
@@ -116,12 +115,14 @@ int sp_http_licence_links(sp_http_req *r, sp_strbuf *b)
 int sp_route_datasets(sp_http_req *r)
 {
     int rc = SP_OK;
+    sp_err err = {0};
     if ((rc = sp_http_check_args(r, NULL)) != SP_OK)
         return rc;
     sp_strbuf credit = {0};
     sp_strbuf_puts(&r->body, "{\"datasets\":");
-    if ((rc = sp_http_datasets_json(r, 0, &r->body)) == SP_OK &&
-        (rc = sp_http_attribution(r, &credit)) == SP_OK) {
+    if (sp_http_datasets_json(r, 0, &r->body, &err) != SP_OK)
+        rc = sp_http_error_from(r, &err);
+    if (rc == SP_OK && (rc = sp_http_attribution(r, &credit)) == SP_OK) {
         sp_strbuf_puts(&r->body, ",\"attribution\":");
         sp_json_str(&r->body, sp_strbuf_cstr(&credit));
         sp_strbuf_puts(&r->body, "}");

@@ -123,6 +123,14 @@ int sp_db_step_done(sp_db *db, sp_stmt *st, const char *what, sp_err *err)
     return out;
 }
 
+int sp_db_partly_written(int rc, sp_err *err)
+{
+    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO && err->code != SP_ENOSPACE &&
+        err->code != SP_EUNAVAILABLE)
+        err->code = rc = SP_EDB;
+    return rc;
+}
+
 void sp_db_bind_text_or_null(sp_stmt *st, int idx, const char *s)
 {
     sp_stmt_bind_text(st, idx, s);

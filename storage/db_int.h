@@ -72,6 +72,12 @@ const char *sp_db_errmsg(sp_db *db);
 /* A malloc'd copy of s ("" for NULL), as the storage files return texts (free them). */
 char *sp_db_strdup(const char *s);
 
+/* rc for a failure after part of a record is written (the caller rolls back): the
+ * database's own failures as they are (SP_EDB, SP_EIO, SP_ENOSPACE, SP_EUNAVAILABLE: a 503
+ * with Retry-After when PostgreSQL went away mid-write), anything else as SP_EDB, never
+ * as a rejection of the record the client would get a 4xx for. */
+int sp_db_partly_written(int rc, sp_err *err);
+
 /* The cached statement for id, reset with bindings cleared; NULL with err set on failure. */
 sp_stmt *sp_db_stmt(sp_db *db, enum sp_q id, sp_err *err);
 /* Binds every parameter of st from p: a named one (":minx") by its name, each plain ? to the

@@ -263,9 +263,7 @@ static int store(sp_db *db, const entity_sql *q, const sp_db_record *rec, int64_
     *out_id = id;
     free(before);
     free(after);
-    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO && err->code != SP_ENOSPACE)
-        err->code = rc = SP_EDB;
-    return rc;
+    return sp_db_partly_written(rc, err);
 }
 
 /* What a record may not be although its values are valid: a protection number that is

@@ -108,10 +108,18 @@ int sp_pg_error(sp_pg *pg, sp_err *err, const char *what)
 }
 
 /* A lost connection is made again before the next statement, outside a transaction only
- * (one that was open is lost with it, and the caller's commit fails). */
+ * (one that was open is lost with it, and the caller's commit fails). Lost includes closed
+ * by the server since the last statement (PostgreSQL restarted while this connection was
+ * idle): libpq learns that only by reading, so what the server sent is read first, without
+ * waiting (libpq's socket does not block). A server that ends a session sends its FATAL
+ * message, then closes: the first read takes the message, the second meets the end of the
+ * stream and makes the status bad (two recv() calls, each EAGAIN on a live connection).
+ * Else the statement would be sent to a closed connection and fail: a 503 for a database
+ * that is up, once for every idle connection of every node (test_pg_faults.sh, c). */
 static int ensure_connected(sp_pg *pg)
 {
-    if (PQstatus(pg->conn) == CONNECTION_OK)
+    if (PQstatus(pg->conn) == CONNECTION_OK && PQconsumeInput(pg->conn) &&
+        PQconsumeInput(pg->conn) && PQstatus(pg->conn) == CONNECTION_OK)
         return 1;
     PQreset(pg->conn);
     if (PQstatus(pg->conn) != CONNECTION_OK) {

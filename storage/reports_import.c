@@ -205,8 +205,6 @@ int sp_db_report_import(sp_db *db, int64_t mark, const char *dataset, const char
                              err);
     if (rc == SP_OK)
         rc = note_touched(db, monument_id, id, values, err);
-    if (rc != SP_OK && err->code != SP_EDB && err->code != SP_EIO && err->code != SP_ENOSPACE)
-        err->code = rc = SP_EDB; /* partly written: the caller must roll back */
     *out_result = SP_UPSERT_INSERTED;
-    return rc;
+    return sp_db_partly_written(rc, err); /* partly written: the caller must roll back */
 }

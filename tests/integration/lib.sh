@@ -75,7 +75,7 @@ finish() {
 }
 
 # start_server DB [serve options]: runs spadok serve --port 0 in the background; sets PORT,
-# URL, SERVER_PID.
+# URL, SERVER_PID. Its log is $SERVER_LOG (default $T/server.log: set it to run several).
 # port_of LOG: the port a server started with --port 0 says it listens on (10 s at most).
 port_of() {
   local port=""
@@ -88,17 +88,17 @@ port_of() {
 }
 
 start_server() {
-  local db=$1; shift
+  local db=$1 log=${SERVER_LOG:-$T/server.log}; shift
   PORT=
   # Emptied here, not only by the redirection below: that runs in the background child, and
   # port_of could read the last server's port from the old log before the child opens it.
-  : >"$T/server.log"
-  "$SPADOK" serve --db "$db" --port 0 "$@" >"$T/server.log" 2>&1 &
+  : >"$log"
+  "$SPADOK" serve --db "$db" --port 0 "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   at_exit "kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null"
-  PORT=$(port_of "$T/server.log")
+  PORT=$(port_of "$log")
   if [ -z "$PORT" ]; then
-    cat "$T/server.log" >&2
+    cat "$log" >&2
     fail "server did not start"
     finish
   fi
@@ -185,4 +185,73 @@ pg_database() {
   psql -X -q -v ON_ERROR_STOP=1 "$PG_URI" \
     -c "CREATE DATABASE $1 TEMPLATE template0 LOCALE 'C.UTF-8'" >&2 || return 1
   echo "${PG_URI%/postgres}/$1"
+}
+
+# nginx_front PORT NODE_A NODE_B: Debian's nginx on 127.0.0.1:PORT in front of two nodes
+# (host:port), with tests/integration/nginx_nodes.conf.in, in the foreground of a background
+# job, everything in $T; stopped at exit. Sets NGINX_URL, NGINX_PID. Exits 77 (SKIPPED) when
+# nginx is not installed.
+nginx_front() {
+  local bin user=""
+  bin=$(command -v nginx || echo /usr/sbin/nginx)
+  if [ ! -x "$bin" ]; then
+    echo "SKIPPED: nginx is not installed (Debian: nginx)"
+    exit 77
+  fi
+  # As root the workers would be `nobody`, who cannot enter the private $T.
+  [ "$(id -u)" -ne 0 ] || user="user root root;"
+  mkdir -p "$T/nginx-tmp"
+  sed -e "s|@DIR@|$T|g" -e "s|@PORT@|$1|" -e "s|@NODE_A@|$2|" -e "s|@NODE_B@|$3|" \
+    -e "s|@USER@|$user|" "$ROOT/tests/integration/nginx_nodes.conf.in" >"$T/nginx.conf"
+  "$bin" -p "$T" -e "$T/nginx-error.log" -c "$T/nginx.conf" >"$T/nginx.out" 2>&1 &
+  NGINX_PID=$!
+  at_exit "kill $NGINX_PID 2>/dev/null; wait $NGINX_PID 2>/dev/null"
+  for _ in $(seq 100); do
+    kill -0 "$NGINX_PID" 2>/dev/null || break
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/healthz")" != 000 ]; then
+      NGINX_URL=http://127.0.0.1:$1
+      return 0
+    fi
+    sleep 0.1
+  done
+  cat "$T/nginx.out" "$T/nginx-error.log" >&2 2>/dev/null
+  fail "nginx did not start on port $1"
+  finish
+}
+
+# pg_two_nodes: the setup of the multi-node tests (issue 23): a throwaway cluster with one
+# PostGIS registry (the bundled sample, an editor olena and an inspector ivan), two nodes on
+# it (start_node A, start_node B) and nginx in front of them. Sets DB (its URI), PH (the
+# photo folder both nodes use), URL_A, URL_B, PID_A, PID_B, NGINX_URL. pg QUERY... runs psql
+# on DB ('|'-separated, no headers).
+pg() { psql -X -q -At -F '|' -v ON_ERROR_STOP=1 "$DB" "$@"; }
+pg_two_nodes() {
+  pg_cluster nodes
+  DB=$(pg_database spadok_nodes) || { fail "create database"; finish; }
+  PH=$T/photos
+  if ! sp_import_sample "$SPADOK" "$DB" --quiet >"$T/import.log" 2>&1; then
+    cat "$T/import.log" >&2
+    fail "the sample does not import into PostgreSQL"
+    finish
+  fi
+  printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$DB" >/dev/null 2>&1
+  printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
+  NGINX_PORT=$(free_port)
+  start_node A
+  start_node B
+  nginx_front "$NGINX_PORT" "127.0.0.1:$PORT_A" "127.0.0.1:$PORT_B"
+}
+
+# start_node NAME [serve options]: a node on DB: its own tile cache and exports, the shared
+# photo folder, nginx (127.0.0.1) trusted for X-Forwarded-For, nginx's address as the public
+# URL (links and ETags are the same whichever node answers). Sets URL_NAME, PID_NAME,
+# PORT_NAME; its log is $T/node-NAME.log.
+start_node() {
+  local name=$1; shift
+  SERVER_LOG=$T/node-$name.log start_server "$DB" --photos "$PH" --tile-cache "$T/$name.tiles" \
+    --exports "$T/$name.exports" --trusted-proxy 127.0.0.1 --max-per-ip 1024 \
+    --public-url "http://127.0.0.1:$NGINX_PORT" "$@"
+  printf -v "URL_$name" '%s' "$URL"
+  printf -v "PID_$name" '%s' "$SERVER_PID"
+  printf -v "PORT_$name" '%s' "$PORT"
 }

@@ -684,6 +684,35 @@ static int never(void *ctx, const char *sha)
     return 0;
 }
 
+/* Issue 23: nodes share one photo folder; one that starts must not sweep away another's
+ * upload under way (in tmp/) nor the stored file of an upload whose row is not committed
+ * yet. Two stores on one folder stand for two processes (flock locks of two opens of the
+ * folder conflict within one process as between processes). */
+static void test_photos__sweep_leaves_a_shared_folder_alone(void)
+{
+    char dir[600], path[1200];
+    sp_photo_store *s = new_store(dir), *other = NULL;
+    sp_err err = {0};
+    SP_CHECK(s && sp_photo_store_open(dir, &other, &err) == SP_OK);
+    sp_photo_upload *u = NULL;
+    SP_CHECK(sp_photo_upload_begin(other, BIG_LIMIT, &u, &err) == SP_OK);
+    SP_CHECK(sp_photo_upload_write(u, "partial", 7, &err) == SP_OK);
+    snprintf(path, sizeof path, "%s/ab", dir);
+    SP_CHECK(mkdir(path, 0755) == 0);
+    snprintf(path, sizeof path, "%s/ab/ab%062d", dir, 0);
+    FILE *f = fopen(path, "w");
+    SP_CHECK(f && fputs("stored, no row yet\n", f) >= 0 && fclose(f) == 0);
+    int removed = -1;
+    SP_CHECK(sp_photo_store_sweep(s, never, NULL, &removed, &err) == SP_OK && removed == 0);
+    SP_CHECK(count_files(dir) == 2);
+    sp_photo_upload_abort(u);
+    sp_photo_store_close(other);
+    /* alone again: the sweep runs (the stored file no row names goes) */
+    SP_CHECK(sp_photo_store_sweep(s, never, NULL, &removed, &err) == SP_OK && removed == 1);
+    SP_CHECK(count_files(dir) == 0);
+    sp_photo_store_close(s);
+}
+
 /* Issue 21: a photo whose row was refused goes at once, unless another upload of the same
  * bytes still holds it or a row names it. */
 static void test_photos__release_removes_unreferenced(void)
@@ -845,6 +874,8 @@ int main(int argc, char **argv)
          test_photos__refused_write_cleans_up_at_once},
         {"test_photos__paths", test_photos__paths},
         {"test_photos__sweep", test_photos__sweep},
+        {"test_photos__sweep_leaves_a_shared_folder_alone",
+         test_photos__sweep_leaves_a_shared_folder_alone},
         {"test_photos__release_removes_unreferenced", test_photos__release_removes_unreferenced},
         {"test_photos__threads", test_photos__threads},
         {"test_photos__shared_exif", test_photos__shared_exif},
