@@ -2,8 +2,9 @@
 -- storage/ runs these when the registry is a postgresql:// database. cmake/embed.c fails the
 -- build when a name is missing or out of order. Same names, same order, same parameters (:name, ?N and
 -- plain ?, which the engine layer numbers as SQLite does) and the same result columns as the
--- SQLite twin; each comment says only what differs and why. Checked by
--- tests/tools/pg_prepare_check.py (PREPARE of every statement against schemas/pg/001_init.sql).
+-- SQLite twin; each comment says only what differs and why. Checked by running them:
+-- integration_test_pg_oracle (every public endpoint against SQLite's answers) and the other
+-- test_pg_* tests.
 -- Throughout:
 -- * flags and comparisons SQLite returns as 0/1 are (expr)::int; a number SQLite reads as a
 --   truth value is ?N::int <> 0;
