@@ -6,8 +6,9 @@
 # answered shows in the answer itself:
 #   - a read without the write's cookie comes from the replica (it still has the old value),
 #     and spadok's connections are on the replica (pg_stat_activity);
-#   - a write answers Set-Cookie spadok_wal=<position>, and a read sent back with it comes from
-#     the primary (the new value) until the replica has replayed that far, then from the replica;
+#   - a write answers Set-Cookie spadok_wal=<position>, and a read sent back with it, to this
+#     node or another, comes from the primary (the new value) until the replica has replayed
+#     that far, then from the replica;
 #   - the replica stopped: reads still answer 200 (from the primary: they show a write made
 #     meanwhile), tiles too, with one warning in the log; started again: reads go back to it.
 source "$(dirname "$0")/lib.sh"
@@ -112,6 +113,21 @@ check_eq "the writer reads its write at once (from the primary, by its cookie)" 
 probe -
 check_eq "another client reads the replica, which has not replayed the write" \
   "200 $ORIG db=replica" "$PROBED"
+# The cookie is the client's, not the node's: a second node (as behind a load balancer) sends
+# the writer's reads to the primary too.
+"$SPADOK" serve --db "$PRIMARY" --read-db "$REPLICA" --port 0 --threads 2 --photos "$T/photos" \
+  --tile-cache "$T/tiles2.sqlite" --exports "$T/exports2" >"$T/node2.log" 2>&1 &
+NODE2_PID=$!
+at_exit "kill $NODE2_PID 2>/dev/null; wait $NODE2_PID 2>/dev/null"
+NODE2_PORT=$(port_of "$T/node2.log")
+[ -n "$NODE2_PORT" ] || { cat "$T/node2.log" >&2; fail "the second node does not start"; finish; }
+NODE2=http://127.0.0.1:$NODE2_PORT
+node2_name() {
+  curl -s "$@" "$NODE2/collections/monuments/items/$ID" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["properties"].get("name_en"))' 2>/dev/null
+}
+check_eq "the writer reads its write through another node" "Replica check one" "$(node2_name -b "$JAR")"
+check_eq "another client through another node reads the replica" "$ORIG" "$(node2_name)"
 rsql 'SELECT pg_wal_replay_resume()' >/dev/null
 caught_up() { [ "$(read_name -)" = "200 Replica check one" ]; }
 check_true "once replayed, everyone reads the write" until_true 120 caught_up
