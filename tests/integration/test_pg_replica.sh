@@ -164,4 +164,13 @@ check_eq "... and the log says so" "200 Replica check two db=replica" "$PROBED"
 check_eq "the writer still reads its write" "200 Replica check three" "$(read_name "$T/jar3")"
 check_true "the log says the replica is back" grep -q 'read replica answers again' "$T/server.log"
 rsql 'SELECT pg_wal_replay_resume()' >/dev/null
+
+# Both nodes stop cleanly (in a sanitizer build: no leak or error report, which exits non-zero).
+kill -TERM "$SERVER_PID" "$NODE2_PID"
+for node in "$SERVER_PID:$T/server.log" "$NODE2_PID:$T/node2.log"; do
+  wait "${node%%:*}"
+  rc=$?
+  [ "$rc" -eq 0 ] || tail -40 "${node#*:}" >&2
+  check_eq "node ${node#*:} stops cleanly" 0 "$rc"
+done
 finish
