@@ -58,12 +58,13 @@ start_server "$PRIMARY" --read-db "$REPLICA" --threads 2 --photos "$T/photos" \
 OLENA=$(token olena "editor pass 2026")
 check_contains "login (a write) sets the position cookie" "$(header Set-Cookie)" "spadok_wal="
 
-# name_en of monument $ID as a client with cookie jar JAR ("-" none) reads it: "STATUS NAME".
+# read_name JAR [QUERY]: name_en of monument $ID as a client with cookie jar JAR ("-": none)
+# reads it from $URL: "STATUS NAME".
 ID=$(psql_primary "SELECT min(id) FROM monument WHERE deleted_at IS NULL")
 read_name() {
   local jar=() status
   [ "$1" = - ] || jar=(-b "$1")
-  status=$(http "/collections/monuments/items/$ID" "${jar[@]}")
+  status=$(http "/collections/monuments/items/$ID${2:-}" "${jar[@]}")
   echo "$status $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["properties"].get("name_en"))' "$T/body" 2>/dev/null)"
 }
 # rename NAME JAR: PATCHes name_en through the server with the item's ETag, keeping cookies in JAR.
@@ -86,10 +87,7 @@ pause() {
 # that answered as the log says.
 PROBES=0
 probe() {
-  local jar=() status
-  [ "$1" = - ] || jar=(-b "$1")
-  status=$(http "/collections/monuments/items/$ID?properties=name_en" "${jar[@]}")
-  PROBED="$status $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["properties"].get("name_en"))' "$T/body" 2>/dev/null)"
+  PROBED=$(read_name "$1" '?properties=name_en')
   PROBES=$((PROBES + 1))
   until_true 30 probe_logged
   PROBED="$PROBED $(grep 'query=properties=name_en ' "$T/server.log" | sed -n "${PROBES}p" | grep -o 'db=[a-z]*')"
@@ -122,12 +120,12 @@ at_exit "kill $NODE2_PID 2>/dev/null; wait $NODE2_PID 2>/dev/null"
 NODE2_PORT=$(port_of "$T/node2.log")
 [ -n "$NODE2_PORT" ] || { cat "$T/node2.log" >&2; fail "the second node does not start"; finish; }
 NODE2=http://127.0.0.1:$NODE2_PORT
-node2_name() {
-  curl -s "$@" "$NODE2/collections/monuments/items/$ID" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["properties"].get("name_en"))' 2>/dev/null
-}
-check_eq "the writer reads its write through another node" "Replica check one" "$(node2_name -b "$JAR")"
-check_eq "another client through another node reads the replica" "$ORIG" "$(node2_name)"
+check_eq "the writer reads its write through another node" "200 Replica check one" \
+  "$(URL=$NODE2 read_name "$JAR")"
+check_eq "another client through another node reads the replica" "200 $ORIG" \
+  "$(URL=$NODE2 read_name -)"
+node2_logged() { [ "$(grep -c "path=/collections/monuments/items/$ID " "$T/node2.log")" -eq 2 ]; }
+check_true "... both answered by the second node" until_true 30 node2_logged
 rsql 'SELECT pg_wal_replay_resume()' >/dev/null
 caught_up() { [ "$(read_name -)" = "200 Replica check one" ]; }
 check_true "once replayed, everyone reads the write" until_true 120 caught_up
