@@ -53,6 +53,9 @@ replica_has_all() {
 }
 check_true "the replica has replayed the sample" until_true 120 replica_has_all
 
+"$SPADOK" serve --db "$T/registry.sqlite" --read-db "$REPLICA" --port 0 >"$T/usage.log" 2>&1
+check_eq "--read-db with a SQLite --db is a usage error" 2 "$?"
+check_contains "... that says why" "$(cat "$T/usage.log")" "streaming replica of the PostgreSQL --db"
 start_server "$PRIMARY" --read-db "$REPLICA" --threads 2 --photos "$T/photos" \
   --tile-cache "$T/tiles.sqlite" --exports "$T/exports"
 OLENA=$(token olena "editor pass 2026")
