@@ -169,9 +169,10 @@ int sp_cmd_serve(int argc, char **argv)
     const sp_cli_opt opts[] = {
         {"db", "FILE|URI", "registry: a SQLite file or a postgresql:// URI", &o.db_path, NULL},
         {"read-db", "URI",
-         "a streaming replica of the PostgreSQL --db (postgresql:// URI) that reads go to; "
-         "a client that wrote reads from the primary until the replica has replayed its write "
-         "(the cookie spadok_wal); when the replica does not answer, reads go to the primary",
+         "a streaming replica of the PostgreSQL --db (postgresql:// URI) that public reads go "
+         "to (requests with a token go to the primary); a client that wrote reads from the "
+         "primary until the replica has replayed its write (the cookie spadok_wal); when the "
+         "replica does not answer, reads go to the primary",
          &o.read_db, NULL},
         {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &o.bind, NULL},
         {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",

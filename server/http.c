@@ -132,17 +132,25 @@ static sp_db *thread_db(sp_http_server *s, sp_err *err)
 }
 
 /* ---- read replicas (--read-db) ------------------------------------------------------------
- * Reads go to a streaming replica, writes to the primary (--db). Read-your-writes: after a
- * write the server takes the primary's log position (sp_db_write_position) and gives it to
- * the client in the cookie SP_HTTP_WAL_COOKIE, which browsers, nginx and every node pass
- * back; a read carrying a position the replica has not replayed yet reads from the primary.
- * A cookie rather than this node's memory: the next request may reach another node. A
- * replica that does not answer is left alone for SP_HTTP_REPLICA_RETRY_S, its reads going to
- * the primary, with one warning when it goes and one line when it is back. */
+ * Public reads go to a streaming replica; writes, and every request with a token (staff: few,
+ * and a token just issued or revoked must count at once), to the primary (--db).
+ * Read-your-writes: after a write the server takes the primary's log position
+ * (sp_db_write_position) and gives it to the client in the cookie SP_HTTP_WAL_COOKIE, which
+ * browsers, nginx and every node pass back; a read carrying a position the replica has not
+ * replayed yet reads from the primary. A cookie rather than this node's memory: the next
+ * request may reach another node. A replica that does not answer is left alone for
+ * SP_HTTP_REPLICA_RETRY_S, its reads going to the primary, with one warning when it goes and
+ * one line when it is back. */
 
 static int is_read(const sp_http_req *r)
 {
     return strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+}
+
+/* A read the replica may answer: a public one. */
+static int is_public_read(const sp_http_req *r)
+{
+    return is_read(r) && !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 }
 
 /* The write position the client's cookie carries; 0 when none (or not a number). */
@@ -192,7 +200,7 @@ static sp_db *replica_at(sp_http_server *s, int64_t pos, int *out_is_replayed)
 }
 
 /* The connection request r reads from: the worker's own of --db, or, with --read-db, the
- * replica for a read whose client's last write it has replayed. */
+ * replica for a public read whose client's last write it has replayed. */
 static sp_db *read_db(sp_http_server *s, sp_http_req *r, sp_err *err)
 {
     int is_replayed = 0;
@@ -200,7 +208,7 @@ static sp_db *read_db(sp_http_server *s, sp_http_req *r, sp_err *err)
         return thread_db(s, err);
     int64_t retry = atomic_load(&s->replica_retry_ms);
     sp_db *replica = NULL;
-    if (is_read(r) && (retry == 0 || sp_progress_now() * 1000 >= (double)retry))
+    if (is_public_read(r) && (retry == 0 || sp_progress_now() * 1000 >= (double)retry))
         replica = replica_at(s, client_position(r), &is_replayed);
     r->db_role = replica && is_replayed ? "replica" : "primary";
     return replica && is_replayed ? replica : thread_db(s, err);

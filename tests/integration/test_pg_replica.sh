@@ -5,7 +5,8 @@
 # replica is paused on purpose (pg_wal_replay_pause) to make it lag, so that which database
 # answered shows in the answer itself:
 #   - a read without the write's cookie comes from the replica (it still has the old value),
-#     and spadok's connections are on the replica (pg_stat_activity);
+#     and spadok's connections are on the replica (pg_stat_activity); one with a token, from
+#     the primary;
 #   - a write answers Set-Cookie spadok_wal=<position>, and a read sent back with it, to this
 #     node or another, comes from the primary (the new value) until the replica has replayed
 #     that far, then from the replica;
@@ -61,13 +62,13 @@ start_server "$PRIMARY" --read-db "$REPLICA" --threads 2 --photos "$T/photos" \
 OLENA=$(token olena "editor pass 2026")
 check_contains "login (a write) sets the position cookie" "$(header Set-Cookie)" "spadok_wal="
 
-# read_name JAR [QUERY]: name_en of monument $ID as a client with cookie jar JAR ("-": none)
-# reads it from $URL: "STATUS NAME".
+# read_name JAR [QUERY [CURL ARGS]]: name_en of monument $ID as a client with cookie jar JAR
+# ("-": none) reads it from $URL: "STATUS NAME".
 ID=$(psql_primary "SELECT min(id) FROM monument WHERE deleted_at IS NULL")
 read_name() {
   local jar=() status
   [ "$1" = - ] || jar=(-b "$1")
-  status=$(http "/collections/monuments/items/$ID${2:-}" "${jar[@]}")
+  status=$(http "/collections/monuments/items/$ID${2:-}" "${jar[@]}" "${@:3}")
   echo "$status $(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["properties"].get("name_en"))' "$T/body" 2>/dev/null)"
 }
 # rename NAME JAR: PATCHes name_en through the server with the item's ETag, keeping cookies in JAR.
@@ -85,12 +86,12 @@ pause() {
   until_true 60 rsql_is paused 'SELECT pg_get_wal_replay_pause_state()'
 }
 
-# probe JAR: reads the item as read_name does, with ?properties=name_en, which only probes
+# probe JAR [CURL ARGS]: reads the item as read_name does, with ?properties=name_en, which only probes
 # send, and waits for the request's log line: PROBED is "STATUS NAME db=ROLE", the database
 # that answered as the log says.
 PROBES=0
 probe() {
-  PROBED=$(read_name "$1" '?properties=name_en')
+  PROBED=$(read_name "$1" '?properties=name_en' "${@:2}")
   PROBES=$((PROBES + 1))
   until_true 30 probe_logged
   PROBED="$PROBED $(grep 'query=properties=name_en ' "$T/server.log" | sed -n "${PROBES}p" | grep -o 'db=[a-z]*')"
@@ -114,6 +115,9 @@ check_eq "the writer reads its write at once (from the primary, by its cookie)" 
 probe -
 check_eq "another client reads the replica, which has not replayed the write" \
   "200 $ORIG db=replica" "$PROBED"
+probe - -H "Authorization: Bearer $OLENA"
+check_eq "a request with a token reads the primary (a staff script without cookies)" \
+  "200 Replica check one db=primary" "$PROBED"
 # The cookie is the client's, not the node's: a second node (as behind a load balancer) sends
 # the writer's reads to the primary too.
 "$SPADOK" serve --db "$PRIMARY" --read-db "$REPLICA" --port 0 --threads 2 --photos "$T/photos" \
