@@ -382,9 +382,7 @@ static int answer(sp_http_server *s, sp_http_req *r)
 {
     sp_err err = {0};
     int is_tile = (r->route_row->flags & SP_ROUTE_TILE) != 0;
-    int is_cached = (r->route_row->flags & SP_ROUTE_CACHED) &&
-                    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
-                    !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    int is_cached = (r->route_row->flags & SP_ROUTE_CACHED) && is_public_read(r);
     if (!(r->db = read_db(s, r, &err)))
         return sp_http_error_from(r, &err);
     if (!is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
