@@ -25,7 +25,7 @@
 typedef struct serve_opts {
     const char *db_path, *bind, *port, *threads, *conns, *per_ip, *timeout, *tiles_mb, *photos,
         *photo_mb, *photo_mp, *basemap, *basemap_attribution, *citizen_per_hour, *trusted_proxy,
-        *citizen_mp, *heavy_jobs, *public_url, *tile_cache, *exports;
+        *citizen_mp, *heavy_jobs, *public_url, *tile_cache, *exports, *read_db;
 } serve_opts;
 
 /* Each connection is a file descriptor: raises the soft limit of open files (up to the
@@ -70,6 +70,11 @@ static int serve(const serve_opts *o)
     if (db_path && sp_db_is_server(db_path) && (!o->photos || !o->tile_cache || !o->exports)) {
         fprintf(stderr, "spadok: with a PostgreSQL --db, give --photos DIR (a folder every "
                         "node mounts), --tile-cache FILE and --exports DIR (this node's own)\n");
+        return SP_EXIT_USAGE;
+    }
+    if (o->read_db && (!db_path || !sp_db_is_server(db_path) || !sp_db_is_server(o->read_db))) {
+        fprintf(stderr, "spadok: --read-db takes a postgresql:// URI of a streaming replica of "
+                        "the PostgreSQL --db\n");
         return SP_EXIT_USAGE;
     }
     char photos[4096], tiles[4096], exports[4096]; /* the defaults: beside the registry */
@@ -122,6 +127,7 @@ static int serve(const serve_opts *o)
     signal(SIGPIPE, SIG_IGN);
 
     sp_http_config cfg = {.db_path = db_path,
+                          .read_db_path = o->read_db,
                           .bind = bind,
                           .port = (int)port,
                           .threads = threads > 0 ? (int)threads : 0,
@@ -162,6 +168,12 @@ int sp_cmd_serve(int argc, char **argv)
     const char *config = NULL;
     const sp_cli_opt opts[] = {
         {"db", "FILE|URI", "registry: a SQLite file or a postgresql:// URI", &o.db_path, NULL},
+        {"read-db", "URI",
+         "a streaming replica of the PostgreSQL --db (postgresql:// URI) that public reads go "
+         "to (requests with a token go to the primary); a client that wrote reads from the "
+         "primary until the replica has replayed its write (the cookie spadok_wal); when the "
+         "replica does not answer, reads go to the primary",
+         &o.read_db, NULL},
         {"bind", "ADDR", "IPv4 address to listen on (default 127.0.0.1)", &o.bind, NULL},
         {"port", "N", "port (default 8080; 0 picks a free one, printed in the first log line)",
          &o.port, NULL},

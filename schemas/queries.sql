@@ -1393,3 +1393,13 @@ SELECT 0, NULL, NULL, NULL, NULL WHERE 0
 
 -- name: search_fill
 UPDATE monument_fts SET words = ?1 WHERE 0 AND rowid = ?2
+
+-- ---- streaming replicas (serve --read-db; storage/db.c sp_db_write_position) --------------
+-- The primary's write-ahead log position after a write, and how far a replica has replayed
+-- it, as byte counts. A SQLite file has no replicas: its positions are all 0, so that every
+-- write reads as replayed.
+-- name: wal_position
+SELECT 0
+
+-- name: wal_replayed
+SELECT 0

@@ -45,6 +45,9 @@ struct sp_http_server {
     sp_db *dbs[SP_HTTP_MAX_DBS];
     int ndbs;
     sp_http_writer writer; /* the one read-write connection, for every write */
+    /* With --read-db: 0 while the replica answers, else when to ask it again (ms of
+     * sp_progress_now); reads go to the primary until then (read_db). */
+    atomic_int_fast64_t replica_retry_ms;
     sp_limiter *login_limit;
     sp_limiter *report_limit;
     sp_cidr trusted_proxy;
@@ -107,6 +110,8 @@ static int basemap_origin(const char *url, char *origin, size_t size, sp_err *er
  * worker serves one request at a time. Owned by the server (closed in sp_http_stop). */
 static _Thread_local sp_db *worker_db;
 static _Thread_local sp_db *worker_tiles; /* the tile cache, opened on the first tile request */
+/* With --read-db: this worker's connection to the replica (read_db). */
+static _Thread_local sp_db *worker_replica;
 
 /* Keeps a worker's connection for closing at stop; returns it. */
 static sp_db *keep(sp_http_server *s, sp_db *db)
@@ -124,6 +129,104 @@ static sp_db *thread_db(sp_http_server *s, sp_err *err)
     if (!worker_db && sp_db_open(s->cfg.db_path, SP_DB_READONLY, &db, err) == SP_OK)
         worker_db = keep(s, db);
     return worker_db;
+}
+
+/* ---- read replicas (--read-db) ------------------------------------------------------------
+ * Public reads go to a streaming replica; writes, and every request with a token (staff: few,
+ * and a token just issued or revoked must count at once), to the primary (--db).
+ * Read-your-writes: after a write the server takes the primary's log position
+ * (sp_db_write_position) and gives it to the client in the cookie SP_HTTP_WAL_COOKIE, which
+ * browsers, nginx and every node pass back; a read carrying a position the replica has not
+ * replayed yet reads from the primary. A cookie rather than this node's memory: the next
+ * request may reach another node. A replica that does not answer is left alone for
+ * SP_HTTP_REPLICA_RETRY_S, its reads going to the primary, with one warning when it goes and
+ * one line when it is back. */
+
+static int is_read(const sp_http_req *r)
+{
+    return strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+}
+
+/* A read the replica may answer: a public one. */
+static int is_public_read(const sp_http_req *r)
+{
+    return is_read(r) && !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+}
+
+/* The write position the client's cookie carries; 0 when none (or not a number). */
+static int64_t client_position(const sp_http_req *r)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SP_HTTP_WAL_COOKIE);
+    size_t n = v ? strlen(v) : 0;
+    if (n == 0 || n > 18 || strspn(v, "0123456789") != n)
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static void replica_down(sp_http_server *s, const sp_err *why)
+{
+    int64_t retry = (int64_t)(sp_progress_now() * 1000) + SP_HTTP_REPLICA_RETRY_S * 1000;
+    if (atomic_exchange(&s->replica_retry_ms, retry) == 0)
+        sp_log(SP_LOG_WARN,
+               "msg=\"read replica not answering: reads go to the primary until it does\" "
+               "detail=\"%s\"",
+               why->msg);
+}
+
+static void replica_up(sp_http_server *s)
+{
+    int_fast64_t retry = atomic_load(&s->replica_retry_ms);
+    if (retry != 0 && atomic_compare_exchange_strong(&s->replica_retry_ms, &retry, 0))
+        sp_log(SP_LOG_INFO, "msg=\"read replica answers again: reads go to it\"");
+}
+
+/* The replica, asked whether it has replayed up to pos; NULL when it does not answer. */
+static sp_db *replica_at(sp_http_server *s, int64_t pos, int *out_is_replayed)
+{
+    sp_err err = {0};
+    sp_db *db = NULL;
+    if (!worker_replica && sp_db_open(s->cfg.read_db_path, SP_DB_READONLY, &db, &err) == SP_OK)
+        worker_replica = keep(s, db);
+    int rc =
+        worker_replica ? sp_db_has_replayed(worker_replica, pos, out_is_replayed, &err) : err.code;
+    if (rc == SP_EUNAVAILABLE && worker_replica) /* closed by its restart: again, reconnecting */
+        rc = sp_db_has_replayed(worker_replica, pos, out_is_replayed, &err);
+    if (rc != SP_OK) {
+        replica_down(s, &err);
+        return NULL;
+    }
+    replica_up(s);
+    return worker_replica;
+}
+
+/* The connection request r reads from: the worker's own of --db, or, with --read-db, the
+ * replica for a public read whose client's last write it has replayed. */
+static sp_db *read_db(sp_http_server *s, sp_http_req *r, sp_err *err)
+{
+    int is_replayed = 0;
+    if (!s->cfg.read_db_path)
+        return thread_db(s, err);
+    int64_t retry = atomic_load(&s->replica_retry_ms);
+    sp_db *replica = NULL;
+    if (is_public_read(r) && (retry == 0 || sp_progress_now() * 1000 >= (double)retry))
+        replica = replica_at(s, client_position(r), &is_replayed);
+    r->db_role = replica && is_replayed ? "replica" : "primary";
+    return replica && is_replayed ? replica : thread_db(s, err);
+}
+
+/* After a write with --read-db: the primary's log position, for the client's cookie. */
+static void note_write(sp_http_server *s, sp_http_req *r)
+{
+    sp_err err = {0};
+    int64_t pos = 0;
+    if (!s->cfg.read_db_path || is_read(r) || !r->db)
+        return;
+    if (sp_db_write_position(r->db, &pos, &err) != SP_OK) {
+        sp_log(SP_LOG_WARN, "req=%llx msg=\"no write position for the cookie\" detail=\"%s\"",
+               (unsigned long long)r->id, err.msg);
+        return;
+    }
+    snprintf(r->wal_position, sizeof r->wal_position, "%lld", (long long)pos);
 }
 
 static int open_tiles(sp_http_server *s, sp_db **out, sp_err *err)
@@ -246,6 +349,12 @@ static enum MHD_Result send_response(sp_http_req *r)
         MHD_add_response_header(resp, "Cache-Control", r->cache_control);
     if (etag[0])
         MHD_add_response_header(resp, "ETag", etag);
+    if (r->wal_position[0]) {
+        char cookie[96];
+        snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Lax", SP_HTTP_WAL_COOKIE,
+                 r->wal_position);
+        MHD_add_response_header(resp, "Set-Cookie", cookie);
+    }
     if (r->content_crs && r->status == 200) {
         char crs[160];
         snprintf(crs, sizeof crs, "<%s>", r->content_crs); /* OGC API Part 2 wants <uri> */
@@ -273,10 +382,8 @@ static int answer(sp_http_server *s, sp_http_req *r)
 {
     sp_err err = {0};
     int is_tile = (r->route_row->flags & SP_ROUTE_TILE) != 0;
-    int is_cached = (r->route_row->flags & SP_ROUTE_CACHED) &&
-                    (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
-                    !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-    if (!(r->db = thread_db(s, &err)))
+    int is_cached = (r->route_row->flags & SP_ROUTE_CACHED) && is_public_read(r);
+    if (!(r->db = read_db(s, r, &err)))
         return sp_http_error_from(r, &err);
     if (!is_tile && sp_db_data_version(r->db, &r->data_version, &err) != SP_OK)
         return sp_http_error_from(r, &err);
@@ -291,6 +398,7 @@ static int answer(sp_http_server *s, sp_http_req *r)
     int rc = sp_http_route_run(r);
     if (rc == SP_OK && is_cached && !r->body.failed)
         sp_http_cache_put(r);
+    note_write(s, r);
     return rc;
 }
 
@@ -375,12 +483,13 @@ static void run_heavy(void *arg)
     heavy_job *j = arg;
     sp_http_req *r = j->r;
     sp_err err = {0};
-    if (!(r->db = thread_db(j->s, &err))) { /* the pool thread's own connection */
+    if (!(r->db = read_db(j->s, r, &err))) { /* the pool thread's own connection */
         sp_http_error_from(r, &err);
     } else {
         sp_http_route_run(r);
         if (j->is_cacheable && !r->body.failed)
             sp_http_cache_put(r);
+        note_write(j->s, r);
     }
     free(j);
     r->job = SP_HTTP_JOB_DONE;
@@ -535,11 +644,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (r->path)
         sp_http_metrics_count(s->metrics, r, sp_progress_now() - r->started);
     if (r->path) {
-        sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s",
+        sp_log(SP_LOG_INFO, "req=%llx method=%s path=%s query=%s status=%d ms=%.2f route=%s%s%s%s",
                (unsigned long long)r->id, log_value(&r->arena, r->method),
                log_value(&r->arena, r->path),
                r->query.len ? log_value(&r->arena, sp_strbuf_cstr(&r->query)) : "-", r->status,
-               (sp_progress_now() - r->started) * 1000.0, r->route,
+               (sp_progress_now() - r->started) * 1000.0, r->route, r->db_role ? " db=" : "",
+               r->db_role ? r->db_role : "",
                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     }
     if (r->file_fd >= 0)
@@ -630,6 +740,9 @@ int sp_http_start(const sp_http_config *cfg, sp_http_server **out, sp_err *err)
         free_server(s);
         return err->code;
     }
+    int is_replayed;
+    if (cfg->read_db_path) /* a replica that does not answer yet is only a warning */
+        replica_at(s, 0, &is_replayed);
     if (cfg->photos_dir && open_photos(s, err) != SP_OK) {
         free_server(s);
         return err->code;

@@ -22,6 +22,11 @@
 #define SP_HTTP_MAX_BODY     (64 * 1024) /* JSON request bodies */
 #define SP_HTTP_FULL_RETRY_S 300         /* Retry-After of a 507 (disk full) */
 #define SP_HTTP_DB_RETRY_S   5           /* Retry-After of a 503 when PostgreSQL is unreachable */
+/* With --read-db: a replica that did not answer is asked again after this long, its reads
+ * going to the primary meanwhile. */
+#define SP_HTTP_REPLICA_RETRY_S 2
+/* The cookie that carries a client's last write position (server/http.c, read_db). */
+#define SP_HTTP_WAL_COOKIE "spadok_wal"
 
 /* The server's one read-write connection: every write goes through it, one at a time. */
 typedef struct sp_http_writer {
@@ -117,7 +122,9 @@ struct sp_http_req {
     const char *lang;     /* "uk" or "en" (sp_http_negotiate_lang) */
     int lang_is_explicit; /* lang= was given (else from Accept-Language, or the default) */
     sp_db *db;            /* this worker's read-only connection */
-    sp_db *tiles;         /* this worker's tile cache connection (tile requests only), or NULL */
+    /* With --read-db: "replica" or "primary", the database db is a connection to. */
+    const char *db_role;
+    sp_db *tiles; /* this worker's tile cache connection (tile requests only), or NULL */
     sp_http_writer *writer;
     sp_http_cache *cache;   /* the server's response cache */
     sp_tile_hot *hot_tiles; /* the server's tiles in memory */
@@ -136,6 +143,9 @@ struct sp_http_req {
     double started;
     const char *route; /* for logs and metrics */
     /* response */
+    /* After a write with --read-db: the primary's log position then, for the client's cookie
+     * SP_HTTP_WAL_COOKIE (server/http.c). */
+    char wal_position[24];
     int status;
     const char *content_type;
     const char *cache_control;

@@ -15,6 +15,10 @@
 
 typedef struct sp_http_config {
     const char *db_path;
+    /* A streaming replica of db_path (PostgreSQL) that public reads go to; writes, requests
+     * with a token, and the reads of a client that wrote since the replica last caught up go to
+     * db_path. NULL: all to db_path. */
+    const char *read_db_path;
     const char *bind;           /* address, default 127.0.0.1 */
     int port;                   /* 0: any free port (printed in the first log line) */
     int threads;                /* worker threads, default: number of cores */

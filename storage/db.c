@@ -276,6 +276,19 @@ int sp_db_version(sp_db *db, int which, enum sp_q q, int64_t *out, sp_err *err)
     return rc;
 }
 
+int sp_db_write_position(sp_db *db, int64_t *out, sp_err *err)
+{
+    return sp_db_query_int(db, SP_Q_WAL_POSITION, out, err);
+}
+
+int sp_db_has_replayed(sp_db *db, int64_t pos, int *out, sp_err *err)
+{
+    int64_t replayed = 0;
+    int rc = sp_db_query_int(db, SP_Q_WAL_REPLAYED, &replayed, err);
+    *out = rc == SP_OK && replayed >= pos;
+    return rc;
+}
+
 int sp_db_schema_version(sp_db *db, int *out_version, sp_err *err)
 {
     int64_t v = 0;

@@ -56,6 +56,16 @@ int sp_db_districts_geojson(sp_db *db, const char *lang, double tolerance, char 
  * a consistent snapshot even while another process writes. */
 int sp_db_backup(sp_db *db, const char *out_path, sp_err *err);
 
+/* Streaming replicas (PostgreSQL; `serve --read-db`). A position in the primary's
+ * write-ahead log is a byte count that only grows; on SQLite, which has no replicas, every
+ * position is 0. write_position: where the primary's log is now, at or past every commit
+ * made before the call (a write's, when asked after it). has_replayed: *out 1 when replica db
+ * has replayed the log up to pos, so that it shows every write made before pos was taken
+ * (always 1 on a database that is not a replica). It asks the database on every call, so an
+ * SP_EUNAVAILABLE also says the replica does not answer. */
+int sp_db_write_position(sp_db *db, int64_t *out, sp_err *err);
+int sp_db_has_replayed(sp_db *db, int64_t pos, int *out, sp_err *err);
+
 /* ---- records --------------------------------------------------------------------------- */
 
 typedef struct sp_db_record {

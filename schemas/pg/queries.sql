@@ -1436,3 +1436,17 @@ LIMIT 1000;
 -- ?1 the words, ?2 the monument id (monument_fts.rowid).
 -- name: search_fill
 UPDATE monument_fts SET words = ?1 WHERE rowid = ?2;
+
+-- ---- streaming replicas (serve --read-db; storage/db.c sp_db_write_position) --------------
+-- Positions in the write-ahead log as bytes from its start (pg_lsn - '0/0'), numbers the C
+-- compares. pg_current_wal_lsn() is where the primary has written its log to: asked after a
+-- commit returned (synchronous_commit on, the default, waits for the flush), it is at or past
+-- that commit's record.
+-- name: wal_position
+SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint;
+
+-- How far a streaming replica has replayed the primary's log. On a database that is not in
+-- recovery (a primary, or a replica since promoted) everything it has is readable: its own
+-- write position.
+-- name: wal_replayed
+SELECT (coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn()) - '0/0'::pg_lsn)::bigint;
