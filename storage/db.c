@@ -452,21 +452,26 @@ static int search_fill(sp_db *db, sp_err *err)
     }
 }
 
+/* Read-write: applies the pending migrations; read-only: SP_EINVAL unless the database is
+ * at the newest schema (a reader never migrates). */
+static int migrate_or_check(sp_db *db, sp_err *err)
+{
+    int applied = 0, version = 0, rc;
+    if (!db->is_readonly)
+        return sp_db_migrate(db, &applied, err);
+    if ((rc = sp_db_schema_version(db, &version, err)) == SP_OK && version != migrations_count(db))
+        rc = sp_err_set(err, SP_EINVAL, "schema version %d, expected %d: run spadok migrate",
+                        version, migrations_count(db));
+    return rc;
+}
+
 /* A PostgreSQL registry: connect, set up, migrate when read-write. */
 static int open_pg(sp_db *db, const char *uri, sp_err *err)
 {
     int rc = sp_pg_connect(uri, &db->pg, err);
     if (rc == SP_OK)
         rc = sp_db_exec(db, SP_Q_EXEC_CONNECTION_SETUP, err);
-    int applied = 0, version = 0;
-    if (rc == SP_OK && !db->is_readonly)
-        rc = sp_db_migrate(db, &applied, err);
-    if (rc == SP_OK && db->is_readonly && (rc = sp_db_schema_version(db, &version, err)) == SP_OK &&
-        version != migrations_count(db))
-        rc = sp_err_set(err, SP_EINVAL,
-                        "database has schema version %d, expected %d: run spadok migrate", version,
-                        migrations_count(db));
-    return rc;
+    return rc == SP_OK ? migrate_or_check(db, err) : rc;
 }
 
 int sp_db_is_server(const char *path)
@@ -513,14 +518,8 @@ int sp_db_open(const char *path, int flags, sp_db **out, sp_err *err)
         rc = sp_db_sqlerr(db, err, "register sp_search_words");
     if (rc == SP_OK && !db->is_readonly && !db->is_wal_deferred)
         rc = sp_db_exec(db, SP_Q_EXEC_WAL, err);
-    int applied = 0, version = 0;
-    if (rc == SP_OK && !db->is_readonly)
-        rc = sp_db_migrate(db, &applied, err);
-    if (rc == SP_OK && db->is_readonly && (rc = sp_db_schema_version(db, &version, err)) == SP_OK &&
-        version != migrations_count(db))
-        rc = sp_err_set(err, SP_EINVAL,
-                        "database %s has schema version %d, expected %d: run spadok migrate", path,
-                        version, migrations_count(db));
+    if (rc == SP_OK)
+        rc = migrate_or_check(db, err);
     if (rc != SP_OK) {
         if (err->code == SP_EDB && strstr(err->msg, "not a database"))
             err->code = SP_EINVAL;

@@ -219,6 +219,19 @@ nginx_front() {
   finish
 }
 
+# sample_with_staff DB: the bundled sample (sp_import_sample) and two staff accounts, the
+# editor olena (password "editor pass 2026") and the inspector ivan ("inspect pass 2026");
+# a failed import ends the test.
+sample_with_staff() {
+  if ! sp_import_sample "$SPADOK" "$1" --quiet >"$T/import.log" 2>&1; then
+    cat "$T/import.log" >&2
+    fail "the sample does not import into $1"
+    finish
+  fi
+  printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$1" >/dev/null 2>&1
+  printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$1" >/dev/null 2>&1
+}
+
 # pg_two_nodes: the setup of the multi-node tests (issue 23): a throwaway cluster with one
 # PostGIS registry (the bundled sample, an editor olena and an inspector ivan), two nodes on
 # it (start_node A, start_node B) and nginx in front of them. Sets DB (its URI), PH (the
@@ -229,13 +242,7 @@ pg_two_nodes() {
   pg_cluster nodes
   DB=$(pg_database spadok_nodes) || { fail "create database"; finish; }
   PH=$T/photos
-  if ! sp_import_sample "$SPADOK" "$DB" --quiet >"$T/import.log" 2>&1; then
-    cat "$T/import.log" >&2
-    fail "the sample does not import into PostgreSQL"
-    finish
-  fi
-  printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$DB" >/dev/null 2>&1
-  printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$DB" >/dev/null 2>&1
+  sample_with_staff "$DB"
   NGINX_PORT=$(free_port)
   start_node A
   start_node B

@@ -54,13 +54,7 @@ PGDB=$(pg_database oracle) || { fail "create database"; finish; }
 LITE=$T/registry.sqlite
 
 for db in "$LITE" "$PGDB"; do
-  if ! sp_import_sample "$SPADOK" "$db" --quiet >"$T/import.log" 2>&1; then
-    cat "$T/import.log" >&2
-    fail "sp_import_sample into $db"
-    finish
-  fi
-  printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$db" >/dev/null 2>&1
-  printf 'inspect pass 2026\n' | "$SPADOK" user add ivan --role inspector --db "$db" >/dev/null 2>&1
+  sample_with_staff "$db"
 done
 check_eq "the same monuments imported" "$(sql "$LITE" "SELECT count(*) FROM monument")" \
   "$(psql -X -At "$PGDB" -c "SELECT count(*) FROM monument")"

@@ -16,13 +16,7 @@ source "$(dirname "$0")/lib.sh"
 
 pg_cluster replica
 PRIMARY=$(pg_database spadok) || { fail "create database"; finish; }
-if ! sp_import_sample "$SPADOK" "$PRIMARY" --quiet >"$T/import.log" 2>&1; then
-  cat "$T/import.log" >&2
-  fail "the sample does not import into PostgreSQL"
-  finish
-fi
-printf 'editor pass 2026\n' | "$SPADOK" user add olena --role editor --db "$PRIMARY" >/dev/null 2>&1 ||
-  fail "user add"
+sample_with_staff "$PRIMARY"
 
 # The replica: a base backup of the primary with its recovery settings (-R: standby.signal and
 # primary_conninfo), started as a hot standby on a port of its own.
