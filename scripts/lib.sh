@@ -68,6 +68,15 @@ sp_pg_start() {
   echo "postgresql://spadok@127.0.0.1:$port/postgres"
 }
 
+# sp_pg_createdb URI NAME: a new database NAME on the server of URI (bytewise text order,
+# C.UTF-8, as schemas/pg/001_init.sql asks); prints its URI. One that exists is an error.
+sp_pg_createdb() {
+  local uri=${1:?usage: sp_pg_createdb URI NAME} name=${2:?usage: sp_pg_createdb URI NAME}
+  psql -X -q -v ON_ERROR_STOP=1 "$uri" \
+    -c "CREATE DATABASE $name TEMPLATE template0 LOCALE 'C.UTF-8'" >&2 || return 1
+  echo "${uri%/*}/$name"
+}
+
 # sp_pg_stop DIR: stops the cluster sp_pg_start made in DIR (fast: open sessions are ended).
 # A cluster that is not running is not an error.
 sp_pg_stop() {

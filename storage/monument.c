@@ -366,6 +366,8 @@ int sp_db_bulk_begin(sp_db *db, sp_err *err)
         sp_db_rollback(db);
         return rc;
     }
+    if (db->pg) /* a bulk run stops at a failure after a record's first write: see pg.h */
+        sp_pg_defer(db->pg);
     db->in_bulk = 1;
     db->bulk_analyze = 1;
     return SP_OK;

@@ -8,7 +8,12 @@
  * type: the statements of schemas/pg/queries.sql cast where PostgreSQL cannot infer one.
  * A result is read whole (PQexecPrepared) and walked a row a step: storage code runs one
  * statement while it reads another's rows, which one connection in single-row mode could
- * not. Results come as text; a bytea column is decoded from its hex form when read. */
+ * not. Results come as text; a bytea column is decoded from its hex form when read.
+ * In a transaction marked by sp_pg_defer (a bulk import), a statement that returns no rows
+ * is sent in libpq's pipeline mode without waiting for its answer; the answers are read with
+ * the next statement that returns rows or before anything else talks to the server. A bulk
+ * import's kinds, index rows and search words were one round trip each: measured, about
+ * two thirds of the round trips of an import (bench/RESULTS.md, issue 23). */
 #include "pg.h"
 
 #include <ctype.h>
@@ -30,6 +35,10 @@
 #define SP_PG_OID_FLOAT8  701
 #define SP_PG_OID_NUMERIC 1700
 
+/* Statements sent ahead of their answers at most: their small answers wait in the socket's
+ * buffer meanwhile, which must not fill up (the server would stop reading). */
+#define SP_PG_PIPELINE_MAX 512
+
 struct sp_pg {
     PGconn *conn;
     unsigned next_name;  /* prepared statements are named s1, s2, ... */
@@ -38,6 +47,9 @@ struct sp_pg {
     char *errmsg;
     int64_t last_id;
     int changes;
+    int is_deferring;  /* sp_pg_defer: until the transaction ends */
+    int pending;       /* statements sent in pipeline mode, answers not yet read */
+    int is_late_error; /* the error noted was a pending statement's */
 };
 
 struct sp_pgst {
@@ -55,6 +67,7 @@ struct sp_pgst {
     int ncols;       /* known from the prepare, before any step (as SQLite knows them) */
     char **colnames; /* [0..ncols) */
     PGresult *res;
+    int is_sent; /* sent ahead of its answer (sp_pg_defer): done until reset */
     int row, nrows;
     unsigned char **blobs; /* decoded bytea of the current row, by column */
     size_t *blob_len;
@@ -83,6 +96,7 @@ static void note_error(sp_pg *pg, const PGresult *res)
     if (!msg || !*msg)
         msg = PQerrorMessage(pg->conn);
     snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", state ? state : "");
+    pg->is_late_error = 0;
     free(pg->errmsg);
     pg->errmsg = strdup(msg && *msg ? msg : "unknown error");
     size_t n = pg->errmsg ? strlen(pg->errmsg) : 0;
@@ -94,7 +108,7 @@ int sp_pg_error(sp_pg *pg, sp_err *err, const char *what)
 {
     const char *s = pg->sqlstate;
     int code = SP_EDB;
-    if (strncmp(s, "23", 2) == 0)
+    if (strncmp(s, "23", 2) == 0 && !pg->is_late_error) /* a late one is not this record's */
         code = SP_ECONFLICT;
     else if (strcmp(s, "53100") == 0)
         code = SP_ENOSPACE;
@@ -102,7 +116,8 @@ int sp_pg_error(sp_pg *pg, sp_err *err, const char *what)
              PQstatus(pg->conn) != CONNECTION_OK)
         code = SP_EUNAVAILABLE;
     if (code != SP_EUNAVAILABLE || *s)
-        return sp_err_set(err, code, "postgresql: %s (%s)", pg->errmsg ? pg->errmsg : "?", what);
+        return sp_err_set(err, code, "postgresql: %s (%s%s)", pg->errmsg ? pg->errmsg : "?",
+                          pg->is_late_error ? "a statement sent before " : "", what);
     return sp_err_set(err, code, "postgresql: the database is not reachable: %s (%s)",
                       pg->errmsg ? pg->errmsg : "?", what);
 }
@@ -198,19 +213,97 @@ static int is_blank(const char *sql)
     return 1;
 }
 
+/* ---- statements sent ahead (sp_pg_defer) ----------------------------------------------- */
+
+void sp_pg_defer(sp_pg *pg)
+{
+    pg->is_deferring = 1;
+}
+
+/* Leaves pipeline mode: reads the answers of the pending statements (the first error among
+ * them is noted as a late one; the transaction is then aborted), then, when last is given,
+ * the answer of the one statement sent after them, for the caller. SP_OK, SP_EDB when a
+ * pending statement failed, SP_EUNAVAILABLE when the connection did. */
+static int pipeline_end(sp_pg *pg, PGresult **last)
+{
+    int rc = SP_OK, n = pg->pending + (last ? 1 : 0);
+    if (last)
+        *last = NULL;
+    pg->pending = 0;
+    if (PQpipelineSync(pg->conn) != 1) {
+        note_error(pg, NULL);
+        return SP_EUNAVAILABLE;
+    }
+    for (int i = 0; i < n; i++) {
+        PGresult *res = PQgetResult(pg->conn);
+        if (!res) {
+            note_error(pg, NULL);
+            return SP_EUNAVAILABLE;
+        }
+        PQclear(PQgetResult(pg->conn)); /* the NULL that ends a statement's answer */
+        if (last && i == n - 1) {
+            *last = res;
+            break;
+        }
+        ExecStatusType s = PQresultStatus(res);
+        if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+            const char *tuples = PQcmdTuples(res);
+            pg->changes = tuples && *tuples ? atoi(tuples) : 0;
+        } else if (rc == SP_OK) { /* the rest were not run (PGRES_PIPELINE_ABORTED) */
+            note_error(pg, res);
+            pg->is_late_error = 1;
+            rc = SP_EDB;
+        }
+        PQclear(res);
+    }
+    PGresult *sync = PQgetResult(pg->conn);
+    int is_synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if ((!is_synced || PQexitPipelineMode(pg->conn) != 1) && rc == SP_OK) {
+        note_error(pg, NULL);
+        rc = SP_EUNAVAILABLE;
+    }
+    return rc;
+}
+
+/* Sends st without waiting for its answer (a statement that returns no rows, in a deferring
+ * transaction); at most SP_PG_PIPELINE_MAX are pending. */
+static int send_ahead(sp_pgst *st)
+{
+    sp_pg *pg = st->pg;
+    if (PQpipelineStatus(pg->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(pg->conn) != 1) {
+        note_error(pg, NULL);
+        return SP_EDB;
+    }
+    if (!PQsendQueryPrepared(pg->conn, st->name, st->nparams, (const char *const *)st->values + 1,
+                             st->lengths + 1, st->formats + 1, 0)) {
+        note_error(pg, NULL);
+        return SP_EDB;
+    }
+    pg->pending++;
+    st->is_sent = 1;
+    if (pg->pending >= SP_PG_PIPELINE_MAX && pipeline_end(pg, NULL) != SP_OK)
+        return SP_EDB;
+    return SP_STMT_DONE;
+}
+
 int sp_pg_exec(sp_pg *pg, const char *sql, const char *what, sp_err *err)
 {
     if (is_blank(sql))
         return SP_OK;
+    /* A late error fails even a COMMIT, which PostgreSQL would turn into a quiet ROLLBACK. */
+    int late = pg->pending ? pipeline_end(pg, NULL) : SP_OK;
     if (!sp_pg_in_transaction(pg) && !ensure_connected(pg))
         return sp_pg_error(pg, err, what);
     PGresult *res = PQexec(pg->conn, sql);
     ExecStatusType s = PQresultStatus(res);
     int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
-    if (!ok)
+    if (!ok && late == SP_OK)
         note_error(pg, res);
     PQclear(res);
-    return ok ? SP_OK : sp_pg_error(pg, err, what);
+    if (!sp_pg_in_transaction(pg))
+        pg->is_deferring = 0;
+    return ok && late == SP_OK ? SP_OK : sp_pg_error(pg, err, what);
 }
 
 /* ---- statements ------------------------------------------------------------------------ */
@@ -308,6 +401,8 @@ static int translate(sp_pgst *st, const char *sql)
 static int server_prepare(sp_pgst *st)
 {
     sp_pg *pg = st->pg;
+    if (pg->pending && pipeline_end(pg, NULL) != SP_OK)
+        return 0;
     snprintf(st->name, sizeof st->name, "s%u", ++pg->next_name);
     PGresult *res = PQprepare(pg->conn, st->name, st->sql, st->nparams, st->types + 1);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -374,6 +469,7 @@ void sp_pg_reset(sp_pgst *st)
     drop_row(st);
     PQclear(st->res);
     st->res = NULL;
+    st->is_sent = 0;
     st->row = -1;
     st->nrows = 0;
 }
@@ -423,7 +519,7 @@ const char *sp_pg_sql(sp_pgst *st)
 int sp_pg_step(sp_pgst *st)
 {
     sp_pg *pg = st->pg;
-    if (st->is_empty)
+    if (st->is_empty || st->is_sent)
         return SP_STMT_DONE;
     if (!st->res) {
         drop_row(st);
@@ -431,9 +527,25 @@ int sp_pg_step(sp_pgst *st)
         if ((!in_tx && !ensure_connected(pg)) ||
             (st->generation != pg->generation && !server_prepare(st)))
             return SP_EUNAVAILABLE;
-        st->res =
-            PQexecPrepared(pg->conn, st->name, st->nparams, (const char *const *)st->values + 1,
-                           st->lengths + 1, st->formats + 1, 0);
+        if (pg->is_deferring && in_tx && st->ncols == 0)
+            return send_ahead(st);
+        const char *const *values = (const char *const *)st->values + 1;
+        if (!pg->pending) {
+            st->res = PQexecPrepared(pg->conn, st->name, st->nparams, values, st->lengths + 1,
+                                     st->formats + 1, 0);
+        } else { /* after the pending ones, in the same round trip */
+            int rc = PQsendQueryPrepared(pg->conn, st->name, st->nparams, values, st->lengths + 1,
+                                         st->formats + 1, 0)
+                         ? pipeline_end(pg, &st->res)
+                         : SP_EUNAVAILABLE;
+            if (rc != SP_OK) {
+                if (rc == SP_EUNAVAILABLE && !pg->is_late_error)
+                    note_error(pg, NULL);
+                PQclear(st->res);
+                st->res = NULL;
+                return rc;
+            }
+        }
         ExecStatusType s = PQresultStatus(st->res);
         if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
             note_error(pg, st->res);
@@ -650,5 +762,7 @@ int64_t sp_pg_last_id(sp_pg *pg)
 
 int sp_pg_changes(sp_pg *pg)
 {
+    if (pg->pending)
+        pipeline_end(pg, NULL); /* an error is the next statement's too */
     return pg->changes;
 }

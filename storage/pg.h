@@ -22,6 +22,12 @@ int sp_pg_exec(sp_pg *pg, const char *sql, const char *what, sp_err *err);
  * refused connection SP_EUNAVAILABLE, a full disk SP_ENOSPACE, the rest SP_EDB. */
 int sp_pg_error(sp_pg *pg, sp_err *err, const char *what);
 int sp_pg_in_transaction(sp_pg *pg);
+/* Until the transaction ends, a statement that returns no rows is sent without waiting for
+ * its answer (libpq's pipeline mode) and steps to done at once; the answers are read with
+ * the next statement that returns rows, sp_pg_changes or sp_pg_exec, and an error among them
+ * fails that call as SP_EDB (never as this record's conflict), naming the statement's error.
+ * For bulk transactions, where a failure after a record's first write stops the whole run. */
+void sp_pg_defer(sp_pg *pg);
 const char *sp_pg_server_version(sp_pg *pg);
 /* A connection string without its password, for messages. */
 void sp_pg_safe_uri(const char *uri, char *out, size_t outsz);

@@ -182,9 +182,7 @@ pg_cluster() {
 # pg_database NAME: a new database NAME in the test's cluster (bytewise text order, as
 # schemas/pg/001_init.sql asks); prints its URI.
 pg_database() {
-  psql -X -q -v ON_ERROR_STOP=1 "$PG_URI" \
-    -c "CREATE DATABASE $1 TEMPLATE template0 LOCALE 'C.UTF-8'" >&2 || return 1
-  echo "${PG_URI%/postgres}/$1"
+  sp_pg_createdb "$PG_URI" "$1"
 }
 
 # nginx_front PORT NODE_A NODE_B: Debian's nginx on 127.0.0.1:PORT in front of two nodes
