@@ -131,11 +131,6 @@ int sp_db_partly_written(int rc, sp_err *err)
     return rc;
 }
 
-void sp_db_bind_text_or_null(sp_stmt *st, int idx, const char *s)
-{
-    sp_stmt_bind_text(st, idx, s);
-}
-
 /* The index of parameter `name` (":name" in the SQL), or 0 with SP_EINTERNAL set. */
 static int param(sp_stmt *st, const char *name, sp_err *err)
 {

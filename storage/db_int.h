@@ -94,11 +94,11 @@ sp_stmt *sp_db_stmt_sql(sp_db *db, const char *sql, sp_err *err);
 int sp_db_version(sp_db *db, int which, enum sp_q q, int64_t *out, sp_err *err);
 /* Runs an exec_* query (several statements, no values). */
 int sp_db_exec(sp_db *db, enum sp_q id, sp_err *err);
-/* Wraps the connection's last error once, keeping SQLite's text: "sqlite: ... (what)". */
+/* Wraps the connection's last error once, keeping the engine's text: "sqlite: ... (what)" or
+ * "postgresql: ... (what)". */
 int sp_db_sqlerr(sp_db *db, sp_err *err, const char *what);
 /* Steps a statement that returns no rows (or whose rows are ignored), then resets it. */
 int sp_db_step_done(sp_db *db, sp_stmt *st, const char *what, sp_err *err);
-void sp_db_bind_text_or_null(sp_stmt *st, int idx, const char *s);
 /* Bind by the parameter's name (":name" in schemas/queries.sql), copying the value (NULL binds
  * SQL NULL); SP_EINTERNAL when the statement has no such parameter. Return SP_OK (0), so
  * that `if (bind(...) || bind(...))` stops at the first failure, err set. */

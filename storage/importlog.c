@@ -47,10 +47,10 @@ int sp_db_import_error_add(sp_db *db, int64_t run_id, const char *kind, const ch
         return err->code;
     sp_stmt_bind_int64(st, 1, run_id);
     sp_stmt_bind_text(st, 2, kind);
-    sp_db_bind_text_or_null(st, 3, layer);
+    sp_stmt_bind_text(st, 3, layer);
     sp_stmt_bind_int64(st, 4, row);
-    sp_db_bind_text_or_null(st, 5, source_key);
-    sp_db_bind_text_or_null(st, 6, field);
+    sp_stmt_bind_text(st, 5, source_key);
+    sp_stmt_bind_text(st, 6, field);
     sp_stmt_bind_text(st, 7, reason);
     sp_stmt_bind_text(st, 8, raw);
     return sp_db_step_done(db, st, "record import error", err);

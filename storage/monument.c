@@ -142,14 +142,14 @@ int sp_db_audit(sp_db *db, const sp_db_actor *actor, const char *action, const c
     if (!st)
         return err->code;
     sp_stmt_bind_text(st, 1, actor->name);
-    sp_db_bind_text_or_null(st, 2, actor->role);
+    sp_stmt_bind_text(st, 2, actor->role);
     sp_stmt_bind_text(st, 3, action);
     sp_stmt_bind_text(st, 4, entity);
     sp_stmt_bind_int64(st, 5, id);
     if (actor->import_run_id)
         sp_stmt_bind_int64(st, 6, actor->import_run_id);
-    sp_db_bind_text_or_null(st, 7, before);
-    sp_db_bind_text_or_null(st, 8, after);
+    sp_stmt_bind_text(st, 7, before);
+    sp_stmt_bind_text(st, 8, after);
     return sp_db_step_done(db, st, "audit log", err);
 }
 

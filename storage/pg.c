@@ -193,12 +193,6 @@ int sp_pg_in_transaction(sp_pg *pg)
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-const char *sp_pg_server_version(sp_pg *pg)
-{
-    const char *v = PQparameterStatus(pg->conn, "server_version");
-    return v ? v : "?";
-}
-
 /* 1 when sql holds nothing but whitespace and comments. */
 static int is_blank(const char *sql)
 {

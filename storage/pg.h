@@ -28,7 +28,6 @@ int sp_pg_in_transaction(sp_pg *pg);
  * fails that call as SP_EDB (never as this record's conflict), naming the statement's error.
  * For bulk transactions, where a failure after a record's first write stops the whole run. */
 void sp_pg_defer(sp_pg *pg);
-const char *sp_pg_server_version(sp_pg *pg);
 /* A connection string without its password, for messages. */
 void sp_pg_safe_uri(const char *uri, char *out, size_t outsz);
 

@@ -85,7 +85,7 @@ void sp_db_bind_photo_file(sp_stmt *st, int first, const sp_db_photo_file *f)
     sp_stmt_bind_int(st, first + 2, f->width);
     sp_stmt_bind_int(st, first + 3, f->height);
     sp_stmt_bind_int64(st, first + 4, f->bytes);
-    sp_db_bind_text_or_null(st, first + 5, f->taken_at);
+    sp_stmt_bind_text(st, first + 5, f->taken_at);
     if (f->has_gps) {
         sp_stmt_bind_double(st, first + 6, f->lat);
         sp_stmt_bind_double(st, first + 7, f->lon);
@@ -120,7 +120,7 @@ int sp_db_photo_add(sp_db *db, const sp_db_photo_in *in, const sp_db_actor *acto
             sp_stmt_bind_int64(st, 2, in->report_id);
         sp_db_bind_photo_file(st, 3, &in->file);
         for (int i = 0; i < SP_PM_COUNT; i++)
-            sp_db_bind_text_or_null(st, 11 + i, in->meta[i]);
+            sp_stmt_bind_text(st, 11 + i, in->meta[i]);
         if (in->uploaded_by)
             sp_stmt_bind_int64(st, 20, in->uploaded_by);
         rc = sp_db_step_done(db, st, "insert photo", err);
@@ -228,7 +228,7 @@ int sp_db_photo_update(sp_db *db, int64_t id, const sp_db_photo_patch *p, const 
     if (rc == SP_OK) {
         for (int i = 0; i < SP_PM_COUNT; i++) {
             sp_stmt_bind_int(st, param(st, "set_", meta_names[i]), p->is_set[i]);
-            sp_db_bind_text_or_null(st, param(st, "", meta_names[i]), p->meta[i]);
+            sp_stmt_bind_text(st, param(st, "", meta_names[i]), p->meta[i]);
         }
         if (p->location_public >= 0)
             sp_stmt_bind_int(st, param(st, "", "location_public"), p->location_public);

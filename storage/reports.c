@@ -91,8 +91,8 @@ static int citizen_photo_insert(sp_db *db, int64_t citizen_id, const sp_db_citiz
         return err->code;
     sp_stmt_bind_int64(st, 1, citizen_id);
     sp_db_bind_photo_file(st, 2, p);
-    sp_db_bind_text_or_null(st, sp_stmt_param_index(st, ":licence"), in->photo_licence);
-    sp_db_bind_text_or_null(st, sp_stmt_param_index(st, ":credit"), in->photo_credit);
+    sp_stmt_bind_text(st, sp_stmt_param_index(st, ":licence"), in->photo_licence);
+    sp_stmt_bind_text(st, sp_stmt_param_index(st, ":credit"), in->photo_credit);
     return sp_db_step_done(db, st, "insert citizen photo", err);
 }
 
@@ -117,7 +117,7 @@ static int citizen_photos_adopt(sp_db *db, int64_t citizen_id, int64_t monument_
             break;
         default: /* ?2, ?3 who */
             sp_stmt_bind_text(st, 2, actor->name);
-            sp_db_bind_text_or_null(st, 3, actor->role);
+            sp_stmt_bind_text(st, 3, actor->role);
         }
         if (sp_db_step_done(db, st, "adopt citizen photos", err) != SP_OK)
             return err->code;
@@ -161,8 +161,8 @@ int sp_db_citizen_add(sp_db *db, const sp_db_citizen_in *in, int64_t *out_id, ch
             sp_stmt_bind_double(st, 3, in->lat);
         }
         sp_stmt_bind_text(st, 4, in->description);
-        sp_db_bind_text_or_null(st, 5, in->contact);
-        sp_db_bind_text_or_null(st, 6, in->client);
+        sp_stmt_bind_text(st, 5, in->contact);
+        sp_stmt_bind_text(st, 6, in->client);
         if (sp_stmt_step(st) == SP_STMT_ROW) {
             *out_id = sp_stmt_column_int64(st, 0);
             snprintf(out_ref, 32, "%s", (const char *)sp_stmt_column_text(st, 1));
@@ -264,12 +264,12 @@ int sp_db_citizen_moderate(sp_db *db, int64_t id, const sp_db_moderation *m,
     if (rc == SP_OK) {
         sp_stmt_bind_int64(st, 1, id);
         sp_stmt_bind_text(st, 2, m->is_approved ? "approved" : "rejected");
-        sp_db_bind_text_or_null(st, 3, m->is_approved ? NULL : m->reason);
+        sp_stmt_bind_text(st, 3, m->is_approved ? NULL : m->reason);
         if (*out_report_id)
             sp_stmt_bind_int64(st, 4, *out_report_id);
         sp_stmt_bind_text(st, 5, actor->name);
-        sp_db_bind_text_or_null(st, sp_stmt_param_index(st, ":public_reason"),
-                                m->is_approved ? NULL : m->public_reason);
+        sp_stmt_bind_text(st, sp_stmt_param_index(st, ":public_reason"),
+                          m->is_approved ? NULL : m->public_reason);
         rc = sp_db_step_done(db, st, "moderate citizen report", err);
     }
     char *after = rc == SP_OK ? sp_db_row_json(db, SP_Q_CITIZEN_JSON, id, err) : NULL;

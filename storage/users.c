@@ -28,7 +28,7 @@ int sp_db_user_add(sp_db *db, const char *login, const char *password_hash, cons
     sp_stmt_bind_text(st, 1, login);
     sp_stmt_bind_text(st, 2, password_hash);
     sp_stmt_bind_text(st, 3, role);
-    sp_db_bind_text_or_null(st, 4, display_name);
+    sp_stmt_bind_text(st, 4, display_name);
     int rc = sp_stmt_step(st);
     sp_stmt_reset(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
